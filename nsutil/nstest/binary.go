@@ -1,0 +1,61 @@
+package nstest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+)
+
+// Binary returns the path of an nstool binary for tests that must run it as
+// a separate process (re-exec stages, signals, TTYs): $NSTOOL_BIN when set
+// (`make test` sets it to the binary it just built), else one built once per
+// test process from this module's source.
+func Binary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("NSTOOL_BIN"); p != "" {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	buildOnce.Do(func() {
+		var gomod []byte
+		gomod, buildErr = exec.Command("go", "env", "GOMOD").Output()
+		if buildErr != nil {
+			return
+		}
+		dir, err := os.MkdirTemp("", "nstool-test-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "nstool")
+		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/nstool")
+		cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = &buildFailure{err: err, out: string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building nstool: %v", buildErr)
+	}
+	return buildPath
+}
+
+type buildFailure struct {
+	err error
+	out string
+}
+
+func (b *buildFailure) Error() string { return b.err.Error() + "\n" + b.out }
