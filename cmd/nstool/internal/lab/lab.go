@@ -1,4 +1,6 @@
-// Package lab implements `nstool lab`.
+// Package lab implements `nstool lab`: guided labs on mount namespaces and
+// propagation, each in a sandbox that leaves nothing behind. The engine is
+// package labs; this package is its command line.
 package lab
 
 import (
@@ -7,13 +9,29 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
 
-// NewCmd returns the `lab` command. (Placeholder until its issue lands.)
+// NewCmd returns the `lab` command with its subcommands.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "Guided labs on mount namespaces and propagation",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exitf(1, "not implemented yet")
-		},
+		Long: `Guided labs: each runs in a sandbox (its own mount and PID namespaces, a
+tmpfs work area /lab) where you type real commands and ` + "`nstool lab check`" + ` reads
+the kernel's state to tell you whether the step is done. Nothing a lab does
+reaches the host, and nothing stays behind when it ends, even after kill -9.`,
+		Example: `  nstool lab list
+  nstool lab start 04-types        # a shell in the sandbox; follow the steps
+  nstool lab check                 # (inside) is this step done?
+  nstool lab hint                  # (inside) a hint; ask again for a closer one
+  nstool lab shell container-a     # (second terminal) into one of the lab's actors
+  nstool lab verify                # run every lab's reference solution`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
+	cmd.AddCommand(
+		newListCmd(ios), newShowCmd(ios), newStartCmd(ios), newCheckCmd(ios), newHintCmd(ios),
+		newAnswerCmd(ios), newShellCmd(ios), newResetCmd(ios), newVerifyCmd(ios), newDemoCmd(ios),
+		newActorCmd(ios),
+	)
+	cmd.AddCommand(internalCmds(ios)...)
+	return cmd
 }

@@ -1,0 +1,240 @@
+package labs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Propagations an actor's copy of the mount table can start with, as
+// unshare(1) --propagation names them.
+var actorPropagation = map[string]uintptr{
+	"private":   unix.MS_REC | unix.MS_PRIVATE,
+	"slave":     unix.MS_REC | unix.MS_SLAVE,
+	"shared":    unix.MS_REC | unix.MS_SHARED,
+	"unchanged": 0,
+}
+
+// StartActor starts a named actor (`nstool lab actor NAME`): a long-lived
+// process in a new mount namespace, copied from the caller's, with the given
+// propagation applied to every mount, as a container runtime does. It
+// returns once the actor is recorded in the sandbox's state; the actor lives
+// until the sandbox ends.
+func StartActor(name, propagation string, userns bool) error {
+	if _, ok := actorPropagation[propagation]; !ok {
+		return fmt.Errorf("unsupported propagation %q (private, slave, shared or unchanged)", propagation)
+	}
+	if name == "host" || name == "other" || name == "answer" {
+		return fmt.Errorf("%q is reserved: name the actor something else", name)
+	}
+	if _, err := ReadState(); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cmd := &exec.Cmd{
+		Path:       exe,
+		Args:       []string{"nstool", "lab", "__actor", name, propagation},
+		ExtraFiles: []*os.File{w},
+		Dir:        "/",
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS, Setsid: true}
+	if userns {
+		// A user namespace owned by the sandbox's root: the actor's copies
+		// of the mounts become locked (mount_namespaces(7)).
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return fmt.Errorf("starting actor %s: %w", name, err)
+	}
+	w.Close()
+	msg, _ := io.ReadAll(r)
+	if len(msg) > 0 {
+		return fmt.Errorf("actor %s: %s", name, msg)
+	}
+	// The actor is recorded once it closed the pipe; it now belongs to the
+	// sandbox's init, which reaps it.
+	cmd.Process.Release()
+	return nil
+}
+
+// ActorMain is the actor process (`nstool lab __actor NAME PROPAGATION`).
+func ActorMain(name, propagation string) int {
+	report := os.NewFile(3, "report")
+	fail := func(err error) int {
+		fmt.Fprint(report, err.Error())
+		return 1
+	}
+	if flags := actorPropagation[propagation]; flags != 0 {
+		if err := unix.Mount("none", "/", "", flags, ""); err != nil {
+			return fail(fmt.Errorf("making its mounts %s: %w", propagation, err))
+		}
+	}
+	if _, err := UpdateState(func(s *State) error {
+		if s.Actors == nil {
+			s.Actors = map[string]int{}
+		}
+		s.Actors[name] = os.Getpid()
+		return nil
+	}); err != nil {
+		return fail(err)
+	}
+	report.Close()
+	os.Chdir("/")
+	for {
+		unix.Pause()
+	}
+}
+
+// EnterActor replaces this process with a shell (or argv) in the mount
+// namespace of actor name; it runs inside the sandbox.
+func EnterActor(name string, argv []string) error {
+	st, err := ReadState()
+	if err != nil {
+		return err
+	}
+	pid, ok := st.Actors[name]
+	if !ok {
+		var names []string
+		for n := range st.Actors {
+			names = append(names, n)
+		}
+		return fmt.Errorf("no actor %q in this lab (actors: %v)", name, names)
+	}
+	runtime.LockOSThread()
+	if err := setnsMount(pid); err != nil {
+		return fmt.Errorf("entering %s's mount namespace: %w", name, err)
+	}
+	if err := os.Chdir(LabDir); err != nil {
+		os.Chdir("/")
+	}
+	env := append(os.Environ(), "NSTOOL_LAB=1")
+	if len(argv) == 0 {
+		return syscall.Exec(SandboxDir+"/bin/labsh", []string{"bash", "-i"}, env)
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return err
+	}
+	return syscall.Exec(path, argv, env)
+}
+
+// setnsMount moves the calling (locked) thread into pid's mount namespace.
+// setns(2) refuses CLONE_NEWNS to a thread that shares its fs_struct, as
+// every Go thread does: unshare(CLONE_FS) first.
+func setnsMount(pid int) error {
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return err
+	}
+	fd, err := unix.Open("/proc/"+strconv.Itoa(pid)+"/ns/mnt", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return unix.Setns(fd, unix.CLONE_NEWNS)
+}
+
+// EnterSandbox runs `nstool lab shell NAME [CMD...]` inside the sandbox whose
+// init is initPID, from the host: it joins the sandbox's mount and PID
+// namespaces and runs the sandbox's own nstool there. A rootless sandbox
+// needs its user namespace joined first, which a multithreaded Go process
+// cannot do (setns(2)): util-linux nsenter does it.
+func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr *os.File) (int, error) {
+	inner := append([]string{"lab", "shell", name}, argv...)
+	if len(argv) > 0 {
+		inner = append([]string{"lab", "shell", name, "--"}, argv...)
+	}
+	var cmd *exec.Cmd
+	ownUserNS, _ := os.Readlink("/proc/self/ns/user")
+	theirs, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", initPID))
+	if ownUserNS != theirs {
+		nsenter, err := exec.LookPath("nsenter")
+		if err != nil {
+			return 1, errors.New("entering a rootless lab needs util-linux nsenter")
+		}
+		args := append([]string{"-t", strconv.Itoa(initPID), "-U", "-m", "-p", "--preserve-credentials", SandboxDir + "/bin/nstool"}, inner...)
+		cmd = exec.Command(nsenter, args...)
+	} else {
+		runtime.LockOSThread()
+		// This thread stays in the sandbox's namespaces; it is never unlocked,
+		// so Go retires it when the goroutine ends.
+		if err := setnsMount(initPID); err != nil {
+			return 1, fmt.Errorf("entering the sandbox: %w", err)
+		}
+		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/pid", initPID), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return 1, err
+		}
+		// setns(2) CLONE_NEWPID: the children of this thread are born in the
+		// sandbox's PID namespace.
+		err = unix.Setns(fd, unix.CLONE_NEWPID)
+		unix.Close(fd)
+		if err != nil {
+			return 1, fmt.Errorf("entering the sandbox's PID namespace: %w", err)
+		}
+		cmd = &exec.Cmd{Path: SandboxDir + "/bin/nstool", Args: append([]string{"nstool"}, inner...)}
+		cmd.Env = sandboxEnv()
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	err := cmd.Run()
+	return exitCode(cmd.ProcessState, err), nil
+}
+
+// ProbeLocked tells whether the mount at path in pid's mount namespace is
+// locked: mountinfo has no marker for it, so a helper process (`nstool lab
+// __probe-umount PID PATH`) asks the kernel to unmount it.
+func ProbeLocked(pid int, path string) (bool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return false, err
+	}
+	out, err := exec.Command(exe, "lab", "__probe-umount", strconv.Itoa(pid), path).CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.As(err, &ee) && ee.ExitCode() == 3:
+		return true, nil
+	}
+	return false, fmt.Errorf("%v: %s", err, out)
+}
+
+// ProbeUmount is the helper: exit 0 when the mount may be unmounted, 3 when
+// the kernel refuses because it is locked. It asks with umount2(2)
+// MNT_EXPIRE, in the actor's own namespace: the kernel checks for a locked
+// mount first (EINVAL), and an unlocked one is only marked as expired
+// (EAGAIN), never unmounted; any use of the mount clears the mark.
+func ProbeUmount(pid int, path string) int {
+	runtime.LockOSThread()
+	if err := setnsMount(pid); err != nil {
+		fmt.Fprintf(os.Stderr, "setns: %v\n", err)
+		return 1
+	}
+	err := unix.Unmount(path, unix.MNT_EXPIRE)
+	switch {
+	case err == nil, errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EBUSY):
+		return 0
+	case errors.Is(err, unix.EINVAL):
+		return 3
+	}
+	fmt.Fprintf(os.Stderr, "umount %s: %v\n", path, err)
+	return 1
+}

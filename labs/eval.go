@@ -1,0 +1,390 @@
+package labs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nstool/nstool/nsutil"
+)
+
+// World is the kernel state checks read: the actors' processes (PIDs as the
+// sandbox sees them) and the learner's answer. Mount tables are read once per
+// World, so build a new one for each `lab check`.
+type World struct {
+	Actors map[string]int // "host" and the named actors
+	Answer string
+	// Locked tries an unmount of path in a throwaway copy of pid's mount
+	// namespace (see ProbeLocked); a field so tests can run it in-process.
+	Locked func(pid int, path string) (bool, error)
+
+	mounts map[int][]nsutil.Mount
+	others []int
+	listed bool
+}
+
+// Result is a check's outcome; Saw says what the kernel showed when it failed.
+type Result struct {
+	Check Check
+	OK    bool
+	Saw   string
+}
+
+// Message is the line `lab check` prints for a failed check.
+func (r Result) Message() string {
+	msg := "saw: " + r.Saw + "; wanted: " + r.Check.Line
+	if r.Check.Why != "" {
+		msg += " (" + r.Check.Why + ")"
+	}
+	return msg
+}
+
+// Evaluate runs every check and returns their results in order.
+func (w *World) Evaluate(checks []Check) []Result {
+	out := make([]Result, 0, len(checks))
+	for _, c := range checks {
+		out = append(out, w.evalAny(c))
+	}
+	return out
+}
+
+// evalAny resolves "other" to each namespace the learner made and passes if
+// one of them satisfies the check.
+func (w *World) evalAny(c Check) Result {
+	if c.Kind == "gone" {
+		if others := w.Others(); len(others) > 0 {
+			var ids []string
+			for _, pid := range others {
+				ids = append(ids, fmt.Sprintf("%s (PID %d %s)", nsID(pid), pid, comm(pid)))
+			}
+			return Result{Check: c, Saw: "still in a namespace you made: " + strings.Join(ids, ", ")}
+		}
+		return Result{Check: c, OK: true}
+	}
+	if c.Who != "other" {
+		pid, ok := w.Actors[c.Who]
+		if !ok {
+			return Result{Check: c, Saw: fmt.Sprintf("no actor %q in this lab", c.Who)}
+		}
+		ok, saw := w.eval(c, pid)
+		return Result{Check: c, OK: ok, Saw: saw}
+	}
+	others := w.Others()
+	if len(others) == 0 {
+		host := nsID(w.Actors["host"])
+		return Result{Check: c, Saw: "no mount namespace but the lab's own (host is " + host + "): nothing runs in a new one yet"}
+	}
+	first := ""
+	for _, pid := range others {
+		ok, saw := w.eval(c, pid)
+		if ok {
+			return Result{Check: c, OK: true}
+		}
+		if first == "" {
+			first = "in the new namespace " + nsID(pid) + ": " + saw
+		}
+	}
+	return Result{Check: c, Saw: first}
+}
+
+// Others returns one process for each mount namespace in the sandbox that is
+// neither the host's nor a named actor's: the namespaces the learner made.
+func (w *World) Others() []int {
+	if w.listed {
+		return w.others
+	}
+	w.listed = true
+	known := map[string]bool{}
+	for _, pid := range w.Actors {
+		known[nsID(pid)] = true
+	}
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	sort.Ints(pids)
+	seen := map[string]bool{}
+	for _, pid := range pids {
+		id := nsID(pid)
+		if id == "" || known[id] || seen[id] {
+			continue
+		}
+		seen[id] = true
+		w.others = append(w.others, pid)
+	}
+	return w.others
+}
+
+// nsID is the mount namespace of pid as readlink shows it: "mnt:[4026532281]".
+func nsID(pid int) string {
+	s, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/mnt")
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+func (w *World) table(pid int) ([]nsutil.Mount, error) {
+	if m, ok := w.mounts[pid]; ok {
+		return m, nil
+	}
+	m, err := nsutil.ReadMountinfo(pid)
+	if err != nil {
+		return nil, err
+	}
+	if w.mounts == nil {
+		w.mounts = map[int][]nsutil.Mount{}
+	}
+	w.mounts[pid] = m
+	return m, nil
+}
+
+// at returns the mount on top at path in pid's namespace (the last one
+// listed: a later mount on the same point covers the earlier).
+func (w *World) at(pid int, path string) (*nsutil.Mount, error) {
+	tab, err := w.table(pid)
+	if err != nil {
+		return nil, err
+	}
+	path = filepath.Clean(path)
+	for i := len(tab) - 1; i >= 0; i-- {
+		if tab[i].Target == path {
+			return &tab[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// describe says what a mount is in words a learner can act on.
+func describe(m *nsutil.Mount) string {
+	var parts []string
+	switch {
+	case m.Shared() && m.Slave():
+		parts = append(parts, "shared,slave (in a peer group, and a slave of another)")
+	case m.Shared():
+		parts = append(parts, "shared")
+	case m.Slave():
+		parts = append(parts, "private,slave (receives from a master group, sends nothing)")
+	default:
+		parts = append(parts, "private (in no peer group, receives nothing)")
+	}
+	if m.Unbindable {
+		parts = append(parts, "unbindable")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (w *World) eval(c Check, pid int) (bool, string) {
+	who := c.Who
+	if who == "other" {
+		who = "the new namespace"
+	}
+	where := who + " " + c.Path
+	needMount := func() (*nsutil.Mount, string) {
+		m, err := w.at(pid, c.Path)
+		if err != nil {
+			return nil, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+		}
+		if m == nil {
+			return nil, fmt.Sprintf("%s is no mount point in %s's namespace", c.Path, who)
+		}
+		return m, ""
+	}
+	switch c.Kind {
+	case "newns":
+		if id := nsID(pid); id == "" || id == nsID(w.Actors["host"]) {
+			return false, fmt.Sprintf("%s is in the host's mount namespace %s", who, id)
+		}
+		return true, ""
+
+	case "mounted":
+		m, err := w.at(pid, c.Path)
+		if err != nil {
+			return false, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+		}
+		if c.Not {
+			if m != nil {
+				return false, fmt.Sprintf("%s is a mount point (%s %s) in %s's namespace", c.Path, m.FSType, m.Source, who)
+			}
+			return true, ""
+		}
+		if m == nil {
+			return false, fmt.Sprintf("%s is no mount point in %s's namespace", c.Path, who)
+		}
+		if c.Arg != "" && m.FSType != c.Arg {
+			return false, fmt.Sprintf("%s is a %s mount, not %s", where, m.FSType, c.Arg)
+		}
+		return true, ""
+
+	case "prop":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		if got := m.Propagation.String(); got != c.Arg {
+			return false, fmt.Sprintf("%s is %s", where, describe(m))
+		}
+		return true, ""
+
+	case "peer", "slaveof":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		pid2, ok := w.Actors[c.Who2]
+		if !ok {
+			return false, fmt.Sprintf("no actor %q in this lab", c.Who2)
+		}
+		m2, err := w.at(pid2, c.Path2)
+		if err != nil || m2 == nil {
+			return false, fmt.Sprintf("%s %s is no mount point", c.Who2, c.Path2)
+		}
+		other := c.Who2 + " " + c.Path2
+		if !m2.Shared() {
+			return false, fmt.Sprintf("%s is %s, so nothing can be its peer or slave", other, describe(m2))
+		}
+		if c.Kind == "peer" {
+			same := m.PeerGroup == m2.PeerGroup
+			switch {
+			case same && c.Not:
+				return false, fmt.Sprintf("%s is in the same peer group as %s", where, other)
+			case !same && !c.Not && m.Master == m2.PeerGroup:
+				return false, fmt.Sprintf("%s is a slave of %s's peer group, not in it: it receives but does not send", where, other)
+			case !same && !c.Not && m.Shared():
+				return false, fmt.Sprintf("%s is shared, but in a peer group of its own, not %s's", where, other)
+			case !same && !c.Not:
+				return false, fmt.Sprintf("%s is %s, not in %s's peer group", where, describe(m), other)
+			}
+			return true, ""
+		}
+		slave := m.Master == m2.PeerGroup
+		switch {
+		case slave && c.Not:
+			return false, fmt.Sprintf("%s is a slave of %s's peer group", where, other)
+		case !slave && !c.Not && m.PeerGroup == m2.PeerGroup:
+			return false, fmt.Sprintf("%s is a peer of %s (sends as well as receives), not its slave", where, other)
+		case !slave && !c.Not:
+			return false, fmt.Sprintf("%s is %s; it receives nothing from %s", where, describe(m), other)
+		}
+		return true, ""
+
+	case "locked":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		if w.Locked == nil {
+			return false, "cannot test for a locked mount here"
+		}
+		locked, err := w.Locked(pid, c.Path)
+		if err != nil {
+			return false, fmt.Sprintf("trying an unmount of %s: %v", where, err)
+		}
+		if locked == c.Not {
+			if locked {
+				return false, fmt.Sprintf("an unmount of %s is refused (EINVAL): the mount is locked", where)
+			}
+			return false, fmt.Sprintf("an unmount of %s works: the mount is not locked", where)
+		}
+		return true, ""
+
+	case "exists", "contains":
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/root%s", pid, c.Path))
+		exists := err == nil || !os.IsNotExist(err)
+		if c.Kind == "exists" {
+			switch {
+			case exists && c.Not:
+				return false, fmt.Sprintf("%s exists as %s sees it", c.Path, who)
+			case !exists && !c.Not:
+				return false, fmt.Sprintf("%s does not exist as %s sees it", c.Path, who)
+			}
+			return true, ""
+		}
+		if err != nil {
+			return false, fmt.Sprintf("cannot read %s as %s sees it: %v", c.Path, who, unwrapPath(err))
+		}
+		if !strings.Contains(string(data), c.Arg) {
+			return false, fmt.Sprintf("%s holds %q", where, firstLine(string(data)))
+		}
+		return true, ""
+
+	case "count":
+		tab, err := w.table(pid)
+		if err != nil {
+			return false, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+		}
+		n := countUnder(tab, c.Path)
+		ok := n == c.N || (c.Cmp == ">=" && n > c.N) || (c.Cmp == "<=" && n < c.N)
+		if !ok {
+			return false, fmt.Sprintf("%s has %d mounts at or under it", where, n)
+		}
+		return true, ""
+
+	case "answer", "answer-of", "answer-ns":
+		return w.evalAnswer(c)
+	}
+	return false, "unknown check kind " + c.Kind
+}
+
+func countUnder(tab []nsutil.Mount, path string) int {
+	path = filepath.Clean(path)
+	n := 0
+	for _, m := range tab {
+		if m.Target == path || strings.HasPrefix(m.Target, strings.TrimSuffix(path, "/")+"/") {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *World) evalAnswer(c Check) (bool, string) {
+	got := strings.TrimSpace(w.Answer)
+	if got == "" {
+		return false, "no answer yet (give it with `nstool lab answer ...`)"
+	}
+	var want string
+	switch c.Kind {
+	case "answer":
+		want = c.Arg
+	case "answer-ns":
+		want = strings.TrimSuffix(strings.TrimPrefix(nsID(w.Actors[c.Who]), "mnt:["), "]")
+		got = strings.TrimSuffix(strings.TrimPrefix(got, "mnt:["), "]")
+	case "answer-of":
+		m, err := w.at(w.Actors[c.Who], c.Path)
+		if err != nil || m == nil {
+			return false, fmt.Sprintf("%s %s is no mount point", c.Who, c.Path)
+		}
+		for _, p := range []string{"shared:", "master:", "peer group ", "group "} {
+			got = strings.TrimPrefix(got, p)
+		}
+		n := map[string]int{"peer group": m.PeerGroup, "master": m.Master, "mount id": m.ID, "parent id": m.Parent}[c.Arg]
+		want = strconv.Itoa(n)
+	}
+	if got != want {
+		return false, fmt.Sprintf("your answer %q is not it", got)
+	}
+	return true, ""
+}
+
+func comm(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

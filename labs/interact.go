@@ -1,0 +1,120 @@
+package labs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// CheckReport is the outcome of `nstool lab check`.
+type CheckReport struct {
+	Step    int // the step checked (0-based)
+	Results []Result
+	Passed  bool
+	Next    string // the next step's text, or the closing words
+}
+
+// CheckCurrent checks the sandbox's current step against the kernel and, if
+// every check passes, moves on to the next step.
+func CheckCurrent() (*CheckReport, *Lab, error) {
+	lab, err := LoadSandboxLab()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := ReadState()
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.Step >= len(lab.Steps) {
+		return &CheckReport{Step: st.Step, Passed: true, Next: "This lab is complete: `exit` to leave the sandbox.\n"}, lab, nil
+	}
+	w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked}
+	rep := &CheckReport{Step: st.Step, Results: w.Evaluate(lab.Steps[st.Step].Checks), Passed: true}
+	for _, r := range rep.Results {
+		if !r.OK {
+			rep.Passed = false
+		}
+	}
+	if !rep.Passed {
+		return rep, lab, nil
+	}
+	_, err = UpdateState(func(s *State) error {
+		if s.Step == rep.Step {
+			s.Step++
+			s.Hints, s.Answer = 0, ""
+			s.Done = s.Step >= len(lab.Steps)
+		}
+		return nil
+	})
+	if rep.Step+1 < len(lab.Steps) {
+		rep.Next = StepText(lab, rep.Step+1, true)
+	} else {
+		rep.Next = fmt.Sprintf("\n\033[1;32mLab %s complete.\033[0m `exit` leaves the sandbox; nothing of it stays behind.\n", lab.Number())
+	}
+	return rep, lab, err
+}
+
+// NextHint returns the next hint of the current step: the first call gives
+// the concept, later calls come closer; the last one repeats.
+func NextHint() (string, int, int, error) {
+	lab, err := LoadSandboxLab()
+	if err != nil {
+		return "", 0, 0, err
+	}
+	var n int
+	var step *Step
+	_, err = UpdateState(func(s *State) error {
+		if s.Step >= len(lab.Steps) {
+			return errors.New("this lab is complete: nothing left to hint at")
+		}
+		step = &lab.Steps[s.Step]
+		n = s.Hints
+		if n >= len(step.Hints) {
+			n = len(step.Hints) - 1
+		}
+		s.Hints = n + 1
+		return nil
+	})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	return step.Hints[n], n + 1, len(step.Hints), nil
+}
+
+// SetAnswer records the learner's answer to the current step's question.
+func SetAnswer(answer string) error {
+	_, err := UpdateState(func(s *State) error { s.Answer = strings.TrimSpace(answer); return nil })
+	return err
+}
+
+// Prompt is the shell prompt: lab, step, and whose mount namespace this is.
+func Prompt() string {
+	lab, err := LoadSandboxLab()
+	st, err2 := ReadState()
+	if err != nil || err2 != nil {
+		return "[lab]"
+	}
+	step := fmt.Sprintf("step %d/%d", st.Step+1, len(lab.Steps))
+	if st.Step >= len(lab.Steps) {
+		step = "done"
+	}
+	return fmt.Sprintf("[lab %s · %s] %s", lab.Number(), step, whereAmI(st))
+}
+
+// whereAmI names the caller's mount namespace: an actor's name, or the
+// namespace's inode when the learner made it.
+func whereAmI(st *State) string {
+	mine := nsID(os.Getpid())
+	for name, pid := range st.Actors {
+		if nsID(pid) == mine && name == "host" {
+			return "host"
+		}
+	}
+	for name, pid := range st.Actors {
+		if nsID(pid) == mine {
+			return name
+		}
+	}
+	return "new " + mine
+}

@@ -1,0 +1,98 @@
+package labs
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// session is one bash reading commands from a pipe, as a learner's shell
+// reads them from a terminal. Each command is followed by an echo of a
+// marker, so the engine knows when the command has finished.
+type session struct {
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	lines chan string
+	n     int
+}
+
+func newSession() (*session, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(SandboxDir+"/bin/labsh", "-s")
+	cmd.Dir = LabDir
+	cmd.Stdout, cmd.Stderr = pw, pw
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	pw.Close()
+	s := &session{cmd: cmd, in: in, lines: make(chan string, 64)}
+	go func() {
+		readLines(pr, func(l string) { s.lines <- l })
+		close(s.lines)
+	}()
+	return s, nil
+}
+
+// stepTimeout bounds one command of a reference solution: a solution that
+// never returns (a foreground `sleep infinity`) is a broken lab, and the
+// learner's CI must say so rather than hang.
+const stepTimeout = 60 * time.Second
+
+// run types one command and copies its output to w until it has finished.
+func (s *session) run(command string, w io.Writer) error {
+	s.n++
+	mark := fmt.Sprintf("__nstool_lab_done_%d_%d__", os.Getpid(), s.n)
+	if _, err := fmt.Fprintf(s.in, "%s\nprintf '\\n%s\\n'\n", command, mark); err != nil {
+		return fmt.Errorf("the shell has gone (it exited?): %w", err)
+	}
+	timeout := time.After(stepTimeout)
+	// The marker is printed after a newline, so an output ending in one
+	// gives an empty line before the marker: hold empty lines back and drop
+	// that one.
+	blank := 0
+	for {
+		select {
+		case line, ok := <-s.lines:
+			if !ok {
+				return fmt.Errorf("the shell exited while running %q", command)
+			}
+			switch {
+			case line == mark:
+				if blank > 0 {
+					fmt.Fprint(w, strings.Repeat("\n", blank-1))
+				}
+				return nil
+			case line == "":
+				blank++
+			default:
+				fmt.Fprint(w, strings.Repeat("\n", blank))
+				blank = 0
+				fmt.Fprintln(w, line)
+			}
+		case <-timeout:
+			return fmt.Errorf("%q did not finish in %s", command, stepTimeout)
+		}
+	}
+}
+
+func (s *session) close() {
+	s.in.Close()
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		// A nested shell still reading, or a command still running: the
+		// sandbox ends right after, and takes them with it.
+	}
+}

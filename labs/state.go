@@ -1,0 +1,143 @@
+package labs
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// Inside the sandbox the engine keeps its state on the sandbox's own root
+// tmpfs, so it dies with the sandbox and is never on the host.
+const (
+	SandboxDir = "/.nstool"
+	stateFile  = SandboxDir + "/state.json"
+	// LabDir is the lab's work area, a tmpfs of its own.
+	LabDir = "/lab"
+)
+
+// State is what the sandbox remembers while a lab runs.
+type State struct {
+	Lab    string         `json:"lab"`
+	Step   int            `json:"step"`  // index of the current step; len(Steps) when done
+	Hints  int            `json:"hints"` // hints given for the current step
+	Answer string         `json:"answer,omitempty"`
+	Done   bool           `json:"done"`
+	Actors map[string]int `json:"actors"` // name → PID in the sandbox; "host" is 1
+}
+
+// InSandbox reports whether this process runs inside a lab sandbox.
+func InSandbox() bool {
+	_, err := os.Stat(stateFile)
+	return err == nil
+}
+
+// ReadState reads the sandbox's state.
+func ReadState() (*State, error) { return readStateFile(stateFile) }
+
+func readStateFile(path string) (*State, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+		}
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// UpdateState changes the state under an exclusive lock (actors and checks
+// may write at once) and returns the new state.
+func UpdateState(change func(*State) error) (*State, error) {
+	f, err := os.OpenFile(stateFile, os.O_RDWR, 0)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+		}
+		return nil, err
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		return nil, err
+	}
+	s, err := readStateFile(stateFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := change(s); err != nil {
+		return nil, err
+	}
+	return s, writeState(s)
+}
+
+func writeState(s *State) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := stateFile + ".tmp" + strconv.Itoa(os.Getpid())
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, stateFile)
+}
+
+// Progress is what a user has done, kept on the host in
+// $XDG_STATE_HOME/nstool/progress.json (default ~/.local/state): a stale or
+// missing file only means "nothing done yet".
+type Progress map[string]LabProgress
+
+// LabProgress is one lab's entry.
+type LabProgress struct {
+	Done bool `json:"done"`
+	Best int  `json:"best_step"` // steps passed, at most
+}
+
+func progressPath() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "nstool", "progress.json"), nil
+}
+
+// LoadProgress reads the user's progress; a missing or broken file is empty.
+func LoadProgress() Progress {
+	p := Progress{}
+	path, err := progressPath()
+	if err != nil {
+		return p
+	}
+	if data, err := os.ReadFile(path); err == nil {
+		_ = json.Unmarshal(data, &p)
+	}
+	return p
+}
+
+// Save writes the progress file (atomically: a kill leaves old or new).
+func (p Progress) Save() error {
+	path, err := progressPath()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(p, "", "  ")
+	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
