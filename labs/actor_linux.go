@@ -172,26 +172,29 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 		args := append([]string{"-t", strconv.Itoa(initPID), "-U", "-m", "-p", "--preserve-credentials", SandboxDir + "/bin/nstool"}, inner...)
 		cmd = exec.Command(nsenter, args...)
 	} else {
+		// Open both namespaces first: once in the sandbox's mount namespace,
+		// /proc is the sandbox's and the host's PIDs mean nothing there.
+		pidns, err := os.Open(fmt.Sprintf("/proc/%d/ns/pid", initPID))
+		if err != nil {
+			return 1, err
+		}
+		defer pidns.Close()
 		runtime.LockOSThread()
 		// This thread stays in the sandbox's namespaces; it is never unlocked,
 		// so Go retires it when the goroutine ends.
 		if err := setnsMount(initPID); err != nil {
 			return 1, fmt.Errorf("entering the sandbox: %w", err)
 		}
-		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/pid", initPID), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return 1, err
-		}
 		// setns(2) CLONE_NEWPID: the children of this thread are born in the
 		// sandbox's PID namespace.
-		err = unix.Setns(fd, unix.CLONE_NEWPID)
-		unix.Close(fd)
-		if err != nil {
+		if err := unix.Setns(int(pidns.Fd()), unix.CLONE_NEWPID); err != nil {
 			return 1, fmt.Errorf("entering the sandbox's PID namespace: %w", err)
 		}
 		cmd = &exec.Cmd{Path: SandboxDir + "/bin/nstool", Args: append([]string{"nstool"}, inner...)}
 		cmd.Env = sandboxEnv()
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		// No Pdeathsig: Go's child checks getppid(2) after setting it, and a
+		// parent in another PID namespace reads as 0, so the child would
+		// kill itself. The shell lives in the sandbox and dies with it.
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	err := cmd.Run()

@@ -84,7 +84,7 @@ func (w *World) evalAny(c Check) Result {
 			return Result{Check: c, OK: true}
 		}
 		if first == "" {
-			first = "in the new namespace " + nsID(pid) + ": " + saw
+			first = "(in your namespace " + nsID(pid) + ") " + saw
 		}
 	}
 	return Result{Check: c, Saw: first}
@@ -181,18 +181,18 @@ func describe(m *nsutil.Mount) string {
 }
 
 func (w *World) eval(c Check, pid int) (bool, string) {
-	who := c.Who
+	who, whose := c.Who, c.Who+"'s namespace"
 	if who == "other" {
-		who = "the new namespace"
+		who, whose = "the new namespace", "that namespace"
 	}
 	where := who + " " + c.Path
 	needMount := func() (*nsutil.Mount, string) {
 		m, err := w.at(pid, c.Path)
 		if err != nil {
-			return nil, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+			return nil, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
 		}
 		if m == nil {
-			return nil, fmt.Sprintf("%s is no mount point in %s's namespace", c.Path, who)
+			return nil, fmt.Sprintf("%s is no mount point in %s", c.Path, whose)
 		}
 		return m, ""
 	}
@@ -206,16 +206,16 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 	case "mounted":
 		m, err := w.at(pid, c.Path)
 		if err != nil {
-			return false, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+			return false, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
 		}
 		if c.Not {
 			if m != nil {
-				return false, fmt.Sprintf("%s is a mount point (%s %s) in %s's namespace", c.Path, m.FSType, m.Source, who)
+				return false, fmt.Sprintf("%s is a mount point (%s %s) in %s", c.Path, m.FSType, m.Source, whose)
 			}
 			return true, ""
 		}
 		if m == nil {
-			return false, fmt.Sprintf("%s is no mount point in %s's namespace", c.Path, who)
+			return false, fmt.Sprintf("%s is no mount point in %s", c.Path, whose)
 		}
 		if c.Arg != "" && m.FSType != c.Arg {
 			return false, fmt.Sprintf("%s is a %s mount, not %s", where, m.FSType, c.Arg)
@@ -317,7 +317,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 	case "count":
 		tab, err := w.table(pid)
 		if err != nil {
-			return false, fmt.Sprintf("cannot read %s's mount table: %v", who, err)
+			return false, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
 		}
 		n := countUnder(tab, c.Path)
 		ok := n == c.N || (c.Cmp == ">=" && n > c.N) || (c.Cmp == "<=" && n < c.N)

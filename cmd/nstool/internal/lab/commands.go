@@ -247,6 +247,9 @@ From a second terminal on the host, it first enters the sandbox.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, argv := args[0], args[1:]
+			if len(argv) > 0 && argv[0] == "--" {
+				argv = argv[1:]
+			}
 			if labs.InSandbox() {
 				if err := labs.EnterActor(name, argv); err != nil {
 					return cli.Exitf(1, "%v", err)
