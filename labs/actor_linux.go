@@ -202,14 +202,20 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 }
 
 // ProbeLocked tells whether the mount at path in pid's mount namespace is
-// locked: mountinfo has no marker for it, so a helper process (`nstool lab
-// __probe-umount PID PATH`) asks the kernel to unmount it.
-func ProbeLocked(pid int, path string) (bool, error) {
+// locked: mountinfo has no marker for it, so a helper process asks the
+// kernel to unmount it (see ProbeMain).
+func ProbeLocked(pid int, path string) (bool, error) { return probe("umount", pid, path) }
+
+// ProbeUnbindable tells whether the kernel refuses a bind of the mount at
+// path in pid's mount namespace.
+func ProbeUnbindable(pid int, path string) (bool, error) { return probe("bind", pid, path) }
+
+func probe(kind string, pid int, path string) (bool, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return false, err
 	}
-	out, err := exec.Command(exe, "lab", "__probe-umount", strconv.Itoa(pid), path).CombinedOutput()
+	out, err := exec.Command(exe, "lab", "__probe", kind, strconv.Itoa(pid), path).CombinedOutput()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -220,24 +226,45 @@ func ProbeLocked(pid int, path string) (bool, error) {
 	return false, fmt.Errorf("%v: %s", err, out)
 }
 
-// ProbeUmount is the helper: exit 0 when the mount may be unmounted, 3 when
-// the kernel refuses because it is locked. It asks with umount2(2)
-// MNT_EXPIRE, in the actor's own namespace: the kernel checks for a locked
-// mount first (EINVAL), and an unlocked one is only marked as expired
-// (EAGAIN), never unmounted; any use of the mount clears the mark.
-func ProbeUmount(pid int, path string) int {
+// ProbeMain is the helper (`nstool lab __probe umount|bind PID PATH`), in
+// pid's mount namespace; it changes nothing there. Exit 3 when the kernel
+// refuses with EINVAL, 0 when it would allow it.
+//
+// umount: umount2(2) MNT_EXPIRE. The kernel tests for a locked mount first
+// (EINVAL); an unlocked one is only marked as expired (EAGAIN), never
+// unmounted, and any use of the mount clears the mark.
+//
+// bind: open_tree(2) OPEN_TREE_CLONE makes a detached copy, as a bind mount
+// would, without attaching it anywhere: EINVAL for an unbindable mount.
+func ProbeMain(kind string, pid int, path string) int {
 	runtime.LockOSThread()
 	if err := setnsMount(pid); err != nil {
 		fmt.Fprintf(os.Stderr, "setns: %v\n", err)
 		return 1
 	}
-	err := unix.Unmount(path, unix.MNT_EXPIRE)
+	var err error
+	switch kind {
+	case "umount":
+		err = unix.Unmount(path, unix.MNT_EXPIRE)
+		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EBUSY) {
+			err = nil
+		}
+	case "bind":
+		var fd int
+		fd, err = unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+		if err == nil {
+			unix.Close(fd)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "unknown probe %q\n", kind)
+		return 1
+	}
 	switch {
-	case err == nil, errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EBUSY):
+	case err == nil:
 		return 0
 	case errors.Is(err, unix.EINVAL):
 		return 3
 	}
-	fmt.Fprintf(os.Stderr, "umount %s: %v\n", path, err)
+	fmt.Fprintf(os.Stderr, "%s %s: %v\n", kind, path, err)
 	return 1
 }

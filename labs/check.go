@@ -18,6 +18,7 @@ import (
 //	host /lab/x exists | is missing | contains TEXT
 //	host /lab/dst has [at least|at most] 7 mounts
 //	container-a /lab/ro is locked          (an unmount in its namespace is refused)
+//	host /lab/u is not bindable            (a bind of it is refused)
 //	other is a new namespace               ("other": any namespace the learner made)
 //	other is gone                          (no namespace the learner made is left)
 //	answer is peer group of host /lab/b    (`nstool lab answer N`)
@@ -59,6 +60,7 @@ var checkForms = []struct {
 	{"peer", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?peer of ` + actorRe + ` ` + pathRe + `$`)},
 	{"slaveof", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?slave of ` + actorRe + ` ` + pathRe + `$`)},
 	{"locked", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?locked$`)},
+	{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
 	{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
 	{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
 	{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
@@ -102,7 +104,7 @@ func ParseCheck(line string) (Check, error) {
 			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] != "", m[4]
 		case "peer", "slaveof":
 			c.Who, c.Path, c.Not, c.Who2, c.Path2 = m[1], m[2], m[3] != "", m[4], m[5]
-		case "locked":
+		case "locked", "bindable":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] != ""
 		case "exists":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] == "is missing"

@@ -20,6 +20,8 @@ type World struct {
 	// Locked tries an unmount of path in a throwaway copy of pid's mount
 	// namespace (see ProbeLocked); a field so tests can run it in-process.
 	Locked func(pid int, path string) (bool, error)
+	// Unbindable tries a detached bind of path in pid's namespace.
+	Unbindable func(pid int, path string) (bool, error)
 
 	mounts map[int][]nsutil.Mount
 	others []int
@@ -279,9 +281,6 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		if m == nil {
 			return false, saw
 		}
-		if w.Locked == nil {
-			return false, "cannot test for a locked mount here"
-		}
 		locked, err := w.Locked(pid, c.Path)
 		if err != nil {
 			return false, fmt.Sprintf("trying an unmount of %s: %v", where, err)
@@ -291,6 +290,23 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 				return false, fmt.Sprintf("an unmount of %s is refused (EINVAL): the mount is locked", where)
 			}
 			return false, fmt.Sprintf("an unmount of %s works: the mount is not locked", where)
+		}
+		return true, ""
+
+	case "bindable":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		refused, err := w.Unbindable(pid, c.Path)
+		if err != nil {
+			return false, fmt.Sprintf("trying a bind of %s: %v", where, err)
+		}
+		if refused != c.Not {
+			if refused {
+				return false, fmt.Sprintf("a bind of %s is refused (EINVAL): it is unbindable", where)
+			}
+			return false, fmt.Sprintf("a bind of %s works: it is %s", where, describe(m))
 		}
 		return true, ""
 

@@ -29,7 +29,7 @@ func CheckCurrent() (*CheckReport, *Lab, error) {
 	if st.Step >= len(lab.Steps) {
 		return &CheckReport{Step: st.Step, Passed: true, Next: "This lab is complete: `exit` to leave the sandbox.\n"}, lab, nil
 	}
-	w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked}
+	w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked, Unbindable: ProbeUnbindable}
 	rep := &CheckReport{Step: st.Step, Results: w.Evaluate(lab.Steps[st.Step].Checks), Passed: true}
 	for _, r := range rep.Results {
 		if !r.OK {

@@ -145,7 +145,7 @@ func runScripted(lab *Lab, mode Mode, noPause bool, out io.Writer) int {
 			}
 		}
 		st, _ := UpdateState(func(s *State) error { s.Step = i; return nil })
-		w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked}
+		w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked, Unbindable: ProbeUnbindable}
 		results := w.Evaluate(step.Checks)
 		failed := false
 		for _, r := range results {

@@ -40,13 +40,13 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		},
 	}
 	probeCmd := &cobra.Command{
-		Use: "__probe-umount PID PATH", Hidden: true, Args: cobra.ExactArgs(2),
+		Use: "__probe umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pid, err := strconv.Atoi(args[0])
+			pid, err := strconv.Atoi(args[1])
 			if err != nil {
-				return cli.Exitf(1, "bad pid %q", args[0])
+				return cli.Exitf(1, "bad pid %q", args[1])
 			}
-			return cli.Exit(labs.ProbeUmount(pid, args[1]))
+			return cli.Exit(labs.ProbeMain(args[0], pid, args[2]))
 		},
 	}
 	promptCmd := &cobra.Command{
