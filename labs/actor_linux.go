@@ -37,17 +37,13 @@ func StartActor(name, propagation string, userns bool) error {
 	if _, err := ReadState(); err != nil {
 		return err
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	cmd := &exec.Cmd{
-		Path:       exe,
+		Path:       "/proc/self/exe",
 		Args:       []string{"nstool", "lab", "__actor", name, propagation},
 		ExtraFiles: []*os.File{w},
 		Dir:        "/",
@@ -210,12 +206,11 @@ func ProbeLocked(pid int, path string) (bool, error) { return probe("umount", pi
 // path in pid's mount namespace.
 func ProbeUnbindable(pid int, path string) (bool, error) { return probe("bind", pid, path) }
 
+// ProbeBinary is the nstool that runs the probes: this one (tests set it).
+var ProbeBinary = "/proc/self/exe"
+
 func probe(kind string, pid int, path string) (bool, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return false, err
-	}
-	out, err := exec.Command(exe, "lab", "__probe", kind, strconv.Itoa(pid), path).CombinedOutput()
+	out, err := exec.Command(ProbeBinary, "lab", "__probe", kind, strconv.Itoa(pid), path).CombinedOutput()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -231,8 +226,8 @@ func probe(kind string, pid int, path string) (bool, error) {
 // refuses with EINVAL, 0 when it would allow it.
 //
 // umount: umount2(2) MNT_EXPIRE. The kernel tests for a locked mount first
-// (EINVAL); an unlocked one is only marked as expired (EAGAIN), never
-// unmounted, and any use of the mount clears the mark.
+// (EINVAL); an unlocked one is only marked as expired (EAGAIN), not
+// unmounted, and the probe then uses it, which clears the mark.
 //
 // bind: open_tree(2) OPEN_TREE_CLONE makes a detached copy, as a bind mount
 // would, without attaching it anywhere: EINVAL for an unbindable mount.
@@ -247,6 +242,12 @@ func ProbeMain(kind string, pid int, path string) int {
 	case "umount":
 		err = unix.Unmount(path, unix.MNT_EXPIRE)
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EBUSY) {
+			// The mount is now marked as expired: a second MNT_EXPIRE would
+			// unmount it. Using it clears the mark (mntput() in
+			// fs/namespace.c): open and close it.
+			if fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0); err == nil {
+				unix.Close(fd)
+			}
 			err = nil
 		}
 	case "bind":

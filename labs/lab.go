@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 )
@@ -46,8 +47,33 @@ func (l *Lab) Number() string {
 	return n
 }
 
-// All returns the labs embedded in the binary, in order.
-func All() ([]*Lab, error) { return Load(embedded) }
+// All returns the labs embedded in the binary, in order, and those in the
+// folder $NSTOOL_LABS_DIR if set (a teacher's own labs, tried without
+// rebuilding nstool; a lab there replaces an embedded one of the same ID).
+func All() ([]*Lab, error) {
+	labs, err := Load(embedded)
+	if err != nil {
+		return nil, err
+	}
+	dir := os.Getenv("NSTOOL_LABS_DIR")
+	if dir == "" {
+		return labs, nil
+	}
+	extra, err := Load(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("$NSTOOL_LABS_DIR: %w", err)
+	}
+	byID := map[string]*Lab{}
+	for _, l := range append(labs, extra...) {
+		byID[l.ID] = l
+	}
+	labs = labs[:0]
+	for _, l := range byID {
+		labs = append(labs, l)
+	}
+	sort.Slice(labs, func(i, j int) bool { return labs[i].ID < labs[j].ID })
+	return labs, nil
+}
 
 // Load parses every NN-name/lab.txt in fsys (tests load their own folders).
 func Load(fsys fs.FS) ([]*Lab, error) {

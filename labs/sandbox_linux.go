@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -78,10 +77,6 @@ func Run(opts RunOptions) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return Outcome{}, err
-	}
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return Outcome{}, err
@@ -96,7 +91,9 @@ func Run(opts RunOptions) (Outcome, error) {
 		args = append(args, "--no-pause")
 	}
 	cmd := &exec.Cmd{
-		Path:       exe,
+		// /proc/self/exe is resolved by the child: the very binary running,
+		// wherever it came from (a memfd when run as nobody, see runAsNobody).
+		Path:       "/proc/self/exe",
 		Args:       args,
 		Stdin:      opts.Stdin,
 		Stdout:     opts.Stdout,
@@ -188,15 +185,26 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 	if _, err := io.Copy(mem, self); err != nil {
 		return Outcome{}, err
 	}
-	env := append(os.Environ(), envRootlessDone+"=1", "HOME=/nonexistent", "XDG_STATE_HOME=")
+	labJSON, err := json.Marshal(opts.Lab)
+	if err != nil {
+		return Outcome{}, err
+	}
+	labR, labW, err := os.Pipe()
+	if err != nil {
+		return Outcome{}, err
+	}
+	args := []string{"nstool", "lab", "__run", string(opts.Mode)}
+	if opts.NoPause {
+		args = append(args, "--no-pause")
+	}
 	cmd := &exec.Cmd{
 		Path:       "/proc/self/fd/3", // resolved in the child, where fd 3 is the memfd
-		Args:       append([]string{"nstool"}, os.Args[1:]...),
+		Args:       args,
 		Stdin:      opts.Stdin,
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{mem},
-		Env:        env,
+		ExtraFiles: []*os.File{mem, labR}, // fd 3: the binary; fd 4: the lab
+		Env:        append(os.Environ(), envRootlessDone+"=1", "HOME=/nonexistent"),
 		Dir:        "/",
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -205,11 +213,33 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	labR.Close()
+	if err != nil {
+		labW.Close()
 		return Outcome{}, fmt.Errorf("running as nobody: %w", err)
 	}
+	go func() { labW.Write(labJSON); labW.Close() }()
 	werr := cmd.Wait()
 	return Outcome{Code: exitCode(cmd.ProcessState, werr)}, nil
+}
+
+// RunFromParent is the unprivileged side of runAsNobody (`nstool lab __run
+// MODE`): the lab arrives as JSON on fd 4.
+func RunFromParent(mode Mode, noPause bool) int {
+	var lab Lab
+	if err := json.NewDecoder(os.NewFile(4, "lab")).Decode(&lab); err != nil {
+		fmt.Fprintf(os.Stderr, "nstool lab: %v\n", err)
+		return 1
+	}
+	out, err := Run(RunOptions{Lab: &lab, Mode: mode, NoPause: noPause, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nstool lab: %v\n", err)
+		if out.Code == 0 {
+			out.Code = 1
+		}
+	}
+	return out.Code
 }
 
 // Init is PID 1 of the sandbox (`nstool lab __init MODE`): it builds the
@@ -221,7 +251,9 @@ func Init(mode string, noPause bool) int {
 		return 1
 	}
 	// fd 4 carries the lab, as JSON, from the host side.
-	labJSON, err := io.ReadAll(os.NewFile(4, "lab"))
+	labFile := os.NewFile(4, "lab")
+	labJSON, err := io.ReadAll(labFile)
+	labFile.Close()
 	if err != nil {
 		return fail(err)
 	}
@@ -462,5 +494,3 @@ func readLines(r io.Reader, fn func(string)) {
 		}
 	}
 }
-
-var _ = filepath.Join

@@ -56,5 +56,13 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 			return nil
 		},
 	}
-	return []*cobra.Command{initCmd, supCmd, actorCmd, probeCmd, promptCmd}
+	var runNoPause bool
+	runCmd := &cobra.Command{
+		Use: "__run MODE", Hidden: true, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cli.Exit(labs.RunFromParent(labs.Mode(args[0]), runNoPause))
+		},
+	}
+	runCmd.Flags().BoolVar(&runNoPause, "no-pause", false, "")
+	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd}
 }
