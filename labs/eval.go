@@ -66,6 +66,10 @@ func (w *World) evalAny(c Check) Result {
 		}
 		return Result{Check: c, OK: true}
 	}
+	if c.Kind == "answer" {
+		ok, saw := w.evalAnswer(c)
+		return Result{Check: c, OK: ok, Saw: saw}
+	}
 	if c.Who != "other" {
 		pid, ok := w.Actors[c.Who]
 		if !ok {
@@ -256,6 +260,8 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 			switch {
 			case same && c.Not:
 				return false, fmt.Sprintf("%s is in the same peer group as %s", where, other)
+			case !same && !c.Not && m.Master == m2.PeerGroup && m.Shared():
+				return false, fmt.Sprintf("%s is shared,slave: a slave of %s's peer group and in a group of its own; it receives from %s but does not send to it", where, other, other)
 			case !same && !c.Not && m.Master == m2.PeerGroup:
 				return false, fmt.Sprintf("%s is a slave of %s's peer group, not in it: it receives but does not send", where, other)
 			case !same && !c.Not && m.Shared():
