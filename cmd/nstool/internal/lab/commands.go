@@ -103,10 +103,11 @@ func newShowCmd(ios *cli.IOStreams) *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(ios.Out, strings.TrimSpace(l.README))
-			fmt.Fprintf(ios.Out, "\n## Steps\n")
+			fmt.Fprintf(ios.Out, "\n## Steps\n\n")
 			for i, s := range l.Steps {
-				fmt.Fprintf(ios.Out, "\n%d. %s\n", i+1, s.Title)
+				fmt.Fprintf(ios.Out, "%d. %s\n", i+1, s.Title)
 			}
+			fmt.Fprintf(ios.Out, "\nStart it with `nstool lab start %s`.\n", l.ID)
 			return nil
 		},
 	}

@@ -1,0 +1,215 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/labs"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+// nstool runs the binary with a private progress file; it returns stdout,
+// stderr and the exit code.
+func nstool(t *testing.T, stdin string, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(nstest.Binary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+func stateEnv(t *testing.T) []string { return []string{"XDG_STATE_HOME=" + t.TempDir()} }
+
+// Every lab's reference solution passes every step on this kernel, in a
+// fresh sandbox, and the host's mount table is as before.
+func TestVerifyEveryLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	before, _ := os.ReadFile("/proc/self/mountinfo")
+	out, errOut, code := nstool(t, "", stateEnv(t), "lab", "verify")
+	t.Log("\n" + out)
+	if code != 0 {
+		t.Fatalf("nstool lab verify: exit %d\n%s", code, errOut)
+	}
+	all, _ := labs.All()
+	for _, l := range all {
+		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).MatchString(out) {
+			t.Errorf("no ok line for %s", l.ID)
+		}
+	}
+	after, _ := os.ReadFile("/proc/self/mountinfo")
+	if !bytes.Equal(before, after) {
+		t.Errorf("the mount table changed:\n%s\n----\n%s", before, after)
+	}
+}
+
+// A rootless lab runs as nobody in a user namespace even when root starts
+// it; its actor's copies of the mounts are locked, which only an unmount
+// attempt shows.
+func TestRootlessLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir, _ := filepath.Abs("testdata/labs")
+	out, errOut, code := nstool(t, "", append(stateEnv(t), "NSTOOL_LABS_DIR="+dir), "lab", "verify", "90-rootless")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "ok   90-rootless") {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// The learner's path: a shell reading the solution and `nstool lab check`
+// after each step; check moves on, the prompt follows, progress is kept.
+func TestStartCheckAndProgress(t *testing.T) {
+	nstest.RequireRoot(t)
+	all, _ := labs.All()
+	l, _ := labs.Find(all, "04")
+	var script strings.Builder
+	script.WriteString("nstool lab check; echo check-before=$?\nnstool lab hint\nnstool lab hint\nnstool lab hint\n")
+	for i, s := range l.Steps {
+		script.WriteString(s.Solution + "\n")
+		script.WriteString("nstool lab check\n")
+		if i == 1 {
+			script.WriteString("nstool lab __prompt; echo\n")
+		}
+	}
+	script.WriteString("nstool lab check\nexit\n")
+	env := stateEnv(t)
+	out, errOut, code := nstool(t, script.String(), env, "lab", "start", "04-types")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"✗ step 1/7: The source: a shared tmpfs: not yet",
+		"/lab/src is no mount point in host's namespace",
+		"check-before=1",
+		"hint 1/2: " + l.Steps[0].Hints[0],
+		"hint 2/2: " + l.Steps[0].Hints[1],
+		"✓ step 1/7: The source: a shared tmpfs",
+		"Step 2/7 · shared: a peer",
+		"[lab 04 · step 3/7] host",
+		"✓ step 7/7",
+		"Lab 04 complete",
+		"This lab is complete",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s\nstderr:\n%s", out, errOut)
+	}
+	if !strings.Contains(errOut, "left lab 04-types at step 7/7") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	list, _, code := nstool(t, "", env, "lab", "list", "--json")
+	var rows []struct {
+		ID      string `json:"id"`
+		Title   string `json:"title"`
+		Minutes int    `json:"minutes"`
+		Done    bool   `json:"done"`
+	}
+	if err := json.Unmarshal([]byte(list), &rows); err != nil || code != 0 {
+		t.Fatalf("lab list --json: %v (exit %d)\n%s", err, code, list)
+	}
+	for _, r := range rows {
+		if r.Title == "" || r.Minutes == 0 {
+			t.Errorf("row %+v lacks title or minutes", r)
+		}
+		if r.Done != (r.ID == "04-types") {
+			t.Errorf("%s done=%v after finishing only 04-types", r.ID, r.Done)
+		}
+	}
+	// reset forgets it.
+	if out, _, code := nstool(t, "", env, "lab", "reset", "4"); code != 0 || !strings.Contains(out, "progress of 04-types forgotten") {
+		t.Fatalf("reset: exit %d: %s", code, out)
+	}
+	list, _, _ = nstool(t, "", env, "lab", "list", "--json")
+	if strings.Contains(list, `"done": true`) {
+		t.Errorf("after reset:\n%s", list)
+	}
+}
+
+// `lab shell NAME -- CMD` from the host enters the running sandbox and the
+// actor's mount namespace.
+func TestShellFromTheHost(t *testing.T) {
+	nstest.RequireRoot(t)
+	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
+	cmd.Env = append(os.Environ(), stateEnv(t)...)
+	stdin, _ := cmd.StdinPipe()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); cmd.Wait() }()
+	// The sandbox is ready once its shell answers.
+	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
+	var got string
+	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
+		o, _, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null 2>&1 && findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
+		got = o
+	}
+	if !strings.Contains(got, "/lab/vol private,slave") || !strings.Contains(got, "/lab/vol/in") {
+		t.Fatalf("lab shell container saw:\n%s", got)
+	}
+	own, _ := os.Readlink("/proc/self/ns/pid")
+	if strings.Contains(got, own) {
+		t.Errorf("the shell ran in the host's PID namespace %s", own)
+	}
+	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "nobody-here", "--", "true"); code != 1 || !strings.Contains(errOut, `no actor "nobody-here"`) {
+		t.Errorf("unknown actor: exit %d: %s", code, errOut)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"lab", "show", "99"}, 1, "nstool lab show: no lab \"99\" (labs: 01-isolation"},
+		{[]string{"lab", "start", "nope"}, 1, "nstool lab start: no lab \"nope\""},
+		{[]string{"lab", "check"}, 1, "nstool lab check: not inside a lab sandbox: start one with `nstool lab start ID`"},
+		{[]string{"lab", "hint"}, 1, "nstool lab hint: not inside a lab sandbox"},
+		{[]string{"lab", "answer", "3"}, 1, "nstool lab answer: not inside a lab sandbox"},
+		{[]string{"lab", "actor", "x"}, 1, "nstool lab actor: not inside a lab sandbox"},
+		{[]string{"lab", "verify", "99"}, 1, "nstool lab verify: no lab \"99\""},
+		{[]string{"lab", "show"}, 1, "nstool lab show: accepts 1 arg(s), received 0"},
+	} {
+		_, errOut, code := nstool(t, "", stateEnv(t), tc.args...)
+		if code != tc.code || !strings.HasPrefix(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d, %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+		if strings.Contains(errOut, "Usage:") || strings.Contains(errOut, "panic") {
+			t.Errorf("%v: usage dump or panic:\n%s", tc.args, errOut)
+		}
+	}
+}
+
+func TestShowAndList(t *testing.T) {
+	out, _, code := nstool(t, "", stateEnv(t), "lab", "show", "06")
+	if code != 0 || !strings.HasPrefix(out, "# Lab 06 ") || !strings.Contains(out, "## Steps\n\n1. ") {
+		t.Fatalf("show: exit %d:\n%s", code, out)
+	}
+	out, _, _ = nstool(t, "", stateEnv(t), "lab", "list")
+	if !regexp.MustCompile(`(?m)^  01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
+		t.Fatalf("list:\n%s", out)
+	}
+}
