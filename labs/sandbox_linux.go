@@ -47,6 +47,7 @@ type RunOptions struct {
 	Lab     *Lab
 	Mode    Mode
 	NoPause bool // demo: do not wait for Enter between steps
+	Color   bool // the learner's terminal takes colour
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -99,7 +100,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
 		ExtraFiles: []*os.File{readyW, labR}, // fd 3: "ready"; fd 4: the lab as JSON
-		Env:        os.Environ(),
+		Env:        append(os.Environ(), EnvColor+"="+map[bool]string{true: "1", false: "0"}[opts.Color]),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own

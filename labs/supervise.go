@@ -49,10 +49,22 @@ func Supervise(mode Mode, noPause bool, out, errOut io.Writer) int {
 	return 1
 }
 
+// EnvColor tells the sandbox whether the learner's terminal wants colour
+// ("1") or not: the host side decides (--color, NO_COLOR, a TTY).
+const EnvColor = "NSTOOL_LAB_COLOR"
+
+// paint wraps s in an SGR colour code when colour is on.
+func paint(code, s string) string {
+	if os.Getenv(EnvColor) != "1" {
+		return s
+	}
+	return "\033[" + code + "m" + s + "\033[0m"
+}
+
 // Banner is the lab's heading and intro.
 func Banner(lab *Lab) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n\033[1mLab %s · %s\033[0m  (about %d minutes, %d steps)\n", lab.Number(), lab.Title, lab.Minutes, len(lab.Steps))
+	fmt.Fprintf(&b, "\n%s  (about %d minutes, %d steps)\n", paint("1", fmt.Sprintf("Lab %s · %s", lab.Number(), lab.Title)), lab.Minutes, len(lab.Steps))
 	if lab.Intro != "" {
 		fmt.Fprintf(&b, "\n%s\n", lab.Intro)
 	}
@@ -69,7 +81,7 @@ func StepText(lab *Lab, i int, bold bool) string {
 	s := lab.Steps[i]
 	head := fmt.Sprintf("Step %d/%d · %s", i+1, len(lab.Steps), s.Title)
 	if bold {
-		head = "\033[1;33m" + head + "\033[0m"
+		head = paint("1;33", head)
 	}
 	return fmt.Sprintf("\n%s\n\n%s\n\n", head, indent(s.Text, "  "))
 }
@@ -135,7 +147,7 @@ func runScripted(lab *Lab, mode Mode, noPause bool, out io.Writer) int {
 		}
 		for _, c := range Commands(step.Solution) {
 			if demo {
-				fmt.Fprintf(out, "\033[1;36m[lab %s · step %d/%d]\033[0m # %s\n", lab.Number(), i+1, len(lab.Steps), c)
+				fmt.Fprintf(out, "%s # %s\n", paint("1;36", fmt.Sprintf("[lab %s · step %d/%d]", lab.Number(), i+1, len(lab.Steps))), c)
 				if err := sess.run(c, out); err != nil {
 					fmt.Fprintf(out, "nstool lab: %v\n", err)
 					return 1
@@ -170,7 +182,7 @@ func runScripted(lab *Lab, mode Mode, noPause bool, out io.Writer) int {
 			return 1
 		}
 		if demo {
-			fmt.Fprintf(out, "\033[1;32m✓ step %d/%d: %s\033[0m\n", i+1, len(lab.Steps), step.Title)
+			fmt.Fprintln(out, paint("1;32", fmt.Sprintf("✓ step %d/%d: %s", i+1, len(lab.Steps), step.Title)))
 			if !noPause && i+1 < len(lab.Steps) {
 				pause(out)
 			}
@@ -206,7 +218,7 @@ func pause(out io.Writer) {
 		return
 	}
 	defer tty.Close()
-	fmt.Fprint(out, "\033[2m(Enter for the next step)\033[0m")
+	fmt.Fprint(out, paint("2", "(Enter for the next step)"))
 	b := make([]byte, 1)
 	for {
 		if n, err := tty.Read(b); n == 0 || err != nil || b[0] == '\n' {

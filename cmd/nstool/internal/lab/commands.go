@@ -134,7 +134,7 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
-			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeStart, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeStart, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -414,7 +414,7 @@ unless --no-pause.`,
 			if err != nil {
 				return err
 			}
-			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeDemo, NoPause: noPause, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeDemo, NoPause: noPause, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
