@@ -57,6 +57,14 @@ func TestEmbeddedLabsAreValid(t *testing.T) {
 				for _, m := range actorRe.FindAllStringSubmatch(s.Solution, -1) {
 					actors[m[1]] = true
 				}
+				// Hints lead to the answer; they never hand over the command.
+				for _, h := range s.Hints {
+					for _, cmd := range Commands(s.Solution) {
+						if len(cmd) >= 10 && strings.Contains(h, cmd) {
+							t.Errorf("step %d: a hint gives the solution's command %q", n+1, cmd)
+						}
+					}
+				}
 				if len(s.Hints) < 2 {
 					t.Errorf("step %d: %d hint(s); graded hints need at least 2", n+1, len(s.Hints))
 				}

@@ -149,7 +149,11 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 				if err := prog.Save(); err != nil {
 					fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
 				}
-				fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, min(out.State.Step+1, len(l.Steps)), len(l.Steps))
+				if out.State.Done {
+					fmt.Fprintf(ios.ErrOut, "lab %s done; the sandbox is gone.\n", l.ID)
+				} else {
+					fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, out.State.Step+1, len(l.Steps))
+				}
 			}
 			return nil
 		},

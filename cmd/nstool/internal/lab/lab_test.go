@@ -115,7 +115,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 	if t.Failed() {
 		t.Logf("output:\n%s\nstderr:\n%s", out, errOut)
 	}
-	if !strings.Contains(errOut, "left lab 04-types at step 7/7") {
+	if !strings.Contains(errOut, "lab 04-types done; the sandbox is gone.") {
 		t.Errorf("stderr: %s", errOut)
 	}
 	list, _, code := nstool(t, "", env, "lab", "list", "--json")
