@@ -90,7 +90,7 @@ func (w *World) evalAny(c Check) Result {
 			return Result{Check: c, OK: true}
 		}
 		if first == "" {
-			first = "(in your namespace " + nsID(pid) + ") " + saw
+			first = "(" + nsID(pid) + ") " + saw
 		}
 	}
 	return Result{Check: c, Saw: first}
@@ -188,10 +188,11 @@ func describe(m *nsutil.Mount) string {
 
 func (w *World) eval(c Check, pid int) (bool, string) {
 	who, whose := c.Who, c.Who+"'s namespace"
-	if who == "other" {
-		who, whose = "the new namespace", "that namespace"
-	}
 	where := who + " " + c.Path
+	if who == "other" {
+		who, whose = "your namespace", "your namespace"
+		where = c.Path + " in your namespace"
+	}
 	needMount := func() (*nsutil.Mount, string) {
 		m, err := w.at(pid, c.Path)
 		if err != nil {
