@@ -390,9 +390,41 @@ func (w *World) evalAnswer(c Check) (bool, string) {
 		want = strconv.Itoa(n)
 	}
 	if got != want {
+		if what := w.whatIs(c.Who, got); what != "" {
+			return false, fmt.Sprintf("your answer %s is %s", got, what)
+		}
 		return false, fmt.Sprintf("your answer %q is not it", got)
 	}
 	return true, ""
+}
+
+// whatIs says what a wrong numeric answer is in who's mount table, so the
+// learner sees which field they read: "the parent ID of /lab".
+func (w *World) whatIs(who, answer string) string {
+	n, err := strconv.Atoi(answer)
+	if err != nil || who == "" {
+		return ""
+	}
+	tab, err := w.table(w.Actors[who])
+	if err != nil {
+		return ""
+	}
+	for _, m := range tab {
+		switch n {
+		case m.ID:
+			return "the mount ID of " + m.Target
+		case m.PeerGroup:
+			return "the peer group (shared:N) of " + m.Target
+		case m.Master:
+			return "the master group (master:N) of " + m.Target
+		}
+	}
+	for _, m := range tab {
+		if n == m.Parent {
+			return "the parent ID of " + m.Target
+		}
+	}
+	return ""
 }
 
 func comm(pid int) string {

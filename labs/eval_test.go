@@ -118,7 +118,8 @@ func TestChecksOnTheKernel(t *testing.T) {
 	}{
 		{itoa(srcGroup), "answer is peer group of host D/src", true},
 		{"shared:" + itoa(srcGroup), "answer is peer group of host D/src", true},
-		{itoa(srcGroup + 1000), "answer is peer group of host D/src", false},
+		{itoa(srcGroup + 100000), "answer is peer group of host D/src", false},
+		{itoa(srcID), "answer is peer group of host D/src", false},
 		{itoa(srcGroup), "answer is master of host D/slave", true},
 		{itoa(srcID), "answer is mount id of host D/src", true},
 		{nsID(os.Getpid()), "answer is mnt ns of host", true},
@@ -133,6 +134,11 @@ func TestChecksOnTheKernel(t *testing.T) {
 		w.Answer = tc.answer
 		if r := w.Evaluate([]Check{c})[0]; r.OK != tc.ok {
 			t.Errorf("answer %q, %s: ok=%v (%s), want %v", tc.answer, tc.check, r.OK, r.Saw, tc.ok)
+		}
+		if tc.answer == itoa(srcID) && !tc.ok {
+			if r := w.Evaluate([]Check{c})[0]; !strings.Contains(r.Saw, "is the mount ID of "+d+"/src") {
+				t.Errorf("a wrong answer should say what the number is: %q", r.Saw)
+			}
 		}
 	}
 }
