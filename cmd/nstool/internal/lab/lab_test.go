@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/labs"
@@ -211,5 +212,28 @@ func TestShowAndList(t *testing.T) {
 	out, _, _ = nstool(t, "", stateEnv(t), "lab", "list")
 	if !regexp.MustCompile(`(?m)^  01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
 		t.Fatalf("list:\n%s", out)
+	}
+}
+
+// On a systemd host "/" and everything under it is shared. The sandbox
+// must still be private from it: make this test's namespace look like such
+// a host, run every lab, and see that nothing propagated back.
+func TestLabsOnASharedHost(t *testing.T) {
+	nstest.RequireRoot(t)
+	if err := syscall.Mount("none", "/", "", syscall.MS_REC|syscall.MS_SHARED, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Mount("none", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, "") })
+	before, _ := os.ReadFile("/proc/self/mountinfo")
+	if !strings.Contains(string(before), " / / rw") || !strings.Contains(string(before), "shared:") {
+		t.Fatalf("/ is not shared:\n%s", before)
+	}
+	out, errOut, code := nstool(t, "", stateEnv(t), "lab", "verify")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	after, _ := os.ReadFile("/proc/self/mountinfo")
+	if !bytes.Equal(before, after) {
+		t.Errorf("a lab changed the shared host's mount table:\n%s\n----\n%s", before, after)
 	}
 }
