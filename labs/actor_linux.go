@@ -165,7 +165,7 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 		if err != nil {
 			return 1, errors.New("entering a rootless lab needs util-linux nsenter")
 		}
-		args := append([]string{"-t", strconv.Itoa(initPID), "-U", "-m", "-p", "--preserve-credentials", SandboxDir + "/bin/nstool"}, inner...)
+		args := append([]string{"-t", strconv.Itoa(initPID), "-U", "-m", "-p", SandboxDir + "/bin/nstool"}, inner...)
 		cmd = exec.Command(nsenter, args...)
 	} else {
 		// Open both namespaces first: once in the sandbox's mount namespace,

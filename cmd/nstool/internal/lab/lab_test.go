@@ -237,3 +237,31 @@ func TestLabsOnASharedHost(t *testing.T) {
 		t.Errorf("a lab changed the shared host's mount table:\n%s\n----\n%s", before, after)
 	}
 }
+
+// A rootless sandbox is entered through its user namespace (util-linux
+// nsenter does that part: a Go process cannot setns(2) into a user namespace).
+func TestShellIntoARootlessLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		t.Skip("util-linux nsenter is not installed")
+	}
+	dir, _ := filepath.Abs("testdata/labs")
+	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
+	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
+	cmd.Env = append(os.Environ(), env...)
+	stdin, _ := cmd.StdinPipe()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); cmd.Wait() }()
+	stdin.Write([]byte("mkdir /lab/x; mount -t tmpfs x /lab/x\n"))
+	var got string
+	for i := 0; i < 200 && !strings.Contains(got, "/lab/x"); i++ {
+		got, _, _ = nstool(t, "", env, "lab", "shell", "host", "--", "sh", "-c", "cat /proc/self/uid_map; findmnt -rn -o TARGET /lab/x")
+	}
+	if !regexp.MustCompile(`^\s*0\s+65534\s+1\n/lab/x\n`).MatchString(got) {
+		t.Fatalf("lab shell host in a rootless lab saw:\n%s", got)
+	}
+}
