@@ -64,16 +64,16 @@ const (
 	exitSetupFailed = 70
 )
 
-// Run starts a sandbox for opts.Lab and waits for it to end. It must be
-// called from a process that may create namespaces: root, or any user when
-// the lab is rootless (a user namespace comes first).
+// Run starts a sandbox for opts.Lab and waits for it to end. As root the
+// sandbox is made with root's privileges, unless the lab says rootless; as
+// any other user, or for a rootless lab, it is made in a user namespace.
 func Run(opts RunOptions) (Outcome, error) {
 	if opts.Lab.Rootless && os.Geteuid() == 0 && os.Getenv(envRootlessDone) == "" {
 		return runAsNobody(opts)
 	}
-	if !opts.Lab.Rootless && os.Geteuid() != 0 {
-		return Outcome{}, fmt.Errorf("lab %s needs root (it mounts outside a user namespace): run it with sudo", opts.Lab.ID)
-	}
+	// Without root, every lab runs in a user namespace: the learner is root
+	// there, over the sandbox's mounts only (user_namespaces(7)).
+	userns := opts.Lab.Rootless || os.Geteuid() != 0
 	labJSON, err := json.Marshal(opts.Lab)
 	if err != nil {
 		return Outcome{}, err
@@ -109,7 +109,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID,
 		Pdeathsig:  syscall.SIGKILL,
 	}
-	if opts.Lab.Rootless {
+	if userns {
 		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
 		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
 		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
@@ -124,6 +124,9 @@ func Run(opts RunOptions) (Outcome, error) {
 		readyW.Close()
 		labR.Close()
 		labW.Close()
+		if userns && os.Geteuid() != 0 {
+			return Outcome{}, fmt.Errorf("starting the sandbox in a user namespace: %w (this system may not allow unprivileged user namespaces: run the lab as root)", err)
+		}
 		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
 	}
 	readyW.Close()

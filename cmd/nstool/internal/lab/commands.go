@@ -269,6 +269,8 @@ From a second terminal on the host, it first enters the sandbox.`,
 				}
 			}
 			switch {
+			case len(pick) == 0 && labID != "":
+				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", labID, labID)
 			case len(pick) == 0:
 				return cli.Exitf(1, "no lab is running: start one with `nstool lab start ID`")
 			case len(pick) > 1:

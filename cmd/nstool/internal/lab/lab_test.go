@@ -191,6 +191,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"lab", "hint"}, 1, "nstool lab hint: not inside a lab sandbox"},
 		{[]string{"lab", "answer", "3"}, 1, "nstool lab answer: not inside a lab sandbox"},
 		{[]string{"lab", "actor", "x"}, 1, "nstool lab actor: not inside a lab sandbox"},
+		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab 77-none is running"},
 		{[]string{"lab", "verify", "99"}, 1, "nstool lab verify: no lab \"99\""},
 		{[]string{"lab", "show"}, 1, "nstool lab show: accepts 1 arg(s), received 0"},
 	} {
@@ -263,5 +264,35 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\s*0\s+65534\s+1\n/lab/x\n`).MatchString(got) {
 		t.Fatalf("lab shell host in a rootless lab saw:\n%s", got)
+	}
+}
+
+// A student without root runs every lab in a user namespace: run them all
+// as nobody.
+func TestEveryLabWithoutRoot(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir, err := os.MkdirTemp("", "nstool-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin, _ := os.ReadFile(nstest.Binary(t))
+	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(dir+"/nstool", "lab", "verify")
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nstool lab verify as nobody: %v\n%s", err, out)
+	}
+	all, _ := labs.All()
+	for _, l := range all {
+		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).Match(out) {
+			t.Errorf("no ok line for %s:\n%s", l.ID, out)
+		}
 	}
 }
