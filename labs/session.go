@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -94,5 +95,19 @@ func (s *session) close() {
 	case <-time.After(2 * time.Second):
 		// A nested shell still reading, or a command still running: the
 		// sandbox ends right after, and takes them with it.
+	}
+}
+
+// readLines splits r into lines, calling fn for each (without the newline).
+func readLines(r io.Reader, fn func(string)) {
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			fn(strings.TrimSuffix(line, "\n"))
+		}
+		if err != nil {
+			return
+		}
 	}
 }

@@ -141,3 +141,13 @@ func (p Progress) Save() error {
 	}
 	return os.Rename(tmp, path)
 }
+
+// LoadSandboxLab reads the lab the sandbox runs.
+func LoadSandboxLab() (*Lab, error) {
+	data, err := os.ReadFile(SandboxDir + "/lab.json")
+	if err != nil {
+		return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+	}
+	var l Lab
+	return &l, json.Unmarshal(data, &l)
+}

@@ -1,0 +1,147 @@
+package lab
+
+import (
+	"fmt"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/labs"
+)
+
+func newStartCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "start ID",
+		Short: "Open a sandbox shell for a lab",
+		Long: `Open a shell in a fresh sandbox for the lab: its own mount and PID
+namespaces with a tmpfs work area /lab. The prompt shows the lab, the step and
+whose mount namespace the shell is in. Type real commands; ` + "`nstool lab check`" + `
+checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
+		Example:           "  nstool lab start 04-types\n  nstool lab start 4",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: labIDs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outsideOnly("start"); err != nil {
+				return err
+			}
+			l, err := loadLab(args[0])
+			if err != nil {
+				return err
+			}
+			// The sandbox's shell owns the terminal; Ctrl-C is for it.
+			ignoreTerminalSignals()
+			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeStart, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			if out.State != nil {
+				prog := labs.LoadProgress()
+				p := prog[l.ID]
+				p.Done = p.Done || out.State.Done
+				if out.State.Step > p.Best {
+					p.Best = out.State.Step
+				}
+				prog[l.ID] = p
+				if err := prog.Save(); err != nil {
+					fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
+				}
+				if out.State.Done {
+					fmt.Fprintf(ios.ErrOut, "lab %s done; the sandbox is gone.\n", l.ID)
+				} else {
+					fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, out.State.Step+1, len(l.Steps))
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func ignoreTerminalSignals() {
+	signalIgnore(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN)
+}
+
+func newCheckCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check the current step (inside a lab)",
+		Long: `Check the current step against the kernel's state: the lab's actors'
+mount tables, namespaces and files. Prints ✓ and the next step, or ✗ with what
+it saw and what the step wants. Exit status 0 when the step is done, 1 if not.`,
+		Example: "  nstool lab check",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, lab, err := labs.CheckCurrent()
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			if rep.Results == nil {
+				fmt.Fprint(ios.Out, rep.Next)
+				return nil
+			}
+			step := lab.Steps[rep.Step]
+			if rep.Passed {
+				fmt.Fprintf(ios.Out, "%s step %d/%d: %s\n", green(ios, "✓"), rep.Step+1, len(lab.Steps), step.Title)
+				fmt.Fprint(ios.Out, rep.Next)
+				return nil
+			}
+			fmt.Fprintf(ios.Out, "%s step %d/%d: %s: not yet\n", red(ios, "✗"), rep.Step+1, len(lab.Steps), step.Title)
+			for _, r := range rep.Results {
+				if r.OK {
+					fmt.Fprintf(ios.Out, "  %s %s\n", green(ios, "✓"), r.Check.Line)
+				} else {
+					fmt.Fprintf(ios.Out, "  %s %s\n      %s\n", red(ios, "✗"), r.Check.Line, r.Saw)
+					if r.Check.Why != "" {
+						fmt.Fprintf(ios.Out, "      why: %s\n", r.Check.Why)
+					}
+				}
+			}
+			fmt.Fprintln(ios.Out, "  (`nstool lab hint` for a hint)")
+			return cli.Exit(1)
+		},
+	}
+}
+
+func newHintCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:     "hint",
+		Short:   "A hint for the current step; ask again for a closer one",
+		Example: "  nstool lab hint",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			hint, n, total, err := labs.NextHint()
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			fmt.Fprintf(ios.Out, "hint %d/%d: %s\n", n, total, hint)
+			return nil
+		},
+	}
+}
+
+func newAnswerCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:     "answer VALUE",
+		Short:   "Answer the current step's question, then check it",
+		Example: "  nstool lab answer 42        # e.g. the peer group of a mount\n  nstool lab check",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := labs.SetAnswer(args[0]); err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			fmt.Fprintf(ios.Out, "answer recorded: %s (now `nstool lab check`)\n", args[0])
+			return nil
+		},
+	}
+}
+
+func green(ios *cli.IOStreams, s string) string { return paint(ios, "32", s) }
+
+func red(ios *cli.IOStreams, s string) string { return paint(ios, "31", s) }
+
+func paint(ios *cli.IOStreams, code, s string) string {
+	if !ios.ColorEnabled() {
+		return s
+	}
+	return "\033[1;" + code + "m" + s + "\033[0m"
+}

@@ -1,0 +1,81 @@
+package lab
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/labs"
+)
+
+func newListCmd(ios *cli.IOStreams) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the labs, with what you have done",
+		Example: `  nstool lab list
+  nstool lab list --json | jq -r '.[] | select(.done | not) | .id'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			all, err := labs.All()
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			prog := labs.LoadProgress()
+			type row struct {
+				ID      string `json:"id"`
+				Title   string `json:"title"`
+				Minutes int    `json:"minutes"`
+				Steps   int    `json:"steps"`
+				Done    bool   `json:"done"`
+			}
+			rows := []row{}
+			for _, l := range all {
+				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Done})
+			}
+			if asJSON {
+				enc := json.NewEncoder(ios.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			for _, r := range rows {
+				mark := " "
+				if r.Done {
+					mark = "✓"
+				} else if p := prog[r.ID].Best; p > 0 {
+					mark = "…"
+				}
+				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s\n", mark, r.ID, r.Minutes, r.Title)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: [{\"id\", \"title\", \"minutes\", \"steps\", \"done\"}]")
+	return cmd
+}
+
+func newShowCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:               "show ID",
+		Short:             "Print a lab's narrative and its steps",
+		Example:           "  nstool lab show 04-types | less",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: labIDs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := loadLab(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(ios.Out, strings.TrimSpace(l.README))
+			fmt.Fprintf(ios.Out, "\n## Steps\n\n")
+			for i, s := range l.Steps {
+				fmt.Fprintf(ios.Out, "%d. %s\n", i+1, s.Title)
+			}
+			fmt.Fprintf(ios.Out, "\nStart it with `nstool lab start %s`.\n", l.ID)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,118 @@
+package lab
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/labs"
+)
+
+func newVerifyCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify [ID...]",
+		Short: "Run labs' reference solutions in fresh sandboxes and check every step",
+		Long: `Run each lab's reference solution in a fresh sandbox, as a learner would type
+it, and check every step. Without ID, every lab. Exit status 0 only if every
+step of every lab passed.`,
+		Example:           "  nstool lab verify\n  nstool lab verify 04-types 05-slave",
+		ValidArgsFunction: labIDs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outsideOnly("verify"); err != nil {
+				return err
+			}
+			all, err := labs.All()
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			sel := all
+			if len(args) > 0 {
+				sel = nil
+				for _, a := range args {
+					l, err := labs.Find(all, a)
+					if err != nil {
+						return cli.Exitf(1, "%v", err)
+					}
+					sel = append(sel, l)
+				}
+			}
+			failed := 0
+			for _, l := range sel {
+				start := time.Now()
+				out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeVerify, Stdin: nil, Stdout: ios.Out, Stderr: ios.ErrOut})
+				took := time.Since(start).Round(10 * time.Millisecond)
+				switch {
+				case err != nil:
+					fmt.Fprintf(ios.ErrOut, "nstool lab verify: %v\n", err)
+					failed++
+				case out.Code != 0:
+					fmt.Fprintf(ios.Out, "FAIL %s (%s)\n", l.ID, took)
+					failed++
+				default:
+					fmt.Fprintf(ios.Out, "ok   %s (%d steps, %s)\n", l.ID, len(l.Steps), took)
+				}
+			}
+			if failed > 0 {
+				return cli.Exitf(1, "%d of %d labs failed", failed, len(sel))
+			}
+			return nil
+		},
+	}
+}
+
+func newDemoCmd(ios *cli.IOStreams) *cobra.Command {
+	var noPause bool
+	cmd := &cobra.Command{
+		Use:   "demo ID",
+		Short: "Show and run each step of a lab, for a projector",
+		Long: `Show each step of the lab and run its reference solution in a fresh sandbox,
+command by command, checking the step after it; waits for Enter between steps
+unless --no-pause.`,
+		Example:           "  nstool lab demo 04-types\n  nstool lab demo 04-types --no-pause",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: labIDs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outsideOnly("demo"); err != nil {
+				return err
+			}
+			l, err := loadLab(args[0])
+			if err != nil {
+				return err
+			}
+			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeDemo, NoPause: noPause, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			return cli.Exit(out.Code)
+		},
+	}
+	cmd.Flags().BoolVar(&noPause, "no-pause", false, "run every step without waiting for Enter")
+	return cmd
+}
+
+func newActorCmd(ios *cli.IOStreams) *cobra.Command {
+	var propagation string
+	var userns bool
+	cmd := &cobra.Command{
+		Use:   "actor NAME",
+		Short: "Start a named actor (for a lab's setup)",
+		Long: `Start a named actor inside the lab sandbox: a long-lived process in a new
+mount namespace copied from the caller's, whose mounts get the given
+propagation, as a container runtime does (unshare(1) --propagation). Checks
+and ` + "`nstool lab shell NAME`" + ` refer to it by name. It lives until the sandbox ends.`,
+		Example: `  nstool lab actor container-a --propagation slave
+  nstool lab actor rootless-c --user --propagation unchanged`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := labs.StartActor(args[0], propagation, userns); err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&propagation, "propagation", "private", "private, slave, shared or unchanged")
+	cmd.Flags().BoolVar(&userns, "user", false, "also a new user namespace (its copies of the mounts are locked)")
+	return cmd
+}

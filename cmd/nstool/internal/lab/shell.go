@@ -1,0 +1,145 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/labs"
+)
+
+func newShellCmd(ios *cli.IOStreams) *cobra.Command {
+	var labID string
+	cmd := &cobra.Command{
+		Use:   "shell NAME [-- COMMAND [ARG...]]",
+		Short: "A shell in one of the lab's actors (host, container-a, ...)",
+		Long: `Open a shell in the mount namespace of one of the running lab's actors:
+"host" is the sandbox's own namespace, others are started by the lab's setup.
+From a second terminal on the host, it first enters the sandbox.`,
+		Example: `  nstool lab shell host
+  nstool lab shell container-a
+  nstool lab shell container-a -- findmnt -R /lab`,
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: actorNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, argv := args[0], args[1:]
+			if len(argv) > 0 && argv[0] == "--" {
+				argv = argv[1:]
+			}
+			if labs.InSandbox() {
+				if err := labs.EnterActor(name, argv); err != nil {
+					return cli.Exitf(1, "%v", err)
+				}
+				return nil
+			}
+			sbs := labs.FindSandboxes()
+			var pick []labs.Sandbox
+			for _, sb := range sbs {
+				if labID == "" || strings.Contains(sb.Lab, labID) {
+					pick = append(pick, sb)
+				}
+			}
+			switch {
+			case len(pick) == 0 && labID != "":
+				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", labID, labID)
+			case len(pick) == 0:
+				return cli.Exitf(1, "no lab is running: start one with `nstool lab start ID`")
+			case len(pick) > 1:
+				var ids []string
+				for _, sb := range pick {
+					ids = append(ids, sb.Lab)
+				}
+				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
+			}
+			ignoreTerminalSignals()
+			code, err := labs.EnterSandbox(pick[0].InitPID, name, argv, fileOr(ios.In, os.Stdin), fileOr(ios.Out, os.Stdout), fileOr(ios.ErrOut, os.Stderr))
+			if err != nil {
+				return cli.Exitf(1, "%v", err)
+			}
+			return cli.Exit(code)
+		},
+	}
+	cmd.Flags().StringVar(&labID, "lab", "", "the lab to enter when several are running")
+	cmd.Flags().SetInterspersed(false)
+	return cmd
+}
+
+func fileOr(v any, def *os.File) *os.File {
+	if f, ok := v.(*os.File); ok {
+		return f
+	}
+	return def
+}
+
+func newResetCmd(ios *cli.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reset [ID]",
+		Short: "Forget a lab's progress and end its running sandbox",
+		Long: `Forget your progress in the lab (all labs without ID) and end its running
+sandbox, if any: every process, mount and namespace of it goes.`,
+		Example:           "  nstool lab reset 04-types\n  nstool lab reset",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: labIDs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outsideOnly("reset"); err != nil {
+				return err
+			}
+			id := ""
+			if len(args) == 1 {
+				l, err := loadLab(args[0])
+				if err != nil {
+					return err
+				}
+				id = l.ID
+			}
+			for _, sb := range labs.FindSandboxes() {
+				if id == "" || sb.Lab == id {
+					// SIGKILL to a PID namespace's init kills every process in
+					// it; the namespaces and mounts go with the last one.
+					if err := syscall.Kill(sb.InitPID, syscall.SIGKILL); err == nil {
+						fmt.Fprintf(ios.Out, "ended the running sandbox of %s\n", sb.Lab)
+					}
+				}
+			}
+			prog := labs.LoadProgress()
+			if id == "" {
+				prog = labs.Progress{}
+			} else {
+				delete(prog, id)
+			}
+			if err := prog.Save(); err != nil {
+				return cli.Exitf(1, "saving progress: %v", err)
+			}
+			if id == "" {
+				fmt.Fprintln(ios.Out, "progress of every lab forgotten")
+			} else {
+				fmt.Fprintf(ios.Out, "progress of %s forgotten\n", id)
+			}
+			return nil
+		},
+	}
+}
+
+// actorNames completes the actors of the running lab(s).
+func actorNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var names []string
+	if st, err := labs.ReadState(); err == nil {
+		for name := range st.Actors {
+			names = append(names, name)
+		}
+	} else {
+		for _, sb := range labs.FindSandboxes() {
+			names = append(names, sb.Actors...)
+		}
+	}
+	sort.Strings(names)
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
