@@ -49,7 +49,9 @@ func buildRoot() error {
 				return err
 			}
 			if err := unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-				return fmt.Errorf("binding %s: %w", src, err)
+				// A directory the sandbox may not bind (an automount, a
+				// mount a user namespace may not see) stays out of it.
+				os.Remove(dst)
 			}
 		}
 	}
@@ -105,8 +107,17 @@ func buildRoot() error {
 // writeShellFiles writes the learner's shell: labsh (what $SHELL names) and
 // its bashrc, whose prompt names the lab, the step and the namespace.
 func writeShellFiles(dir string) error {
-	bashrc := `# nstool lab shell
-PS1='\[\e[1;36m\]$(nstool lab __prompt 2>/dev/null || echo "[lab]")\[\e[0m\] \w # '
+	bashrc := `# nstool lab shell: the system's defaults, nstool's completion, the lab's prompt.
+[ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	. /usr/share/bash-completion/bash_completion
+	. <(nstool completion bash 2>/dev/null)
+fi
+if [ "$NSTOOL_LAB_COLOR" = 1 ]; then
+	PS1='\[\e[1;36m\]$(nstool lab __prompt 2>/dev/null || echo "[lab]")\[\e[0m\] \w # '
+else
+	PS1='$(nstool lab __prompt 2>/dev/null || echo "[lab]") \w # '
+fi
 alias ls='ls --color=auto'
 `
 	labsh := `#!/bin/sh

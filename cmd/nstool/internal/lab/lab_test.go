@@ -159,7 +159,7 @@ func TestShellFromTheHost(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { stdin.Close(); cmd.Wait() }()
+	defer stdin.Close()
 	// The sandbox is ready once its shell answers.
 	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
 	var got string
@@ -176,6 +176,14 @@ func TestShellFromTheHost(t *testing.T) {
 	}
 	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "nobody-here", "--", "true"); code != 1 || !strings.Contains(errOut, `no actor "nobody-here"`) {
 		t.Errorf("unknown actor: exit %d: %s", code, errOut)
+	}
+	// reset ends the running sandbox: `lab start` returns although its
+	// shell's input is still open.
+	if out, _, code := nstool(t, "", stateEnv(t), "lab", "reset", "05"); code != 0 || !strings.Contains(out, "ended the running sandbox of 05-slave") {
+		t.Errorf("reset: exit %d: %s", code, out)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Errorf("lab start ended cleanly after reset; want it killed")
 	}
 }
 

@@ -52,6 +52,10 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 					fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, out.State.Step+1, len(l.Steps))
 				}
 			}
+			if out.Code > 128 {
+				// Killed: by `nstool lab reset`, or by hand.
+				return cli.Exitf(out.Code, "the sandbox was killed (%s)", syscall.Signal(out.Code-128))
+			}
 			return nil
 		},
 	}
