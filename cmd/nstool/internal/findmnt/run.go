@@ -68,6 +68,9 @@ func run(o *Options) error {
 	}
 	// Read the table(s). Parse errors are warnings; the rest is shown.
 	tab := &mountTable{}
+	if p.tt == tabFstab {
+		tab.format = fmtFstab // -s reads fstab(5) lines, whatever they look like
+	}
 	for _, path := range p.files {
 		err := tab.readFile(path, func(w parseWarning) {
 			fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
@@ -131,19 +134,10 @@ func (o *Options) plan() (*plan, error) {
 	if len(cols) == 0 {
 		cols = namedColumns("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 	}
-	if o.Output != "" {
-		list := o.Output
-		if strings.HasPrefix(list, "+") {
-			list = list[1:]
-		} else {
-			cols = nil
-		}
-		for _, name := range strings.Split(list, ",") {
-			c := columnByName(name)
-			if name == "" || c == nil {
-				return nil, cli.Exitf(1, "unknown column: %s", name)
-			}
-			cols = append(cols, c)
+	if o.Output != "" || cmdChanged(o, "output") {
+		var err error
+		if cols, err = addColumnList(cols, o.Output); err != nil {
+			return nil, err
 		}
 	}
 
@@ -387,19 +381,68 @@ func listColumns(o *Options) error {
 	t.NewColumn("TYPE", 0, 0)
 	t.NewColumn("DESCRIPTION", 0, 0)
 	for _, c := range columns {
-		if c.tabdiff && c.name != "ACTION" && !strings.HasPrefix(c.name, "OLD-") {
-			continue
+		if c.tabdiff {
+			continue // --poll's columns; nstool has no --poll
 		}
-		typ := "<" + c.kind + ">"
+		typ, help := "<"+c.kind+">", c.help
 		if c.kind == "size" {
-			typ = "<string|number>"
+			typ, help = "<string|number>", help+", use <number> if --bytes is given"
 		}
 		l := t.NewLine(nil)
 		l.Set(0, c.name)
 		l.Set(1, typ)
-		l.Set(2, c.help)
+		l.Set(2, help)
 	}
 	return t.Print(o.IO.Out)
 }
 
 var _ = os.Getenv
+
+func cmdChanged(o *Options, name string) bool { return o.outputSet && name == "output" }
+
+// addColumnList applies -o LIST as util-linux's string_add_to_idarray
+// does: "+LIST" appends, LIST replaces; an unknown name is reported with
+// the rest of the list after it ("unknown column: FOO,TARGET"), an empty
+// name in the list fails without a message.
+func addColumnList(cols []*column, list string) ([]*column, error) {
+	if list == "" {
+		return nil, cli.Exit(1)
+	}
+	if list[0] == '+' {
+		list = list[1:]
+	} else {
+		cols = nil
+	}
+	if list == "" {
+		return nil, cli.Exit(1)
+	}
+	begin := -1
+	for p := 0; p < len(list); p++ {
+		if begin < 0 {
+			begin = p
+		}
+		end := -1
+		if list[p] == ',' {
+			end = p
+		}
+		if p+1 == len(list) {
+			end = p + 1
+		}
+		if end < 0 {
+			continue
+		}
+		if end <= begin {
+			return nil, cli.Exit(1)
+		}
+		c := columnByName(list[begin:end])
+		if c == nil {
+			return nil, cli.Exitf(1, "unknown column: %s", list[begin:])
+		}
+		if len(cols) >= 2*len(columns) {
+			return nil, cli.Exitf(1, "too many columns specified, the limit is %d columns", 2*len(columns)-1)
+		}
+		cols = append(cols, c)
+		begin = -1
+	}
+	return cols, nil
+}
