@@ -53,7 +53,13 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 func mountMessage(p *plan, st step, errno unix.Errno) string {
 	tgt := p.target
 	src := p.source
-	flags := st.call.Flags
+	// libmount words errors by the flags of all the calls it planned
+	// (mnt_context_get_mflags), not only the failed one: a failed bind of
+	// "--bind -o ro" is reported as a remount.
+	var flags uintptr
+	for _, s := range p.steps {
+		flags |= s.call.Flags
+	}
 	var stt unix.Stat_t
 	switch errno {
 	case unix.EPERM:

@@ -1,0 +1,334 @@
+package mount_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+// Starting states for the differential tests. Each runs in a fresh tmpfs
+// (the current directory) with util-linux mount; "a" is the mount the
+// tested command works on and "a/sub" a submount, so that the recursive
+// forms have something to recurse into.
+var states = []struct{ name, setup string }{
+	{"shared", `mkdir a peer; mount -t tmpfs a a; mount --make-shared a; mount --bind a peer
+		mkdir a/sub; mount -t tmpfs sub a/sub`},
+	{"slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
+		mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-shared a/sub`},
+	{"shared+slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
+		mount --make-shared a; mkdir a/sub; mount -t tmpfs sub a/sub`},
+	{"private", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-shared a/sub`},
+	{"unbindable", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-unbindable a`},
+}
+
+var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
+
+// outcome is what a tool left behind: exit code, stderr (paths and the
+// program name normalised) and the mount table under the work area.
+type outcome struct {
+	code   int
+	stderr string
+	table  string
+}
+
+// runCase runs setup (util-linux) and then cmd, where $M is the mount and
+// $U the umount under test, in a throwaway mount namespace on a fresh
+// tmpfs, and reads back what it left.
+func runCase(t *testing.T, mountCmd, umountCmd, setup, cmd string) outcome {
+	t.Helper()
+	work := t.TempDir()
+	out := t.TempDir()
+	script := fmt.Sprintf(`set -e
+mount -t tmpfs base %[1]s
+cd %[1]s
+%[2]s
+set +e
+%[3]s 2>%[4]s/stderr
+echo $? >%[4]s/rc
+cat /proc/self/mountinfo >%[4]s/mountinfo
+`, shq(work), setup, cmd, shq(out))
+	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd)
+	if b, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("setup failed: %v\n%s\nscript:\n%s", err, b, script)
+	}
+	rc, err := os.ReadFile(filepath.Join(out, "rc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
+	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
+	f, err := os.Open(filepath.Join(out, "mountinfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mounts, _, err := nsutil.ParseMountinfo(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outcome{code: code, stderr: normalise(string(stderr), work), table: table(mounts, work)}
+}
+
+// shq quotes a string for sh.
+func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// normalise makes two runs' stderr comparable: the work directory becomes
+// $D, "nstool mount:" is "mount:", and util-linux's second line about
+// dmesg(1) goes (nstool keeps to one line).
+func normalise(s, work string) string {
+	s = strings.ReplaceAll(s, work, "$D")
+	s = strings.ReplaceAll(s, "nstool mount:", "mount:")
+	s = strings.ReplaceAll(s, "nstool umount:", "umount:")
+	s = strings.ReplaceAll(s, "Try 'nstool ", "Try '")
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.Contains(l, "dmesg(1) may have more information") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// table is nstest.Canonical plus each mount's source, root and per-mount
+// options, so that ro/nosuid and bind roots are compared too.
+func table(mounts []nsutil.Mount, prefix string) string {
+	var opts []string
+	for _, m := range mounts {
+		if m.Target == prefix || strings.HasPrefix(m.Target, prefix+"/") {
+			line := fmt.Sprintf("%s %s %s %s %s", strings.TrimPrefix(m.Target, prefix), m.Source, m.Root, m.VFSOptions, m.FSOptions)
+			opts = append(opts, strings.ReplaceAll(line, prefix, "$D"))
+		}
+	}
+	sort.Strings(opts)
+	return nstest.Canonical(mounts, prefix) + "--\n" + strings.Join(opts, "\n")
+}
+
+// compare runs a case with util-linux and with nstool and demands the same
+// exit code, the same message and the same mount table.
+func compare(t *testing.T, setup, cmd string) outcome {
+	t.Helper()
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	ul := runCase(t, "mount", "umount", setup, cmd)
+	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
+	if ul.code != ns.code {
+		t.Errorf("%s: exit code: util-linux %d, nstool %d (nstool stderr %q)", cmd, ul.code, ns.code, ns.stderr)
+	}
+	if ul.stderr != ns.stderr {
+		t.Errorf("%s: stderr differs:\nutil-linux: %q\nnstool:     %q", cmd, ul.stderr, ns.stderr)
+	}
+	if ul.table != ns.table {
+		t.Errorf("%s: mount tables differ:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.table, ns.table)
+	}
+	return ul
+}
+
+// Every starting state × every --make-* flag, recursive and not.
+func TestDifferentialMakeFlags(t *testing.T) {
+	for _, st := range states {
+		for _, w := range makeWords {
+			t.Run(st.name+"/"+w, func(t *testing.T) {
+				compare(t, st.setup, "$M --make-"+w+" a")
+			})
+		}
+	}
+}
+
+// Several propagation flags in one call: one mount(2) each, in order,
+// each type once (as util-linux).
+func TestDifferentialSeveralFlags(t *testing.T) {
+	for _, cmd := range []string{
+		"$M --make-shared --make-rslave --make-private a",
+		"$M --make-private --make-shared --make-private a",
+		"$M --make-unbindable --make-rshared a",
+		"$M --make-rslave --make-runbindable a/sub",
+	} {
+		for _, st := range states {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// Bind and rbind of each kind of source, with and without flags and
+// propagation changes; an unbindable source must fail.
+func TestDifferentialBind(t *testing.T) {
+	for _, st := range states {
+		for _, cmd := range []string{
+			"mkdir b; $M --bind a b",
+			"mkdir b; $M --rbind a b",
+			"mkdir b; $M -B a b",
+			"mkdir b; $M -R a/sub b",
+			"mkdir b; $M --bind -o ro a b",
+			"mkdir b; $M --rbind -o ro,nosuid a b",
+			"mkdir b; $M --make-shared --bind a b",
+			"mkdir b; $M --make-rslave --rbind a b",
+			"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
+			"mkdir b; $M -o bind,shared a b",
+			// onto a shared destination: the bind propagates to its peer.
+			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
+			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+func TestDifferentialUnbindableFails(t *testing.T) {
+	for _, cmd := range []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"} {
+		o := compare(t, states[4].setup, cmd)
+		if o.code != 32 {
+			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.code)
+		}
+	}
+}
+
+// Moves: under a shared parent must fail (EINVAL), others follow 5d.
+func TestDifferentialMove(t *testing.T) {
+	o := compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
+	if o.code != 32 {
+		t.Errorf("move from under a shared mount: exit %d, want 32", o.code)
+	}
+	for _, st := range states {
+		for _, cmd := range []string{
+			"mkdir b; $M --move a b",
+			"mkdir b; $M -M a b",
+			"mkdir b; $M -o move a b",
+			"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// New mounts: options split into flags and data, propagation afterwards.
+func TestDifferentialNewMounts(t *testing.T) {
+	for _, cmd := range []string{
+		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
+		"mkdir b; $M -t tmpfs -o ro,defaults,nofail,x-foo=1,comment=hi x b",
+		"mkdir b; $M -r -t tmpfs x b",
+		"mkdir b; $M -t proc proc b",
+		"mkdir b; $M -t sysfs sysfs b",
+		"mkdir b; $M --make-shared -t tmpfs x b",
+		"mkdir b; $M -t tmpfs -o rshared,noatime x b",
+		"mkdir b; $M -t bogusfs,tmpfs x b",
+		"mkdir l u w o; echo low >l/f; $M -t overlay -o lowerdir=$PWD/l,upperdir=$PWD/u,workdir=$PWD/w ov o",
+		"mkdir b; mount -t tmpfs s b; mount --make-shared b; mkdir b/c a/c; mount --bind b a/c; $M -t tmpfs y b/c",
+	} {
+		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
+	}
+}
+
+// Remounts keep the mount's current options, as util-linux does.
+func TestDifferentialRemount(t *testing.T) {
+	for _, cmd := range []string{
+		"$M -o remount,ro a",
+		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
+		"$M -o remount,ro,bind a",
+		"$M -o remount,ro,rshared a",
+	} {
+		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
+	}
+}
+
+// Bad input: one line, util-linux's code (32), nothing changed.
+func TestDifferentialBadInput(t *testing.T) {
+	for _, cmd := range []string{
+		"mkdir b; $M --make-shared b",
+		"$M --make-rshared nonexist",
+		"$M --make-private ./nonexist/x",
+		"mkdir b; $M -t bogusfs x b",
+		"mkdir b; $M --bind nonexist b",
+		"$M --bind a nonexist",
+		"touch f; $M -t tmpfs x f",
+		"mkdir b; $M -o remount,ro b",
+		"mkdir b; $M -t tmpfs -o size=bogus x b",
+		"mkdir b; $M --bind --move a b",
+		"mkdir b; $M -t tmpfs --bind a b",
+		"$M a b c",
+		"$M --make-bogus a",
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			o := compare(t, states[0].setup, cmd)
+			if o.code == 0 {
+				t.Errorf("%s succeeded", cmd)
+			}
+			if strings.Count(o.stderr, "\n") > 2 {
+				t.Errorf("%s: more than one line of error: %q", cmd, o.stderr)
+			}
+			untouched := runCase(t, "mount", "umount", states[0].setup, "true")
+			if o.table != untouched.table {
+				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.table, untouched.table)
+			}
+		})
+	}
+}
+
+// umount: peers, lazy, recursive, forced, not mounted.
+func TestDifferentialUmount(t *testing.T) {
+	for _, st := range states {
+		for _, cmd := range []string{
+			"$U a/sub",
+			"$U -l a",
+			"$U -R a",
+			"$U --recursive -l a",
+			"$U -f a/sub",
+			"$U a",
+			"mkdir b; $U b",
+			"$U nonexist",
+			"mkdir b; $U -R b",
+			"$U -R nonexist",
+			"mkdir b; $U a/sub b nonexist",
+			"$U",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// The examples of mount_namespaces(7), run with each tool in a second
+// mount namespace made by unshare(1).
+func TestDifferentialManPageExamples(t *testing.T) {
+	setup := `mkdir mntS mntP mntX mntY
+mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
+mkdir mntS/a mntP/b mntX/a mntY/b mntY/c`
+	for _, cmd := range []string{
+		// "MS_SHARED and MS_PRIVATE example": a mount under the shared
+		// /mntS propagates back, one under the private /mntP does not.
+		`$M --make-shared mntS; $M --make-private mntP
+unshare -m --propagation unchanged sh -c "$M -t tmpfs s1 mntS/a; $M -t tmpfs p1 mntP/b; cat /proc/self/mountinfo | grep -c s1 >/dev/null"`,
+		// "MS_SLAVE example": the slave /mntY receives, does not send.
+		`$M --make-shared mntX; $M --make-shared mntY
+unshare -m --propagation unchanged sh -c "$M --make-slave mntY; $M -t tmpfs y1 mntY/c; sleep 0" ; $M -t tmpfs x1 mntX/a; $M -t tmpfs y2 mntY/b`,
+		// "MS_MOVE example" (mount --move across a shared mount).
+		`$M --make-shared mntS; mkdir mntS/m; $M -t tmpfs m mntS/m; $M --move mntS/m mntP/b`,
+		// "Bind (MS_BIND) semantics": bind of a shared mount joins its group.
+		`$M --make-shared mntX; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntX/z`,
+		// "MS_UNBINDABLE example": rbind explosion and its cure.
+		`$M --make-unbindable mntP; $M --make-shared mntS; $M --rbind mntS mntX/a; $M --rbind mntS mntY/b; $M --bind mntP mntY/c`,
+	} {
+		t.Run(cmd, func(t *testing.T) { compare(t, setup, cmd) })
+	}
+}
+
+func TestRunCaseSanity(t *testing.T) {
+	nstest.RequireRoot(t)
+	o := runCase(t, "mount", "umount", states[0].setup, "$M --make-private a")
+	if o.code != 0 || !strings.Contains(o.table, "/a tmpfs private") {
+		t.Fatalf("the harness does not see util-linux's change: %+v", o)
+	}
+	if !bytes.Contains([]byte(o.table), []byte("/peer tmpfs shared:")) {
+		t.Fatalf("the peer should still be shared: %s", o.table)
+	}
+}
