@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -221,4 +222,26 @@ func propagationRules(before, after []nsutil.Mount, st step) []string {
 		rules = append(rules, fmt.Sprintf("%s + %s → %s: %s (sharedsubtree.rst, state table)", from, t.Op, to, t.Why))
 	}
 	return rules
+}
+
+// StateTableMarkdown renders sharedsubtree.rst's state-transition table
+// (nsutil.StateTransitions, checked against the kernel by nsutil's tests)
+// as the Markdown table of docs/mount.md.
+func StateTableMarkdown() string {
+	ops := []string{"make-shared", "make-slave", "make-private", "make-unbindable"}
+	var b strings.Builder
+	b.WriteString("| state ↓ / command → | --make-shared | --make-slave | --make-private | --make-unbindable |\n")
+	b.WriteString("|---|---|---|---|---|\n")
+	for _, s := range nsutil.States {
+		fmt.Fprintf(&b, "| %s |", s)
+		for _, op := range ops {
+			for _, tr := range nsutil.StateTransitions {
+				if tr.From == s && tr.Op == op {
+					fmt.Fprintf(&b, " %s |", tr.To)
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
