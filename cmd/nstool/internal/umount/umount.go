@@ -119,6 +119,11 @@ func (o *Options) warn(format string, args ...any) {
 // to umount2(2) as given (and the kernel says why not).
 func (o *Options) one(spec string, flags int) int {
 	mounts, _ := nsutil.ReadMountinfo(0)
+	return o.oneIn(mounts, spec, flags)
+}
+
+// oneIn is one with the mount table already read.
+func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 	target := spec
 	var found *nsutil.Mount
 	if c := canonical(spec, o.NoCanon); c != "" {
@@ -240,17 +245,13 @@ func (o *Options) recursive(spec string, flags int) int {
 				return rc
 			}
 		}
-		if !stillMounted(m.Target) {
+		now, err := nsutil.ReadMountinfo(0)
+		if err == nil && top(now, m.Target) == nil {
 			return 0 // propagation took it already
 		}
-		return o.one(m.Target, flags)
+		return o.oneIn(now, m.Target, flags)
 	}
 	return walk(*root)
-}
-
-func stillMounted(target string) bool {
-	mounts, err := nsutil.ReadMountinfo(0)
-	return err != nil || top(mounts, target) != nil
 }
 
 func top(mounts []nsutil.Mount, target string) *nsutil.Mount {
