@@ -38,6 +38,7 @@ var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", 
 // program name normalised) and the mount table under the work area.
 type outcome struct {
 	code   int
+	stdout string
 	stderr string
 	table  string
 }
@@ -54,7 +55,7 @@ mount -t tmpfs base %[1]s
 cd %[1]s
 %[2]s
 set +e
-%[3]s 2>%[4]s/stderr
+%[3]s 2>%[4]s/stderr >%[4]s/stdout
 echo $? >%[4]s/rc
 cat /proc/self/mountinfo >%[4]s/mountinfo
 `, shq(work), setup, cmd, shq(out))
@@ -69,6 +70,7 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 	}
 	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
 	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
+	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
 	f, err := os.Open(filepath.Join(out, "mountinfo"))
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +80,8 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 	if err != nil {
 		t.Fatal(err)
 	}
-	return outcome{code: code, stderr: normalise(string(stderr), work), table: table(mounts, work)}
+	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
+		stderr: normalise(string(stderr), work), table: table(mounts, work)}
 }
 
 // shq quotes a string for sh.
@@ -128,6 +131,9 @@ func compare(t *testing.T, setup, cmd string) outcome {
 	}
 	if ul.stderr != ns.stderr {
 		t.Errorf("%s: stderr differs:\nutil-linux: %q\nnstool:     %q", cmd, ul.stderr, ns.stderr)
+	}
+	if ul.stdout != ns.stdout {
+		t.Errorf("%s: stdout differs:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.stdout, ns.stdout)
 	}
 	if ul.table != ns.table {
 		t.Errorf("%s: mount tables differ:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.table, ns.table)

@@ -94,8 +94,8 @@ applied.`,
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
 	f.StringVarP(&opts.Types, "types", "t", "", "filesystem type (a comma list tries each)")
-	addWord(f, &opts.OptList, nil, "bind", "B", "bind", "mount a subtree somewhere else (same as -o bind)")
-	addWord(f, &opts.OptList, nil, "rbind", "R", "rbind", "mount a subtree and all submounts somewhere else")
+	addWord(f, &opts.OptList, "bind", "B", "bind", "mount a subtree somewhere else (same as -o bind)")
+	addWord(f, &opts.OptList, "rbind", "R", "rbind", "mount a subtree and all submounts somewhere else")
 	f.BoolVarP(&opts.Move, "move", "M", false, "move a subtree to some other place")
 	for _, w := range []struct{ word, help string }{
 		{"shared", "mark a subtree as shared"},
@@ -107,11 +107,11 @@ applied.`,
 		{"rprivate", "recursively mark a whole subtree as private"},
 		{"runbindable", "recursively mark a whole subtree as unbindable"},
 	} {
-		addWord(f, &opts.OptList, nil, "make-"+w.word, "", w.word, w.help)
+		addWord(f, &opts.OptList, "make-"+w.word, "", w.word, w.help)
 	}
-	addWord(f, &opts.OptList, nil, "read-only", "r", "ro", "mount the filesystem read-only (same as -o ro)")
-	addWord(f, &opts.OptList, nil, "rw", "w", "rw", "mount the filesystem read-write (default)")
-	addWord(f, &opts.OptList, nil, "read-write", "", "rw", "same as --rw")
+	addWord(f, &opts.OptList, "read-only", "r", "ro", "mount the filesystem read-only (same as -o ro)")
+	addWord(f, &opts.OptList, "rw", "w", "rw", "mount the filesystem read-write (default)")
+	addWord(f, &opts.OptList, "read-write", "", "rw", "same as --rw")
 	f.BoolVar(&opts.Explain, "explain", false, "print each mount(2) call and the propagation before → after on stderr")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
 	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: print what would be done (with --explain), skip the mount(2) calls")
@@ -162,7 +162,7 @@ func (v *wordValue) Set(s string) error {
 	return nil
 }
 
-func addWord(f *pflag.FlagSet, list *[]string, _ *bool, name, short, word, usage string) {
+func addWord(f *pflag.FlagSet, list *[]string, name, short, word, usage string) {
 	fl := f.VarPF(&wordValue{list: list, word: word}, name, short, usage)
 	fl.NoOptDefVal = "true"
 }

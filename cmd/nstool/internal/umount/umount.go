@@ -161,7 +161,8 @@ func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 		if found != nil && found.Source != "" {
 			src = found.Source
 		}
-		fmt.Fprintf(o.IO.Out, "umount: %s (%s) unmounted\n", target, src)
+		// umount(8) says this on stderr.
+		o.warn("%s (%s) unmounted", target, src)
 	}
 	return 0
 }
