@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/fatih/color"
 	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/nsutil"
 )
 
@@ -15,11 +19,43 @@ import (
 // stderr in kernel terms: the call as strace shows it, the propagation of
 // the mounts it touched before → after, and the sharedsubtree.rst rule.
 type explainer struct {
-	w  io.Writer
-	on bool
+	w     io.Writer
+	on    bool
+	color bool
 }
 
-func newExplainer(w io.Writer, on bool) *explainer { return &explainer{w: w, on: on} }
+func newExplainer(w io.Writer, on, color bool) *explainer {
+	return &explainer{w: w, on: on, color: color}
+}
+
+// ExplainColor reports whether --explain output (on stderr) is coloured:
+// colour is on (--color, NO_COLOR, a terminal on stdout) and stderr is a
+// terminal too.
+func ExplainColor(ios *cli.IOStreams) bool {
+	f, ok := ios.ErrOut.(*os.File)
+	return ios.ColorEnabled() && ok && term.IsTerminal(int(f.Fd()))
+}
+
+// paint colours a propagation as findmnt does: shared green, slave yellow,
+// unbindable red, private plain.
+func paint(on bool, p nsutil.Propagation, text string) string {
+	if !on {
+		return text
+	}
+	var c *color.Color
+	switch {
+	case p.Unbindable:
+		c = color.New(color.FgRed)
+	case p.Slave():
+		c = color.New(color.FgYellow)
+	case p.Shared():
+		c = color.New(color.FgGreen)
+	default:
+		return text
+	}
+	c.EnableColor()
+	return c.Sprint(text)
+}
 
 func (e *explainer) note(format string, args ...any) {
 	if e.on {
@@ -43,7 +79,7 @@ func (e *explainer) do(fake bool, p *plan, st step) error {
 		return err
 	}
 	after, _ := nsutil.ReadMountinfo(0)
-	ExplainChange(e.w, before, after, focusFor(before, p, st))
+	ExplainChange(e.w, e.color, before, after, focusFor(before, p, st))
 	for _, r := range rulesFor(before, after, p, st) {
 		fmt.Fprintf(e.w, "  rule: %s\n", r)
 	}
@@ -66,7 +102,8 @@ func Result(err error) string {
 // ExplainChange prints, for each mount whose propagation changed, that
 // appeared or that went away, and for each mount in focus even when
 // unchanged: "TARGET  BEFORE → AFTER" with peer-group and master numbers.
-func ExplainChange(w io.Writer, before, after []nsutil.Mount, focus map[int]bool) {
+func ExplainChange(w io.Writer, colored bool, before, after []nsutil.Mount, focus map[int]bool) {
+	d := func(p nsutil.Propagation) string { return paint(colored, p, p.Detail()) }
 	old := map[int]nsutil.Mount{}
 	for _, m := range before {
 		old[m.ID] = m
@@ -79,18 +116,18 @@ func ExplainChange(w io.Writer, before, after []nsutil.Mount, focus map[int]bool
 		b, existed := old[m.ID]
 		switch {
 		case !existed:
-			lines = append(lines, line{m.Target, "(new)", m.Propagation.Detail()})
+			lines = append(lines, line{m.Target, "(new)", d(m.Propagation)})
 		case b.Target != m.Target:
-			lines = append(lines, line{m.Target, b.Propagation.Detail(), m.Propagation.Detail() + " (moved from " + b.Target + ")"})
+			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation) + " (moved from " + b.Target + ")"})
 		case b.Propagation != m.Propagation:
-			lines = append(lines, line{m.Target, b.Propagation.Detail(), m.Propagation.Detail()})
+			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation)})
 		case focus[m.ID]:
-			lines = append(lines, line{m.Target, b.Propagation.Detail(), m.Propagation.Detail() + " (no change)"})
+			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation) + " (no change)"})
 		}
 	}
 	for _, m := range before {
 		if !now[m.ID] {
-			lines = append(lines, line{m.Target, m.Propagation.Detail(), "(unmounted)"})
+			lines = append(lines, line{m.Target, d(m.Propagation), "(unmounted)"})
 		}
 	}
 	width := 0

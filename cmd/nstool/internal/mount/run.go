@@ -98,7 +98,7 @@ func newSource(src, types string, noCanon bool) string {
 
 // execute makes the plan's calls in order, stopping at the first failure.
 func execute(o *Options, p *plan) error {
-	ex := newExplainer(o.IO.ErrOut, o.Explain)
+	ex := newExplainer(o.IO.ErrOut, o.Explain, ExplainColor(o.IO))
 	if o.Explain {
 		for _, w := range p.opts.Dropped {
 			ex.note("note: %q is not applied: util-linux applies each propagation type once, the first time it is named", w)

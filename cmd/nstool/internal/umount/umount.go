@@ -151,7 +151,7 @@ func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 	}
 	if o.Explain {
 		after, _ := nsutil.ReadMountinfo(0)
-		mount.ExplainChange(o.IO.ErrOut, mounts, after, nil)
+		mount.ExplainChange(o.IO.ErrOut, mount.ExplainColor(o.IO), mounts, after, nil)
 		if found != nil {
 			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", unmountRule(mounts, found))
 		}
