@@ -297,6 +297,11 @@ func TestDifferentialUmount(t *testing.T) {
 			"$U -R nonexist",
 			"mkdir b; $U a/sub b nonexist",
 			"$U",
+			"mount -t tmpfs over a; $U -R a",
+			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
+			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
+			"mkdir b; mount --rbind a b; $U -R b",
+			"mkdir b; mount --rbind a b; $U -R -l b a",
 		} {
 			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
 		}
