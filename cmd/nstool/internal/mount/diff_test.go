@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil"
@@ -60,7 +61,10 @@ echo $? >%[4]s/rc
 cat /proc/self/mountinfo >%[4]s/mountinfo
 `, shq(work), setup, cmd, shq(out))
 	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
-	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd)
+	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd, "INNER="+filepath.Join(out, "inner"))
+	// If the test dies, so does the script and (setpriv --pdeathsig) any
+	// process it left holding a second namespace.
+	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if b, err := c.CombinedOutput(); err != nil {
 		t.Fatalf("setup failed: %v\n%s\nscript:\n%s", err, b, script)
 	}
@@ -80,8 +84,14 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 	if err != nil {
 		t.Fatal(err)
 	}
+	tbl := table(mounts, work)
+	// A case may leave a second namespace's mountinfo in $INNER.
+	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
+		m2, _, _ := nsutil.ParseMountinfo(strings.NewReader(string(inner)))
+		tbl += "\n-- second namespace --\n" + table(m2, work)
+	}
 	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
-		stderr: normalise(string(stderr), work), table: table(mounts, work)}
+		stderr: normalise(string(stderr), work), table: tbl}
 }
 
 // shq quotes a string for sh.
@@ -308,28 +318,46 @@ func TestDifferentialUmount(t *testing.T) {
 	}
 }
 
-// The examples of mount_namespaces(7), run with each tool in a second
-// mount namespace made by unshare(1).
+// The examples of mount_namespaces(7), with a second mount namespace made
+// by unshare(1) (propagation unchanged) and entered with nsenter(1); the
+// tables of both namespaces are compared.
 func TestDifferentialManPageExamples(t *testing.T) {
 	setup := `mkdir mntS mntP mntX mntY
 mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
-mkdir mntS/a mntP/b mntX/a mntY/b mntY/c`
+mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c
+ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & P=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
+ns2() { nsenter -t $P -m --wd="$PWD" "$@"; }
+ns2end() { cat /proc/$P/mountinfo >"$INNER"; kill $P; }`
 	for _, cmd := range []string{
 		// "MS_SHARED and MS_PRIVATE example": a mount under the shared
-		// /mntS propagates back, one under the private /mntP does not.
-		`$M --make-shared mntS; $M --make-private mntP
-unshare -m --propagation unchanged sh -c "$M -t tmpfs s1 mntS/a; $M -t tmpfs p1 mntP/b; cat /proc/self/mountinfo | grep -c s1 >/dev/null"`,
-		// "MS_SLAVE example": the slave /mntY receives, does not send.
-		`$M --make-shared mntX; $M --make-shared mntY
-unshare -m --propagation unchanged sh -c "$M --make-slave mntY; $M -t tmpfs y1 mntY/c; sleep 0" ; $M -t tmpfs x1 mntX/a; $M -t tmpfs y2 mntY/b`,
-		// "MS_MOVE example" (mount --move across a shared mount).
-		`$M --make-shared mntS; mkdir mntS/m; $M -t tmpfs m mntS/m; $M --move mntS/m mntP/b`,
-		// "Bind (MS_BIND) semantics": bind of a shared mount joins its group.
-		`$M --make-shared mntX; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntX/z`,
-		// "MS_UNBINDABLE example": rbind explosion and its cure.
-		`$M --make-unbindable mntP; $M --make-shared mntS; $M --rbind mntS mntX/a; $M --rbind mntS mntY/b; $M --bind mntP mntY/c`,
+		// /mntS in the second namespace appears in the first; one under
+		// the private /mntP does not.
+		`$M --make-shared mntS; $M --make-private mntP; ns2start
+ns2 $M -t tmpfs s1 mntS/a; ns2 $M -t tmpfs p1 mntP/b; ns2end`,
+		// "MS_SLAVE example": /mntY made a slave in the second namespace
+		// receives from the first and sends nothing back; /mntX stays a peer.
+		`$M --make-shared mntX; $M --make-shared mntY; ns2start; ns2 $M --make-slave mntY
+$M -t tmpfs x1 mntX/a; $M -t tmpfs y1 mntY/b; ns2 $M -t tmpfs x2 mntX/f; ns2 $M -t tmpfs y2 mntY/c; ns2end`,
+		// "MS_UNBINDABLE example": rbinding a shared tree into itself
+		// multiplies mounts; an unbindable copy stops it.
+		`$M --make-rshared mntS; mkdir mntS/u1 mntS/u2 mntS/u3; $M --rbind mntS mntS/u1; $M --rbind mntS mntS/u2
+$M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
+		// Moving a mount under a shared mount propagates it; moving one
+		// that resides under a shared mount is refused.
+		`$M --make-shared mntS; ns2start; mkdir mntP/m; $M -t tmpfs m mntP/m; $M --move mntP/m mntS/a; $M --move mntS/a mntP/b; ns2end`,
+		// Bind of a shared mount joins its peer group: a later mount under
+		// either side appears under both, in both namespaces.
+		`$M --make-shared mntX; ns2start; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntY/c/z; ns2 $U mntX/z; ns2end`,
 	} {
-		t.Run(cmd, func(t *testing.T) { compare(t, setup, cmd) })
+		t.Run(cmd, func(t *testing.T) {
+			o := compare(t, setup, cmd)
+			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.table, "second namespace") {
+				t.Fatalf("no table from the second namespace")
+			}
+			if strings.Contains(cmd, "x1 mntX/a") && strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1 {
+				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.table)
+			}
+		})
 	}
 }
 
