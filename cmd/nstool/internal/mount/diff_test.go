@@ -354,7 +354,7 @@ $M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
 			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.table, "second namespace") {
 				t.Fatalf("no table from the second namespace")
 			}
-			if strings.Contains(cmd, "x1 mntX/a") && strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1 {
+			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1) {
 				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.table)
 			}
 		})
