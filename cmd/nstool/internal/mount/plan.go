@@ -30,7 +30,6 @@ type step struct {
 type plan struct {
 	source, target  string // as passed to mount(2)
 	spec            string // what messages name (the target)
-	fstype          string // -t as given, for messages
 	tryTypes        []string
 	opts            nsutil.MountOptions
 	propagationOnly bool
@@ -127,7 +126,7 @@ func planBindOrMove(source, target string, o nsutil.MountOptions, move bool) *pl
 // kernel lists) each is tried with MS_SILENT until one is not refused with
 // EINVAL or ENODEV, as mount(8) does.
 func planNew(source, target, types string, o nsutil.MountOptions) *plan {
-	p := &plan{source: source, target: target, spec: target, opts: o, fstype: types}
+	p := &plan{source: source, target: target, spec: target, opts: o}
 	fstype := types
 	switch {
 	case types == "":
