@@ -11,6 +11,10 @@ import (
 	"github.com/nstool/nstool/nsutil"
 )
 
+// run decides, as mount(8) does, what the command line asks for: no
+// argument lists the mounts; one names a mount point for a propagation
+// change or a remount; two are the SOURCE and TARGET of a bind, a move or a
+// new mount.
 func run(o *Options) error {
 	if len(o.Opers) > 1 {
 		return cli.Exitf(ExitUsage, "mutually exclusive arguments: --bind --move --rbind")
