@@ -75,23 +75,6 @@ var propagationOptions = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
-// PropagationFlag returns the MS_* flags of a propagation word ("rshared"
-// → MS_SHARED|MS_REC).
-func PropagationFlag(word string) (uintptr, bool) {
-	f, ok := propagationOptions[word]
-	return f, ok
-}
-
-// PropagationWord is PropagationFlag's inverse: MS_REC|MS_SLAVE → "rslave".
-func PropagationWord(flags uintptr) string {
-	for w, f := range propagationOptions {
-		if f == flags {
-			return w
-		}
-	}
-	return FormatMountFlags(flags)
-}
-
 const propagationTypes = unix.MS_SHARED | unix.MS_SLAVE | unix.MS_PRIVATE | unix.MS_UNBINDABLE
 
 // userspaceOptions mean something to mount(8) or fstab, not to the kernel.
@@ -140,7 +123,7 @@ func ParseMountOptions(optstr string) (MountOptions, error) {
 	var all uintptr // every flag named, as libmount computes it, in order
 	var data []string
 	for _, opt := range opts {
-		name, _, hasValue := strings.Cut(opt, "=")
+		name, _, _ := strings.Cut(opt, "=")
 		if f, ok := vfsOptions[opt]; ok {
 			if f.invert {
 				all &^= f.flag
@@ -164,7 +147,6 @@ func ParseMountOptions(optstr string) (MountOptions, error) {
 			name == "helper" || name == "uhelper" || strings.HasPrefix(name, "verity."):
 			return o, &UnsupportedOptionError{Option: opt}
 		}
-		_ = hasValue
 		data = append(data, opt)
 	}
 	o.Data = strings.Join(data, ",")
