@@ -44,28 +44,24 @@ func errnoText(err error) string {
 // BindNamespaceFiles bind-mounts procDir/ns/* (procDir is /proc/PID or
 // /proc/PID/task/TID) onto the files in persist (keyed by CLONE_NEW*), in
 // util-linux's order, as unshare --mount=FILE does. It must run in the
-// original mount namespace. done records what is already bound (a retry
-// binds only the rest).
+// original mount namespace. done records what is bound (a retry binds only
+// the rest).
 //
 // A mount namespace file is refused with EINVAL when the target is on a
-// shared mount (a real error: PersistError.SharedParent says so) and, on
-// recent kernels, now and then when the new namespace's sequence number
-// is not newer than ours (mnt_ns_loop: namespaces made on different CPUs).
-// Then, if canAgain, it returns ErrPersistAgain: the caller makes the
-// mount namespace again (unshare(CLONE_NEWNS) once more) and calls back.
-func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uintptr]bool, canAgain bool) error {
+// shared mount (a real error: PersistError.SharedParent says so) and when
+// the new namespace's ID is not greater than ours (mnt_ns_loop in
+// fs/namespace.c). Since Linux 6.18 namespace IDs come from per-CPU batches,
+// so a namespace made on one CPU can get a smaller ID than an older one made
+// on another: then it returns ErrPersistAgain, and the caller makes the mount
+// namespace again on another CPU (see Spawn's StepPause) and calls back.
+func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uintptr]bool) error {
 	for _, ns := range CloneNamespaces {
 		target, ok := persist[ns.Flag]
 		if !ok || done[ns.Flag] {
 			continue
 		}
 		src := procDir + "/ns/" + ns.ForChildren
-		var err error
-		for try := 0; try < 5; try++ {
-			if err = unix.Mount(src, target, "", unix.MS_BIND, ""); !errors.Is(err, unix.EINVAL) || ns.Flag != unix.CLONE_NEWNS {
-				break
-			}
-		}
+		err := unix.Mount(src, target, "", unix.MS_BIND, "")
 		if err == nil {
 			done[ns.Flag] = true
 			continue
@@ -76,9 +72,7 @@ func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uin
 				perr.SharedParent = parent
 				return perr
 			}
-			if canAgain {
-				return ErrPersistAgain
-			}
+			return fmt.Errorf("%w: %w", ErrPersistAgain, perr)
 		}
 		return perr
 	}

@@ -61,8 +61,8 @@ func childMain(sp *Spawn) {
 	for i := 0; i < len(sp.Steps); i++ {
 		switch sp.Steps[i].Kind {
 		case StepPause:
-			if childPause(sp) && i > 0 {
-				i -= 2 // repeat the step before the pause, then pause again
+			if e := childPause(sp, i); e != 0 {
+				childFail(sp, uint32(i), e)
 			}
 			continue
 		case StepForkWait:
@@ -130,16 +130,18 @@ func childFail(sp *Spawn, step uint32, e syscall.Errno) {
 	}
 }
 
-// childPause tells the parent we are ready and waits for its answer: true
-// means "again".
+// childPause tells the parent we are ready (with the pause's phase) and
+// waits for its answer: 0 to go on, or 1+CPU to make the namespace of
+// Args[0] again on that CPU (see BindNamespaceFiles) and pause again.
 //
 //go:nosplit
 //go:norace
 //go:nocheckptr
-func childPause(sp *Spawn) bool {
-	sp.oneByte[0] = 'r'
-	syscall.RawSyscall(syscall.SYS_WRITE, uintptr(sp.pipes.readyW), uintptr(unsafe.Pointer(&sp.oneByte[0])), 1)
+func childPause(sp *Spawn, i int) syscall.Errno {
+	s := &sp.Steps[i]
 	for {
+		sp.oneByte[0] = byte(s.Args[1])
+		syscall.RawSyscall(syscall.SYS_WRITE, uintptr(sp.pipes.readyW), uintptr(unsafe.Pointer(&sp.oneByte[0])), 1)
 		n, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(sp.pipes.goR), uintptr(unsafe.Pointer(&sp.oneByte[0])), 1)
 		if e == syscall.EINTR {
 			continue
@@ -149,7 +151,20 @@ func childPause(sp *Spawn) bool {
 				syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 1, 0, 0)
 			}
 		}
-		return sp.oneByte[0] == 'a'
+		if sp.oneByte[0] == 0 {
+			return 0
+		}
+		cpu := uint(sp.oneByte[0]) - 1
+		for j := range sp.cpuMask {
+			sp.cpuMask[j] = 0
+		}
+		sp.cpuMask[cpu/64] = 1 << (cpu % 64)
+		syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(sp.cpuMask), uintptr(unsafe.Pointer(&sp.cpuMask)))
+		_, _, e = syscall.RawSyscall(syscall.SYS_UNSHARE, s.Args[0], 0, 0)
+		syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(sp.origMask), uintptr(unsafe.Pointer(&sp.origMask)))
+		if e != 0 {
+			return e
+		}
 	}
 }
 
@@ -181,7 +196,9 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 	// The waiting parent: only the child may report an exec failure.
 	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.errW), 0, 0)
 	if i+1 < len(sp.Steps) && sp.Steps[i+1].Kind == StepPause {
-		childPause(sp)
+		if childPause(sp, i+1) != 0 {
+			syscall.RawSyscall(syscall.SYS_KILL, pid, uintptr(syscall.SIGKILL), 0)
+		}
 	}
 	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.readyW), 0, 0)
 	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.goR), 0, 0)

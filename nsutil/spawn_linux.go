@@ -57,6 +57,8 @@ type Spawn struct {
 	blockSS   uint64
 	oldSS     uint64
 	oneSigSet uint64
+	cpuMask   [16]uint64 // unix.CPUSet
+	origMask  unix.CPUSet
 }
 
 // StepKind says how the child performs a Step.
@@ -68,10 +70,11 @@ const (
 	// StepWriteFile opens Path write-only, writes Data, closes it
 	// (/proc/self/uid_map, setgroups, timens_offsets).
 	StepWriteFile
-	// StepPause tells the parent that the namespaces exist and waits for its
-	// go-ahead, so the parent can bind-mount /proc/PID/ns/* (persisting
-	// namespaces). The parent may answer "again": the step before it is
-	// repeated (a fresh unshare) and the pause too.
+	// StepPause tells the parent that the namespaces exist (Args[1]: a
+	// phase number passed on to the parent) and waits for its go-ahead, so
+	// the parent can bind-mount /proc/PID/ns/* (persisting namespaces). The
+	// parent may answer "again on CPU n": unshare(Args[0]) once more with
+	// the thread pinned to that CPU, then pause again.
 	StepPause
 	// StepForkWait forks: the new child goes on with the next steps, this
 	// process waits for it and exits as it did (util-linux unshare --fork,
@@ -206,6 +209,7 @@ func (sp *Spawn) prepare() error {
 		return err
 	}
 	sp.cwdFd = -1
+	_ = unix.SchedGetaffinity(0, &sp.origMask)
 	sp.rlimit, sp.rlimOK = originalNofile()
 	sp.dflAct = sigactionT{handler: 0} // SIG_DFL
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
@@ -285,20 +289,20 @@ func (sp *Spawn) Start() (*Process, error) {
 	return &Process{Pid: pid, spawn: sp, errR: errR, readyR: readyR, goW: goW}, nil
 }
 
-// Ready waits until the child reaches its StepPause: it returns false when
-// the child failed before (Wait reports why).
-func (p *Process) Ready() bool {
+// Ready waits until the child reaches a StepPause and returns its phase;
+// ok is false when the child failed before (Started reports why).
+func (p *Process) Ready() (phase int, ok bool) {
 	var b [1]byte
 	n, _ := p.readyR.Read(b[:])
-	return n == 1
+	return int(b[0]), n == 1
 }
 
-// Resume lets a paused child go on; again asks it to repeat the step before
-// the pause (a new unshare) and pause once more.
-func (p *Process) Resume(again bool) error {
-	b := []byte{'g'}
+// Resume lets a paused child go on (again false), or has it make the
+// namespace again with its thread on cpu, and pause again.
+func (p *Process) Resume(again bool, cpu int) error {
+	b := []byte{0}
 	if again {
-		b[0] = 'a'
+		b[0] = byte(cpu%255 + 1)
 	}
 	_, err := p.goW.Write(b)
 	return err
@@ -343,13 +347,16 @@ func (p *Process) Wait() (syscall.WaitStatus, error) {
 	}
 }
 
+// Paused is called at a StepPause with its phase; it answers whether to
+// make the namespace again, and on which CPU.
+type Paused func(phase int) (again bool, cpu int, err error)
+
 // RunHere makes the steps in this process, on the calling goroutine's
 // thread (which it locks for good), then executes the program in place of
-// nstool, as util-linux does when no fork is needed. pause is called at a
-// StepPause (it returns whether to repeat the step before). It returns only
-// on failure. Steps must not include StepForkWait; setuid and friends are
-// made as raw system calls on this thread only, which is what the exec needs.
-func (sp *Spawn) RunHere(pause func() (again bool, err error)) error {
+// nstool, as util-linux does when no fork is needed. It returns only on
+// failure. Steps must not include StepForkWait; setuid and friends are made
+// as raw system calls on this thread only, which is what the exec needs.
+func (sp *Spawn) RunHere(pause Paused) error {
 	runtime.LockOSThread()
 	if err := sp.prepare(); err != nil {
 		return err
@@ -358,12 +365,22 @@ func (sp *Spawn) RunHere(pause func() (again bool, err error)) error {
 		s := &sp.Steps[i]
 		switch s.Kind {
 		case StepPause:
-			again, err := pause()
-			if err != nil {
-				return err
-			}
-			if again && i > 0 {
-				i -= 2 // make the step before again, then pause again
+			for {
+				again, cpu, err := pause(int(s.Args[1]))
+				if err != nil {
+					return err
+				}
+				if !again {
+					break
+				}
+				var set unix.CPUSet
+				set.Set(cpu)
+				_ = unix.SchedSetaffinity(0, &set)
+				_, _, errno := syscall.RawSyscall(syscall.SYS_UNSHARE, s.Args[0], 0, 0)
+				_ = unix.SchedSetaffinity(0, &sp.origMask)
+				if errno != 0 {
+					return &SpawnError{Step: s.Err, Errno: errno}
+				}
 			}
 			continue
 		case StepForkWait:

@@ -11,6 +11,24 @@ import (
 // PropagationPrivate is unshare(1)'s default --propagation: MS_REC|MS_PRIVATE.
 const PropagationPrivate = unix.MS_REC | unix.MS_PRIVATE
 
+// Pause phases of an unshare Spawn (Step.Args[1] of its StepPause).
+const (
+	PersistNamespaces  = 0 // the namespaces exist: bind them (but for --fork, not *_for_children)
+	PersistForChildren = 1 // --fork: the child exists, bind pid_for_children and time_for_children
+)
+
+// PersistFiles returns the files to bind at a pause phase.
+func (c *UnshareConfig) PersistFiles(phase int) map[uintptr]string {
+	out := map[uintptr]string{}
+	for flag, file := range c.Persist {
+		forChildren := flag == unix.CLONE_NEWPID || flag == unix.CLONE_NEWTIME
+		if !c.Fork || forChildren == (phase == PersistForChildren) {
+			out[flag] = file
+		}
+	}
+	return out
+}
+
 // UnshareConfig is what `unshare` was asked to do, in util-linux's terms.
 type UnshareConfig struct {
 	Flags uintptr // CLONE_NEW* to unshare
@@ -44,7 +62,9 @@ type UnshareConfig struct {
 // possible without a user namespace (unshare(2) refuses CLONE_NEWUSER to a
 // multithreaded process) and without --fork.
 func (c *UnshareConfig) InProcess() bool {
-	return c.Flags&unix.CLONE_NEWUSER == 0 && !c.Fork
+	// Time offsets too: /proc/self/timens_offsets belongs to the thread
+	// group leader, not to the thread that unshared.
+	return c.Flags&unix.CLONE_NEWUSER == 0 && !c.Fork && c.Monotonic == nil && c.Boottime == nil
 }
 
 // Spawn turns the config into steps, in util-linux unshare's order:
@@ -60,17 +80,21 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	// Offsets may be written only before a process enters the time
 	// namespace, i.e. here, before the fork (time_namespaces(7)).
 	if c.Boottime != nil {
-		add(writeStep("/proc/thread-self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_BOOTTIME, *c.Boottime),
+		add(writeStep("/proc/self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_BOOTTIME, *c.Boottime),
 			"failed to write to /proc/self/timens_offsets", false))
 	}
 	if c.Monotonic != nil {
-		add(writeStep("/proc/thread-self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_MONOTONIC, *c.Monotonic),
+		add(writeStep("/proc/self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_MONOTONIC, *c.Monotonic),
 			"failed to write to /proc/self/timens_offsets", false))
 	}
-	pause := Step{Kind: StepPause, Text: "pause: nstool bind-mounts the namespace files (persist)",
-		Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS}}
-	if len(c.Persist) > 0 && !c.Fork {
-		add(pause)
+	// Persisting: nstool binds the namespace files while this process
+	// waits. With --fork, pid_for_children exists only once the child does:
+	// those are bound in a second pause, by the waiting parent.
+	pause := func(phase uintptr, text string) Step {
+		return Step{Kind: StepPause, Text: text, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, phase}}
+	}
+	if len(c.Persist) > 0 {
+		add(pause(PersistNamespaces, "pause: nstool bind-mounts /proc/PID/ns/* onto the files"))
 	}
 	if c.Fork {
 		// The waiting parent has no purpose without nstool: let it die with it.
@@ -78,9 +102,8 @@ func (c *UnshareConfig) Spawn() *Spawn {
 			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
 		add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
 			Err: "fork failed", Args: [6]uintptr{1}})
-		if len(c.Persist) > 0 {
-			pause.Text = "parent: pause: nstool bind-mounts the namespace files (persist)"
-			add(pause)
+		if c.Persist[unix.CLONE_NEWPID] != "" || c.Persist[unix.CLONE_NEWTIME] != "" {
+			add(pause(PersistForChildren, "pause (parent): nstool bind-mounts /proc/PID/ns/*_for_children"))
 		}
 	}
 	if c.KillChild != 0 {

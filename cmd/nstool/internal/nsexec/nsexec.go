@@ -51,7 +51,7 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 			continue
 		}
 		if s.Kind == nsutil.StepPause {
-			fmt.Fprintf(w, "%-10s %s\n", "nstool", strings.TrimPrefix(s.Text, "parent: pause: "))
+			fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
 			continue
 		}
 		fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
@@ -82,30 +82,33 @@ func Failure(err error) error {
 	return &cli.ExitError{Code: 1, Err: err}
 }
 
-// Paused is called when the child (or nstool itself) stops at a
-// StepPause; it answers whether to repeat the step before.
-type Paused func(pid, tid int) (again bool, err error)
+// Paused is called when the child (or nstool itself) stops at a StepPause:
+// procDir is /proc/PID (or /proc/PID/task/TID) of the process that made the
+// namespaces. It answers whether to make the mount namespace again, on
+// which CPU.
+type Paused func(procDir string, phase int) (again bool, cpu int, err error)
 
 // RunInPlace makes the steps on this thread and executes the program in
 // place of nstool. It returns only on failure.
 func RunInPlace(sp *nsutil.Spawn, pause Paused) error {
-	err := sp.RunHere(func() (bool, error) {
+	err := sp.RunHere(func(phase int) (bool, int, error) {
 		// Bind mounts of the namespace files must be made from the
 		// original mount namespace: any thread but this locked one.
-		pid, tid := os.Getpid(), syscall.Gettid()
+		procDir := fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), syscall.Gettid())
 		type answer struct {
 			again bool
+			cpu   int
 			err   error
 		}
 		ch := make(chan answer)
 		go func() {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			again, err := pause(pid, tid)
-			ch <- answer{again, err}
+			again, cpu, err := pause(procDir, phase)
+			ch <- answer{again, cpu, err}
 		}()
 		a := <-ch
-		return a.again, a.err
+		return a.again, a.cpu, a.err
 	})
 	return Failure(err)
 }
@@ -138,17 +141,19 @@ func RunChild(sp *nsutil.Spawn, pause Paused) error {
 			_ = syscall.Kill(p.Pid, s.(syscall.Signal))
 		}
 	}()
-	if pause != nil {
-		for p.Ready() {
-			again, err := pause(p.Pid, 0)
-			if err != nil {
-				_ = syscall.Kill(p.Pid, syscall.SIGKILL)
-				_, _ = p.Wait()
-				return cli.Exitf(1, "%v", err)
-			}
-			if err := p.Resume(again); err != nil || !again {
-				break
-			}
+	for pause != nil {
+		phase, ok := p.Ready()
+		if !ok {
+			break
+		}
+		again, cpu, err := pause(fmt.Sprintf("/proc/%d", p.Pid), phase)
+		if err != nil {
+			_ = syscall.Kill(p.Pid, syscall.SIGKILL)
+			_, _ = p.Wait()
+			return cli.Exitf(1, "%v", err)
+		}
+		if err := p.Resume(again, cpu); err != nil {
+			break
 		}
 	}
 	if err := p.Started(); err != nil {

@@ -4,7 +4,6 @@ package unshare
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -298,28 +297,37 @@ func why(c *nsutil.UnshareConfig) string {
 		return "unshare(2) refuses CLONE_NEWUSER to a multithreaded process (Go): a single-threaded child does every step"
 	case c.Fork:
 		return "--fork: a single-threaded child unshares, forks and waits, like util-linux unshare"
+	case !c.InProcess():
+		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
 	}
 	return "no user namespace, no --fork: nstool unshares on its own thread and becomes the program"
 }
 
-// persister binds the namespace files when the namespaces exist.
+// persister binds the namespace files when the namespaces exist. When the
+// kernel refuses the mount namespace for its ID (see
+// nsutil.BindNamespaceFiles) it asks for it again on each CPU in turn.
 func persister(c *nsutil.UnshareConfig) nsexec.Paused {
 	if len(c.Persist) == 0 {
 		return nil
 	}
 	done := map[uintptr]bool{}
+	var cpus []int
+	var set unix.CPUSet
+	if unix.SchedGetaffinity(0, &set) == nil {
+		for i := 0; i < len(set)*64; i++ {
+			if set.IsSet(i) {
+				cpus = append(cpus, i)
+			}
+		}
+	}
 	tries := 0
-	return func(pid, tid int) (bool, error) {
-		dir := fmt.Sprintf("/proc/%d", pid)
-		if tid != 0 {
-			dir = fmt.Sprintf("/proc/%d/task/%d", pid, tid)
+	return func(procDir string, phase int) (bool, int, error) {
+		err := nsutil.BindNamespaceFiles(procDir, c.PersistFiles(phase), done)
+		if errors.Is(err, nsutil.ErrPersistAgain) && phase == nsutil.PersistNamespaces && tries < 3*len(cpus) {
+			tries++
+			return true, cpus[tries%len(cpus)], nil
 		}
-		tries++
-		err := nsutil.BindNamespaceFiles(dir, c.Persist, done, !c.Fork && tries < 20)
-		if errors.Is(err, nsutil.ErrPersistAgain) {
-			return true, nil
-		}
-		return false, err
+		return false, 0, err
 	}
 }
 
