@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,4 +121,75 @@ func ForNobody(t *testing.T, tools []Tool) []Tool {
 	out := append([]Tool{}, tools...)
 	out[1] = Tool{"nstool", append([]string{bin}, tools[1].Argv[1:]...)}
 	return out
+}
+
+// procStat is the part of /proc/PID/stat tests look at.
+type procStat struct {
+	Comm                     string
+	State                    byte
+	PPid, Pgrp, Session, TPG int
+}
+
+// Stat reads /proc/PID/stat (ok false when the process is gone).
+func Stat(pid int) (st procStat, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return st, false
+	}
+	s := string(b)
+	open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || close < open {
+		return st, false
+	}
+	st.Comm = s[open+1 : close]
+	f := strings.Fields(s[close+2:])
+	if len(f) < 6 {
+		return st, false
+	}
+	st.State = f[0][0]
+	st.PPid, _ = strconv.Atoi(f[1])
+	st.Pgrp, _ = strconv.Atoi(f[2])
+	st.Session, _ = strconv.Atoi(f[3])
+	st.TPG, _ = strconv.Atoi(f[5])
+	return st, true
+}
+
+// Descendant waits until a live, running descendant of root runs comm
+// and returns it.
+func Descendant(root int, comm string) int {
+	for {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			st, ok := Stat(pid)
+			if !ok || st.Comm != comm || st.State == 'Z' || st.State == 'T' {
+				continue
+			}
+			for p, hops := st.PPid, 0; p > 1 && hops < 10; hops++ {
+				if p == root {
+					return pid
+				}
+				pst, ok := Stat(p)
+				if !ok {
+					break
+				}
+				p = pst.PPid
+			}
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
+	}
+}
+
+// WaitGone waits until pid has ended (gone, or a zombie nobody reaped yet).
+func WaitGone(pid int) {
+	for {
+		st, ok := Stat(pid)
+		if !ok || st.State == 'Z' {
+			return
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
+	}
 }
