@@ -389,6 +389,13 @@ func (w *World) evalAnswer(c Check) (bool, string) {
 		n := map[string]int{"peer group": m.PeerGroup, "master": m.Master, "mount id": m.ID, "parent id": m.Parent}[c.Arg]
 		want = strconv.Itoa(n)
 	}
+	if got != want && c.Kind == "answer-ns" {
+		for _, pid := range w.Others() {
+			if strings.Contains(nsID(pid), "["+got+"]") {
+				return false, fmt.Sprintf("your answer %s is the mount namespace of a shell you started (PID %d %s), not %s's", got, pid, comm(pid), c.Who)
+			}
+		}
+	}
 	if got != want {
 		if what := w.whatIs(c.Who, got); what != "" {
 			return false, fmt.Sprintf("your answer %s is %s", got, what)
