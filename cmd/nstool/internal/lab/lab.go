@@ -17,7 +17,12 @@ func NewCmd(ios *cli.IOStreams) *cobra.Command {
 		Long: `Guided labs: each runs in a sandbox (its own mount and PID namespaces, a
 tmpfs work area /lab) where you type real commands and ` + "`nstool lab check`" + ` reads
 the kernel's state to tell you whether the step is done. Nothing a lab does
-reaches the host, and nothing stays behind when it ends, even after kill -9.`,
+reaches the host, and nothing stays behind when it ends, even after kill -9.
+Without root, the sandbox is made in a user namespace.
+
+Progress is kept in $XDG_STATE_HOME/nstool/progress.json (~/.local/state).
+NSTOOL_LABS_DIR=DIR adds the labs in DIR (NN-name/README.md and lab.txt, see
+docs/labs.md) to the built-in ones, to try a new lab without rebuilding.`,
 		Example: `  nstool lab list
   nstool lab start 04-types        # a shell in the sandbox; follow the steps
   nstool lab check                 # (inside) is this step done?
