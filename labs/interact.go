@@ -29,6 +29,11 @@ func CheckCurrent() (*CheckReport, *Lab, error) {
 	if st.Step >= len(lab.Steps) {
 		return &CheckReport{Step: st.Step, Passed: true, Next: "This lab is complete: `exit` to leave the sandbox.\n"}, lab, nil
 	}
+	// The actors' PIDs are the sandbox's: a shell with a /proc of its own
+	// (unshare --pid --mount-proc) sees other processes under those numbers.
+	if cmdline, _ := os.ReadFile("/proc/1/cmdline"); !strings.HasPrefix(string(cmdline), "nstool\x00lab\x00__init") {
+		return nil, nil, errors.New("this shell has a /proc of its own (a new PID namespace?), where the lab's processes are not seen: check from the lab's first shell, or from `nstool lab shell host`")
+	}
 	w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked, Unbindable: ProbeUnbindable}
 	rep := &CheckReport{Step: st.Step, Results: w.Evaluate(lab.Steps[st.Step].Checks), Passed: true}
 	for _, r := range rep.Results {
