@@ -38,13 +38,13 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			if out.State != nil {
 				prog := labs.LoadProgress()
 				p := prog[l.ID]
-				p.Done = p.Done || out.State.Done
-				if out.State.Step > p.Best {
-					p.Best = out.State.Step
-				}
-				prog[l.ID] = p
-				if err := prog.Save(); err != nil {
-					fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
+				if out.State.Done && !p.Done || out.State.Step > p.Best {
+					p.Done = p.Done || out.State.Done
+					p.Best = max(p.Best, out.State.Step)
+					prog[l.ID] = p
+					if err := prog.Save(); err != nil {
+						fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
+					}
 				}
 				if out.State.Done {
 					fmt.Fprintf(ios.ErrOut, "lab %s done; the sandbox is gone.\n", l.ID)
