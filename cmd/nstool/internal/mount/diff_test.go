@@ -274,6 +274,12 @@ func TestDifferentialBadInput(t *testing.T) {
 		"mkdir b; $M -t tmpfs --bind a b",
 		"$M a b c",
 		"$M --make-bogus a",
+		"$M -Z a",
+		"$M -t",
+		"$M a --types",
+		"$M -o",
+		"$U --bogus a",
+		"$U -Z a",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			o := compare(t, states[0].setup, cmd)

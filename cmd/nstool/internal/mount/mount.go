@@ -89,7 +89,7 @@ applied.`,
 			return run(opts)
 		},
 	}
-	cmd.SetFlagErrorFunc(flagError)
+	cmd.SetFlagErrorFunc(GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
@@ -121,8 +121,11 @@ applied.`,
 	return cmd
 }
 
-// flagError words flag mistakes as util-linux's getopt does.
-func flagError(c *cobra.Command, err error) error {
+// GetoptError words cobra's flag errors as glibc's getopt_long does for
+// util-linux: "unrecognized option '--x'", "invalid option -- 'x'",
+// "option requires an argument -- 't'", "option '--types' requires an
+// argument"; exit 1.
+func GetoptError(c *cobra.Command, err error) error {
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
 		msg = "unrecognized option '" + rest + "'"
@@ -130,7 +133,13 @@ func flagError(c *cobra.Command, err error) error {
 		if i := strings.Index(rest, " in "); i > 0 {
 			rest = rest[:i]
 		}
-		msg = "invalid option -- " + strings.Trim(rest, "'")
+		msg = "invalid option -- " + rest
+	} else if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		if i := strings.Index(rest, " in "); i > 0 {
+			msg = "option requires an argument -- " + rest[:i]
+		} else {
+			msg = "option '" + rest + "' requires an argument"
+		}
 	}
 	return cli.Usagef(ExitUsage, "%s", msg)
 }

@@ -68,6 +68,7 @@ nstool never reads /etc/fstab.`,
 			return run(opts)
 		},
 	}
+	cmd.SetFlagErrorFunc(mount.GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&opts.Lazy, "lazy", "l", false, "detach the filesystem now, clean up things later")
