@@ -112,6 +112,8 @@ applied.`,
 	addWord(f, &opts.OptList, "read-only", "r", "ro", "mount the filesystem read-only (same as -o ro)")
 	addWord(f, &opts.OptList, "rw", "w", "rw", "mount the filesystem read-write (default)")
 	addWord(f, &opts.OptList, "read-write", "", "rw", "same as --rw")
+	mk := f.VarPF(&mkdirValue{list: &opts.OptList}, "mkdir", "m", "create the target directory if missing, with `mode` (default 0755; same as -o X-mount.mkdir)")
+	mk.NoOptDefVal = "0755"
 	f.BoolVar(&opts.Explain, "explain", false, "print each mount(2) call and the propagation before → after on stderr")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
 	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: print what would be done (with --explain), skip the mount(2) calls")
@@ -168,6 +170,16 @@ func (v *wordValue) Set(s string) error {
 	if s == "true" {
 		*v.list = append(*v.list, v.word)
 	}
+	return nil
+}
+
+// mkdirValue is -m/--mkdir[=mode]: it adds X-mount.mkdir=mode to the list.
+type mkdirValue struct{ list *[]string }
+
+func (v *mkdirValue) String() string { return "" }
+func (v *mkdirValue) Type() string   { return "mode" }
+func (v *mkdirValue) Set(s string) error {
+	*v.list = append(*v.list, "X-mount.mkdir="+s)
 	return nil
 }
 
