@@ -1,0 +1,263 @@
+package nsutil
+
+import (
+	"bytes"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Namespace is one namespace as `nstool ls` sees it.
+type Namespace struct {
+	Ino  uint64 // the inode number lsns and cinf call "the namespace"
+	Type NSType
+	// Procs are the processes in it, in ascending PID order; empty for a
+	// namespace that only a bind mount (or an ioctl-found relative) holds.
+	Procs []*Process
+	// NSFS lists the nsfs bind mounts of the namespace: their targets in
+	// the caller's mount namespace, as lsns prints them; for a namespace
+	// bound only in another mount namespace, a path that reaches it from
+	// here, /proc/PID/root/TARGET.
+	NSFS []string
+	// Rel holds the nsfs ioctl answers (owner, parent) when asked for
+	// and readable; HaveRel says whether it is filled.
+	Rel     Relations
+	HaveRel bool
+	// Mounts is the number of mounts in a mount namespace, -1 when not
+	// counted or unreadable.
+	Mounts int
+}
+
+// NProcs is the number of processes in the namespace.
+func (n *Namespace) NProcs() int { return len(n.Procs) }
+
+// Lowest is the lowest-PID process in the namespace (nil when it has none):
+// the one lsns shows in its PID, USER and COMMAND columns.
+func (n *Namespace) Lowest() *Process {
+	if len(n.Procs) == 0 {
+		return nil
+	}
+	return n.Procs[0]
+}
+
+// ListOptions choose what ListNamespaces finds and reads.
+type ListOptions struct {
+	Types NSTypeSet // namespace types to list
+	// Relations asks nsfs for every namespace's owner and parent
+	// (ioctl_ns(2)); needed for the PNS and ONS columns and the trees.
+	Relations bool
+	// BindMounts reads the mount table of every mount namespace once to
+	// find nsfs bind mounts: namespaces that no process is in but a bind
+	// mount holds open are listed (with no processes), and NSFS is filled.
+	BindMounts bool
+	// Mounts counts the mounts of each mount namespace.
+	Mounts bool
+}
+
+// Listing is the result of ListNamespaces.
+type Listing struct {
+	Namespaces []*Namespace // by inode, then type
+	Processes  []*Process   // every process seen, by PID
+	// Denied counts processes whose namespaces the caller may not read;
+	// UnreadMountTables counts mount namespaces whose table could not be
+	// read (for nsfs bind mounts and MOUNTS).
+	Denied            int
+	UnreadMountTables int
+}
+
+// ListNamespaces makes one pass over /proc and groups the processes by
+// namespace. Processes that exit during the scan are never an error.
+func ListNamespaces(opts ListOptions) (*Listing, error) {
+	scanTypes := opts.Types
+	if opts.BindMounts || opts.Mounts {
+		// nsfs bind mounts live in mount tables: every mount namespace
+		// must be known to find them, whatever types are listed.
+		scanTypes = scanTypes.With(MntNS)
+	}
+	scan, err := ScanProcesses(ProcScanOptions{Types: scanTypes})
+	if err != nil {
+		return nil, err
+	}
+	l := &Listing{Processes: scan.Processes, Denied: scan.Denied}
+	byKey := map[nsKey]*Namespace{}
+	var mntNS []*Namespace // every mount namespace, listed or not
+	for _, p := range scan.Processes {
+		for t := NSType(0); t < numNSTypes; t++ {
+			ino := p.NS[t]
+			if ino == 0 || !scanTypes.Has(t) {
+				continue
+			}
+			k := nsKey{ino, t}
+			ns := byKey[k]
+			if ns == nil {
+				ns = &Namespace{Ino: ino, Type: t, Mounts: -1}
+				byKey[k] = ns
+				if t == MntNS {
+					mntNS = append(mntNS, ns)
+				}
+			}
+			ns.Procs = append(ns.Procs, p) // PIDs arrive in ascending order
+		}
+	}
+	if opts.BindMounts || opts.Mounts {
+		l.UnreadMountTables = readMountTables(mntNS, byKey, opts)
+	}
+	for k, ns := range byKey {
+		if opts.Types.Has(k.t) {
+			l.Namespaces = append(l.Namespaces, ns)
+		}
+	}
+	sortNamespaces(l.Namespaces)
+	if opts.Relations {
+		for _, ns := range l.Namespaces {
+			ns.Rel, ns.HaveRel = namespaceRelations(ns)
+		}
+	}
+	return l, nil
+}
+
+type nsKey struct {
+	ino uint64
+	t   NSType
+}
+
+func sortNamespaces(list []*Namespace) {
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Ino != list[j].Ino {
+			return list[i].Ino < list[j].Ino
+		}
+		return list[i].Type < list[j].Type
+	})
+}
+
+// namespaceRelations asks nsfs about a namespace through the first of its
+// processes that is still there (or its bind mount), checking the inode so
+// that a reused PID cannot answer for another namespace.
+func namespaceRelations(ns *Namespace) (Relations, bool) {
+	paths := make([]string, 0, len(ns.Procs)+len(ns.NSFS))
+	for _, p := range ns.Procs {
+		paths = append(paths, ProcNSPath(p.PID, ns.Type))
+	}
+	paths = append(paths, ns.NSFS...)
+	for _, path := range paths {
+		r, err := ReadRelations(path)
+		if err == nil && r.Ino == ns.Ino && r.Type == ns.Type {
+			return r, true
+		}
+	}
+	return Relations{}, false
+}
+
+// readMountTables reads the mount table of each mount namespace once,
+// through the lowest-PID process in it that is still alive, to count its
+// mounts and find its nsfs bind mounts. It returns how many tables it could
+// not read.
+func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOptions) (unread int) {
+	self, _ := NamespaceOf(0, MntNS)
+	type binding struct{ own, other []string }
+	bound := map[nsKey]*binding{}
+	var order []nsKey // first-seen order, for stable output
+	for _, mns := range mntNS {
+		var table []byte
+		var pid int
+		for _, p := range mns.Procs {
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
+			if err == nil && len(b) > 0 {
+				table, pid = b, p.PID
+				break
+			}
+		}
+		if table == nil {
+			unread++
+			continue
+		}
+		if opts.Mounts {
+			mns.Mounts = bytes.Count(table, []byte{'\n'})
+		}
+		if !opts.BindMounts {
+			continue
+		}
+		own := mns.Ino == self.Ino
+		for _, m := range nsfsMounts(table) {
+			k, ok := parseNSFSRoot(m.Root)
+			if !ok {
+				continue
+			}
+			b := bound[k]
+			if b == nil {
+				b = &binding{}
+				bound[k] = b
+				order = append(order, k)
+			}
+			if own {
+				b.own = appendNew(b.own, m.Target)
+			} else {
+				b.other = appendNew(b.other, "/proc/"+strconv.Itoa(pid)+"/root"+m.Target)
+			}
+		}
+	}
+	for _, k := range order {
+		b := bound[k]
+		paths := b.own
+		if len(paths) == 0 {
+			paths = b.other
+		}
+		ns := byKey[k]
+		if ns == nil {
+			// No process is in it: only the bind mount keeps it alive.
+			ns = &Namespace{Ino: k.ino, Type: k.t, Mounts: -1}
+			byKey[k] = ns
+		}
+		ns.NSFS = paths
+	}
+	return unread
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// nsfsMounts returns the mounts of filesystem type nsfs in a mountinfo
+// text, parsing only their lines.
+func nsfsMounts(table []byte) []Mount {
+	var out []Mount
+	for len(table) > 0 {
+		line := table
+		if i := bytes.IndexByte(table, '\n'); i >= 0 {
+			line, table = table[:i], table[i+1:]
+		} else {
+			table = nil
+		}
+		if !bytes.Contains(line, []byte(" - nsfs ")) {
+			continue
+		}
+		if m, err := ParseMountinfoLine(string(line)); err == nil && m.FSType == "nsfs" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// parseNSFSRoot reads the root of an nsfs mount, "net:[4026532281]": the
+// same text readlink(2) gives for /proc/PID/ns/net.
+func parseNSFSRoot(root string) (nsKey, bool) {
+	name, rest, ok := strings.Cut(root, ":[")
+	if !ok || !strings.HasSuffix(rest, "]") {
+		return nsKey{}, false
+	}
+	t, err := ParseNSType(name)
+	if err != nil {
+		return nsKey{}, false
+	}
+	ino, err := strconv.ParseUint(strings.TrimSuffix(rest, "]"), 10, 64)
+	if err != nil {
+		return nsKey{}, false
+	}
+	return nsKey{ino, t}, true
+}

@@ -1,0 +1,296 @@
+package nsutil
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// Process is what one pass over /proc learns about one process (not a
+// thread: like lsns, nstool reads /proc/PID, the thread-group leader).
+type Process struct {
+	PID     int
+	PPID    int
+	Name    string // the command name (comm, 15 bytes at most)
+	State   byte   // R, S, D, Z, T, ... (proc(5))
+	Threads int    // number of threads
+	UID     uint32 // the effective UID
+	// NS holds the inode of each of the process's namespaces, indexed by
+	// NSType; 0 where it was not asked for or could not be read (another
+	// user's process, or a zombie that has dropped its namespaces).
+	NS [numNSTypes]uint64
+}
+
+// ProcScan is the result of one pass over /proc.
+type ProcScan struct {
+	Processes []*Process // ascending PID
+	// Denied counts the processes whose namespaces (some or all of those
+	// asked for) the caller may not read: EACCES on /proc/PID/ns/TYPE.
+	Denied int
+}
+
+// ProcScanOptions choose what ScanProcesses reads.
+type ProcScanOptions struct {
+	Types NSTypeSet // which /proc/PID/ns links to stat
+}
+
+// ScanProcesses reads every process under /proc once: /proc/PID/status
+// (name, state, parent, effective UID, threads) and a stat(2) of each
+// /proc/PID/ns/TYPE asked for. Processes that exit during the scan are left
+// out silently; a process whose namespaces the caller may not read is kept
+// with those inodes 0 and counted in Denied. Only a failure to read /proc
+// itself is an error.
+//
+// The work is syscall-bound (a stat of a namespace link costs a ptrace
+// access check in the kernel), so a few goroutines share the PIDs.
+func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
+	dir, err := os.Open("/proc")
+	if err != nil {
+		return nil, err
+	}
+	names, err := dir.Readdirnames(-1)
+	dir.Close()
+	if err != nil {
+		return nil, err
+	}
+	pids := make([]int, 0, len(names))
+	for _, name := range names {
+		if pid, err := strconv.Atoi(name); err == nil && pid > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	// procfs lists PIDs in ascending order already; do not rely on it.
+	sort.Ints(pids)
+
+	procs := make([]*Process, len(pids))
+	denied := make([]bool, len(pids))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 4 {
+		workers = 4
+	}
+	if n := len(pids) / 64; n < workers {
+		workers = max(n, 1)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			buf := make([]byte, 4096)
+			// Interleaved, so that each worker gets old and young PIDs.
+			for i := w; i < len(pids); i += workers {
+				procs[i], denied[i] = readProcess(pids[i], opts, buf)
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	s := &ProcScan{Processes: procs[:0]}
+	for i, p := range procs {
+		if p == nil {
+			continue // exited under us, or unreadable: as lsns, skip it
+		}
+		if denied[i] {
+			s.Denied++
+		}
+		s.Processes = append(s.Processes, p)
+	}
+	return s, nil
+}
+
+// readProcess reads one process; nil when it is gone (or its status is
+// unreadable, which procfs never makes it for a live process).
+func readProcess(pid int, opts ProcScanOptions, buf []byte) (p *Process, denied bool) {
+	dir := "/proc/" + strconv.Itoa(pid)
+	n, err := readFile(dir+"/status", buf)
+	if err != nil {
+		return nil, false
+	}
+	p = &Process{PID: pid}
+	if !parseStatus(buf[:n], p) {
+		return nil, false
+	}
+	if opts.Types == 0 {
+		return p, false
+	}
+	// One directory descriptor for the eight links saves the kernel
+	// walking /proc/PID again for each of them.
+	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if err == unix.EACCES || err == unix.EPERM {
+			return p, true
+		}
+		return nil, false // exited
+	}
+	defer unix.Close(nsdir)
+	var st unix.Stat_t
+	for t := NSType(0); t < numNSTypes; t++ {
+		if !opts.Types.Has(t) {
+			continue
+		}
+		err := unix.Fstatat(nsdir, nsNames[t], &st, 0)
+		switch {
+		case err == nil:
+			p.NS[t] = st.Ino
+		case err == unix.EACCES || err == unix.EPERM:
+			// Reading a namespace link needs ptrace read access
+			// (PTRACE_MODE_READ_FSCREDS, proc(5)).
+			denied = true
+		default:
+			// ENOENT: a zombie has no namespaces left (lsns skips
+			// them too), or the kernel lacks the type; ESRCH: the
+			// process is exiting. Neither is an error.
+		}
+	}
+	return p, denied
+}
+
+// readFile reads a small /proc file into buf (procfs hands out a
+// seq_file's text in as many reads as it takes).
+func readFile(path string, buf []byte) (int, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(fd)
+	total := 0
+	for total < len(buf) {
+		n, err := unix.Read(fd, buf[total:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			break
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// parseStatus picks from /proc/PID/status (proc(5)) the lines "Name:",
+// "State:", "PPid:", "Uid:" (real, effective, saved, filesystem) and
+// "Threads:".
+func parseStatus(b []byte, p *Process) bool {
+	seen := 0
+	for len(b) > 0 && seen < 5 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		key, val, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		val = bytes.TrimLeft(val, " \t")
+		switch string(key) {
+		case "Name":
+			p.Name = unescapeStatusName(val)
+		case "State":
+			if len(val) > 0 {
+				p.State = val[0]
+			}
+		case "PPid":
+			p.PPID = atoi(val)
+		case "Uid":
+			f := bytes.Fields(val)
+			if len(f) < 2 {
+				return false
+			}
+			p.UID = uint32(atoi(f[1]))
+		case "Threads":
+			p.Threads = atoi(val)
+		default:
+			continue
+		}
+		seen++
+	}
+	return seen == 5
+}
+
+// unescapeStatusName undoes the escaping of the "Name:" line: the kernel
+// writes a backslash as \\ and control characters as \n, \t, ... (its
+// seq_escape_str with ESCAPE_SPACE|ESCAPE_SPECIAL).
+func unescapeStatusName(b []byte) string {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		i++
+		switch b[i] {
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
+		case 'f':
+			out = append(out, '\f')
+		case 'v':
+			out = append(out, '\v')
+		case 'a':
+			out = append(out, '\a')
+		case 'e':
+			out = append(out, 0x1b)
+		case '"':
+			out = append(out, '"')
+		default:
+			out = append(out, b[i])
+		}
+	}
+	return string(out)
+}
+
+func atoi(b []byte) int {
+	n, neg := 0, false
+	for i, c := range b {
+		if i == 0 && c == '-' {
+			neg = true
+			continue
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// ReadCmdline returns /proc/PID/cmdline as lsns prints it: at most 8192
+// bytes, every NUL turned into a space, and the last byte (normally the
+// final NUL) dropped. "" for a kernel thread, a zombie or a process that
+// has exited: callers fall back to the process name.
+func ReadCmdline(pid int) string {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b := make([]byte, 8192)
+	n, _ := io.ReadFull(f, b)
+	if n <= 0 {
+		return ""
+	}
+	b = b[:n]
+	for i, c := range b {
+		if c == 0 {
+			b[i] = ' '
+		}
+	}
+	return string(b[:n-1])
+}
