@@ -44,6 +44,9 @@ func (n *Namespace) Lowest() *Process {
 // ListOptions choose what ListNamespaces finds and reads.
 type ListOptions struct {
 	Types NSTypeSet // namespace types to list
+	// Details reads /proc/PID/status of every process (PPID, Name, State,
+	// Threads): see ProcScanOptions.
+	Details bool
 	// Relations asks nsfs for every namespace's owner and parent
 	// (ioctl_ns(2)); needed for the PNS and ONS columns and the trees.
 	Relations bool
@@ -75,7 +78,7 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 		// must be known to find them, whatever types are listed.
 		scanTypes = scanTypes.With(MntNS)
 	}
-	scan, err := ScanProcesses(ProcScanOptions{Types: scanTypes})
+	scan, err := ScanProcesses(ProcScanOptions{Types: scanTypes, Details: opts.Details})
 	if err != nil {
 		return nil, err
 	}
@@ -154,32 +157,42 @@ func namespaceRelations(ns *Namespace) (Relations, bool) {
 // mounts and find its nsfs bind mounts. It returns how many tables it could
 // not read.
 func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOptions) (unread int) {
+	type table struct {
+		pid    int
+		lines  int
+		nsfs   []Mount
+		unread bool
+	}
+	tables := make([]table, len(mntNS))
+	parallel(len(mntNS), func(i int) {
+		for _, p := range mntNS[i].Procs {
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
+			if err == nil && len(b) > 0 {
+				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b)}
+				return
+			}
+		}
+		tables[i].unread = true
+	})
+
 	self, _ := NamespaceOf(0, MntNS)
 	type binding struct{ own, other []string }
 	bound := map[nsKey]*binding{}
 	var order []nsKey // first-seen order, for stable output
-	for _, mns := range mntNS {
-		var table []byte
-		var pid int
-		for _, p := range mns.Procs {
-			b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
-			if err == nil && len(b) > 0 {
-				table, pid = b, p.PID
-				break
-			}
-		}
-		if table == nil {
+	for i, mns := range mntNS {
+		t := tables[i]
+		if t.unread {
 			unread++
 			continue
 		}
 		if opts.Mounts {
-			mns.Mounts = bytes.Count(table, []byte{'\n'})
+			mns.Mounts = t.lines
 		}
 		if !opts.BindMounts {
 			continue
 		}
 		own := mns.Ino == self.Ino
-		for _, m := range nsfsMounts(table) {
+		for _, m := range t.nsfs {
 			k, ok := parseNSFSRoot(m.Root)
 			if !ok {
 				continue
@@ -193,7 +206,7 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 			if own {
 				b.own = appendNew(b.own, m.Target)
 			} else {
-				b.other = appendNew(b.other, "/proc/"+strconv.Itoa(pid)+"/root"+m.Target)
+				b.other = appendNew(b.other, "/proc/"+strconv.Itoa(t.pid)+"/root"+m.Target)
 			}
 		}
 	}

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
-	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,16 +13,22 @@ import (
 // Process is what one pass over /proc learns about one process (not a
 // thread: like lsns, nstool reads /proc/PID, the thread-group leader).
 type Process struct {
-	PID     int
-	PPID    int
-	Name    string // the command name (comm, 15 bytes at most)
-	State   byte   // R, S, D, Z, T, ... (proc(5))
-	Threads int    // number of threads
-	UID     uint32 // the effective UID
+	PID int
+	// UID is the effective UID: proc(5) makes it the owner of /proc/PID,
+	// except for a process that is not dumpable (a setuid program,
+	// prctl(PR_SET_DUMPABLE, 0)), whose directory root owns. lsns reads it
+	// the same way.
+	UID uint32
 	// NS holds the inode of each of the process's namespaces, indexed by
 	// NSType; 0 where it was not asked for or could not be read (another
 	// user's process, or a zombie that has dropped its namespaces).
 	NS [numNSTypes]uint64
+
+	// Filled only with ProcScanOptions.Details, from /proc/PID/status:
+	PPID    int
+	Name    string // the command name (comm, 15 bytes at most)
+	State   byte   // R, S, D, Z, T, ... (proc(5))
+	Threads int    // number of threads
 }
 
 // ProcScan is the result of one pass over /proc.
@@ -38,17 +42,17 @@ type ProcScan struct {
 // ProcScanOptions choose what ScanProcesses reads.
 type ProcScanOptions struct {
 	Types NSTypeSet // which /proc/PID/ns links to stat
+	// Details reads /proc/PID/status too (one more file per process, a
+	// third of the scan's time): PPID, Name, State, Threads.
+	Details bool
 }
 
-// ScanProcesses reads every process under /proc once: /proc/PID/status
-// (name, state, parent, effective UID, threads) and a stat(2) of each
-// /proc/PID/ns/TYPE asked for. Processes that exit during the scan are left
+// ScanProcesses reads every process under /proc once: the owner of
+// /proc/PID, a stat(2) of each /proc/PID/ns/TYPE asked for and, with
+// Details, /proc/PID/status. Processes that exit during the scan are left
 // out silently; a process whose namespaces the caller may not read is kept
 // with those inodes 0 and counted in Denied. Only a failure to read /proc
 // itself is an error.
-//
-// The work is syscall-bound (a stat of a namespace link costs a ptrace
-// access check in the kernel), so a few goroutines share the PIDs.
 func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	dir, err := os.Open("/proc")
 	if err != nil {
@@ -70,26 +74,9 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 
 	procs := make([]*Process, len(pids))
 	denied := make([]bool, len(pids))
-	workers := runtime.GOMAXPROCS(0)
-	if workers > 4 {
-		workers = 4
-	}
-	if n := len(pids) / 64; n < workers {
-		workers = max(n, 1)
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			buf := make([]byte, 4096)
-			// Interleaved, so that each worker gets old and young PIDs.
-			for i := w; i < len(pids); i += workers {
-				procs[i], denied[i] = readProcess(pids[i], opts, buf)
-			}
-		}(w)
-	}
-	wg.Wait()
+	parallel(len(pids), func(i int) {
+		procs[i], denied[i] = readProcess(pids[i], opts)
+	})
 
 	s := &ProcScan{Processes: procs[:0]}
 	for i, p := range procs {
@@ -104,17 +91,20 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	return s, nil
 }
 
-// readProcess reads one process; nil when it is gone (or its status is
-// unreadable, which procfs never makes it for a live process).
-func readProcess(pid int, opts ProcScanOptions, buf []byte) (p *Process, denied bool) {
+// readProcess reads one process; nil when it is gone.
+func readProcess(pid int, opts ProcScanOptions) (p *Process, denied bool) {
 	dir := "/proc/" + strconv.Itoa(pid)
-	n, err := readFile(dir+"/status", buf)
-	if err != nil {
-		return nil, false
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return nil, false // exited
 	}
-	p = &Process{PID: pid}
-	if !parseStatus(buf[:n], p) {
-		return nil, false
+	p = &Process{PID: pid, UID: st.Uid}
+	if opts.Details {
+		buf := make([]byte, 4096)
+		n, err := readFile(dir+"/status", buf)
+		if err != nil || !parseStatus(buf[:n], p) {
+			return nil, false
+		}
 	}
 	if opts.Types == 0 {
 		return p, false
@@ -123,23 +113,20 @@ func readProcess(pid int, opts ProcScanOptions, buf []byte) (p *Process, denied 
 	// walking /proc/PID again for each of them.
 	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		if err == unix.EACCES || err == unix.EPERM {
-			return p, true
-		}
 		return nil, false // exited
 	}
 	defer unix.Close(nsdir)
-	var st unix.Stat_t
 	for t := NSType(0); t < numNSTypes; t++ {
 		if !opts.Types.Has(t) {
 			continue
 		}
+		// stat(2) follows the magic link to the namespace's nsfs inode.
 		err := unix.Fstatat(nsdir, nsNames[t], &st, 0)
 		switch {
 		case err == nil:
 			p.NS[t] = st.Ino
 		case err == unix.EACCES || err == unix.EPERM:
-			// Reading a namespace link needs ptrace read access
+			// Following a namespace link needs ptrace read access
 			// (PTRACE_MODE_READ_FSCREDS, proc(5)).
 			denied = true
 		default:
@@ -177,11 +164,10 @@ func readFile(path string, buf []byte) (int, error) {
 }
 
 // parseStatus picks from /proc/PID/status (proc(5)) the lines "Name:",
-// "State:", "PPid:", "Uid:" (real, effective, saved, filesystem) and
-// "Threads:".
+// "State:", "PPid:" and "Threads:".
 func parseStatus(b []byte, p *Process) bool {
 	seen := 0
-	for len(b) > 0 && seen < 5 {
+	for len(b) > 0 && seen < 4 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
 			line, b = b[:i], b[i+1:]
@@ -202,12 +188,6 @@ func parseStatus(b []byte, p *Process) bool {
 			}
 		case "PPid":
 			p.PPID = atoi(val)
-		case "Uid":
-			f := bytes.Fields(val)
-			if len(f) < 2 {
-				return false
-			}
-			p.UID = uint32(atoi(f[1]))
 		case "Threads":
 			p.Threads = atoi(val)
 		default:
@@ -215,7 +195,7 @@ func parseStatus(b []byte, p *Process) bool {
 		}
 		seen++
 	}
-	return seen == 5
+	return seen == 4
 }
 
 // unescapeStatusName undoes the escaping of the "Name:" line: the kernel
@@ -274,9 +254,15 @@ func atoi(b []byte) int {
 // ReadCmdline returns /proc/PID/cmdline as lsns prints it: at most 8192
 // bytes, every NUL turned into a space, and the last byte (normally the
 // final NUL) dropped. "" for a kernel thread, a zombie or a process that
-// has exited: callers fall back to the process name.
-func ReadCmdline(pid int) string {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/cmdline")
+// has exited: callers fall back to ReadComm.
+func ReadCmdline(pid int) string { return readProcText(pid, "cmdline") }
+
+// ReadComm returns the command name from /proc/PID/comm, without its
+// newline; "" when the process has exited.
+func ReadComm(pid int) string { return readProcText(pid, "comm") }
+
+func readProcText(pid int, name string) string {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/" + name)
 	if err != nil {
 		return ""
 	}
