@@ -125,3 +125,31 @@ func relatedIno(fd int, req uint) (uint64, error) {
 	}
 	return st.Ino, nil
 }
+
+// CreatorUID opens a namespace file and returns the UID that created the
+// user namespace behind it (NS_GET_OWNER_UID, ioctl_ns(2)): the namespace
+// itself when it is a user namespace, else the user namespace owning it.
+func CreatorUID(path string) (uint32, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	flag, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)
+	if err != nil {
+		return 0, &os.PathError{Op: "ioctl NS_GET_NSTYPE", Path: path, Err: err}
+	}
+	if flag != unix.CLONE_NEWUSER {
+		ufd, err := unix.IoctlRetInt(fd, unix.NS_GET_USERNS)
+		if err != nil {
+			return 0, &os.PathError{Op: "ioctl NS_GET_USERNS", Path: path, Err: err}
+		}
+		defer unix.Close(ufd)
+		fd = ufd
+	}
+	uid, err := unix.IoctlGetUint32(fd, unix.NS_GET_OWNER_UID)
+	if err != nil {
+		return 0, &os.PathError{Op: "ioctl NS_GET_OWNER_UID", Path: path, Err: err}
+	}
+	return uid, nil
+}

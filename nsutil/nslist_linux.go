@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Namespace is one namespace as `nstool ls` sees it.
@@ -56,6 +58,9 @@ type ListOptions struct {
 	BindMounts bool
 	// Mounts counts the mounts of each mount namespace.
 	Mounts bool
+	// Relatives implies Relations and adds the owners and parents that no
+	// process is in (of the types listed), for the trees.
+	Relatives bool
 }
 
 // Listing is the result of ListNamespaces.
@@ -112,12 +117,74 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 		}
 	}
 	sortNamespaces(l.Namespaces)
-	if opts.Relations {
-		for _, ns := range l.Namespaces {
+	if opts.Relations || opts.Relatives {
+		parallel(len(l.Namespaces), func(i int) {
+			ns := l.Namespaces[i]
 			ns.Rel, ns.HaveRel = namespaceRelations(ns)
-		}
+		})
+	}
+	if opts.Relatives {
+		l.Namespaces = addRelatives(l.Namespaces, opts.Types)
 	}
 	return l, nil
+}
+
+// addRelatives adds the owners and parents of the listed namespaces that
+// are not listed because no process is in them (a user namespace whose
+// only process exited while a network namespace it owns lives on), as lsns
+// does for its trees: nsfs hands out a file descriptor for them
+// (NS_GET_USERNS, NS_GET_PARENT), which is all there is to know of them.
+func addRelatives(list []*Namespace, types NSTypeSet) []*Namespace {
+	have := map[nsKey]bool{}
+	for _, ns := range list {
+		have[nsKey{ns.Ino, ns.Type}] = true
+	}
+	var visit func(fd int, ns *Namespace)
+	visit = func(fd int, ns *Namespace) {
+		try := func(req uint, ino uint64, t NSType) {
+			if ino == 0 || ino == ns.Ino || have[nsKey{ino, t}] || !types.Has(t) {
+				return
+			}
+			rfd, err := unix.IoctlRetInt(fd, req)
+			if err != nil {
+				return
+			}
+			defer unix.Close(rfd)
+			r, err := relationsOf(rfd, "")
+			if err != nil || r.Ino != ino {
+				return
+			}
+			rel := &Namespace{Ino: ino, Type: r.Type, Rel: r, HaveRel: true, Mounts: -1}
+			have[nsKey{ino, r.Type}] = true
+			list = append(list, rel)
+			visit(rfd, rel)
+		}
+		try(unix.NS_GET_USERNS, ns.Rel.Owner, UserNS)
+		if ns.Type == PidNS || ns.Type == UserNS {
+			try(unix.NS_GET_PARENT, ns.Rel.Parent, ns.Type)
+		}
+	}
+	for _, ns := range append([]*Namespace(nil), list...) {
+		if !ns.HaveRel || (have[nsKey{ns.Rel.Owner, UserNS}] || ns.Rel.Owner == 0) &&
+			(have[nsKey{ns.Rel.Parent, ns.Type}] || ns.Rel.Parent == 0) {
+			continue
+		}
+		for _, path := range namespacePaths(ns) {
+			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				continue
+			}
+			var st unix.Stat_t
+			if unix.Fstat(fd, &st) == nil && st.Ino == ns.Ino {
+				visit(fd, ns)
+				unix.Close(fd)
+				break
+			}
+			unix.Close(fd)
+		}
+	}
+	sortNamespaces(list)
+	return list
 }
 
 type nsKey struct {
@@ -138,18 +205,23 @@ func sortNamespaces(list []*Namespace) {
 // processes that is still there (or its bind mount), checking the inode so
 // that a reused PID cannot answer for another namespace.
 func namespaceRelations(ns *Namespace) (Relations, bool) {
-	paths := make([]string, 0, len(ns.Procs)+len(ns.NSFS))
-	for _, p := range ns.Procs {
-		paths = append(paths, ProcNSPath(p.PID, ns.Type))
-	}
-	paths = append(paths, ns.NSFS...)
-	for _, path := range paths {
+	for _, path := range namespacePaths(ns) {
 		r, err := ReadRelations(path)
 		if err == nil && r.Ino == ns.Ino && r.Type == ns.Type {
 			return r, true
 		}
 	}
 	return Relations{}, false
+}
+
+// namespacePaths are the files through which a namespace can be opened:
+// its processes' /proc/PID/ns/TYPE links, then its bind mounts.
+func namespacePaths(ns *Namespace) []string {
+	paths := make([]string, 0, len(ns.Procs)+len(ns.NSFS))
+	for _, p := range ns.Procs {
+		paths = append(paths, ProcNSPath(p.PID, ns.Type))
+	}
+	return append(paths, ns.NSFS...)
 }
 
 // readMountTables reads the mount table of each mount namespace once,

@@ -2,10 +2,12 @@ package nsutil
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -279,4 +281,51 @@ func readProcText(pid int, name string) string {
 		}
 	}
 	return string(b[:n-1])
+}
+
+// ReadDetails fills PPID, Name, State and Threads from /proc/PID/status,
+// for a process scanned without ProcScanOptions.Details. An error wrapping
+// ENOENT or ESRCH means the process has exited.
+func (p *Process) ReadDetails() error {
+	buf := make([]byte, 4096)
+	path := "/proc/" + strconv.Itoa(p.PID) + "/status"
+	n, err := readFile(path, buf)
+	if err != nil {
+		return &os.PathError{Op: "read", Path: path, Err: err}
+	}
+	if !parseStatus(buf[:n], p) {
+		return &os.PathError{Op: "parse", Path: path, Err: errStatus}
+	}
+	return nil
+}
+
+var errStatus = errors.New("missing Name, State, PPid or Threads line")
+
+// ReadCgroups returns the cgroups of a process from /proc/PID/cgroup
+// (cgroups(7)): for the unified (v2) hierarchy its path, "/user.slice";
+// for v1 hierarchies "controllers:path". Paths are relative to the
+// caller's cgroup namespace root.
+func ReadCgroups(pid int) ([]string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		// hierarchy-ID:controller-list:cgroup-path
+		_, rest, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		ctrl, path, ok := strings.Cut(rest, ":")
+		if !ok {
+			continue
+		}
+		if ctrl == "" {
+			out = append(out, path)
+		} else {
+			out = append(out, ctrl+":"+path)
+		}
+	}
+	return out, nil
 }
