@@ -132,12 +132,13 @@ Available output columns:
 				}
 			}
 			switch {
+			// util-linux says these in one line, without the --help hint.
 			case opts.JSON && opts.Raw:
-				return cli.Usagef(1, "mutually exclusive arguments: --json --raw")
+				return cli.Exitf(1, "mutually exclusive arguments: --json --raw")
 			case opts.List && opts.Tree != "":
-				return cli.Usagef(1, "mutually exclusive arguments: --list --tree")
+				return cli.Exitf(1, "mutually exclusive arguments: --list --tree")
 			case opts.PID != 0 && opts.Namespace != 0:
-				return cli.Usagef(1, "--pid is mutually exclusive with --namespace")
+				return cli.Exitf(1, "--pid is mutually exclusive with --namespace")
 			}
 			if opts.Types == 0 {
 				opts.Types = nsutil.AllNSTypeSet
@@ -336,6 +337,17 @@ func run(opts *Options) error {
 		if nl, err := nsutil.OpenNetNSIDs(); err == nil {
 			c.netlink = nl
 			defer nl.Close()
+		}
+	}
+
+	if needs&needDetails != 0 && !forProcesses && !lopts.Details {
+		// PPID of each namespace's lowest-PID process: read only those.
+		done := map[int]bool{}
+		for _, ns := range listing.Namespaces {
+			if p := ns.Lowest(); p != nil && !done[p.PID] {
+				done[p.PID] = true
+				_ = p.ReadDetails() // exited since the scan: PPID stays 0
+			}
 		}
 	}
 
