@@ -49,8 +49,8 @@ func nsCommand(c *runCtx, ns *nsutil.Namespace) string {
 	return lowest(ns, func(p *nsutil.Process) string { return c.command(p) })
 }
 func procCommand(c *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return c.command(p) }
-func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return strconv.Itoa(p.PID) }
-func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return strconv.Itoa(p.PPID) }
+func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string     { return strconv.Itoa(p.PID) }
+func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string    { return strconv.Itoa(p.PPID) }
 func procUID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string {
 	return strconv.FormatUint(uint64(p.UID), 10)
 }
@@ -70,16 +70,22 @@ var columns = []*column{
 		ns: nsIno, proc: perProcNS(nsIno)},
 	{name: "TYPE", whint: 5, help: "kind of namespace", ns: nsType, proc: perProcNS(nsType)},
 	{name: "PATH", help: "path to the namespace",
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return lowest(ns, func(p *nsutil.Process) string { return procPath(c, ns, p) }) },
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.Process) string { return procPath(c, ns, p) })
+		},
 		proc: procPath},
 	{name: "NPROCS", whint: 5, flags: scols.Right, json: scols.Number, help: "number of processes in the namespace",
 		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.Itoa(ns.NProcs()) },
 		proc: func(_ *runCtx, ns *nsutil.Namespace, _ *nsutil.Process) string { return strconv.Itoa(ns.NProcs()) }},
 	{name: "PID", whint: 5, flags: scols.Right, json: scols.Number, help: "lowest PID in the namespace",
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PID) }) },
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PID) })
+		},
 		proc: procPID},
 	{name: "PPID", whint: 5, flags: scols.Right, json: scols.Number, help: "PPID of the PID", need: needDetails,
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PPID) }) },
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PPID) })
+		},
 		proc: procPPID},
 	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", ns: nsCommand, proc: procCommand},
 	{name: "CMD", flags: scols.Trunc, help: "the same as COMMAND, with cinf's header", ns: nsCommand, proc: procCommand},
