@@ -1,0 +1,368 @@
+package findmnt
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/fatih/color"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+)
+
+type tabType int
+
+const (
+	tabKernel tabType = iota + 1
+	tabMtab
+	tabFstab
+)
+
+// search is what findmnt looks for; empty fields match everything.
+type search struct {
+	fstype, options, target, source string
+	majmin                          *[2]uint32
+	id                              *int
+	strictTarget, noSwap            bool
+	filter                          filterNode
+}
+
+// finder is one run of findmnt over one table.
+type finder struct {
+	o      *Options
+	ctx    *runCtx
+	tab    *mountTable
+	m      search
+	tree   bool // FL_TREE
+	cols   []*column
+	out    *scols.Table
+	lines  map[*fsEntry]*scols.Line
+	kids   map[int][]*fsEntry // children by parent ID, sorted by ID
+	byID   map[int]*fsEntry   // first entry with each ID
+	onPath map[*fsEntry]bool  // recursion guard against parent loops
+}
+
+func run(o *Options) error {
+	ios := o.IO
+	if o.ListColumns {
+		return listColumns(o)
+	}
+	var m search
+	m.fstype, m.options = o.Types, o.Options
+	if o.Source != "" {
+		m.setSource(o.Source)
+		m.noSwap = true
+	}
+	if o.Mountpoint != "" {
+		m.target, m.strictTarget, m.noSwap = o.Mountpoint, true, true
+	}
+	if o.Target != "" {
+		m.target, m.noSwap = o.Target, true
+	}
+	if o.ID != "" {
+		n, err := strconv.Atoi(o.ID)
+		if err != nil {
+			return cli.Exitf(1, "invalid id argument: '%s'", o.ID)
+		}
+		m.id = &n
+	}
+	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
+		return cli.Exitf(1, "unknown direction '%s'", o.Direction)
+	}
+
+	tree := !(o.DF || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+
+	// Columns: -D's df set or the four defaults, then -o (which replaces
+	// them unless it starts with '+').
+	var cols []*column
+	if o.OutputAll {
+		for _, c := range columns {
+			if !c.tabdiff && !c.extra {
+				cols = append(cols, c)
+			}
+		}
+	}
+	if len(cols) == 0 && o.DF {
+		cols = namedColumns("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
+	}
+	if len(cols) == 0 {
+		cols = namedColumns("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+	}
+	if o.Output != "" {
+		list := o.Output
+		if strings.HasPrefix(list, "+") {
+			list = list[1:]
+		} else {
+			cols = nil
+		}
+		for _, name := range strings.Split(list, ",") {
+			c := columnByName(name)
+			if name == "" || c == nil {
+				return cli.Exitf(1, "unknown column: %s", name)
+			}
+			cols = append(cols, c)
+		}
+	}
+
+	tt := tabType(0)
+	var files []string
+	switch {
+	case o.Mtab:
+		tt = tabMtab
+	case o.Fstab:
+		tt = tabFstab
+	case o.Kernel:
+		tt = tabKernel
+	}
+	files = append(files, o.TabFiles...)
+	if o.Task != "" {
+		pid, err := parseTID(o.Task)
+		if err != nil {
+			return err
+		}
+		tt = tabKernel
+		files = append(files, "/proc/"+strconv.Itoa(pid)+"/mountinfo")
+	}
+	if tt == 0 {
+		tt = tabKernel
+	}
+
+	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
+		return cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
+	}
+	if len(o.Args) > 0 {
+		m.setSource(o.Args[0])
+	}
+	if len(o.Args) > 1 {
+		m.target = o.Args[1]
+	}
+	submounts := o.Submounts
+	if submounts && isListAll(o, &m) {
+		submounts = false
+	}
+	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil) {
+		tree = false
+	}
+	if !m.noSwap && m.target == "" && m.source != "" {
+		for _, p := range []string{"LABEL=", "UUID=", "PARTLABEL=", "PARTUUID="} {
+			if strings.HasPrefix(m.source, p) {
+				m.noSwap = true
+			}
+		}
+	}
+
+	// Read the table(s). Parse errors are warnings; the rest is shown.
+	tab := &mountTable{}
+	if len(files) == 0 {
+		switch tt {
+		case tabFstab:
+			files = []string{"/etc/fstab"}
+		default:
+			files = []string{"/proc/self/mountinfo"}
+		}
+	}
+	for _, path := range files {
+		err := tab.readFile(path, func(w parseWarning) {
+			fmt.Fprintf(ios.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
+		})
+		if err != nil {
+			return cli.Exitf(1, "can't read %s: %s", path, strerror(err))
+		}
+	}
+	if tt == tabMtab && tab.allKernel() {
+		tt = tabKernel
+	}
+	isTree := tab.isTree()
+	if isTree && o.ForceTree {
+		tree = true
+	}
+	if tree && (len(files) > 1 || !isTree) {
+		tree = false
+	}
+
+	ctx := newRunCtx(o)
+	if o.Filter != "" {
+		n, unknown, err := parseFilter(o.Filter, columnByName, o.Bytes)
+		if err != nil {
+			return cli.Exitf(1, "failed to parse \"%s\": %v", o.Filter, err)
+		}
+		if len(unknown) > 0 {
+			for _, u := range unknown {
+				fmt.Fprintf(ios.ErrOut, "nstool findmnt: unknown column: %s\n", u)
+			}
+			return cli.Exitf(1, "failed to initialize filter")
+		}
+		m.filter = n
+	}
+
+	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: cols, lines: map[*fsEntry]*scols.Line{}}
+	f.out = f.newTable(tree)
+	f.index()
+
+	var rc int
+	if tree && !submounts {
+		rc = f.createTreenode(nil, nil)
+	} else {
+		rc = f.addMatchingLines(submounts)
+		if rc != 0 && tt == tabKernel && f.m.noSwap && !f.m.strictTarget && f.m.target != "" {
+			f.extraTargetMatch()
+			rc = f.addMatchingLines(submounts)
+		}
+	}
+	if rc != 0 {
+		return cli.Exit(1)
+	}
+	if err := f.out.Print(ios.Out); err != nil {
+		return cli.Exitf(1, "write error: %v", err)
+	}
+	return nil
+}
+
+func namedColumns(names ...string) []*column {
+	var out []*column
+	for _, n := range names {
+		out = append(out, columnByName(n))
+	}
+	return out
+}
+
+func (m *search) setSource(s string) {
+	var a, b int
+	if n, _ := fmt.Sscanf(s, "%d:%d", &a, &b); n == 2 {
+		m.majmin = &[2]uint32{uint32(a), uint32(b)}
+		m.noSwap = true
+		return
+	}
+	m.source = s
+}
+
+// isListAll is util-linux's is_listall_mode: "findmnt" without filters.
+func isListAll(o *Options, m *search) bool {
+	if (o.DF || o.Real || o.Pseudo) && !o.All {
+		return false
+	}
+	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil
+}
+
+// allKernel reports whether every entry came from a mountinfo table.
+func (t *mountTable) allKernel() bool {
+	for _, e := range t.entries {
+		if !e.Kernel {
+			return false
+		}
+	}
+	return true
+}
+
+// isTree is tab_is_tree: the last entry is a kernel (mountinfo) entry.
+func (t *mountTable) isTree() bool {
+	n := len(t.entries)
+	return n > 0 && t.entries[n-1].Kernel && t.entries[n-1].hasRoot
+}
+
+func (f *finder) newTable(tree bool) *scols.Table {
+	o := f.o
+	ios := o.IO
+	t := &scols.Table{
+		Format:     scols.Human,
+		Tree:       tree,
+		NoHeadings: o.NoHeadings,
+		ShellVar:   o.Shell,
+		ASCII:      o.ASCII,
+		UTF8:       scols.LocaleIsUTF8(o.Getenv),
+		Terminal:   ios.IsStdoutTTY(),
+		TermWidth:  ios.TerminalWidth(),
+		Colors:     ios.ColorEnabled(),
+	}
+	switch {
+	case o.Raw:
+		t.Format = scols.Raw
+	case o.Pairs:
+		t.Format = scols.Pairs
+	case o.JSON:
+		t.Format = scols.JSON
+		t.Name = "filesystems"
+	}
+	if t.Terminal && t.TermWidth <= 0 {
+		t.TermWidth = 80
+	}
+	for _, c := range f.cols {
+		fl := c.flags
+		if !tree {
+			fl &^= scols.Tree
+		}
+		if o.NoTruncate {
+			fl &^= scols.Trunc
+		}
+		sc := t.NewColumn(c.name, c.whint, fl)
+		sc.JSON = c.jsonType(o.Bytes)
+	}
+	return t
+}
+
+// Colours of the PROPAGATION column on a terminal (DESIGN.md).
+var (
+	colorShared     = color.New(color.FgGreen)
+	colorSlave      = color.New(color.FgYellow)
+	colorUnbindable = color.New(color.FgRed)
+)
+
+func propagationColor(e *fsEntry) *color.Color {
+	switch {
+	case e.unbindable():
+		return colorUnbindable
+	case e.slave():
+		return colorSlave
+	case e.shared():
+		return colorShared
+	}
+	return nil
+}
+
+// addLine puts e into the output under parent.
+func (f *finder) addLine(e *fsEntry, parent *scols.Line) *scols.Line {
+	l := f.out.NewLine(parent)
+	for i, c := range f.cols {
+		if c.get != nil {
+			l.Set(i, c.get(f.ctx, e))
+		}
+		if c.name == "PROPAGATION" && f.out.Colors {
+			l.SetColor(i, propagationColor(e))
+		}
+	}
+	f.lines[e] = l
+	return l
+}
+
+func listColumns(o *Options) error {
+	t := &scols.Table{NoHeadings: true, Format: scols.Human, UTF8: scols.LocaleIsUTF8(o.Getenv)}
+	switch {
+	case o.Raw:
+		t.Format = scols.Raw
+	case o.JSON:
+		t.Format = scols.JSON
+		t.Name = "findmnt-columns"
+		t.NoHeadings = false
+	}
+	t.NewColumn("NAME", 0, scols.Right)
+	t.NewColumn("TYPE", 0, 0)
+	t.NewColumn("DESCRIPTION", 0, 0)
+	for _, c := range columns {
+		if c.tabdiff && c.name != "ACTION" && !strings.HasPrefix(c.name, "OLD-") {
+			continue
+		}
+		typ := "<" + c.kind + ">"
+		if c.kind == "size" {
+			typ = "<string|number>"
+		}
+		l := t.NewLine(nil)
+		l.Set(0, c.name)
+		l.Set(1, typ)
+		l.Set(2, c.help)
+	}
+	return t.Print(o.IO.Out)
+}
+
+var _ = os.Getenv
