@@ -230,8 +230,13 @@ func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
 		return s
 	}
 	s := ""
+	paths := make([]string, 0, len(ns.Procs)+len(ns.NSFS))
 	for _, p := range ns.Procs {
-		id, err := c.netlink.Lookup(nsutil.ProcNSPath(p.PID, nsutil.NetNS))
+		paths = append(paths, nsutil.ProcNSPath(p.PID, nsutil.NetNS))
+	}
+	// A namespace only a bind mount holds is asked about through it.
+	for _, path := range append(paths, ns.NSFS...) {
+		id, err := c.netlink.Lookup(path)
 		if err != nil {
 			continue
 		}
