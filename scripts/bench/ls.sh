@@ -22,29 +22,39 @@ done
 while (($(grep -l '^sleep$' /proc/[0-9]*/comm 2>/dev/null | wc -l) < n)); do sleep 0.2; done
 echo "processes: $(ls -d /proc/[0-9]* | wc -l), namespaces: $(lsns -n -o NS | wc -l) (lsns)"
 
-# Both must agree before they are timed.
-if ! diff <(lsns -l -n -o NS,TYPE,NPROCS) <("$NSTOOL" ls -l -n -o NS,TYPE,NPROCS) >/dev/null; then
+# Both must agree before they are timed (run one after the other: each
+# counts itself).
+lsns -l -n -o NS,TYPE,NPROCS >/tmp/ls-bench-lsns.$$
+"$NSTOOL" ls -l -n -o NS,TYPE,NPROCS >/tmp/ls-bench-nstool.$$
+if ! diff -q /tmp/ls-bench-lsns.$$ /tmp/ls-bench-nstool.$$ >/dev/null; then
 	echo "WARNING: nstool ls and lsns disagree on NS,TYPE,NPROCS" >&2
 fi
+rm -f /tmp/ls-bench-lsns.$$ /tmp/ls-bench-nstool.$$
 
-# mean wall time of a command over LS_BENCH_RUNS runs, in milliseconds
-timeit() {
-	local runs=$LS_BENCH_RUNS start end
-	"$@" >/dev/null 2>&1 || true # warm up
-	start=$(date +%s%N)
-	for ((r = 0; r < runs; r++)); do "$@" >/dev/null 2>&1 || true; done
-	end=$(date +%s%N)
-	echo $(((end - start) / runs / 1000000))
+# Each round times lsns and every nstool variant once, so that load from
+# elsewhere hits them alike; wall and CPU (user+sys) milliseconds are summed.
+variants=("ls" "ls -o NS,TYPE,NPROCS,PID,USER,COMMAND" "ls -o +PNS,ONS" "ls mnt -o NS,NPROCS,MOUNTS")
+declare -A wall cpu
+measure() { # name cmd...: adds one run's wall and CPU ms
+	local name=$1 t r u s
+	shift
+	t=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+	read -r r u s <<<"$t"
+	wall[$name]=$(awk -v a="${wall[$name]:-0}" -v b="$r" 'BEGIN { print a + b * 1000 }')
+	cpu[$name]=$(awk -v a="${cpu[$name]:-0}" -v b="$u" -v c="$s" 'BEGIN { print a + (b + c) * 1000 }')
 }
-lsns_ms=$(timeit lsns)
-ratio() { awk -v a="$1" -v b="$lsns_ms" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
-printf '%-40s %6s ms\n' "lsns" "$lsns_ms"
-for args in "ls" "ls -o NS,TYPE,NPROCS,PID,USER,COMMAND" "ls -o +PNS,ONS" "ls mnt -o NS,NPROCS,MOUNTS"; do
-	ms=$(timeit "$NSTOOL" $args)
-	printf '%-40s %6s ms  %s lsns\n' "nstool $args" "$ms" "$(ratio "$ms")"
+lsns >/dev/null; "$NSTOOL" ls >/dev/null 2>&1 # warm up
+for ((r = 0; r < LS_BENCH_RUNS; r++)); do
+	measure lsns lsns
+	for v in "${variants[@]}"; do measure "nstool $v" "$NSTOOL" $v; done
+	if [ -n "$LS_BENCH_EXTRA" ]; then measure "$LS_BENCH_EXTRA" $LS_BENCH_EXTRA; fi
 done
-if [ -n "$LS_BENCH_EXTRA" ]; then
-	ms=$(timeit $LS_BENCH_EXTRA)
-	printf '%-40s %6s ms  %s lsns\n' "$LS_BENCH_EXTRA" "$ms" "$(ratio "$ms")"
-fi
+report() {
+	awk -v name="$1" -v w="${wall[$1]}" -v c="${cpu[$1]}" -v lw="${wall[lsns]}" -v lc="${cpu[lsns]}" -v n="$LS_BENCH_RUNS" \
+		'BEGIN { printf "%-42s wall %6.1f ms (%.2fx lsns)   cpu %6.1f ms (%.2fx lsns)\n", name, w / n, w / lw, c / n, c / lc }'
+}
+echo "mean of $LS_BENCH_RUNS runs, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+report lsns
+for v in "${variants[@]}"; do report "nstool $v"; done
+if [ -n "$LS_BENCH_EXTRA" ]; then report "$LS_BENCH_EXTRA"; fi
 INNER

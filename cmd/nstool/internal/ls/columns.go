@@ -138,13 +138,13 @@ var columns = []*column{
 		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) },
 		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) })},
 	// Process columns (the --namespace view), as cinf shows them.
-	{name: "NAME", help: "command name of the process", need: needDetails,
+	{name: "NAME", help: "command name of the process [--namespace]", need: needDetails,
 		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return p.Name }},
-	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process", need: needDetails,
+	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process [--namespace]", need: needDetails,
 		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return strconv.Itoa(p.Threads) }},
-	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path)", need: needCgroups,
+	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path) [--namespace]", need: needCgroups,
 		proc: func(c *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return c.cgroups[p.PID] }},
-	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...)", need: needDetails,
+	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...) [--namespace]", need: needDetails,
 		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string {
 			if p.State == 0 {
 				return ""

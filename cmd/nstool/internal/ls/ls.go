@@ -96,15 +96,8 @@ Available output columns:
 				}
 			}
 			if len(args) == 1 {
-				a := args[0]
-				if _, err := nsutil.ParseNSType(a); err == nil {
-					if err := opts.addType(a); err != nil {
-						return err
-					}
-				} else if isNumber(a) {
-					namespace = a // lsns's <namespace> argument
-				} else {
-					return cli.Exitf(1, "unknown namespace type: %s", a)
+				if err := opts.positional(cmd, args[0], &namespace); err != nil {
+					return err
 				}
 			}
 			if task != "" && pid == "" {
@@ -147,8 +140,8 @@ Available output columns:
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&types, "type", "t", nil, "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time); repeatable")
-	f.StringVarP(&opts.Output, "output", "o", "", "output columns (a list; +LIST adds to the default)")
+	f.StringArrayVarP(&types, "type", "t", nil, "namespace `TYPE` (mnt, net, ipc, user, pid, uts, cgroup, time); repeatable")
+	f.StringVarP(&opts.Output, "output", "o", "", "output columns: a comma-separated `LIST`; +LIST adds to the default")
 	f.BoolVar(&opts.OutputAll, "output-all", false, "output all columns")
 	f.BoolVarP(&opts.List, "list", "l", false, "use list format output (the default; for lsns muscle memory)")
 	f.BoolVarP(&opts.Raw, "raw", "r", false, "use the raw output format")
@@ -156,7 +149,7 @@ Available output columns:
 	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
 	f.BoolVarP(&opts.NoTrunc, "notruncate", "u", false, "don't truncate text in columns")
 	f.BoolVarP(&opts.NoWrap, "nowrap", "W", false, "don't use multi-line representation")
-	f.StringVarP(&opts.Tree, "tree", "T", "", "use tree format: owner (default), parent or process")
+	f.StringVarP(&opts.Tree, "tree", "T", "", "use tree format by `REL`ation: owner (default), parent or process")
 	f.Lookup("tree").NoOptDefVal = "owner"
 	f.StringVar(&namespace, "namespace", "", "list the processes in namespace `ID` (its inode number)")
 	f.StringVarP(&pid, "pid", "p", "", "list the namespaces of process `PID`")
@@ -171,6 +164,25 @@ Available output columns:
 	})
 	_ = cmd.RegisterFlagCompletionFunc("tree", cobra.FixedCompletions([]string{"owner", "parent", "process"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// positional reads the one argument: a TYPE, or a namespace ID as lsns's
+// <namespace>.
+func (o *Options) positional(cmd *cobra.Command, a string, namespace *string) error {
+	// "-T parent": pflag gives -T its default and leaves "parent" as an
+	// argument; lsns rejects it, a person means the tree type.
+	if cmd.Flags().Changed("tree") && o.Tree == "owner" && (a == "owner" || a == "parent" || a == "process") {
+		o.Tree = a
+		return nil
+	}
+	if _, err := nsutil.ParseNSType(a); err == nil {
+		return o.addType(a)
+	}
+	if isNumber(a) {
+		*namespace = a
+		return nil
+	}
+	return cli.Exitf(1, "unknown namespace type: %s", a)
 }
 
 func (o *Options) addType(name string) error {
