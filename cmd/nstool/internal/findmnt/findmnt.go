@@ -36,6 +36,8 @@ type Options struct {
 	Filter     string // -Q
 	Args       []string
 
+	outputSet bool // -o was given (possibly empty)
+
 	IO *cli.IOStreams
 	// Getenv reads the locale variables (tests replace it).
 	Getenv func(string) string
@@ -80,6 +82,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Args = args
+			o.outputSet = cmd.Flags().Changed("output")
 			if err := o.checkExclusive(cmd); err != nil {
 				return err
 			}

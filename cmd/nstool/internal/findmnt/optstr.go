@@ -48,37 +48,28 @@ func joinOptstr(opts []option) string {
 	return b.String()
 }
 
-// removeOption drops the first option called name; it reports whether
-// one was there.
-func removeOption(opts []option, name string) ([]option, bool) {
-	for i, o := range opts {
-		if o.name == name {
-			return append(opts[:i:i], opts[i+1:]...), true
-		}
-	}
-	return opts, false
-}
-
 // mergeOptions is the OPTIONS column of a mountinfo entry: the VFS and the
-// filesystem options in one list, with a single leading "rw" or "ro".
+// filesystem options in one list, with a single leading "rw" or "ro"
+// (libmount's merge_optstr). It works on the string: it runs for every
+// line of tables with thousands of mounts.
 func mergeOptions(vfs, fs string) string {
 	if vfs == fs {
 		return vfs
 	}
-	opts := splitOptstr(vfs + "," + fs)
+	p := vfs + "," + fs
 	rw, ro := 0, 0
 	var ok bool
 	for k := 0; k < 2; k++ {
-		if opts, ok = removeOption(opts, "rw"); ok {
+		if p, ok = removeOptionStr(p, "rw"); ok {
 			rw++
 		}
 	}
 	if rw != 2 {
-		if opts, ok = removeOption(opts, "ro"); ok {
+		if p, ok = removeOptionStr(p, "ro"); ok {
 			ro++
 		}
 		if ro+rw < 2 {
-			if opts, ok = removeOption(opts, "ro"); ok {
+			if p, ok = removeOptionStr(p, "ro"); ok {
 				ro++
 			}
 		}
@@ -87,10 +78,42 @@ func mergeOptions(vfs, fs string) string {
 	if ro > 0 {
 		lead = "ro"
 	}
-	if rest := joinOptstr(opts); rest != "" {
-		return lead + "," + rest
+	if p != "" {
+		return lead + "," + p
 	}
 	return lead
+}
+
+// removeOptionStr drops the first option called name (with or without a
+// value) from a comma-separated list.
+func removeOptionStr(s, name string) (string, bool) {
+	start, inQuote := 0, false
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) {
+			if s[i] == '"' {
+				inQuote = !inQuote
+				continue
+			}
+			if s[i] != ',' || inQuote {
+				continue
+			}
+		}
+		tok := s[start:i]
+		if tok == name || (len(tok) > len(name) && tok[len(name)] == '=' && tok[:len(name)] == name) {
+			switch {
+			case start == 0 && i >= len(s):
+				return "", true
+			case start == 0:
+				return s[i+1:], true
+			case i >= len(s):
+				return s[:start-1], true
+			default:
+				return s[:start] + s[i+1:], true
+			}
+		}
+		start = i + 1
+	}
+	return s, false
 }
 
 // vfsOptionNames are the options the kernel applies per mount (libmount's

@@ -129,7 +129,7 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 		lineNo++
 		line = strings.TrimSuffix(line, "\n")
 		line = strings.TrimSuffix(line, "\r")
-		s := strings.TrimLeft(line, " \t")
+		s := skipSep(line)
 		if s == "" || s[0] == '#' {
 			continue
 		}
@@ -169,7 +169,7 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 func guessFormat(s string) tabFormat {
 	rest, ok := scanUint(s)
 	if ok {
-		rest = strings.TrimLeft(rest, " \t\n\v\f\r")
+		rest = skipSpace(rest)
 		if _, ok2 := scanUint(rest); ok2 {
 			return fmtMountinfo
 		}
@@ -182,7 +182,7 @@ func guessFormat(s string) tabFormat {
 
 // scanUint is sscanf's %u: blanks, an optional sign, digits.
 func scanUint(s string) (string, bool) {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	s = skipSpace(s)
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
@@ -193,7 +193,22 @@ func scanUint(s string) (string, bool) {
 	return s[i:], i > 0
 }
 
-func skipSep(s string) string { return strings.TrimLeft(s, " \t") }
+func skipSep(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
+}
+
+// skipSpace skips what isspace(3) calls space, as strtol and sscanf do.
+func skipSpace(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+		i++
+	}
+	return s[i:]
+}
 
 // token splits off the next field (up to a space or tab) and decodes its
 // \NNN octal escapes (libmount's unmangle).
@@ -226,7 +241,7 @@ func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 // nextS32 is libmount's next_s32: strtol, then the number must end at a
 // blank or the end of the line.
 func nextS32(s string) (int, string, bool) {
-	p := strings.TrimLeft(s, " \t\n\v\f\r")
+	p := skipSpace(s)
 	i := 0
 	if i < len(p) && (p[i] == '+' || p[i] == '-') {
 		i++
@@ -310,7 +325,7 @@ func scanMajMin(s string) (uint32, uint32, bool) {
 }
 
 func scanU32(s string) (uint32, string, bool) {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	s = skipSpace(s)
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'

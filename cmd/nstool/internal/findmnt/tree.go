@@ -14,7 +14,7 @@ import (
 func (f *finder) index() {
 	f.kids = make(map[int][]*fsEntry)
 	f.byID = make(map[int]*fsEntry, len(f.tab.entries))
-	f.onPath = make(map[*fsEntry]bool)
+	f.onPath = make([]bool, len(f.tab.entries))
 	if !f.tab.isMountinfo() {
 		return
 	}
@@ -85,13 +85,13 @@ func (f *finder) createTreenode(e *fsEntry, parent *scols.Line) int {
 		}
 		parent = nil
 		first = true
-	} else if f.o.Submounts && f.lines[e] != nil {
+	} else if f.o.Submounts && f.lines[e.index] != nil {
 		return 0
 	}
-	if f.onPath[e] {
+	if f.onPath[e.index] {
 		return 0 // a parent loop in a hand-made table
 	}
-	f.onPath[e] = true
+	f.onPath[e.index] = true
 	line := parent
 	if f.o.Submounts || f.match(e) {
 		line = f.addLine(e, parent)
@@ -99,11 +99,11 @@ func (f *finder) createTreenode(e *fsEntry, parent *scols.Line) int {
 	for _, c := range f.kids[e.ID] {
 		f.createTreenode(c, line)
 	}
-	f.onPath[e] = false
+	f.onPath[e.index] = false
 	if first && len(f.tab.entries) > f.out.Len() {
 		// mounts not reachable from the root: each becomes a root
 		for _, x := range f.tab.entries {
-			if f.lines[x] == nil && f.match(x) {
+			if f.lines[x.index] == nil && f.match(x) {
 				f.createTreenode(x, nil)
 			}
 		}

@@ -132,7 +132,7 @@ func (p *printer) columnWidth(c *Column) {
 		}
 	}
 	for _, l := range t.lines {
-		n := p.encW[l][c.seq]
+		n := l.encW[c.seq]
 		if n > c.widthMax {
 			c.widthMax = n
 		}

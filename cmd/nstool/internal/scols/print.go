@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"strings"
+
+	"github.com/fatih/color"
 )
 
 // Tree characters: libsmartcols uses box drawing in a UTF-8 locale and
@@ -27,12 +29,7 @@ type printer struct {
 	t   *Table
 	w   *bufio.Writer
 	sym symbols
-	// enc[line][col] is the encoded cell text (Human), computed once.
-	enc      map[*Line][]string
-	encW     map[*Line][]int
-	art      map[*Line]string // tree art before the cell of the tree column
-	prefixes map[prefixKey]string
-	human    bool
+	human bool
 }
 
 // Print writes the table to w. An empty table prints nothing, except an
@@ -67,8 +64,8 @@ func (p *printer) artFor(l *Line) string {
 	if l.parent == nil {
 		return ""
 	}
-	if a, ok := p.art[l]; ok {
-		return a
+	if l.hasArt {
+		return l.art
 	}
 	prefix := p.prefixFor(l.parent)
 	var a string
@@ -77,7 +74,7 @@ func (p *printer) artFor(l *Line) string {
 	} else {
 		a = prefix + p.sym.branch
 	}
-	p.art[l] = a
+	l.art, l.hasArt = a, true
 	return a
 }
 
@@ -87,9 +84,8 @@ func (p *printer) prefixFor(l *Line) string {
 	if l.parent == nil {
 		return ""
 	}
-	key := prefixKey{l}
-	if s, ok := p.prefixes[key]; ok {
-		return s
+	if l.hasPrefix {
+		return l.prefix
 	}
 	s := p.prefixFor(l.parent)
 	if p.t.isLastChild(l) {
@@ -97,11 +93,9 @@ func (p *printer) prefixFor(l *Line) string {
 	} else {
 		s += p.sym.vert
 	}
-	p.prefixes[key] = s
+	l.prefix, l.hasPrefix = s, true
 	return s
 }
-
-type prefixKey struct{ l *Line }
 
 func (p *printer) cellText(l *Line, c *Column) string {
 	if c.seq < len(l.Cells) {
@@ -113,13 +107,13 @@ func (p *printer) cellText(l *Line, c *Column) string {
 // encodeAll encodes every cell once and draws the tree art.
 func (p *printer) encodeAll() {
 	t := p.t
-	p.enc = make(map[*Line][]string, len(t.lines))
-	p.encW = make(map[*Line][]int, len(t.lines))
-	p.art = make(map[*Line]string, len(t.lines))
-	p.prefixes = make(map[prefixKey]string)
-	for _, l := range t.lines {
-		e := make([]string, len(t.Columns))
-		ew := make([]int, len(t.Columns))
+	ncol := len(t.Columns)
+	encs := make([]string, ncol*len(t.lines))
+	widths := make([]int, ncol*len(t.lines))
+	for i, l := range t.lines {
+		l.hasArt, l.hasPrefix = false, false
+		e := encs[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		ew := widths[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
 			s := p.cellText(l, c)
 			if p.treeColumn(c) {
@@ -131,8 +125,7 @@ func (p *printer) encodeAll() {
 				e[c.seq], ew[c.seq] = safeEncode(s, t.UTF8)
 			}
 		}
-		p.enc[l] = e
-		p.encW[l] = ew
+		l.enc, l.encW = e, ew
 	}
 }
 
@@ -188,7 +181,7 @@ func (p *printer) printLine(l *Line) {
 				p.w.WriteByte(' ')
 			}
 		case Human:
-			p.humanCell(c, l, p.enc[l][c.seq], p.encW[l][c.seq])
+			p.humanCell(c, l, l.enc[c.seq], l.encW[c.seq])
 		}
 	}
 	p.w.WriteByte('\n')
@@ -208,22 +201,31 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	if n > width && (c.has(Trunc) || c.has(Wrap)) {
 		data, n = truncate(data, width)
 	}
-	var b strings.Builder
+	colored := p.t.Colors && p.cellColor(c, l) != nil
+	var b []byte
+	if colored {
+		b = make([]byte, 0, width+len(data))
+	}
+	emit := func(s string) {
+		if colored {
+			b = append(b, s...)
+		} else {
+			p.w.WriteString(s)
+		}
+	}
 	if data != "" {
-		if c.has(Right) {
-			for i := n; i < width; i++ {
-				b.WriteByte(' ')
-			}
+		if c.has(Right) && n < width {
+			emit(p.spaces(width - n))
 			n = width
 		}
-		b.WriteString(data)
+		emit(data)
 	}
-	if !last {
-		for i := n; i < width; i++ {
-			b.WriteByte(' ')
-		}
+	if !last && n < width {
+		emit(p.spaces(width - n))
 	}
-	p.writeColored(c, l, b.String())
+	if colored {
+		p.writeColored(c, l, string(b))
+	}
 	if n > width && !(c.has(Trunc) || c.has(Wrap)) {
 		p.newlinePadding(c, l)
 	} else if !last {
@@ -231,17 +233,28 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	}
 }
 
+var blanks = strings.Repeat(" ", 512)
+
+// spaces returns n blanks.
+func (p *printer) spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+func (p *printer) cellColor(c *Column, l *Line) *color.Color {
+	if l != nil && c.seq < len(l.Cells) && l.Cells[c.seq].Color != nil {
+		return l.Cells[c.seq].Color
+	}
+	return c.Color
+}
+
 func (p *printer) writeColored(c *Column, l *Line, s string) {
-	if p.t.Colors && s != "" {
-		col := c.Color
-		if l != nil && c.seq < len(l.Cells) && l.Cells[c.seq].Color != nil {
-			col = l.Cells[c.seq].Color
-		}
-		if col != nil {
-			col.EnableColor()
-			p.w.WriteString(col.Sprint(s))
-			return
-		}
+	if col := p.cellColor(c, l); col != nil && s != "" {
+		col.EnableColor()
+		p.w.WriteString(col.Sprint(s))
+		return
 	}
 	p.w.WriteString(s)
 }

@@ -117,6 +117,14 @@ type Line struct {
 	parent   *Line
 	children []*Line
 	index    int // position among the parent's children (or among roots)
+
+	// set while printing: encoded cells, their widths, tree drawing
+	enc       []string
+	encW      []int
+	art       string
+	prefix    string
+	hasArt    bool
+	hasPrefix bool
 }
 
 // Set puts data into column i.
