@@ -16,7 +16,7 @@ type Namespace struct {
 	Type NSType
 	// Procs are the processes in it, in ascending PID order; empty for a
 	// namespace that only a bind mount (or an ioctl-found relative) holds.
-	Procs []*Process
+	Procs []*ProcInfo
 	// NSFS lists the nsfs bind mounts of the namespace: their targets in
 	// the caller's mount namespace, as lsns prints them; for a namespace
 	// bound only in another mount namespace, a path that reaches it from
@@ -36,7 +36,7 @@ func (n *Namespace) NProcs() int { return len(n.Procs) }
 
 // Lowest is the lowest-PID process in the namespace (nil when it has none):
 // the one lsns shows in its PID, USER and COMMAND columns.
-func (n *Namespace) Lowest() *Process {
+func (n *Namespace) Lowest() *ProcInfo {
 	if len(n.Procs) == 0 {
 		return nil
 	}
@@ -66,7 +66,7 @@ type ListOptions struct {
 // Listing is the result of ListNamespaces.
 type Listing struct {
 	Namespaces []*Namespace // by inode, then type
-	Processes  []*Process   // every process seen, by PID
+	Processes  []*ProcInfo   // every process seen, by PID
 	// Denied counts processes whose namespaces the caller may not read;
 	// UnreadMountTables counts mount namespaces whose table could not be
 	// read (for nsfs bind mounts and MOUNTS).

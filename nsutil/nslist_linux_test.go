@@ -223,7 +223,7 @@ func TestReadCmdlineAsLsns(t *testing.T) {
 	if got := ReadCmdline(2); got != "" { // kthreadd: no command line
 		t.Errorf("ReadCmdline(kthreadd) = %q", got)
 	}
-	p := &Process{PID: pid}
+	p := &ProcInfo{PID: pid}
 	if err := p.ReadDetails(); err != nil || p.Name != "sleep" || p.PPID != os.Getpid() || p.Threads != 1 || !strings.ContainsRune("RSD", rune(p.State)) {
 		t.Errorf("ReadDetails: %+v, %v", p, err)
 	}

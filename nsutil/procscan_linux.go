@@ -12,9 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Process is what one pass over /proc learns about one process (not a
+// ProcInfo is what one pass over /proc learns about one process (not a
 // thread: like lsns, nstool reads /proc/PID, the thread-group leader).
-type Process struct {
+type ProcInfo struct {
 	PID int
 	// UID is the effective UID: proc(5) makes it the owner of /proc/PID,
 	// except for a process that is not dumpable (a setuid program,
@@ -35,7 +35,7 @@ type Process struct {
 
 // ProcScan is the result of one pass over /proc.
 type ProcScan struct {
-	Processes []*Process // ascending PID
+	Processes []*ProcInfo // ascending PID
 	// Denied counts the processes whose namespaces (some or all of those
 	// asked for) the caller may not read: EACCES on /proc/PID/ns/TYPE.
 	Denied int
@@ -74,7 +74,7 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	// procfs lists PIDs in ascending order already; do not rely on it.
 	sort.Ints(pids)
 
-	procs := make([]*Process, len(pids))
+	procs := make([]*ProcInfo, len(pids))
 	denied := make([]bool, len(pids))
 	parallel(len(pids), func(i int) {
 		procs[i], denied[i] = readProcess(pids[i], opts)
@@ -94,13 +94,13 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 }
 
 // readProcess reads one process; nil when it is gone.
-func readProcess(pid int, opts ProcScanOptions) (p *Process, denied bool) {
+func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 	dir := "/proc/" + strconv.Itoa(pid)
 	var st unix.Stat_t
 	if err := unix.Stat(dir, &st); err != nil {
 		return nil, false // exited
 	}
-	p = &Process{PID: pid, UID: st.Uid}
+	p = &ProcInfo{PID: pid, UID: st.Uid}
 	if opts.Details {
 		buf := make([]byte, 4096)
 		n, err := readFile(dir+"/status", buf)
@@ -187,7 +187,7 @@ func readFile(path string, buf []byte) (int, error) {
 
 // parseStatus picks from /proc/PID/status (proc(5)) the lines "Name:",
 // "State:", "PPid:" and "Threads:".
-func parseStatus(b []byte, p *Process) bool {
+func parseStatus(b []byte, p *ProcInfo) bool {
 	seen := 0
 	for len(b) > 0 && seen < 4 {
 		line := b
@@ -306,7 +306,7 @@ func readProcText(pid int, name string) string {
 // ReadDetails fills PPID, Name, State and Threads from /proc/PID/status,
 // for a process scanned without ProcScanOptions.Details. An error wrapping
 // ENOENT or ESRCH means the process has exited.
-func (p *Process) ReadDetails() error {
+func (p *ProcInfo) ReadDetails() error {
 	buf := make([]byte, 4096)
 	path := "/proc/" + strconv.Itoa(p.PID) + "/status"
 	n, err := readFile(path, buf)

@@ -32,12 +32,12 @@ type column struct {
 	help  string
 	need  need
 	ns    func(c *runCtx, ns *nsutil.Namespace) string
-	proc  func(c *runCtx, ns *nsutil.Namespace, p *nsutil.Process) string
+	proc  func(c *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string
 }
 
 // The namespace's lowest-PID process stands for it in PID, PPID, COMMAND,
 // PATH, UID and USER, as in lsns.
-func lowest(ns *nsutil.Namespace, f func(p *nsutil.Process) string) string {
+func lowest(ns *nsutil.Namespace, f func(p *nsutil.ProcInfo) string) string {
 	if p := ns.Lowest(); p != nil {
 		return f(p)
 	}
@@ -46,21 +46,21 @@ func lowest(ns *nsutil.Namespace, f func(p *nsutil.Process) string) string {
 
 func nsIno(c *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Ino, 10) }
 func nsCommand(c *runCtx, ns *nsutil.Namespace) string {
-	return lowest(ns, func(p *nsutil.Process) string { return c.command(p) })
+	return lowest(ns, func(p *nsutil.ProcInfo) string { return c.command(p) })
 }
-func procCommand(c *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return c.command(p) }
-func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string     { return strconv.Itoa(p.PID) }
-func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string    { return strconv.Itoa(p.PPID) }
-func procUID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string {
+func procCommand(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.command(p) }
+func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string     { return strconv.Itoa(p.PID) }
+func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string    { return strconv.Itoa(p.PPID) }
+func procUID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
 	return strconv.FormatUint(uint64(p.UID), 10)
 }
-func procUser(c *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return c.users.name(p.UID) }
-func procPath(_ *runCtx, ns *nsutil.Namespace, p *nsutil.Process) string {
+func procUser(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.users.name(p.UID) }
+func procPath(_ *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string {
 	return nsutil.ProcNSPath(p.PID, ns.Type)
 }
 func nsType(_ *runCtx, ns *nsutil.Namespace) string { return ns.Type.String() }
-func perProcNS(f func(c *runCtx, ns *nsutil.Namespace) string) func(*runCtx, *nsutil.Namespace, *nsutil.Process) string {
-	return func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.Process) string { return f(c, ns) }
+func perProcNS(f func(c *runCtx, ns *nsutil.Namespace) string) func(*runCtx, *nsutil.Namespace, *nsutil.ProcInfo) string {
+	return func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return f(c, ns) }
 }
 
 var columns = []*column{
@@ -71,20 +71,20 @@ var columns = []*column{
 	{name: "TYPE", whint: 5, help: "kind of namespace", ns: nsType, proc: perProcNS(nsType)},
 	{name: "PATH", help: "path to the namespace",
 		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.Process) string { return procPath(c, ns, p) })
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return procPath(c, ns, p) })
 		},
 		proc: procPath},
 	{name: "NPROCS", whint: 5, flags: scols.Right, json: scols.Number, help: "number of processes in the namespace",
 		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.Itoa(ns.NProcs()) },
-		proc: func(_ *runCtx, ns *nsutil.Namespace, _ *nsutil.Process) string { return strconv.Itoa(ns.NProcs()) }},
+		proc: func(_ *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return strconv.Itoa(ns.NProcs()) }},
 	{name: "PID", whint: 5, flags: scols.Right, json: scols.Number, help: "lowest PID in the namespace",
 		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PID) })
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PID) })
 		},
 		proc: procPID},
 	{name: "PPID", whint: 5, flags: scols.Right, json: scols.Number, help: "PPID of the PID", need: needDetails,
 		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.Process) string { return strconv.Itoa(p.PPID) })
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PPID) })
 		},
 		proc: procPPID},
 	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", ns: nsCommand, proc: procCommand},
@@ -116,7 +116,7 @@ var columns = []*column{
 		proc: perProcNS(users)},
 	{name: "NETNSID", flags: scols.Right, help: "namespace ID as used by network subsystem", need: needNetNSID,
 		ns: func(c *runCtx, ns *nsutil.Namespace) string { return c.netnsid(ns) },
-		proc: func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.Process) string {
+		proc: func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string {
 			return c.netnsid(ns)
 		}},
 	{name: "NSFS", flags: scols.Wrap, help: "nsfs mountpoint (usually used network subsystem)",
@@ -139,13 +139,13 @@ var columns = []*column{
 		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) })},
 	// Process columns (the --namespace view), as cinf shows them.
 	{name: "NAME", help: "command name of the process [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return p.Name }},
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return p.Name }},
 	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return strconv.Itoa(p.Threads) }},
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return strconv.Itoa(p.Threads) }},
 	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path) [--namespace]", need: needCgroups,
-		proc: func(c *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string { return c.cgroups[p.PID] }},
+		proc: func(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.cgroups[p.PID] }},
 	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...) [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.Process) string {
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
 			if p.State == 0 {
 				return ""
 			}

@@ -219,7 +219,7 @@ type runCtx struct {
 
 // command is lsns's COMMAND: the command line, or the name for a kernel
 // thread or a process that exited since the scan.
-func (c *runCtx) command(p *nsutil.Process) string {
+func (c *runCtx) command(p *nsutil.ProcInfo) string {
 	if s, ok := c.cmdlines[p.PID]; ok {
 		return s
 	}

@@ -181,7 +181,7 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 	if ns == nil {
 		return nil, cli.Exitf(1, "not found namespace: %d", c.opts.Namespace)
 	}
-	procs := make([]*nsutil.Process, 0, len(ns.Procs))
+	procs := make([]*nsutil.ProcInfo, 0, len(ns.Procs))
 	for _, p := range ns.Procs {
 		if needs&needDetails != 0 || c.opts.Tree == "process" {
 			if err := p.ReadDetails(); err != nil {
@@ -196,7 +196,7 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 		procs = append(procs, p)
 	}
 	t := c.newTable(cols)
-	fill := func(parent *scols.Line, p *nsutil.Process) *scols.Line {
+	fill := func(parent *scols.Line, p *nsutil.ProcInfo) *scols.Line {
 		l := t.NewLine(parent)
 		for i, col := range cols {
 			l.Set(i, col.proc(c, ns, p))
@@ -206,13 +206,13 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 	if c.opts.Tree == "process" {
 		// A process hangs below its parent when the parent is in the
 		// same namespace (lsns's view of one namespace).
-		byPID := map[int]*nsutil.Process{}
+		byPID := map[int]*nsutil.ProcInfo{}
 		for _, p := range procs {
 			byPID[p.PID] = p
 		}
 		lines := map[int]*scols.Line{}
-		var show func(p *nsutil.Process)
-		show = func(p *nsutil.Process) {
+		var show func(p *nsutil.ProcInfo)
+		show = func(p *nsutil.ProcInfo) {
 			parent := byPID[p.PPID]
 			if parent != nil && lines[parent.PID] == nil && parent != p {
 				show(parent)

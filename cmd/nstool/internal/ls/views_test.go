@@ -106,7 +106,7 @@ func TestNamespaceViewMatchesProc(t *testing.T) {
 		t.Fatalf("want %d processes %v, got:\n%s", len(want), want, out)
 	}
 	for i, pid := range want {
-		p := &nsutil.Process{PID: pid}
+		p := &nsutil.ProcInfo{PID: pid}
 		if err := p.ReadDetails(); err != nil {
 			t.Fatal(err)
 		}
