@@ -66,7 +66,7 @@ type ListOptions struct {
 // Listing is the result of ListNamespaces.
 type Listing struct {
 	Namespaces []*Namespace // by inode, then type
-	Processes  []*ProcInfo   // every process seen, by PID
+	Processes  []*ProcInfo  // every process seen, by PID
 	// Denied counts processes whose namespaces the caller may not read;
 	// UnreadMountTables counts mount namespaces whose table could not be
 	// read (for nsfs bind mounts and MOUNTS).
