@@ -59,8 +59,10 @@ while IFS= read -r args; do
 		echo "@@bound-net $(stat -L -c %i "$DIR/netns")"
 		mkdir "$DIR/other"
 		unshare -m bash -c 'mount -t tmpfs x "$1"; touch "$1/uts"; unshare --uts="$1/uts" true; echo "@@bound-uts $(stat -L -c %i "$1/uts") $$"; exec sleep inf' bash "$DIR/other" &
+		# Its last step is "exec sleep": when a 13th sleep runs, every
+		# process it started has finished.
 		tries=0
-		while ! grep -q "$DIR/other/uts" /proc/[0-9]*/mountinfo 2>/dev/null; do
+		while [ "$(grep -lx sleep /proc/[0-9]*/comm 2>/dev/null | wc -l)" -lt $((want + 1)) ]; do
 			sleep 0.05
 			if [ $((tries += 1)) -gt 400 ]; then echo "the bound UTS namespace did not appear"; exit 1; fi
 		done
