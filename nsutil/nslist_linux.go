@@ -2,7 +2,6 @@ package nsutil
 
 import (
 	"bytes"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -238,7 +237,7 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 	tables := make([]table, len(mntNS))
 	parallel(len(mntNS), func(i int) {
 		for _, p := range mntNS[i].Procs {
-			b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
+			b, err := readWhole("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
 			if err == nil && len(b) > 0 {
 				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b)}
 				return

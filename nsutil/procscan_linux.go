@@ -3,7 +3,6 @@ package nsutil
 import (
 	"bytes"
 	"errors"
-	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -160,8 +159,9 @@ func linkInode(b []byte) uint64 {
 	return n
 }
 
-// readFile reads a small /proc file into buf (procfs hands out a
-// seq_file's text in as many reads as it takes).
+// readFile reads a small /proc file into buf, up to its size (procfs
+// hands out a seq_file's text in as many reads as it takes). Plain system
+// calls: no os.File, no fstat for the size procfs does not know.
 func readFile(path string, buf []byte) (int, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -284,18 +284,12 @@ func ReadCmdline(pid int) string { return readProcText(pid, "cmdline") }
 func ReadComm(pid int) string { return readProcText(pid, "comm") }
 
 func readProcText(pid int, name string) string {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/" + name)
-	if err != nil {
+	var b [8192]byte
+	n, err := readFile("/proc/"+strconv.Itoa(pid)+"/"+name, b[:])
+	if err != nil || n <= 0 {
 		return ""
 	}
-	defer f.Close()
-	b := make([]byte, 8192)
-	n, _ := io.ReadFull(f, b)
-	if n <= 0 {
-		return ""
-	}
-	b = b[:n]
-	for i, c := range b {
+	for i, c := range b[:n] {
 		if c == 0 {
 			b[i] = ' '
 		}
@@ -348,4 +342,31 @@ func ReadCgroups(pid int) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// readWhole reads a /proc file of any size (a mount table) with plain
+// system calls.
+func readWhole(path string) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	b := make([]byte, 0, 16*1024)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := unix.Read(fd, b[len(b):cap(b)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return b, nil
+		}
+		b = b[:len(b)+n]
+	}
 }
