@@ -95,9 +95,17 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 // readProcess reads one process; nil when it is gone.
 func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 	dir := "/proc/" + strconv.Itoa(pid)
-	var st unix.Stat_t
-	if err := unix.Stat(dir, &st); err != nil {
+	// One directory descriptor for the eight links saves the kernel
+	// walking /proc/PID again for each of them; its owner is the owner
+	// of every /proc/PID entry (proc(5)).
+	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
 		return nil, false // exited
+	}
+	defer unix.Close(nsdir)
+	var st unix.Stat_t
+	if err := unix.Fstat(nsdir, &st); err != nil {
+		return nil, false
 	}
 	p = &ProcInfo{PID: pid, UID: st.Uid}
 	if opts.Details {
@@ -107,16 +115,6 @@ func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 			return nil, false
 		}
 	}
-	if opts.Types == 0 {
-		return p, false
-	}
-	// One directory descriptor for the eight links saves the kernel
-	// walking /proc/PID again for each of them.
-	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false // exited
-	}
-	defer unix.Close(nsdir)
 	var link [64]byte
 	for t := NSType(0); t < numNSTypes; t++ {
 		if !opts.Types.Has(t) {
