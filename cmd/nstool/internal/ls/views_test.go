@@ -222,3 +222,40 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// Processes exiting under the scan are never an error for the command
+// either: every view, many times, while a shell keeps starting and reaping
+// processes in new namespaces.
+func TestCommandWhileProcessesExit(t *testing.T) {
+	nstest.RequireRoot(t)
+	churn := exec.Command("sh", "-c", `while :; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.001 & unshare -u -n true & done
+		wait
+	done`)
+	churn.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := churn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-churn.Process.Pid, syscall.SIGKILL)
+		_ = churn.Wait()
+	})
+	self := strconv.Itoa(os.Getpid())
+	views := [][]string{
+		{"-o", "+PNS,ONS,MOUNTS,NSFS,NETNSID,PPID,UID,USER,PATH"},
+		{"-T=owner"}, {"-T=parent"}, {"-T=process"}, {"-J"},
+		{"--pid", self},
+		{"--namespace", inode(t, os.Getpid(), "net"), "--output-all"},
+	}
+	for i := 0; i < 2; i++ {
+		for _, args := range views {
+			out, errOut, code := nstool(t, args...)
+			if code != 0 || out == "" {
+				t.Fatalf("nstool ls %s: exit %d, %d bytes out, stderr %q", strings.Join(args, " "), code, len(out), errOut)
+			}
+			if errOut != "" && (strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "nstool ls: could not read")) {
+				t.Errorf("nstool ls %s: stderr %q", strings.Join(args, " "), errOut)
+			}
+		}
+	}
+}
