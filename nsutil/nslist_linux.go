@@ -90,7 +90,7 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 	byKey := map[nsKey]*Namespace{}
 	var mntNS []*Namespace // every mount namespace, listed or not
 	for _, p := range scan.Processes {
-		for t := NSType(0); t < numNSTypes; t++ {
+		for t := NSType(0); t < NumNSTypes; t++ {
 			ino := p.NS[t]
 			if ino == 0 || !scanTypes.Has(t) {
 				continue

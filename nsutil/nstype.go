@@ -19,7 +19,9 @@ const (
 	UserNS
 	CgroupNS
 	TimeNS
-	numNSTypes
+	// NumNSTypes is how many types there are: the size of arrays indexed
+	// by NSType.
+	NumNSTypes
 )
 
 // AllNSTypes lists every namespace type, in lsns's order.
@@ -27,17 +29,17 @@ var AllNSTypes = []NSType{MntNS, NetNS, PidNS, UtsNS, IpcNS, UserNS, CgroupNS, T
 
 // nsNames are the names the kernel uses under /proc/PID/ns/ and in an nsfs
 // link's target ("mnt:[4026531841]").
-var nsNames = [numNSTypes]string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"}
+var nsNames = [NumNSTypes]string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"}
 
 // nsCloneFlags are the CLONE_NEW* flags NS_GET_NSTYPE returns (ioctl_ns(2)).
-var nsCloneFlags = [numNSTypes]int{
+var nsCloneFlags = [NumNSTypes]int{
 	unix.CLONE_NEWNS, unix.CLONE_NEWNET, unix.CLONE_NEWPID, unix.CLONE_NEWUTS,
 	unix.CLONE_NEWIPC, unix.CLONE_NEWUSER, unix.CLONE_NEWCGROUP, unix.CLONE_NEWTIME,
 }
 
 // String is the kernel's short name: "mnt", "net", ...
 func (t NSType) String() string {
-	if t < 0 || t >= numNSTypes {
+	if t < 0 || t >= NumNSTypes {
 		return fmt.Sprintf("nstype(%d)", int(t))
 	}
 	return nsNames[t]
@@ -75,7 +77,7 @@ func nsTypeFromCloneFlag(flag int) (NSType, bool) {
 type NSTypeSet uint16
 
 // AllNSTypeSet holds every type.
-const AllNSTypeSet NSTypeSet = 1<<numNSTypes - 1
+const AllNSTypeSet NSTypeSet = 1<<NumNSTypes - 1
 
 // Has reports whether t is in the set.
 func (s NSTypeSet) Has(t NSType) bool { return s&(1<<t) != 0 }

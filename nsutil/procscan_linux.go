@@ -23,7 +23,7 @@ type ProcInfo struct {
 	// NS holds the inode of each of the process's namespaces, indexed by
 	// NSType; 0 where it was not asked for or could not be read (another
 	// user's process, or a zombie that has dropped its namespaces).
-	NS [numNSTypes]uint64
+	NS [NumNSTypes]uint64
 
 	// Filled only with ProcScanOptions.Details, from /proc/PID/status:
 	PPID    int
@@ -116,7 +116,7 @@ func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 		}
 	}
 	var link [64]byte
-	for t := NSType(0); t < numNSTypes; t++ {
+	for t := NSType(0); t < NumNSTypes; t++ {
 		if !opts.Types.Has(t) {
 			continue
 		}

@@ -213,8 +213,8 @@ type runCtx struct {
 	netnsids map[uint64]string
 	netlink  *nsutil.NetNSIDs
 	owners   map[uint64]uint32
-	init     [8]uint64 // PID 1's namespace inodes (0: unreadable)
-	self     [8]uint64 // the caller's
+	init     [nsutil.NumNSTypes]uint64 // PID 1's namespace inodes (0: unreadable)
+	self     [nsutil.NumNSTypes]uint64 // the caller's
 }
 
 // command is lsns's COMMAND: the command line, or the name for a kernel
@@ -281,7 +281,7 @@ func (c *runCtx) ownerUID(ns *nsutil.Namespace) (uint32, bool) {
 	return 0, false
 }
 
-func (c *runCtx) compare(ns *nsutil.Namespace, ref [8]uint64) string {
+func (c *runCtx) compare(ns *nsutil.Namespace, ref [nsutil.NumNSTypes]uint64) string {
 	switch r := ref[ns.Type]; {
 	case r == 0:
 		return "?"
