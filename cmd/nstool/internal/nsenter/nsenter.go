@@ -71,7 +71,8 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
 
   # rootless: enter the user and mount namespaces of an unshare -r shell
   nstool nsenter -t 1234 -U -m --preserve-credentials sh`,
-		Args: cobra.ArbitraryArgs,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = cmd.Flags().Changed
@@ -84,7 +85,7 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
 	f.BoolVarP(&opts.All, "all", "a", false, "enter all namespaces")
 	f.StringVarP(&opts.Target, "target", "t", "", "target process to get namespaces from (`pid`)")
 	for _, n := range nsFlags {
-		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+" (--"+n.long+"=FILE: the namespace FILE names)")
+		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE: the one FILE names")
 	}
 	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
 	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")

@@ -41,23 +41,19 @@ type Options struct {
 	changed func(name string) bool
 }
 
-var nsFlags = map[string]struct{ short, usage string }{
-	"user":   {"U", "unshare user namespace"},
-	"cgroup": {"C", "unshare cgroup namespace"},
-	"ipc":    {"i", "unshare System V IPC namespace"},
-	"uts":    {"u", "unshare UTS namespace (hostname etc)"},
-	"net":    {"n", "unshare network namespace"},
-	"pid":    {"p", "unshare pid namespace"},
-	"mount":  {"m", "unshare mounts namespace"},
-	"time":   {"T", "unshare time namespace"},
-}
-
-// flagName is the long option of a namespace ("mount" for mnt).
-func flagName(ns nsutil.CloneNamespace) string {
-	if ns.Name == "mnt" {
-		return "mount"
-	}
-	return ns.Name
+// util-linux's help order, with the index into nsutil.CloneNamespaces.
+var nsFlags = []struct {
+	long, short, usage string
+	idx                int
+}{
+	{"mount", "m", "unshare mounts namespace", 6},
+	{"uts", "u", "unshare UTS namespace (hostname etc)", 3},
+	{"ipc", "i", "unshare System V IPC namespace", 2},
+	{"net", "n", "unshare network namespace", 4},
+	{"pid", "p", "unshare pid namespace", 5},
+	{"user", "U", "unshare user namespace", 0},
+	{"cgroup", "C", "unshare cgroup namespace", 1},
+	{"time", "T", "unshare time namespace", 7},
 }
 
 // NewCmd returns the `unshare` command.
@@ -95,7 +91,8 @@ making it.`,
 
   # what would it do?
   nstool unshare --explain --fork --pid --mount-proc true`,
-		Args: cobra.ArbitraryArgs,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
@@ -105,9 +102,8 @@ making it.`,
 	f := cmd.Flags()
 	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
 	f.SortFlags = false
-	for i, ns := range nsutil.CloneNamespaces {
-		name := flagName(ns)
-		nsexec.AddOptionalFile(f, &opts.NS[i], name, nsFlags[name].short, nsFlags[name].usage+" (--"+name+"=FILE: make it persistent)")
+	for _, n := range nsFlags {
+		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE keeps it")
 	}
 	f.BoolVarP(&opts.Fork, "fork", "f", false, "fork before launching <program>")
 	f.StringVar(&opts.MapUser, "map-user", "", "map current user to `uid|name` (implies --user)")
