@@ -1,19 +1,202 @@
-// Package findmnt implements `nstool findmnt`.
+// Package findmnt implements `nstool findmnt`: util-linux findmnt(8), byte
+// for byte when piped, plus peer-group columns and colour by propagation.
 package findmnt
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
 
-// NewCmd returns the `findmnt` command. (Placeholder until its issue lands.)
+// Options are findmnt's command-line options (findmnt(8)).
+type Options struct {
+	All, ASCII, Bytes, NoCanonicalize, Canonicalize, DF, Evaluate    bool
+	Invert, JSON, FirstOnly, NoTruncate, OutputAll, Pairs, Raw, List bool
+	NoHeadings, Mtab, Fstab, Kernel, NoFSRoot, Submounts, Shell      bool
+	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose          bool
+
+	TabFiles   []string
+	Direction  string
+	Output     string
+	Options    string // -O
+	Types      string // -t
+	Task       string // -N
+	Source     string // -S
+	Target     string // -T
+	Mountpoint string // -M
+	ID         string // -I
+	Filter     string // -Q
+	Args       []string
+
+	outputSet bool // -o was given (possibly empty)
+
+	IO *cli.IOStreams
+	// Getenv reads the locale variables (tests replace it).
+	Getenv func(string) string
+}
+
+// NewCmd returns the `findmnt` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "findmnt",
-		Short: "Show mounts, as util-linux findmnt",
+	o := &Options{IO: ios, Getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "findmnt [options] [<device> | <mountpoint>] | [<device> <mountpoint>]",
+		Short: "Show mounts and their propagation, as util-linux findmnt",
+		Long: `List mounted filesystems, as a tree of mount points by default, exactly as
+util-linux findmnt 2.38 does when the output is a pipe (same bytes, same
+exit code), plus what findmnt does not show:
+
+  PEER-GROUP      N of shared:N  (mounts in the same peer group propagate to
+                  each other)
+  MASTER          N of master:N  (this mount receives from peer group N)
+  PROPAGATE-FROM  N of propagate_from:N
+
+On a terminal PROPAGATION is coloured: shared green, slave yellow, private
+plain, unbindable red (--color=never or NO_COLOR=1 turn colour off).
+
+With no table option findmnt reads /proc/self/mountinfo; -N PID reads that
+process's table (its mount namespace), -F FILE any saved mountinfo or fstab.
+It exits 1 when a list search (a source, target, -f, -l with filters) found
+nothing; in tree output a filter that matches nothing prints nothing and
+exits 0, as util-linux does.
+
+Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
+=~ and !~ (regular expressions), &&/and, ||/or, !/not, parentheses, e.g.
+  -Q 'PROPAGATION =~ "shared" && TARGET =~ "^/srv"'`,
+		Example: `  nstool findmnt                                  # the mount tree
+  nstool findmnt -o TARGET,PROPAGATION,PEER-GROUP,MASTER
+  nstool findmnt -l -t tmpfs,ext4                 # a list of tmpfs and ext4 mounts
+  nstool findmnt -N 1234                          # the mounts in PID 1234's namespace
+  nstool findmnt -Q 'PROPAGATION != "private"' -l # only mounts that propagate
+  nstool findmnt -J -o TARGET,PEER-GROUP /sys     # JSON for scripts
+  nstool findmnt -F saved-mountinfo --real        # a captured table, real filesystems only
+  nstool findmnt -D                               # df-like sizes`,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exitf(1, "not implemented yet")
+			o.Args = args
+			o.outputSet = cmd.Flags().Changed("output")
+			if err := o.checkExclusive(cmd); err != nil {
+				return err
+			}
+			return run(o)
 		},
 	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.BoolVarP(&o.All, "all", "A", false, "disable all built-in filters, print all filesystems")
+	f.BoolVarP(&o.ASCII, "ascii", "a", false, "use ASCII chars for tree formatting")
+	f.BoolVarP(&o.Bytes, "bytes", "b", false, "print sizes in bytes rather than in human readable format")
+	f.BoolVarP(&o.NoCanonicalize, "nocanonicalize", "C", false, "don't canonicalize when comparing paths")
+	f.BoolVarP(&o.Canonicalize, "canonicalize", "c", false, "canonicalize printed paths")
+	f.BoolVarP(&o.DF, "df", "D", false, "imitate the output of df(1)")
+	f.StringVarP(&o.Direction, "direction", "d", "", "direction of search, 'forward' or 'backward'")
+	f.BoolVarP(&o.Evaluate, "evaluate", "e", false, "convert tags (LABEL,UUID,PARTUUID,PARTLABEL) to device names")
+	f.StringArrayVarP(&o.TabFiles, "tab-file", "F", nil, "alternative file for -s, -m or -k options")
+	f.BoolVarP(&o.FirstOnly, "first-only", "f", false, "print the first found filesystem only")
+	f.BoolVarP(&o.Invert, "invert", "i", false, "invert the sense of matching")
+	f.BoolVarP(&o.JSON, "json", "J", false, "use JSON output format")
+	f.BoolVarP(&o.List, "list", "l", false, "use list format output")
+	f.BoolVarP(&o.NoHeadings, "noheadings", "n", false, "don't print column headings")
+	f.BoolVarP(&o.NoTruncate, "notruncate", "u", false, "don't truncate text in columns")
+	f.StringVarP(&o.Output, "output", "o", "", "output columns (+LIST appends to the default columns)")
+	f.BoolVar(&o.OutputAll, "output-all", false, "output all available columns")
+	f.BoolVarP(&o.Pairs, "pairs", "P", false, "use key=\"value\" output format")
+	f.BoolVarP(&o.Raw, "raw", "r", false, "use raw output format")
+	f.BoolVarP(&o.Shell, "shell", "y", false, "use column names to be usable as shell variable identifiers")
+	f.StringVarP(&o.Types, "types", "t", "", "limit the set of filesystems by FS types")
+	f.StringVarP(&o.Options, "options", "O", "", "limit the set of filesystems by mount options")
+	f.BoolVarP(&o.NoFSRoot, "nofsroot", "v", false, "don't print [/dir] for bind or btrfs mounts")
+	f.BoolVarP(&o.Submounts, "submounts", "R", false, "print all submounts for the matching filesystems")
+	f.StringVarP(&o.Source, "source", "S", "", "the device to mount (by name, maj:min, LABEL=, UUID=, PARTUUID=, PARTLABEL=)")
+	f.StringVarP(&o.Target, "target", "T", "", "the path to the filesystem to use")
+	f.StringVarP(&o.Mountpoint, "mountpoint", "M", "", "the mountpoint directory")
+	f.StringVarP(&o.Task, "task", "N", "", "use alternative namespace (/proc/<tid>/mountinfo file)")
+	f.BoolVarP(&o.Fstab, "fstab", "s", false, "search in static table of filesystems")
+	f.BoolVarP(&o.Mtab, "mtab", "m", false, "search in table of mounted filesystems (includes user space mount options)")
+	f.BoolVarP(&o.Kernel, "kernel", "k", false, "search in kernel table of mounted filesystems (default)")
+	f.BoolVar(&o.ForceTree, "tree", false, "enable tree format if possible")
+	f.BoolVar(&o.Real, "real", false, "print only real filesystems")
+	f.BoolVar(&o.Pseudo, "pseudo", false, "print only pseudo-filesystems")
+	f.BoolVar(&o.Shadowed, "shadowed", false, "print only filesystems over-mounted by another filesystem")
+	f.StringVarP(&o.ID, "id", "I", "", "filter by mount node ID")
+	f.StringVarP(&o.Filter, "filter", "Q", "", "apply display filter (libsmartcols expression)")
+	f.BoolVarP(&o.ListColumns, "list-columns", "H", false, "list the available columns")
+	f.BoolVar(&o.Verbose, "verbose", false, "print more details")
+	return cmd
 }
+
+// exclusive are util-linux's groups of options that exclude each other
+// (findmnt.c's excl[]), by long name.
+var exclusive = [][]string{
+	{"nocanonicalize", "canonicalize"},
+	{"nocanonicalize", "evaluate"},
+	{"json", "pairs", "raw"},
+	{"mountpoint", "target"},
+	{"task", "kernel", "mtab", "fstab"},
+	{"pairs", "list", "raw"},
+	{"mtab", "fstab"},
+	{"pseudo", "real"},
+}
+
+// utilLinuxNames is how util-linux prints each group (with --verify and
+// --poll, which nstool does not have).
+var utilLinuxNames = map[string]string{
+	"json,pairs,raw":         "--json --pairs --raw --verify",
+	"pairs,list,raw":         "--pairs --list --raw --verify",
+	"mtab,fstab":             "--mtab --poll --fstab",
+	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
+}
+
+func (o *Options) checkExclusive(cmd *cobra.Command) error {
+	for _, g := range exclusive {
+		n := 0
+		for _, name := range g {
+			if cmd.Flags().Changed(name) {
+				n++
+			}
+		}
+		if n > 1 {
+			msg := utilLinuxNames[strings.Join(g, ",")]
+			if msg == "" {
+				msg = "--" + strings.Join(g, " --")
+			}
+			return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
+		}
+	}
+	return nil
+}
+
+// strerror is the C library's text for an errno: Go's strings, with the
+// capital letter glibc uses ("No such file or directory").
+func strerror(err error) string {
+	var errno syscall.Errno
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	s := err.Error()
+	if errors.As(err, &errno) || s != "" {
+		if s != "" {
+			s = strings.ToUpper(s[:1]) + s[1:]
+		}
+	}
+	return s
+}
+
+func parseTID(s string) (int, error) {
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+	if err != nil || strings.TrimSpace(s) == "" {
+		return 0, cli.Exitf(1, "invalid TID argument: '%s'", s)
+	}
+	return int(n), nil
+}
+
+var _ = fmt.Sprintf

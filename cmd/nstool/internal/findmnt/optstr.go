@@ -1,0 +1,207 @@
+package findmnt
+
+import "strings"
+
+// Mount option strings as libmount handles them (optstr.c): options are
+// separated by commas outside double quotes; an option is name or
+// name=value.
+
+type option struct {
+	name, value string
+	hasValue    bool
+}
+
+func splitOptstr(s string) []option {
+	var out []option
+	start, inQuote := 0, false
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) {
+			if s[i] == '"' {
+				inQuote = !inQuote
+				continue
+			}
+			if s[i] != ',' || inQuote {
+				continue
+			}
+		}
+		if tok := s[start:i]; tok != "" {
+			name, val, ok := strings.Cut(tok, "=")
+			out = append(out, option{name: name, value: val, hasValue: ok})
+		}
+		start = i + 1
+	}
+	return out
+}
+
+func joinOptstr(opts []option) string {
+	var b strings.Builder
+	for i, o := range opts {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(o.name)
+		if o.hasValue {
+			b.WriteByte('=')
+			b.WriteString(o.value)
+		}
+	}
+	return b.String()
+}
+
+// mergeOptions is the OPTIONS column of a mountinfo entry: the VFS and the
+// filesystem options in one list, with a single leading "rw" or "ro"
+// (libmount's merge_optstr). It works on the string: it runs for every
+// line of tables with thousands of mounts.
+func mergeOptions(vfs, fs string) string {
+	if vfs == fs {
+		return vfs
+	}
+	p := vfs + "," + fs
+	rw, ro := 0, 0
+	var ok bool
+	for k := 0; k < 2; k++ {
+		if p, ok = removeOptionStr(p, "rw"); ok {
+			rw++
+		}
+	}
+	if rw != 2 {
+		if p, ok = removeOptionStr(p, "ro"); ok {
+			ro++
+		}
+		if ro+rw < 2 {
+			if p, ok = removeOptionStr(p, "ro"); ok {
+				ro++
+			}
+		}
+	}
+	lead := "rw"
+	if ro > 0 {
+		lead = "ro"
+	}
+	if p != "" {
+		return lead + "," + p
+	}
+	return lead
+}
+
+// removeOptionStr drops the first option called name (with or without a
+// value) from a comma-separated list.
+func removeOptionStr(s, name string) (string, bool) {
+	start, inQuote := 0, false
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) {
+			if s[i] == '"' {
+				inQuote = !inQuote
+				continue
+			}
+			if s[i] != ',' || inQuote {
+				continue
+			}
+		}
+		tok := s[start:i]
+		if tok == name || (len(tok) > len(name) && tok[len(name)] == '=' && tok[:len(name)] == name) {
+			switch {
+			case start == 0 && i >= len(s):
+				return "", true
+			case start == 0:
+				return s[i+1:], true
+			case i >= len(s):
+				return s[:start-1], true
+			default:
+				return s[:start] + s[i+1:], true
+			}
+		}
+		start = i + 1
+	}
+	return s, false
+}
+
+// vfsOptionNames are the options the kernel applies per mount (libmount's
+// Linux option map); the rest of an fstab entry's options belong to the
+// filesystem or to userspace.
+var vfsOptionNames = map[string]bool{
+	"ro": true, "rw": true, "exec": true, "noexec": true, "suid": true, "nosuid": true,
+	"dev": true, "nodev": true, "sync": true, "async": true, "dirsync": true,
+	"remount": true, "bind": true, "rbind": true, "mand": true, "nomand": true,
+	"atime": true, "noatime": true, "iversion": true, "noiversion": true,
+	"diratime": true, "nodiratime": true, "relatime": true, "norelatime": true,
+	"strictatime": true, "nostrictatime": true, "lazytime": true, "nolazytime": true,
+	"nosymfollow": true, "symfollow": true, "silent": true, "loud": true, "move": true,
+}
+
+// userOptionNames are userspace-only options (not passed to the kernel).
+var userOptionNames = map[string]bool{
+	"defaults": true, "auto": true, "noauto": true, "user": true, "nouser": true,
+	"users": true, "owner": true, "noowner": true, "group": true, "nogroup": true,
+	"_netdev": true, "comment": true, "loop": true, "offset": true, "sizelimit": true,
+	"encryption": true, "nofail": true, "uhelper": true, "helper": true,
+	"x-": true, "X-": true,
+}
+
+func splitOptions(all string) (vfs, fs string) {
+	var v, f []option
+	for _, o := range splitOptstr(all) {
+		switch {
+		case vfsOptionNames[o.name]:
+			v = append(v, o)
+		case userOptionNames[o.name] || strings.HasPrefix(o.name, "x-") || strings.HasPrefix(o.name, "X-"):
+		default:
+			f = append(f, o)
+		}
+	}
+	return joinOptstr(v), joinOptstr(f)
+}
+
+// matchOptions is libmount's mnt_match_options: every option of pattern
+// must be in optstr ("name" or "name=value"); "noname" must not be;
+// "+noname" must be, literally.
+func matchOptions(optstr, pattern string) bool {
+	opts := splitOptstr(optstr)
+	for _, p := range splitOptstr(pattern) {
+		name, no := p.name, false
+		if strings.HasPrefix(name, "+") {
+			name = name[1:]
+		} else if strings.HasPrefix(name, "no") {
+			name, no = name[2:], true
+		}
+		found := false
+		for _, o := range opts {
+			if o.name == name {
+				found = p.value == "" || p.value == o.value
+				break
+			}
+		}
+		if found == no {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFSType is util-linux's match_fstype: a comma list of types, all
+// negated by a leading "no" ("noext3,ext4" means neither), or one by one
+// ("ext4,novfat"). Type names compare case-insensitively.
+func matchFSType(typ, pattern string) bool {
+	no := false
+	if strings.HasPrefix(pattern, "no") {
+		no = true
+		pattern = pattern[2:]
+	}
+	n := len(typ)
+	p := pattern
+	for {
+		if strings.HasPrefix(p, "no") && len(p) >= n+2 && strings.EqualFold(p[2:2+n], typ) &&
+			(len(p) == n+2 || p[n+2] == ',') {
+			return false
+		}
+		if len(p) >= n && strings.EqualFold(p[:n], typ) && (len(p) == n || p[n] == ',') {
+			return !no
+		}
+		i := strings.IndexByte(p, ',')
+		if i < 0 {
+			break
+		}
+		p = p[i+1:]
+	}
+	return no
+}

@@ -1,0 +1,423 @@
+package findmnt
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+)
+
+// index builds, in one pass, what util-linux recomputes by scanning the
+// whole table for every mount (which makes its tree quadratic): the
+// children of each mount ID in ID order, and each ID's entry.
+func (f *finder) index() {
+	f.kids = make(map[int][]*fsEntry)
+	f.byID = make(map[int]*fsEntry, len(f.tab.entries))
+	f.onPath = make([]bool, len(f.tab.entries))
+	if !f.tab.isMountinfo() {
+		return
+	}
+	for _, e := range f.tab.entries {
+		if _, ok := f.byID[e.ID]; !ok {
+			f.byID[e.ID] = e
+		}
+		if e.ID == e.Parent {
+			continue // the rootfs can be its own parent
+		}
+		f.kids[e.Parent] = append(f.kids[e.Parent], e)
+	}
+	for p, list := range f.kids {
+		// Children come in ID order, the order of mounting; of two
+		// entries with one ID libmount returns the first only.
+		sort.SliceStable(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		out := list[:0]
+		for i, e := range list {
+			if i > 0 && e.ID == list[i-1].ID {
+				continue
+			}
+			out = append(out, e)
+		}
+		f.kids[p] = out
+	}
+}
+
+// isMountinfo is libmount's is_mountinfo: the first entry is a kernel one.
+func (t *mountTable) isMountinfo() bool {
+	return len(t.entries) > 0 && t.entries[0].Kernel
+}
+
+// rootFS is mnt_table_get_root_fs: the entry with the smallest parent ID,
+// then up through the parents that exist. A mount whose parent is not in
+// the table is a root of its own (in a container, "/" has a parent from
+// outside).
+func (f *finder) rootFS() *fsEntry {
+	if !f.tab.isMountinfo() {
+		return nil
+	}
+	var root *fsEntry
+	for _, e := range f.tab.entries {
+		if root == nil || e.Parent < root.Parent {
+			root = e
+		}
+	}
+	seen := map[*fsEntry]bool{root: true}
+	for {
+		p := f.byID[root.Parent]
+		if p == nil || p == root || seen[p] {
+			return root
+		}
+		seen[p] = true
+		root = p
+	}
+}
+
+// createTreenode adds e (or the root when e is nil) and its submounts, as
+// util-linux's create_treenode: a mount that does not match is left out
+// and its children hang on the nearest shown ancestor. Returns 1 when
+// there is no root.
+func (f *finder) createTreenode(e *fsEntry, parent *scols.Line) int {
+	first := false
+	if e == nil {
+		e = f.rootFS()
+		if e == nil {
+			return 1
+		}
+		parent = nil
+		first = true
+	} else if f.o.Submounts && f.lines[e.index] != nil {
+		return 0
+	}
+	if f.onPath[e.index] {
+		return 0 // a parent loop in a hand-made table
+	}
+	f.onPath[e.index] = true
+	line := parent
+	if f.o.Submounts || f.match(e) {
+		line = f.addLine(e, parent)
+	}
+	for _, c := range f.kids[e.ID] {
+		f.createTreenode(c, line)
+	}
+	f.onPath[e.index] = false
+	if first && len(f.tab.entries) > f.out.Len() {
+		// mounts not reachable from the root: each becomes a root
+		for _, x := range f.tab.entries {
+			if f.lines[x.index] == nil && f.match(x) {
+				f.createTreenode(x, nil)
+			}
+		}
+	}
+	return 0
+}
+
+// addMatchingLines is the list search: every match (or, with -R, every
+// match with its submounts as a tree). Returns 1 when nothing was found.
+func (f *finder) addMatchingLines(submounts bool) int {
+	n := 0
+	it := f.newIter()
+	for {
+		e := f.nextFS(it)
+		if e == nil {
+			break
+		}
+		if f.tree || submounts {
+			f.createTreenode(e, nil)
+		} else {
+			f.addLine(e, nil)
+		}
+		n++
+		if f.o.FirstOnly {
+			break
+		}
+		f.m.noSwap = true
+	}
+	if n == 0 {
+		return 1
+	}
+	return 0
+}
+
+type iter struct {
+	pos      int
+	backward bool
+}
+
+func (f *finder) newIter() *iter {
+	it := &iter{backward: f.o.Direction == "backward"}
+	f.resetIter(it)
+	return it
+}
+
+func (f *finder) resetIter(it *iter) {
+	if it.backward {
+		it.pos = len(f.tab.entries) - 1
+	} else {
+		it.pos = 0
+	}
+}
+
+func (f *finder) step(it *iter) *fsEntry {
+	if it.pos < 0 || it.pos >= len(f.tab.entries) {
+		return nil
+	}
+	e := f.tab.entries[it.pos]
+	if it.backward {
+		it.pos--
+	} else {
+		it.pos++
+	}
+	return e
+}
+
+// nextFS is util-linux's get_next_fs: everything in list-all mode; the
+// first entry by source (then target) with -f SOURCE; else the next match,
+// retrying a lone positional argument as a mount point when no source
+// matched.
+func (f *finder) nextFS(it *iter) *fsEntry {
+	if isListAll(f.o, &f.m) {
+		return f.step(it)
+	}
+	if f.mountCompatible() {
+		var found *fsEntry
+		for e := f.step(it); e != nil; e = f.step(it) {
+			if f.matchSource(e, f.m.source) {
+				found = e
+				break
+			}
+		}
+		if found == nil && !f.m.noSwap {
+			f.resetIter(it)
+			for e := f.step(it); e != nil; e = f.step(it) {
+				if f.matchTarget(e, f.m.source) {
+					found = e
+					break
+				}
+			}
+		}
+		return found
+	}
+	for {
+		for e := f.step(it); e != nil; e = f.step(it) {
+			if f.match(e) {
+				return e
+			}
+		}
+		if !f.m.noSwap && f.m.target == "" && f.m.source != "" {
+			f.m.target, f.m.source = f.m.source, ""
+			f.resetIter(it)
+			continue
+		}
+		return nil
+	}
+}
+
+// mountCompatible is "findmnt -f SPEC": look SPEC up as mount(8) does.
+func (f *finder) mountCompatible() bool {
+	return f.m.source != "" && f.m.fstype == "" && f.m.options == "" && f.o.FirstOnly
+}
+
+// match is util-linux's match_func plus -I and -Q.
+func (f *finder) match(e *fsEntry) bool {
+	o, m := f.o, &f.m
+	no := o.Invert
+	if m.fstype != "" && !matchFSType(e.FSType, m.fstype) {
+		return no
+	}
+	if m.options != "" && !matchOptions(e.Options, m.options) {
+		return no
+	}
+	if m.majmin != nil && (e.Major != m.majmin[0] || e.Minor != m.majmin[1]) {
+		return no
+	}
+	if m.target != "" && !f.matchTarget(e, m.target) {
+		return no
+	}
+	if m.source != "" && !f.matchSource(e, m.source) {
+		return no
+	}
+	if m.id != nil && e.ID != *m.id {
+		return no
+	}
+	if o.DF && !o.All {
+		if strings.Contains(e.FSType, "tmpfs") {
+			return !no
+		}
+		if e.pseudo {
+			return no
+		}
+	}
+	if o.Real && e.pseudo {
+		return no
+	}
+	if o.Pseudo && !e.pseudo {
+		return no
+	}
+	if o.Shadowed && !f.overmounted(e) {
+		return no
+	}
+	if m.filter != nil && !m.filter.eval(func(c *column) string {
+		if c.get == nil {
+			return ""
+		}
+		return c.get(f.ctx, e)
+	}) {
+		return no
+	}
+	return !no
+}
+
+// overmounted reports whether another mount sits on e's mount point (a
+// child mounted on the same path hides e).
+func (f *finder) overmounted(e *fsEntry) bool {
+	for _, c := range f.kids[e.ID] {
+		if c.Target == e.Target {
+			return true
+		}
+	}
+	return false
+}
+
+// matchTarget is mnt_fs_match_target: the same path (ignoring repeated and
+// trailing slashes), or the same as the canonical form of the argument.
+func (f *finder) matchTarget(e *fsEntry, target string) bool {
+	if streqPaths(e.Target, target) {
+		return true
+	}
+	if f.o.NoCanonicalize {
+		return false
+	}
+	cn := f.ctx.resolve(target)
+	if cn == "" {
+		return false
+	}
+	if streqPaths(e.Target, cn) {
+		return true
+	}
+	if !e.Kernel {
+		if t := f.ctx.resolve(e.Target); t != "" && t == cn {
+			return true
+		}
+	}
+	return false
+}
+
+// matchSource is mnt_fs_match_source: the same device path or tag, or
+// the same after resolving symlinks (not for pseudo or network
+// filesystems, whose "source" is no path).
+func (f *finder) matchSource(e *fsEntry, source string) bool {
+	src, isPath := e.srcpath()
+	if isPath {
+		if e.pseudo {
+			if src == source {
+				return true
+			}
+		} else if streqPaths(src, source) {
+			return true
+		}
+	}
+	if e.Tag != "" && source == e.Source {
+		return true
+	}
+	if f.o.NoCanonicalize || e.pseudo || e.net {
+		return false
+	}
+	var cn string
+	if name, val, ok := strings.Cut(source, "="); ok && (name == "LABEL" || name == "UUID" || name == "PARTLABEL" || name == "PARTUUID") {
+		cn = resolveTag(name, strings.Trim(val, `"'`))
+	} else {
+		cn = f.ctx.resolve(source)
+	}
+	if cn == "" {
+		return false
+	}
+	if isPath {
+		if streqPaths(src, cn) {
+			return true
+		}
+		if r := f.ctx.resolve(src); r != "" && r == cn {
+			return true
+		}
+		return false
+	}
+	return resolveTag(e.Tag, e.TagVal) == cn
+}
+
+// streqPaths compares paths segment by segment, ignoring repeated and
+// trailing slashes (util-linux's streq_paths).
+func streqPaths(a, b string) bool {
+	seg := func(s string) (string, string) {
+		for len(s) > 1 && s[0] == '/' && s[1] == '/' {
+			s = s[1:]
+		}
+		if s == "" {
+			return "", ""
+		}
+		n := 1
+		for n < len(s) && s[n] != '/' {
+			n++
+		}
+		return s[:n], s[n:]
+	}
+	for {
+		as, arest := seg(a)
+		bs, brest := seg(b)
+		if len(as)+len(bs) == 0 {
+			return true
+		}
+		if len(as)+len(bs) == 1 && (as == "/" || bs == "/") {
+			return true
+		}
+		if as == "" || bs == "" || as != bs {
+			return false
+		}
+		a, b = arest, brest
+	}
+}
+
+// extraTargetMatch: --target PATH that is no mount point means the mount
+// that contains PATH (findmnt's enable_extra_target_match).
+func (f *finder) extraTargetMatch() {
+	tgt := f.m.target
+	if !f.o.NoCanonicalize {
+		tgt = f.ctx.resolve(tgt)
+		if tgt == "" {
+			return
+		}
+	}
+	e := f.findMountpoint(tgt)
+	if e != nil && e.Target != tgt {
+		f.m.target = e.Target
+	}
+}
+
+// findMountpoint is mnt_table_find_mountpoint: the last mount on path or
+// on the nearest of its parents.
+func (f *finder) findMountpoint(path string) *fsEntry {
+	p := path
+	for {
+		if e := f.findTarget(p); e != nil {
+			return e
+		}
+		if p == "/" || p == "" {
+			break
+		}
+		p = filepath.Dir(p)
+		if p == "." {
+			break
+		}
+		if p == "/" {
+			break
+		}
+	}
+	return f.findTarget("/")
+}
+
+func (f *finder) findTarget(path string) *fsEntry {
+	for i := len(f.tab.entries) - 1; i >= 0; i-- {
+		if streqPaths(f.tab.entries[i].Target, path) {
+			return f.tab.entries[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,300 @@
+package scols
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+)
+
+// Tree characters: libsmartcols uses box drawing in a UTF-8 locale and
+// ASCII elsewhere.
+type symbols struct{ branch, vert, right, blank string }
+
+var (
+	asciiSymbols = symbols{branch: "|-", vert: "| ", right: "`-", blank: "  "}
+	utf8Symbols  = symbols{branch: "├─", vert: "│ ", right: "└─", blank: "  "}
+)
+
+func (t *Table) symbols() symbols {
+	if t.UTF8 && !t.ASCII {
+		return utf8Symbols
+	}
+	return asciiSymbols
+}
+
+// printer holds one Print call's state.
+type printer struct {
+	t   *Table
+	w   *bufio.Writer
+	sym symbols
+	human bool
+}
+
+// Print writes the table to w. An empty table prints nothing, except an
+// empty array in JSON; util-linux prints no header then either.
+func (t *Table) Print(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64*1024)
+	p := &printer{t: t, w: bw, sym: t.symbols(), human: t.Format == Human}
+	if t.Format == JSON {
+		p.printJSON()
+		return bw.Flush()
+	}
+	if len(t.lines) == 0 {
+		return nil
+	}
+	if p.human {
+		p.encodeAll()
+		p.calculate()
+	}
+	if !t.NoHeadings && t.Format != Pairs {
+		p.printHeader()
+	}
+	t.walk(func(l *Line) { p.printLine(l) })
+	return bw.Flush()
+}
+
+// treeColumn reports whether c draws the tree in this output.
+func (p *printer) treeColumn(c *Column) bool { return p.t.Tree && c.has(Tree) }
+
+// artFor is the tree drawing in front of l's cell: the ancestors' vertical
+// lines (or blanks below a last child) and l's own branch.
+func (p *printer) artFor(l *Line) string {
+	if l.parent == nil {
+		return ""
+	}
+	if l.hasArt {
+		return l.art
+	}
+	prefix := p.prefixFor(l.parent)
+	var a string
+	if p.t.isLastChild(l) {
+		a = prefix + p.sym.right
+	} else {
+		a = prefix + p.sym.branch
+	}
+	l.art, l.hasArt = a, true
+	return a
+}
+
+// prefixFor is what the descendants of l inherit: l's ancestors' prefix
+// plus "│ " when l has later siblings, else blanks.
+func (p *printer) prefixFor(l *Line) string {
+	if l.parent == nil {
+		return ""
+	}
+	if l.hasPrefix {
+		return l.prefix
+	}
+	s := p.prefixFor(l.parent)
+	if p.t.isLastChild(l) {
+		s += p.sym.blank
+	} else {
+		s += p.sym.vert
+	}
+	l.prefix, l.hasPrefix = s, true
+	return s
+}
+
+func (p *printer) cellText(l *Line, c *Column) string {
+	if c.seq < len(l.Cells) {
+		return l.Cells[c.seq].Data
+	}
+	return ""
+}
+
+// encodeAll encodes every cell once and draws the tree art.
+func (p *printer) encodeAll() {
+	t := p.t
+	ncol := len(t.Columns)
+	encs := make([]string, ncol*len(t.lines))
+	widths := make([]int, ncol*len(t.lines))
+	for i, l := range t.lines {
+		l.hasArt, l.hasPrefix = false, false
+		e := encs[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		ew := widths[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		for _, c := range t.Columns {
+			s := p.cellText(l, c)
+			if p.treeColumn(c) {
+				s = p.artFor(l) + s
+			}
+			if t.NoEncoding {
+				e[c.seq], ew[c.seq] = s, textWidth(s)
+			} else {
+				e[c.seq], ew[c.seq] = safeEncode(s, t.UTF8)
+			}
+		}
+		l.enc, l.encW = e, ew
+	}
+}
+
+func (p *printer) printHeader() {
+	t := p.t
+	for _, c := range t.Columns {
+		if c.has(Hidden) {
+			continue
+		}
+		name := c.Name
+		if t.ShellVar {
+			name = c.ShellVarName()
+		}
+		switch t.Format {
+		case Raw:
+			p.w.WriteString(rawEncode(name))
+			if !t.isLast(c) {
+				p.w.WriteByte(' ')
+			}
+		case Human:
+			s, w := safeEncode(name, t.UTF8)
+			p.humanCell(c, nil, s, w)
+		}
+	}
+	p.w.WriteByte('\n')
+}
+
+func (p *printer) printLine(l *Line) {
+	t := p.t
+	for _, c := range t.Columns {
+		if c.has(Hidden) {
+			continue
+		}
+		switch t.Format {
+		case Raw:
+			s := p.cellText(l, c)
+			if p.treeColumn(c) {
+				s = p.artFor(l) + s
+			}
+			p.w.WriteString(rawEncode(s))
+			if !t.isLast(c) {
+				p.w.WriteByte(' ')
+			}
+		case Pairs:
+			name := c.Name
+			if t.ShellVar {
+				name = c.ShellVarName()
+			}
+			p.w.WriteString(name)
+			p.w.WriteByte('=')
+			p.w.WriteString(pairsQuote(p.cellText(l, c)))
+			if !t.isLast(c) {
+				p.w.WriteByte(' ')
+			}
+		case Human:
+			p.humanCell(c, l, l.enc[c.seq], l.encW[c.seq])
+		}
+	}
+	p.w.WriteByte('\n')
+}
+
+// humanCell prints one aligned cell (l is nil for the header): right
+// aligned columns are padded on the left; the last column is not padded;
+// too long data is truncated in Trunc columns, else the next column
+// continues on a new line (only possible on a terminal).
+func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
+	t := p.t
+	width := c.width
+	last := t.isLast(c)
+	if last && n < width && !c.has(Right) {
+		width = n
+	}
+	if n > width && (c.has(Trunc) || c.has(Wrap)) {
+		data, n = truncate(data, width)
+	}
+	colored := p.t.Colors && p.cellColor(c, l) != nil
+	var b []byte
+	if colored {
+		b = make([]byte, 0, width+len(data))
+	}
+	emit := func(s string) {
+		if colored {
+			b = append(b, s...)
+		} else {
+			p.w.WriteString(s)
+		}
+	}
+	if data != "" {
+		if c.has(Right) && n < width {
+			emit(p.spaces(width - n))
+			n = width
+		}
+		emit(data)
+	}
+	if !last && n < width {
+		emit(p.spaces(width - n))
+	}
+	if colored {
+		p.writeColored(c, l, string(b))
+	}
+	if n > width && !(c.has(Trunc) || c.has(Wrap)) {
+		p.newlinePadding(c, l)
+	} else if !last {
+		p.w.WriteByte(' ')
+	}
+}
+
+var blanks = strings.Repeat(" ", 512)
+
+// spaces returns n blanks.
+func (p *printer) spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+func (p *printer) cellColor(c *Column, l *Line) *color.Color {
+	if l != nil && c.seq < len(l.Cells) && l.Cells[c.seq].Color != nil {
+		return l.Cells[c.seq].Color
+	}
+	return c.Color
+}
+
+func (p *printer) writeColored(c *Column, l *Line, s string) {
+	if col := p.cellColor(c, l); col != nil && s != "" {
+		col.EnableColor()
+		p.w.WriteString(col.Sprint(s))
+		return
+	}
+	p.w.WriteString(s)
+}
+
+// newlinePadding ends the line after an overlong cell and fills the
+// columns up to and including c with blanks (the tree column with its
+// vertical lines), so that the next column starts where it belongs.
+func (p *printer) newlinePadding(upto *Column, l *Line) {
+	p.w.WriteByte('\n')
+	for _, c := range p.t.Columns {
+		if c.has(Hidden) {
+			continue
+		}
+		n := 0
+		if l != nil && p.treeColumn(c) {
+			a := p.prefixFor(l)
+			p.w.WriteString(a)
+			n = textWidth(a)
+		}
+		for ; n < c.width; n++ {
+			p.w.WriteByte(' ')
+		}
+		if !p.t.isLast(c) {
+			p.w.WriteByte(' ')
+		}
+		if c == upto {
+			break
+		}
+	}
+}
+
+// truncate cuts encoded text to at most width cells.
+func truncate(s string, width int) (string, int) {
+	w := 0
+	for i, r := range s {
+		rw := runeWidth(r)
+		if w+rw > width {
+			return s[:i], w
+		}
+		w += rw
+	}
+	return s, w
+}

@@ -1,0 +1,242 @@
+// Package scols renders tables the way util-linux's libsmartcols does, so
+// that commands reproducing util-linux tools (findmnt, lsns) print the same
+// bytes: padded columns, raw, KEY="value" pairs, JSON and trees. It knows
+// nothing about mounts or namespaces: a command describes its columns once
+// and fills lines.
+package scols
+
+import (
+	"github.com/fatih/color"
+)
+
+// Flag changes how a column is sized and printed (libsmartcols' SCOLS_FL_*).
+type Flag uint
+
+const (
+	// Right aligns the column's data to the right.
+	Right Flag = 1 << iota
+	// Trunc lets the column be truncated on a narrow terminal.
+	Trunc
+	// Tree draws the tree (├─ └─) in this column in tree output.
+	Tree
+	// NoExtremes ignores unusually long cells when sizing the column for
+	// a terminal.
+	NoExtremes
+	// Wrap is treated as Trunc (libsmartcols without a wrap function).
+	Wrap
+	// StrictWidth keeps the column at its width hint.
+	StrictWidth
+	// Hidden keeps the column out of the output.
+	Hidden
+)
+
+// JSONType is how a column's value is written in JSON output.
+type JSONType int
+
+const (
+	// String values are quoted; an empty one is null.
+	String JSONType = iota
+	// Number values are written as they are; an empty one is null.
+	Number
+	// Boolean: "", "0", "n..." and "N..." are false, anything else true.
+	Boolean
+	// BooleanOptional is Boolean, with "" and "-" as null.
+	BooleanOptional
+)
+
+// Format is the output style.
+type Format int
+
+const (
+	// Human prints aligned columns (and the tree when Tree is set).
+	Human Format = iota
+	// Raw prints space-separated cells with blanks and unsafe bytes as \xNN.
+	Raw
+	// Pairs prints NAME="value" pairs (util-linux's --pairs).
+	Pairs
+	// JSON prints {"NAME": [ {...}, ... ]}, with "children" in tree mode.
+	JSON
+)
+
+// Column is one column of a table.
+type Column struct {
+	Name string
+	// WidthHint below 1 is a fraction of the terminal width; 1 or more is
+	// a minimum width in cells.
+	WidthHint float64
+	Flags     Flag
+	JSON      JSONType
+	// Color, when set, colours every cell of the column on a terminal.
+	Color *color.Color
+
+	seq int
+	// sizing state (libsmartcols' width, width_min, width_max, ...)
+	width, widthMin, widthMax, widthTreeArt int
+	widthAvg, extremeSum, extremeCount      int
+	isExtreme                               bool
+}
+
+func (c *Column) has(f Flag) bool { return c.Flags&f != 0 }
+
+// ShellVarName is the column name made usable as a shell variable:
+// "USE%" → "USE_PCT", "MAJ:MIN" → "MAJ_MIN", "1X" → "_1X".
+func (c *Column) ShellVarName() string {
+	name := c.Name
+	if name == "" {
+		return ""
+	}
+	b := make([]byte, 0, len(name)+4)
+	if !isAlpha(name[0]) {
+		b = append(b, '_')
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if isAlpha(ch) || (ch >= '0' && ch <= '9') {
+			b = append(b, ch)
+		} else {
+			b = append(b, '_')
+		}
+	}
+	if name[len(name)-1] == '%' {
+		b = append(b, "PCT"...)
+	}
+	return string(b)
+}
+
+func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// Cell is the data of one column in one line.
+type Cell struct {
+	Data  string
+	Color *color.Color // on a terminal only; nil: the column's colour
+}
+
+// Line is one row; in tree output it may have a parent and children.
+type Line struct {
+	Cells    []Cell
+	parent   *Line
+	children []*Line
+	index    int // position among the parent's children (or among roots)
+
+	// set while printing: encoded cells, their widths, tree drawing
+	enc       []string
+	encW      []int
+	art       string
+	prefix    string
+	hasArt    bool
+	hasPrefix bool
+}
+
+// Set puts data into column i.
+func (l *Line) Set(i int, data string) { l.Cells[i].Data = data }
+
+// SetColor colours the cell of column i on a terminal.
+func (l *Line) SetColor(i int, c *color.Color) { l.Cells[i].Color = c }
+
+// Parent returns the line's parent in the tree, or nil.
+func (l *Line) Parent() *Line { return l.parent }
+
+// Children returns the line's children in the tree.
+func (l *Line) Children() []*Line { return l.children }
+
+// Table is a set of columns and lines plus how to print them.
+type Table struct {
+	Columns []*Column
+	// Name is the JSON array name ("filesystems").
+	Name   string
+	Format Format
+	// Tree prints lines as a tree (Human and JSON).
+	Tree       bool
+	NoHeadings bool
+	// ShellVar writes column names as shell variable names (Pairs, headings).
+	ShellVar bool
+	// ASCII forces |- `- tree characters even in a UTF-8 locale.
+	ASCII bool
+	// UTF8 selects ├─ └─ │ tree characters (see LocaleIsUTF8).
+	UTF8 bool
+	// Terminal enables fitting to TermWidth, as libsmartcols does when
+	// stdout is a terminal; Colors enables cell colours.
+	Terminal  bool
+	TermWidth int
+	Colors    bool
+	// NoEncoding prints data as is instead of \xNN-encoding unsafe bytes.
+	NoEncoding bool
+
+	lines []*Line
+	roots []*Line
+}
+
+// NewColumn appends a column.
+func (t *Table) NewColumn(name string, whint float64, flags Flag) *Column {
+	c := &Column{Name: name, WidthHint: whint, Flags: flags, seq: len(t.Columns)}
+	t.Columns = append(t.Columns, c)
+	return c
+}
+
+// AddColumn appends an already described column.
+func (t *Table) AddColumn(c *Column) *Column {
+	c.seq = len(t.Columns)
+	t.Columns = append(t.Columns, c)
+	return c
+}
+
+// NewLine appends a line; parent (may be nil) makes it a child in the tree.
+func (t *Table) NewLine(parent *Line) *Line {
+	l := &Line{Cells: make([]Cell, len(t.Columns)), parent: parent}
+	if parent != nil {
+		l.index = len(parent.children)
+		parent.children = append(parent.children, l)
+	} else {
+		l.index = len(t.roots)
+		t.roots = append(t.roots, l)
+	}
+	t.lines = append(t.lines, l)
+	return l
+}
+
+// Lines returns every line in the order they were added.
+func (t *Table) Lines() []*Line { return t.lines }
+
+// Len is the number of lines.
+func (t *Table) Len() int { return len(t.lines) }
+
+func (t *Table) isLastChild(l *Line) bool {
+	if l.parent == nil {
+		return l.index == len(t.roots)-1
+	}
+	return l.index == len(l.parent.children)-1
+}
+
+// walk visits the lines in tree order (roots in order, each followed by its
+// subtree), or in insertion order when the table is no tree.
+func (t *Table) walk(fn func(*Line)) {
+	if !t.Tree {
+		for _, l := range t.lines {
+			fn(l)
+		}
+		return
+	}
+	var visit func(l *Line)
+	visit = func(l *Line) {
+		fn(l)
+		for _, c := range l.children {
+			visit(c)
+		}
+	}
+	for _, r := range t.roots {
+		visit(r)
+	}
+}
+
+func (t *Table) lastColumn() *Column {
+	for i := len(t.Columns) - 1; i >= 0; i-- {
+		if !t.Columns[i].has(Hidden) {
+			return t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// libsmartcols asks for "is this the last column" of the full list, hidden
+// columns included; the commands here never hide columns.
+func (t *Table) isLast(c *Column) bool { return c.seq == len(t.Columns)-1 }

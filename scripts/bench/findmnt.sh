@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# findmnt on a huge mount table: nstool beside util-linux findmnt.
+#
+# In a throwaway mount namespace (unshare --mount --propagation private:
+# nothing reaches the host, and the kernel drops every mount when the
+# namespace dies), a tmpfs is rbind-mounted onto its own subdirectories
+# 14 times; each rbind copies the whole tree so far, giving 2^14 = 16384
+# mounts. Both tools then print the tree and the list of that table,
+# RUNS times each; the medians and their ratio are printed.
+#
+# Env: NSTOOL (path of nstool), RUNS (default 5), DOUBLINGS (default 14).
+set -euo pipefail
+nstool=${NSTOOL:-$(realpath bin/nstool)}
+runs=${RUNS:-5}
+doublings=${DOUBLINGS:-14}
+dir=$(mktemp -d /tmp/nstool-bench.XXXXXX)
+trap 'rmdir "$dir" 2>/dev/null || true' EXIT
+
+unshare --mount --propagation private -- env NSTOOL="$nstool" D="$dir" RUNS="$runs" N="$doublings" \
+	bash -euo pipefail -c '
+mount -t tmpfs bench "$D"
+for i in $(seq 1 "$N"); do mkdir "$D/d$i"; done
+for i in $(seq 1 "$N"); do mount --rbind "$D" "$D/d$i"; done
+total=$(wc -l </proc/self/mountinfo)
+echo "mount table: $total mounts"
+
+# seconds for one run of "$@", output discarded
+one() {
+	local s e
+	s=$(date +%s.%N)
+	"$@" >/dev/null
+	e=$(date +%s.%N)
+	echo "$e - $s" | bc -l
+}
+median() { sort -g | awk "{a[NR]=\$1} END {m=a[int((NR+1)/2)]; printf \"%.4f\", m}"; }
+measure() {
+	for r in $(seq 1 "$RUNS"); do one "$@"; done | median
+}
+
+# Same bytes first: the comparison only counts if both print the same.
+for args in "" "-l"; do
+	if ! cmp -s <(findmnt $args) <("$NSTOOL" findmnt $args); then
+		echo "WARNING: nstool findmnt $args differs from util-linux on this table" >&2
+	fi
+done
+
+printf "%-22s %10s %10s %8s\n" "case" "util-linux" "nstool" "ratio"
+for args in "" "-l" "-J" "-o TARGET,PROPAGATION"; do
+	u=$(measure findmnt $args)
+	n=$(measure "$NSTOOL" findmnt $args)
+	printf "%-22s %9ss %9ss %8.3f\n" "findmnt ${args:-(tree)}" "$u" "$n" "$(echo "$n / $u" | bc -l)"
+done
+umount -R "$D"
+'
