@@ -151,11 +151,10 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
-	if !c.EntersPID() || c.NoFork {
-		// nsenter would become the program; nstool's child is: let it die
-		// with nstool.
-		sp.ParentDeathSignal = syscall.SIGKILL
-	}
+	// The program dies with nstool (and with the waiting parent after a
+	// fork): without a fork util-linux's nsenter *is* the program, and a
+	// killed nsenter must not leave a process in someone's namespaces.
+	sp.ParentDeathSignal = syscall.SIGKILL
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
 	}

@@ -1,9 +1,13 @@
 package unshare_test
 
 import (
+	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -15,13 +19,14 @@ import (
 func TestKill9LeavesNothing(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := nstest.Binary(t)
+	self := strconv.Itoa(os.Getpid())
 	for _, args := range [][]string{
 		{"unshare", "--fork", "--pid", "--mount-proc", "--kill-child", "sleep", "1000"},
 		{"unshare", "--user", "--map-root-user", "--mount", "sleep", "1000"},
 		{"unshare", "--user", "--map-root-user", "--fork", "--kill-child", "sleep", "1000"},
 		{"unshare", "--mount=" + t.TempDir() + "/no-such-dir/f", "--fork", "--kill-child", "sleep", "1000"},
-		{"nsenter", "-t", "1", "-m", "sleep", "1000"},
-		{"nsenter", "-t", "1", "-m", "-p", "sleep", "1000"},
+		{"nsenter", "-t", self, "-m", "sleep", "1000"},
+		{"nsenter", "-t", self, "-m", "-p", "sleep", "1000"},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {
 			cmd := exec.Command(bin, args...)
@@ -37,16 +42,26 @@ func TestKill9LeavesNothing(t *testing.T) {
 			select {
 			case sleep = <-found:
 			case <-done:
-				// It failed before running the program (the persist case,
-				// a bind onto a missing file): exit 1, and its child is gone.
-				if code := cmd.ProcessState.ExitCode(); code != 1 {
-					t.Errorf("exit %d, want 1", code)
+				// It failed before running the program: only the persist
+				// case may (a bind onto a missing file): exit 1, child gone.
+				if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.HasPrefix(args[1], "--mount=") {
+					t.Errorf("%v: exit %d before the program ran", args, code)
 				}
 				return
 			}
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
-			nsexectest.WaitGone(sleep) // hangs (and the test times out) if it survives
+			// A survivor is a failure, and is killed rather than left behind.
+			// (The bound only turns "never" into a verdict: death by
+			// PR_SET_PDEATHSIG takes microseconds.)
+			gone := make(chan struct{})
+			go func() { nsexectest.WaitGone(sleep); close(gone) }()
+			select {
+			case <-gone:
+			case <-time.After(20 * time.Second):
+				syscall.Kill(sleep, syscall.SIGKILL)
+				t.Errorf("%v: its program (pid %d) survived kill -9 of nstool", args, sleep)
+			}
 		})
 	}
 }
