@@ -58,6 +58,9 @@ func forkChild(sp *Spawn) (pid int, errno syscall.Errno) {
 //go:norace
 //go:nocheckptr
 func childMain(sp *Spawn) {
+	// Our parent as we see it now (0 if it is outside our pid namespace):
+	// if it changes, the parent died.
+	sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
 	for i := 0; i < len(sp.Steps); i++ {
 		switch sp.Steps[i].Kind {
 		case StepPause:
@@ -187,7 +190,7 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 		return e
 	}
 	if pid == 0 {
-		sp.ppid = me
+		sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
 		if s.Args[0] != 0 {
 			syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&sp.oldSS)), 0, 8, 0, 0)
 		}

@@ -274,7 +274,6 @@ func (sp *Spawn) Start() (*Process, error) {
 		return nil, err
 	}
 	sp.pipes = spawnPipes{errW: int(errW.Fd()), readyW: int(readyW.Fd()), goR: int(goR.Fd())}
-	sp.ppid = uintptr(os.Getpid())
 	pid, errno := forkChild(sp)
 	runtime.KeepAlive(sp)
 	errW.Close()
