@@ -57,7 +57,7 @@ type Spawn struct {
 	blockSS   uint64
 	oldSS     uint64
 	oneSigSet uint64
-	cpuMask   [16]uint64 // unix.CPUSet
+	cpuMask   unix.CPUSet
 	origMask  unix.CPUSet
 }
 
@@ -78,7 +78,9 @@ const (
 	StepPause
 	// StepForkWait forks: the new child goes on with the next steps, this
 	// process waits for it and exits as it did (util-linux unshare --fork,
-	// nsenter's continue_as_child), blocking SIGINT and SIGTERM meanwhile.
+	// nsenter's continue_as_child). Args[0] != 0: block SIGINT and SIGTERM
+	// meanwhile (unshare). A StepPause right after it is made by the
+	// waiting process, not by the child.
 	StepForkWait
 	// StepOpenCwd remembers the working directory (open(".")) for a later
 	// StepFchdirCwd.
@@ -90,7 +92,6 @@ const (
 // Step is one system call (or a small fixed sequence) in a Spawn.
 type Step struct {
 	Kind StepKind
-	// Who does it, for --explain: "child" or "parent" after a StepForkWait.
 	Text string // strace-like rendering, for --explain
 	Err  string // util-linux's message when it fails ("unshare failed")
 
@@ -115,11 +116,10 @@ type Step struct {
 	// after we are continued (nsenter).
 	Untraced bool
 
-	done   bool
-	path   []byte
-	data   []byte
-	keep   [][]byte
-	result int
+	done bool
+	path []byte
+	data []byte
+	keep [][]byte // C strings that Args point into
 }
 
 // CString returns s as a NUL-terminated byte slice and its address, kept
@@ -164,11 +164,11 @@ func Strerror(errno syscall.Errno) string {
 
 // Process is a started Spawn.
 type Process struct {
-	Pid   int
-	spawn *Spawn
-	errR  *os.File
-	readyR,
-	goW *os.File
+	Pid      int
+	spawn    *Spawn
+	errR     *os.File // the child's failure report; closes on exec
+	readyR   *os.File // the child reached a StepPause
+	goW      *os.File // our answer to a pause
 	execDone bool
 	execErr  error
 }
@@ -177,11 +177,11 @@ type spawnPipes struct {
 	errW, readyW, goR int
 }
 
-// stepFail is the index the child reports when the exec failed.
+// execStep is the step index the child reports when the exec failed.
 const execStep = 0xffff
 
 // prepare builds every C string and array the child will need.
-func (sp *Spawn) prepare() error {
+func (sp *Spawn) prepare(child bool) error {
 	for i := range sp.Steps {
 		s := &sp.Steps[i]
 		if s.Kind == StepWriteFile {
@@ -209,8 +209,15 @@ func (sp *Spawn) prepare() error {
 		return err
 	}
 	sp.cwdFd = -1
-	_ = unix.SchedGetaffinity(0, &sp.origMask)
-	sp.rlimit, sp.rlimOK = originalNofile()
+	for _, s := range sp.Steps {
+		if s.Kind == StepPause { // a "make it again" pins the thread, then restores this
+			_ = unix.SchedGetaffinity(0, &sp.origMask)
+			break
+		}
+	}
+	if child { // (in place, syscall.Exec restores the limit itself)
+		sp.rlimit, sp.rlimOK = originalNofile()
+	}
 	sp.dflAct = sigactionT{handler: 0} // SIG_DFL
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
 	return nil
@@ -258,7 +265,7 @@ func originalNofile() (unix.Rlimit, bool) {
 // calling goroutine should be locked to its thread (runtime.LockOSThread)
 // when ParentDeathSignal is set: the signal follows the thread that forked.
 func (sp *Spawn) Start() (*Process, error) {
-	if err := sp.prepare(); err != nil {
+	if err := sp.prepare(true); err != nil {
 		return nil, err
 	}
 	errR, errW, err := os.Pipe()
@@ -357,7 +364,7 @@ type Paused func(phase int) (again bool, cpu int, err error)
 // as raw system calls on this thread only, which is what the exec needs.
 func (sp *Spawn) RunHere(pause Paused) error {
 	runtime.LockOSThread()
-	if err := sp.prepare(); err != nil {
+	if err := sp.prepare(false); err != nil {
 		return err
 	}
 	for i := 0; i < len(sp.Steps); i++ {

@@ -103,7 +103,7 @@ func (c *UnshareConfig) Spawn() *Spawn {
 		add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
 			Err: "fork failed", Args: [6]uintptr{1}})
 		if c.Persist[unix.CLONE_NEWPID] != "" || c.Persist[unix.CLONE_NEWTIME] != "" {
-			add(pause(PersistForChildren, "pause (parent): nstool bind-mounts /proc/PID/ns/*_for_children"))
+			add(pause(PersistForChildren, "pause: nstool bind-mounts /proc/PID/ns/pid_for_children, time_for_children"))
 		}
 	}
 	if c.KillChild != 0 {

@@ -44,20 +44,18 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 	} else if why != "" {
 		fmt.Fprintf(w, "%-10s # %s\n", who, why)
 	}
-	for _, s := range sp.Steps {
+	for i, s := range sp.Steps {
+		actor := who
+		if s.Kind == nsutil.StepPause && i > 0 && sp.Steps[i-1].Kind == nsutil.StepForkWait {
+			actor = "child" // the waiting parent pauses, not the new child
+		}
+		fmt.Fprintf(w, "%-10s %s\n", actor, s.Text)
 		if s.Kind == nsutil.StepForkWait {
-			fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
 			who = "grandchild"
-			continue
 		}
-		if s.Kind == nsutil.StepPause {
-			fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
-			continue
-		}
-		fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
 	}
 	if sp.ParentDeathSignal != 0 {
-		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # dies with nstool, as if it were nstool\n", who, nsutil.SignalName(sp.ParentDeathSignal))
+		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool\n", who, nsutil.SignalName(sp.ParentDeathSignal))
 	}
 	argv := make([]string, len(sp.Argv))
 	for i, a := range sp.Argv {
