@@ -67,7 +67,7 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
   nstool nsenter -t 1234 --mount findmnt
 
   # re-enter a mount namespace kept by unshare --mount=FILE
-  nstool nsenter --mount=/run/mnt1 sh
+  nstool nsenter --mount=/root/ns/mnt sh
 
   # rootless: enter the user and mount namespaces of an unshare -r shell
   nstool nsenter -t 1234 -U -m --preserve-credentials sh`,

@@ -85,9 +85,10 @@ making it.`,
   # rootless: be root in a new user namespace
   nstool unshare --user --map-root-user --mount id
 
-  # keep the mount namespace after the program ends, enter it again later
-  touch /run/mnt1 && nstool unshare --mount=/run/mnt1 true
-  nstool nsenter --mount=/run/mnt1 findmnt
+  # keep the mount namespace after the program ends (on a private mount), enter it later
+  mkdir -p /root/ns && mount --bind /root/ns /root/ns && mount --make-private /root/ns
+  touch /root/ns/mnt && nstool unshare --mount=/root/ns/mnt true
+  nstool nsenter --mount=/root/ns/mnt findmnt
 
   # what would it do?
   nstool unshare --explain --fork --pid --mount-proc true`,
