@@ -54,7 +54,7 @@ func NewCmd(ios *cli.IOStreams) *cobra.Command {
 		Long: `Run a program with the namespaces of other processes, exactly as util-linux
 nsenter(1): the same options, order of operations, messages and exit codes.
 Each namespace option enters the target's namespace (-t PID), or the one a
-file names (--mount=/run/mnt1, a file made by unshare --mount=FILE).
+file names (--mount=/root/ns/mnt, a file made by unshare --mount=FILE).
 
 Entering a user namespace needs a single-threaded process (setns(2)); nstool
 makes every setns(2) in a single-threaded child, so -U works as in util-linux.
