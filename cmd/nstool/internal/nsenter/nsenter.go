@@ -47,6 +47,11 @@ var nsFlags = []struct {
 
 // NewCmd returns the `nsenter` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, func(o *Options) error { return run(ios, o) })
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "nsenter [options] [program [arguments...]]",
@@ -76,7 +81,7 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = cmd.Flags().Changed
-			return run(ios, opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()

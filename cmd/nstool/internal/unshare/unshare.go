@@ -58,6 +58,11 @@ var nsFlags = []struct {
 
 // NewCmd returns the `unshare` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, func(o *Options) error { return run(ios, o) })
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "unshare [options] [program [arguments...]]",
@@ -97,7 +102,7 @@ making it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
-			return run(ios, opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()
