@@ -47,7 +47,7 @@ func (c *NsenterConfig) targetPath(name string) (string, error) {
 	return "/proc/" + strconv.Itoa(c.Target) + "/" + name, nil
 }
 
-func open(path string) (*os.File, error) {
+func openNsenterFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, &NsenterOpenError{Path: path, Err: err}
@@ -83,7 +83,7 @@ func (c *NsenterConfig) Open() error {
 				return err
 			}
 		}
-		f, err := open(path)
+		f, err := openNsenterFile(path)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (c *NsenterConfig) Open() error {
 				return err
 			}
 		}
-		f, err := open(path)
+		f, err := openNsenterFile(path)
 		if err != nil {
 			return err
 		}
