@@ -61,7 +61,7 @@ func childMain(sp *Spawn) {
 	// Our parent as we see it now (0 if it is outside our pid namespace):
 	// if it changes, the parent died.
 	sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
-	for i := 0; i < len(sp.Steps); i++ {
+	for i := sp.Here; i < len(sp.Steps); i++ {
 		switch sp.Steps[i].Kind {
 		case StepPause:
 			if e := childPause(sp, i); e != 0 {

@@ -27,6 +27,12 @@ import (
 // the child walks the steps with raw system calls only (see spawn_child_linux.go).
 type Spawn struct {
 	Steps []Step
+	// Here is how many of the first steps nstool makes itself, on its
+	// locked thread, before Start forks a child for the rest (RunHere makes
+	// them all). unshare --fork without a user namespace does this, as
+	// util-linux does: the parent unshares, the child is the namespace's
+	// first process.
+	Here int
 	// Name is the program as the user gave it ("ls", "/bin/sh"): it is looked
 	// up in $PATH like execvp(3) unless it holds a slash, after every step (so
 	// inside the new root and mount namespace).
@@ -353,21 +359,14 @@ func (p *Process) Wait() (syscall.WaitStatus, error) {
 	}
 }
 
-// Paused is called at a StepPause with its phase; it answers whether to
-// make the namespace again, and on which CPU.
-type Paused func(phase int) (again bool, cpu int, err error)
-
-// RunHere makes the steps in this process, on the calling goroutine's
-// thread (which it locks for good), then executes the program in place of
-// nstool, as util-linux does when no fork is needed. It returns only on
-// failure. Steps must not include StepForkWait; setuid and friends are made
-// as raw system calls on this thread only, which is what the exec needs.
-func (sp *Spawn) RunHere(pause Paused) error {
+// RunStepsHere makes the first n steps on the calling goroutine's thread,
+// which it locks for good (see RunHere).
+func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 	runtime.LockOSThread()
 	if err := sp.prepare(false); err != nil {
 		return err
 	}
-	for i := 0; i < len(sp.Steps); i++ {
+	for i := 0; i < n; i++ {
 		s := &sp.Steps[i]
 		switch s.Kind {
 		case StepPause:
@@ -390,11 +389,27 @@ func (sp *Spawn) RunHere(pause Paused) error {
 			}
 			continue
 		case StepForkWait:
-			return fmt.Errorf("internal error: RunHere cannot fork")
+			return fmt.Errorf("internal error: cannot fork here")
 		}
 		if errno := doStep(sp, i); errno != 0 {
 			return &SpawnError{Step: s.Err, Errno: errno}
 		}
+	}
+	return nil
+}
+
+// Paused is called at a StepPause with its phase; it answers whether to
+// make the namespace again, and on which CPU.
+type Paused func(phase int) (again bool, cpu int, err error)
+
+// RunHere makes the steps in this process, on the calling goroutine's
+// thread (which it locks for good), then executes the program in place of
+// nstool, as util-linux does when no fork is needed. It returns only on
+// failure. Steps must not include StepForkWait; setuid and friends are made
+// as raw system calls on this thread only, which is what the exec needs.
+func (sp *Spawn) RunHere(pause Paused) error {
+	if err := sp.RunStepsHere(len(sp.Steps), pause); err != nil {
+		return err
 	}
 	// syscall.Exec puts back the RLIMIT_NOFILE Go raised at start-up.
 	var firstErr syscall.Errno = syscall.ENOENT

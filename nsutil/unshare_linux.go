@@ -67,6 +67,15 @@ func (c *UnshareConfig) InProcess() bool {
 	return c.Flags&unix.CLONE_NEWUSER == 0 && !c.Fork && c.Monotonic == nil && c.Boottime == nil
 }
 
+// ParentUnshares reports whether, with --fork, nstool makes the namespaces
+// itself on its own thread and then forks the program as their first
+// process: util-linux's exact shape, possible without a user namespace and
+// without time offsets (see InProcess). Otherwise a single-threaded child
+// unshares, forks and waits.
+func (c *UnshareConfig) ParentUnshares() bool {
+	return c.Fork && c.Flags&unix.CLONE_NEWUSER == 0 && c.Monotonic == nil && c.Boottime == nil
+}
+
 // Spawn turns the config into steps, in util-linux unshare's order:
 // unshare(2) → time offsets → (persist) → (fork) → uid_map, setgroups,
 // gid_map → propagation of / → chroot, chdir → proc → setgid, setuid → exec.
@@ -97,11 +106,15 @@ func (c *UnshareConfig) Spawn() *Spawn {
 		add(pause(PersistNamespaces, "pause: nstool bind-mounts /proc/PID/ns/* onto the files"))
 	}
 	if c.Fork {
-		// The waiting parent has no purpose without nstool: let it die with it.
-		add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)", "prctl failed",
-			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
-		add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
-			Err: "fork failed", Args: [6]uintptr{1}})
+		if c.ParentUnshares() {
+			sp.Here = len(sp.Steps) // nstool made those; Start forks the rest
+		} else {
+			// The waiting parent has no purpose without nstool: let it die with it.
+			add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)", "prctl failed",
+				unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
+			add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
+				Err: "fork failed", Args: [6]uintptr{1}})
+		}
 		if c.Persist[unix.CLONE_NEWPID] != "" || c.Persist[unix.CLONE_NEWTIME] != "" {
 			add(pause(PersistForChildren, "pause: nstool bind-mounts /proc/PID/ns/pid_for_children, time_for_children"))
 		}

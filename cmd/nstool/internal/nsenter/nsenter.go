@@ -163,5 +163,5 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
 	}
-	return nsexec.RunChild(sp, nil)
+	return nsexec.RunChild(sp, nil, true)
 }

@@ -289,7 +289,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if inPlace {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
-	return hint(c, nsexec.RunChild(sp, pause))
+	return hint(c, nsexec.RunChild(sp, pause, !c.Fork))
 }
 
 // why says, for --explain, how the work is split between processes.
@@ -297,8 +297,8 @@ func why(c *nsutil.UnshareConfig) string {
 	switch {
 	case c.Flags&unix.CLONE_NEWUSER != 0:
 		return "unshare(2) refuses CLONE_NEWUSER to a multithreaded process (Go): a single-threaded child does every step"
-	case c.Fork:
-		return "--fork: a single-threaded child unshares, forks and waits, like util-linux unshare"
+	case c.ParentUnshares():
+		return "--fork: nstool unshares on its own thread, then forks the program, like util-linux unshare"
 	case !c.InProcess():
 		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
 	}

@@ -296,7 +296,7 @@ func TestExplain(t *testing.T) {
 		{[]string{"--mount", "--propagation=shared", "true"}, []string{
 			"unshare(CLONE_NEWNS)", `mount("none", "/", NULL, MS_REC|MS_SHARED, NULL)`, `execvp("true", ["true"])`}},
 		{[]string{"--fork", "--pid", "--mount-proc", "true"}, []string{
-			"unshare(CLONE_NEWNS|CLONE_NEWPID)", "fork(); the parent", `mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL)`,
+			"unshare(CLONE_NEWNS|CLONE_NEWPID)", "nstool     fork()", `mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL)`,
 			`mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)`}},
 		{[]string{"--user", "--map-root-user", "--mount", "--propagation=slave", "true"}, []string{
 			"unshare(CLONE_NEWNS|CLONE_NEWUSER)", `write("/proc/self/uid_map", "0 0 1")`,
@@ -314,6 +314,35 @@ func TestExplain(t *testing.T) {
 				t.Errorf("%v: %q missing or out of order in:\n%s", c.args, w, r.Stderr)
 			}
 			last = i
+		}
+	}
+}
+
+// TestPersistPidWithFork: --pid=FILE binds pid_for_children, which exists
+// once the forked child does; in both shapes of --fork.
+func TestPersistPidWithFork(t *testing.T) {
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	file := filepath.Join(t.TempDir(), "pid")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for syscall.Unmount(file, syscall.MNT_DETACH) == nil {
+		}
+	})
+	for _, extra := range [][]string{{"--fork"}, {"--fork", "--user", "--map-root-user"}} {
+		args := append(append([]string{"unshare"}, extra...), "--pid="+file, "readlink", "/proc/self/ns/pid")
+		r := nsexectest.Tool{Name: "nstool", Argv: []string{bin}}.Run(t, nsexectest.Options{}, args...)
+		var st syscall.Stat_t
+		if err := syscall.Stat(file, &st); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("pid:[%d]\n", st.Ino); r.Code != 0 || r.Stdout != want {
+			t.Errorf("%v: %+v; the file holds %s", extra, r, want)
+		}
+		if err := syscall.Unmount(file, 0); err != nil {
+			t.Errorf("%v: umount: %v", extra, err)
 		}
 	}
 }
