@@ -4,7 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,7 +48,6 @@ const probe = `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(read
 [ "$PPID" = 0 ] && echo "parent outside the pid namespace" || echo "parent in the pid namespace"
 echo "uid $(id -u) gid $(id -g) groups $(id -G)"; echo "cwd $(pwd)"; hostname`
 
-var pidNumbers = regexp.MustCompile(`/proc/[0-9]+/`)
 
 func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) nsexectest.Result {
 	t.Helper()
@@ -147,7 +146,17 @@ func TestNsenterPersisted(t *testing.T) {
 		for syscall.Unmount(file, syscall.MNT_DETACH) == nil {
 		}
 	})
-	if out, err := exec.Command("unshare", "--mount="+file, "true").CombinedOutput(); err != nil {
+	// util-linux does not retry when Linux 6.18 refuses the bind for the
+	// new namespace's ID (see nsutil.BindNamespaceFiles): try each CPU.
+	var out []byte
+	var err error
+	for cpu := 0; cpu < 2*runtime.NumCPU(); cpu++ {
+		cmd := exec.Command("taskset", "-c", strconv.Itoa(cpu%runtime.NumCPU()), "unshare", "--mount="+file, "true")
+		if out, err = cmd.CombinedOutput(); err == nil {
+			break
+		}
+	}
+	if err != nil {
 		t.Fatalf("util-linux unshare --mount=FILE: %v %s", err, out)
 	}
 	var st syscall.Stat_t
