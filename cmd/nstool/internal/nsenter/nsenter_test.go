@@ -48,7 +48,6 @@ const probe = `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(read
 [ "$PPID" = 0 ] && echo "parent outside the pid namespace" || echo "parent in the pid namespace"
 echo "uid $(id -u) gid $(id -g) groups $(id -G)"; echo "cwd $(pwd)"; hostname`
 
-
 func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) nsexectest.Result {
 	t.Helper()
 	ul := tools[0].Run(t, o, args...)
