@@ -65,6 +65,8 @@ type Spawn struct {
 	oneSigSet uint64
 	cpuMask   unix.CPUSet
 	origMask  unix.CPUSet
+	capHdr    unix.CapUserHeader
+	capData   [2]unix.CapUserData
 }
 
 // StepKind says how the child performs a Step.
@@ -93,6 +95,11 @@ const (
 	StepOpenCwd
 	// StepFchdirCwd goes back to the directory StepOpenCwd remembered.
 	StepFchdirCwd
+	// StepKeepCaps makes the permitted capabilities inheritable and raises
+	// each effective one into the ambient set, so that they survive the
+	// exec of a non-root program (capabilities(7)); Args[0] is
+	// /proc/sys/kernel/cap_last_cap.
+	StepKeepCaps
 )
 
 // Step is one system call (or a small fixed sequence) in a Spawn.

@@ -2,7 +2,9 @@ package nsutil
 
 import (
 	"fmt"
+	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -46,8 +48,9 @@ type UnshareConfig struct {
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
 	Root, Wd    string
-	SetUID      int // -1: keep
-	SetGID      int // -1: keep
+	KeepCaps    bool // --keep-caps (with a user namespace)
+	SetUID      int  // -1: keep
+	SetGID      int  // -1: keep
 	// Monotonic and Boottime are time namespace offsets in seconds (nil: none).
 	Monotonic, Boottime *int64
 	RealUID, RealGID    int // euid and egid before the user namespace
@@ -171,7 +174,21 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	if c.SetUID >= 0 {
 		add(syscallStep(fmt.Sprintf("setuid(%d)", c.SetUID), "setuid failed", unix.SYS_SETUID, uintptr(c.SetUID)))
 	}
+	if c.KeepCaps && c.Flags&unix.CLONE_NEWUSER != 0 {
+		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{lastCap()},
+			Text: "capget(); inheritable = permitted; capset(); prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP) for each effective CAP"})
+	}
 	return sp
+}
+
+// lastCap is /proc/sys/kernel/cap_last_cap (CAP_CHECKPOINT_RESTORE, 40,
+// when it cannot be read).
+func lastCap() uintptr {
+	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
+	if n, perr := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && perr == nil && n >= 0 {
+		return uintptr(n)
+	}
+	return 40
 }
 
 // syscallStep is one raw system call with integer arguments.

@@ -35,6 +35,7 @@ type Options struct {
 	SetGID      string
 	Monotonic   string
 	Boottime    string
+	KeepCaps    bool
 	Explain     bool
 	Args        []string
 
@@ -122,6 +123,7 @@ making it.`,
 	f.Lookup("mount-proc").NoOptDefVal = "/proc"
 	f.StringVar(&opts.Propagation, "propagation", "private", "modify mount propagation in mount namespace: `slave|shared|private|unchanged`")
 	f.StringVar(&opts.Setgroups, "setgroups", "", "control the setgroups syscall in user namespaces: `allow|deny`")
+	f.BoolVar(&opts.KeepCaps, "keep-caps", false, "retain capabilities granted in user namespaces")
 	f.StringVarP(&opts.Root, "root", "R", "", "run the command with root directory set to `dir`")
 	f.StringVarP(&opts.Wd, "wd", "w", "", "change working directory to `dir`")
 	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
@@ -264,7 +266,7 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 	if c.MapGroup >= 0 && c.Setgroups == "allow" {
 		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
 	}
-	c.Root, c.Wd = o.Root, o.Wd
+	c.Root, c.Wd, c.KeepCaps = o.Root, o.Wd, o.KeepCaps
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil

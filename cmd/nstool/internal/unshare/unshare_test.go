@@ -346,3 +346,24 @@ func TestPersistPidWithFork(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepCaps: --keep-caps puts the user namespace's capabilities in the
+// ambient set, so that a program run without uid 0 keeps them.
+func TestKeepCaps(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
+	for _, args := range [][]string{
+		{"--user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
+		{"--user", "--map-root-user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
+		{"--user", "--map-root-user", "grep", "^CapAmb", "/proc/self/status"},
+	} {
+		o := nsexectest.Options{Cred: nsexectest.Nobody}
+		ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
+		if ul != ns || ns.Code != 0 {
+			t.Errorf("%v:\nutil-linux %+v\nnstool     %+v", args, ul, ns)
+		}
+		if args[2] == "--keep-caps" && strings.Contains(ns.Stdout, "CapAmb:\t0000000000000000") {
+			t.Errorf("%v: no ambient capabilities:\n%s", args, ns.Stdout)
+		}
+	}
+}
