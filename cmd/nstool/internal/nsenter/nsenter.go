@@ -21,6 +21,7 @@ type Options struct {
 	Target        string
 	NS            [8]nsexec.OptionalFile // nsutil.CloneNamespaces order
 	Root, Wd      nsexec.OptionalFile
+	Wdns          string
 	SetUID        string
 	SetGID        string
 	NoFork        bool
@@ -97,6 +98,7 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
 	f.BoolVar(&opts.PreserveCreds, "preserve-credentials", false, "do not touch uids or gids")
 	nsexec.AddOptionalFile(f, &opts.Root, "root", "r", "set the root directory (--root=DIR; default: the target's)")
 	nsexec.AddOptionalFile(f, &opts.Wd, "wd", "w", "set the working directory (--wd=DIR; default: the target's)")
+	f.StringVarP(&opts.Wdns, "wdns", "W", "", "set the working directory in namespace to `dir`")
 	f.BoolVarP(&opts.NoFork, "no-fork", "F", false, "do not fork before exec'ing <program>")
 	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
 	return cmd
@@ -130,6 +132,12 @@ func (o *Options) Config() (*nsutil.NsenterConfig, error) {
 	}
 	if o.Wd.On {
 		c.Wd = &o.Wd.File
+	}
+	if o.changed("wdns") {
+		if o.Wd.On {
+			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
+		}
+		c.Wdns = o.Wdns
 	}
 	if o.changed("setuid") {
 		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {

@@ -77,6 +77,8 @@ func TestNsenterAsUtilLinux(t *testing.T) {
 		{"-t", pid, "-a", "-w"},
 		{"-t", pid, "-m", "--wd=/tmp"},
 		{"-t", pid, "-a", "--root=/", "--wd=/usr"},
+		{"-t", pid, "-a", "-r", "--wdns=/usr"},
+		{"-t", pid, "-m", "-W", "/nonexistent-nstool"},
 		{"-t", pid, "-a", "-S", "1", "-G", "2"},
 		{"-t", pid, "-U"}, // our own user namespace: setns refuses it
 		{"--mount=/proc/" + pid + "/ns/mnt", "--uts=/proc/" + pid + "/ns/uts"},
@@ -122,6 +124,7 @@ func TestNsenterExitCodesAndErrors(t *testing.T) {
 		{"-a", "true"},
 		{"--mount=/nonexistent-nstool", "true"},
 		{"-t", pid, "--wd=/nonexistent-nstool", "true"},
+		{"-t", pid, "--wd=/tmp", "--wdns=/tmp", "true"},
 		{"-t", pid, "-S", "x", "true"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
