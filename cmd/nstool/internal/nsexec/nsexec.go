@@ -127,8 +127,9 @@ var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, sy
 // RunChild makes the first sp.Here steps itself, starts the rest as a
 // child, waits for it and ends as it did: its exit status, or death by the
 // signal that killed it. forward passes SIGTERM and friends on to the child
-// (it stands for nstool itself); otherwise they are ignored while waiting,
-// as util-linux unshare --fork blocks them.
+// (it stands for nstool itself, so SIGINT and SIGQUIT from the terminal are
+// left to reach it directly); otherwise SIGINT and SIGTERM are ignored while
+// waiting, as util-linux unshare --fork blocks them.
 func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 	// The parent-death signal follows the thread that forked: keep it.
 	runtime.LockOSThread()
@@ -138,7 +139,11 @@ func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 		}
 	}
 	sigs := make(chan os.Signal, 8)
-	for _, s := range append([]os.Signal{syscall.SIGINT, syscall.SIGQUIT}, forwarded...) {
+	caught := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if forward {
+		caught = append([]os.Signal{syscall.SIGINT, syscall.SIGQUIT}, forwarded...)
+	}
+	for _, s := range caught {
 		if !signal.Ignored(s) { // keep an inherited SIG_IGN for the child (nohup)
 			signal.Notify(sigs, s)
 		}
@@ -149,7 +154,7 @@ func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 	}
 	go func() {
 		for s := range sigs {
-			if s == syscall.SIGINT || s == syscall.SIGQUIT || !forward {
+			if !forward || s == syscall.SIGINT || s == syscall.SIGQUIT {
 				continue
 			}
 			_ = syscall.Kill(p.Pid, s.(syscall.Signal))
