@@ -20,6 +20,7 @@ type NsenterConfig struct {
 	// Root and Wd: set to change the root or working directory; "" means
 	// the target's (/proc/TARGET/root, /proc/TARGET/cwd).
 	Root, Wd         *string
+	Wdns             string // --wdns: a working directory inside the namespace, after the root change
 	PreserveCreds    bool
 	SetUID, SetGID   int // -1: keep (0 is forced when entering a user namespace)
 	NoFork           bool
@@ -47,7 +48,7 @@ func (c *NsenterConfig) targetPath(name string) (string, error) {
 	return "/proc/" + strconv.Itoa(c.Target) + "/" + name, nil
 }
 
-func open(path string) (*os.File, error) {
+func openNsenterFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, &NsenterOpenError{Path: path, Err: err}
@@ -83,7 +84,7 @@ func (c *NsenterConfig) Open() error {
 				return err
 			}
 		}
-		f, err := open(path)
+		f, err := openNsenterFile(path)
 		if err != nil {
 			return err
 		}
@@ -105,7 +106,7 @@ func (c *NsenterConfig) Open() error {
 				return err
 			}
 		}
-		f, err := open(path)
+		f, err := openNsenterFile(path)
 		if err != nil {
 			return err
 		}
@@ -199,7 +200,7 @@ func (c *NsenterConfig) Spawn() *Spawn {
 		}
 		add(s)
 	}
-	if c.rootFile != nil && c.wdFile == nil {
+	if c.rootFile != nil && c.wdFile == nil && c.Wdns == "" {
 		add(Step{Kind: StepOpenCwd, Text: `open(".", O_RDONLY)  # remember the working directory`,
 			Err: "cannot open current working directory"})
 	}
@@ -209,7 +210,9 @@ func (c *NsenterConfig) Spawn() *Spawn {
 		add(pathStep("chroot", unix.SYS_CHROOT, ".", "chroot failed"))
 		add(pathStep("chdir", unix.SYS_CHDIR, "/", "cannot change directory to /"))
 	}
-	if c.wdFile != nil {
+	if c.Wdns != "" {
+		add(pathStep("chdir", unix.SYS_CHDIR, c.Wdns, "cannot open current working directory"))
+	} else if c.wdFile != nil {
 		add(syscallStep(fmt.Sprintf("fchdir(%d)  # %s", c.wdFile.Fd(), c.wdFile.Name()),
 			"change directory by working directory file descriptor failed", unix.SYS_FCHDIR, c.wdFile.Fd()))
 	} else if c.rootFile != nil {

@@ -58,7 +58,10 @@ func forkChild(sp *Spawn) (pid int, errno syscall.Errno) {
 //go:norace
 //go:nocheckptr
 func childMain(sp *Spawn) {
-	for i := 0; i < len(sp.Steps); i++ {
+	// Our parent as we see it now (0 if it is outside our pid namespace):
+	// if it changes, the parent died.
+	sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
+	for i := sp.Here; i < len(sp.Steps); i++ {
 		switch sp.Steps[i].Kind {
 		case StepPause:
 			if e := childPause(sp, i); e != 0 {
@@ -187,7 +190,7 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 		return e
 	}
 	if pid == 0 {
-		sp.ppid = me
+		sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
 		if s.Args[0] != 0 {
 			syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&sp.oldSS)), 0, 8, 0, 0)
 		}
@@ -279,6 +282,8 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 		if sp.cwdFd >= 0 {
 			_, _, e = syscall.RawSyscall(syscall.SYS_FCHDIR, uintptr(sp.cwdFd), 0, 0)
 		}
+	case StepKeepCaps:
+		e = keepCaps(sp, s.Args[0])
 	}
 	if e != 0 {
 		switch {
@@ -292,5 +297,37 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 		return e
 	}
 	s.done = true
+	return 0
+}
+
+// keepCaps is util-linux unshare --keep-caps: capget(2), inheritable =
+// permitted, capset(2), then PR_CAP_AMBIENT_RAISE for every effective
+// capability up to lastCap.
+//
+//go:nosplit
+//go:norace
+//go:nocheckptr
+func keepCaps(sp *Spawn, lastCap uintptr) syscall.Errno {
+	sp.capHdr.Version = unix.LINUX_CAPABILITY_VERSION_3
+	sp.capHdr.Pid = 0
+	_, _, e := syscall.RawSyscall(syscall.SYS_CAPGET, uintptr(unsafe.Pointer(&sp.capHdr)), uintptr(unsafe.Pointer(&sp.capData[0])), 0)
+	if e != 0 {
+		return e
+	}
+	sp.capData[0].Inheritable = sp.capData[0].Permitted
+	sp.capData[1].Inheritable = sp.capData[1].Permitted
+	_, _, e = syscall.RawSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&sp.capHdr)), uintptr(unsafe.Pointer(&sp.capData[0])), 0)
+	if e != 0 {
+		return e
+	}
+	effective := uint64(sp.capData[1].Effective)<<32 | uint64(sp.capData[0].Effective)
+	for c := uintptr(0); c <= lastCap && c < 64; c++ {
+		if effective&(1<<c) == 0 {
+			continue
+		}
+		if _, _, e = syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, c, 0, 0, 0); e != 0 {
+			return e
+		}
+	}
 	return 0
 }

@@ -27,6 +27,12 @@ import (
 // the child walks the steps with raw system calls only (see spawn_child_linux.go).
 type Spawn struct {
 	Steps []Step
+	// Here is how many of the first steps nstool makes itself, on its
+	// locked thread, before Start forks a child for the rest (RunHere makes
+	// them all). unshare --fork without a user namespace does this, as
+	// util-linux does: the parent unshares, the child is the namespace's
+	// first process.
+	Here int
 	// Name is the program as the user gave it ("ls", "/bin/sh"): it is looked
 	// up in $PATH like execvp(3) unless it holds a slash, after every step (so
 	// inside the new root and mount namespace).
@@ -57,8 +63,10 @@ type Spawn struct {
 	blockSS   uint64
 	oldSS     uint64
 	oneSigSet uint64
-	cpuMask   [16]uint64 // unix.CPUSet
+	cpuMask   unix.CPUSet
 	origMask  unix.CPUSet
+	capHdr    unix.CapUserHeader
+	capData   [2]unix.CapUserData
 }
 
 // StepKind says how the child performs a Step.
@@ -78,19 +86,25 @@ const (
 	StepPause
 	// StepForkWait forks: the new child goes on with the next steps, this
 	// process waits for it and exits as it did (util-linux unshare --fork,
-	// nsenter's continue_as_child), blocking SIGINT and SIGTERM meanwhile.
+	// nsenter's continue_as_child). Args[0] != 0: block SIGINT and SIGTERM
+	// meanwhile (unshare). A StepPause right after it is made by the
+	// waiting process, not by the child.
 	StepForkWait
 	// StepOpenCwd remembers the working directory (open(".")) for a later
 	// StepFchdirCwd.
 	StepOpenCwd
 	// StepFchdirCwd goes back to the directory StepOpenCwd remembered.
 	StepFchdirCwd
+	// StepKeepCaps makes the permitted capabilities inheritable and raises
+	// each effective one into the ambient set, so that they survive the
+	// exec of a non-root program (capabilities(7)); Args[0] is
+	// /proc/sys/kernel/cap_last_cap.
+	StepKeepCaps
 )
 
 // Step is one system call (or a small fixed sequence) in a Spawn.
 type Step struct {
 	Kind StepKind
-	// Who does it, for --explain: "child" or "parent" after a StepForkWait.
 	Text string // strace-like rendering, for --explain
 	Err  string // util-linux's message when it fails ("unshare failed")
 
@@ -115,11 +129,10 @@ type Step struct {
 	// after we are continued (nsenter).
 	Untraced bool
 
-	done   bool
-	path   []byte
-	data   []byte
-	keep   [][]byte
-	result int
+	done bool
+	path []byte
+	data []byte
+	keep [][]byte // C strings that Args point into
 }
 
 // CString returns s as a NUL-terminated byte slice and its address, kept
@@ -164,11 +177,11 @@ func Strerror(errno syscall.Errno) string {
 
 // Process is a started Spawn.
 type Process struct {
-	Pid   int
-	spawn *Spawn
-	errR  *os.File
-	readyR,
-	goW *os.File
+	Pid      int
+	spawn    *Spawn
+	errR     *os.File // the child's failure report; closes on exec
+	readyR   *os.File // the child reached a StepPause
+	goW      *os.File // our answer to a pause
 	execDone bool
 	execErr  error
 }
@@ -177,11 +190,11 @@ type spawnPipes struct {
 	errW, readyW, goR int
 }
 
-// stepFail is the index the child reports when the exec failed.
+// execStep is the step index the child reports when the exec failed.
 const execStep = 0xffff
 
 // prepare builds every C string and array the child will need.
-func (sp *Spawn) prepare() error {
+func (sp *Spawn) prepare(child bool) error {
 	for i := range sp.Steps {
 		s := &sp.Steps[i]
 		if s.Kind == StepWriteFile {
@@ -209,8 +222,15 @@ func (sp *Spawn) prepare() error {
 		return err
 	}
 	sp.cwdFd = -1
-	_ = unix.SchedGetaffinity(0, &sp.origMask)
-	sp.rlimit, sp.rlimOK = originalNofile()
+	for _, s := range sp.Steps {
+		if s.Kind == StepPause { // a "make it again" pins the thread, then restores this
+			_ = unix.SchedGetaffinity(0, &sp.origMask)
+			break
+		}
+	}
+	if child { // (in place, syscall.Exec restores the limit itself)
+		sp.rlimit, sp.rlimOK = originalNofile()
+	}
 	sp.dflAct = sigactionT{handler: 0} // SIG_DFL
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
 	return nil
@@ -258,7 +278,7 @@ func originalNofile() (unix.Rlimit, bool) {
 // calling goroutine should be locked to its thread (runtime.LockOSThread)
 // when ParentDeathSignal is set: the signal follows the thread that forked.
 func (sp *Spawn) Start() (*Process, error) {
-	if err := sp.prepare(); err != nil {
+	if err := sp.prepare(true); err != nil {
 		return nil, err
 	}
 	errR, errW, err := os.Pipe()
@@ -274,7 +294,6 @@ func (sp *Spawn) Start() (*Process, error) {
 		return nil, err
 	}
 	sp.pipes = spawnPipes{errW: int(errW.Fd()), readyW: int(readyW.Fd()), goR: int(goR.Fd())}
-	sp.ppid = uintptr(os.Getpid())
 	pid, errno := forkChild(sp)
 	runtime.KeepAlive(sp)
 	errW.Close()
@@ -347,21 +366,14 @@ func (p *Process) Wait() (syscall.WaitStatus, error) {
 	}
 }
 
-// Paused is called at a StepPause with its phase; it answers whether to
-// make the namespace again, and on which CPU.
-type Paused func(phase int) (again bool, cpu int, err error)
-
-// RunHere makes the steps in this process, on the calling goroutine's
-// thread (which it locks for good), then executes the program in place of
-// nstool, as util-linux does when no fork is needed. It returns only on
-// failure. Steps must not include StepForkWait; setuid and friends are made
-// as raw system calls on this thread only, which is what the exec needs.
-func (sp *Spawn) RunHere(pause Paused) error {
+// RunStepsHere makes the first n steps on the calling goroutine's thread,
+// which it locks for good (see RunHere).
+func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 	runtime.LockOSThread()
-	if err := sp.prepare(); err != nil {
+	if err := sp.prepare(false); err != nil {
 		return err
 	}
-	for i := 0; i < len(sp.Steps); i++ {
+	for i := 0; i < n; i++ {
 		s := &sp.Steps[i]
 		switch s.Kind {
 		case StepPause:
@@ -384,11 +396,27 @@ func (sp *Spawn) RunHere(pause Paused) error {
 			}
 			continue
 		case StepForkWait:
-			return fmt.Errorf("internal error: RunHere cannot fork")
+			return fmt.Errorf("internal error: cannot fork here")
 		}
 		if errno := doStep(sp, i); errno != 0 {
 			return &SpawnError{Step: s.Err, Errno: errno}
 		}
+	}
+	return nil
+}
+
+// Paused is called at a StepPause with its phase; it answers whether to
+// make the namespace again, and on which CPU.
+type Paused func(phase int) (again bool, cpu int, err error)
+
+// RunHere makes the steps in this process, on the calling goroutine's
+// thread (which it locks for good), then executes the program in place of
+// nstool, as util-linux does when no fork is needed. It returns only on
+// failure. Steps must not include StepForkWait; setuid and friends are made
+// as raw system calls on this thread only, which is what the exec needs.
+func (sp *Spawn) RunHere(pause Paused) error {
+	if err := sp.RunStepsHere(len(sp.Steps), pause); err != nil {
+		return err
 	}
 	// syscall.Exec puts back the RLIMIT_NOFILE Go raised at start-up.
 	var firstErr syscall.Errno = syscall.ENOENT

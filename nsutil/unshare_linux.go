@@ -2,7 +2,9 @@ package nsutil
 
 import (
 	"fmt"
+	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -46,8 +48,9 @@ type UnshareConfig struct {
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
 	Root, Wd    string
-	SetUID      int // -1: keep
-	SetGID      int // -1: keep
+	KeepCaps    bool // --keep-caps (with a user namespace)
+	SetUID      int  // -1: keep
+	SetGID      int  // -1: keep
 	// Monotonic and Boottime are time namespace offsets in seconds (nil: none).
 	Monotonic, Boottime *int64
 	RealUID, RealGID    int // euid and egid before the user namespace
@@ -65,6 +68,15 @@ func (c *UnshareConfig) InProcess() bool {
 	// Time offsets too: /proc/self/timens_offsets belongs to the thread
 	// group leader, not to the thread that unshared.
 	return c.Flags&unix.CLONE_NEWUSER == 0 && !c.Fork && c.Monotonic == nil && c.Boottime == nil
+}
+
+// ParentUnshares reports whether, with --fork, nstool makes the namespaces
+// itself on its own thread and then forks the program as their first
+// process: util-linux's exact shape, possible without a user namespace and
+// without time offsets (see InProcess). Otherwise a single-threaded child
+// unshares, forks and waits.
+func (c *UnshareConfig) ParentUnshares() bool {
+	return c.Fork && c.Flags&unix.CLONE_NEWUSER == 0 && c.Monotonic == nil && c.Boottime == nil
 }
 
 // Spawn turns the config into steps, in util-linux unshare's order:
@@ -97,13 +109,17 @@ func (c *UnshareConfig) Spawn() *Spawn {
 		add(pause(PersistNamespaces, "pause: nstool bind-mounts /proc/PID/ns/* onto the files"))
 	}
 	if c.Fork {
-		// The waiting parent has no purpose without nstool: let it die with it.
-		add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)", "prctl failed",
-			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
-		add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
-			Err: "fork failed", Args: [6]uintptr{1}})
+		if c.ParentUnshares() {
+			sp.Here = len(sp.Steps) // nstool made those; Start forks the rest
+		} else {
+			// The waiting parent has no purpose without nstool: let it die with it.
+			add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)", "prctl failed",
+				unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
+			add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
+				Err: "fork failed", Args: [6]uintptr{1}})
+		}
 		if c.Persist[unix.CLONE_NEWPID] != "" || c.Persist[unix.CLONE_NEWTIME] != "" {
-			add(pause(PersistForChildren, "pause (parent): nstool bind-mounts /proc/PID/ns/*_for_children"))
+			add(pause(PersistForChildren, "pause: nstool bind-mounts /proc/PID/ns/pid_for_children, time_for_children"))
 		}
 	}
 	if c.KillChild != 0 {
@@ -158,7 +174,21 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	if c.SetUID >= 0 {
 		add(syscallStep(fmt.Sprintf("setuid(%d)", c.SetUID), "setuid failed", unix.SYS_SETUID, uintptr(c.SetUID)))
 	}
+	if c.KeepCaps && c.Flags&unix.CLONE_NEWUSER != 0 {
+		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{lastCap()},
+			Text: "capget(); inheritable = permitted; capset(); prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP) for each effective CAP"})
+	}
 	return sp
+}
+
+// lastCap is /proc/sys/kernel/cap_last_cap (CAP_CHECKPOINT_RESTORE, 40,
+// when it cannot be read).
+func lastCap() uintptr {
+	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
+	if n, perr := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && perr == nil && n >= 0 {
+		return uintptr(n)
+	}
+	return 40
 }
 
 // syscallStep is one raw system call with integer arguments.

@@ -21,6 +21,7 @@ type Options struct {
 	Target        string
 	NS            [8]nsexec.OptionalFile // nsutil.CloneNamespaces order
 	Root, Wd      nsexec.OptionalFile
+	Wdns          string
 	SetUID        string
 	SetGID        string
 	NoFork        bool
@@ -47,6 +48,11 @@ var nsFlags = []struct {
 
 // NewCmd returns the `nsenter` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, func(o *Options) error { return run(ios, o) })
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "nsenter [options] [program [arguments...]]",
@@ -54,7 +60,7 @@ func NewCmd(ios *cli.IOStreams) *cobra.Command {
 		Long: `Run a program with the namespaces of other processes, exactly as util-linux
 nsenter(1): the same options, order of operations, messages and exit codes.
 Each namespace option enters the target's namespace (-t PID), or the one a
-file names (--mount=/run/mnt1, a file made by unshare --mount=FILE).
+file names (--mount=/root/ns/mnt, a file made by unshare --mount=FILE).
 
 Entering a user namespace needs a single-threaded process (setns(2)); nstool
 makes every setns(2) in a single-threaded child, so -U works as in util-linux.
@@ -67,15 +73,16 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
   nstool nsenter -t 1234 --mount findmnt
 
   # re-enter a mount namespace kept by unshare --mount=FILE
-  nstool nsenter --mount=/run/mnt1 sh
+  nstool nsenter --mount=/root/ns/mnt sh
 
   # rootless: enter the user and mount namespaces of an unshare -r shell
   nstool nsenter -t 1234 -U -m --preserve-credentials sh`,
-		Args: cobra.ArbitraryArgs,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = cmd.Flags().Changed
-			return run(ios, opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()
@@ -84,13 +91,14 @@ setns(2) moves only the children into it. The program defaults to $SHELL.`,
 	f.BoolVarP(&opts.All, "all", "a", false, "enter all namespaces")
 	f.StringVarP(&opts.Target, "target", "t", "", "target process to get namespaces from (`pid`)")
 	for _, n := range nsFlags {
-		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+" (--"+n.long+"=FILE: the namespace FILE names)")
+		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE: the one FILE names")
 	}
 	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
 	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")
 	f.BoolVar(&opts.PreserveCreds, "preserve-credentials", false, "do not touch uids or gids")
 	nsexec.AddOptionalFile(f, &opts.Root, "root", "r", "set the root directory (--root=DIR; default: the target's)")
 	nsexec.AddOptionalFile(f, &opts.Wd, "wd", "w", "set the working directory (--wd=DIR; default: the target's)")
+	f.StringVarP(&opts.Wdns, "wdns", "W", "", "set the working directory in namespace to `dir`")
 	f.BoolVarP(&opts.NoFork, "no-fork", "F", false, "do not fork before exec'ing <program>")
 	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
 	return cmd
@@ -125,6 +133,12 @@ func (o *Options) Config() (*nsutil.NsenterConfig, error) {
 	if o.Wd.On {
 		c.Wd = &o.Wd.File
 	}
+	if o.changed("wdns") {
+		if o.Wd.On {
+			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
+		}
+		c.Wdns = o.Wdns
+	}
 	if o.changed("setuid") {
 		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {
 			return nil, err
@@ -150,13 +164,12 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
-	if !c.EntersPID() || c.NoFork {
-		// nsenter would become the program; nstool's child is: let it die
-		// with nstool.
-		sp.ParentDeathSignal = syscall.SIGKILL
-	}
+	// The program dies with nstool (and with the waiting parent after a
+	// fork): without a fork util-linux's nsenter *is* the program, and a
+	// killed nsenter must not leave a process in someone's namespaces.
+	sp.ParentDeathSignal = syscall.SIGKILL
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
 	}
-	return nsexec.RunChild(sp, nil)
+	return nsexec.RunChild(sp, nil, true)
 }

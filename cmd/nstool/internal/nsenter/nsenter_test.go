@@ -4,7 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,8 +48,6 @@ const probe = `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(read
 [ "$PPID" = 0 ] && echo "parent outside the pid namespace" || echo "parent in the pid namespace"
 echo "uid $(id -u) gid $(id -g) groups $(id -G)"; echo "cwd $(pwd)"; hostname`
 
-var pidNumbers = regexp.MustCompile(`/proc/[0-9]+/`)
-
 func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) nsexectest.Result {
 	t.Helper()
 	ul := tools[0].Run(t, o, args...)
@@ -79,6 +77,8 @@ func TestNsenterAsUtilLinux(t *testing.T) {
 		{"-t", pid, "-a", "-w"},
 		{"-t", pid, "-m", "--wd=/tmp"},
 		{"-t", pid, "-a", "--root=/", "--wd=/usr"},
+		{"-t", pid, "-a", "-r", "--wdns=/usr"},
+		{"-t", pid, "-m", "-W", "/nonexistent-nstool"},
 		{"-t", pid, "-a", "-S", "1", "-G", "2"},
 		{"-t", pid, "-U"}, // our own user namespace: setns refuses it
 		{"--mount=/proc/" + pid + "/ns/mnt", "--uts=/proc/" + pid + "/ns/uts"},
@@ -124,6 +124,7 @@ func TestNsenterExitCodesAndErrors(t *testing.T) {
 		{"-a", "true"},
 		{"--mount=/nonexistent-nstool", "true"},
 		{"-t", pid, "--wd=/nonexistent-nstool", "true"},
+		{"-t", pid, "--wd=/tmp", "--wdns=/tmp", "true"},
 		{"-t", pid, "-S", "x", "true"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -147,7 +148,17 @@ func TestNsenterPersisted(t *testing.T) {
 		for syscall.Unmount(file, syscall.MNT_DETACH) == nil {
 		}
 	})
-	if out, err := exec.Command("unshare", "--mount="+file, "true").CombinedOutput(); err != nil {
+	// util-linux does not retry when Linux 6.18 refuses the bind for the
+	// new namespace's ID (see nsutil.BindNamespaceFiles): try each CPU.
+	var out []byte
+	var err error
+	for cpu := 0; cpu < 2*runtime.NumCPU(); cpu++ {
+		cmd := exec.Command("taskset", "-c", strconv.Itoa(cpu%runtime.NumCPU()), "unshare", "--mount="+file, "true")
+		if out, err = cmd.CombinedOutput(); err == nil {
+			break
+		}
+	}
+	if err != nil {
 		t.Fatalf("util-linux unshare --mount=FILE: %v %s", err, out)
 	}
 	var st syscall.Stat_t

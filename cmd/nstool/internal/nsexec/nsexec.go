@@ -38,26 +38,29 @@ func Program(args []string) (name string, argv []string, noPathSearch bool) {
 // "grandchild".
 func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 	who := "nstool"
-	if !inProcess {
-		fmt.Fprintf(w, "%-10s fork()  # %s\n", who, why)
-		who = "child"
-	} else if why != "" {
+	if why != "" {
 		fmt.Fprintf(w, "%-10s # %s\n", who, why)
 	}
-	for _, s := range sp.Steps {
+	for i, s := range sp.Steps {
+		if i == sp.Here && !inProcess {
+			fmt.Fprintf(w, "%-10s fork()\n", who)
+			who = "child"
+		}
+		actor := who
+		if s.Kind == nsutil.StepPause && i > 0 && sp.Steps[i-1].Kind == nsutil.StepForkWait {
+			actor = "child" // the waiting parent pauses, not the new child
+		}
+		fmt.Fprintf(w, "%-10s %s\n", actor, s.Text)
 		if s.Kind == nsutil.StepForkWait {
-			fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
 			who = "grandchild"
-			continue
 		}
-		if s.Kind == nsutil.StepPause {
-			fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
-			continue
-		}
-		fmt.Fprintf(w, "%-10s %s\n", who, s.Text)
+	}
+	if !inProcess && sp.Here == len(sp.Steps) {
+		fmt.Fprintf(w, "%-10s fork()\n", who)
+		who = "child"
 	}
 	if sp.ParentDeathSignal != 0 {
-		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # dies with nstool, as if it were nstool\n", who, nsutil.SignalName(sp.ParentDeathSignal))
+		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool\n", who, nsutil.SignalName(sp.ParentDeathSignal))
 	}
 	argv := make([]string, len(sp.Argv))
 	for i, a := range sp.Argv {
@@ -91,26 +94,29 @@ type Paused func(procDir string, phase int) (again bool, cpu int, err error)
 // RunInPlace makes the steps on this thread and executes the program in
 // place of nstool. It returns only on failure.
 func RunInPlace(sp *nsutil.Spawn, pause Paused) error {
-	err := sp.RunHere(func(phase int) (bool, int, error) {
-		// Bind mounts of the namespace files must be made from the
-		// original mount namespace: any thread but this locked one.
-		procDir := fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), syscall.Gettid())
-		type answer struct {
-			again bool
-			cpu   int
-			err   error
-		}
-		ch := make(chan answer)
-		go func() {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			again, cpu, err := pause(procDir, phase)
-			ch <- answer{again, cpu, err}
-		}()
-		a := <-ch
-		return a.again, a.cpu, a.err
-	})
-	return Failure(err)
+	return Failure(sp.RunHere(pauseHere(pause)))
+}
+
+// pauseHere adapts pause to a StepPause that nstool makes itself, on its
+// locked thread (which may be in the new mount namespace by then).
+func pauseHere(pause Paused) nsutil.Paused {
+	return func(phase int) (bool, int, error) {
+		return pauseElsewhere(pause, fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), syscall.Gettid()), phase)
+	}
+}
+
+// pauseElsewhere calls pause on another thread than this locked one: the
+// bind mounts of the namespace files must be made from the original mount
+// namespace, and this thread may have left it.
+func pauseElsewhere(pause Paused, procDir string, phase int) (again bool, cpu int, err error) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread() // a thread of its own, which then exits
+		again, cpu, err = pause(procDir, phase)
+		close(done)
+	}()
+	<-done
+	return again, cpu, err
 }
 
 // forwarded are the signals a waiting nstool passes on to its child: a
@@ -118,13 +124,26 @@ func RunInPlace(sp *nsutil.Spawn, pause Paused) error {
 // themselves, the rest would otherwise end nstool and orphan the program.
 var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGALRM}
 
-// RunChild starts the spawn as a child, waits for it and ends as it did: its
-// exit status, or death by the signal that killed it.
-func RunChild(sp *nsutil.Spawn, pause Paused) error {
+// RunChild makes the first sp.Here steps itself, starts the rest as a
+// child, waits for it and ends as it did: its exit status, or death by the
+// signal that killed it. forward passes SIGTERM and friends on to the child
+// (it stands for nstool itself, so SIGINT and SIGQUIT from the terminal are
+// left to reach it directly); otherwise SIGINT and SIGTERM are ignored while
+// waiting, as util-linux unshare --fork blocks them.
+func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 	// The parent-death signal follows the thread that forked: keep it.
 	runtime.LockOSThread()
+	if sp.Here > 0 {
+		if err := sp.RunStepsHere(sp.Here, pauseHere(pause)); err != nil {
+			return Failure(err)
+		}
+	}
 	sigs := make(chan os.Signal, 8)
-	for _, s := range append([]os.Signal{syscall.SIGINT, syscall.SIGQUIT}, forwarded...) {
+	caught := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if forward {
+		caught = append([]os.Signal{syscall.SIGINT, syscall.SIGQUIT}, forwarded...)
+	}
+	for _, s := range caught {
 		if !signal.Ignored(s) { // keep an inherited SIG_IGN for the child (nohup)
 			signal.Notify(sigs, s)
 		}
@@ -135,7 +154,7 @@ func RunChild(sp *nsutil.Spawn, pause Paused) error {
 	}
 	go func() {
 		for s := range sigs {
-			if s == syscall.SIGINT || s == syscall.SIGQUIT {
+			if !forward || s == syscall.SIGINT || s == syscall.SIGQUIT {
 				continue
 			}
 			_ = syscall.Kill(p.Pid, s.(syscall.Signal))
@@ -146,7 +165,7 @@ func RunChild(sp *nsutil.Spawn, pause Paused) error {
 		if !ok {
 			break
 		}
-		again, cpu, err := pause(fmt.Sprintf("/proc/%d", p.Pid), phase)
+		again, cpu, err := pauseElsewhere(pause, fmt.Sprintf("/proc/%d", p.Pid), phase)
 		if err != nil {
 			_ = syscall.Kill(p.Pid, syscall.SIGKILL)
 			_, _ = p.Wait()

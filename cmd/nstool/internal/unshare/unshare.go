@@ -35,33 +35,35 @@ type Options struct {
 	SetGID      string
 	Monotonic   string
 	Boottime    string
+	KeepCaps    bool
 	Explain     bool
 	Args        []string
 
 	changed func(name string) bool
 }
 
-var nsFlags = map[string]struct{ short, usage string }{
-	"user":   {"U", "unshare user namespace"},
-	"cgroup": {"C", "unshare cgroup namespace"},
-	"ipc":    {"i", "unshare System V IPC namespace"},
-	"uts":    {"u", "unshare UTS namespace (hostname etc)"},
-	"net":    {"n", "unshare network namespace"},
-	"pid":    {"p", "unshare pid namespace"},
-	"mount":  {"m", "unshare mounts namespace"},
-	"time":   {"T", "unshare time namespace"},
-}
-
-// flagName is the long option of a namespace ("mount" for mnt).
-func flagName(ns nsutil.CloneNamespace) string {
-	if ns.Name == "mnt" {
-		return "mount"
-	}
-	return ns.Name
+// util-linux's help order, with the index into nsutil.CloneNamespaces.
+var nsFlags = []struct {
+	long, short, usage string
+	idx                int
+}{
+	{"mount", "m", "unshare mounts namespace", 6},
+	{"uts", "u", "unshare UTS namespace (hostname etc)", 3},
+	{"ipc", "i", "unshare System V IPC namespace", 2},
+	{"net", "n", "unshare network namespace", 4},
+	{"pid", "p", "unshare pid namespace", 5},
+	{"user", "U", "unshare user namespace", 0},
+	{"cgroup", "C", "unshare cgroup namespace", 1},
+	{"time", "T", "unshare time namespace", 7},
 }
 
 // NewCmd returns the `unshare` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, func(o *Options) error { return run(ios, o) })
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "unshare [options] [program [arguments...]]",
@@ -89,25 +91,26 @@ making it.`,
   # rootless: be root in a new user namespace
   nstool unshare --user --map-root-user --mount id
 
-  # keep the mount namespace after the program ends, enter it again later
-  touch /run/mnt1 && nstool unshare --mount=/run/mnt1 true
-  nstool nsenter --mount=/run/mnt1 findmnt
+  # keep the mount namespace after the program ends (on a private mount), enter it later
+  mkdir -p /root/ns && mount --bind /root/ns /root/ns && mount --make-private /root/ns
+  touch /root/ns/mnt && nstool unshare --mount=/root/ns/mnt true
+  nstool nsenter --mount=/root/ns/mnt findmnt
 
   # what would it do?
   nstool unshare --explain --fork --pid --mount-proc true`,
-		Args: cobra.ArbitraryArgs,
+		Args:                  cobra.ArbitraryArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
-			return run(ios, opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()
 	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
 	f.SortFlags = false
-	for i, ns := range nsutil.CloneNamespaces {
-		name := flagName(ns)
-		nsexec.AddOptionalFile(f, &opts.NS[i], name, nsFlags[name].short, nsFlags[name].usage+" (--"+name+"=FILE: make it persistent)")
+	for _, n := range nsFlags {
+		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE keeps it")
 	}
 	f.BoolVarP(&opts.Fork, "fork", "f", false, "fork before launching <program>")
 	f.StringVar(&opts.MapUser, "map-user", "", "map current user to `uid|name` (implies --user)")
@@ -120,6 +123,7 @@ making it.`,
 	f.Lookup("mount-proc").NoOptDefVal = "/proc"
 	f.StringVar(&opts.Propagation, "propagation", "private", "modify mount propagation in mount namespace: `slave|shared|private|unchanged`")
 	f.StringVar(&opts.Setgroups, "setgroups", "", "control the setgroups syscall in user namespaces: `allow|deny`")
+	f.BoolVar(&opts.KeepCaps, "keep-caps", false, "retain capabilities granted in user namespaces")
 	f.StringVarP(&opts.Root, "root", "R", "", "run the command with root directory set to `dir`")
 	f.StringVarP(&opts.Wd, "wd", "w", "", "change working directory to `dir`")
 	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
@@ -262,7 +266,7 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 	if c.MapGroup >= 0 && c.Setgroups == "allow" {
 		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
 	}
-	c.Root, c.Wd = o.Root, o.Wd
+	c.Root, c.Wd, c.KeepCaps = o.Root, o.Wd, o.KeepCaps
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil
@@ -287,7 +291,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if inPlace {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
-	return hint(c, nsexec.RunChild(sp, pause))
+	return hint(c, nsexec.RunChild(sp, pause, !c.Fork))
 }
 
 // why says, for --explain, how the work is split between processes.
@@ -295,8 +299,8 @@ func why(c *nsutil.UnshareConfig) string {
 	switch {
 	case c.Flags&unix.CLONE_NEWUSER != 0:
 		return "unshare(2) refuses CLONE_NEWUSER to a multithreaded process (Go): a single-threaded child does every step"
-	case c.Fork:
-		return "--fork: a single-threaded child unshares, forks and waits, like util-linux unshare"
+	case c.ParentUnshares():
+		return "--fork: nstool unshares on its own thread, then forks the program, like util-linux unshare"
 	case !c.InProcess():
 		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
 	}

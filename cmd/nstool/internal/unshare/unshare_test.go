@@ -166,7 +166,8 @@ func TestTimeOffsets(t *testing.T) {
 func TestForkPidMountProc(t *testing.T) {
 	nstest.RequireRoot(t)
 	tools := nsexectest.Tools(t, "unshare")
-	script := `echo "pid $$"; ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\n' ' '; echo; readlink /proc/1/exe`
+	// Builtins only, so that no other process is running during the glob.
+	script := `echo "pid $$"; echo /proc/[0-9]*; readlink /proc/1/exe`
 	var outs []string
 	for _, tool := range tools {
 		for _, extra := range [][]string{nil, {"--user", "--map-root-user"}, {"--propagation=shared"}} {
@@ -175,7 +176,7 @@ func TestForkPidMountProc(t *testing.T) {
 			if r.Code != 0 {
 				t.Fatalf("%s %v: %+v", tool.Name, args, r)
 			}
-			if !strings.HasPrefix(r.Stdout, "pid 1\n1 ") {
+			if !strings.HasPrefix(r.Stdout, "pid 1\n/proc/1\n") {
 				t.Errorf("%s %v: not PID 1 or /proc of another namespace:\n%s", tool.Name, args, r.Stdout)
 			}
 			outs = append(outs, fmt.Sprint(extra, r.Stdout))
@@ -295,7 +296,7 @@ func TestExplain(t *testing.T) {
 		{[]string{"--mount", "--propagation=shared", "true"}, []string{
 			"unshare(CLONE_NEWNS)", `mount("none", "/", NULL, MS_REC|MS_SHARED, NULL)`, `execvp("true", ["true"])`}},
 		{[]string{"--fork", "--pid", "--mount-proc", "true"}, []string{
-			"unshare(CLONE_NEWNS|CLONE_NEWPID)", "fork(); the parent", `mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL)`,
+			"unshare(CLONE_NEWNS|CLONE_NEWPID)", "nstool     fork()", `mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL)`,
 			`mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)`}},
 		{[]string{"--user", "--map-root-user", "--mount", "--propagation=slave", "true"}, []string{
 			"unshare(CLONE_NEWNS|CLONE_NEWUSER)", `write("/proc/self/uid_map", "0 0 1")`,
@@ -313,6 +314,56 @@ func TestExplain(t *testing.T) {
 				t.Errorf("%v: %q missing or out of order in:\n%s", c.args, w, r.Stderr)
 			}
 			last = i
+		}
+	}
+}
+
+// TestPersistPidWithFork: --pid=FILE binds pid_for_children, which exists
+// once the forked child does; in both shapes of --fork.
+func TestPersistPidWithFork(t *testing.T) {
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	file := filepath.Join(t.TempDir(), "pid")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for syscall.Unmount(file, syscall.MNT_DETACH) == nil {
+		}
+	})
+	for _, extra := range [][]string{{"--fork"}, {"--fork", "--user", "--map-root-user"}} {
+		args := append(append([]string{"unshare"}, extra...), "--pid="+file, "readlink", "/proc/self/ns/pid")
+		r := nsexectest.Tool{Name: "nstool", Argv: []string{bin}}.Run(t, nsexectest.Options{}, args...)
+		var st syscall.Stat_t
+		if err := syscall.Stat(file, &st); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("pid:[%d]\n", st.Ino); r.Code != 0 || r.Stdout != want {
+			t.Errorf("%v: %+v; the file holds %s", extra, r, want)
+		}
+		if err := syscall.Unmount(file, 0); err != nil {
+			t.Errorf("%v: umount: %v", extra, err)
+		}
+	}
+}
+
+// TestKeepCaps: --keep-caps puts the user namespace's capabilities in the
+// ambient set, so that a program run without uid 0 keeps them.
+func TestKeepCaps(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
+	for _, args := range [][]string{
+		{"--user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
+		{"--user", "--map-root-user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
+		{"--user", "--map-root-user", "grep", "^CapAmb", "/proc/self/status"},
+	} {
+		o := nsexectest.Options{Cred: nsexectest.Nobody}
+		ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
+		if ul != ns || ns.Code != 0 {
+			t.Errorf("%v:\nutil-linux %+v\nnstool     %+v", args, ul, ns)
+		}
+		if args[2] == "--keep-caps" && strings.Contains(ns.Stdout, "CapAmb:\t0000000000000000") {
+			t.Errorf("%v: no ambient capabilities:\n%s", args, ns.Stdout)
 		}
 	}
 }

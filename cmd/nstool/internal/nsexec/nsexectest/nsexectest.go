@@ -158,6 +158,16 @@ func Stat(pid int) (st procStat, ok bool) {
 // and returns it.
 func Descendant(root int, comm string) int {
 	for {
+		if pid := DescendantNow(root, comm); pid != 0 {
+			return pid
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
+	}
+}
+
+// DescendantNow is Descendant without waiting: 0 when there is none yet.
+func DescendantNow(root int, comm string) int {
+	{
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
 			pid, err := strconv.Atoi(e.Name())
@@ -179,8 +189,8 @@ func Descendant(root int, comm string) int {
 				p = pst.PPid
 			}
 		}
-		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
 	}
+	return 0
 }
 
 // WaitGone waits until pid has ended (gone, or a zombie nobody reaped yet).

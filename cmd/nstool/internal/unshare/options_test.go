@@ -1,0 +1,87 @@
+package unshare
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil"
+)
+
+// parse runs the command line through cobra and Config, without running.
+func parse(t *testing.T, args ...string) (*nsutil.UnshareConfig, error) {
+	t.Helper()
+	ios, _, _, _ := cli.Test()
+	var cfg *nsutil.UnshareConfig
+	var cfgErr error
+	cmd := newCmd(ios, func(o *Options) error {
+		cfg, cfgErr = o.Config()
+		return nil
+	})
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		return nil, err
+	}
+	return cfg, cfgErr
+}
+
+func TestOptions(t *testing.T) {
+	t.Setenv("SHELL", "/bin/bash")
+	for _, c := range []struct {
+		args  []string
+		check func(c *nsutil.UnshareConfig) bool
+	}{
+		{[]string{"-m", "ls", "-la"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWNS && strings.Join(c.Argv, " ") == "ls -la" && c.Propagation == nsutil.PropagationPrivate
+		}},
+		{[]string{"-mfp"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWNS|unix.CLONE_NEWPID && c.Fork && c.Name == "/bin/bash" && c.Argv[0] == "-bash" && c.NoPathSearch
+		}},
+		{[]string{"--mount=/run/m", "-u", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Persist[unix.CLONE_NEWNS] == "/run/m" && len(c.Persist) == 1 && c.Flags == unix.CLONE_NEWNS|unix.CLONE_NEWUTS
+		}},
+		{[]string{"-r", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWUSER && c.MapUser == 0 && c.MapGroup == 0 && !c.InProcess()
+		}},
+		{[]string{"-c", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.MapUser == os.Geteuid() && c.MapGroup == os.Getegid()
+		}},
+		{[]string{"--map-user=0", "true"}, func(c *nsutil.UnshareConfig) bool { return c.MapUser == 0 && c.MapGroup == -1 }},
+		{[]string{"--mount-proc", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWNS && c.MountProc == "/proc" && c.InProcess()
+		}},
+		{[]string{"--kill-child", "true"}, func(c *nsutil.UnshareConfig) bool { return c.Fork && c.KillChild == unix.SIGKILL }},
+		{[]string{"--kill-child=term", "true"}, func(c *nsutil.UnshareConfig) bool { return c.KillChild == unix.SIGTERM }},
+		{[]string{"--propagation", "unchanged", "-m", "true"}, func(c *nsutil.UnshareConfig) bool { return c.Propagation == 0 }},
+		{[]string{"-T", "--monotonic", "-5", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.Monotonic != nil && *c.Monotonic == -5 && !c.InProcess()
+		}},
+		{[]string{"-S", "1", "-G", "2", "-R", "/srv", "-w", "/x", "true"}, func(c *nsutil.UnshareConfig) bool {
+			return c.SetUID == 1 && c.SetGID == 2 && c.Root == "/srv" && c.Wd == "/x"
+		}},
+	} {
+		cfg, err := parse(t, c.args...)
+		if err != nil || cfg == nil || !c.check(cfg) {
+			t.Errorf("%v: %+v, %v", c.args, cfg, err)
+		}
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	for args, want := range map[string]string{
+		"--propagation=sideways true":          "unsupported propagation mode: sideways",
+		"--setgroups=maybe true":               "unsupported --setgroups argument 'maybe'",
+		"-S abc true":                          "failed to parse uid: 'abc'",
+		"--kill-child=NOPE true":               "unknown signal: NOPE",
+		"--boottime 5 true":                    "options --monotonic and --boottime require unsharing of a time namespace (-t)",
+		"--map-group=0 --setgroups=allow true": "options --setgroups=allow and --map-group are mutually exclusive",
+	} {
+		_, err := parse(t, strings.Fields(args)...)
+		if err == nil || err.Error() != want || cli.ExitCode(err) != 1 {
+			t.Errorf("%s: %v (exit %d), want %q (exit 1)", args, err, cli.ExitCode(err), want)
+		}
+	}
+}
