@@ -2,8 +2,8 @@ package findmnt
 
 import (
 	"fmt"
-	"runtime/debug"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -39,7 +39,7 @@ type finder struct {
 	tree   bool // FL_TREE
 	cols   []*column
 	out    *scols.Table
-	lines  []*scols.Line // by entry index
+	lines  []*scols.Line      // by entry index
 	kids   map[int][]*fsEntry // children by parent ID, sorted by ID
 	byID   map[int]*fsEntry   // first entry with each ID
 	onPath []bool             // by entry index: recursion guard against parent loops

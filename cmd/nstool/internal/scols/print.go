@@ -26,9 +26,9 @@ func (t *Table) symbols() symbols {
 
 // printer holds one Print call's state.
 type printer struct {
-	t   *Table
-	w   *bufio.Writer
-	sym symbols
+	t     *Table
+	w     *bufio.Writer
+	sym   symbols
 	human bool
 }
 
