@@ -1,19 +1,162 @@
-// Package nsenter implements `nstool nsenter`.
+// Package nsenter implements `nstool nsenter`: util-linux nsenter(1),
+// including entering a user namespace, which a multithreaded Go process
+// cannot do itself (see nsutil.Spawn).
 package nsenter
 
 import (
+	"os"
+	"strconv"
+	"syscall"
+
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/nsutil"
 )
 
-// NewCmd returns the `nsenter` command. (Placeholder until its issue lands.)
+// Options are the parsed command line.
+type Options struct {
+	All           bool
+	Target        string
+	NS            [8]nsexec.OptionalFile // nsutil.CloneNamespaces order
+	Root, Wd      nsexec.OptionalFile
+	SetUID        string
+	SetGID        string
+	NoFork        bool
+	PreserveCreds bool
+	Explain       bool
+	Args          []string
+	changed       func(string) bool
+}
+
+// util-linux's help order, with the index into nsutil.CloneNamespaces.
+var nsFlags = []struct {
+	long, short, usage string
+	idx                int
+}{
+	{"mount", "m", "enter mount namespace", 6},
+	{"uts", "u", "enter UTS namespace (hostname etc)", 3},
+	{"ipc", "i", "enter System V IPC namespace", 2},
+	{"net", "n", "enter network namespace", 4},
+	{"pid", "p", "enter pid namespace", 5},
+	{"cgroup", "C", "enter cgroup namespace", 1},
+	{"user", "U", "enter user namespace", 0},
+	{"time", "T", "enter time namespace", 7},
+}
+
+// NewCmd returns the `nsenter` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "nsenter",
+	opts := &Options{}
+	cmd := &cobra.Command{
+		Use:   "nsenter [options] [program [arguments...]]",
 		Short: "Run a program in the namespaces of another process, as util-linux nsenter",
+		Long: `Run a program with the namespaces of other processes, exactly as util-linux
+nsenter(1): the same options, order of operations, messages and exit codes.
+Each namespace option enters the target's namespace (-t PID), or the one a
+file names (--mount=/run/mnt1, a file made by unshare --mount=FILE).
+
+Entering a user namespace needs a single-threaded process (setns(2)); nstool
+makes every setns(2) in a single-threaded child, so -U works as in util-linux.
+After entering a pid namespace nstool forks (unless --no-fork), because
+setns(2) moves only the children into it. The program defaults to $SHELL.`,
+		Example: `  # a shell in every namespace of process 1234
+  nstool nsenter -t 1234 -a
+
+  # look at the mount table of a container
+  nstool nsenter -t 1234 --mount findmnt
+
+  # re-enter a mount namespace kept by unshare --mount=FILE
+  nstool nsenter --mount=/run/mnt1 sh
+
+  # rootless: enter the user and mount namespaces of an unshare -r shell
+  nstool nsenter -t 1234 -U -m --preserve-credentials sh`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exitf(1, "not implemented yet")
+			opts.Args = args
+			opts.changed = cmd.Flags().Changed
+			return run(ios, opts)
 		},
 	}
+	f := cmd.Flags()
+	f.SetInterspersed(false)
+	f.SortFlags = false
+	f.BoolVarP(&opts.All, "all", "a", false, "enter all namespaces")
+	f.StringVarP(&opts.Target, "target", "t", "", "target process to get namespaces from (`pid`)")
+	for _, n := range nsFlags {
+		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+" (--"+n.long+"=FILE: the namespace FILE names)")
+	}
+	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
+	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")
+	f.BoolVar(&opts.PreserveCreds, "preserve-credentials", false, "do not touch uids or gids")
+	nsexec.AddOptionalFile(f, &opts.Root, "root", "r", "set the root directory (--root=DIR; default: the target's)")
+	nsexec.AddOptionalFile(f, &opts.Wd, "wd", "w", "set the working directory (--wd=DIR; default: the target's)")
+	f.BoolVarP(&opts.NoFork, "no-fork", "F", false, "do not fork before exec'ing <program>")
+	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
+	return cmd
+}
+
+func parseUint(s, what string) (int, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, cli.Exitf(1, "%s: '%s'", what, s)
+	}
+	return int(n), nil
+}
+
+// Config turns the options into an nsutil.NsenterConfig.
+func (o *Options) Config() (*nsutil.NsenterConfig, error) {
+	c := &nsutil.NsenterConfig{Enter: map[uintptr]string{}, All: o.All, SetUID: -1, SetGID: -1,
+		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
+	var err error
+	if o.changed("target") {
+		if c.Target, err = parseUint(o.Target, "failed to parse pid"); err != nil {
+			return nil, err
+		}
+	}
+	for i, ns := range nsutil.CloneNamespaces {
+		if o.NS[i].On {
+			c.Enter[ns.Flag] = o.NS[i].File
+		}
+	}
+	if o.Root.On {
+		c.Root = &o.Root.File
+	}
+	if o.Wd.On {
+		c.Wd = &o.Wd.File
+	}
+	if o.changed("setuid") {
+		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {
+			return nil, err
+		}
+	}
+	if o.changed("setgid") {
+		if c.SetGID, err = parseUint(o.SetGID, "failed to parse gid"); err != nil {
+			return nil, err
+		}
+	}
+	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
+	c.Env = os.Environ()
+	return c, nil
+}
+
+func run(ios *cli.IOStreams, o *Options) error {
+	c, err := o.Config()
+	if err != nil {
+		return err
+	}
+	if err := c.Open(); err != nil {
+		return cli.Exitf(1, "%v", err)
+	}
+	defer c.Close()
+	sp := c.Spawn()
+	if !c.EntersPID() || c.NoFork {
+		// nsenter would become the program; nstool's child is: let it die
+		// with nstool.
+		sp.ParentDeathSignal = syscall.SIGKILL
+	}
+	if o.Explain {
+		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
+	}
+	return nsexec.RunChild(sp, nil)
 }

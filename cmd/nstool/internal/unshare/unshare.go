@@ -1,19 +1,343 @@
-// Package unshare implements `nstool unshare`.
+// Package unshare implements `nstool unshare`: util-linux unshare(1), with
+// --explain showing each step in kernel terms.
 package unshare
 
 import (
+	"errors"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+	"syscall"
+
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/nsutil"
 )
 
-// NewCmd returns the `unshare` command. (Placeholder until its issue lands.)
+// Options are the parsed command line.
+type Options struct {
+	NS          [8]nsexec.OptionalFile // in nsutil.CloneNamespaces order
+	Fork        bool
+	KillChild   string
+	MountProc   string
+	MapRoot     bool
+	MapCurrent  bool
+	MapUser     string
+	MapGroup    string
+	Propagation string
+	Setgroups   string
+	Root, Wd    string
+	SetUID      string
+	SetGID      string
+	Monotonic   string
+	Boottime    string
+	Explain     bool
+	Args        []string
+
+	changed func(name string) bool
+}
+
+var nsFlags = map[string]struct{ short, usage string }{
+	"user":   {"U", "unshare user namespace"},
+	"cgroup": {"C", "unshare cgroup namespace"},
+	"ipc":    {"i", "unshare System V IPC namespace"},
+	"uts":    {"u", "unshare UTS namespace (hostname etc)"},
+	"net":    {"n", "unshare network namespace"},
+	"pid":    {"p", "unshare pid namespace"},
+	"mount":  {"m", "unshare mounts namespace"},
+	"time":   {"T", "unshare time namespace"},
+}
+
+// flagName is the long option of a namespace ("mount" for mnt).
+func flagName(ns nsutil.CloneNamespace) string {
+	if ns.Name == "mnt" {
+		return "mount"
+	}
+	return ns.Name
+}
+
+// NewCmd returns the `unshare` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "unshare",
-		Short: "Run a program in new namespaces, as util-linux unshare",
+	opts := &Options{}
+	cmd := &cobra.Command{
+		Use:   "unshare [options] [program [arguments...]]",
+		Short: "Run a program with some namespaces unshared from the parent, as util-linux unshare",
+		Long: `Run a program with some namespaces unshared from the parent, exactly as
+util-linux unshare(1): the same options, order of operations, messages and
+exit codes. Each namespace option takes an optional =FILE that keeps the
+namespace alive by bind-mounting /proc/PID/ns/TYPE onto FILE.
+
+In a new mount namespace / is made recursively private unless --propagation
+says otherwise (shared, slave or unchanged). The program defaults to $SHELL
+(else /bin/sh). Exit status: the program's; 127 when it cannot be found, 126
+when it cannot be executed, 1 when unshare itself fails; with --fork, a
+program killed by a signal makes nstool die of the same signal.
+
+--explain prints every step on stderr in kernel terms (unshare(2) flags,
+uid_map lines, the propagation mount(2), the proc mount, the exec) before
+making it.`,
+		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
+  nstool unshare --mount --propagation=shared bash
+
+  # a container-like PID 1 with its own /proc
+  nstool unshare --fork --pid --mount-proc ps -ef
+
+  # rootless: be root in a new user namespace
+  nstool unshare --user --map-root-user --mount id
+
+  # keep the mount namespace after the program ends, enter it again later
+  touch /run/mnt1 && nstool unshare --mount=/run/mnt1 true
+  nstool nsenter --mount=/run/mnt1 findmnt
+
+  # what would it do?
+  nstool unshare --explain --fork --pid --mount-proc true`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exitf(1, "not implemented yet")
+			opts.Args = args
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			return run(ios, opts)
 		},
 	}
+	f := cmd.Flags()
+	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
+	f.SortFlags = false
+	for i, ns := range nsutil.CloneNamespaces {
+		name := flagName(ns)
+		nsexec.AddOptionalFile(f, &opts.NS[i], name, nsFlags[name].short, nsFlags[name].usage+" (--"+name+"=FILE: make it persistent)")
+	}
+	f.BoolVarP(&opts.Fork, "fork", "f", false, "fork before launching <program>")
+	f.StringVar(&opts.MapUser, "map-user", "", "map current user to `uid|name` (implies --user)")
+	f.StringVar(&opts.MapGroup, "map-group", "", "map current group to `gid|name` (implies --user)")
+	f.BoolVarP(&opts.MapRoot, "map-root-user", "r", false, "map current user to root (implies --user)")
+	f.BoolVarP(&opts.MapCurrent, "map-current-user", "c", false, "map current user to itself (implies --user)")
+	f.StringVar(&opts.KillChild, "kill-child", "", "when dying, kill the forked child with `signame` (implies --fork; default SIGKILL)")
+	f.Lookup("kill-child").NoOptDefVal = "SIGKILL"
+	f.StringVar(&opts.MountProc, "mount-proc", "", "mount proc filesystem first on `dir` (implies --mount)")
+	f.Lookup("mount-proc").NoOptDefVal = "/proc"
+	f.StringVar(&opts.Propagation, "propagation", "private", "modify mount propagation in mount namespace: `slave|shared|private|unchanged`")
+	f.StringVar(&opts.Setgroups, "setgroups", "", "control the setgroups syscall in user namespaces: `allow|deny`")
+	f.StringVarP(&opts.Root, "root", "R", "", "run the command with root directory set to `dir`")
+	f.StringVarP(&opts.Wd, "wd", "w", "", "change working directory to `dir`")
+	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
+	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")
+	f.StringVar(&opts.Monotonic, "monotonic", "", "set clock monotonic `offset` (seconds) in time namespaces")
+	f.StringVar(&opts.Boottime, "boottime", "", "set clock boottime `offset` (seconds) in time namespaces")
+	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
+	return cmd
+}
+
+// parseErr is util-linux's strtoul_or_err message.
+func parseErr(what, s string) error { return cli.Exitf(1, "%s: '%s'", what, s) }
+
+func parseUint(s, what string) (int, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, parseErr(what, s)
+	}
+	return int(n), nil
+}
+
+// lookupID is util-linux get_user/get_group: a name from the user database,
+// else a number.
+func lookupID(s string, group bool) (int, error) {
+	if group {
+		if g, err := user.LookupGroup(s); err == nil {
+			return strconv.Atoi(g.Gid)
+		}
+		return parseUint(s, "failed to parse gid")
+	}
+	if u, err := user.Lookup(s); err == nil {
+		return strconv.Atoi(u.Uid)
+	}
+	return parseUint(s, "failed to parse uid")
+}
+
+// signalByName is util-linux signame_to_signum: a name, any case, with or
+// without "SIG".
+func signalByName(s string) (syscall.Signal, bool) {
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	sig := unix.SignalNum(name)
+	return sig, sig != 0
+}
+
+// Config turns the options into an nsutil.UnshareConfig, checking them as
+// util-linux does.
+func (o *Options) Config() (*nsutil.UnshareConfig, error) {
+	c := &nsutil.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
+		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork}
+	for i, ns := range nsutil.CloneNamespaces {
+		if o.NS[i].On {
+			c.Flags |= ns.Flag
+			if o.NS[i].File != "" {
+				c.Persist[ns.Flag] = o.NS[i].File
+			}
+		}
+	}
+	switch o.Propagation {
+	case "slave":
+		c.Propagation = unix.MS_REC | unix.MS_SLAVE
+	case "private":
+		c.Propagation = unix.MS_REC | unix.MS_PRIVATE
+	case "shared":
+		c.Propagation = unix.MS_REC | unix.MS_SHARED
+	case "unchanged":
+		c.Propagation = 0
+	default:
+		return nil, cli.Exitf(1, "unsupported propagation mode: %s", o.Propagation)
+	}
+	switch o.Setgroups {
+	case "", "allow", "deny":
+		c.Setgroups = o.Setgroups
+	default:
+		return nil, cli.Exitf(1, "unsupported --setgroups argument '%s'", o.Setgroups)
+	}
+	var err error
+	if o.changed("mount-proc") {
+		c.Flags |= unix.CLONE_NEWNS
+		c.MountProc = o.MountProc
+	}
+	if o.changed("map-user") {
+		c.Flags |= unix.CLONE_NEWUSER
+		if c.MapUser, err = lookupID(o.MapUser, false); err != nil {
+			return nil, err
+		}
+	}
+	if o.changed("map-group") {
+		c.Flags |= unix.CLONE_NEWUSER
+		if c.MapGroup, err = lookupID(o.MapGroup, true); err != nil {
+			return nil, err
+		}
+	}
+	if o.MapRoot {
+		c.Flags |= unix.CLONE_NEWUSER
+		c.MapUser, c.MapGroup = 0, 0
+	}
+	if o.MapCurrent {
+		c.Flags |= unix.CLONE_NEWUSER
+		c.MapUser, c.MapGroup = c.RealUID, c.RealGID
+	}
+	if o.changed("kill-child") {
+		c.Fork = true
+		sig, ok := signalByName(o.KillChild)
+		if !ok {
+			return nil, cli.Exitf(1, "unknown signal: %s", o.KillChild)
+		}
+		c.KillChild = sig
+	}
+	if o.changed("setuid") {
+		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {
+			return nil, err
+		}
+	}
+	if o.changed("setgid") {
+		if c.SetGID, err = parseUint(o.SetGID, "failed to parse gid"); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range []struct {
+		name, what string
+		val        string
+		dst        **int64
+	}{{"monotonic", "failed to parse monotonic offset", o.Monotonic, &c.Monotonic},
+		{"boottime", "failed to parse boottime offset", o.Boottime, &c.Boottime}} {
+		if !o.changed(t.name) {
+			continue
+		}
+		n, perr := strconv.ParseInt(t.val, 10, 64)
+		if perr != nil {
+			return nil, parseErr(t.what, t.val)
+		}
+		*t.dst = &n
+	}
+	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
+		return nil, cli.Exitf(1, "options --monotonic and --boottime require unsharing of a time namespace (-t)")
+	}
+	if c.MapGroup >= 0 && c.Setgroups == "allow" {
+		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
+	}
+	c.Root, c.Wd = o.Root, o.Wd
+	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
+	c.Env = os.Environ()
+	return c, nil
+}
+
+func run(ios *cli.IOStreams, o *Options) error {
+	c, err := o.Config()
+	if err != nil {
+		return err
+	}
+	sp := c.Spawn()
+	inPlace := c.InProcess()
+	if !inPlace && !c.Fork {
+		// The program is nstool's child here, not nstool itself: let it
+		// die with nstool as util-linux's program would.
+		sp.ParentDeathSignal = syscall.SIGKILL
+	}
+	if o.Explain {
+		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
+	}
+	pause := persister(c)
+	if inPlace {
+		return hint(c, nsexec.RunInPlace(sp, pause))
+	}
+	return hint(c, nsexec.RunChild(sp, pause))
+}
+
+// why says, for --explain, how the work is split between processes.
+func why(c *nsutil.UnshareConfig) string {
+	switch {
+	case c.Flags&unix.CLONE_NEWUSER != 0:
+		return "unshare(2) refuses CLONE_NEWUSER to a multithreaded process (Go): a single-threaded child does every step"
+	case c.Fork:
+		return "--fork: a single-threaded child unshares, forks and waits, like util-linux unshare"
+	case !c.InProcess():
+		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
+	}
+	return "no user namespace, no --fork: nstool unshares on its own thread and becomes the program"
+}
+
+// persister binds the namespace files when the namespaces exist. When the
+// kernel refuses the mount namespace for its ID (see
+// nsutil.BindNamespaceFiles) it asks for it again on each CPU in turn.
+func persister(c *nsutil.UnshareConfig) nsexec.Paused {
+	if len(c.Persist) == 0 {
+		return nil
+	}
+	done := map[uintptr]bool{}
+	var cpus []int
+	var set unix.CPUSet
+	if unix.SchedGetaffinity(0, &set) == nil {
+		for i := 0; i < len(set)*64; i++ {
+			if set.IsSet(i) {
+				cpus = append(cpus, i)
+			}
+		}
+	}
+	tries := 0
+	return func(procDir string, phase int) (bool, int, error) {
+		err := nsutil.BindNamespaceFiles(procDir, c.PersistFiles(phase), done)
+		if errors.Is(err, nsutil.ErrPersistAgain) && phase == nsutil.PersistNamespaces && tries < 3*len(cpus) {
+			tries++
+			return true, cpus[tries%len(cpus)], nil
+		}
+		return false, 0, err
+	}
+}
+
+// hint adds, to a refused unshare(2) by a non-root user, how to do it
+// without root.
+func hint(c *nsutil.UnshareConfig, err error) error {
+	var se *nsutil.SpawnError
+	if errors.As(err, &se) && se.Step == "unshare failed" && se.Errno == syscall.EPERM &&
+		c.Flags&unix.CLONE_NEWUSER == 0 && os.Geteuid() != 0 {
+		return cli.Exitf(1, "%v (need root: try `nstool unshare --user --map-root-user ...`)", se)
+	}
+	return err
 }

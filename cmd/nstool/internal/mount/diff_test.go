@@ -1,0 +1,373 @@
+package mount_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+// Starting states for the differential tests. Each runs in a fresh tmpfs
+// (the current directory) with util-linux mount; "a" is the mount the
+// tested command works on and "a/sub" a submount, so that the recursive
+// forms have something to recurse into.
+var states = []struct{ name, setup string }{
+	{"shared", `mkdir a peer; mount -t tmpfs a a; mount --make-shared a; mount --bind a peer
+		mkdir a/sub; mount -t tmpfs sub a/sub`},
+	{"slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
+		mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-shared a/sub`},
+	{"shared+slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
+		mount --make-shared a; mkdir a/sub; mount -t tmpfs sub a/sub`},
+	{"private", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-shared a/sub`},
+	{"unbindable", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-unbindable a`},
+}
+
+var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
+
+// outcome is what a tool left behind: exit code, stderr (paths and the
+// program name normalised) and the mount table under the work area.
+type outcome struct {
+	code   int
+	stdout string
+	stderr string
+	table  string
+}
+
+// runCase runs setup (util-linux) and then cmd, where $M is the mount and
+// $U the umount under test, in a throwaway mount namespace on a fresh
+// tmpfs, and reads back what it left.
+func runCase(t *testing.T, mountCmd, umountCmd, setup, cmd string) outcome {
+	t.Helper()
+	work := t.TempDir()
+	out := t.TempDir()
+	script := fmt.Sprintf(`set -e
+mount -t tmpfs base %[1]s
+cd %[1]s
+%[2]s
+set +e
+%[3]s 2>%[4]s/stderr >%[4]s/stdout
+echo $? >%[4]s/rc
+cat /proc/self/mountinfo >%[4]s/mountinfo
+`, shq(work), setup, cmd, shq(out))
+	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd, "INNER="+filepath.Join(out, "inner"))
+	// If the test dies, so does the script and (setpriv --pdeathsig) any
+	// process it left holding a second namespace.
+	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if b, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("setup failed: %v\n%s\nscript:\n%s", err, b, script)
+	}
+	rc, err := os.ReadFile(filepath.Join(out, "rc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
+	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
+	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
+	f, err := os.Open(filepath.Join(out, "mountinfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mounts, _, err := nsutil.ParseMountinfo(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl := table(mounts, work)
+	// A case may leave a second namespace's mountinfo in $INNER.
+	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
+		m2, _, _ := nsutil.ParseMountinfo(strings.NewReader(string(inner)))
+		tbl += "\n-- second namespace --\n" + table(m2, work)
+	}
+	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
+		stderr: normalise(string(stderr), work), table: tbl}
+}
+
+// shq quotes a string for sh.
+func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// normalise makes two runs' stderr comparable: the work directory becomes
+// $D, "nstool mount:" is "mount:", and util-linux's second line about
+// dmesg(1) goes (nstool keeps to one line).
+func normalise(s, work string) string {
+	s = strings.ReplaceAll(s, work, "$D")
+	s = strings.ReplaceAll(s, "nstool mount:", "mount:")
+	s = strings.ReplaceAll(s, "nstool umount:", "umount:")
+	s = strings.ReplaceAll(s, "Try 'nstool ", "Try '")
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.Contains(l, "dmesg(1) may have more information") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// table is nstest.Canonical plus each mount's source, root and per-mount
+// options, so that ro/nosuid and bind roots are compared too.
+func table(mounts []nsutil.Mount, prefix string) string {
+	var opts []string
+	for _, m := range mounts {
+		if m.Target == prefix || strings.HasPrefix(m.Target, prefix+"/") {
+			line := fmt.Sprintf("%s %s %s %s %s", strings.TrimPrefix(m.Target, prefix), m.Source, m.Root, m.VFSOptions, m.FSOptions)
+			opts = append(opts, strings.ReplaceAll(line, prefix, "$D"))
+		}
+	}
+	sort.Strings(opts)
+	return nstest.Canonical(mounts, prefix) + "--\n" + strings.Join(opts, "\n")
+}
+
+// compare runs a case with util-linux and with nstool and demands the same
+// exit code, the same message and the same mount table.
+func compare(t *testing.T, setup, cmd string) outcome {
+	t.Helper()
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	ul := runCase(t, "mount", "umount", setup, cmd)
+	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
+	if ul.code != ns.code {
+		t.Errorf("%s: exit code: util-linux %d, nstool %d (nstool stderr %q)", cmd, ul.code, ns.code, ns.stderr)
+	}
+	if ul.stderr != ns.stderr {
+		t.Errorf("%s: stderr differs:\nutil-linux: %q\nnstool:     %q", cmd, ul.stderr, ns.stderr)
+	}
+	if ul.stdout != ns.stdout {
+		t.Errorf("%s: stdout differs:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.stdout, ns.stdout)
+	}
+	if ul.table != ns.table {
+		t.Errorf("%s: mount tables differ:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.table, ns.table)
+	}
+	return ul
+}
+
+// Every starting state × every --make-* flag, recursive and not.
+func TestDifferentialMakeFlags(t *testing.T) {
+	for _, st := range states {
+		for _, w := range makeWords {
+			t.Run(st.name+"/"+w, func(t *testing.T) {
+				compare(t, st.setup, "$M --make-"+w+" a")
+			})
+		}
+	}
+}
+
+// Several propagation flags in one call: one mount(2) each, in order,
+// each type once (as util-linux).
+func TestDifferentialSeveralFlags(t *testing.T) {
+	for _, cmd := range []string{
+		"$M --make-shared --make-rslave --make-private a",
+		"$M --make-private --make-shared --make-private a",
+		"$M --make-unbindable --make-rshared a",
+		"$M --make-rslave --make-runbindable a/sub",
+	} {
+		for _, st := range states {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// Bind and rbind of each kind of source, with and without flags and
+// propagation changes; an unbindable source must fail.
+func TestDifferentialBind(t *testing.T) {
+	for _, st := range states {
+		for _, cmd := range []string{
+			"mkdir b; $M --bind a b",
+			"mkdir b; $M --rbind a b",
+			"mkdir b; $M -B a b",
+			"mkdir b; $M -R a/sub b",
+			"mkdir b; $M --bind -o ro a b",
+			"mkdir b; $M --rbind -o ro,nosuid a b",
+			"mkdir b; $M --make-shared --bind a b",
+			"mkdir b; $M --make-rslave --rbind a b",
+			"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
+			"mkdir b; $M -o bind,shared a b",
+			// onto a shared destination: the bind propagates to its peer.
+			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
+			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+func TestDifferentialUnbindableFails(t *testing.T) {
+	for _, cmd := range []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"} {
+		o := compare(t, states[4].setup, cmd)
+		if o.code != 32 {
+			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.code)
+		}
+	}
+}
+
+// Moves: under a shared parent must fail (EINVAL), others follow 5d.
+func TestDifferentialMove(t *testing.T) {
+	o := compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
+	if o.code != 32 {
+		t.Errorf("move from under a shared mount: exit %d, want 32", o.code)
+	}
+	for _, st := range states {
+		for _, cmd := range []string{
+			"mkdir b; $M --move a b",
+			"mkdir b; $M -M a b",
+			"mkdir b; $M -o move a b",
+			"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// New mounts: options split into flags and data, propagation afterwards.
+func TestDifferentialNewMounts(t *testing.T) {
+	for _, cmd := range []string{
+		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
+		"mkdir b; $M -t tmpfs -o ro,defaults,nofail,x-foo=1,comment=hi x b",
+		"mkdir b; $M -r -t tmpfs x b",
+		"mkdir b; $M -t proc proc b",
+		"mkdir b; $M -t sysfs sysfs b",
+		"mkdir b; $M --make-shared -t tmpfs x b",
+		"mkdir b; $M -t tmpfs -o rshared,noatime x b",
+		"mkdir b; $M -t bogusfs,tmpfs x b",
+		"mkdir l u w o; echo low >l/f; $M -t overlay -o lowerdir=$PWD/l,upperdir=$PWD/u,workdir=$PWD/w ov o",
+		"mkdir b; mount -t tmpfs s b; mount --make-shared b; mkdir b/c a/c; mount --bind b a/c; $M -t tmpfs y b/c",
+	} {
+		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
+	}
+}
+
+// Remounts keep the mount's current options, as util-linux does.
+func TestDifferentialRemount(t *testing.T) {
+	for _, cmd := range []string{
+		"$M -o remount,ro a",
+		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
+		"$M -o remount,ro,bind a",
+		"$M -o remount,ro,rshared a",
+	} {
+		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
+	}
+}
+
+// Bad input: one line, util-linux's code (32), nothing changed.
+func TestDifferentialBadInput(t *testing.T) {
+	for _, cmd := range []string{
+		"mkdir b; $M --make-shared b",
+		"$M --make-rshared nonexist",
+		"$M --make-private ./nonexist/x",
+		"mkdir b; $M -t bogusfs x b",
+		"mkdir b; $M --bind nonexist b",
+		"$M --bind a nonexist",
+		"touch f; $M -t tmpfs x f",
+		"mkdir b; $M -o remount,ro b",
+		"mkdir b; $M -t tmpfs -o size=bogus x b",
+		"mkdir b; $M --bind --move a b",
+		"mkdir b; $M -t tmpfs --bind a b",
+		"$M a b c",
+		"$M --make-bogus a",
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			o := compare(t, states[0].setup, cmd)
+			if o.code == 0 {
+				t.Errorf("%s succeeded", cmd)
+			}
+			if strings.Count(o.stderr, "\n") > 2 {
+				t.Errorf("%s: more than one line of error: %q", cmd, o.stderr)
+			}
+			untouched := runCase(t, "mount", "umount", states[0].setup, "true")
+			if o.table != untouched.table {
+				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.table, untouched.table)
+			}
+		})
+	}
+}
+
+// umount: peers, lazy, recursive, forced, not mounted.
+func TestDifferentialUmount(t *testing.T) {
+	for _, st := range states {
+		for _, cmd := range []string{
+			"$U a/sub",
+			"$U -l a",
+			"$U -R a",
+			"$U --recursive -l a",
+			"$U -f a/sub",
+			"$U a",
+			"mkdir b; $U b",
+			"$U nonexist",
+			"mkdir b; $U -R b",
+			"$U -R nonexist",
+			"mkdir b; $U a/sub b nonexist",
+			"$U",
+			"mount -t tmpfs over a; $U -R a",
+			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
+			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
+			"mkdir b; mount --rbind a b; $U -R b",
+			"mkdir b; mount --rbind a b; $U -R -l b a",
+		} {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
+// The examples of mount_namespaces(7), with a second mount namespace made
+// by unshare(1) (propagation unchanged) and entered with nsenter(1); the
+// tables of both namespaces are compared.
+func TestDifferentialManPageExamples(t *testing.T) {
+	setup := `mkdir mntS mntP mntX mntY
+mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
+mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c
+ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & P=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
+ns2() { nsenter -t $P -m --wd="$PWD" "$@"; }
+ns2end() { cat /proc/$P/mountinfo >"$INNER"; kill $P; }`
+	for _, cmd := range []string{
+		// "MS_SHARED and MS_PRIVATE example": a mount under the shared
+		// /mntS in the second namespace appears in the first; one under
+		// the private /mntP does not.
+		`$M --make-shared mntS; $M --make-private mntP; ns2start
+ns2 $M -t tmpfs s1 mntS/a; ns2 $M -t tmpfs p1 mntP/b; ns2end`,
+		// "MS_SLAVE example": /mntY made a slave in the second namespace
+		// receives from the first and sends nothing back; /mntX stays a peer.
+		`$M --make-shared mntX; $M --make-shared mntY; ns2start; ns2 $M --make-slave mntY
+$M -t tmpfs x1 mntX/a; $M -t tmpfs y1 mntY/b; ns2 $M -t tmpfs x2 mntX/f; ns2 $M -t tmpfs y2 mntY/c; ns2end`,
+		// "MS_UNBINDABLE example": rbinding a shared tree into itself
+		// multiplies mounts; an unbindable copy stops it.
+		`$M --make-rshared mntS; mkdir mntS/u1 mntS/u2 mntS/u3; $M --rbind mntS mntS/u1; $M --rbind mntS mntS/u2
+$M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
+		// Moving a mount under a shared mount propagates it; moving one
+		// that resides under a shared mount is refused.
+		`$M --make-shared mntS; ns2start; mkdir mntP/m; $M -t tmpfs m mntP/m; $M --move mntP/m mntS/a; $M --move mntS/a mntP/b; ns2end`,
+		// Bind of a shared mount joins its peer group: a later mount under
+		// either side appears under both, in both namespaces.
+		`$M --make-shared mntX; ns2start; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntY/c/z; ns2 $U mntX/z; ns2end`,
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			o := compare(t, setup, cmd)
+			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.table, "second namespace") {
+				t.Fatalf("no table from the second namespace")
+			}
+			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1) {
+				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.table)
+			}
+		})
+	}
+}
+
+func TestRunCaseSanity(t *testing.T) {
+	nstest.RequireRoot(t)
+	o := runCase(t, "mount", "umount", states[0].setup, "$M --make-private a")
+	if o.code != 0 || !strings.Contains(o.table, "/a tmpfs private") {
+		t.Fatalf("the harness does not see util-linux's change: %+v", o)
+	}
+	if !bytes.Contains([]byte(o.table), []byte("/peer tmpfs shared:")) {
+		t.Fatalf("the peer should still be shared: %s", o.table)
+	}
+}

@@ -1,0 +1,168 @@
+package mount
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil"
+)
+
+// RootHint follows "must be superuser": where a person can get the right.
+const RootHint = "hint: run as root, or inside `nstool unshare --user --map-root-user --mount`"
+
+// Strerror is C's strerror(3) text for an errno ("Invalid argument"): Go's
+// texts are the same words in lower case.
+func Strerror(err error) string {
+	s := err.Error()
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		s = errno.Error()
+	}
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		s = string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
+
+// mountFailure turns a failed call into util-linux's message and exit code:
+// "TARGET: what went wrong." and 32. The wording follows libmount's
+// mnt_context_get_mount_excode() for each errno.
+func mountFailure(p *plan, st step, err error, mainDone bool) error {
+	var ee *cli.ExitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	var errno unix.Errno
+	if !errors.As(err, &errno) {
+		return cli.Exitf(ExitFail, "%s: %v.", p.spec, err)
+	}
+	if mainDone {
+		return cli.Exitf(ExitFail, "%s: filesystem was mounted, but any subsequent operation failed: %s.", p.spec, Strerror(errno))
+	}
+	msg := mountMessage(p, st, errno)
+	if errno == unix.EPERM && os.Geteuid() != 0 {
+		msg += " " + RootHint
+	}
+	return cli.Exitf(ExitFail, "%s: %s", p.spec, msg)
+}
+
+func mountMessage(p *plan, st step, errno unix.Errno) string {
+	tgt := p.target
+	src := p.source
+	// libmount words errors by the flags of all the calls it planned
+	// (mnt_context_get_mflags), not only the failed one: a failed bind of
+	// "--bind -o ro" is reported as a remount.
+	var flags uintptr
+	for _, s := range p.steps {
+		flags |= s.call.Flags
+	}
+	var stt unix.Stat_t
+	switch errno {
+	case unix.EPERM:
+		if os.Geteuid() != 0 {
+			return "must be superuser to use mount."
+		}
+		if unix.Stat(tgt, &stt) != nil || stt.Mode&unix.S_IFMT != unix.S_IFDIR {
+			return "mount point is not a directory."
+		}
+		return "permission denied."
+	case unix.EBUSY:
+		if flags&unix.MS_REMOUNT != 0 {
+			return "mount point is busy."
+		}
+		if src != "" {
+			if mounts, err := nsutil.ReadMountinfo(0); err == nil {
+				for _, m := range mounts {
+					if m.Source == src && m.Target != "" {
+						return fmt.Sprintf("%s already mounted on %s.", src, m.Target)
+					}
+				}
+			}
+		}
+		return fmt.Sprintf("%s already mounted or mount point busy.", src)
+	case unix.ENOENT:
+		switch {
+		case unix.Lstat(tgt, &stt) != nil:
+			return "mount point does not exist."
+		case unix.Stat(tgt, &stt) != nil:
+			return "mount point is a symbolic link to nowhere."
+		case src != "" && !p.propagationOnly && !p.remount && unix.Stat(src, &stt) != nil:
+			return fmt.Sprintf("special device %s does not exist.", src)
+		}
+	case unix.ENOTDIR:
+		if unix.Stat(tgt, &stt) != nil || stt.Mode&unix.S_IFMT != unix.S_IFDIR {
+			return "mount point is not a directory."
+		}
+		if src != "" && errors.Is(unix.Stat(src, &stt), unix.ENOTDIR) {
+			return fmt.Sprintf("special device %s does not exist (a path prefix is not a directory).", src)
+		}
+	case unix.EINVAL:
+		switch {
+		case flags&unix.MS_REMOUNT != 0:
+			return "mount point not mounted or bad option."
+		case st.kind == stepPropagation:
+			return "not mount point or bad option."
+		case flags&unix.MS_MOVE != 0 && underSharedMount(src):
+			return "bad option; moving a mount residing under a shared mount is unsupported."
+		}
+		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", src)
+	case unix.EMFILE:
+		return "mount table full."
+	case unix.EIO:
+		return fmt.Sprintf("can't read superblock on %s.", src)
+	case unix.ENODEV:
+		if st.call.FSType != "" {
+			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType)
+		}
+		return "unknown filesystem type."
+	case unix.ENOTBLK:
+		switch {
+		case src != "" && unix.Stat(src, &stt) != nil:
+			return fmt.Sprintf("%s is not a block device, and stat(2) fails?", src)
+		case stt.Mode&unix.S_IFMT == unix.S_IFBLK:
+			return fmt.Sprintf("the kernel does not recognize %s as a block device; maybe \"modprobe driver\" is necessary.", src)
+		case stt.Mode&unix.S_IFMT == unix.S_IFREG:
+			return fmt.Sprintf("%s is not a block device; try \"-o loop\".", src)
+		}
+		return fmt.Sprintf("%s is not a block device.", src)
+	case unix.ENXIO:
+		return fmt.Sprintf("%s is not a valid block device.", src)
+	case unix.EACCES, unix.EROFS:
+		switch {
+		case flags&unix.MS_RDONLY != 0:
+			return fmt.Sprintf("cannot mount %s read-only.", src)
+		case flags&unix.MS_REMOUNT != 0:
+			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", src)
+		case flags&unix.MS_BIND != 0:
+			return fmt.Sprintf("bind %s failed.", src)
+		}
+	case unix.ENOMEDIUM:
+		return fmt.Sprintf("no medium found on %s.", src)
+	}
+	return fmt.Sprintf("mount(2) system call failed: %s.", Strerror(errno))
+}
+
+// underSharedMount reports whether the mount at path sits on a shared
+// parent: the kernel refuses to move such a mount (mount(2), EINVAL:
+// "the parent mount of the mount being moved has propagation type
+// MS_SHARED").
+func underSharedMount(path string) bool {
+	mounts, err := nsutil.ReadMountinfo(0)
+	if err != nil {
+		return false
+	}
+	m := topMountAt(mounts, path)
+	if m == nil {
+		return false
+	}
+	for _, parent := range mounts {
+		if parent.ID == m.Parent {
+			return parent.Shared()
+		}
+	}
+	return false
+}

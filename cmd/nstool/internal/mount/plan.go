@@ -1,0 +1,195 @@
+package mount
+
+import (
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil"
+)
+
+// stepKind says what a mount(2) call of a plan is for; errors and --explain
+// depend on it.
+type stepKind int
+
+const (
+	stepMain        stepKind = iota // the mount, bind, move or remount itself
+	stepPropagation                 // one propagation change (--make-*, -o shared...)
+	stepBindRemount                 // "bind,ro": the remount that applies per-mount flags to a bind
+)
+
+type step struct {
+	kind stepKind
+	call nsutil.MountCall
+}
+
+// plan is the list of mount(2) calls util-linux's mount(8) makes for a
+// command line, in its order: the main call, then one call per propagation
+// change, then (for a bind with flags such as ro) the bind-remount.
+type plan struct {
+	source, target  string // as passed to mount(2)
+	spec            string // what messages name (the target)
+	tryTypes        []string
+	opts            nsutil.MountOptions
+	propagationOnly bool
+	remount         bool
+	move            bool
+	bind            bool
+	steps           []step
+}
+
+// bindSettable are the per-mount flags a bind mount only gets through a
+// second, remount call (mount(2): "MS_REMOUNT | MS_BIND"); libmount's list.
+const bindSettable = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_NOATIME |
+	unix.MS_NODIRATIME | unix.MS_RELATIME | unix.MS_RDONLY | unix.MS_NOSYMFOLLOW
+
+// canonical resolves a path as mount(8) does (realpath(3)); a path that
+// does not resolve is kept as given, so messages name what the user typed.
+func canonical(p string, noCanon bool) string {
+	if p == "" || noCanon {
+		return p
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	r, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return p
+	}
+	return r
+}
+
+// propagationSteps are the extra calls for the propagation changes:
+// mount("none", target, NULL, MS_xxx, NULL), one each.
+func propagationSteps(target string, o nsutil.MountOptions) []step {
+	var s []step
+	for _, f := range o.Propagation {
+		s = append(s, step{stepPropagation, nsutil.MountCall{Op: "mount", Source: "none", Target: target, Flags: f}})
+	}
+	return s
+}
+
+// planPropagation: `mount --make-X TARGET`.
+func planPropagation(target string, o nsutil.MountOptions) *plan {
+	return &plan{target: target, spec: target, opts: o, propagationOnly: true, steps: propagationSteps(target, o)}
+}
+
+// planRemount: `mount -o remount,... TARGET`. As libmount does, the mount's
+// current options (from mountinfo) come first and the command line's after,
+// so that "-o remount,ro" keeps nosuid and the filesystem's own options.
+func planRemount(source, target, optstr string, mounts []nsutil.Mount) (*plan, error) {
+	src := source
+	combined := optstr
+	if m := topMountAt(mounts, target); m != nil {
+		if src == "" {
+			src = m.Source
+		}
+		cur := m.VFSOptions
+		if d := nsutil.MountinfoData(m.FSOptions); d != "" {
+			cur += "," + d
+		}
+		combined = cur + "," + optstr
+	}
+	if src == "" {
+		src = "none"
+	}
+	o, err := nsutil.ParseMountOptions(combined)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{source: src, target: target, spec: target, opts: o, remount: true}
+	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
+	p.steps = append(p.steps, propagationSteps(target, o)...)
+	return p, nil
+}
+
+// planBindOrMove: --bind, --rbind, --move (with -o flags and --make-*).
+func planBindOrMove(source, target string, o nsutil.MountOptions, move bool) *plan {
+	flags := o.Flags
+	if move {
+		flags |= unix.MS_MOVE
+	}
+	p := &plan{source: source, target: target, spec: target, opts: o, move: move, bind: flags&unix.MS_BIND != 0}
+	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: source, Target: target, Flags: flags, Data: o.Data}})
+	p.steps = append(p.steps, propagationSteps(target, o)...)
+	if flags&unix.MS_BIND != 0 && flags&bindSettable != 0 {
+		p.steps = append(p.steps, step{stepBindRemount, nsutil.MountCall{Op: "mount", Source: "none", Target: target,
+			Flags: flags | unix.MS_REMOUNT | unix.MS_BIND}})
+	}
+	return p
+}
+
+// planNew: `mount [-t TYPE] [-o OPTIONS] SOURCE TARGET`. With one type the
+// call is made once; with a list (or none: probed, then every type the
+// kernel lists) each is tried with MS_SILENT until one is not refused with
+// EINVAL or ENODEV, as mount(8) does.
+func planNew(source, target, types string, o nsutil.MountOptions) *plan {
+	p := &plan{source: source, target: target, spec: target, opts: o}
+	fstype := types
+	switch {
+	case types == "":
+		if t := nsutil.ProbeFSType(source); t != "" {
+			fstype = t
+		} else {
+			p.tryTypes = deviceFilesystems("")
+		}
+	case strings.Contains(types, ",") || strings.HasPrefix(types, "no"):
+		p.tryTypes = deviceFilesystems(types)
+	}
+	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: source, Target: target, FSType: fstype, Flags: o.Flags, Data: o.Data}})
+	p.steps = append(p.steps, propagationSteps(target, o)...)
+	return p
+}
+
+// deviceFilesystems is the list of types to try: the -t list itself, or
+// (no list, or a "no..." pattern) the kernel's types that need a device,
+// minus those the pattern excludes.
+func deviceFilesystems(pattern string) []string {
+	if pattern != "" && !strings.HasPrefix(pattern, "no") {
+		return strings.Split(pattern, ",")
+	}
+	exclude := map[string]bool{}
+	if pattern != "" {
+		for _, t := range strings.Split(pattern, ",") {
+			exclude[strings.TrimPrefix(t, "no")] = true
+		}
+	}
+	types, nodev, _ := nsutil.KernelFilesystems()
+	var out []string
+	for _, t := range types {
+		if !nodev[t] && !exclude[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// topMountAt is the mount on top of the stack at target, or nil.
+func topMountAt(mounts []nsutil.Mount, target string) *nsutil.Mount {
+	var found *nsutil.Mount
+	for i := range mounts {
+		if mounts[i].Target == target {
+			found = &mounts[i]
+		}
+	}
+	return found
+}
+
+// mountContaining is the mount a path lies in: the one whose target is the
+// longest prefix of it (the topmost when stacked).
+func mountContaining(mounts []nsutil.Mount, path string) *nsutil.Mount {
+	var found *nsutil.Mount
+	best := -1
+	for i := range mounts {
+		t := mounts[i].Target
+		if t == path || t == "/" || strings.HasPrefix(path, t+"/") {
+			if len(t) >= best {
+				best = len(t)
+				found = &mounts[i]
+			}
+		}
+	}
+	return found
+}

@@ -1,0 +1,212 @@
+package mount
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil"
+)
+
+// run decides, as mount(8) does, what the command line asks for: no
+// argument lists the mounts; one names a mount point for a propagation
+// change or a remount; two are the SOURCE and TARGET of a bind, a move or a
+// new mount.
+func run(o *Options) error {
+	if len(o.Opers) > 1 {
+		return cli.Exitf(ExitUsage, "mutually exclusive arguments: --bind --move --rbind")
+	}
+	if o.All {
+		return cli.Exitf(ExitUsage, "--all mounts what /etc/fstab lists, and nstool does not read /etc/fstab")
+	}
+	var words []string
+	for _, w := range o.OptList {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	optstr := strings.Join(words, ",")
+	mopts, err := nsutil.ParseMountOptions(optstr)
+	if err != nil {
+		return cli.Exitf(ExitUsage, "%v", err)
+	}
+	move := o.Move || mopts.Move
+	oper := len(o.Opers) > 0 || mopts.Move
+
+	switch len(o.Args) {
+	case 0:
+		if oper || optstr != "" {
+			return cli.Usagef(ExitUsage, "bad usage")
+		}
+		return list(o)
+	case 1, 2:
+	default:
+		return cli.Usagef(ExitUsage, "bad usage")
+	}
+	if oper && o.Types != "" {
+		return cli.Usagef(ExitUsage, "bad usage")
+	}
+
+	var mounts []nsutil.Mount
+	if mopts.Flags&unix.MS_REMOUNT != 0 {
+		if mounts, err = nsutil.ReadMountinfo(0); err != nil {
+			return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
+		}
+	}
+	var p *plan
+	if len(o.Args) == 1 {
+		target := canonical(o.Args[0], o.NoCanon)
+		switch {
+		case mopts.Flags&unix.MS_REMOUNT != 0:
+			p, err = planRemount("", target, optstr, mounts)
+		case mopts.PropagationOnly() && o.Types == "" && !move:
+			p = planPropagation(target, mopts)
+		default:
+			// util-linux looks the path up in /etc/fstab here.
+			return cli.Exitf(ExitUsage, "%s: can't find in /etc/fstab (nstool does not read /etc/fstab: give SOURCE and TARGET, or a --make-* option)", target)
+		}
+	} else {
+		target := canonical(o.Args[1], o.NoCanon)
+		switch {
+		case mopts.Flags&unix.MS_REMOUNT != 0:
+			p, err = planRemount(o.Args[0], target, optstr, mounts)
+		case move || mopts.Flags&unix.MS_BIND != 0:
+			p = planBindOrMove(canonical(o.Args[0], o.NoCanon), target, mopts, move)
+		default:
+			p = planNew(newSource(o.Args[0], o.Types, o.NoCanon), target, o.Types, mopts)
+		}
+	}
+	if err != nil {
+		return cli.Exitf(ExitUsage, "%v", err)
+	}
+	return execute(o, p)
+}
+
+// newSource canonicalizes the source of a new mount when it names a
+// device or file; a pseudo filesystem's source (tmpfs "lab", proc "proc")
+// is just a name and stays as given, as mount(8) keeps it.
+func newSource(src, types string, noCanon bool) string {
+	if types != "" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no") {
+		_, nodev, err := nsutil.KernelFilesystems()
+		if err == nil {
+			if isNodev, known := nodev[types]; !known || isNodev {
+				return src
+			}
+		}
+	}
+	return canonical(src, noCanon)
+}
+
+// execute makes the plan's calls in order, stopping at the first failure.
+func execute(o *Options, p *plan) error {
+	ex := newExplainer(o.IO.ErrOut, o.Explain, ExplainColor(o.IO))
+	if o.Explain {
+		for _, w := range p.opts.Dropped {
+			ex.note("note: %q is not applied: util-linux applies each propagation type once, the first time it is named", w)
+		}
+	}
+	for i, st := range p.steps {
+		var err error
+		if i == 0 && st.kind == stepMain && len(p.tryTypes) > 0 {
+			err = tryTypes(o, ex, p, st)
+		} else {
+			err = ex.do(o.Fake, p, st)
+		}
+		if err != nil {
+			mainDone := i > 0 && p.steps[0].kind == stepMain
+			return mountFailure(p, st, err, mainDone)
+		}
+	}
+	if o.Verbose {
+		verbose(o, p)
+	}
+	return nil
+}
+
+// tryTypes tries each candidate type with MS_SILENT and stops at the first
+// success or the first refusal other than EINVAL/ENODEV (not this type).
+func tryTypes(o *Options, ex *explainer, p *plan, st step) error {
+	var err error
+	for _, t := range p.tryTypes {
+		try := st
+		try.call.FSType = t
+		try.call.Flags |= unix.MS_SILENT
+		err = ex.do(o.Fake, p, try)
+		if err == nil {
+			p.steps[0] = try
+			return nil
+		}
+		if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENODEV) {
+			return err
+		}
+	}
+	if err == nil {
+		return cli.Exitf(ExitUsage, "%s: no filesystem type specified.", p.spec)
+	}
+	return err
+}
+
+// verbose prints util-linux's -v success lines on stdout.
+func verbose(o *Options, p *plan) {
+	w := o.IO.Out
+	switch {
+	case p.move:
+		fmt.Fprintf(w, "mount: %s moved to %s.\n", p.source, p.target)
+	case p.bind:
+		fmt.Fprintf(w, "mount: %s bound on %s.\n", p.source, p.target)
+	case len(p.opts.Propagation) > 0:
+		if p.source != "" && p.source != "none" {
+			fmt.Fprintf(w, "mount: %s mounted on %s.\n", p.source, p.target)
+		}
+		fmt.Fprintf(w, "mount: %s propagation flags changed.\n", p.target)
+	default:
+		fmt.Fprintf(w, "mount: %s mounted on %s.\n", p.source, p.target)
+	}
+}
+
+// list prints the mount table as mount(8) does without arguments:
+// "SOURCE on TARGET type FSTYPE (OPTIONS)", filtered by -t.
+func list(o *Options) error {
+	mounts, err := nsutil.ReadMountinfo(0)
+	if err != nil {
+		return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
+	}
+	match := typeMatcher(o.Types)
+	for _, m := range mounts {
+		if !match(m.FSType) {
+			continue
+		}
+		src := m.Source
+		if src == "" {
+			src = "none"
+		}
+		opts := m.VFSOptions
+		for _, fo := range nsutil.SplitOptions(m.FSOptions) {
+			if fo != "rw" && fo != "ro" {
+				opts += "," + fo
+			}
+		}
+		fmt.Fprintf(o.IO.Out, "%s on %s type %s (%s)\n", src, m.Target, m.FSType, opts)
+	}
+	return nil
+}
+
+// typeMatcher implements -t lists: "tmpfs,proc" selects those types,
+// "notmpfs,proc" (a leading "no") excludes them.
+func typeMatcher(types string) func(string) bool {
+	if types == "" {
+		return func(string) bool { return true }
+	}
+	neg := strings.HasPrefix(types, "no")
+	set := map[string]bool{}
+	for _, t := range strings.Split(types, ",") {
+		if neg {
+			t = strings.TrimPrefix(t, "no")
+		}
+		set[t] = true
+	}
+	return func(t string) bool { return set[t] != neg }
+}

@@ -1,0 +1,99 @@
+package umount
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+func mountsUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	mounts, err := nsutil.ReadMountinfo(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range mounts {
+		if strings.HasPrefix(m.Target, dir+"/") {
+			out = append(out, strings.TrimPrefix(m.Target, dir))
+		}
+	}
+	return out
+}
+
+func mkmount(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := nsutil.MountFS("t", dir, "tmpfs", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// umount -R, in-process: nested submounts all go, and --explain names each
+// umount2(2) call, deepest first, in mount order. (With a mount stacked on
+// TARGET, util-linux and nstool take only the top one: the others are
+// its lower mount's children; the differential tests cover that.)
+func TestRecursiveInProcess(t *testing.T) {
+	base := nstest.Tmpfs(t)
+	a := filepath.Join(base, "a")
+	mkmount(t, a)
+	mkmount(t, filepath.Join(a, "x"))
+	mkmount(t, filepath.Join(a, "x", "y"))
+	mkmount(t, filepath.Join(a, "z"))
+	ios, _, _, errOut := cli.Test()
+	cmd := quiet(NewCmd(ios))
+	cmd.SetArgs([]string{"--explain", "-R", a})
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("umount -R: %v\n%s", err, errOut)
+	}
+	if left := mountsUnder(t, base); len(left) != 0 {
+		t.Errorf("left mounted: %v", left)
+	}
+	var calls []string
+	for _, l := range strings.Split(errOut.String(), "\n") {
+		if strings.HasPrefix(l, "umount2(") {
+			calls = append(calls, strings.TrimPrefix(strings.Fields(l)[0], "umount2(\""+base))
+		}
+	}
+	want := []string{`/a/x/y",`, `/a/x",`, `/a/z",`, `/a",`}
+	if strings.Join(calls, " ") != strings.Join(want, " ") {
+		t.Errorf("order of calls: %v, want %v\n%s", calls, want, errOut)
+	}
+}
+
+func TestBadUsageAndNotMounted(t *testing.T) {
+	base := nstest.Tmpfs(t)
+	ios, _, _, errOut := cli.Test()
+	cmd := quiet(NewCmd(ios))
+	cmd.SetArgs([]string{})
+	if err := cmd.Execute(); cli.ExitCode(err) != 1 {
+		t.Errorf("no target: %v", err)
+	}
+	cmd = quiet(NewCmd(ios))
+	cmd.SetArgs([]string{base + "/nope", base})
+	err := cmd.Execute()
+	if cli.ExitCode(err) != 32 {
+		t.Errorf("one of two failing: exit %d, want 32", cli.ExitCode(err))
+	}
+	if !strings.Contains(errOut.String(), "nstool umount: "+base+"/nope: no mount point specified.\n") {
+		t.Errorf("stderr: %q", errOut)
+	}
+}
+
+// quiet stops cobra's own usage dump and error line (the root does that
+// job in nstool).
+func quiet(c *cobra.Command) *cobra.Command {
+	c.SilenceUsage, c.SilenceErrors = true, true
+	return c
+}
