@@ -225,3 +225,35 @@ func TestColor(t *testing.T) {
 		t.Errorf("NO_COLOR=1 output has colour:\n%q", out)
 	}
 }
+
+// TestTerminalWidth: on a terminal both tools fit the table to its width
+// the same way (truncated OPTIONS, extreme cells pushed to a new line).
+func TestTerminalWidth(t *testing.T) {
+	for _, tool := range []string{"script", "findmnt", "stty"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	bin := nstest.Binary(t)
+	tab, err := filepath.Abs("testdata/mountinfo-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cols := range []string{"50", "70", "100", "200"} {
+		for _, args := range []string{"", "-l", "-o +PROPAGATION,ID"} {
+			show := func(cmd string) string {
+				c := exec.Command("script", "-qec", "stty cols "+cols+"; "+cmd+" "+args+" -F "+tab, "/dev/null")
+				c.Env = append(os.Environ(), "NO_COLOR=1", "LC_ALL=C.UTF-8")
+				out, err := c.Output()
+				if err != nil {
+					t.Fatalf("%s: %v", cmd, err)
+				}
+				return string(out)
+			}
+			ul, ns := show("findmnt"), show(bin+" findmnt")
+			if ul != ns {
+				t.Errorf("%s columns, findmnt %s:\n--- nstool\n%s--- util-linux\n%s", cols, args, ns, ul)
+			}
+		}
+	}
+}
