@@ -20,7 +20,7 @@ func FuzzTable(f *testing.F) {
 		f.Add(string(data))
 	}
 	f.Add("5 6 0:1 / /a rw - tmpfs x rw\n6 5 0:1 / /b rw - tmpfs y rw\n") // a parent loop
-	f.Add("1 1 0:1 / / rw - rootfs rootfs rw\n")                         // its own parent
+	f.Add("1 1 0:1 / / rw - rootfs rootfs rw\n")                          // its own parent
 	f.Fuzz(func(t *testing.T, data string) {
 		for _, opts := range []func(*Options){
 			func(o *Options) {},
