@@ -2,6 +2,7 @@ package findmnt_test
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,6 +255,52 @@ func TestTerminalWidth(t *testing.T) {
 			if ul != ns {
 				t.Errorf("%s columns, findmnt %s:\n--- nstool\n%s--- util-linux\n%s", cols, args, ns, ul)
 			}
+		}
+	}
+}
+
+// TestTaskNamespace: -N PID shows another mount namespace's table, the
+// same as util-linux does, including the mounts only that namespace has.
+func TestTaskNamespace(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, tool := range []string{"findmnt", "unshare"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	base := liveTree(t)
+	// A process in a namespace of its own with one more mount; it waits on
+	// its stdin, so closing the pipe (or the test dying) ends it.
+	cmd := exec.Command("unshare", "--mount", "--propagation", "unchanged", "sh", "-c",
+		`mount -t tmpfs only-there "$1/private" && echo ready && read x`, "sh", base)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+		t.Fatalf("the namespace did not start: %q %v", buf, err)
+	}
+	pid := strconv.Itoa(cmd.Process.Pid)
+	for _, args := range [][]string{{"-N", pid, "-R", base}, {"-N", pid, "-l", "-o", "TARGET,SOURCE,PROPAGATION,TID"}, {"-N", pid, "-J", "-S", "only-there"}} {
+		ul, ns := runUtilLinux(t, "C", args), runNstool(t, "C", args)
+		if ul.String() != ns.String() {
+			t.Errorf("findmnt %q\n--- nstool\n%s--- util-linux\n%s", args, ns, ul)
+		}
+		if !strings.Contains(ns.stdout, "only-there") {
+			t.Errorf("findmnt %q does not show the namespace's own mount:\n%s", args, ns.stdout)
 		}
 	}
 }
