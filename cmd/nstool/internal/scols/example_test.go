@@ -26,9 +26,9 @@ func Example() {
 	_ = t.Print(os.Stdout)
 	// Output:
 	// list:
-	//         NS TYPE  COMMAND
-	// 4026531840 mnt   /sbin/init
-	// 4026532200 mnt   bash
+	//         NS TYPE COMMAND
+	// 4026531840 mnt  /sbin/init
+	// 4026532200 mnt  bash
 	// {
 	//    "namespaces": [
 	//       {
