@@ -56,7 +56,9 @@ mount -t tmpfs base %[1]s
 cd %[1]s
 %[2]s
 set +e
-%[3]s 2>%[4]s/stderr >%[4]s/stdout
+{
+%[3]s
+} 2>%[4]s/stderr >%[4]s/stdout
 echo $? >%[4]s/rc
 cat /proc/self/mountinfo >%[4]s/mountinfo
 `, shq(work), setup, cmd, shq(out))
@@ -241,6 +243,9 @@ func TestDifferentialNewMounts(t *testing.T) {
 		"mkdir b; $M -t bogusfs,tmpfs x b",
 		"mkdir l u w o; echo low >l/f; $M -t overlay -o lowerdir=$PWD/l,upperdir=$PWD/u,workdir=$PWD/w ov o",
 		"mkdir b; mount -t tmpfs s b; mount --make-shared b; mkdir b/c a/c; mount --bind b a/c; $M -t tmpfs y b/c",
+		"$M -m -t tmpfs x new/dir; stat -c '%n %a' new new/dir",
+		"$M --mkdir=0700 --bind a n2; stat -c '%n %a' n2",
+		"$M -o X-mount.mkdir=0711 -t tmpfs x n3; stat -c '%n %a' n3",
 	} {
 		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
 	}
@@ -274,6 +279,15 @@ func TestDifferentialBadInput(t *testing.T) {
 		"mkdir b; $M -t tmpfs --bind a b",
 		"$M a b c",
 		"$M --make-bogus a",
+		"mkdir b; $M a b",
+		"mkdir b; $M --make-shared --make-private a b",
+		"mkdir b; touch f; $M f b",
+		"$M -Z a",
+		"$M -t",
+		"$M a --types",
+		"$M -o",
+		"$U --bogus a",
+		"$U -Z a",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			o := compare(t, states[0].setup, cmd)

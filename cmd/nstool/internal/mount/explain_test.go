@@ -49,6 +49,11 @@ func TestExplain(t *testing.T) {
 			`(?m)^  \$D/peer/sub +shared:\d+ → \(unmounted\)$`,
 			`rule: the parent \$D/a is shared`,
 		}},
+		{states[0].setup, "mount --make-rslave a; $U --explain -R peer", []string{
+			`(?m)^umount2\("\$D/peer/sub", 0\) = 0\n.*\n.*\n.*\numount2\("\$D/peer", 0\) = 0$`,
+			`(?m)^  \$D/a +master:\d+ → private$`,
+			`slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private`,
+		}},
 		{states[0].setup, "mkdir b; $M --explain --move a b", []string{
 			`(?m)^  \$D/b +shared:\d+ → shared:\d+ \(moved from \$D/a\)$`,
 			`sharedsubtree.rst 5d, move`,

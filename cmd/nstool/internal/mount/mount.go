@@ -89,7 +89,7 @@ applied.`,
 			return run(opts)
 		},
 	}
-	cmd.SetFlagErrorFunc(flagError)
+	cmd.SetFlagErrorFunc(GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
@@ -112,6 +112,8 @@ applied.`,
 	addWord(f, &opts.OptList, "read-only", "r", "ro", "mount the filesystem read-only (same as -o ro)")
 	addWord(f, &opts.OptList, "rw", "w", "rw", "mount the filesystem read-write (default)")
 	addWord(f, &opts.OptList, "read-write", "", "rw", "same as --rw")
+	mk := f.VarPF(&mkdirValue{list: &opts.OptList}, "mkdir", "m", "create the target directory if missing, with `mode` (default 0755; same as -o X-mount.mkdir)")
+	mk.NoOptDefVal = "0755"
 	f.BoolVar(&opts.Explain, "explain", false, "print each mount(2) call and the propagation before → after on stderr")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
 	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: print what would be done (with --explain), skip the mount(2) calls")
@@ -121,8 +123,11 @@ applied.`,
 	return cmd
 }
 
-// flagError words flag mistakes as util-linux's getopt does.
-func flagError(c *cobra.Command, err error) error {
+// GetoptError words cobra's flag errors as glibc's getopt_long does for
+// util-linux: "unrecognized option '--x'", "invalid option -- 'x'",
+// "option requires an argument -- 't'", "option '--types' requires an
+// argument"; exit 1.
+func GetoptError(c *cobra.Command, err error) error {
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
 		msg = "unrecognized option '" + rest + "'"
@@ -130,7 +135,13 @@ func flagError(c *cobra.Command, err error) error {
 		if i := strings.Index(rest, " in "); i > 0 {
 			rest = rest[:i]
 		}
-		msg = "invalid option -- " + strings.Trim(rest, "'")
+		msg = "invalid option -- " + rest
+	} else if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		if i := strings.Index(rest, " in "); i > 0 {
+			msg = "option requires an argument -- " + rest[:i]
+		} else {
+			msg = "option '" + rest + "' requires an argument"
+		}
 	}
 	return cli.Usagef(ExitUsage, "%s", msg)
 }
@@ -159,6 +170,16 @@ func (v *wordValue) Set(s string) error {
 	if s == "true" {
 		*v.list = append(*v.list, v.word)
 	}
+	return nil
+}
+
+// mkdirValue is -m/--mkdir[=mode]: it adds X-mount.mkdir=mode to the list.
+type mkdirValue struct{ list *[]string }
+
+func (v *mkdirValue) String() string { return "" }
+func (v *mkdirValue) Type() string   { return "mode" }
+func (v *mkdirValue) Set(s string) error {
+	*v.list = append(*v.list, "X-mount.mkdir="+s)
 	return nil
 }
 

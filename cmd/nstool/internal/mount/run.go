@@ -3,6 +3,8 @@ package mount
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -69,6 +71,9 @@ func run(o *Options) error {
 			return cli.Exitf(ExitUsage, "%s: can't find in /etc/fstab (nstool does not read /etc/fstab: give SOURCE and TARGET, or a --make-* option)", target)
 		}
 	} else {
+		if err := mkdirTarget(o.Args[1], mopts); err != nil {
+			return err
+		}
 		target := canonical(o.Args[1], o.NoCanon)
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
@@ -83,6 +88,29 @@ func run(o *Options) error {
 		return cli.Exitf(ExitUsage, "%v", err)
 	}
 	return execute(o, p)
+}
+
+// mkdirTarget creates a missing target for X-mount.mkdir[=mode] (-m), as
+// mount(8) does before mounting.
+func mkdirTarget(target string, o nsutil.MountOptions) error {
+	for _, u := range o.Userspace {
+		name, val, _ := strings.Cut(u, "=")
+		if name != "X-mount.mkdir" {
+			continue
+		}
+		mode := uint64(0o755)
+		if val != "" {
+			m, err := strconv.ParseUint(val, 8, 32)
+			if err != nil {
+				return cli.Exitf(ExitUsage, "%s: invalid mode for X-mount.mkdir: %q", target, val)
+			}
+			mode = m
+		}
+		if err := os.MkdirAll(target, os.FileMode(mode)); err != nil {
+			return cli.Exitf(ExitFail, "%s: failed to create mount point: %s.", target, Strerror(err))
+		}
+	}
+	return nil
 }
 
 // newSource canonicalizes the source of a new mount when it names a

@@ -1,13 +1,16 @@
 package mount_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/nsutil"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -16,12 +19,12 @@ import (
 // directory as $D and the filesystem-type argument of bind, move and
 // remount calls (ignored by the kernel; util-linux and Go pass different
 // pointers) shown as _.
-func straceCalls(t *testing.T, tool, setup, cmd string) string {
+func straceCalls(t *testing.T, tool, setup, cmd string) (calls, expectR string) {
 	t.Helper()
 	work, out := t.TempDir(), t.TempDir()
 	log := filepath.Join(out, "strace")
 	script := "set -e\nmount -t tmpfs base " + shq(work) + "\ncd " + shq(work) + "\n" + setup +
-		"\nset +e\nstrace -f -qq -e trace=mount,umount2 -e signal=none -o " + shq(log) + " " + cmd + " 2>/dev/null\ntrue\n"
+		"\ncat /proc/self/mountinfo >" + shq(filepath.Join(out, "before")) + "\nset +e\nstrace -f -qq -e trace=mount,umount2 -e signal=none -o " + shq(log) + " " + cmd + " 2>/dev/null\ntrue\n"
 	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
 	c.Env = append(os.Environ(), "M="+tool+"mount", "U="+tool+"umount")
 	if b, err := c.CombinedOutput(); err != nil {
@@ -32,7 +35,7 @@ func straceCalls(t *testing.T, tool, setup, cmd string) string {
 		t.Fatal(err)
 	}
 	fstypePtr := regexp.MustCompile(`^(mount\("[^"]*", "[^"]*", )(0x[0-9a-f]+|NULL)`)
-	var calls []string
+	var list []string
 	for _, l := range strings.Split(string(b), "\n") {
 		l = strings.TrimSpace(regexp.MustCompile(`^\d+\s+`).ReplaceAllString(l, ""))
 		if !strings.HasPrefix(l, "mount(") && !strings.HasPrefix(l, "umount2(") {
@@ -41,9 +44,25 @@ func straceCalls(t *testing.T, tool, setup, cmd string) string {
 		l = strings.ReplaceAll(l, work, "$D")
 		l = fstypePtr.ReplaceAllString(l, "${1}_")
 		l = regexp.MustCompile(`\s+=`).ReplaceAllString(l, " =")
-		calls = append(calls, l)
+		list = append(list, l)
 	}
-	return strings.Join(calls, "\n")
+	// What umount -R must do with this run's table: mount IDs are reused,
+	// so the order of siblings can differ from one run to the next.
+	if f, err := os.Open(filepath.Join(out, "before")); err == nil {
+		defer f.Close()
+		before, _, _ := nsutil.ParseMountinfo(f)
+		var want []string
+		f := strings.Fields(cmd)
+		flags := "0"
+		if strings.Contains(cmd, " -l") {
+			flags = "MNT_DETACH"
+		}
+		for _, target := range recursiveOrder(before, work+"/"+f[len(f)-1]) {
+			want = append(want, fmt.Sprintf("umount2(%q, %s) = 0", strings.Replace(target, work, "$D", 1), flags))
+		}
+		expectR = strings.Join(want, "\n")
+	}
+	return strings.Join(list, "\n"), expectR
 }
 
 // nstool makes the same system calls as util-linux, in the same order:
@@ -72,6 +91,7 @@ func TestSameSystemCalls(t *testing.T) {
 		"$U -R a",
 		"$U -l a/sub",
 		"mkdir b; $M --rbind a b; $U -R b",
+		"mkdir b; $M --rbind a b; $U -R -l b",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			setup := states[0].setup + "; mkdir a/sub/deep a/sub2; mount -t tmpfs deep a/sub/deep; mount -t tmpfs sub2 a/sub2"
@@ -80,14 +100,60 @@ func TestSameSystemCalls(t *testing.T) {
 				setup += "\n" + strings.ReplaceAll(strings.ReplaceAll(cmd[:i], "$M", "mount"), "$U", "umount")
 				traced = cmd[i+2:]
 			}
-			ul := straceCalls(t, "", setup, traced)
-			ns := straceCalls(t, bin, setup, traced)
+			ul, ulWant := straceCalls(t, "", setup, traced)
+			ns, nsWant := straceCalls(t, bin, setup, traced)
 			if ul == "" {
 				t.Fatalf("no calls seen for util-linux")
+			}
+			if strings.HasPrefix(traced, "$U -R") {
+				// Each run against the order its own table demands.
+				if ul != ulWant || ns != nsWant {
+					t.Errorf("umount -R order:\nutil-linux:\n%s\nwant:\n%s\nnstool:\n%s\nwant:\n%s", ul, ulWant, ns, nsWant)
+				}
+				return
 			}
 			if ul != ns {
 				t.Errorf("system calls differ:\nutil-linux:\n%s\nnstool:\n%s", ul, ns)
 			}
 		})
 	}
+}
+
+// recursiveOrder is umount(8) -R's documented order for the mount at
+// target: a mount stacked on it first, then each child in mount-ID order,
+// depth first, then the mount itself.
+func recursiveOrder(mounts []nsutil.Mount, target string) []string {
+	var root *nsutil.Mount
+	for i := range mounts {
+		if mounts[i].Target == target {
+			root = &mounts[i]
+		}
+	}
+	if root == nil {
+		return nil
+	}
+	var out []string
+	var walk func(m nsutil.Mount)
+	walk = func(m nsutil.Mount) {
+		var kids []nsutil.Mount
+		for _, c := range mounts {
+			if c.Parent == m.ID && c.ID != m.ID {
+				kids = append(kids, c)
+			}
+		}
+		sort.Slice(kids, func(i, j int) bool { return kids[i].ID < kids[j].ID })
+		for _, c := range kids {
+			if c.Target == m.Target {
+				walk(c)
+			}
+		}
+		for _, c := range kids {
+			if c.Target != m.Target {
+				walk(c)
+			}
+		}
+		out = append(out, m.Target)
+	}
+	walk(*root)
+	return out
 }

@@ -68,6 +68,7 @@ nstool never reads /etc/fstab.`,
 			return run(opts)
 		},
 	}
+	cmd.SetFlagErrorFunc(mount.GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&opts.Lazy, "lazy", "l", false, "detach the filesystem now, clean up things later")
@@ -155,6 +156,9 @@ func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 		if found != nil {
 			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", unmountRule(mounts, found))
 		}
+		if lostMaster(mounts, after) {
+			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", "slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
+		}
 	}
 	if o.Verbose {
 		src := "none"
@@ -175,6 +179,21 @@ func unmountRule(mounts []nsutil.Mount, m *nsutil.Mount) string {
 		}
 	}
 	return "the parent mount is not shared: only this mount goes (sharedsubtree.rst 5f)"
+}
+
+// lostMaster reports whether a mount that stayed changed master (or lost
+// it): the kernel re-parents the slaves of a peer group that disappears.
+func lostMaster(before, after []nsutil.Mount) bool {
+	old := map[int]nsutil.Mount{}
+	for _, m := range before {
+		old[m.ID] = m
+	}
+	for _, m := range after {
+		if b, ok := old[m.ID]; ok && b.Master != 0 && b.Master != m.Master {
+			return true
+		}
+	}
+	return false
 }
 
 func umountMessage(errno unix.Errno) string {

@@ -1,0 +1,225 @@
+package ls
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/nsutil"
+)
+
+// need says what a column needs read beyond the basic scan.
+type need uint
+
+const (
+	needRelations need = 1 << iota // nsfs ioctls: PNS, ONS
+	needMounts                     // each mount namespace's table: MOUNTS
+	needNetNSID                    // rtnetlink: NETNSID
+	needDetails                    // /proc/PID/status: PPID, NAME, STATE, NTHREADS
+	needCgroups                    // /proc/PID/cgroup
+)
+
+// column is one entry of the column registry that drives -o, the headers,
+// the help text and JSON, as in util-linux lsns. A namespace row is filled
+// by ns; a process row (--namespace view) by proc.
+type column struct {
+	name  string
+	whint float64
+	flags scols.Flag
+	json  scols.JSONType
+	help  string
+	need  need
+	ns    func(c *runCtx, ns *nsutil.Namespace) string
+	proc  func(c *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string
+}
+
+// The namespace's lowest-PID process stands for it in PID, PPID, COMMAND,
+// PATH, UID and USER, as in lsns.
+func lowest(ns *nsutil.Namespace, f func(p *nsutil.ProcInfo) string) string {
+	if p := ns.Lowest(); p != nil {
+		return f(p)
+	}
+	return ""
+}
+
+func nsIno(c *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Ino, 10) }
+func nsCommand(c *runCtx, ns *nsutil.Namespace) string {
+	return lowest(ns, func(p *nsutil.ProcInfo) string { return c.command(p) })
+}
+func procCommand(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.command(p) }
+func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string     { return strconv.Itoa(p.PID) }
+func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string    { return strconv.Itoa(p.PPID) }
+func procUID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
+	return strconv.FormatUint(uint64(p.UID), 10)
+}
+func procUser(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.users.name(p.UID) }
+func procPath(_ *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string {
+	return nsutil.ProcNSPath(p.PID, ns.Type)
+}
+func nsType(_ *runCtx, ns *nsutil.Namespace) string { return ns.Type.String() }
+func perProcNS(f func(c *runCtx, ns *nsutil.Namespace) string) func(*runCtx, *nsutil.Namespace, *nsutil.ProcInfo) string {
+	return func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return f(c, ns) }
+}
+
+var columns = []*column{
+	{name: "NS", whint: 10, flags: scols.Right, json: scols.Number, help: "namespace identifier (inode number)",
+		ns: nsIno, proc: perProcNS(nsIno)},
+	{name: "NAMESPACE", whint: 10, flags: scols.Right, json: scols.Number, help: "the same as NS, with cinf's header",
+		ns: nsIno, proc: perProcNS(nsIno)},
+	{name: "TYPE", whint: 5, help: "kind of namespace", ns: nsType, proc: perProcNS(nsType)},
+	{name: "PATH", help: "path to the namespace",
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return procPath(c, ns, p) })
+		},
+		proc: procPath},
+	{name: "NPROCS", whint: 5, flags: scols.Right, json: scols.Number, help: "number of processes in the namespace",
+		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.Itoa(ns.NProcs()) },
+		proc: func(_ *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return strconv.Itoa(ns.NProcs()) }},
+	{name: "PID", whint: 5, flags: scols.Right, json: scols.Number, help: "lowest PID in the namespace",
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PID) })
+		},
+		proc: procPID},
+	{name: "PPID", whint: 5, flags: scols.Right, json: scols.Number, help: "PPID of the PID", need: needDetails,
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PPID) })
+		},
+		proc: procPPID},
+	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", ns: nsCommand, proc: procCommand},
+	{name: "CMD", flags: scols.Trunc, help: "the same as COMMAND, with cinf's header", ns: nsCommand, proc: procCommand},
+	{name: "UID", flags: scols.Right, json: scols.Number, help: "UID of the PID",
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			if p := ns.Lowest(); p != nil {
+				return procUID(c, ns, p)
+			}
+			if uid, ok := c.ownerUID(ns); ok {
+				return strconv.FormatUint(uint64(uid), 10)
+			}
+			return ""
+		},
+		proc: procUID},
+	{name: "USER", help: "username of the PID",
+		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+			if p := ns.Lowest(); p != nil {
+				return procUser(c, ns, p)
+			}
+			if uid, ok := c.ownerUID(ns); ok {
+				return c.users.name(uid)
+			}
+			return ""
+		},
+		proc: procUser},
+	{name: "USERS", help: "effective UIDs of the namespace's processes",
+		ns:   users,
+		proc: perProcNS(users)},
+	{name: "NETNSID", flags: scols.Right, help: "namespace ID as used by network subsystem", need: needNetNSID,
+		ns: func(c *runCtx, ns *nsutil.Namespace) string { return c.netnsid(ns) },
+		proc: func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string {
+			return c.netnsid(ns)
+		}},
+	{name: "NSFS", flags: scols.Wrap, help: "nsfs mountpoint (usually used network subsystem)",
+		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return strings.Join(ns.NSFS, ",") },
+		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return strings.Join(ns.NSFS, ",") })},
+	{name: "PNS", whint: 10, flags: scols.Right, json: scols.Number, help: "parent namespace identifier (inode number)", need: needRelations,
+		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) },
+		proc: perProcNS(func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) })},
+	{name: "ONS", whint: 10, flags: scols.Right, json: scols.Number, help: "owner namespace identifier (inode number)", need: needRelations,
+		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) },
+		proc: perProcNS(func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) })},
+	{name: "MOUNTS", whint: 6, flags: scols.Right, json: scols.Number, help: "number of mounts in a mount namespace", need: needMounts,
+		ns:   mounts,
+		proc: perProcNS(mounts)},
+	{name: "PID1", help: "same or differs: is it PID 1's namespace of its type",
+		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.init) },
+		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.init) })},
+	{name: "SELF", help: "same or differs: is it the caller's namespace of its type",
+		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) },
+		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) })},
+	// Process columns (the --namespace view), as cinf shows them.
+	{name: "NAME", help: "command name of the process [--namespace]", need: needDetails,
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return p.Name }},
+	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process [--namespace]", need: needDetails,
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return strconv.Itoa(p.Threads) }},
+	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path) [--namespace]", need: needCgroups,
+		proc: func(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.cgroups[p.PID] }},
+	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...) [--namespace]", need: needDetails,
+		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
+			if p.State == 0 {
+				return ""
+			}
+			return string(p.State)
+		}},
+}
+
+func users(_ *runCtx, ns *nsutil.Namespace) string {
+	seen := map[uint32]bool{}
+	var uids []uint32
+	for _, p := range ns.Procs {
+		if !seen[p.UID] {
+			seen[p.UID] = true
+			uids = append(uids, p.UID)
+		}
+	}
+	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
+	s := make([]string, len(uids))
+	for i, u := range uids {
+		s[i] = strconv.FormatUint(uint64(u), 10)
+	}
+	return strings.Join(s, ",")
+}
+
+func mounts(_ *runCtx, ns *nsutil.Namespace) string {
+	if ns.Type != nsutil.MntNS || ns.Mounts < 0 {
+		return ""
+	}
+	return strconv.Itoa(ns.Mounts)
+}
+
+// lookupColumn finds a column by name, case-insensitively as lsns does.
+func lookupColumn(name string, forProcesses bool) (*column, error) {
+	for _, c := range columns {
+		if strings.EqualFold(c.name, name) {
+			if forProcesses && c.proc == nil || !forProcesses && c.ns == nil {
+				break
+			}
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown column: %s", name)
+}
+
+// parseColumns turns an -o LIST into columns. "+LIST" appends to the
+// defaults, as in util-linux.
+func parseColumns(list string, defaults []string, forProcesses bool) ([]*column, error) {
+	names := defaults
+	if list != "" {
+		if rest, ok := strings.CutPrefix(list, "+"); ok {
+			names = append(append([]string(nil), defaults...), strings.Split(rest, ",")...)
+		} else {
+			names = strings.Split(list, ",")
+		}
+	}
+	var out []*column
+	for _, n := range names {
+		if n == "" {
+			continue // util-linux skips empty names ("-o NS,,TYPE")
+		}
+		c, err := lookupColumn(n, forProcesses)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// columnHelp is the "Available output columns" part of --help.
+func columnHelp() string {
+	var b strings.Builder
+	for _, c := range columns {
+		fmt.Fprintf(&b, " %11s  %s\n", c.name, c.help)
+	}
+	return b.String()
+}

@@ -1,0 +1,56 @@
+package nsutil
+
+import "testing"
+
+func TestParseStatus(t *testing.T) {
+	status := "Name:\ta\\\\b\\nc\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNgid:\t0\nPid:\t42\nPPid:\t7\n" +
+		"TracerPid:\t0\nUid:\t1000\t1001\t1000\t1000\nThreads:\t3\n"
+	var p ProcInfo
+	if !parseStatus([]byte(status), &p) {
+		t.Fatal("parseStatus failed")
+	}
+	if p.Name != "a\\b\nc" || p.State != 'S' || p.PPID != 7 || p.Threads != 3 {
+		t.Errorf("got %+v", p)
+	}
+	if parseStatus([]byte("Name:\tx\nState:\tR\n"), &p) {
+		t.Error("a status without PPid and Threads was accepted")
+	}
+}
+
+func TestLinkInode(t *testing.T) {
+	for in, want := range map[string]uint64{
+		"net:[4026531840]":  4026531840,
+		"cgroup:[12]":       12,
+		"net:[]":            0,
+		"net:[12x]":         0,
+		"anon_inode:[pidfd": 0,
+		"":                  0,
+	} {
+		if got := linkInode([]byte(in)); got != want {
+			t.Errorf("linkInode(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestParseNSFSRoot(t *testing.T) {
+	k, ok := parseNSFSRoot("uts:[4026532252]")
+	if !ok || k.ino != 4026532252 || k.t != UtsNS {
+		t.Errorf("got %+v, %v", k, ok)
+	}
+	for _, bad := range []string{"/", "uts:[x]", "disk:[1]", "net:4026532252", "net:[1"} {
+		if _, ok := parseNSFSRoot(bad); ok {
+			t.Errorf("parseNSFSRoot(%q) accepted", bad)
+		}
+	}
+}
+
+func TestNSFSMounts(t *testing.T) {
+	table := "22 1 0:5 / / rw - tmpfs tmpfs rw\n" +
+		"40 22 0:4 net:[4026532281] /run/netns/a rw,nosuid - nsfs nsfs rw\n" +
+		"41 22 0:4 uts:[4026532282] /tmp/a\\040b rw - nsfs nsfs rw\n" +
+		"42 22 0:30 / /mnt/nsfs rw - tmpfs nsfs rw\n"
+	got := nsfsMounts([]byte(table))
+	if len(got) != 2 || got[0].Target != "/run/netns/a" || got[1].Target != "/tmp/a b" || got[1].Root != "uts:[4026532282]" {
+		t.Errorf("got %+v", got)
+	}
+}
