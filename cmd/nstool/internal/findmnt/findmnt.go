@@ -21,7 +21,7 @@ type Options struct {
 	All, ASCII, Bytes, NoCanonicalize, Canonicalize, DF, Evaluate    bool
 	Invert, JSON, FirstOnly, NoTruncate, OutputAll, Pairs, Raw, List bool
 	NoHeadings, Mtab, Fstab, Kernel, NoFSRoot, Submounts, Shell      bool
-	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose          bool
+	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose, Uniq    bool
 
 	TabFiles   []string
 	Direction  string
@@ -123,6 +123,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.Mtab, "mtab", "m", false, "search in table of mounted filesystems (includes user space mount options)")
 	f.BoolVarP(&o.Kernel, "kernel", "k", false, "search in kernel table of mounted filesystems (default)")
 	f.BoolVar(&o.ForceTree, "tree", false, "enable tree format if possible")
+	f.BoolVarP(&o.Uniq, "uniq", "U", false, "ignore filesystems with duplicate target")
 	f.BoolVar(&o.Real, "real", false, "print only real filesystems")
 	f.BoolVar(&o.Pseudo, "pseudo", false, "print only pseudo-filesystems")
 	f.BoolVar(&o.Shadowed, "shadowed", false, "print only filesystems over-mounted by another filesystem")

@@ -44,6 +44,7 @@ var goldenArgs = []string{
 	"/lab/shared", "src", "0:41 -l", "-S src -f", "-T /lab/shared/inner", "-M /lab",
 	"-d backward -l -t tmpfs", "-y -P -o TARGET,USE%,MAJ:MIN", "-y -r", "-n -r",
 	"-o FOO,TARGET", "-o TARGET,,SOURCE", "-J -P", "-M /x -T /y", "-N abc", "-s -l",
+	"-U", "-U -J", "-U -l",
 }
 
 // ownArgs exercise what util-linux 2.38 does not have.
@@ -57,7 +58,7 @@ var ownArgs = []string{
 	"-H",
 }
 
-var goldenFiles = []string{"mountinfo-lab", "mountinfo-garbage", "fstab-sample", "empty"}
+var goldenFiles = []string{"mountinfo-lab", "mountinfo-garbage", "mountinfo-stacked", "fstab-sample", "empty"}
 
 func goldenCases() []goldenCase {
 	var cs []goldenCase

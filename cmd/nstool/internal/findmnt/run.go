@@ -220,6 +220,9 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		tt = tabKernel
 	}
 	isTree := tab.isTree()
+	if o.Uniq {
+		tab.uniq()
+	}
 	if isTree && o.ForceTree {
 		tree = true
 	}
