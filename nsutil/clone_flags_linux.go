@@ -1,9 +1,6 @@
 package nsutil
 
 import (
-	"fmt"
-	"strings"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -32,10 +29,7 @@ var CloneNamespaces = []CloneNamespace{
 	{unix.CLONE_NEWTIME, "time", "time_for_children"},
 }
 
-var cloneFlagNames = []struct {
-	flag uintptr
-	name string
-}{
+var cloneFlagNames = []flagName{
 	{unix.CLONE_NEWNS, "CLONE_NEWNS"}, {unix.CLONE_NEWCGROUP, "CLONE_NEWCGROUP"}, {unix.CLONE_NEWUTS, "CLONE_NEWUTS"},
 	{unix.CLONE_NEWIPC, "CLONE_NEWIPC"}, {unix.CLONE_NEWUSER, "CLONE_NEWUSER"}, {unix.CLONE_NEWPID, "CLONE_NEWPID"},
 	{unix.CLONE_NEWNET, "CLONE_NEWNET"}, {unix.CLONE_NEWTIME, "CLONE_NEWTIME"},
@@ -44,18 +38,5 @@ var cloneFlagNames = []struct {
 // FormatCloneFlags renders CLONE_NEW* flags as strace does:
 // "CLONE_NEWNS|CLONE_NEWPID" ("0" for none).
 func FormatCloneFlags(flags uintptr) string {
-	var parts []string
-	for _, f := range cloneFlagNames {
-		if flags&f.flag != 0 {
-			parts = append(parts, f.name)
-			flags &^= f.flag
-		}
-	}
-	if flags != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", flags))
-	}
-	if len(parts) == 0 {
-		return "0"
-	}
-	return strings.Join(parts, "|")
+	return formatFlags(flags, cloneFlagNames)
 }

@@ -3,7 +3,6 @@ package nsutil
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -71,10 +70,7 @@ func Unmount(target string, flags int) error {
 }
 
 // mountFlagNames lists the MS_* flags in the order strace prints them.
-var mountFlagNames = []struct {
-	flag uintptr
-	name string
-}{
+var mountFlagNames = []flagName{
 	{unix.MS_RDONLY, "MS_RDONLY"}, {unix.MS_NOSUID, "MS_NOSUID"}, {unix.MS_NODEV, "MS_NODEV"},
 	{unix.MS_NOEXEC, "MS_NOEXEC"}, {unix.MS_SYNCHRONOUS, "MS_SYNCHRONOUS"}, {unix.MS_REMOUNT, "MS_REMOUNT"},
 	{unix.MS_MANDLOCK, "MS_MANDLOCK"}, {unix.MS_DIRSYNC, "MS_DIRSYNC"}, {unix.MS_NOSYMFOLLOW, "MS_NOSYMFOLLOW"},
@@ -88,39 +84,14 @@ var mountFlagNames = []struct {
 
 // FormatMountFlags renders MS_* flags as "MS_REC|MS_SHARED" ("0" for none).
 func FormatMountFlags(flags uintptr) string {
-	var parts []string
-	for _, f := range mountFlagNames {
-		if flags&f.flag != 0 {
-			parts = append(parts, f.name)
-			flags &^= f.flag
-		}
-	}
-	if flags != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", flags))
-	}
-	if len(parts) == 0 {
-		return "0"
-	}
-	return strings.Join(parts, "|")
+	return formatFlags(flags, mountFlagNames)
 }
 
 // FormatUmountFlags renders umount2(2) flags as "MNT_DETACH|MNT_FORCE".
 func FormatUmountFlags(flags uintptr) string {
-	var parts []string
-	for _, f := range []struct {
-		flag uintptr
-		name string
-	}{{unix.MNT_FORCE, "MNT_FORCE"}, {unix.MNT_DETACH, "MNT_DETACH"}, {unix.MNT_EXPIRE, "MNT_EXPIRE"}, {unix.UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"}} {
-		if flags&f.flag != 0 {
-			parts = append(parts, f.name)
-			flags &^= f.flag
-		}
-	}
-	if flags != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", flags))
-	}
-	if len(parts) == 0 {
-		return "0"
-	}
-	return strings.Join(parts, "|")
+	return formatFlags(flags, umountFlagNames)
+}
+
+var umountFlagNames = []flagName{
+	{unix.MNT_FORCE, "MNT_FORCE"}, {unix.MNT_DETACH, "MNT_DETACH"}, {unix.MNT_EXPIRE, "MNT_EXPIRE"}, {unix.UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
 }
