@@ -58,9 +58,13 @@ func start(t *testing.T, flags uintptr, uidMap bool) int {
 		t.Fatalf("start with clone flags %#x: %v", flags, err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// Wait until the exec is complete: execve(2) sets comm before it
+	// sets up the new stack, so /proc/PID/cmdline can still be empty for a
+	// moment after comm already says "sleep".
 	for {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if string(b) == "sleep\n" {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", cmd.Process.Pid))
+		if string(comm) == "sleep\n" && string(cmdline) == "sleep\x00inf\x00" {
 			return cmd.Process.Pid
 		}
 		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
