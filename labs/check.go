@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A Check is one line of a step's "-- check --" section: a fact about the
@@ -46,25 +47,30 @@ var (
 	pathRe  = `(/\S*)`
 )
 
-// checkForms are tried in order; the first match wins.
-var checkForms = []struct {
+// checkForms are tried in order; the first match wins. They are compiled
+// on first use: at package init every nstool command would pay for them.
+var checkForms = sync.OnceValue(func() []checkForm {
+	return []checkForm{
+		{"newns", regexp.MustCompile(`^` + actorRe + ` is a new namespace$`)},
+		{"gone", regexp.MustCompile(`^other is gone$`)},
+		{"answer-of", regexp.MustCompile(`^answer is (peer group|master|mount id|parent id) of ` + actorRe + ` ` + pathRe + `$`)},
+		{"answer-ns", regexp.MustCompile(`^answer is mnt ns of ` + actorRe + `$`)},
+		{"answer", regexp.MustCompile(`^answer is (.+)$`)},
+		{"mounted", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?mounted(?: (\S+))?$`)},
+		{"peer", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?peer of ` + actorRe + ` ` + pathRe + `$`)},
+		{"slaveof", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?slave of ` + actorRe + ` ` + pathRe + `$`)},
+		{"locked", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?locked$`)},
+		{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
+		{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
+		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
+		{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
+		{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
+	}
+})
+
+type checkForm struct {
 	kind string
 	re   *regexp.Regexp
-}{
-	{"newns", regexp.MustCompile(`^` + actorRe + ` is a new namespace$`)},
-	{"gone", regexp.MustCompile(`^other is gone$`)},
-	{"answer-of", regexp.MustCompile(`^answer is (peer group|master|mount id|parent id) of ` + actorRe + ` ` + pathRe + `$`)},
-	{"answer-ns", regexp.MustCompile(`^answer is mnt ns of ` + actorRe + `$`)},
-	{"answer", regexp.MustCompile(`^answer is (.+)$`)},
-	{"mounted", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?mounted(?: (\S+))?$`)},
-	{"peer", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?peer of ` + actorRe + ` ` + pathRe + `$`)},
-	{"slaveof", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?slave of ` + actorRe + ` ` + pathRe + `$`)},
-	{"locked", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?locked$`)},
-	{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
-	{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
-	{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
-	{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
-	{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
 }
 
 // propagations are findmnt's PROPAGATION values a "prop" check may name;
@@ -83,7 +89,7 @@ func ParseCheck(line string) (Check, error) {
 	c := Check{}
 	text, why, _ := strings.Cut(line, " | ")
 	c.Line, c.Why = strings.TrimSpace(text), strings.TrimSpace(why)
-	for _, f := range checkForms {
+	for _, f := range checkForms() {
 		m := f.re.FindStringSubmatch(c.Line)
 		if m == nil {
 			continue

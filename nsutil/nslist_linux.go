@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -236,8 +237,11 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 	}
 	tables := make([]table, len(mntNS))
 	parallel(len(mntNS), func(i int) {
+		buf := tableBufs.Get().(*[]byte)
+		defer tableBufs.Put(buf)
 		for _, p := range mntNS[i].Procs {
-			b, err := readWhole("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
+			b, err := readWhole("/proc/"+strconv.Itoa(p.PID)+"/mountinfo", (*buf)[:0])
+			*buf = b
 			if err == nil && len(b) > 0 {
 				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b)}
 				return
@@ -307,9 +311,16 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
+// tableBufs holds buffers for reading mount tables: each table is only
+// counted and searched for nsfs lines, so one buffer serves many.
+var tableBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
 // nsfsMounts returns the mounts of filesystem type nsfs in a mountinfo
 // text, parsing only their lines.
 func nsfsMounts(table []byte) []Mount {
+	if !bytes.Contains(table, []byte(" - nsfs ")) {
+		return nil // the common case: one pass of a fast search
+	}
 	var out []Mount
 	for len(table) > 0 {
 		line := table

@@ -59,8 +59,8 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer dir.Close()
 	names, err := dir.Readdirnames(-1)
-	dir.Close()
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +73,11 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	// procfs lists PIDs in ascending order already; do not rely on it.
 	sort.Ints(pids)
 
+	proc := int(dir.Fd())
 	procs := make([]*ProcInfo, len(pids))
 	denied := make([]bool, len(pids))
 	parallel(len(pids), func(i int) {
-		procs[i], denied[i] = readProcess(pids[i], opts)
+		procs[i], denied[i] = readProcess(proc, pids[i], opts)
 	})
 
 	s := &ProcScan{Processes: procs[:0]}
@@ -92,29 +93,26 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	return s, nil
 }
 
-// readProcess reads one process; nil when it is gone.
-func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
-	dir := "/proc/" + strconv.Itoa(pid)
-	// One directory descriptor for the eight links saves the kernel
-	// walking /proc/PID again for each of them; its owner is the owner
-	// of every /proc/PID entry (proc(5)).
-	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false // exited
-	}
-	defer unix.Close(nsdir)
+// readProcess reads one process through proc, a descriptor of /proc; nil
+// when it is gone. Its system calls name files relative to proc, which
+// spares the kernel walking "/proc" each time.
+func readProcess(proc, pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
+	// The owner of /proc/PID is the process's effective UID (proc(5)).
 	var st unix.Stat_t
-	if err := unix.Fstat(nsdir, &st); err != nil {
-		return nil, false
+	if err := unix.Fstatat(proc, strconv.Itoa(pid), &st, 0); err != nil {
+		return nil, false // exited
 	}
 	p = &ProcInfo{PID: pid, UID: st.Uid}
 	if opts.Details {
 		buf := make([]byte, 4096)
-		n, err := readFile(dir+"/status", buf)
+		n, err := readFile("/proc/"+strconv.Itoa(pid)+"/status", buf)
 		if err != nil || !parseStatus(buf[:n], p) {
 			return nil, false
 		}
 	}
+	var path [40]byte // "PID/ns/TYPE\x00"
+	nsPath := strconv.AppendInt(path[:0], int64(pid), 10)
+	nsPath = append(nsPath, "/ns/"...)
 	var link [64]byte
 	for t := NSType(0); t < NumNSTypes; t++ {
 		if !opts.Types.Has(t) {
@@ -123,11 +121,11 @@ func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 		// readlink(2) gives "net:[4026531840]": the inode stat(2) would
 		// give, for about half the kernel's work (stat also follows the
 		// magic link into nsfs).
-		n, err := unix.Readlinkat(nsdir, nsNames[t], link[:])
-		switch {
-		case err == nil:
+		n, errno := readlinkAt(proc, append(nsPath, nsLinkNames[t]...), link[:])
+		switch errno {
+		case 0:
 			p.NS[t] = linkInode(link[:n])
-		case err == unix.EACCES || err == unix.EPERM:
+		case unix.EACCES, unix.EPERM:
 			// Reading a namespace link needs ptrace read access
 			// (PTRACE_MODE_READ_FSCREDS, proc(5)).
 			denied = true
@@ -343,28 +341,29 @@ func ReadCgroups(pid int) ([]string, error) {
 }
 
 // readWhole reads a /proc file of any size (a mount table) with plain
-// system calls.
-func readWhole(path string) ([]byte, error) {
+// system calls, appending to buf (which it grows as needed).
+func readWhole(path string, buf []byte) ([]byte, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	defer unix.Close(fd)
-	b := make([]byte, 0, 16*1024)
 	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := unix.Read(fd, b[len(b):cap(b)])
+		// A seq_file such as mountinfo hands out about a page per
+		// read(2), whatever the buffer's size: read to the end.
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return buf, err
 		}
 		if n == 0 {
-			return b, nil
+			return buf, nil
 		}
-		b = b[:len(b)+n]
+		buf = buf[:len(buf)+n]
 	}
 }
