@@ -68,8 +68,8 @@ type Listing struct {
 	Namespaces []*Namespace // by inode, then type
 	Processes  []*ProcInfo  // every process seen, by PID
 	// Denied counts processes whose namespaces the caller may not read;
-	// UnreadMountTables counts mount namespaces whose table could not be
-	// read (for nsfs bind mounts and MOUNTS).
+	// UnreadMountTables counts mount namespaces whose table the caller
+	// may not read (for nsfs bind mounts and MOUNTS).
 	Denied            int
 	UnreadMountTables int
 }
@@ -226,14 +226,15 @@ func namespacePaths(ns *Namespace) []string {
 
 // readMountTables reads the mount table of each mount namespace once,
 // through the lowest-PID process in it that is still alive, to count its
-// mounts and find its nsfs bind mounts. It returns how many tables it could
-// not read.
+// mounts and find its nsfs bind mounts. It returns how many tables it was
+// refused (a mount namespace whose processes have all exited is no error).
 func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOptions) (unread int) {
 	type table struct {
 		pid    int
 		lines  int
 		nsfs   []Mount
-		unread bool
+		read   bool
+		denied bool // unreadable for want of permission, not gone
 	}
 	tables := make([]table, len(mntNS))
 	parallel(len(mntNS), func(i int) {
@@ -243,11 +244,15 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 			b, err := readWhole("/proc/"+strconv.Itoa(p.PID)+"/mountinfo", (*buf)[:0])
 			*buf = b
 			if err == nil && len(b) > 0 {
-				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b)}
+				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b), read: true}
 				return
 			}
+			if err == unix.EACCES || err == unix.EPERM {
+				// Reading another process's mountinfo needs ptrace
+				// read access (proc(5)); other errors mean it exited.
+				tables[i].denied = true
+			}
 		}
-		tables[i].unread = true
 	})
 
 	self, _ := NamespaceOf(0, MntNS)
@@ -256,8 +261,10 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 	var order []nsKey // first-seen order, for stable output
 	for i, mns := range mntNS {
 		t := tables[i]
-		if t.unread {
-			unread++
+		if !t.read {
+			if t.denied {
+				unread++
+			}
 			continue
 		}
 		if opts.Mounts {

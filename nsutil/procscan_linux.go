@@ -155,30 +155,24 @@ func linkInode(b []byte) uint64 {
 	return n
 }
 
-// readFile reads a small /proc file into buf, up to its size (procfs
-// hands out a seq_file's text in as many reads as it takes). Plain system
-// calls: no os.File, no fstat for the size procfs does not know.
+// readFile reads a small /proc file (status, cmdline, comm) into buf with
+// plain system calls (no os.File, no fstat for a size procfs does not
+// know). One read(2) is enough: status and comm are a single seq_file
+// record, which procfs formats whole and copies out in one call, and
+// cmdline is copied page by page within the call, up to the buffer's size.
 func readFile(path string, buf []byte) (int, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, err
 	}
 	defer unix.Close(fd)
-	total := 0
-	for total < len(buf) {
-		n, err := unix.Read(fd, buf[total:])
+	for {
+		n, err := unix.Read(fd, buf)
 		if err == unix.EINTR {
 			continue
 		}
-		if err != nil {
-			return 0, err
-		}
-		if n == 0 {
-			break
-		}
-		total += n
+		return n, err
 	}
-	return total, nil
 }
 
 // parseStatus picks from /proc/PID/status (proc(5)) the lines "Name:",
@@ -278,6 +272,19 @@ func ReadCmdline(pid int) string { return readProcText(pid, "cmdline") }
 // ReadComm returns the command name from /proc/PID/comm, without its
 // newline; "" when the process has exited.
 func ReadComm(pid int) string { return readProcText(pid, "comm") }
+
+// ReadCommands returns the command of each process as lsns shows it: its
+// command line, or its name for a kernel thread; "" for one that has
+// exited. They are read in parallel, a few hundred for a host-wide listing.
+func ReadCommands(pids []int) []string {
+	cmds := make([]string, len(pids))
+	parallel(len(pids), func(i int) {
+		if cmds[i] = ReadCmdline(pids[i]); cmds[i] == "" {
+			cmds[i] = ReadComm(pids[i])
+		}
+	})
+	return cmds
+}
 
 func readProcText(pid int, name string) string {
 	var b [8192]byte
