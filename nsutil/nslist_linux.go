@@ -90,10 +90,15 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 	l := &Listing{Processes: scan.Processes, Denied: scan.Denied}
 	byKey := map[nsKey]*Namespace{}
 	var mntNS []*Namespace // every mount namespace, listed or not
+	var last [NumNSTypes]*Namespace // most processes share their predecessor's
 	for _, p := range scan.Processes {
 		for t := NSType(0); t < NumNSTypes; t++ {
 			ino := p.NS[t]
 			if ino == 0 || !scanTypes.Has(t) {
+				continue
+			}
+			if ns := last[t]; ns != nil && ns.Ino == ino {
+				ns.Procs = append(ns.Procs, p)
 				continue
 			}
 			k := nsKey{ino, t}
@@ -106,6 +111,7 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 				}
 			}
 			ns.Procs = append(ns.Procs, p) // PIDs arrive in ascending order
+			last[t] = ns
 		}
 	}
 	if opts.BindMounts || opts.Mounts {

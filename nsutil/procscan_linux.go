@@ -74,10 +74,13 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	sort.Ints(pids)
 
 	proc := int(dir.Fd())
+	infos := make([]ProcInfo, len(pids)) // one allocation for them all
 	procs := make([]*ProcInfo, len(pids))
 	denied := make([]bool, len(pids))
 	parallel(len(pids), func(i int) {
-		procs[i], denied[i] = readProcess(proc, pids[i], opts)
+		if ok, d := readProcess(proc, pids[i], opts, &infos[i]); ok {
+			procs[i], denied[i] = &infos[i], d
+		}
 	})
 
 	s := &ProcScan{Processes: procs[:0]}
@@ -93,26 +96,26 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	return s, nil
 }
 
-// readProcess reads one process through proc, a descriptor of /proc; nil
-// when it is gone. Its system calls name files relative to proc, which
-// spares the kernel walking "/proc" each time.
-func readProcess(proc, pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
+// readProcess reads one process through proc, a descriptor of /proc, into
+// p; false when it is gone. Its system calls name files relative to proc,
+// which spares the kernel walking "/proc" each time.
+func readProcess(proc, pid int, opts ProcScanOptions, p *ProcInfo) (ok, denied bool) {
+	var path [40]byte // "PID\x00", then "PID/ns/TYPE\x00"
+	pidLen := len(strconv.AppendInt(path[:0], int64(pid), 10))
 	// The owner of /proc/PID is the process's effective UID (proc(5)).
-	var st unix.Stat_t
-	if err := unix.Fstatat(proc, strconv.Itoa(pid), &st, 0); err != nil {
-		return nil, false // exited
+	uid, errno := ownerAt(proc, append(path[:pidLen], 0))
+	if errno != 0 {
+		return false, false // exited
 	}
-	p = &ProcInfo{PID: pid, UID: st.Uid}
+	p.PID, p.UID = pid, uid
 	if opts.Details {
 		buf := make([]byte, 4096)
 		n, err := readFile("/proc/"+strconv.Itoa(pid)+"/status", buf)
 		if err != nil || !parseStatus(buf[:n], p) {
-			return nil, false
+			return false, false
 		}
 	}
-	var path [40]byte // "PID/ns/TYPE\x00"
-	nsPath := strconv.AppendInt(path[:0], int64(pid), 10)
-	nsPath = append(nsPath, "/ns/"...)
+	nsPath := append(path[:pidLen], "/ns/"...)
 	var link [64]byte
 	for t := NSType(0); t < NumNSTypes; t++ {
 		if !opts.Types.Has(t) {
@@ -135,7 +138,7 @@ func readProcess(proc, pid int, opts ProcScanOptions) (p *ProcInfo, denied bool)
 			// process is exiting. Neither is an error.
 		}
 	}
-	return p, denied
+	return true, denied
 }
 
 // linkInode reads the inode out of a namespace link's target,
