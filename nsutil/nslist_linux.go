@@ -89,7 +89,7 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 	}
 	l := &Listing{Processes: scan.Processes, Denied: scan.Denied}
 	byKey := map[nsKey]*Namespace{}
-	var mntNS []*Namespace // every mount namespace, listed or not
+	var mntNS []*Namespace          // every mount namespace, listed or not
 	var last [NumNSTypes]*Namespace // most processes share their predecessor's
 	for _, p := range scan.Processes {
 		for t := NSType(0); t < NumNSTypes; t++ {

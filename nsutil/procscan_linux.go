@@ -100,14 +100,14 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 // p; false when it is gone. Its system calls name files relative to proc,
 // which spares the kernel walking "/proc" each time.
 func readProcess(proc, pid int, opts ProcScanOptions, p *ProcInfo) (ok, denied bool) {
-	var path [40]byte // "PID\x00", then "PID/ns/TYPE\x00"
+	var path [40]byte // "PID", then "PID/ns/TYPE\x00"
 	pidLen := len(strconv.AppendInt(path[:0], int64(pid), 10))
 	// The owner of /proc/PID is the process's effective UID (proc(5)).
-	uid, errno := ownerAt(proc, append(path[:pidLen], 0))
-	if errno != 0 {
+	var st unix.Stat_t
+	if err := unix.Fstatat(proc, string(path[:pidLen]), &st, 0); err != nil {
 		return false, false // exited
 	}
-	p.PID, p.UID = pid, uid
+	p.PID, p.UID = pid, st.Uid
 	if opts.Details {
 		buf := make([]byte, 4096)
 		n, err := readFile("/proc/"+strconv.Itoa(pid)+"/status", buf)
