@@ -47,14 +47,8 @@ var (
 	pathRe  = `(/\S*)`
 )
 
-type checkForm struct {
-	kind string
-	re   *regexp.Regexp
-}
-
-// checkForms are tried in order; the first match wins. They are compiled on
-// first use, not at program start: every nstool command (unshare in a tight
-// loop too) would otherwise pay ~3 ms to compile them.
+// checkForms are tried in order; the first match wins. They are compiled
+// on first use: at package init every nstool command would pay for them.
 var checkForms = sync.OnceValue(func() []checkForm {
 	return []checkForm{
 		{"newns", regexp.MustCompile(`^` + actorRe + ` is a new namespace$`)},
@@ -73,6 +67,11 @@ var checkForms = sync.OnceValue(func() []checkForm {
 		{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
 	}
 })
+
+type checkForm struct {
+	kind string
+	re   *regexp.Regexp
+}
 
 // propagations are findmnt's PROPAGATION values a "prop" check may name;
 // "slave" and "unbindable" alone are accepted for "private,slave" and

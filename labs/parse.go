@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The lab.txt format keeps shell in shell (see docs/labs.md):
@@ -27,8 +28,9 @@ import (
 //	-- solution --
 //	nstool mount --make-shared /lab/a
 //
-// A section runs from its "-- name --" line to the next one.
-var sectionLine = regexp.MustCompile(`^-- ([a-z]+)(?: (.*?))? --$`)
+// A section runs from its "-- name --" line to the next one. (Compiled on
+// first use, not at every nstool command's start-up.)
+var sectionLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-- ([a-z]+)(?: (.*?))? --$`) })
 
 // Parse reads one lab.txt; id is the folder name.
 func Parse(id, src string) (*Lab, error) {
@@ -41,7 +43,7 @@ func Parse(id, src string) (*Lab, error) {
 	// Header: "key: value" lines up to the first blank line.
 	i := 0
 	for ; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
-		if sectionLine.MatchString(lines[i]) {
+		if sectionLine().MatchString(lines[i]) {
 			break
 		}
 		key, val, ok := strings.Cut(lines[i], ":")
@@ -79,7 +81,7 @@ func Parse(id, src string) (*Lab, error) {
 	var sections []section
 	var intro []string
 	for ; i < len(lines); i++ {
-		if m := sectionLine.FindStringSubmatch(lines[i]); m != nil {
+		if m := sectionLine().FindStringSubmatch(lines[i]); m != nil {
 			sections = append(sections, section{name: m[1], arg: m[2], line: i + 1})
 			continue
 		}

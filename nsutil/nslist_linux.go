@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -67,8 +68,8 @@ type Listing struct {
 	Namespaces []*Namespace // by inode, then type
 	Processes  []*ProcInfo  // every process seen, by PID
 	// Denied counts processes whose namespaces the caller may not read;
-	// UnreadMountTables counts mount namespaces whose table could not be
-	// read (for nsfs bind mounts and MOUNTS).
+	// UnreadMountTables counts mount namespaces whose table the caller
+	// may not read (for nsfs bind mounts and MOUNTS).
 	Denied            int
 	UnreadMountTables int
 }
@@ -88,11 +89,16 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 	}
 	l := &Listing{Processes: scan.Processes, Denied: scan.Denied}
 	byKey := map[nsKey]*Namespace{}
-	var mntNS []*Namespace // every mount namespace, listed or not
+	var mntNS []*Namespace          // every mount namespace, listed or not
+	var last [NumNSTypes]*Namespace // most processes share their predecessor's
 	for _, p := range scan.Processes {
 		for t := NSType(0); t < NumNSTypes; t++ {
 			ino := p.NS[t]
 			if ino == 0 || !scanTypes.Has(t) {
+				continue
+			}
+			if ns := last[t]; ns != nil && ns.Ino == ino {
+				ns.Procs = append(ns.Procs, p)
 				continue
 			}
 			k := nsKey{ino, t}
@@ -105,6 +111,7 @@ func ListNamespaces(opts ListOptions) (*Listing, error) {
 				}
 			}
 			ns.Procs = append(ns.Procs, p) // PIDs arrive in ascending order
+			last[t] = ns
 		}
 	}
 	if opts.BindMounts || opts.Mounts {
@@ -225,25 +232,33 @@ func namespacePaths(ns *Namespace) []string {
 
 // readMountTables reads the mount table of each mount namespace once,
 // through the lowest-PID process in it that is still alive, to count its
-// mounts and find its nsfs bind mounts. It returns how many tables it could
-// not read.
+// mounts and find its nsfs bind mounts. It returns how many tables it was
+// refused (a mount namespace whose processes have all exited is no error).
 func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOptions) (unread int) {
 	type table struct {
 		pid    int
 		lines  int
 		nsfs   []Mount
-		unread bool
+		read   bool
+		denied bool // unreadable for want of permission, not gone
 	}
 	tables := make([]table, len(mntNS))
 	parallel(len(mntNS), func(i int) {
+		buf := tableBufs.Get().(*[]byte)
+		defer tableBufs.Put(buf)
 		for _, p := range mntNS[i].Procs {
-			b, err := readWhole("/proc/" + strconv.Itoa(p.PID) + "/mountinfo")
+			b, err := readWhole("/proc/"+strconv.Itoa(p.PID)+"/mountinfo", (*buf)[:0])
+			*buf = b
 			if err == nil && len(b) > 0 {
-				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b)}
+				tables[i] = table{pid: p.PID, lines: bytes.Count(b, []byte{'\n'}), nsfs: nsfsMounts(b), read: true}
 				return
 			}
+			if err == unix.EACCES || err == unix.EPERM {
+				// Reading another process's mountinfo needs ptrace
+				// read access (proc(5)); other errors mean it exited.
+				tables[i].denied = true
+			}
 		}
-		tables[i].unread = true
 	})
 
 	self, _ := NamespaceOf(0, MntNS)
@@ -252,8 +267,10 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts ListOp
 	var order []nsKey // first-seen order, for stable output
 	for i, mns := range mntNS {
 		t := tables[i]
-		if t.unread {
-			unread++
+		if !t.read {
+			if t.denied {
+				unread++
+			}
 			continue
 		}
 		if opts.Mounts {
@@ -307,9 +324,16 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
+// tableBufs holds buffers for reading mount tables: each table is only
+// counted and searched for nsfs lines, so one buffer serves many.
+var tableBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
 // nsfsMounts returns the mounts of filesystem type nsfs in a mountinfo
 // text, parsing only their lines.
 func nsfsMounts(table []byte) []Mount {
+	if !bytes.Contains(table, []byte(" - nsfs ")) {
+		return nil // the common case: one pass of a fast search
+	}
 	var out []Mount
 	for len(table) > 0 {
 		line := table

@@ -1,6 +1,12 @@
 package nsutil
 
-import "testing"
+import (
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
 
 func TestParseStatus(t *testing.T) {
 	status := "Name:\ta\\\\b\\nc\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNgid:\t0\nPid:\t42\nPPid:\t7\n" +
@@ -52,5 +58,56 @@ func TestNSFSMounts(t *testing.T) {
 	got := nsfsMounts([]byte(table))
 	if len(got) != 2 || got[0].Target != "/run/netns/a" || got[1].Target != "/tmp/a b" || got[1].Root != "uts:[4026532282]" {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// parallel hands every index to exactly one call, whatever n is against
+// the batch size and the number of workers.
+func TestParallelEachIndexOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 65, 1000} {
+		calls := make([]atomic.Int32, n)
+		parallel(n, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			if c := calls[i].Load(); c != 1 {
+				t.Fatalf("n=%d: index %d handled %d times", n, i, c)
+			}
+		}
+	}
+}
+
+// readProcess, with its raw readlinkat(2) relative to /proc, finds the
+// caller's own namespaces as stat(2) of /proc/self/ns/TYPE does, and reads
+// only the links asked for.
+func TestReadProcessSelf(t *testing.T) {
+	proc, err := unix.Open("/proc", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(proc)
+	for _, types := range []NSTypeSet{AllNSTypeSet, NSTypeSet(0).With(MntNS).With(TimeNS)} {
+		var p ProcInfo
+		ok, denied := readProcess(proc, os.Getpid(), ProcScanOptions{Types: types, Details: true}, &p)
+		if !ok || denied {
+			t.Fatalf("readProcess(self) = %v, %v", ok, denied)
+		}
+		if p.PID != os.Getpid() || p.UID != uint32(os.Geteuid()) || p.PPID != os.Getppid() || p.State != 'R' {
+			t.Errorf("got PID %d UID %d PPID %d State %c", p.PID, p.UID, p.PPID, p.State)
+		}
+		for _, typ := range AllNSTypes {
+			want := uint64(0)
+			if types.Has(typ) {
+				id, err := NamespaceOf(0, typ)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = id.Ino
+			}
+			if p.NS[typ] != want {
+				t.Errorf("types %b: %s inode %d, want %d", types, typ, p.NS[typ], want)
+			}
+		}
+	}
+	if ok, _ := readProcess(proc, 1<<30, ProcScanOptions{Types: AllNSTypeSet}, &ProcInfo{}); ok {
+		t.Error("a PID that does not exist was read")
 	}
 }

@@ -59,8 +59,8 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer dir.Close()
 	names, err := dir.Readdirnames(-1)
-	dir.Close()
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +73,14 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	// procfs lists PIDs in ascending order already; do not rely on it.
 	sort.Ints(pids)
 
+	proc := int(dir.Fd())
+	infos := make([]ProcInfo, len(pids)) // one allocation for them all
 	procs := make([]*ProcInfo, len(pids))
 	denied := make([]bool, len(pids))
 	parallel(len(pids), func(i int) {
-		procs[i], denied[i] = readProcess(pids[i], opts)
+		if ok, d := readProcess(proc, pids[i], opts, &infos[i]); ok {
+			procs[i], denied[i] = &infos[i], d
+		}
 	})
 
 	s := &ProcScan{Processes: procs[:0]}
@@ -92,29 +96,26 @@ func ScanProcesses(opts ProcScanOptions) (*ProcScan, error) {
 	return s, nil
 }
 
-// readProcess reads one process; nil when it is gone.
-func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
-	dir := "/proc/" + strconv.Itoa(pid)
-	// One directory descriptor for the eight links saves the kernel
-	// walking /proc/PID again for each of them; its owner is the owner
-	// of every /proc/PID entry (proc(5)).
-	nsdir, err := unix.Open(dir+"/ns", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false // exited
-	}
-	defer unix.Close(nsdir)
+// readProcess reads one process through proc, a descriptor of /proc, into
+// p; false when it is gone. Its system calls name files relative to proc,
+// which spares the kernel walking "/proc" each time.
+func readProcess(proc, pid int, opts ProcScanOptions, p *ProcInfo) (ok, denied bool) {
+	var path [40]byte // "PID", then "PID/ns/TYPE\x00"
+	pidLen := len(strconv.AppendInt(path[:0], int64(pid), 10))
+	// The owner of /proc/PID is the process's effective UID (proc(5)).
 	var st unix.Stat_t
-	if err := unix.Fstat(nsdir, &st); err != nil {
-		return nil, false
+	if err := unix.Fstatat(proc, string(path[:pidLen]), &st, 0); err != nil {
+		return false, false // exited
 	}
-	p = &ProcInfo{PID: pid, UID: st.Uid}
+	p.PID, p.UID = pid, st.Uid
 	if opts.Details {
 		buf := make([]byte, 4096)
-		n, err := readFile(dir+"/status", buf)
+		n, err := readFile("/proc/"+strconv.Itoa(pid)+"/status", buf)
 		if err != nil || !parseStatus(buf[:n], p) {
-			return nil, false
+			return false, false
 		}
 	}
+	nsPath := append(path[:pidLen], "/ns/"...)
 	var link [64]byte
 	for t := NSType(0); t < NumNSTypes; t++ {
 		if !opts.Types.Has(t) {
@@ -123,11 +124,11 @@ func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 		// readlink(2) gives "net:[4026531840]": the inode stat(2) would
 		// give, for about half the kernel's work (stat also follows the
 		// magic link into nsfs).
-		n, err := unix.Readlinkat(nsdir, nsNames[t], link[:])
-		switch {
-		case err == nil:
+		n, errno := readlinkAt(proc, append(nsPath, nsLinkNames[t]...), link[:])
+		switch errno {
+		case 0:
 			p.NS[t] = linkInode(link[:n])
-		case err == unix.EACCES || err == unix.EPERM:
+		case unix.EACCES, unix.EPERM:
 			// Reading a namespace link needs ptrace read access
 			// (PTRACE_MODE_READ_FSCREDS, proc(5)).
 			denied = true
@@ -137,7 +138,7 @@ func readProcess(pid int, opts ProcScanOptions) (p *ProcInfo, denied bool) {
 			// process is exiting. Neither is an error.
 		}
 	}
-	return p, denied
+	return true, denied
 }
 
 // linkInode reads the inode out of a namespace link's target,
@@ -157,30 +158,24 @@ func linkInode(b []byte) uint64 {
 	return n
 }
 
-// readFile reads a small /proc file into buf, up to its size (procfs
-// hands out a seq_file's text in as many reads as it takes). Plain system
-// calls: no os.File, no fstat for the size procfs does not know.
+// readFile reads a small /proc file (status, cmdline, comm) into buf with
+// plain system calls (no os.File, no fstat for a size procfs does not
+// know). One read(2) is enough: status and comm are a single seq_file
+// record, which procfs formats whole and copies out in one call, and
+// cmdline is copied page by page within the call, up to the buffer's size.
 func readFile(path string, buf []byte) (int, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, err
 	}
 	defer unix.Close(fd)
-	total := 0
-	for total < len(buf) {
-		n, err := unix.Read(fd, buf[total:])
+	for {
+		n, err := unix.Read(fd, buf)
 		if err == unix.EINTR {
 			continue
 		}
-		if err != nil {
-			return 0, err
-		}
-		if n == 0 {
-			break
-		}
-		total += n
+		return n, err
 	}
-	return total, nil
 }
 
 // parseStatus picks from /proc/PID/status (proc(5)) the lines "Name:",
@@ -281,6 +276,19 @@ func ReadCmdline(pid int) string { return readProcText(pid, "cmdline") }
 // newline; "" when the process has exited.
 func ReadComm(pid int) string { return readProcText(pid, "comm") }
 
+// ReadCommands returns the command of each process as lsns shows it: its
+// command line, or its name for a kernel thread; "" for one that has
+// exited. They are read in parallel, a few hundred for a host-wide listing.
+func ReadCommands(pids []int) []string {
+	cmds := make([]string, len(pids))
+	parallel(len(pids), func(i int) {
+		if cmds[i] = ReadCmdline(pids[i]); cmds[i] == "" {
+			cmds[i] = ReadComm(pids[i])
+		}
+	})
+	return cmds
+}
+
 func readProcText(pid int, name string) string {
 	var b [8192]byte
 	n, err := readFile("/proc/"+strconv.Itoa(pid)+"/"+name, b[:])
@@ -343,28 +351,29 @@ func ReadCgroups(pid int) ([]string, error) {
 }
 
 // readWhole reads a /proc file of any size (a mount table) with plain
-// system calls.
-func readWhole(path string) ([]byte, error) {
+// system calls, appending to buf (which it grows as needed).
+func readWhole(path string, buf []byte) ([]byte, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	defer unix.Close(fd)
-	b := make([]byte, 0, 16*1024)
 	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := unix.Read(fd, b[len(b):cap(b)])
+		// A seq_file such as mountinfo hands out about a page per
+		// read(2), whatever the buffer's size: read to the end.
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return buf, err
 		}
 		if n == 0 {
-			return b, nil
+			return buf, nil
 		}
-		b = b[:len(b)+n]
+		buf = buf[:len(buf)+n]
 	}
 }

@@ -19,6 +19,7 @@ const (
 	needNetNSID                    // rtnetlink: NETNSID
 	needDetails                    // /proc/PID/status: PPID, NAME, STATE, NTHREADS
 	needCgroups                    // /proc/PID/cgroup
+	needCommand                    // /proc/PID/cmdline: COMMAND, CMD
 )
 
 // column is one entry of the column registry that drives -o, the headers,
@@ -87,8 +88,8 @@ var columns = []*column{
 			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PPID) })
 		},
 		proc: procPPID},
-	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", ns: nsCommand, proc: procCommand},
-	{name: "CMD", flags: scols.Trunc, help: "the same as COMMAND, with cinf's header", ns: nsCommand, proc: procCommand},
+	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", need: needCommand, ns: nsCommand, proc: procCommand},
+	{name: "CMD", flags: scols.Trunc, help: "the same as COMMAND, with cinf's header", need: needCommand, ns: nsCommand, proc: procCommand},
 	{name: "UID", flags: scols.Right, json: scols.Number, help: "UID of the PID",
 		ns: func(c *runCtx, ns *nsutil.Namespace) string {
 			if p := ns.Lowest(); p != nil {

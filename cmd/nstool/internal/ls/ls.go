@@ -227,11 +227,34 @@ func (c *runCtx) command(p *nsutil.ProcInfo) string {
 	if s == "" {
 		s = nsutil.ReadComm(p.PID)
 	}
+	c.setCommand(p, s)
+	return c.cmdlines[p.PID]
+}
+
+func (c *runCtx) setCommand(p *nsutil.ProcInfo, s string) {
 	if s == "" {
 		s = p.Name
 	}
 	c.cmdlines[p.PID] = s
-	return s
+}
+
+// readCommands reads at once, in parallel, the commands of the rows'
+// lowest-PID processes, which COMMAND shows (a few hundred on a busy
+// host); command then finds them.
+func (c *runCtx) readCommands() {
+	var procs []*nsutil.ProcInfo
+	var pids []int
+	seen := map[int]bool{}
+	for _, ns := range c.listing.Namespaces {
+		if p := ns.Lowest(); p != nil && !seen[p.PID] {
+			seen[p.PID] = true
+			procs = append(procs, p)
+			pids = append(pids, p.PID)
+		}
+	}
+	for i, s := range nsutil.ReadCommands(pids) {
+		c.setCommand(procs[i], s)
+	}
 }
 
 func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
@@ -357,6 +380,9 @@ func run(opts *Options) error {
 		}
 	}
 
+	if needs&needCommand != 0 && !forProcesses && opts.PID == 0 {
+		c.readCommands()
+	}
 	if needs&needDetails != 0 && !forProcesses && !lopts.Details {
 		// PPID of each namespace's lowest-PID process: read only those.
 		done := map[int]bool{}
@@ -397,7 +423,13 @@ func (c *runCtx) warnUnreadable() {
 	if len(parts) == 0 {
 		return
 	}
+	// As non-root, ptrace access (PTRACE_MODE_READ_FSCREDS, proc(5)) is
+	// what is missing. Root can be refused too: a process that is not
+	// dumpable, or a security module, denies even CAP_SYS_PTRACE.
 	hint := "need root or CAP_SYS_PTRACE"
+	if os.Geteuid() == 0 {
+		hint = "permission denied"
+	}
 	fmt.Fprintf(c.opts.IO.ErrOut, "nstool ls: could not read %s (%s); they are not listed\n", strings.Join(parts, " and "), hint)
 }
 

@@ -78,7 +78,11 @@ func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
 		}
 		if len(mine) == 0 {
 			if _, err := nsutil.NamespaceOf(pid, nsutil.UserNS); err != nil && !os.IsNotExist(err) {
-				return nil, cli.Exitf(1, "cannot read the namespaces of PID %d: %v (need root or CAP_SYS_PTRACE)", pid, unwrapPathError(err))
+				hint := "" // root is refused only by a non-dumpable process or a security module
+				if os.Geteuid() != 0 {
+					hint = " (need root or CAP_SYS_PTRACE)"
+				}
+				return nil, cli.Exitf(1, "cannot read the namespaces of PID %d: %v%s", pid, unwrapPathError(err), hint)
 			}
 			return nil, cli.Exitf(1, "no process with PID %d", pid)
 		}
