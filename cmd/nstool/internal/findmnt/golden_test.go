@@ -42,7 +42,7 @@ var goldenArgs = []string{
 	"-R /lab", "-R /lab -J", "-t tmpfs", "-t notmpfs,proc -l", "-O ro", "-O +relatime,nosuid -l",
 	"--real", "--pseudo -l", "-i --pseudo", "--shadowed",
 	"/lab/shared", "src", "0:41 -l", "-S src -f", "-T /lab/shared/inner", "-M /lab",
-	"-d backward -l -t tmpfs", "-y -P -o TARGET,USE%,MAJ:MIN", "-y -r", "-n -r",
+	"-d backward -l -t tmpfs", "-y -P -o TARGET,USE%,MAJ:MIN -R /lab", // statfs columns only on paths no host has "-y -r", "-n -r",
 	"-o FOO,TARGET", "-o TARGET,,SOURCE", "-J -P", "-M /x -T /y", "-N abc", "-s -l",
 	"-U", "-U -J", "-U -l",
 }
