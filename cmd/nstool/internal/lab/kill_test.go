@@ -57,6 +57,20 @@ func allProcs() map[int]proc {
 	return out
 }
 
+// uptimeTicks is the time since boot in the unit of /proc/PID/stat's
+// starttime: clock ticks, USER_HZ = 100 on Linux (proc(5)).
+func uptimeTicks(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/uptime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs, err := strconv.ParseFloat(strings.Fields(string(b))[0], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(secs * 100)
+}
+
 // descendants returns root and every process below it.
 func descendants(root int) []proc {
 	all := allProcs()
@@ -133,6 +147,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", victim))
 		t.Logf("round %d: %s, SIGKILL after %d processes seen to %d (%s)", round, strings.Join(args, " "), len(seen), victim,
 			strings.ReplaceAll(strings.TrimSpace(string(comm)), "\x00", " "))
+		killedAt := uptimeTicks(t)
 		syscall.Kill(victim, syscall.SIGKILL)
 		cmd.Wait()
 
@@ -156,6 +171,13 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 				}
 			}
 			for _, q := range now {
+				// Namespace inode numbers are reused once a namespace
+				// is freed: a process that other tests started after
+				// the kill may hold a new namespace with an old number.
+				// A sandbox process was started before the kill.
+				if start, _ := strconv.ParseInt(q.start, 10, 64); start > killedAt {
+					continue
+				}
 				for _, n := range q.ns {
 					if sandboxNS[n] {
 						left = append(left, fmt.Sprintf("process %d holds the sandbox's %s", q.pid, n))
