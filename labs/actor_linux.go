@@ -151,7 +151,7 @@ func setnsMount(pid int) error {
 // init is initPID, from the host: it joins the sandbox's mount and PID
 // namespaces and runs the sandbox's own nstool there. A rootless sandbox
 // needs its user namespace joined first, which a multithreaded Go process
-// cannot do (setns(2)): util-linux nsenter does it.
+// cannot do (setns(2)): `nstool nsenter` does it from a single-threaded child.
 func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr *os.File) (int, error) {
 	inner := append([]string{"lab", "shell", name}, argv...)
 	if len(argv) > 0 {
@@ -161,12 +161,10 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 	ownUserNS, _ := os.Readlink("/proc/self/ns/user")
 	theirs, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", initPID))
 	if ownUserNS != theirs {
-		nsenter, err := exec.LookPath("nsenter")
-		if err != nil {
-			return 1, errors.New("entering a rootless lab needs util-linux nsenter")
-		}
-		args := append([]string{"-t", strconv.Itoa(initPID), "-U", "-m", "-p", SandboxDir + "/bin/nstool"}, inner...)
-		cmd = exec.Command(nsenter, args...)
+		// nstool's own nsenter joins the user namespace from a
+		// single-threaded child (nsutil's spawn engine).
+		args := append([]string{"nsenter", "-t", strconv.Itoa(initPID), "-U", "-m", "-p", SandboxDir + "/bin/nstool"}, inner...)
+		cmd = exec.Command("/proc/self/exe", args...)
 	} else {
 		// Open both namespaces first: once in the sandbox's mount namespace,
 		// /proc is the sandbox's and the host's PIDs mean nothing there.

@@ -247,13 +247,11 @@ func TestLabsOnASharedHost(t *testing.T) {
 	}
 }
 
-// A rootless sandbox is entered through its user namespace (util-linux
-// nsenter does that part: a Go process cannot setns(2) into a user namespace).
+// A rootless sandbox is entered through its user namespace (`nstool
+// nsenter` does that part: a multithreaded Go process cannot setns(2) into a
+// user namespace, nstool's single-threaded spawn child can).
 func TestShellIntoARootlessLab(t *testing.T) {
 	nstest.RequireRoot(t)
-	if _, err := exec.LookPath("nsenter"); err != nil {
-		t.Skip("util-linux nsenter is not installed")
-	}
 	dir, _ := filepath.Abs("testdata/labs")
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
