@@ -1,6 +1,10 @@
 package findmnt
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nstool/nstool/nsutil"
+)
 
 // Mount option strings as libmount handles them (optstr.c): options are
 // separated by commas outside double quotes; an option is name or
@@ -13,22 +17,9 @@ type option struct {
 
 func splitOptstr(s string) []option {
 	var out []option
-	start, inQuote := 0, false
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) {
-			if s[i] == '"' {
-				inQuote = !inQuote
-				continue
-			}
-			if s[i] != ',' || inQuote {
-				continue
-			}
-		}
-		if tok := s[start:i]; tok != "" {
-			name, val, ok := strings.Cut(tok, "=")
-			out = append(out, option{name: name, value: val, hasValue: ok})
-		}
-		start = i + 1
+	for _, tok := range nsutil.SplitOptions(s) {
+		name, val, ok := strings.Cut(tok, "=")
+		out = append(out, option{name: name, value: val, hasValue: ok})
 	}
 	return out
 }
