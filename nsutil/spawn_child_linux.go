@@ -61,27 +61,8 @@ func childMain(sp *Spawn) {
 	// Our parent as we see it now (0 if it is outside our pid namespace):
 	// if it changes, the parent died.
 	sp.ppid, _, _ = syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
-	for i := sp.Here; i < len(sp.Steps); i++ {
-		switch sp.Steps[i].Kind {
-		case StepPause:
-			if e := childPause(sp, i); e != 0 {
-				childFail(sp, uint32(i), e)
-			}
-			continue
-		case StepForkWait:
-			if e := childForkWait(sp, i); e != 0 {
-				childFail(sp, uint32(i), e)
-			}
-			// The grandchild goes on; a StepPause right after the fork was
-			// the waiting parent's.
-			if i+1 < len(sp.Steps) && sp.Steps[i+1].Kind == StepPause {
-				i++
-			}
-			continue
-		}
-		if e := doStep(sp, i); e != 0 {
-			childFail(sp, uint32(i), e)
-		}
+	if i, e := runSteps(sp, sp.Here); e != 0 {
+		childFail(sp, uint32(i), e)
 	}
 	if sp.ParentDeathSignal != 0 {
 		syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(sp.ParentDeathSignal), 0, 0, 0, 0)
@@ -94,6 +75,48 @@ func childMain(sp *Spawn) {
 	if sp.rlimOK {
 		syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, unix.RLIMIT_NOFILE, uintptr(unsafe.Pointer(&sp.rlimit)), 0, 0, 0)
 	}
+	childFail(sp, execStep, execProgram(sp))
+}
+
+// runSteps makes the steps from index from on; it returns the index and
+// errno of the first that failed (errno 0: all done).
+//
+//go:nosplit
+//go:norace
+//go:nocheckptr
+func runSteps(sp *Spawn, from int) (int, syscall.Errno) {
+	for i := from; i < len(sp.Steps); i++ {
+		switch sp.Steps[i].Kind {
+		case StepPause:
+			if e := childPause(sp, i); e != 0 {
+				return i, e
+			}
+			continue
+		case StepForkWait:
+			if e := childForkWait(sp, i); e != 0 {
+				return i, e
+			}
+			// The grandchild goes on; a StepPause right after the fork was
+			// the waiting parent's.
+			if i+1 < len(sp.Steps) && sp.Steps[i+1].Kind == StepPause {
+				i++
+			}
+			continue
+		}
+		if e := doStep(sp, i); e != 0 {
+			return i, e
+		}
+	}
+	return 0, 0
+}
+
+// execProgram is execvp(3) over the prepared candidate paths; it returns
+// only on failure, with execvp's errno.
+//
+//go:nosplit
+//go:norace
+//go:nocheckptr
+func execProgram(sp *Spawn) syscall.Errno {
 	var first syscall.Errno = syscall.ENOENT
 	for j := 0; j < len(sp.paths); j++ {
 		_, _, e := syscall.RawSyscall(syscall.SYS_EXECVE,
@@ -107,9 +130,9 @@ func childMain(sp *Spawn) {
 			first = e
 			continue
 		}
-		childFail(sp, execStep, e)
+		return e
 	}
-	childFail(sp, execStep, first)
+	return first
 }
 
 // childFail writes (step, errno) to the error pipe and exits.

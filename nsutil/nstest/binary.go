@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -40,7 +41,13 @@ func Binary(t testing.TB) string {
 			return
 		}
 		buildPath = filepath.Join(dir, "nstool")
-		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/nstool")
+		// As the Makefile builds it: with nstool's own entry point on
+		// linux/amd64 (cmd/nstool/internal/early, the early start of unshare).
+		args := []string{"build", "-o", buildPath}
+		if runtime.GOARCH == "amd64" {
+			args = append(args, "-ldflags", "-E github.com/nstool/nstool/cmd/nstool/internal/early.entry")
+		}
+		cmd := exec.Command("go", append(args, "./cmd/nstool")...)
 		cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -9,11 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/findmnt"
 	"github.com/nstool/nstool/cmd/nstool/internal/lab"
 	"github.com/nstool/nstool/cmd/nstool/internal/ls"
 	"github.com/nstool/nstool/cmd/nstool/internal/mount"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsenter"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
 	"github.com/nstool/nstool/cmd/nstool/internal/umount"
 	"github.com/nstool/nstool/cmd/nstool/internal/unshare"
 )
@@ -74,6 +76,12 @@ util-linux prints; on a terminal they add colour.`,
 // Main runs nstool with the process's arguments and returns the exit code.
 func Main() int {
 	ios := cli.System()
+	if err := early.Failure(); err != nil {
+		// The early start made namespaces and then failed: say so as the
+		// unshare command would, from where it stopped.
+		fmt.Fprintf(ios.ErrOut, "nstool unshare: %v\n", err)
+		return cli.ExitCode(nsexec.Failure(err))
+	}
 	return Run(ios, NewCmd(ios), nil)
 }
 

@@ -16,7 +16,8 @@ import (
 
 // TestKill9LeavesNothing: SIGKILL to nstool takes its program with it when
 // util-linux's would go too: --kill-child, and the shapes where nstool's
-// child plays the program that util-linux would have exec'd in place.
+// child plays the program that util-linux would have exec'd in place (with
+// the early start, --user --map-root-user --mount is the program itself).
 func TestKill9LeavesNothing(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := nstest.Binary(t)

@@ -154,8 +154,8 @@ func Stat(pid int) (st procStat, ok bool) {
 	return st, true
 }
 
-// Descendant waits until a live, running descendant of root runs comm
-// and returns it.
+// Descendant waits until root itself (a program executed in place) or a
+// live, running descendant of root runs comm, and returns it.
 func Descendant(root int, comm string) int {
 	for {
 		if pid := DescendantNow(root, comm); pid != 0 {
@@ -178,7 +178,7 @@ func DescendantNow(root int, comm string) int {
 			if !ok || st.Comm != comm || st.State == 'Z' || st.State == 'T' {
 				continue
 			}
-			for p, hops := st.PPid, 0; p > 1 && hops < 10; hops++ {
+			for p, hops := pid, 0; p > 1 && hops < 10; hops++ {
 				if p == root {
 					return pid
 				}

@@ -1,0 +1,222 @@
+// Package early is nstool's ELF entry point: before the Go runtime starts,
+// it carries out `nstool unshare` for the shapes a classroom types, as
+// util-linux does and about as fast (see nsutil.EarlyUnshare for why).
+// Anything else, and any command line it does not fully understand, goes
+// on to the ordinary start: the runtime, cobra, the unshare command.
+//
+// The binary must be linked with -E (the Makefile does, on linux/amd64):
+//
+//	go build -ldflags '-E github.com/nstool/nstool/cmd/nstool/internal/early.entry'
+//
+// Without it nstool works the same, only slower to start.
+package early
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil"
+)
+
+// EntrySymbol is the linker's name for the entry point (go build -ldflags -E).
+const EntrySymbol = "github.com/nstool/nstool/cmd/nstool/internal/early.entry"
+
+// Disable is the environment setting that turns the early start off.
+const Disable = "NSTOOL_EARLY=off"
+
+// Failure is the failure of an early start after its first step, as
+// util-linux reports it (nil when there was none).
+func Failure() error {
+	if err := nsutil.EarlyFailure(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Static memory for start (it runs before anything can be allocated).
+var (
+	request   nsutil.EarlyUnshare
+	shellArg0 [256]byte
+	shellArgv [2]*byte
+)
+
+const binSh = "/bin/sh\x00"
+
+// start runs from entry, on the kernel's stack, before the Go runtime: see
+// nsutil.EarlyUnshare for what it may and may not do. It returns when the
+// ordinary start must follow.
+//
+//go:nocheckptr
+func start(argc int, argv **byte) {
+	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
+	env := &unsafe.Slice(argv, argc+2)[argc+1]
+	if argc < 2 || nsutil.CString(args[1]) != "unshare" || getenv(env, "NSTOOL_EARLY=") == "off" {
+		return
+	}
+	if !Parse(&request, args[2:argc], env) {
+		return
+	}
+	request.Run()
+}
+
+// Parse reads unshare's options and program from args (C strings; the
+// array goes on with a NULL) the way the cobra command would, into u. It
+// answers false for anything outside the early subset (values but
+// --propagation's, other options, "-" as a program, an odd $SHELL); u is
+// then of no use.
+//
+//go:nocheckptr
+func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
+	*u = nsutil.EarlyUnshare{Propagation: nsutil.PropagationPrivate, Env: env}
+	i := 0
+	for ; i < len(args); i++ {
+		a := nsutil.CString(args[i])
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			if a == "-" {
+				return false
+			}
+			break // the program: the rest is its own (SetInterspersed(false))
+		}
+		if a[1] != '-' {
+			for j := 1; j < len(a); j++ {
+				if !shortOption(u, a[j]) {
+					return false
+				}
+			}
+			continue
+		}
+		word := ""
+		switch {
+		case a == "--propagation":
+			if i+1 == len(args) {
+				return false
+			}
+			i++
+			word = nsutil.CString(args[i])
+		case len(a) > 14 && a[:14] == "--propagation=":
+			word = a[14:]
+		default:
+			if !longOption(u, a[2:]) {
+				return false
+			}
+			continue
+		}
+		switch word {
+		case "private":
+			u.Propagation = unix.MS_REC | unix.MS_PRIVATE
+		case "shared":
+			u.Propagation = unix.MS_REC | unix.MS_SHARED
+		case "slave":
+			u.Propagation = unix.MS_REC | unix.MS_SLAVE
+		case "unchanged":
+			u.Propagation = 0
+		default:
+			return false
+		}
+	}
+	if u.MapRoot || u.MapCurrent {
+		u.Flags |= unix.CLONE_NEWUSER
+	}
+	if u.MountProc {
+		u.Flags |= unix.CLONE_NEWNS
+	}
+	if i < len(args) {
+		u.Name, u.Argv = nsutil.CString(args[i]), &args[i]
+		return u.Name != ""
+	}
+	return shell(u, env)
+}
+
+// shell is util-linux exec_shell (nsexec.Program): $SHELL, else /bin/sh,
+// by path, with argv[0] "-NAME".
+//
+//go:nocheckptr
+func shell(u *nsutil.EarlyUnshare, env **byte) bool {
+	sh := getenv(env, "SHELL=")
+	if sh == "" {
+		sh = binSh[:len(binSh)-1]
+	}
+	if sh[len(sh)-1] == '/' || len(sh)+2 > len(shellArg0) {
+		return false // filepath.Base's corner cases: leave them to it
+	}
+	base := len(sh)
+	for base > 0 && sh[base-1] != '/' {
+		base--
+	}
+	shellArg0[0] = '-'
+	n := 1 + copy(shellArg0[1:], sh[base:])
+	shellArg0[n] = 0
+	shellArgv[0], shellArgv[1] = &shellArg0[0], nil
+	u.Name, u.Argv, u.NoPathSearch = sh, &shellArgv[0], true
+	return true
+}
+
+// namespaces are unshare's namespace options, long and short.
+var namespaces = [...]struct {
+	long  string
+	short byte
+	flag  uintptr
+}{
+	{"mount", 'm', unix.CLONE_NEWNS}, {"uts", 'u', unix.CLONE_NEWUTS}, {"ipc", 'i', unix.CLONE_NEWIPC},
+	{"net", 'n', unix.CLONE_NEWNET}, {"pid", 'p', unix.CLONE_NEWPID}, {"user", 'U', unix.CLONE_NEWUSER},
+	{"cgroup", 'C', unix.CLONE_NEWCGROUP}, {"time", 'T', unix.CLONE_NEWTIME},
+}
+
+// shortOption takes one letter of a short option cluster (-mpf).
+func shortOption(u *nsutil.EarlyUnshare, c byte) bool {
+	switch c {
+	case 'f':
+		u.Fork = true
+	case 'r':
+		u.MapRoot = true
+	case 'c':
+		u.MapCurrent = true
+	default:
+		for _, ns := range namespaces {
+			if ns.short == c {
+				u.Flags |= ns.flag
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// longOption takes --name (without its dashes).
+func longOption(u *nsutil.EarlyUnshare, name string) bool {
+	switch name {
+	case "fork":
+		return shortOption(u, 'f')
+	case "map-root-user":
+		return shortOption(u, 'r')
+	case "map-current-user":
+		return shortOption(u, 'c')
+	case "mount-proc":
+		u.MountProc = true
+		return true
+	}
+	for _, ns := range namespaces {
+		if ns.long == name {
+			return shortOption(u, ns.short)
+		}
+	}
+	return false
+}
+
+// getenv is the value of the first "KEY=" in env ("" when unset).
+//
+//go:nocheckptr
+func getenv(env **byte, key string) string {
+	for ; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
+		if kv := nsutil.CString(*env); len(kv) >= len(key) && kv[:len(key)] == key {
+			return kv[len(key):]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,139 @@
+package unshare
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/early"
+	"github.com/nstool/nstool/nsutil"
+)
+
+// cStrings is strs as a NULL-terminated array of C strings (the NULL is
+// past the end of the returned slice, where the kernel puts it).
+func cStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out[:len(strs)]
+}
+
+// describeSteps renders the steps that matter to the kernel, one per line,
+// leaving out how the work is split between processes (nstool's child's
+// prctl and fork, the early start's fork): Fork says that separately.
+func describeSteps(steps []nsutil.Step) string {
+	var b strings.Builder
+	for _, s := range steps {
+		if s.Kind == nsutil.StepForkWait || s.Kind == nsutil.StepSyscall && s.Trap == unix.SYS_PRCTL && s.Args[0] == unix.PR_SET_PDEATHSIG {
+			continue
+		}
+		args := fmt.Sprint(s.Args)
+		if s.Trap == unix.SYS_MOUNT { // source, target and type are C strings
+			var strs [3]string
+			for i := range strs {
+				if s.Args[i] != 0 {
+					strs[i] = nsutil.CString((*byte)(unsafe.Pointer(s.Args[i])))
+				}
+			}
+			args = fmt.Sprintf("%q %#x %d", strs, s.Args[3], s.Args[4])
+		}
+		fmt.Fprintf(&b, "kind=%d trap=%d args=%s path=%q data=%q err=%q soft=%v enoent=%v ignore=%d skip=%d ok=%d\n",
+			s.Kind, s.Trap, args, s.Path, s.Data, s.Err, s.Soft, s.IgnoreENOENT, s.IgnoreErrno, s.SkipIfDone, s.OKIfDone)
+	}
+	return b.String()
+}
+
+func hasForkWait(sp *nsutil.Spawn) bool {
+	for _, s := range sp.Steps {
+		if s.Kind == nsutil.StepForkWait {
+			return true
+		}
+	}
+	return false
+}
+
+// earlyArgv are command lines made of the options the early start takes,
+// and a few it must leave to cobra.
+func earlyArgv() [][]string {
+	options := []string{"-m", "--mount", "-u", "--uts", "-i", "--ipc", "-n", "--net", "-p", "--pid",
+		"-U", "--user", "-C", "--cgroup", "-T", "--time", "-f", "--fork", "-r", "--map-root-user",
+		"-c", "--map-current-user", "--mount-proc", "--propagation=shared", "--propagation=slave",
+		"--propagation=unchanged", "--propagation=private", "--propagation shared", "--propagation unchanged",
+		"-mpf", "-Ur", "-rm", "-fpm", "-mc", "-cr",
+		// not early: values, other options, odd words
+		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=/mnt",
+		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "--root=/", "--wd=/", "-S", "--map-user=0",
+		"--monotonic=5", "--setgroups=deny", "--keep-caps", "--propagation=", "--mo", "--color=never"}
+	programs := [][]string{nil, {"true"}, {"ls", "-la"}, {"--", "-x"}, {"--"}, {"-"}, {"/bin/echo", "-m"}, {""}}
+	var out [][]string
+	for _, a := range options {
+		for _, p := range programs {
+			out = append(out, append(strings.Fields(a), p...))
+		}
+		for _, b := range options {
+			out = append(out, append(strings.Fields(a), append(strings.Fields(b), "true")...))
+			for _, c := range []string{"-m", "--fork", "-r", "--mount-proc", "--propagation=slave"} {
+				out = append(out, append(strings.Fields(a), append(strings.Fields(b), c, "id")...))
+			}
+		}
+	}
+	return out
+}
+
+// The early start (cmd/nstool/internal/early) carries out some command
+// lines before the Go runtime starts. For each it takes it must plan the
+// very steps, program and arguments this command plans, and it must take
+// the shapes a classroom types.
+func TestEarlyStartPlansAsTheCommand(t *testing.T) {
+	t.Setenv("SHELL", "/bin/bash")
+	t.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+	mustTake := map[string]bool{"--mount true": true, "--fork --pid --mount-proc true": true,
+		"--user --map-root-user --mount true": true, "--propagation=shared bash": true, "-m": true,
+		"-Ur": true, "-mpf --mount-proc": true, "--mount --propagation=shared bash": true}
+	env := cStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
+	taken := 0
+	cases := earlyArgv()
+	for k := range mustTake {
+		cases = append(cases, strings.Fields(k))
+	}
+	for _, argv := range cases {
+		line := strings.Join(argv, " ")
+		var u nsutil.EarlyUnshare
+		if !early.Parse(&u, cStrings(argv), &env[0]) {
+			if mustTake[line] {
+				t.Errorf("unshare %s: the early start does not take it", line)
+			}
+			continue
+		}
+		taken++
+		cfg, err := parse(t, argv...)
+		if err != nil {
+			t.Errorf("unshare %s: the early start takes it, the command refuses it: %v", line, err)
+			continue
+		}
+		want := cfg.Spawn()
+		got := u.Plan()
+		if g, w := describeSteps(got.Steps), describeSteps(want.Steps); g != w {
+			t.Errorf("unshare %s: early steps\n%s\nthe command's\n%s", line, g, w)
+		}
+		if hasForkWait(got) != cfg.Fork {
+			t.Errorf("unshare %s: early fork %v, the command's %v", line, hasForkWait(got), cfg.Fork)
+		}
+		var gotArgv []string
+		for p := u.Argv; *p != nil; p = (**byte)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(p))) {
+			gotArgv = append(gotArgv, nsutil.CString(*p))
+		}
+		if u.Name != cfg.Name || u.NoPathSearch != cfg.NoPathSearch || strings.Join(gotArgv, "\x00") != strings.Join(cfg.Argv, "\x00") {
+			t.Errorf("unshare %s: early program %q %q (by path %v), the command's %q %q (%v)",
+				line, u.Name, gotArgv, u.NoPathSearch, cfg.Name, cfg.Argv, cfg.NoPathSearch)
+		}
+	}
+	t.Logf("%d command lines, %d taken by the early start", len(cases), taken)
+	if taken < len(cases)/4 {
+		t.Errorf("the early start takes only %d of %d command lines", taken, len(cases))
+	}
+}

@@ -1,0 +1,261 @@
+package nsutil
+
+import (
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// An early start is `nstool unshare` made before the Go runtime starts.
+//
+// Why: on a VM every page a process touches for the first time costs a
+// page fault, and Go's runtime touches some 150 pages before main (its heap,
+// the stacks of its threads) where all of util-linux unshare touches 75. A
+// Go program that only runs `unshare --mount true` takes 1.9x util-linux's
+// time here, whatever it does after main. So nstool's ELF entry point
+// (cmd/nstool/internal/early) looks at the command line first, and for the
+// shapes a classroom types (namespace flags, -f, -r, -c, --mount-proc,
+// --propagation) carries them out right there, as util-linux does: one
+// process, unshare(2), the steps, execve(2); the runtime never starts.
+//
+// The rules are those of the forked child (spawn_child_linux.go) and more:
+// no allocation, no goroutine, and no package has been initialised, so only
+// constants and statically initialised data can be read. Everything lives
+// in the static early variable below. The steps are the ones Spawn plans for
+// the same UnshareConfig (a test compares the two) and runSteps makes them,
+// so the order and the system calls are those of the rest of nstool.
+//
+// When the first step (unshare) fails, nothing has happened yet: the Go
+// runtime starts and nstool does it all again the ordinary way, which
+// explains the failure as usual. A later failure is kept for EarlyFailure.
+
+// EarlyUnshare is what an early start makes: the part of an UnshareConfig
+// it can carry out, and the program as the kernel passed the command line.
+type EarlyUnshare struct {
+	Flags       uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
+	Fork        bool
+	MapRoot     bool // -r: uid and gid 0 inside
+	MapCurrent  bool // -c: the same uid and gid inside (wins over -r)
+	Propagation uintptr
+	MountProc   bool // --mount-proc on /proc
+
+	// Name is the program ($PATH is searched unless it holds a slash or
+	// NoPathSearch is set), NUL-terminated in memory: it points into the
+	// command line or the environment, as do Argv and Env (NULL-terminated
+	// arrays).
+	Name         string
+	NoPathSearch bool
+	Argv, Env    **byte
+}
+
+// C strings for the early steps' arguments (static data, no allocation).
+const (
+	cNone = "none\x00"
+	cRoot = "/\x00"
+	cProc = "proc\x00"
+	cPath = "/proc\x00"
+)
+
+// early is all the memory an early start uses.
+var early struct {
+	sp             Spawn
+	steps          [8]Step
+	uidMap, gidMap [32]byte
+	pathBuf        [8192]byte
+	paths          [128][]byte
+	failed         *Step // a step after the first failed (or exec, if nil with errno)
+	errno          syscall.Errno
+}
+
+// cptr is the address of a constant C string.
+//
+//go:nosplit
+func cptr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// Plan lays out the steps, in Spawn's order, in static memory. With Fork,
+// this process waits for the child that makes the steps after the fork
+// (StepForkWait), as util-linux unshare --fork does.
+//
+//go:nocheckptr
+func (e *EarlyUnshare) Plan() *Spawn {
+	sp := &early.sp
+	n := 0
+	add := func(s Step) { early.steps[n] = s; n++ }
+	uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
+	gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
+	mapUID, mapGID := -1, -1
+	switch {
+	case e.MapCurrent:
+		mapUID, mapGID = int(uid), int(gid)
+	case e.MapRoot:
+		mapUID, mapGID = 0, 0
+	}
+
+	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{e.Flags}})
+	if e.Fork {
+		add(Step{Kind: StepForkWait, Err: "fork failed", Args: [6]uintptr{1}})
+	}
+	if mapUID >= 0 {
+		add(earlyWriteStep("/proc/self/uid_map\x00", idMap(early.uidMap[:], mapUID, int(uid)),
+			"write failed /proc/self/uid_map", false))
+		add(earlyWriteStep("/proc/self/setgroups\x00", "deny", "write failed /proc/self/setgroups", true))
+		add(earlyWriteStep("/proc/self/gid_map\x00", idMap(early.gidMap[:], mapGID, int(gid)),
+			"write failed /proc/self/gid_map", false))
+	}
+	if e.Flags&unix.CLONE_NEWNS != 0 && e.Propagation != 0 {
+		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
+			Args: [6]uintptr{cptr(cNone), cptr(cRoot), 0, e.Propagation}})
+	}
+	if e.MountProc {
+		if e.Propagation != PropagationPrivate {
+			add(Step{Kind: StepSyscall, Err: "cannot change /proc filesystem propagation", Trap: unix.SYS_MOUNT,
+				Args: [6]uintptr{cptr(cNone), cptr(cPath), 0, unix.MS_PRIVATE | unix.MS_REC}, IgnoreErrno: syscall.EINVAL})
+		}
+		add(Step{Kind: StepSyscall, Err: "mount /proc failed", Trap: unix.SYS_MOUNT,
+			Args: [6]uintptr{cptr(cProc), cptr(cPath), cptr(cProc), unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}})
+	}
+	sp.Steps = early.steps[:n]
+	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
+	sp.cwdFd = -1
+	sp.pipes = spawnPipes{errW: -1, readyW: -1, goR: -1} // nobody to report to
+	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
+	return sp
+}
+
+// earlyWriteStep is writeStep with a NUL-terminated path constant.
+//
+//go:nosplit
+func earlyWriteStep(cpath, data, errMsg string, ignoreENOENT bool) Step {
+	path := cpath[:len(cpath)-1]
+	return Step{Kind: StepWriteFile, Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT,
+		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
+		data: unsafe.Slice(unsafe.StringData(data), len(data))}
+}
+
+// idMap writes "inside outside 1" (a uid_map line) into buf.
+func idMap(buf []byte, inside, outside int) string {
+	n := appendUint(buf, 0, inside)
+	buf[n] = ' '
+	n = appendUint(buf, n+1, outside)
+	buf[n], buf[n+1] = ' ', '1'
+	return unsafe.String(&buf[0], n+2)
+}
+
+// appendUint writes v in decimal at buf[n:] and returns the new length.
+func appendUint(buf []byte, n, v int) int {
+	var digits [20]byte
+	i := len(digits)
+	for {
+		i--
+		digits[i] = byte('0' + v%10)
+		if v /= 10; v == 0 {
+			break
+		}
+	}
+	return n + copy(buf[n:], digits[i:])
+}
+
+// candidates lays out execvpCandidates(Name, Env) as C strings; false when
+// they do not fit (the ordinary start copes).
+//
+//go:nocheckptr
+func (e *EarlyUnshare) candidates() bool {
+	name := e.Name
+	if e.NoPathSearch || containsSlash(name) {
+		early.paths[0] = unsafe.Slice(unsafe.StringData(name), len(name)+1) // the NUL after it
+		early.sp.paths = early.paths[:1]
+		return true
+	}
+	path, set := "", false
+	for env := e.Env; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
+		if kv := CString(*env); len(kv) >= 5 && kv[:5] == "PATH=" {
+			path, set = kv[5:], true
+		}
+	}
+	if !set {
+		path = "/bin:/usr/bin"
+	}
+	buf, n, count := early.pathBuf[:], 0, 0
+	for start := 0; start <= len(path); {
+		end := start
+		for end < len(path) && path[end] != ':' {
+			end++
+		}
+		dir := path[start:end]
+		if dir == "" {
+			dir = "."
+		}
+		if count == len(early.paths) || n+len(dir)+len(name)+2 > len(buf) {
+			return false
+		}
+		first := n
+		n += copy(buf[n:], dir)
+		buf[n] = '/'
+		n += 1 + copy(buf[n+1:], name)
+		buf[n] = 0
+		n++
+		early.paths[count] = buf[first:n]
+		count++
+		start = end + 1
+	}
+	early.sp.paths = early.paths[:count]
+	return true
+}
+
+//go:nosplit
+func containsSlash(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// CString is the NUL-terminated string at p, without a copy.
+//
+//go:nosplit
+//go:nocheckptr
+func CString(p *byte) string {
+	n := 0
+	for *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
+		n++
+	}
+	return unsafe.String(p, n)
+}
+
+// Run makes the early start: it returns only when the Go runtime must
+// start after all: nothing was made (the first step failed, or the command
+// line does not fit in early's memory), or a later step or the exec failed
+// (EarlyFailure says which).
+//
+//go:nocheckptr
+func (e *EarlyUnshare) Run() {
+	sp := e.Plan()
+	if !e.candidates() {
+		return
+	}
+	sp.argvp = unsafe.Slice(e.Argv, 1)
+	sp.envp = unsafe.Slice(e.Env, 1)
+	if i, errno := runSteps(sp, 0); errno != 0 {
+		if i > 0 {
+			early.failed, early.errno = &sp.Steps[i], errno
+		}
+		return
+	}
+	early.failed, early.errno = nil, execProgram(sp)
+}
+
+// EarlyFailure is the failure of an early start that made its first step,
+// as util-linux reports it (nil when there was none): the Go runtime then
+// starts in the new namespaces only to say so.
+func EarlyFailure() *SpawnError {
+	switch {
+	case early.errno == 0:
+		return nil
+	case early.failed == nil:
+		return &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
+	}
+	return &SpawnError{Step: early.failed.Err, Errno: early.errno}
+}
