@@ -36,7 +36,7 @@ func describeSteps(steps []nsutil.Step) string {
 			var strs [3]string
 			for i := range strs {
 				if s.Args[i] != 0 {
-					strs[i] = nsutil.CString((*byte)(unsafe.Pointer(s.Args[i])))
+					strs[i] = nsutil.CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
 				}
 			}
 			args = fmt.Sprintf("%q %#x %d", strs, s.Args[3], s.Args[4])
