@@ -183,16 +183,16 @@ func (e *EarlyUnshare) candidates() bool {
 			end++
 		}
 		dir := path[start:end]
-		if dir == "" {
-			dir = "."
-		}
 		if count == len(early.paths) || n+len(dir)+len(name)+2 > len(buf) {
 			return false
 		}
 		first := n
-		n += copy(buf[n:], dir)
-		buf[n] = '/'
-		n += 1 + copy(buf[n+1:], name)
+		if dir != "" { // else the bare name, as glibc
+			n += copy(buf[n:], dir)
+			buf[n] = '/'
+			n++
+		}
+		n += copy(buf[n:], name)
 		buf[n] = 0
 		n++
 		early.paths[count] = buf[first:n]

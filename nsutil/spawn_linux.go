@@ -237,7 +237,8 @@ func (sp *Spawn) prepare(child bool) error {
 }
 
 // execvpCandidates are the paths execvp(3) tries for a name without a slash:
-// each $PATH entry (glibc's default when unset), "" meaning the current directory.
+// each $PATH entry (glibc's default when unset); an empty entry is the
+// current directory, where glibc tries the bare name.
 func execvpCandidates(name string, env []string) []string {
 	path, set := "", false
 	for _, kv := range env {
@@ -251,7 +252,8 @@ func execvpCandidates(name string, env []string) []string {
 	var out []string
 	for _, dir := range strings.Split(path, ":") {
 		if dir == "" {
-			dir = "."
+			out = append(out, name)
+			continue
 		}
 		out = append(out, dir+"/"+name)
 	}

@@ -1,0 +1,131 @@
+package unshare
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// The system calls that make an unshare, as strace shows them, without
+// what differs only in form: pids, the program's own start (its first
+// execve and the files its libraries open), clone's flags and open's
+// O_CLOEXEC.
+var (
+	straceLine  = regexp.MustCompile(`^(?:\[pid +\d+\] |\d+ +)?(\w+)\((.*)\) += (.*)$`)
+	environAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* \d+ vars \*/`)
+	idMapFile   = regexp.MustCompile(`"/proc/self/(uid_map|gid_map|setgroups)"`)
+)
+
+func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
+	t.Helper()
+	log := filepath.Join(t.TempDir(), "strace")
+	cmd := exec.Command("strace", append([]string{"-f", "-qq", "-o", log, "-e", "signal=none",
+		"-e", "trace=unshare,mount,clone,clone3,fork,vfork,execve,openat,write,setns"}, argv...)...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	out, _ := cmd.CombinedOutput()
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatalf("%v: %v\n%s", argv, err, out)
+	}
+	var list []string
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		m := straceLine.FindStringSubmatch(line)
+		if i == 0 || m == nil { // the tool's own execve, strace's notes
+			continue
+		}
+		name, args, ret := m[1], m[2], m[3]
+		switch name {
+		case "clone", "clone3", "fork", "vfork":
+			if strings.Contains(args, "CLONE_THREAD") {
+				threads = true // Go's runtime started (to report an early failure)
+				continue
+			}
+			name, args, ret = "fork", "", ""
+		case "openat":
+			if !idMapFile.MatchString(args) {
+				continue
+			}
+			args = strings.Replace(args, "|O_CLOEXEC", "", 1)
+		case "write":
+			if strings.HasPrefix(args, "1,") || strings.HasPrefix(args, "2,") {
+				continue
+			}
+		case "execve":
+			args = environAddr.ReplaceAllString(args, "ENV")
+		}
+		if name == "openat" || name == "write" {
+			ret = ""
+		}
+		list = append(list, name+"("+args+") "+ret)
+	}
+	return strings.Join(list, "\n"), threads
+}
+
+// The early start makes util-linux unshare's system calls, in its order,
+// in as many processes (no Go runtime threads, one fork for --fork).
+func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("strace"); err != nil {
+		t.Skip("strace not installed")
+	}
+	tools := nsexectest.Tools(t, "unshare")
+	for _, args := range []string{
+		"--mount true",
+		"--fork --pid --mount-proc true",
+		"--user --map-root-user --mount true",
+		"-m --propagation=shared true",
+		"-mf --propagation unchanged --mount-proc true",
+		"--propagation=slave --mount-proc -p -f true",
+		"-c -m true",
+		"-muinpCT -f true",
+		"-Urf sh -c true",
+		"-m no-such-program", // the Go runtime starts only to say so
+	} {
+		ul, _ := unshareCalls(t, append(tools[0].Argv, strings.Fields(args)...)...)
+		ns, threads := unshareCalls(t, append(tools[1].Argv, strings.Fields(args)...)...)
+		if ul != ns {
+			t.Errorf("unshare %s: util-linux\n%s\nnstool\n%s", args, ul, ns)
+		}
+		if threads != strings.Contains(args, "no-such") {
+			t.Errorf("unshare %s: Go's runtime threads: %v", args, threads)
+		}
+	}
+}
+
+// What the ordinary start does, the early start does: the same output,
+// exit status and namespaces for the shapes it takes, and the same message
+// when it fails after making namespaces.
+func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	probe := `[ $$ = 1 ] && echo "init of $(ls /proc | grep -c '^[0-9]') processes"; ` +
+		`cat /proc/self/uid_map /proc/self/gid_map; id -u; grep -c . /proc/self/mountinfo; ` +
+		`grep -c shared: /proc/self/mountinfo; readlink /proc/self/ns/pid_for_children | grep -c .`
+	for _, argv := range [][]string{
+		{"--mount", "sh", "-c", probe},
+		{"--fork", "--pid", "--mount-proc", "sh", "-c", probe},
+		{"--user", "--map-root-user", "--mount", "sh", "-c", probe},
+		{"-c", "--mount", "sh", "-c", probe},
+		{"-Urfp", "--mount-proc", "sh", "-c", probe},
+		{"--propagation=shared", "-m", "sh", "-c", probe},
+		{"-m", "sh", "-c", "exit 7"},
+		{"-mf", "sh", "-c", "kill -TERM $$"},
+		{"-m", "no-such-program"},
+		{"-f", "./no-such-program"},
+		{"-m", "/etc/hostname"},
+		{"-Ur", "/etc/hostname"},
+	} {
+		early := nsexectest.Tool{Name: "early", Argv: []string{bin, "unshare"}}.Run(t, nsexectest.Options{}, argv...)
+		ordinary := nsexectest.Tool{Name: "ordinary", Argv: []string{bin, "unshare"}}.Run(t,
+			nsexectest.Options{Env: []string{"NSTOOL_EARLY=off"}}, argv...)
+		if early != ordinary {
+			t.Errorf("unshare %q:\nearly    %+v\nordinary %+v", argv, early, ordinary)
+		}
+	}
+}
