@@ -220,3 +220,17 @@ func getenv(env **byte, key string) string {
 	}
 	return ""
 }
+
+// Takes reports whether the early start takes `nstool unshare args...`
+// (with the environment env), for --explain to say so.
+func Takes(args, env []string) bool {
+	cstrs := func(strs []string) []*byte {
+		out := make([]*byte, len(strs)+1) // NULL-terminated, as the kernel's
+		for i, s := range strs {
+			out[i] = &append([]byte(s), 0)[0]
+		}
+		return out
+	}
+	var u nsutil.EarlyUnshare
+	return getenv(&cstrs(env)[0], "NSTOOL_EARLY=") != "off" && Parse(&u, cstrs(args)[:len(args)], &cstrs(env)[0])
+}

@@ -4,6 +4,7 @@ package unshare
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
 	"github.com/nstool/nstool/nsutil"
 )
@@ -286,12 +288,26 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
+		if withoutExplain := dropFirst(os.Args[2:], "--explain"); os.Args[1] == "unshare" && early.Takes(withoutExplain, os.Environ()) {
+			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain nstool makes these steps before Go's runtime starts,\n"+
+				"%-10s # in one process as util-linux does (one fork for --fork): see docs/unshare.md#speed\n", "nstool", "nstool")
+		}
 	}
 	pause := persister(c)
 	if inPlace {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
 	return hint(c, nsexec.RunChild(sp, pause, !c.Fork))
+}
+
+// dropFirst is args without the first occurrence of word.
+func dropFirst(args []string, word string) []string {
+	for i, a := range args {
+		if a == word {
+			return append(append([]string{}, args[:i]...), args[i+1:]...)
+		}
+	}
+	return args
 }
 
 // why says, for --explain, how the work is split between processes.

@@ -315,6 +315,13 @@ func TestExplain(t *testing.T) {
 			}
 			last = i
 		}
+		// The early start takes these command lines without --explain: say so.
+		if !strings.Contains(r.Stderr, "before Go's runtime starts") {
+			t.Errorf("%v: no note on the early start in:\n%s", c.args, r.Stderr)
+		}
+	}
+	if r := tool.Run(t, nsexectest.Options{}, "--wd", "/", "true"); strings.Contains(r.Stderr, "runtime starts") || r.Code != 0 {
+		t.Errorf("--wd / true (not early): %+v", r)
 	}
 }
 
