@@ -289,8 +289,8 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
 		if withoutExplain := dropFirst(os.Args[2:], "--explain"); os.Args[1] == "unshare" && early.Takes(withoutExplain, os.Environ()) {
-			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain nstool makes these steps before Go's runtime starts,\n"+
-				"%-10s # in one process as util-linux does (one fork for --fork): see docs/unshare.md#speed\n", "nstool", "nstool")
+			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
+				"%-10s # in its own process as util-linux does (and one child for --fork): docs/unshare.md#speed\n", "nstool", "nstool")
 		}
 	}
 	pause := persister(c)
