@@ -36,7 +36,7 @@ type EarlyUnshare struct {
 	Flags       uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
 	Fork        bool
 	MapRoot     bool // -r: uid and gid 0 inside
-	MapCurrent  bool // -c: the same uid and gid inside (wins over -r)
+	MapCurrent  bool // -c: the same uid and gid inside (not with MapRoot)
 	Propagation uintptr
 	MountProc   bool // --mount-proc on /proc
 
@@ -60,7 +60,8 @@ const (
 // early is all the memory an early start uses.
 var early struct {
 	sp             Spawn
-	steps          [8]Step
+	steps          [10]Step // at most 8: unshare, fork, 3 writes, 3 mounts
+	shArgv         [1024]uintptr
 	uidMap, gidMap [32]byte
 	pathBuf        [8192]byte
 	paths          [128][]byte
@@ -170,7 +171,8 @@ func (e *EarlyUnshare) candidates() bool {
 	path, set := "", false
 	for env := e.Env; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
 		if kv := CString(*env); len(kv) >= 5 && kv[:5] == "PATH=" {
-			path, set = kv[5:], true
+			path, set = kv[5:], true // the first, as getenv(3)
+			break
 		}
 	}
 	if !set {
@@ -238,13 +240,66 @@ func (e *EarlyUnshare) Run() {
 	}
 	sp.argvp = unsafe.Slice(e.Argv, 1)
 	sp.envp = unsafe.Slice(e.Env, 1)
-	if i, errno := runSteps(sp, 0); errno != 0 {
-		if i > 0 {
-			early.failed, early.errno = &sp.Steps[i], errno
+	argc := 0
+	for p := e.Argv; *p != nil; p = (**byte)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(p))) {
+		argc++
+	}
+	sp.shArgv = nil
+	if !e.NoPathSearch && argc+2 <= len(early.shArgv) { // as prepare: /bin/sh, FILE, Argv[1:], NULL
+		sh := early.shArgv[:argc+2]
+		sh[0] = cptr(cBinSh)
+		args := unsafe.Slice(e.Argv, argc)
+		for i := 1; i < argc; i++ {
+			sh[i+1] = uintptr(unsafe.Pointer(args[i]))
 		}
+		sh[argc+1] = 0
+		sp.shArgv = sh
+	}
+	// As util-linux: an inherited SIGCHLD = SIG_IGN would have the kernel
+	// reap the --fork child, and the program inherit it.
+	syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), uintptr(unsafe.Pointer(&sp.dflAct)), 0, 8, 0, 0)
+	i, errno := runSteps(sp, 0)
+	if errno == 0 {
+		early.failed, early.errno = nil, execProgram(sp)
 		return
 	}
-	early.failed, early.errno = nil, execProgram(sp)
+	if i == 0 {
+		return // nothing made: the ordinary start does it all and explains
+	}
+	early.failed, early.errno = &sp.Steps[i], errno
+	if e.Flags&unix.CLONE_NEWPID != 0 && sp.Steps[i].Kind == StepForkWait {
+		// This process unshared CLONE_NEWPID and could not fork: the kernel
+		// now refuses it threads (clone(2) EINVAL), so Go's runtime cannot
+		// start here. Say it ourselves.
+		earlyFatal(sp.Steps[i].Err, errno)
+	}
+}
+
+// earlyFatal prints "nstool unshare: MSG: ERROR" and exits 1, without Go's
+// runtime (errors other than clone(2)'s are shown by number).
+//
+//go:nocheckptr
+func earlyFatal(msg string, errno syscall.Errno) {
+	buf := early.pathBuf[:]
+	n := copy(buf, "nstool unshare: ")
+	n += copy(buf[n:], msg)
+	n += copy(buf[n:], ": ")
+	switch errno {
+	case syscall.EAGAIN:
+		n += copy(buf[n:], "Resource temporarily unavailable")
+	case syscall.ENOMEM:
+		n += copy(buf[n:], "Cannot allocate memory")
+	case syscall.ENOSPC:
+		n += copy(buf[n:], "No space left on device")
+	default:
+		n += copy(buf[n:], "errno ")
+		n = appendUint(buf, n, int(errno))
+	}
+	buf[n] = '\n'
+	syscall.RawSyscall(syscall.SYS_WRITE, 2, uintptr(unsafe.Pointer(&buf[0])), uintptr(n+1))
+	for {
+		syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 1, 0, 0)
+	}
 }
 
 // EarlyFailure is the failure of an early start that made its first step,

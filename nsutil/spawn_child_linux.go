@@ -23,6 +23,12 @@ func runtimeAfterFork()
 //go:linkname runtimeAfterForkInChild syscall.runtime_AfterForkInChild
 func runtimeAfterForkInChild()
 
+//go:linkname runtimeBeforeExec syscall.runtime_BeforeExec
+func runtimeBeforeExec()
+
+//go:linkname runtimeAfterExec syscall.runtime_AfterExec
+func runtimeAfterExec()
+
 var (
 	dotPath = [2]byte{'.', 0}
 	atFDCWD = unix.AT_FDCWD
@@ -110,29 +116,39 @@ func runSteps(sp *Spawn, from int) (int, syscall.Errno) {
 	return 0, 0
 }
 
-// execProgram is execvp(3) over the prepared candidate paths; it returns
-// only on failure, with execvp's errno.
+// execProgram is execvp(3) over the prepared candidate paths, as glibc
+// does it: a file the kernel cannot execute (ENOEXEC: no #! line) is run by
+// /bin/sh; a missing one is passed over for the next $PATH entry; EACCES
+// is remembered. It returns only on failure, with execvp's errno.
 //
 //go:nosplit
 //go:norace
 //go:nocheckptr
 func execProgram(sp *Spawn) syscall.Errno {
-	var first syscall.Errno = syscall.ENOENT
+	eacces := false
+	var last syscall.Errno = syscall.ENOENT
 	for j := 0; j < len(sp.paths); j++ {
-		_, _, e := syscall.RawSyscall(syscall.SYS_EXECVE,
-			uintptr(unsafe.Pointer(&sp.paths[j][0])),
-			uintptr(unsafe.Pointer(&sp.argvp[0])),
-			uintptr(unsafe.Pointer(&sp.envp[0])))
-		switch e {
-		case syscall.ENOENT, syscall.ENOTDIR, syscall.ESTALE, syscall.ENODEV, syscall.ETIMEDOUT:
-			continue // execvp(3) tries the next $PATH entry
-		case syscall.EACCES:
-			first = e
-			continue
+		path := uintptr(unsafe.Pointer(&sp.paths[j][0]))
+		_, _, e := syscall.RawSyscall(syscall.SYS_EXECVE, path,
+			uintptr(unsafe.Pointer(&sp.argvp[0])), uintptr(unsafe.Pointer(&sp.envp[0])))
+		if e == syscall.ENOEXEC && len(sp.shArgv) > 0 {
+			sp.shArgv[1] = path // /bin/sh FILE ARGS...
+			_, _, e = syscall.RawSyscall(syscall.SYS_EXECVE, sp.shArgv[0],
+				uintptr(unsafe.Pointer(&sp.shArgv[0])), uintptr(unsafe.Pointer(&sp.envp[0])))
 		}
-		return e
+		last = e
+		switch e {
+		case syscall.EACCES:
+			eacces = true
+		case syscall.ENOENT, syscall.ENOTDIR, syscall.ESTALE, syscall.ENODEV, syscall.ETIMEDOUT:
+		default:
+			return e
+		}
 	}
-	return first
+	if eacces {
+		return syscall.EACCES
+	}
+	return last
 }
 
 // childFail writes (step, errno) to the error pipe and exits.
@@ -210,6 +226,9 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 	me, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
 	pid, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(syscall.SIGCHLD), 0, 0, 0, 0, 0)
 	if e != 0 {
+		if s.Args[0] != 0 {
+			syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&sp.oldSS)), 0, 8, 0, 0)
+		}
 		return e
 	}
 	if pid == 0 {
@@ -220,14 +239,14 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 		return 0
 	}
 	// The waiting parent: only the child may report an exec failure.
-	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.errW), 0, 0)
+	closeFd(sp.pipes.errW)
 	if i+1 < len(sp.Steps) && sp.Steps[i+1].Kind == StepPause {
 		if childPause(sp, i+1) != 0 {
 			syscall.RawSyscall(syscall.SYS_KILL, pid, uintptr(syscall.SIGKILL), 0)
 		}
 	}
-	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.readyW), 0, 0)
-	syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(sp.pipes.goR), 0, 0)
+	closeFd(sp.pipes.readyW)
+	closeFd(sp.pipes.goR)
 	var status uint32
 	opts := uintptr(0)
 	if s.Untraced {
@@ -263,6 +282,15 @@ func childForkWait(sp *Spawn, i int) syscall.Errno {
 	}
 	for {
 		syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 1, 0, 0)
+	}
+}
+
+// closeFd closes fd unless it is -1 (an early start has no pipes).
+//
+//go:nosplit
+func closeFd(fd int) {
+	if fd >= 0 {
+		syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(fd), 0, 0)
 	}
 }
 

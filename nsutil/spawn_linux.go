@@ -51,6 +51,7 @@ type Spawn struct {
 	// prepared by Start/RunHere
 	paths     [][]byte
 	argvp     []*byte
+	shArgv    []uintptr // /bin/sh, the path, Argv[1:]: execvp's ENOEXEC fallback
 	envp      []*byte
 	pipes     spawnPipes
 	errBuf    [8]byte
@@ -190,11 +191,14 @@ type spawnPipes struct {
 	errW, readyW, goR int
 }
 
+// cBinSh is the shell execvp(3) runs a script without #! with.
+const cBinSh = "/bin/sh\x00"
+
 // execStep is the step index the child reports when the exec failed.
 const execStep = 0xffff
 
 // prepare builds every C string and array the child will need.
-func (sp *Spawn) prepare(child bool) error {
+func (sp *Spawn) prepare() error {
 	for i := range sp.Steps {
 		s := &sp.Steps[i]
 		if s.Kind == StepWriteFile {
@@ -221,6 +225,14 @@ func (sp *Spawn) prepare(child bool) error {
 	if sp.envp, err = syscall.SlicePtrFromStrings(sp.Env); err != nil {
 		return err
 	}
+	sp.shArgv = nil
+	if !sp.NoPathSearch { // execvp(3) has the fallback, execl(3) (the shell) not
+		sp.shArgv = make([]uintptr, len(sp.argvp)+1) // argvp ends with its NULL
+		sp.shArgv[0] = cptr(cBinSh)
+		for i := 1; i < len(sp.argvp); i++ {
+			sp.shArgv[i+1] = uintptr(unsafe.Pointer(sp.argvp[i])) // argvp keeps them alive
+		}
+	}
 	sp.cwdFd = -1
 	for _, s := range sp.Steps {
 		if s.Kind == StepPause { // a "make it again" pins the thread, then restores this
@@ -228,9 +240,7 @@ func (sp *Spawn) prepare(child bool) error {
 			break
 		}
 	}
-	if child { // (in place, syscall.Exec restores the limit itself)
-		sp.rlimit, sp.rlimOK = originalNofile()
-	}
+	sp.rlimit, sp.rlimOK = originalNofile()
 	sp.dflAct = sigactionT{handler: 0} // SIG_DFL
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
 	return nil
@@ -243,7 +253,8 @@ func execvpCandidates(name string, env []string) []string {
 	path, set := "", false
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
-			path, set = v, true
+			path, set = v, true // the first, as getenv(3)
+			break
 		}
 	}
 	if !set {
@@ -280,7 +291,7 @@ func originalNofile() (unix.Rlimit, bool) {
 // calling goroutine should be locked to its thread (runtime.LockOSThread)
 // when ParentDeathSignal is set: the signal follows the thread that forked.
 func (sp *Spawn) Start() (*Process, error) {
-	if err := sp.prepare(true); err != nil {
+	if err := sp.prepare(); err != nil {
 		return nil, err
 	}
 	errR, errW, err := os.Pipe()
@@ -372,7 +383,7 @@ func (p *Process) Wait() (syscall.WaitStatus, error) {
 // which it locks for good (see RunHere).
 func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 	runtime.LockOSThread()
-	if err := sp.prepare(false); err != nil {
+	if err := sp.prepare(); err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
@@ -420,21 +431,15 @@ func (sp *Spawn) RunHere(pause Paused) error {
 	if err := sp.RunStepsHere(len(sp.Steps), pause); err != nil {
 		return err
 	}
-	// syscall.Exec puts back the RLIMIT_NOFILE Go raised at start-up.
-	var firstErr syscall.Errno = syscall.ENOENT
-	for _, path := range sp.paths {
-		err := syscall.Exec(string(path[:len(path)-1]), sp.Argv, sp.Env)
-		errno, _ := err.(syscall.Errno)
-		switch errno {
-		case syscall.ENOENT, syscall.ENOTDIR, syscall.ESTALE, syscall.ENODEV, syscall.ETIMEDOUT:
-			continue
-		case syscall.EACCES:
-			firstErr = errno
-			continue
-		}
-		return &SpawnError{Step: sp.ExecErr, Errno: errno, Exec: true}
+	// As syscall.Exec: no thread may start meanwhile, and the RLIMIT_NOFILE
+	// Go raised at start-up goes back.
+	runtimeBeforeExec()
+	if sp.rlimOK {
+		_ = unix.Setrlimit(unix.RLIMIT_NOFILE, &sp.rlimit)
 	}
-	return &SpawnError{Step: sp.ExecErr, Errno: firstErr, Exec: true}
+	errno := execProgram(sp)
+	runtimeAfterExec()
+	return &SpawnError{Step: sp.ExecErr, Errno: errno, Exec: true}
 }
 
 // sigactionT is struct kernel_sigaction for rt_sigaction(2) on Linux.

@@ -36,6 +36,7 @@ func Failure() error {
 
 // Static memory for start (it runs before anything can be allocated).
 var (
+	entered   bool // start ran: this binary has the early start
 	request   nsutil.EarlyUnshare
 	shellArg0 [256]byte
 	shellArgv [2]*byte
@@ -49,9 +50,13 @@ const binSh = "/bin/sh\x00"
 //
 //go:nocheckptr
 func start(argc int, argv **byte) {
+	entered = true
 	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
 	env := &unsafe.Slice(argv, argc+2)[argc+1]
-	if argc < 2 || nsutil.CString(args[1]) != "unshare" || getenv(env, "NSTOOL_EARLY=") == "off" {
+	if argc < 2 || nsutil.CString(args[1]) != "unshare" {
+		return
+	}
+	if off, _ := getenv(env, "NSTOOL_EARLY="); off == "off" {
 		return
 	}
 	if !Parse(&request, args[2:argc], env) {
@@ -119,6 +124,11 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 			return false
 		}
 	}
+	if u.Flags&unix.CLONE_NEWPID != 0 && !u.Fork {
+		// After unshare(CLONE_NEWPID) the kernel refuses this process new
+		// threads: Go's runtime could not start to report a failure.
+		return false
+	}
 	if u.MapRoot || u.MapCurrent {
 		u.Flags |= unix.CLONE_NEWUSER
 	}
@@ -137,12 +147,12 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 //
 //go:nocheckptr
 func shell(u *nsutil.EarlyUnshare, env **byte) bool {
-	sh := getenv(env, "SHELL=")
-	if sh == "" {
+	sh, set := getenv(env, "SHELL=")
+	if !set {
 		sh = binSh[:len(binSh)-1]
 	}
-	if sh[len(sh)-1] == '/' || len(sh)+2 > len(shellArg0) {
-		return false // filepath.Base's corner cases: leave them to it
+	if sh == "" || sh[len(sh)-1] == '/' || len(sh)+2 > len(shellArg0) {
+		return false // an empty $SHELL, filepath.Base's corner cases: leave them to it
 	}
 	base := len(sh)
 	for base > 0 && sh[base-1] != '/' {
@@ -172,10 +182,10 @@ func shortOption(u *nsutil.EarlyUnshare, c byte) bool {
 	switch c {
 	case 'f':
 		u.Fork = true
-	case 'r':
-		u.MapRoot = true
+	case 'r': // the last of -r and -c wins, as in util-linux
+		u.MapRoot, u.MapCurrent = true, false
 	case 'c':
-		u.MapCurrent = true
+		u.MapRoot, u.MapCurrent = false, true
 	default:
 		for _, ns := range namespaces {
 			if ns.short == c {
@@ -209,21 +219,24 @@ func longOption(u *nsutil.EarlyUnshare, name string) bool {
 	return false
 }
 
-// getenv is the value of the first "KEY=" in env ("" when unset).
+// getenv is the value of the first "KEY=" in env, and whether it is set.
 //
 //go:nocheckptr
-func getenv(env **byte, key string) string {
+func getenv(env **byte, key string) (string, bool) {
 	for ; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
 		if kv := nsutil.CString(*env); len(kv) >= len(key) && kv[:len(key)] == key {
-			return kv[len(key):]
+			return kv[len(key):], true
 		}
 	}
-	return ""
+	return "", false
 }
 
-// Takes reports whether the early start takes `nstool unshare args...`
-// (with the environment env), for --explain to say so.
+// Takes reports whether this binary's early start takes `nstool unshare
+// args...` with the environment env, for --explain to say so.
 func Takes(args, env []string) bool {
+	if !entered {
+		return false // linked without -E
+	}
 	cstrs := func(strs []string) []*byte {
 		out := make([]*byte, len(strs)+1) // NULL-terminated, as the kernel's
 		for i, s := range strs {
@@ -232,5 +245,6 @@ func Takes(args, env []string) bool {
 		return out
 	}
 	var u nsutil.EarlyUnshare
-	return getenv(&cstrs(env)[0], "NSTOOL_EARLY=") != "off" && Parse(&u, cstrs(args)[:len(args)], &cstrs(env)[0])
+	off, _ := getenv(&cstrs(env)[0], "NSTOOL_EARLY=")
+	return off != "off" && Parse(&u, cstrs(args)[:len(args)], &cstrs(env)[0])
 }

@@ -26,8 +26,8 @@ func Program(args []string) (name string, argv []string, noPathSearch bool) {
 	if len(args) > 0 {
 		return args[0], args, false
 	}
-	shell := os.Getenv("SHELL")
-	if shell == "" {
+	shell, set := os.LookupEnv("SHELL") // set but empty: util-linux executes "" (and fails)
+	if !set {
 		shell = "/bin/sh"
 	}
 	return shell, []string{"-" + filepath.Base(shell)}, true

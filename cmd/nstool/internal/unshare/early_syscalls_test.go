@@ -19,6 +19,7 @@ import (
 var (
 	straceLine  = regexp.MustCompile(`^(?:\[pid +\d+\] |\d+ +)?(\w+)\((.*)\) += (.*)$`)
 	environAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* \d+ vars \*/`)
+	hexAddr     = regexp.MustCompile(`0x[0-9a-f]+`)
 	idMapFile   = regexp.MustCompile(`"/proc/self/(uid_map|gid_map|setgroups)"`)
 )
 
@@ -26,7 +27,7 @@ func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 	t.Helper()
 	log := filepath.Join(t.TempDir(), "strace")
 	cmd := exec.Command("strace", append([]string{"-f", "-qq", "-o", log, "-e", "signal=none",
-		"-e", "trace=unshare,mount,clone,clone3,fork,vfork,execve,openat,write,setns"}, argv...)...)
+		"-e", "trace=unshare,mount,clone,clone3,fork,vfork,execve,openat,write,setns,rt_sigaction,rt_sigprocmask,wait4,kill"}, argv...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	out, _ := cmd.CombinedOutput()
 	b, err := os.ReadFile(log)
@@ -58,11 +59,28 @@ func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 			}
 		case "execve":
 			args = environAddr.ReplaceAllString(args, "ENV")
+		case "rt_sigaction":
+			if strings.HasPrefix(args, "SIGCHLD, {sa_handler=SIG_DFL,") {
+				args = "SIGCHLD, SIG_DFL" // signal(2) or sigaction(2), the same to the program
+			}
+			args = hexAddr.ReplaceAllString(args, "ADDR")
+		case "wait4":
+			args = hexAddr.ReplaceAllString(args, "ADDR")
 		}
 		if name == "openat" || name == "write" {
 			ret = ""
 		}
 		list = append(list, name+"("+args+") "+ret)
+	}
+	// When the exec failed, what follows is reporting it (by Go's runtime
+	// for nstool): leave it out.
+	for i := len(list) - 1; i >= 0; i-- {
+		if strings.HasPrefix(list[i], "execve(") {
+			if strings.Contains(list[i], ") -1 ") {
+				list = list[:i+1]
+			}
+			break
+		}
 	}
 	return strings.Join(list, "\n"), threads
 }
@@ -71,6 +89,8 @@ func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 // in as many processes (no Go runtime threads, one fork for --fork).
 func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
+	t.Setenv("NSTOOL_EARLY", "")
+	os.Unsetenv("NSTOOL_EARLY")
 	if _, err := exec.LookPath("strace"); err != nil {
 		t.Skip("strace not installed")
 	}
@@ -104,6 +124,8 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := nstest.Binary(t)
+	t.Setenv("NSTOOL_EARLY", "") // restored after the test,
+	os.Unsetenv("NSTOOL_EARLY")  // and meanwhile the early start is on
 	probe := `[ $$ = 1 ] && echo "init of $(ls /proc | grep -c '^[0-9]') processes"; ` +
 		`cat /proc/self/uid_map /proc/self/gid_map; id -u; grep -c . /proc/self/mountinfo; ` +
 		`grep -c shared: /proc/self/mountinfo; readlink /proc/self/ns/pid_for_children | grep -c .`
@@ -120,6 +142,8 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 		{"-f", "./no-such-program"},
 		{"-m", "/etc/hostname"},
 		{"-Ur", "/etc/hostname"},
+		{"-mpf", "no-such-program"},
+		{"-cr", "id", "-u"},
 	} {
 		early := nsexectest.Tool{Name: "early", Argv: []string{bin, "unshare"}}.Run(t, nsexectest.Options{}, argv...)
 		ordinary := nsexectest.Tool{Name: "ordinary", Argv: []string{bin, "unshare"}}.Run(t,

@@ -2,6 +2,7 @@ package unshare
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"unsafe"
@@ -135,5 +136,36 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	t.Logf("%d command lines, %d taken by the early start", len(cases), taken)
 	if taken < len(cases)/4 {
 		t.Errorf("the early start takes only %d of %d command lines", taken, len(cases))
+	}
+}
+
+// Without a program: $SHELL, else /bin/sh, with argv[0] "-NAME"; an empty
+// $SHELL is left to the ordinary start (util-linux executes "").
+func TestEarlyStartShell(t *testing.T) {
+	for _, shell := range []string{"/bin/bash", "bash", "/usr/bin/zsh", "", "/", "unset"} {
+		envList := []string{"PATH=/bin"}
+		if shell == "unset" {
+			t.Setenv("SHELL", "") // restored at the end
+			os.Unsetenv("SHELL")
+		} else {
+			t.Setenv("SHELL", shell)
+			envList = append(envList, "SHELL="+shell)
+		}
+		env := cStrings(envList)
+		var u nsutil.EarlyUnshare
+		took := early.Parse(&u, cStrings([]string{"-m"}), &env[0])
+		if wantTake := shell != "" && shell != "/"; took != wantTake {
+			t.Errorf("SHELL=%q: early start takes it: %v", shell, took)
+		}
+		if !took {
+			continue
+		}
+		cfg, err := parse(t, "-m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if arg0 := nsutil.CString(*u.Argv); u.Name != cfg.Name || arg0 != cfg.Argv[0] || !u.NoPathSearch || !cfg.NoPathSearch {
+			t.Errorf("SHELL=%q: early %q %q, the command's %q %q", shell, u.Name, arg0, cfg.Name, cfg.Argv)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -42,6 +43,21 @@ type Options struct {
 	Args        []string
 
 	changed func(name string) bool
+	// mapOrder lists the user-mapping options in command-line order: as
+	// in util-linux, the last one that sets the uid (or gid) wins.
+	mapOrder []string
+}
+
+// inOrder is a flag value that also records, in order, that it was set.
+type inOrder struct {
+	pflag.Value
+	name  string
+	order *[]string
+}
+
+func (v *inOrder) Set(s string) error {
+	*v.order = append(*v.order, v.name)
+	return v.Value.Set(s)
 }
 
 // util-linux's help order, with the index into nsutil.CloneNamespaces.
@@ -119,6 +135,10 @@ making it.`,
 	f.StringVar(&opts.MapGroup, "map-group", "", "map current group to `gid|name` (implies --user)")
 	f.BoolVarP(&opts.MapRoot, "map-root-user", "r", false, "map current user to root (implies --user)")
 	f.BoolVarP(&opts.MapCurrent, "map-current-user", "c", false, "map current user to itself (implies --user)")
+	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user"} {
+		fl := f.Lookup(name)
+		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
+	}
 	f.StringVar(&opts.KillChild, "kill-child", "", "when dying, kill the forked child with `signame` (implies --fork; default SIGKILL)")
 	f.Lookup("kill-child").NoOptDefVal = "SIGKILL"
 	f.StringVar(&opts.MountProc, "mount-proc", "", "mount proc filesystem first on `dir` (implies --mount)")
@@ -209,25 +229,27 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 		c.Flags |= unix.CLONE_NEWNS
 		c.MountProc = o.MountProc
 	}
-	if o.changed("map-user") {
-		c.Flags |= unix.CLONE_NEWUSER
-		if c.MapUser, err = lookupID(o.MapUser, false); err != nil {
+	for _, name := range o.mapOrder {
+		switch name {
+		case "map-user":
+			c.MapUser, err = lookupID(o.MapUser, false)
+		case "map-group":
+			c.MapGroup, err = lookupID(o.MapGroup, true)
+		case "map-root-user":
+			if !o.MapRoot {
+				continue // --map-root-user=false
+			}
+			c.MapUser, c.MapGroup = 0, 0
+		case "map-current-user":
+			if !o.MapCurrent {
+				continue
+			}
+			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
+		}
+		if err != nil {
 			return nil, err
 		}
-	}
-	if o.changed("map-group") {
 		c.Flags |= unix.CLONE_NEWUSER
-		if c.MapGroup, err = lookupID(o.MapGroup, true); err != nil {
-			return nil, err
-		}
-	}
-	if o.MapRoot {
-		c.Flags |= unix.CLONE_NEWUSER
-		c.MapUser, c.MapGroup = 0, 0
-	}
-	if o.MapCurrent {
-		c.Flags |= unix.CLONE_NEWUSER
-		c.MapUser, c.MapGroup = c.RealUID, c.RealGID
 	}
 	if o.changed("kill-child") {
 		c.Fork = true
@@ -288,7 +310,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
-		if withoutExplain := dropFirst(os.Args[2:], "--explain"); os.Args[1] == "unshare" && early.Takes(withoutExplain, os.Environ()) {
+		if len(os.Args) > 1 && os.Args[1] == "unshare" && early.Takes(dropFirst(os.Args[2:], "--explain"), os.Environ()) {
 			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
 				"%-10s # in its own process as util-linux does (and one child for --fork): docs/unshare.md#speed\n", "nstool", "nstool")
 		}

@@ -1,0 +1,77 @@
+package unshare
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// compareTools runs args with util-linux and nstool and reports a difference.
+func compareTools(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) {
+	t.Helper()
+	ul := tools[0].Run(t, o, args...)
+	ns := tools[1].Run(t, o, args...)
+	ns.Stderr = nsexectest.NormStderr("unshare", ns.Stderr)
+	if ul != ns {
+		t.Errorf("unshare %q:\nutil-linux %+v\nnstool     %+v", args, ul, ns)
+	}
+}
+
+// The program is found and run as glibc's execvp(3) does for util-linux: a
+// file without #! is run by /bin/sh, a path through a non-directory fails
+// with ENOTDIR (126), an empty $SHELL is executed as "" (127), and, in the
+// shapes the early start takes too, a waiting parent does not lose its
+// child to an inherited SIGCHLD = SIG_IGN.
+func TestProgramAsExecvp(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.Tools(t, "unshare")
+	dir := t.TempDir()
+	script := filepath.Join(dir, "script")
+	if err := os.WriteFile(script, []byte("echo \"from sh: $0 $*\"; exit 4\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-m", script, "a", "b"},
+		{"-m", script},
+		{"-mf", script, "x"},
+		{"--user", "--map-root-user", script, "a"},
+		{"-m", "/etc/passwd/x"},
+		{"-mpf", "no-such-program-nstool"},
+		{"-Urpf", "no-such-program-nstool"},
+		{"-p", "no-such-program-nstool"},
+		{"-p", "/etc"},
+	} {
+		compareTools(t, tools, nsexectest.Options{}, args...)
+	}
+	// bash, unlike dash, really ignores SIGCHLD for `trap '' CHLD`, and exec keeps it so.
+	for _, args := range [][]string{{"-mf", "sh", "-c", "exit 3"}, {"-m", "grep", "SigIgn", "/proc/self/status"}} {
+		sigIgn := func(tl nsexectest.Tool) nsexectest.Tool {
+			quoted := make([]string, 0, len(tl.Argv)+len(args))
+			for _, a := range append(append([]string{}, tl.Argv...), args...) {
+				quoted = append(quoted, "'"+a+"'")
+			}
+			return nsexectest.Tool{Name: tl.Name, Argv: []string{"bash", "-c", "trap '' CHLD; exec " + strings.Join(quoted, " ")}}
+		}
+		compareTools(t, []nsexectest.Tool{sigIgn(tools[0]), sigIgn(tools[1])}, nsexectest.Options{})
+	}
+	t.Setenv("SHELL", "")
+	compareTools(t, tools, nsexectest.Options{}, "-m")
+}
+
+// Of -r, -c, --map-user and --map-group, the last one that sets the uid
+// (or the gid) wins, as in util-linux.
+func TestMapOptionsLastWins(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
+	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	for _, args := range [][]string{
+		{"-cr"}, {"-rc"}, {"-c", "-r"}, {"--map-user=5", "-r"}, {"-r", "--map-user=5"},
+		{"-c", "--map-group=0", "--map-user=0"}, {"--map-current-user", "--map-root-user"},
+	} {
+		compareTools(t, tools, o, append(args, "sh", "-c", "id -u; id -g")...)
+	}
+}
