@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,22 +22,40 @@ var (
 	straceLine  = regexp.MustCompile(`^(?:\[pid +\d+\] |\d+ +)?(\w+)\((.*)\) += (.*)$`)
 	environAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* \d+ vars \*/`)
 	hexAddr     = regexp.MustCompile(`0x[0-9a-f]+`)
+	number      = regexp.MustCompile(`\b\d+\b`)
 	idMapFile   = regexp.MustCompile(`"/proc/self/(uid_map|gid_map|setgroups)"`)
 )
 
+// pidOf is the PID suffix of a strace -ff file name.
+func pidOf(path string) int {
+	n, _ := strconv.Atoi(path[strings.LastIndexByte(path, '.')+1:])
+	return n
+}
+
 func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 	t.Helper()
-	log := filepath.Join(t.TempDir(), "strace")
-	cmd := exec.Command("strace", append([]string{"-f", "-qq", "-o", log, "-e", "signal=none",
+	// -ff: one file per process (no interleaved "unfinished" lines), read
+	// in the order the processes were made.
+	dir := t.TempDir()
+	cmd := exec.Command("strace", append([]string{"-ff", "-qq", "-o", filepath.Join(dir, "strace"), "-e", "signal=none",
 		"-e", "trace=unshare,mount,clone,clone3,fork,vfork,execve,openat,write,setns,rt_sigaction,rt_sigprocmask,wait4,kill"}, argv...)...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	out, _ := cmd.CombinedOutput()
-	b, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatalf("%v: %v\n%s", argv, err, out)
+	logs, _ := filepath.Glob(filepath.Join(dir, "strace.*"))
+	if len(logs) == 0 {
+		t.Fatalf("%v: no strace output\n%s", argv, out)
+	}
+	sort.Slice(logs, func(i, j int) bool { return pidOf(logs[i]) < pidOf(logs[j]) })
+	var lines []string
+	for _, log := range logs {
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(strings.TrimSpace(string(b)), "\n")...)
 	}
 	var list []string
-	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+	for i, line := range lines {
 		m := straceLine.FindStringSubmatch(line)
 		if i == 0 || m == nil { // the tool's own execve, strace's notes
 			continue
@@ -64,8 +84,8 @@ func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 				args = "SIGCHLD, SIG_DFL" // signal(2) or sigaction(2), the same to the program
 			}
 			args = hexAddr.ReplaceAllString(args, "ADDR")
-		case "wait4":
-			args = hexAddr.ReplaceAllString(args, "ADDR")
+		case "wait4", "kill":
+			args, ret = number.ReplaceAllString(args, "N"), "" // pids
 		}
 		if name == "openat" || name == "write" {
 			ret = ""
