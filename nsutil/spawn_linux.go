@@ -271,13 +271,34 @@ func execvpCandidates(name string, env []string) []string {
 	return out
 }
 
+// startNofile is RLIMIT_NOFILE as nstool was started with it, recorded by
+// RecordStartLimits before Go's runtime raised the soft limit (Max 0: not
+// recorded, in a binary without the early start).
+var startNofile unix.Rlimit
+
+// RecordStartLimits keeps RLIMIT_NOFILE for originalNofile. It runs at the
+// ELF entry point (cmd/nstool/internal/early), before the Go runtime.
+//
+//go:nosplit
+//go:nocheckptr
+func RecordStartLimits() {
+	syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, unix.RLIMIT_NOFILE, 0, uintptr(unsafe.Pointer(&startNofile)), 0, 0)
+}
+
 // originalNofile is the soft RLIMIT_NOFILE nstool was started with: Go raises
-// its own soft limit at start-up and os/exec puts the old one back in
-// children; so do we. The old value is not exported by the runtime, so take
-// the parent's when Go evidently raised ours (soft == hard-1).
+// its own soft limit at start-up (to hard-1) and puts the old one back for
+// the programs it executes; so do we, and ok says whether it must. The old
+// value is recorded at the entry point; without it, take the parent's when
+// Go evidently raised ours.
 func originalNofile() (unix.Rlimit, bool) {
 	var cur unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NOFILE, &cur) != nil || cur.Cur != cur.Max-1 {
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &cur) != nil {
+		return cur, false
+	}
+	if startNofile.Max != 0 {
+		return startNofile, startNofile != cur
+	}
+	if cur.Cur != cur.Max-1 {
 		return cur, false
 	}
 	var parent unix.Rlimit

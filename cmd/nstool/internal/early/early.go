@@ -51,6 +51,7 @@ const binSh = "/bin/sh\x00"
 //go:nocheckptr
 func start(argc int, argv **byte) {
 	entered = true
+	nsutil.RecordStartLimits()         // before Go raises the soft RLIMIT_NOFILE
 	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
 	env := &unsafe.Slice(argv, argc+2)[argc+1]
 	if argc < 2 || nsutil.CString(args[1]) != "unshare" {

@@ -3,7 +3,6 @@ package unshare
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
@@ -49,17 +48,34 @@ func TestProgramAsExecvp(t *testing.T) {
 	}
 	// bash, unlike dash, really ignores SIGCHLD for `trap '' CHLD`, and exec keeps it so.
 	for _, args := range [][]string{{"-mf", "sh", "-c", "exit 3"}, {"-m", "grep", "SigIgn", "/proc/self/status"}} {
-		sigIgn := func(tl nsexectest.Tool) nsexectest.Tool {
-			quoted := make([]string, 0, len(tl.Argv)+len(args))
-			for _, a := range append(append([]string{}, tl.Argv...), args...) {
-				quoted = append(quoted, "'"+a+"'")
-			}
-			return nsexectest.Tool{Name: tl.Name, Argv: []string{"bash", "-c", "trap '' CHLD; exec " + strings.Join(quoted, " ")}}
-		}
-		compareTools(t, []nsexectest.Tool{sigIgn(tools[0]), sigIgn(tools[1])}, nsexectest.Options{})
+		compareTools(t, underBash("trap '' CHLD", tools), nsexectest.Options{}, args...)
 	}
 	t.Setenv("SHELL", "")
 	compareTools(t, tools, nsexectest.Options{}, "-m")
+}
+
+// underBash runs each tool from bash after setup, by exec.
+func underBash(setup string, tools []nsexectest.Tool) []nsexectest.Tool {
+	var out []nsexectest.Tool
+	for _, tl := range tools {
+		out = append(out, nsexectest.Tool{Name: tl.Name,
+			Argv: []string{"bash", "-c", setup + `; exec "$@"`, "bash"}})
+		out[len(out)-1].Argv = append(out[len(out)-1].Argv, tl.Argv...)
+	}
+	return out
+}
+
+// The program gets the RLIMIT_NOFILE nstool was started with, although Go
+// raised nstool's own, in every process shape: the early start, in place,
+// a child, a fork.
+func TestProgramKeepsNofileLimit(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := underBash("ulimit -Sn 100", nsexectest.Tools(t, "unshare"))
+	for _, args := range [][]string{
+		{"-m"}, {"-m", "--wd", "/"}, {"-U", "--setgroups=deny"}, {"-m", "--kill-child"}, {"-mf"},
+	} {
+		compareTools(t, tools, nsexectest.Options{}, append(args, "sh", "-c", "ulimit -n")...)
+	}
 }
 
 // Of -r, -c, --map-user and --map-group, the last one that sets the uid
