@@ -245,7 +245,10 @@ func (e *EarlyUnshare) Run() {
 		argc++
 	}
 	sp.shArgv = nil
-	if !e.NoPathSearch && argc+2 <= len(early.shArgv) { // as prepare: /bin/sh, FILE, Argv[1:], NULL
+	if !e.NoPathSearch && argc+2 > len(early.shArgv) {
+		return // too many arguments for early's memory: the ordinary start copes
+	}
+	if !e.NoPathSearch { // as prepare: /bin/sh, FILE, Argv[1:], NULL
 		sh := early.shArgv[:argc+2]
 		sh[0] = cptr(cBinSh)
 		args := unsafe.Slice(e.Argv, argc)
@@ -267,10 +270,10 @@ func (e *EarlyUnshare) Run() {
 		return // nothing made: the ordinary start does it all and explains
 	}
 	early.failed, early.errno = &sp.Steps[i], errno
-	if e.Flags&unix.CLONE_NEWPID != 0 && sp.Steps[i].Kind == StepForkWait {
-		// This process unshared CLONE_NEWPID and could not fork: the kernel
-		// now refuses it threads (clone(2) EINVAL), so Go's runtime cannot
-		// start here. Say it ourselves.
+	if sp.Steps[i].Kind == StepForkWait {
+		// A process that cannot fork cannot start Go's threads either (and
+		// after CLONE_NEWPID the kernel refuses it threads: clone(2)
+		// EINVAL). Say it ourselves.
 		earlyFatal(sp.Steps[i].Err, errno)
 	}
 }

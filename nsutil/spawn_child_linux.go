@@ -137,11 +137,7 @@ func execProgram(sp *Spawn) syscall.Errno {
 				uintptr(unsafe.Pointer(&sp.shArgv[0])), uintptr(unsafe.Pointer(&sp.envp[0])))
 		}
 		last = e
-		switch e {
-		case syscall.EACCES:
-			eacces = true
-		case syscall.ENOENT, syscall.ENOTDIR, syscall.ESTALE, syscall.ENODEV, syscall.ETIMEDOUT:
-		default:
+		if !execvpGoesOn(e, &eacces) {
 			return e
 		}
 	}
@@ -149,6 +145,22 @@ func execProgram(sp *Spawn) syscall.Errno {
 		return syscall.EACCES
 	}
 	return last
+}
+
+// execvpGoesOn is execvp(3)'s verdict on a failed execve(2) of one $PATH
+// candidate: go on with the next when the file is not there (or not
+// permitted: remembered in eacces, the error if nothing else runs).
+//
+//go:nosplit
+func execvpGoesOn(e syscall.Errno, eacces *bool) bool {
+	switch e {
+	case syscall.EACCES:
+		*eacces = true
+		return true
+	case syscall.ENOENT, syscall.ENOTDIR, syscall.ESTALE, syscall.ENODEV, syscall.ETIMEDOUT:
+		return true
+	}
+	return false
 }
 
 // childFail writes (step, errno) to the error pipe and exits.

@@ -207,7 +207,10 @@ func (sp *Spawn) prepare() error {
 		}
 	}
 	names := []string{sp.Name}
-	if !sp.NoPathSearch && !strings.Contains(sp.Name, "/") {
+	switch {
+	case sp.Name == "" && !sp.NoPathSearch:
+		names = nil // execvp(3) fails with ENOENT without trying
+	case !sp.NoPathSearch && !strings.Contains(sp.Name, "/"):
 		names = execvpCandidates(sp.Name, sp.Env)
 	}
 	sp.paths = sp.paths[:0]
@@ -227,7 +230,7 @@ func (sp *Spawn) prepare() error {
 	}
 	sp.shArgv = nil
 	if !sp.NoPathSearch { // execvp(3) has the fallback, execl(3) (the shell) not
-		sp.shArgv = make([]uintptr, len(sp.argvp)+1) // argvp ends with its NULL
+		sp.shArgv = make([]uintptr, max(len(sp.argvp)+1, 3)) // argvp ends with its NULL
 		sp.shArgv[0] = cptr(cBinSh)
 		for i := 1; i < len(sp.argvp); i++ {
 			sp.shArgv[i+1] = uintptr(unsafe.Pointer(sp.argvp[i])) // argvp keeps them alive
@@ -452,6 +455,11 @@ func (sp *Spawn) RunHere(pause Paused) error {
 	if err := sp.RunStepsHere(len(sp.Steps), pause); err != nil {
 		return err
 	}
+	if startNofile.Max == 0 {
+		// No record of the limit nstool started with (a binary without the
+		// early start): only syscall.Exec knows it.
+		return &SpawnError{Step: sp.ExecErr, Errno: sp.execWithGo(), Exec: true}
+	}
 	// As syscall.Exec: no thread may start meanwhile, and the RLIMIT_NOFILE
 	// Go raised at start-up goes back.
 	runtimeBeforeExec()
@@ -461,6 +469,27 @@ func (sp *Spawn) RunHere(pause Paused) error {
 	errno := execProgram(sp)
 	runtimeAfterExec()
 	return &SpawnError{Step: sp.ExecErr, Errno: errno, Exec: true}
+}
+
+// execWithGo is execProgram through syscall.Exec, which puts back the
+// RLIMIT_NOFILE Go raised at start-up.
+func (sp *Spawn) execWithGo() syscall.Errno {
+	eacces, last := false, syscall.ENOENT
+	for _, p := range sp.paths {
+		path := string(p[:len(p)-1])
+		err := syscall.Exec(path, sp.Argv, sp.Env)
+		if err == syscall.ENOEXEC && sp.shArgv != nil && len(sp.Argv) > 0 {
+			err = syscall.Exec("/bin/sh", append([]string{"/bin/sh", path}, sp.Argv[1:]...), sp.Env)
+		}
+		last, _ = err.(syscall.Errno)
+		if !execvpGoesOn(last, &eacces) {
+			return last
+		}
+	}
+	if eacces {
+		return syscall.EACCES
+	}
+	return last
 }
 
 // sigactionT is struct kernel_sigaction for rt_sigaction(2) on Linux.

@@ -5,8 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -26,10 +24,47 @@ var (
 	idMapFile   = regexp.MustCompile(`"/proc/self/(uid_map|gid_map|setgroups)"`)
 )
 
-// pidOf is the PID suffix of a strace -ff file name.
-func pidOf(path string) int {
-	n, _ := strconv.Atoi(path[strings.LastIndexByte(path, '.')+1:])
-	return n
+// forkResult is a fork's return value in a strace line: the new PID.
+var forkResult = regexp.MustCompile(`^(?:clone|clone3|fork|vfork)\(.*\) += (\d+)$`)
+
+// processOrder reads strace -ff's files (strace.PID) in the order the
+// processes were made: the first one (made by no other), then each one's
+// children in the order it forked them.
+func processOrder(t *testing.T, logs []string) []string {
+	t.Helper()
+	byPID := map[string][]string{}
+	children := map[string][]string{}
+	made := map[string]bool{}
+	for _, log := range logs {
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid := log[strings.LastIndexByte(log, '.')+1:]
+		byPID[pid] = strings.Split(strings.TrimSpace(string(b)), "\n")
+		for _, line := range byPID[pid] {
+			if m := forkResult.FindStringSubmatch(line); m != nil {
+				children[pid] = append(children[pid], m[1])
+				made[m[1]] = true
+			}
+		}
+	}
+	var queue []string
+	for pid := range byPID {
+		if !made[pid] {
+			queue = append(queue, pid)
+		}
+	}
+	if len(queue) != 1 {
+		t.Fatalf("strace: %d first processes among %v", len(queue), logs)
+	}
+	var lines []string
+	for len(queue) > 0 {
+		pid := queue[0]
+		queue = append(queue[1:], children[pid]...)
+		lines = append(lines, byPID[pid]...)
+	}
+	return lines
 }
 
 func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
@@ -45,15 +80,7 @@ func unshareCalls(t *testing.T, argv ...string) (calls string, threads bool) {
 	if len(logs) == 0 {
 		t.Fatalf("%v: no strace output\n%s", argv, out)
 	}
-	sort.Slice(logs, func(i, j int) bool { return pidOf(logs[i]) < pidOf(logs[j]) })
-	var lines []string
-	for _, log := range logs {
-		b, err := os.ReadFile(log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, strings.Split(strings.TrimSpace(string(b)), "\n")...)
-	}
+	lines := processOrder(t, logs)
 	var list []string
 	for i, line := range lines {
 		m := straceLine.FindStringSubmatch(line)
@@ -146,7 +173,10 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 	bin := nstest.Binary(t)
 	t.Setenv("NSTOOL_EARLY", "") // restored after the test,
 	os.Unsetenv("NSTOOL_EARLY")  // and meanwhile the early start is on
-	probe := `[ $$ = 1 ] && echo "init of $(ls /proc | grep -c '^[0-9]') processes"; ` +
+	plain, script := testFiles(t)
+	// (The process count is a glob, made by the shell itself: a command
+	// substitution would count its own fork now and then.)
+	probe := `[ $$ = 1 ] && set -- /proc/[0-9]* && echo "init of $# processes"; ` +
 		`cat /proc/self/uid_map /proc/self/gid_map; id -u; grep -c . /proc/self/mountinfo; ` +
 		`grep -c shared: /proc/self/mountinfo; readlink /proc/self/ns/pid_for_children | grep -c .`
 	for _, argv := range [][]string{
@@ -160,8 +190,10 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 		{"-mf", "sh", "-c", "kill -TERM $$"},
 		{"-m", "no-such-program"},
 		{"-f", "./no-such-program"},
-		{"-m", "/etc/hostname"},
-		{"-Ur", "/etc/hostname"},
+		{"-m", plain},
+		{"-Ur", plain},
+		{"-m", script, "a"},
+		{"-Urf", script},
 		{"-mpf", "no-such-program"},
 		{"-cr", "id", "-u"},
 	} {

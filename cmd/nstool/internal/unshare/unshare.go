@@ -44,20 +44,26 @@ type Options struct {
 
 	changed func(name string) bool
 	// mapOrder lists the user-mapping options in command-line order: as
-	// in util-linux, the last one that sets the uid (or gid) wins.
-	mapOrder []string
+	// in util-linux, each is taken in turn (a bad name fails even when a
+	// later option overrides it) and the last to set the uid (gid) wins.
+	mapOrder []mapOption
 }
 
-// inOrder is a flag value that also records, in order, that it was set.
+type mapOption struct{ name, value string }
+
+// inOrder is a flag value that also records, in order, each value it is set to.
 type inOrder struct {
 	pflag.Value
 	name  string
-	order *[]string
+	order *[]mapOption
 }
 
 func (v *inOrder) Set(s string) error {
-	*v.order = append(*v.order, v.name)
-	return v.Value.Set(s)
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	*v.order = append(*v.order, mapOption{v.name, s})
+	return nil
 }
 
 // util-linux's help order, with the index into nsutil.CloneNamespaces.
@@ -229,21 +235,18 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 		c.Flags |= unix.CLONE_NEWNS
 		c.MountProc = o.MountProc
 	}
-	for _, name := range o.mapOrder {
-		switch name {
-		case "map-user":
-			c.MapUser, err = lookupID(o.MapUser, false)
-		case "map-group":
-			c.MapGroup, err = lookupID(o.MapGroup, true)
-		case "map-root-user":
-			if !o.MapRoot {
-				continue // --map-root-user=false
-			}
+	for _, m := range o.mapOrder {
+		on, _ := strconv.ParseBool(m.value) // -r and -c (pflag has checked it)
+		switch {
+		case m.name == "map-user":
+			c.MapUser, err = lookupID(m.value, false)
+		case m.name == "map-group":
+			c.MapGroup, err = lookupID(m.value, true)
+		case !on:
+			continue // --map-root-user=false
+		case m.name == "map-root-user":
 			c.MapUser, c.MapGroup = 0, 0
-		case "map-current-user":
-			if !o.MapCurrent {
-				continue
-			}
+		case m.name == "map-current-user":
 			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
 		}
 		if err != nil {
@@ -310,7 +313,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
-		if len(os.Args) > 1 && os.Args[1] == "unshare" && early.Takes(dropFirst(os.Args[2:], "--explain"), os.Environ()) {
+		if len(os.Args) > 1 && os.Args[1] == "unshare" && early.Takes(dropExplain(os.Args[2:]), os.Environ()) {
 			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
 				"%-10s # in its own process as util-linux does (and one child for --fork): docs/unshare.md#speed\n", "nstool", "nstool")
 		}
@@ -322,10 +325,10 @@ func run(ios *cli.IOStreams, o *Options) error {
 	return hint(c, nsexec.RunChild(sp, pause, !c.Fork))
 }
 
-// dropFirst is args without the first occurrence of word.
-func dropFirst(args []string, word string) []string {
+// dropExplain is args without the first --explain (or --explain=...).
+func dropExplain(args []string) []string {
 	for i, a := range args {
-		if a == word {
+		if a == "--explain" || strings.HasPrefix(a, "--explain=") {
 			return append(append([]string{}, args[:i]...), args[i+1:]...)
 		}
 	}
