@@ -49,6 +49,7 @@ func TestProgramAsExecvp(t *testing.T) {
 		{"-Urpf", "no-such-program-nstool"},
 		{"-p", "no-such-program-nstool"},
 		{"-p", "/etc"},
+		append([]string{"-m", script}, strings.Fields(strings.Repeat("arg ", 1100))...), // past early's memory
 	} {
 		compareTools(t, tools, nsexectest.Options{}, args...)
 	}
