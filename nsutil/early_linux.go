@@ -39,11 +39,15 @@ type EarlyUnshare struct {
 	MapCurrent  bool // -c: the same uid and gid inside (not with MapRoot)
 	Propagation uintptr
 	MountProc   bool // --mount-proc on /proc
+	EarlyProgram
+}
 
-	// Name is the program ($PATH is searched unless it holds a slash or
-	// NoPathSearch is set), NUL-terminated in memory: it points into the
-	// command line or the environment, as do Argv and Env (NULL-terminated
-	// arrays).
+// EarlyProgram is the program an early start executes, as the kernel
+// passed the command line. Name is searched in $PATH unless it holds a
+// slash or NoPathSearch is set; it is NUL-terminated in memory, pointing
+// into the command line or the environment, as do Argv and Env
+// (NULL-terminated arrays).
+type EarlyProgram struct {
 	Name         string
 	NoPathSearch bool
 	Argv, Env    **byte
@@ -60,13 +64,15 @@ const (
 // early is all the memory an early start uses.
 var early struct {
 	sp             Spawn
-	steps          [10]Step // at most 8: unshare, fork, 3 writes, 3 mounts
+	steps          [24]Step // unshare: at most 8; nsenter: 21
 	shArgv         [1024]uintptr
 	uidMap, gidMap [32]byte
 	pathBuf        [8192]byte
 	paths          [128][]byte
+	verb           string
 	failed         *Step // a step after the first failed (or exec, if nil with errno)
 	errno          syscall.Errno
+	nsStat         [2]unix.Stat_t
 }
 
 // cptr is the address of a constant C string.
@@ -161,7 +167,7 @@ func appendUint(buf []byte, n, v int) int {
 // they do not fit (the ordinary start copes).
 //
 //go:nocheckptr
-func (e *EarlyUnshare) candidates() bool {
+func (e *EarlyProgram) candidates() bool {
 	name := e.Name
 	if e.NoPathSearch || containsSlash(name) {
 		early.paths[0] = unsafe.Slice(unsafe.StringData(name), len(name)+1) // the NUL after it
@@ -227,14 +233,24 @@ func CString(p *byte) string {
 	return unsafe.String(p, n)
 }
 
-// Run makes the early start: it returns only when the Go runtime must
-// start after all: nothing was made (the first step failed, or the command
-// line does not fit in early's memory), or a later step or the exec failed
-// (EarlyFailure says which).
+// Run makes the early start of unshare: it returns only when the Go
+// runtime must start after all: nothing was made (the first step failed,
+// or the command line does not fit in early's memory), or a later step or
+// the exec failed (EarlyFailure says which).
 //
 //go:nocheckptr
 func (e *EarlyUnshare) Run() {
 	sp := e.Plan()
+	// As util-linux: an inherited SIGCHLD = SIG_IGN would have the kernel
+	// reap the --fork child, and the program inherit it.
+	e.run(sp, "unshare", true)
+}
+
+// run ends every early start: the program's paths and arguments, the
+// steps, the exec. See Run.
+//
+//go:nocheckptr
+func (e *EarlyProgram) run(sp *Spawn, verb string, resetSIGCHLD bool) {
 	if !e.candidates() {
 		return
 	}
@@ -258,33 +274,60 @@ func (e *EarlyUnshare) Run() {
 		sh[argc+1] = 0
 		sp.shArgv = sh
 	}
-	// As util-linux: an inherited SIGCHLD = SIG_IGN would have the kernel
-	// reap the --fork child, and the program inherit it.
-	syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), uintptr(unsafe.Pointer(&sp.dflAct)), 0, 8, 0, 0)
+	if resetSIGCHLD {
+		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), uintptr(unsafe.Pointer(&sp.dflAct)), 0, 8, 0, 0)
+	}
+	early.verb = verb
 	i, errno := runSteps(sp, 0)
 	if errno == 0 {
 		early.failed, early.errno = nil, execProgram(sp)
-		return
-	}
-	if i == 0 {
+	} else if i == 0 {
 		return // nothing made: the ordinary start does it all and explains
+	} else {
+		early.failed, early.errno = &sp.Steps[i], errno
 	}
-	early.failed, early.errno = &sp.Steps[i], errno
-	if sp.Steps[i].Kind == StepForkWait {
-		// A process that cannot fork cannot start Go's threads either (and
-		// after CLONE_NEWPID the kernel refuses it threads: clone(2)
-		// EINVAL). Say it ourselves.
+	if errno != 0 && sp.Steps[i].Kind == StepForkWait {
+		// A process that cannot fork cannot start Go's threads either.
 		earlyFatal(sp.Steps[i].Err, errno)
+	}
+	if !threadsAllowed() {
+		// This process entered a pid namespace for its children (unshare
+		// or setns CLONE_NEWPID, without a fork since): the kernel refuses
+		// it threads (clone(2) EINVAL), and Go's runtime needs them. A
+		// child, in that namespace, starts it to report; we end as it does.
+		early.steps[len(early.steps)-1] = Step{Kind: StepForkWait, Err: "fork failed"}
+		sp.Steps = early.steps[:]
+		if e := childForkWait(sp, len(sp.Steps)-1); e != 0 {
+			earlyFatal("fork failed", e)
+		}
 	}
 }
 
-// earlyFatal prints "nstool unshare: MSG: ERROR" and exits 1, without Go's
+// threadsAllowed: clone(2) with CLONE_THREAD works here, i.e. the pid
+// namespace for our children is our own (/proc/self/ns/pid and
+// pid_for_children are the same file).
+//
+//go:nocheckptr
+func threadsAllowed() bool {
+	const self, children = "/proc/self/ns/pid\x00", "/proc/self/ns/pid_for_children\x00"
+	for i, path := range [2]string{self, children} {
+		if _, _, e := syscall.RawSyscall6(syscall.SYS_NEWFSTATAT, uintptr(atFDCWD), cptr(path),
+			uintptr(unsafe.Pointer(&early.nsStat[i])), 0, 0, 0); e != 0 {
+			return true // cannot tell: try
+		}
+	}
+	return early.nsStat[0].Ino == early.nsStat[1].Ino && early.nsStat[0].Dev == early.nsStat[1].Dev
+}
+
+// earlyFatal prints "nstool VERB: MSG: ERROR" and exits 1, without Go's
 // runtime (errors other than clone(2)'s are shown by number).
 //
 //go:nocheckptr
 func earlyFatal(msg string, errno syscall.Errno) {
 	buf := early.pathBuf[:]
-	n := copy(buf, "nstool unshare: ")
+	n := copy(buf, "nstool ")
+	n += copy(buf[n:], early.verb)
+	n += copy(buf[n:], ": ")
 	n += copy(buf[n:], msg)
 	n += copy(buf[n:], ": ")
 	switch errno {
@@ -306,14 +349,16 @@ func earlyFatal(msg string, errno syscall.Errno) {
 }
 
 // EarlyFailure is the failure of an early start that made its first step,
-// as util-linux reports it (nil when there was none): the Go runtime then
-// starts in the new namespaces only to say so.
-func EarlyFailure() *SpawnError {
+// as util-linux reports it (nil when there was none), and the command
+// ("unshare", "nsenter"): the Go runtime then starts in the new namespaces
+// only to say so.
+func EarlyFailure() (verb string, err *SpawnError) {
+	verb = early.verb
 	switch {
 	case early.errno == 0:
-		return nil
+		return verb, nil
 	case early.failed == nil:
-		return &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
+		return verb, &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
 	}
-	return &SpawnError{Step: early.failed.Err, Errno: early.errno}
+	return verb, &SpawnError{Step: early.failed.Err, Errno: early.errno}
 }

@@ -72,8 +72,7 @@ func TestEarlyCandidates(t *testing.T) {
 	for _, env := range [][]string{nil, {"PATH="}, {"PATH=/a::/b"}, {"X=1", "PATH=:/usr/bin:", "PATH=/second"},
 		{"PATH=" + strings.Repeat("/long", 2000)}} {
 		for _, name := range []string{"ls", "a/b", "/bin/ls"} {
-			e := EarlyUnshare{Name: name, Env: &cStrings(env)[0]}
-			e.Plan()
+			e := EarlyProgram{Name: name, Env: &cStrings(env)[0]}
 			var got []string
 			if e.candidates() {
 				for _, p := range early.sp.paths {

@@ -26,12 +26,12 @@ const EntrySymbol = "github.com/nstool/nstool/cmd/nstool/internal/early.entry"
 const Disable = "NSTOOL_EARLY=off"
 
 // Failure is the failure of an early start after its first step, as
-// util-linux reports it (nil when there was none).
-func Failure() error {
-	if err := nsutil.EarlyFailure(); err != nil {
-		return err
+// util-linux reports it (nil when there was none), and its command.
+func Failure() (verb string, err error) {
+	if verb, err := nsutil.EarlyFailure(); err != nil {
+		return verb, err
 	}
-	return nil
+	return "", nil
 }
 
 // Static memory for start (it runs before anything can be allocated).
@@ -74,7 +74,7 @@ func start(argc int, argv **byte) {
 //
 //go:nocheckptr
 func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
-	*u = nsutil.EarlyUnshare{Propagation: nsutil.PropagationPrivate, Env: env}
+	*u = nsutil.EarlyUnshare{Propagation: nsutil.PropagationPrivate, EarlyProgram: nsutil.EarlyProgram{Env: env}}
 	i := 0
 	for ; i < len(args); i++ {
 		a := nsutil.CString(args[i])

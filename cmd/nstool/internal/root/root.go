@@ -76,10 +76,10 @@ util-linux prints; on a terminal they add colour.`,
 // Main runs nstool with the process's arguments and returns the exit code.
 func Main() int {
 	ios := cli.System()
-	if err := early.Failure(); err != nil {
+	if verb, err := early.Failure(); err != nil {
 		// The early start made namespaces and then failed: say so as the
-		// unshare command would, from where it stopped.
-		fmt.Fprintf(ios.ErrOut, "nstool unshare: %v\n", err)
+		// command would, from where it stopped.
+		fmt.Fprintf(ios.ErrOut, "nstool %s: %v\n", verb, err)
 		return cli.ExitCode(nsexec.Failure(err))
 	}
 	return Run(ios, NewCmd(ios), nil)
