@@ -124,6 +124,7 @@ func (e *EarlyUnshare) Plan() *Spawn {
 	}
 	sp.Steps = early.steps[:n]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
+	sp.ParentDeathSignal = 0 // as the ordinary start: a --fork child lives on
 	sp.cwdFd = -1
 	sp.pipes = spawnPipes{errW: -1, readyW: -1, goR: -1} // nobody to report to
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
@@ -280,6 +281,7 @@ func (e *EarlyProgram) run(sp *Spawn, verb string, resetSIGCHLD bool) {
 	early.verb = verb
 	i, errno := runSteps(sp, 0)
 	if errno == 0 {
+		setParentDeathSignal(sp) // (set only for the child of a fork)
 		early.failed, early.errno = nil, execProgram(sp)
 	} else if i == 0 {
 		return // nothing made: the ordinary start does it all and explains

@@ -220,6 +220,7 @@ func (c *NsenterConfig) Spawn() *Spawn {
 			Err: "change directory by working directory file descriptor failed"})
 	}
 	if c.EntersPID() && !c.NoFork {
+		add(sigchldDefault())
 		add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)  # the waiting parent dies with nstool", "prctl failed",
 			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
 		add(Step{Kind: StepForkWait, Text: "fork(); the parent waits for the child (setns(CLONE_NEWPID) moves only children)",

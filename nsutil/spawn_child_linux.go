@@ -70,18 +70,28 @@ func childMain(sp *Spawn) {
 	if i, e := runSteps(sp, sp.Here); e != 0 {
 		childFail(sp, uint32(i), e)
 	}
-	if sp.ParentDeathSignal != 0 {
-		syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(sp.ParentDeathSignal), 0, 0, 0, 0)
-		// The parent may have died before the prctl: then nobody will tell us.
-		if ppid, _, _ := syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0); ppid != sp.ppid {
-			me, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
-			syscall.RawSyscall(syscall.SYS_KILL, me, uintptr(sp.ParentDeathSignal), 0)
-		}
-	}
+	setParentDeathSignal(sp)
 	if sp.rlimOK {
 		syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, unix.RLIMIT_NOFILE, uintptr(unsafe.Pointer(&sp.rlimit)), 0, 0, 0)
 	}
 	childFail(sp, execStep, execProgram(sp))
+}
+
+// setParentDeathSignal sets sp.ParentDeathSignal (if any) for when our
+// parent (sp.ppid, as seen before the steps) dies.
+//
+//go:nosplit
+//go:norace
+func setParentDeathSignal(sp *Spawn) {
+	if sp.ParentDeathSignal == 0 {
+		return
+	}
+	syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(sp.ParentDeathSignal), 0, 0, 0, 0)
+	// The parent may have died before the prctl: then nobody will tell us.
+	if ppid, _, _ := syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0); ppid != sp.ppid {
+		me, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
+		syscall.RawSyscall(syscall.SYS_KILL, me, uintptr(sp.ParentDeathSignal), 0)
+	}
 }
 
 // runSteps makes the steps from index from on; it returns the index and

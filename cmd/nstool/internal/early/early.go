@@ -38,6 +38,7 @@ func Failure() (verb string, err error) {
 var (
 	entered   bool // start ran: this binary has the early start
 	request   nsutil.EarlyUnshare
+	enter     nsutil.EarlyNsenter
 	shellArg0 [256]byte
 	shellArgv [2]*byte
 )
@@ -54,16 +55,22 @@ func start(argc int, argv **byte) {
 	nsutil.RecordStartLimits()         // before Go raises the soft RLIMIT_NOFILE
 	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
 	env := &unsafe.Slice(argv, argc+2)[argc+1]
-	if argc < 2 || nsutil.CString(args[1]) != "unshare" {
+	if argc < 2 {
 		return
 	}
 	if off, _ := getenv(env, "NSTOOL_EARLY="); off == "off" {
 		return
 	}
-	if !Parse(&request, args[2:argc], env) {
-		return
+	switch nsutil.CString(args[1]) {
+	case "unshare":
+		if Parse(&request, args[2:argc], env) {
+			request.Run()
+		}
+	case "nsenter":
+		if ParseNsenter(&enter, args[2:argc], env) {
+			enter.Run()
+		}
 	}
-	request.Run()
 }
 
 // Parse reads unshare's options and program from args (C strings; the
@@ -136,18 +143,24 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 	if u.MountProc {
 		u.Flags |= unix.CLONE_NEWNS
 	}
-	if i < len(args) {
-		u.Name, u.Argv = nsutil.CString(args[i]), &args[i]
-		return u.Name != ""
+	return program(&u.EarlyProgram, args[i:], env)
+}
+
+// program is what to execute (nsexec.Program): args[0] and the rest, or
+// the shell.
+func program(p *nsutil.EarlyProgram, args []*byte, env **byte) bool {
+	if len(args) > 0 {
+		p.Name, p.Argv = nsutil.CString(args[0]), &args[0]
+		return p.Name != ""
 	}
-	return shell(u, env)
+	return shell(p, env)
 }
 
 // shell is util-linux exec_shell (nsexec.Program): $SHELL, else /bin/sh,
 // by path, with argv[0] "-NAME".
 //
 //go:nocheckptr
-func shell(u *nsutil.EarlyUnshare, env **byte) bool {
+func shell(u *nsutil.EarlyProgram, env **byte) bool {
 	sh, set := getenv(env, "SHELL=")
 	if !set {
 		sh = binSh[:len(binSh)-1]

@@ -1,0 +1,132 @@
+package early
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil"
+)
+
+// ParseNsenter reads nsenter's options and program from args as the cobra
+// command would, into u: -t PID with namespace options, -a, -F and
+// --preserve-credentials (see Parse for the rest).
+//
+//go:nocheckptr
+func ParseNsenter(u *nsutil.EarlyNsenter, args []*byte, env **byte) bool {
+	*u = nsutil.EarlyNsenter{EarlyProgram: nsutil.EarlyProgram{Env: env}}
+	i := 0
+	for ; i < len(args); i++ {
+		a := nsutil.CString(args[i])
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			if a == "-" {
+				return false
+			}
+			break
+		}
+		value := "" // of -t/--target
+		switch {
+		case a[1] != '-':
+			j := 1
+			for ; j < len(a) && a[j] != 't'; j++ {
+				if !nsenterShort(u, a[j]) {
+					return false
+				}
+			}
+			if j == len(a) {
+				continue
+			}
+			value = a[j+1:] // -tPID, -mtPID (pflag: the rest of the cluster)
+		case a == "--target":
+		case len(a) > 9 && a[:9] == "--target=":
+			value = a[9:]
+		default:
+			if !nsenterLong(u, a[2:]) {
+				return false
+			}
+			continue
+		}
+		if value == "" { // -t PID, --target PID
+			if i+1 == len(args) {
+				return false
+			}
+			i++
+			value = nsutil.CString(args[i])
+		}
+		if u.Target = parsePID(value); u.Target <= 0 {
+			return false
+		}
+	}
+	if u.Target == 0 || u.Flags == 0 && !u.All {
+		return false // util-linux's complaints are the ordinary start's
+	}
+	return program(&u.EarlyProgram, args[i:], env)
+}
+
+// parsePID is strconv.ParseUint(s, 10, 32) as the command reads -t; -1 when
+// it is not one.
+func parsePID(s string) int {
+	if s == "" || len(s) > 10 {
+		return -1
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	if v > 1<<32-1 {
+		return -1
+	}
+	return v
+}
+
+// nsenterNamespaces are nsenter's namespace options, long and short.
+var nsenterNamespaces = [...]struct {
+	long  string
+	short byte
+	flag  uintptr
+}{
+	{"mount", 'm', unix.CLONE_NEWNS}, {"uts", 'u', unix.CLONE_NEWUTS}, {"ipc", 'i', unix.CLONE_NEWIPC},
+	{"net", 'n', unix.CLONE_NEWNET}, {"pid", 'p', unix.CLONE_NEWPID}, {"cgroup", 'C', unix.CLONE_NEWCGROUP},
+	{"user", 'U', unix.CLONE_NEWUSER}, {"time", 'T', unix.CLONE_NEWTIME},
+}
+
+func nsenterShort(u *nsutil.EarlyNsenter, c byte) bool {
+	switch c {
+	case 'a':
+		u.All = true
+		return true
+	case 'F':
+		u.NoFork = true
+		return true
+	}
+	for _, ns := range nsenterNamespaces {
+		if ns.short == c {
+			u.Flags |= ns.flag
+			return true
+		}
+	}
+	return false
+}
+
+func nsenterLong(u *nsutil.EarlyNsenter, name string) bool {
+	switch name {
+	case "all":
+		return nsenterShort(u, 'a')
+	case "no-fork":
+		return nsenterShort(u, 'F')
+	case "preserve-credentials":
+		u.PreserveCreds = true
+		return true
+	}
+	for _, ns := range nsenterNamespaces {
+		if ns.long == name {
+			return nsenterShort(u, ns.short)
+		}
+	}
+	return false
+}
