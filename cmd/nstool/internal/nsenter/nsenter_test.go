@@ -16,33 +16,6 @@ import (
 
 func TestMain(m *testing.M) { nstest.Main(m) }
 
-// target starts `unshare ARGS --fork --kill-child sleep infinity` (util-linux)
-// and returns the PID of the sleep; killing unshare in Cleanup kills it.
-func target(t *testing.T, cred *syscall.Credential, args ...string) int {
-	t.Helper()
-	argv := append(append([]string{}, args...), "--fork", "--kill-child", "sleep", "infinity")
-	cmd := exec.Command("unshare", argv...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	children := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children"
-	for {
-		b, _ := os.ReadFile(children)
-		if f := strings.Fields(string(b)); len(f) == 1 {
-			if exe, _ := os.Readlink("/proc/" + f[0] + "/exe"); strings.HasSuffix(exe, "/sleep") {
-				pid, _ := strconv.Atoi(f[0])
-				return pid
-			}
-		}
-		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
-	}
-}
-
 // probe prints the program's namespaces, credentials and directory.
 const probe = `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(readlink /proc/self/ns/$n)"; done
 [ "$PPID" = 0 ] && echo "parent outside the pid namespace" || echo "parent in the pid namespace"
@@ -62,7 +35,7 @@ func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args .
 func TestNsenterAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
 	tools := nsexectest.Tools(t, "nsenter")
-	pid := strconv.Itoa(target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
 	if err := exec.Command("nsenter", "-t", pid, "-u", "hostname", "nstool-target").Run(); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +65,7 @@ func TestNsenterAsUtilLinux(t *testing.T) {
 func TestNsenterRootless(t *testing.T) {
 	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "nsenter"))
-	pid := strconv.Itoa(target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
+	pid := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
 	o := nsexectest.Options{Cred: nsexectest.Nobody}
 	for _, args := range [][]string{
 		{"-t", pid, "-U", "-m", "-p", "--preserve-credentials"},
@@ -110,7 +83,7 @@ func TestNsenterRootless(t *testing.T) {
 func TestNsenterExitCodesAndErrors(t *testing.T) {
 	nstest.RequireRoot(t)
 	tools := nsexectest.Tools(t, "nsenter")
-	pid := strconv.Itoa(target(t, nil, "--pid", "--mount"))
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount"))
 	for _, args := range [][]string{
 		{"-t", pid, "-m", "sh", "-c", "exit 3"},
 		{"-t", pid, "-p", "sh", "-c", "exit 4"},

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -202,4 +204,155 @@ func WaitGone(pid int) {
 		}
 		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
 	}
+}
+
+// Target starts `unshare ARGS --fork --kill-child sleep infinity` (util-linux)
+// and returns the PID of the sleep; killing unshare in Cleanup kills it.
+func Target(t *testing.T, cred *syscall.Credential, args ...string) int {
+	t.Helper()
+	argv := append(append([]string{}, args...), "--fork", "--kill-child", "sleep", "infinity")
+	cmd := exec.Command("unshare", argv...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	children := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children"
+	for {
+		b, _ := os.ReadFile(children)
+		if f := strings.Fields(string(b)); len(f) == 1 {
+			if exe, _ := os.Readlink("/proc/" + f[0] + "/exe"); strings.HasSuffix(exe, "/sleep") {
+				pid, _ := strconv.Atoi(f[0])
+				return pid
+			}
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 2e6}, nil)
+	}
+}
+
+// The system calls that make an unshare or an nsenter, as strace shows
+// them, without what differs only in form: pids, the program's own start
+// (its first execve and the files its libraries open), clone's flags and
+// open's O_CLOEXEC.
+var (
+	straceLine  = regexp.MustCompile(`^(?:\[pid +\d+\] |\d+ +)?(\w+)\((.*)\) += (.*)$`)
+	environAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* \d+ vars \*/`)
+	hexAddr     = regexp.MustCompile(`0x[0-9a-f]+`)
+	number      = regexp.MustCompile(`\b\d+\b`)
+	procFile    = regexp.MustCompile(`"/proc/(self/(uid_map|gid_map|setgroups)|\d+/ns/\w+)"`)
+	procPID     = regexp.MustCompile(`/proc/\d+/`)
+)
+
+// forkResult is a fork's return value in a strace line: the new PID.
+var forkResult = regexp.MustCompile(`^(?:clone|clone3|fork|vfork)\(.*\) += (\d+)$`)
+
+// processOrder reads strace -ff's files (strace.PID) in the order the
+// processes were made: the first one (made by no other), then each one's
+// children in the order it forked them.
+func processOrder(t *testing.T, logs []string) []string {
+	t.Helper()
+	byPID := map[string][]string{}
+	children := map[string][]string{}
+	made := map[string]bool{}
+	for _, log := range logs {
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid := log[strings.LastIndexByte(log, '.')+1:]
+		byPID[pid] = strings.Split(strings.TrimSpace(string(b)), "\n")
+		for _, line := range byPID[pid] {
+			if m := forkResult.FindStringSubmatch(line); m != nil {
+				children[pid] = append(children[pid], m[1])
+				made[m[1]] = true
+			}
+		}
+	}
+	var queue []string
+	for pid := range byPID {
+		if !made[pid] {
+			queue = append(queue, pid)
+		}
+	}
+	if len(queue) != 1 {
+		t.Fatalf("strace: %d first processes among %v", len(queue), logs)
+	}
+	var lines []string
+	for len(queue) > 0 {
+		pid := queue[0]
+		queue = append(queue[1:], children[pid]...)
+		lines = append(lines, byPID[pid]...)
+	}
+	return lines
+}
+
+// Syscalls runs argv under strace -ff and returns its system calls that
+// matter to namespaces, one per line, in the order the processes were made,
+// and whether a thread was made (Go's runtime started).
+func Syscalls(t *testing.T, argv ...string) (calls string, threads bool) {
+	t.Helper()
+	// -ff: one file per process (no interleaved "unfinished" lines), read
+	// in the order the processes were made.
+	dir := t.TempDir()
+	cmd := exec.Command("strace", append([]string{"-ff", "-qq", "-o", filepath.Join(dir, "strace"), "-e", "signal=none",
+		"-e", "trace=unshare,mount,clone,clone3,fork,vfork,execve,openat,write,setns,rt_sigaction,rt_sigprocmask,wait4,kill,setgroups,setgid,setuid"}, argv...)...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	out, _ := cmd.CombinedOutput()
+	logs, _ := filepath.Glob(filepath.Join(dir, "strace.*"))
+	if len(logs) == 0 {
+		t.Fatalf("%v: no strace output\n%s", argv, out)
+	}
+	lines := processOrder(t, logs)
+	var list []string
+	for i, line := range lines {
+		m := straceLine.FindStringSubmatch(line)
+		if i == 0 || m == nil { // the tool's own execve, strace's notes
+			continue
+		}
+		name, args, ret := m[1], m[2], m[3]
+		switch name {
+		case "clone", "clone3", "fork", "vfork":
+			if strings.Contains(args, "CLONE_THREAD") {
+				threads = true // Go's runtime started (to report an early failure)
+				continue
+			}
+			name, args, ret = "fork", "", ""
+		case "openat":
+			if !procFile.MatchString(args) {
+				continue
+			}
+			args = procPID.ReplaceAllString(strings.Replace(args, "|O_CLOEXEC", "", 1), "/proc/PID/")
+		case "write":
+			if strings.HasPrefix(args, "1,") || strings.HasPrefix(args, "2,") {
+				continue
+			}
+		case "execve":
+			args = environAddr.ReplaceAllString(args, "ENV")
+		case "rt_sigaction":
+			if strings.HasPrefix(args, "SIGCHLD, {sa_handler=SIG_DFL,") {
+				args = "SIGCHLD, SIG_DFL" // signal(2) or sigaction(2), the same to the program
+			}
+			args = hexAddr.ReplaceAllString(args, "ADDR")
+		case "wait4", "kill":
+			args, ret = number.ReplaceAllString(args, "N"), "" // pids
+		}
+		if name == "openat" || name == "write" {
+			ret = ""
+		}
+		list = append(list, name+"("+args+") "+ret)
+	}
+	// When the exec failed, what follows is reporting it (by Go's runtime
+	// for nstool): leave it out.
+	for i := len(list) - 1; i >= 0; i-- {
+		if strings.HasPrefix(list[i], "execve(") {
+			if strings.Contains(list[i], ") -1 ") {
+				list = list[:i+1]
+			}
+			break
+		}
+	}
+	return strings.Join(list, "\n"), threads
 }
