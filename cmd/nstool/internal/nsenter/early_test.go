@@ -1,0 +1,207 @@
+package nsenter
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/early"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// parse runs the command line through cobra and Config, without running.
+func parse(t *testing.T, args ...string) (*nsutil.NsenterConfig, error) {
+	t.Helper()
+	ios, _, _, _ := cli.Test()
+	var cfg *nsutil.NsenterConfig
+	var cfgErr error
+	cmd := newCmd(ios, func(o *Options) error {
+		cfg, cfgErr = o.Config()
+		return nil
+	})
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		return nil, err
+	}
+	return cfg, cfgErr
+}
+
+func cStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out[:len(strs)]
+}
+
+// describe renders the steps for the kernel: a setns(2) by the namespace
+// its file descriptor holds, the nstool-only prctl left out.
+func describe(sp *nsutil.Spawn) string {
+	var b strings.Builder
+	for _, s := range sp.Steps {
+		if s.Kind == nsutil.StepSyscall && s.Trap == unix.SYS_PRCTL {
+			continue
+		}
+		args := fmt.Sprint(s.Args)
+		if s.Trap == unix.SYS_SETNS {
+			link, _ := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(s.Args[0])))
+			args = fmt.Sprintf("%s %#x", link, s.Args[1])
+		}
+		if s.Trap == unix.SYS_RT_SIGACTION {
+			args = fmt.Sprint(s.Args[0], s.Args[2:]) // the struct's address differs
+		}
+		fmt.Fprintf(&b, "kind=%d trap=%d args=%s err=%q soft=%v skip=%d ok=%d untraced=%v\n",
+			s.Kind, s.Trap, args, s.Err, s.Soft, s.SkipIfDone, s.OKIfDone, s.Untraced)
+	}
+	fmt.Fprintf(&b, "program %q %q by path %v\n", sp.Name, sp.Argv, sp.NoPathSearch)
+	return b.String()
+}
+
+func earlyArgv(u *nsutil.EarlyNsenter) []string {
+	var out []string
+	for p := u.Argv; *p != nil; p = &unsafePointer(p)[1] {
+		out = append(out, nsutil.CString(*p))
+	}
+	return out
+}
+
+// The early start (cmd/nstool/internal/early) takes some nsenter command
+// lines before the Go runtime starts: for each it must open the same
+// namespaces and plan the very steps this command plans.
+func TestEarlyStartPlansAsTheCommand(t *testing.T) {
+	nstest.RequireRoot(t)
+	t.Setenv("SHELL", "/bin/bash")
+	self := strconv.Itoa(os.Getpid())
+	other := strconv.Itoa(nsexectest.Target(t, nil, "--user", "--map-root-user", "--mount", "--pid", "--uts"))
+	options := []string{"-m", "--mount", "-u", "-i", "-n", "--net", "-p", "--pid", "-U", "--user", "-C", "-T", "--time",
+		"-a", "--all", "-F", "--no-fork", "--preserve-credentials", "-mp", "-aF", "-mU", "-Fpm",
+		// not early
+		"--mount=/x", "-r", "-w", "--wdns=/", "-S0", "-G", "--explain", "-x", "-"}
+	targets := func(pid string) [][]string {
+		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
+	}
+	programs := [][]string{nil, {"true"}, {"sh", "-c", "x"}, {"--", "-x"}}
+	env := cStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
+	env = append(env, nil)
+	cases, taken := 0, 0
+	for ti, pid := range []string{self, other} {
+		for i, a := range options {
+			for j, b := range append([]string{""}, options...) {
+				argv := append([]string{}, targets(pid)[(i+j+ti)%6]...)
+				argv = append(argv, strings.Fields(a+" "+b)...)
+				argv = append(argv, programs[(i+j)%len(programs)]...)
+				cases++
+				line := strings.Join(argv, " ")
+				var u nsutil.EarlyNsenter
+				if !early.ParseNsenter(&u, cStrings(argv), &env[0]) {
+					continue
+				}
+				cfg, err := parse(t, argv...)
+				if err != nil {
+					t.Errorf("nsenter %s: the early start takes it, the command refuses it: %v", line, err)
+					continue
+				}
+				openErr := cfg.Open()
+				opened := u.Open()
+				if opened != (openErr == nil) {
+					t.Errorf("nsenter %s: early opens: %v, the command: %v", line, opened, openErr)
+				}
+				if opened && openErr == nil {
+					taken++
+					got, want := u.Plan(), cfg.Spawn()
+					got.Argv = earlyArgv(&u)
+					if g, w := describe(got), describe(want); g != w {
+						t.Errorf("nsenter %s: early\n%s\nthe command's\n%s", line, g, w)
+					}
+				}
+				u.Close()
+				cfg.Close()
+			}
+		}
+	}
+	t.Logf("%d command lines, %d taken by the early start", cases, taken)
+	if taken < cases/4 {
+		t.Errorf("the early start takes only %d of %d", taken, cases)
+	}
+}
+
+// What the ordinary start does, the early start does: the same output and
+// exit status, rootless too, and the same messages.
+func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
+	nstest.RequireRoot(t)
+	t.Setenv("NSTOOL_EARLY", "")
+	os.Unsetenv("NSTOOL_EARLY")
+	bin := nstest.Binary(t)
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
+	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
+	probe := `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(readlink /proc/self/ns/$n)"; done
+[ "$PPID" = 0 ] && echo "parent outside the pid namespace"; echo "uid $(id -u) gid $(id -g) groups $(id -G)"; hostname`
+	tools := nsexectest.ForNobody(t, []nsexectest.Tool{{Name: "early", Argv: []string{bin, "nsenter"}}, {Name: "early", Argv: []string{bin, "nsenter"}}})
+	for _, c := range []struct {
+		o    nsexectest.Options
+		args []string
+	}{
+		{nsexectest.Options{}, []string{"-t", pid, "-a", "sh", "-c", probe}},
+		{nsexectest.Options{}, []string{"-t", pid, "-m", "-p", "sh", "-c", probe}},
+		{nsexectest.Options{}, []string{"-t", pid, "-a", "-F", "sh", "-c", probe}},
+		{nsexectest.Options{}, []string{"-t", pid, "-m", "-p", "no-such-program"}},
+		{nsexectest.Options{}, []string{"-t", pid, "-p", "-F", "no-such-program"}},
+		{nsexectest.Options{}, []string{"-t", pid, "-m", "sh", "-c", "exit 5"}},
+		{nsexectest.Options{}, []string{"-t", pid, "-p", "sh", "-c", "kill -TERM $$"}},
+		{nsexectest.Options{}, []string{"-t", rootless, "-a", "sh", "-c", probe}},
+		{nsexectest.Options{}, []string{"-t", rootless, "-U", "-m", "--preserve-credentials", "sh", "-c", probe}},
+		{nsexectest.Options{Cred: nsexectest.Nobody}, []string{"-t", rootless, "-U", "-m", "-p", "sh", "-c", probe}},
+		{nsexectest.Options{Cred: nsexectest.Nobody}, []string{"-t", pid, "-m", "true"}},
+	} {
+		bin := tools[0]
+		if c.o.Cred != nil {
+			bin = tools[1]
+		}
+		early := bin.Run(t, c.o, c.args...)
+		o := c.o
+		o.Env = append(o.Env, "NSTOOL_EARLY=off")
+		ordinary := bin.Run(t, o, c.args...)
+		if early != ordinary {
+			t.Errorf("nsenter %q:\nearly    %+v\nordinary %+v", c.args, early, ordinary)
+		}
+	}
+}
+
+// The early start makes util-linux nsenter's system calls, in its order,
+// in as many processes.
+func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	t.Setenv("NSTOOL_EARLY", "")
+	os.Unsetenv("NSTOOL_EARLY")
+	tools := nsexectest.Tools(t, "nsenter")
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
+	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
+	for _, args := range [][]string{
+		{"-t", pid, "-a", "true"},
+		{"-t", pid, "-m", "-p", "true"},
+		{"-t", pid, "-a", "-F", "true"},
+		{"-t", rootless, "-a", "true"},
+		{"-t", rootless, "-U", "-m", "true"},
+		{"-t", rootless, "-U", "--preserve-credentials", "-m", "true"},
+		{"-t", pid, "-m", "no-such-program"},
+	} {
+		ul, _ := nsexectest.Syscalls(t, append(tools[0].Argv, args...)...)
+		ns, threads := nsexectest.Syscalls(t, append(tools[1].Argv, args...)...)
+		if ul != ns {
+			t.Errorf("nsenter %s: util-linux\n%s\nnstool\n%s", strings.Join(args, " "), ul, ns)
+		}
+		if threads != strings.Contains(strings.Join(args, " "), "no-such") {
+			t.Errorf("nsenter %s: Go's runtime threads: %v", strings.Join(args, " "), threads)
+		}
+	}
+}
+
+func unsafePointer(p **byte) *[2]*byte { return (*[2]*byte)(unsafe.Pointer(p)) }
