@@ -9,7 +9,7 @@ set -euo pipefail
 runs=${NSENTER_BENCH_RUNS:-20}
 batches=${NSENTER_BENCH_BATCHES:-15}
 
-unshare --pid --mount --uts --ipc --net --fork --kill-child sleep infinity &
+unshare --pid --mount --uts --ipc --net --fork --kill-child sleep infinity 2>/dev/null &
 holder=$!
 # The sleep first: unshare --fork then reaps it and exits (it blocks SIGTERM).
 trap 'kill -KILL ${target:-$holder} 2>/dev/null; wait 2>/dev/null' EXIT
