@@ -12,6 +12,7 @@
 package early
 
 import (
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -245,11 +246,19 @@ func getenv(env **byte, key string) (string, bool) {
 	return "", false
 }
 
-// Takes reports whether this binary's early start takes `nstool unshare
-// args...` with the environment env, for --explain to say so.
-func Takes(args, env []string) bool {
-	if !entered {
+// Takes reports whether this binary's early start would take the command
+// line argv (os.Args) without its --explain, with the environment env: for
+// --explain to say so.
+func Takes(argv, env []string) bool {
+	if !entered || len(argv) < 2 {
 		return false // linked without -E
+	}
+	args := argv[2:]
+	for i, a := range args { // the first --explain, as cobra took it
+		if a == "--explain" || strings.HasPrefix(a, "--explain=") {
+			args = append(append([]string{}, args[:i]...), args[i+1:]...)
+			break
+		}
 	}
 	cstrs := func(strs []string) []*byte {
 		out := make([]*byte, len(strs)+1) // NULL-terminated, as the kernel's
@@ -258,7 +267,17 @@ func Takes(args, env []string) bool {
 		}
 		return out
 	}
-	var u nsutil.EarlyUnshare
-	off, _ := getenv(&cstrs(env)[0], "NSTOOL_EARLY=")
-	return off != "off" && Parse(&u, cstrs(args)[:len(args)], &cstrs(env)[0])
+	envp := &cstrs(env)[0]
+	if off, _ := getenv(envp, "NSTOOL_EARLY="); off == "off" {
+		return false
+	}
+	switch argv[1] {
+	case "unshare":
+		var u nsutil.EarlyUnshare
+		return Parse(&u, cstrs(args)[:len(args)], envp)
+	case "nsenter":
+		var u nsutil.EarlyNsenter
+		return ParseNsenter(&u, cstrs(args)[:len(args)], envp)
+	}
+	return false
 }

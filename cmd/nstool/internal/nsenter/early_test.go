@@ -205,3 +205,16 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 }
 
 func unsafePointer(p **byte) *[2]*byte { return (*[2]*byte)(unsafe.Pointer(p)) }
+
+// --explain says when the command line without it takes the early start.
+func TestExplainNotesEarlyStart(t *testing.T) {
+	nstest.RequireRoot(t)
+	tool := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "nsenter", "--explain"}}
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--mount"))
+	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": false, "-m --wdns=/ true": false} {
+		r := tool.Run(t, nsexectest.Options{}, append([]string{"-t", pid}, strings.Fields(args)...)...)
+		if got := strings.Contains(r.Stderr, "before Go's runtime starts"); got != want || r.Code != 0 {
+			t.Errorf("nsenter --explain -t PID %s: note %v, want %v: %+v", args, got, want, r)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
 	"github.com/nstool/nstool/nsutil"
 )
@@ -170,6 +171,9 @@ func run(ios *cli.IOStreams, o *Options) error {
 	sp.ParentDeathSignal = syscall.SIGKILL
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
+		if early.Takes(os.Args, os.Environ()) {
+			nsexec.ExplainEarly(ios.ErrOut)
+		}
 	}
 	return nsexec.RunChild(sp, nil, true)
 }

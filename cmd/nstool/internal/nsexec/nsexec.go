@@ -76,6 +76,13 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 	}
 }
 
+// ExplainEarly notes, after Explain, that without --explain the same
+// command line runs before Go's runtime starts (cmd/nstool/internal/early).
+func ExplainEarly(w io.Writer) {
+	fmt.Fprintf(w, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
+		"%-10s # in its own process as util-linux does (and one child to fork): docs/unshare.md#speed\n", "nstool", "nstool")
+}
+
 // Failure turns a step error into util-linux's message and exit code.
 func Failure(err error) error {
 	var se *nsutil.SpawnError

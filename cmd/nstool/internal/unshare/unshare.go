@@ -4,7 +4,6 @@ package unshare
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -313,9 +312,8 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
-		if len(os.Args) > 1 && os.Args[1] == "unshare" && early.Takes(dropExplain(os.Args[2:]), os.Environ()) {
-			fmt.Fprintf(ios.ErrOut, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
-				"%-10s # in its own process as util-linux does (and one child for --fork): docs/unshare.md#speed\n", "nstool", "nstool")
+		if early.Takes(os.Args, os.Environ()) {
+			nsexec.ExplainEarly(ios.ErrOut)
 		}
 	}
 	pause := persister(c)
@@ -323,16 +321,6 @@ func run(ios *cli.IOStreams, o *Options) error {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
 	return hint(c, nsexec.RunChild(sp, pause, !c.Fork))
-}
-
-// dropExplain is args without the first --explain (or --explain=...).
-func dropExplain(args []string) []string {
-	for i, a := range args {
-		if a == "--explain" || strings.HasPrefix(a, "--explain=") {
-			return append(append([]string{}, args[:i]...), args[i+1:]...)
-		}
-	}
-	return args
 }
 
 // why says, for --explain, how the work is split between processes.
