@@ -80,7 +80,7 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 // command line runs before Go's runtime starts (cmd/nstool/internal/early).
 func ExplainEarly(w io.Writer) {
 	fmt.Fprintf(w, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
-		"%-10s # in its own process as util-linux does (and one child to fork): docs/unshare.md#speed\n", "nstool", "nstool")
+		"%-10s # in its own process as util-linux does (plus the child of a fork): docs/unshare.md#speed\n", "nstool", "nstool")
 }
 
 // Failure turns a step error into util-linux's message and exit code.
