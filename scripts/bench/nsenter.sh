@@ -2,7 +2,7 @@
 # nstool nsenter beside util-linux nsenter: entering a target's namespaces,
 # the way a second terminal into a lab does. The target is a util-linux
 # unshare'd sleep (pid, mount, uts, ipc, net namespaces), killed at the end.
-# Both run in alternating batches (see unshare.sh); medians of the batches.
+# Timed as startup.inc says.
 # Env: NSTOOL, NSENTER_BENCH_RUNS (20), NSENTER_BENCH_BATCHES (15).
 set -euo pipefail
 : "${NSTOOL:?set NSTOOL to the nstool binary}"
@@ -19,30 +19,5 @@ for _ in $(seq 100); do
 	[ -n "$target" ] && break
 	sleep 0.01
 done
-cases=("-t $target -m true" "-t $target -a true" "-t $target -m -p true")
-
-batch_us() {
-	local r start end
-	start=$(date +%s%N)
-	for ((r = 0; r < runs; r++)); do "$@" >/dev/null 2>&1; done
-	end=$(date +%s%N)
-	echo $(((end - start) / runs / 1000))
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
-printf '%-40s %12s %12s %7s\n' "nsenter ..." "util-linux" "nstool" "ratio"
-for c in "${cases[@]}"; do
-	ul=() ns=() ratios=()
-	for ((b = 0; b < batches; b++)); do
-		# shellcheck disable=SC2086
-		u=$(batch_us nsenter $c)
-		# shellcheck disable=SC2086
-		n=$(batch_us "$NSTOOL" nsenter $c)
-		ul+=("$u") ns+=("$n")
-		ratios+=("$(awk -v a="$n" -v b="$u" 'BEGIN { printf "%.4f", a / b }')")
-	done
-	printf '%-40s %9.2f ms %9.2f ms %6.2fx\n' "${c/$target/PID}" \
-		"$(printf '%s\n' "${ul[@]}" | median | awk '{ print $1 / 1000 }')" \
-		"$(printf '%s\n' "${ns[@]}" | median | awk '{ print $1 / 1000 }')" \
-		"$(printf '%s\n' "${ratios[@]}" | median)"
-done
+. "$(dirname "$0")/startup.inc"
+compare_startup nsenter "$target" "-t $target -m true" "-t $target -a true" "-t $target -m -p true"

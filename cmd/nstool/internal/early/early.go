@@ -181,7 +181,7 @@ func shell(u *nsutil.EarlyProgram, env **byte) bool {
 	return true
 }
 
-// namespaces are unshare's namespace options, long and short.
+// namespaces are the namespace options of unshare and nsenter, long and short.
 var namespaces = [...]struct {
 	long  string
 	short byte
@@ -202,13 +202,9 @@ func shortOption(u *nsutil.EarlyUnshare, c byte) bool {
 	case 'c':
 		u.MapRoot, u.MapCurrent = false, true
 	default:
-		for _, ns := range namespaces {
-			if ns.short == c {
-				u.Flags |= ns.flag
-				return true
-			}
-		}
-		return false
+		flag := namespaceShort(c)
+		u.Flags |= flag
+		return flag != 0
 	}
 	return true
 }
@@ -226,12 +222,28 @@ func longOption(u *nsutil.EarlyUnshare, name string) bool {
 		u.MountProc = true
 		return true
 	}
+	return shortOption(u, namespaceLong(name))
+}
+
+// namespaceShort is the CLONE_NEW* flag of a namespace option letter (0:
+// none), the same for unshare and nsenter.
+func namespaceShort(c byte) uintptr {
 	for _, ns := range namespaces {
-		if ns.long == name {
-			return shortOption(u, ns.short)
+		if ns.short == c {
+			return ns.flag
 		}
 	}
-	return false
+	return 0
+}
+
+// namespaceLong is the letter of a long namespace option (0: none).
+func namespaceLong(name string) byte {
+	for _, ns := range namespaces {
+		if ns.long == name {
+			return ns.short
+		}
+	}
+	return 0
 }
 
 // getenv is the value of the first "KEY=" in env, and whether it is set.

@@ -1,8 +1,6 @@
 package early
 
 import (
-	"golang.org/x/sys/unix"
-
 	"github.com/nstool/nstool/nsutil"
 )
 
@@ -84,35 +82,22 @@ func parsePID(s string) int {
 	return v
 }
 
-// nsenterNamespaces are nsenter's namespace options, long and short.
-var nsenterNamespaces = [...]struct {
-	long  string
-	short byte
-	flag  uintptr
-}{
-	{"mount", 'm', unix.CLONE_NEWNS}, {"uts", 'u', unix.CLONE_NEWUTS}, {"ipc", 'i', unix.CLONE_NEWIPC},
-	{"net", 'n', unix.CLONE_NEWNET}, {"pid", 'p', unix.CLONE_NEWPID}, {"cgroup", 'C', unix.CLONE_NEWCGROUP},
-	{"user", 'U', unix.CLONE_NEWUSER}, {"time", 'T', unix.CLONE_NEWTIME},
-}
-
+// nsenterShort takes one letter of a short option cluster (-maF).
 func nsenterShort(u *nsutil.EarlyNsenter, c byte) bool {
 	switch c {
 	case 'a':
 		u.All = true
-		return true
 	case 'F':
 		u.NoFork = true
-		return true
+	default:
+		flag := namespaceShort(c)
+		u.Flags |= flag
+		return flag != 0
 	}
-	for _, ns := range nsenterNamespaces {
-		if ns.short == c {
-			u.Flags |= ns.flag
-			return true
-		}
-	}
-	return false
+	return true
 }
 
+// nsenterLong takes --name (without its dashes).
 func nsenterLong(u *nsutil.EarlyNsenter, name string) bool {
 	switch name {
 	case "all":
@@ -123,10 +108,5 @@ func nsenterLong(u *nsutil.EarlyNsenter, name string) bool {
 		u.PreserveCreds = true
 		return true
 	}
-	for _, ns := range nsenterNamespaces {
-		if ns.long == name {
-			return nsenterShort(u, ns.short)
-		}
-	}
-	return false
+	return nsenterShort(u, namespaceLong(name))
 }
