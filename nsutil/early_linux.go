@@ -292,11 +292,16 @@ func (e *EarlyProgram) run(sp *Spawn, verb string, resetSIGCHLD bool) {
 		// A process that cannot fork cannot start Go's threads either.
 		earlyFatal(sp.Steps[i].Err, errno)
 	}
-	if !threadsAllowed() {
+	ran := len(sp.Steps) // all of them: the exec failed
+	if errno != 0 {
+		ran = i
+	}
+	if !threadsAllowed(sp, ran) {
 		// This process entered a pid namespace for its children (unshare
 		// or setns CLONE_NEWPID, without a fork since): the kernel refuses
 		// it threads (clone(2) EINVAL), and Go's runtime needs them. A
 		// child, in that namespace, starts it to report; we end as it does.
+		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), uintptr(unsafe.Pointer(&sp.dflAct)), 0, 8, 0, 0)
 		early.steps[len(early.steps)-1] = Step{Kind: StepForkWait, Err: "fork failed"}
 		sp.Steps = early.steps[:]
 		if e := childForkWait(sp, len(sp.Steps)-1); e != 0 {
@@ -305,20 +310,26 @@ func (e *EarlyProgram) run(sp *Spawn, verb string, resetSIGCHLD bool) {
 	}
 }
 
-// threadsAllowed: clone(2) with CLONE_THREAD works here, i.e. the pid
-// namespace for our children is our own (/proc/self/ns/pid and
-// pid_for_children are the same file).
+// threadsAllowed: clone(2) with CLONE_THREAD works after the first n steps,
+// i.e. they made no pid namespace the one for our children (an unshare or
+// setns of CLONE_NEWPID) without a fork since (after which we are the child,
+// in that namespace).
 //
-//go:nocheckptr
-func threadsAllowed() bool {
-	const self, children = "/proc/self/ns/pid\x00", "/proc/self/ns/pid_for_children\x00"
-	for i, path := range [2]string{self, children} {
-		if _, _, e := syscall.RawSyscall6(syscall.SYS_NEWFSTATAT, uintptr(atFDCWD), cptr(path),
-			uintptr(unsafe.Pointer(&early.nsStat[i])), 0, 0, 0); e != 0 {
-			return true // cannot tell: try
+//go:nosplit
+func threadsAllowed(sp *Spawn, n int) bool {
+	allowed := true
+	for j := 0; j < n; j++ {
+		s := &sp.Steps[j]
+		switch {
+		case s.Kind == StepForkWait:
+			allowed = true
+		case !s.done || s.Kind != StepSyscall:
+		case s.Trap == unix.SYS_UNSHARE && s.Args[0]&unix.CLONE_NEWPID != 0,
+			s.Trap == unix.SYS_SETNS && s.Args[1] == unix.CLONE_NEWPID:
+			allowed = false
 		}
 	}
-	return early.nsStat[0].Ino == early.nsStat[1].Ino && early.nsStat[0].Dev == early.nsStat[1].Dev
+	return allowed
 }
 
 // earlyFatal prints "nstool VERB: MSG: ERROR" and exits 1, without Go's

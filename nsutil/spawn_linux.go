@@ -403,6 +403,25 @@ func (p *Process) Wait() (syscall.WaitStatus, error) {
 	}
 }
 
+// WaitFollowingStops is Wait for a child that stands for the program: when
+// it stops, stop too (so that a shell sees its job stopped), and continue
+// it when we are continued, as util-linux nsenter's continue_as_child.
+func (p *Process) WaitFollowingStops() (syscall.WaitStatus, error) {
+	var ws syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(p.Pid, &ws, syscall.WUNTRACED, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == nil && ws.Stopped() {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+			_ = syscall.Kill(p.Pid, syscall.SIGCONT)
+			continue
+		}
+		return ws, err
+	}
+}
+
 // RunStepsHere makes the first n steps on the calling goroutine's thread,
 // which it locks for good (see RunHere).
 func (sp *Spawn) RunStepsHere(n int, pause Paused) error {

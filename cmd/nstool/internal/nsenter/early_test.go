@@ -3,8 +3,10 @@ package nsenter
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"unsafe"
 
@@ -142,6 +144,7 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 	bin := nstest.Binary(t)
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
 	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
+	withProc := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--mount-proc"))
 	probe := `for n in mnt uts ipc net pid cgroup time user; do echo "$n $(readlink /proc/self/ns/$n)"; done
 [ "$PPID" = 0 ] && echo "parent outside the pid namespace"; echo "uid $(id -u) gid $(id -g) groups $(id -G)"; hostname`
 	tools := nsexectest.ForNobody(t, []nsexectest.Tool{{Name: "early", Argv: []string{bin, "nsenter"}}, {Name: "early", Argv: []string{bin, "nsenter"}}})
@@ -160,6 +163,11 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 		{nsexectest.Options{}, []string{"-t", rootless, "-U", "-m", "--preserve-credentials", "sh", "-c", probe}},
 		{nsexectest.Options{Cred: nsexectest.Nobody}, []string{"-t", rootless, "-U", "-m", "-p", "sh", "-c", probe}},
 		{nsexectest.Options{Cred: nsexectest.Nobody}, []string{"-t", pid, "-m", "true"}},
+		// a target with its own /proc: after setns into its mount namespace
+		// /proc/self is not there to tell anything
+		{nsexectest.Options{}, []string{"-t", withProc, "-m", "-p", "-F", "no-such-program"}},
+		{nsexectest.Options{}, []string{"-t", withProc, "-a", "-F", "/etc/passwd"}},
+		{nsexectest.Options{}, []string{"-t", withProc, "-m", "-p", "-U", "true"}},
 	} {
 		bin := tools[0]
 		if c.o.Cred != nil {
@@ -171,6 +179,52 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 		ordinary := bin.Run(t, o, c.args...)
 		if early != ordinary {
 			t.Errorf("nsenter %q:\nearly    %+v\nordinary %+v", c.args, early, ordinary)
+		}
+	}
+	// A failure reported from a child: its status survives an inherited
+	// SIGCHLD = SIG_IGN (bash, unlike dash, really ignores it).
+	ignoring := nsexectest.Tool{Name: "early", Argv: []string{"bash", "-c", `trap '' CHLD; exec "$@"`, "bash", bin, "nsenter"}}
+	if r := ignoring.Run(t, nsexectest.Options{}, "-t", withProc, "-m", "-p", "-F", "no-such-program"); r.Code != 127 {
+		t.Errorf("with SIGCHLD ignored: %+v", r)
+	}
+}
+
+// nstool stops when the program stops, and goes on when continued, as
+// util-linux nsenter: early, ordinary, with a fork and without.
+func TestFollowsStops(t *testing.T) {
+	nstest.RequireRoot(t)
+	bin := nstest.Binary(t)
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount"))
+	for _, c := range []struct {
+		env  string
+		args []string
+	}{
+		{"", []string{"-t", pid, "-m", "-p"}},
+		{"NSTOOL_EARLY=off", []string{"-t", pid, "-m", "-p"}},
+		{"", []string{"-t", pid, "-m", "-w"}}, // the ordinary start, no fork
+	} {
+		cmd := exec.Command(bin, append(append([]string{"nsenter"}, c.args...), "sh", "-c", "kill -STOP $$; exit 3")...)
+		cmd.Env = append(os.Environ(), c.env)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// (The bound only turns "never" into a verdict.)
+		stopped := false
+		for i := 0; i < 2000 && !stopped; i++ {
+			st, ok := nsexectest.Stat(cmd.Process.Pid)
+			stopped = ok && st.State == 'T'
+			if !stopped {
+				syscall.Nanosleep(&syscall.Timespec{Nsec: 1e7}, nil)
+			}
+		}
+		if !stopped {
+			t.Errorf("%s nsenter %v: nstool did not stop with its program", c.env, c.args)
+		}
+		syscall.Kill(cmd.Process.Pid, syscall.SIGCONT)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 3 {
+			t.Errorf("%s nsenter %v: exit %d after SIGCONT, want the program's 3", c.env, c.args, code)
 		}
 	}
 }

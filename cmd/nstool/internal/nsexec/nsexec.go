@@ -135,8 +135,9 @@ var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, sy
 // child, waits for it and ends as it did: its exit status, or death by the
 // signal that killed it. forward passes SIGTERM and friends on to the child
 // (it stands for nstool itself, so SIGINT and SIGQUIT from the terminal are
-// left to reach it directly); otherwise SIGINT and SIGTERM are ignored while
-// waiting, as util-linux unshare --fork blocks them.
+// left to reach it directly) and stops nstool when the child stops;
+// otherwise SIGINT and SIGTERM are ignored while waiting, as util-linux
+// unshare --fork blocks them.
 func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 	// The parent-death signal follows the thread that forked: keep it.
 	runtime.LockOSThread()
@@ -186,7 +187,11 @@ func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 		_, _ = p.Wait()
 		return Failure(err)
 	}
-	ws, err := p.Wait()
+	wait := p.Wait
+	if forward { // nstool stands for the program: stopped when it is
+		wait = p.WaitFollowingStops
+	}
+	ws, err := wait()
 	if err != nil {
 		return cli.Exitf(1, "waitpid failed: %v", err)
 	}
