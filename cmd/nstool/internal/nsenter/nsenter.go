@@ -66,7 +66,12 @@ file names (--mount=/root/ns/mnt, a file made by unshare --mount=FILE).
 Entering a user namespace needs a single-threaded process (setns(2)); nstool
 makes every setns(2) in a single-threaded child, so -U works as in util-linux.
 After entering a pid namespace nstool forks (unless --no-fork), because
-setns(2) moves only the children into it. The program defaults to $SHELL.`,
+setns(2) moves only the children into it. The program defaults to $SHELL.
+
+Start-up: for -t PID with namespace options, -a, -F and
+--preserve-credentials nstool does the work before Go's runtime starts, in
+one process as util-linux does and as fast; NSTOOL_EARLY=off in the
+environment turns that off.`,
 		Example: `  # a shell in every namespace of process 1234
   nstool nsenter -t 1234 -a
 

@@ -104,7 +104,12 @@ program killed by a signal makes nstool die of the same signal.
 
 --explain prints every step on stderr in kernel terms (unshare(2) flags,
 uid_map lines, the propagation mount(2), the proc mount, the exec) before
-making it.`,
+making it.
+
+Start-up: for the common command lines (namespace options, -f, -r, -c,
+--mount-proc, --propagation) nstool does the work before Go's runtime
+starts, in one process as util-linux does and as fast; NSTOOL_EARLY=off in
+the environment turns that off.`,
 		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
   nstool unshare --mount --propagation=shared bash
 
