@@ -70,7 +70,7 @@ func statNs(i, pid int, dir string) bool {
 	} else {
 		nsPath(pid, dir)
 	}
-	_, _, e := syscall.RawSyscall6(syscall.SYS_NEWFSTATAT, uintptr(atFDCWD), path,
+	_, _, e := syscall.RawSyscall6(sysFstatat, uintptr(atFDCWD), path,
 		uintptr(unsafe.Pointer(&earlyNs.stat[i])), 0, 0, 0)
 	return e == 0
 }

@@ -64,22 +64,22 @@ func ParseNsenter(u *nsutil.EarlyNsenter, args []*byte, env **byte) bool {
 }
 
 // parsePID is strconv.ParseUint(s, 10, 32) as the command reads -t; -1 when
-// it is not one.
+// it is not one (or too big for a PID: the ordinary start says so).
 func parsePID(s string) int {
 	if s == "" || len(s) > 10 {
 		return -1
 	}
-	v := 0
+	var v uint64
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return -1
 		}
-		v = v*10 + int(s[i]-'0')
+		v = v*10 + uint64(s[i]-'0')
 	}
-	if v > 1<<32-1 {
+	if v > 1<<31-1 {
 		return -1
 	}
-	return v
+	return int(v)
 }
 
 // nsenterShort takes one letter of a short option cluster (-maF).

@@ -236,6 +236,7 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 	t.Setenv("NSTOOL_EARLY", "")
 	os.Unsetenv("NSTOOL_EARLY")
 	tools := nsexectest.Tools(t, "nsenter")
+	nsexectest.RequireEarlyStart(t, tools[1].Argv[0])
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
 	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
 	for _, args := range [][]string{
@@ -263,6 +264,7 @@ func unsafePointer(p **byte) *[2]*byte { return (*[2]*byte)(unsafe.Pointer(p)) }
 // --explain says when the command line without it takes the early start.
 func TestExplainNotesEarlyStart(t *testing.T) {
 	nstest.RequireRoot(t)
+	nsexectest.RequireEarlyStart(t, nstest.Binary(t))
 	tool := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "nsenter", "--explain"}}
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--mount"))
 	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": false, "-m --wdns=/ true": false} {

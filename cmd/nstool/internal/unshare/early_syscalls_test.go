@@ -20,6 +20,7 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 		t.Skip("strace not installed")
 	}
 	tools := nsexectest.Tools(t, "unshare")
+	nsexectest.RequireEarlyStart(t, tools[1].Argv[0])
 	for _, args := range []string{
 		"--mount true",
 		"--fork --pid --mount-proc true",

@@ -109,7 +109,7 @@ func TestProgramKeepsNofileLimit(t *testing.T) {
 	plain := nsexectest.Tools(t, "unshare")
 	tools := underBash("ulimit -Sn 100", plain)
 	shapes := [][]string{{"-m"}, {"-m", "--wd", "/"}}
-	if r := plain[1].Run(t, nsexectest.Options{}, "--explain", "-m", "true"); strings.Contains(r.Stderr, "before Go's runtime starts") {
+	if nsexectest.HasEarlyStart(plain[1].Argv[0]) {
 		shapes = append(shapes, []string{"-U", "--setgroups=deny"}, []string{"-m", "--kill-child"}, []string{"-mf"})
 	} else {
 		t.Logf("%s has no early start: children's limit not checked", plain[1].Argv[0])

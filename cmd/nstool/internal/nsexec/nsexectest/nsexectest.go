@@ -356,3 +356,18 @@ func Syscalls(t *testing.T, argv ...string) (calls string, threads bool) {
 	}
 	return strings.Join(list, "\n"), threads
 }
+
+// HasEarlyStart: the binary has the early start (it is linked with its
+// own entry point on linux/amd64 only), as its --explain says.
+func HasEarlyStart(bin string) bool {
+	out, _ := exec.Command(bin, "unshare", "--explain", "--mount", "true").CombinedOutput()
+	return strings.Contains(string(out), "before Go's runtime starts")
+}
+
+// RequireEarlyStart skips a test of the early start when the binary has none.
+func RequireEarlyStart(t *testing.T, bin string) {
+	t.Helper()
+	if !HasEarlyStart(bin) {
+		t.Skipf("%s has no early start (linux/amd64 only)", bin)
+	}
+}
