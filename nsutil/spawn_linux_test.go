@@ -72,7 +72,7 @@ func TestEarlyCandidates(t *testing.T) {
 	for _, env := range [][]string{nil, {"PATH="}, {"PATH=/a::/b"}, {"X=1", "PATH=:/usr/bin:", "PATH=/second"},
 		{"PATH=" + strings.Repeat("/long", 2000)}} {
 		for _, name := range []string{"ls", "a/b", "/bin/ls"} {
-			e := EarlyProgram{Name: name, Env: &cStrings(env)[0]}
+			e := EarlyProgram{Name: name, Env: &CStrings(env)[0]}
 			var got []string
 			if e.candidates() {
 				for _, p := range early.sp.paths {
@@ -91,16 +91,6 @@ func TestEarlyCandidates(t *testing.T) {
 			}
 		}
 	}
-}
-
-// cStrings is strs as a NULL-terminated array of C strings (for a name, the
-// NUL after it is part of the memory, as in a real command line).
-func cStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out
 }
 
 // TestSpawnRunsStepsInChild: a real fork whose child writes a file, changes

@@ -120,16 +120,8 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 			}
 			continue
 		}
-		switch word {
-		case "private":
-			u.Propagation = unix.MS_REC | unix.MS_PRIVATE
-		case "shared":
-			u.Propagation = unix.MS_REC | unix.MS_SHARED
-		case "slave":
-			u.Propagation = unix.MS_REC | unix.MS_SLAVE
-		case "unchanged":
-			u.Propagation = 0
-		default:
+		var ok bool
+		if u.Propagation, ok = nsutil.PropagationFlags(word); !ok {
 			return false
 		}
 	}
@@ -272,24 +264,17 @@ func Takes(argv, env []string) bool {
 			break
 		}
 	}
-	cstrs := func(strs []string) []*byte {
-		out := make([]*byte, len(strs)+1) // NULL-terminated, as the kernel's
-		for i, s := range strs {
-			out[i] = &append([]byte(s), 0)[0]
-		}
-		return out
-	}
-	envp := &cstrs(env)[0]
+	envp := &nsutil.CStrings(env)[0]
 	if off, _ := getenv(envp, "NSTOOL_EARLY="); off == "off" {
 		return false
 	}
 	switch argv[1] {
 	case "unshare":
 		var u nsutil.EarlyUnshare
-		return Parse(&u, cstrs(args)[:len(args)], envp)
+		return Parse(&u, nsutil.CStrings(args)[:len(args)], envp)
 	case "nsenter":
 		var u nsutil.EarlyNsenter
-		return ParseNsenter(&u, cstrs(args)[:len(args)], envp)
+		return ParseNsenter(&u, nsutil.CStrings(args)[:len(args)], envp)
 	}
 	return false
 }

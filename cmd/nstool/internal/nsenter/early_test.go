@@ -36,14 +36,6 @@ func parse(t *testing.T, args ...string) (*nsutil.NsenterConfig, error) {
 	return cfg, cfgErr
 }
 
-func cStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out[:len(strs)]
-}
-
 // describe renders the steps for the kernel: a setns(2) by the namespace
 // its file descriptor holds, the nstool-only prctl left out.
 func describe(sp *nsutil.Spawn) string {
@@ -91,8 +83,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
 	}
 	programs := [][]string{nil, {"true"}, {"sh", "-c", "x"}, {"--", "-x"}}
-	env := cStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
-	env = append(env, nil)
+	env := nsutil.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
 	cases, taken := 0, 0
 	for ti, pid := range []string{self, other} {
 		for i, a := range options {
@@ -103,7 +94,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 				cases++
 				line := strings.Join(argv, " ")
 				var u nsutil.EarlyNsenter
-				if !early.ParseNsenter(&u, cStrings(argv), &env[0]) {
+				if !early.ParseNsenter(&u, nsutil.CStrings(argv)[:len(argv)], &env[0]) {
 					continue
 				}
 				cfg, err := parse(t, argv...)

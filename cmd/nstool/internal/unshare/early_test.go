@@ -13,16 +13,6 @@ import (
 	"github.com/nstool/nstool/nsutil"
 )
 
-// cStrings is strs as a NULL-terminated array of C strings (the NULL is
-// past the end of the returned slice, where the kernel puts it).
-func cStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out[:len(strs)]
-}
-
 // describeSteps renders the steps that matter to the kernel, one per line,
 // leaving out how the work is split between processes (nstool's child's
 // prctl and fork, the early start's fork): Fork says that separately.
@@ -95,7 +85,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	mustTake := map[string]bool{"--mount true": true, "--fork --pid --mount-proc true": true,
 		"--user --map-root-user --mount true": true, "--propagation=shared bash": true, "-m": true,
 		"-Ur": true, "-mpf --mount-proc": true, "--mount --propagation=shared bash": true}
-	env := cStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
+	env := nsutil.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
 	taken := 0
 	cases := earlyArgv()
 	for k := range mustTake {
@@ -104,7 +94,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	for _, argv := range cases {
 		line := strings.Join(argv, " ")
 		var u nsutil.EarlyUnshare
-		if !early.Parse(&u, cStrings(argv), &env[0]) {
+		if !early.Parse(&u, nsutil.CStrings(argv)[:len(argv)], &env[0]) {
 			if mustTake[line] {
 				t.Errorf("unshare %s: the early start does not take it", line)
 			}
@@ -151,9 +141,9 @@ func TestEarlyStartShell(t *testing.T) {
 			t.Setenv("SHELL", shell)
 			envList = append(envList, "SHELL="+shell)
 		}
-		env := cStrings(envList)
+		env := nsutil.CStrings(envList)
 		var u nsutil.EarlyUnshare
-		took := early.Parse(&u, cStrings([]string{"-m"}), &env[0])
+		took := early.Parse(&u, nsutil.CStrings([]string{"-m"})[:1], &env[0])
 		if wantTake := shell != "" && shell != "/"; took != wantTake {
 			t.Errorf("SHELL=%q: early start takes it: %v", shell, took)
 		}

@@ -216,16 +216,8 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 			}
 		}
 	}
-	switch o.Propagation {
-	case "slave":
-		c.Propagation = unix.MS_REC | unix.MS_SLAVE
-	case "private":
-		c.Propagation = unix.MS_REC | unix.MS_PRIVATE
-	case "shared":
-		c.Propagation = unix.MS_REC | unix.MS_SHARED
-	case "unchanged":
-		c.Propagation = 0
-	default:
+	var ok bool
+	if c.Propagation, ok = nsutil.PropagationFlags(o.Propagation); !ok {
 		return nil, cli.Exitf(1, "unsupported propagation mode: %s", o.Propagation)
 	}
 	switch o.Setgroups {
