@@ -9,6 +9,9 @@ snapshot() { cat /proc/self/mountinfo; }
 before=$(mktemp) after=$(mktemp)
 trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
+# Clock ticks since boot, the unit of /proc/PID/stat's starttime (proc(5)).
+ticks() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
+started=$(ticks)
 
 status=0
 go test -count=1 "$@" ./... || status=$?
@@ -29,6 +32,31 @@ fi
 if [ ${#left[@]} -gt 0 ]; then
 	echo "FAIL: nstool processes left running: ${left[*]}" >&2
 	ps -o pid,ppid,args -p "$(IFS=,; echo "${left[*]}")" >&2 || true
+	status=1
+fi
+# Processes started by the suite that outlive it in namespaces of their own:
+# a namespace a test made and did not end. (Started after the suite began, by
+# starttime; in a namespace this script is not in, by link.)
+held=()
+for dir in /proc/[0-9]*; do
+	pid=${dir#/proc/}
+	[ "$pid" = $$ ] && continue
+	stat=$(cat "$dir/stat" 2>/dev/null) || continue
+	stat=${stat##*) }
+	read -r -a f <<<"$stat"
+	[ "${f[0]}" = Z ] && continue
+	[ "${f[19]}" -lt "$started" ] && continue
+	for ns in mnt pid user net uts ipc; do
+		link=$(readlink "$dir/ns/$ns" 2>/dev/null) || continue
+		if [ "$link" != "$(readlink /proc/$$/ns/$ns)" ]; then
+			held+=("$pid:$link")
+			break
+		fi
+	done
+done
+if [ ${#held[@]} -gt 0 ]; then
+	echo "FAIL: processes the tests started still hold namespaces of their own: ${held[*]}" >&2
+	ps -o pid,ppid,args -p "$(printf '%s\n' "${held[@]%%:*}" | paste -sd,)" >&2 || true
 	status=1
 fi
 [ "$status" -eq 0 ] && echo "ok: all tests passed; host mount table unchanged"

@@ -2,11 +2,13 @@ package lab
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,15 +16,37 @@ import (
 	"time"
 
 	"github.com/nstool/nstool/labs"
+	"github.com/nstool/nstool/nsutil"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
+
+// nsHeld is one namespace a process holds, through /proc/PID/ns/TYPE or an
+// open file descriptor. link is what readlink shows ("mnt:[4026532179]");
+// id is the kernel's 64-bit ID (0 where the kernel gives none). The inode in
+// link is no identity over time: the kernel gives the next new namespace the
+// lowest free inode number, so a namespace made anywhere just after the
+// sandbox's is freed shows the sandbox's old link (nsutil.UniqueID).
+type nsHeld struct {
+	link string
+	id   uint64
+}
+
+// key identifies the namespace: type and 64-bit ID, or the link without one.
+func (n nsHeld) key() string {
+	if n.id != 0 {
+		return n.link[:strings.IndexByte(n.link, ':')] + ":" + strconv.FormatUint(n.id, 10)
+	}
+	return n.link
+}
 
 // proc is one process seen in /proc, with the namespaces it holds.
 type proc struct {
 	pid, ppid int
 	start     string // starttime: a PID reused later is another process
-	ns        []string
+	ns        []nsHeld
 }
+
+var nsTypes = []string{"mnt", "pid", "user"}
 
 func readProc(pid int) (proc, bool) {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
@@ -36,10 +60,25 @@ func readProc(pid int) (proc, bool) {
 	}
 	p := proc{pid: pid, start: f[19]}
 	p.ppid, _ = strconv.Atoi(f[1])
-	for _, t := range []string{"mnt", "pid", "user"} {
-		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, t)); err == nil {
-			p.ns = append(p.ns, l)
+	held := func(path string) {
+		link, err := os.Readlink(path)
+		if err != nil {
+			return
 		}
+		for _, t := range nsTypes {
+			if strings.HasPrefix(link, t+":[") {
+				id, _ := nsutil.UniqueID(path)
+				p.ns = append(p.ns, nsHeld{link: link, id: id})
+			}
+		}
+	}
+	for _, t := range nsTypes {
+		held(fmt.Sprintf("/proc/%d/ns/%s", pid, t))
+	}
+	// A namespace file held open keeps the namespace too (namespaces(7)).
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
+	for _, fd := range fds {
+		held(fd)
 	}
 	return p, true
 }
@@ -91,14 +130,69 @@ func descendants(root int) []proc {
 	return out
 }
 
+// hostNamespaces are the namespaces procs hold, by 64-bit ID and by link
+// (host namespaces are alive: no new namespace can take their inodes).
+func hostNamespaces(procs map[int]proc) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range procs {
+		for _, n := range p.ns {
+			out[n.key()], out[n.link] = true, true
+		}
+	}
+	return out
+}
+
+// leftovers lists what of a killed sandbox is still there: a process it had
+// that still runs, and any process on the machine that holds one of its
+// namespaces. With 64-bit IDs the identity is exact. Without them (kernels
+// before 6.11) a namespace is its inode, and a process started at or after
+// the tick of the kill is assumed to hold a new namespace with a reused
+// number: a sandbox process cannot start after the kill that ended it.
+func leftovers(seen map[int]proc, hostNS map[string]bool, killedAt int64, now map[int]proc) (left []string, reused int) {
+	sandboxNS := map[string]nsHeld{}
+	sandboxLinks := map[string]bool{}
+	for _, p := range seen {
+		for _, n := range p.ns {
+			if !hostNS[n.key()] {
+				sandboxNS[n.key()] = n
+				sandboxLinks[n.link] = true
+			}
+		}
+	}
+	for _, p := range seen {
+		if q, ok := now[p.pid]; ok && q.start == p.start {
+			left = append(left, fmt.Sprintf("process %d still runs", p.pid))
+		}
+	}
+	for _, q := range now {
+		start, _ := strconv.ParseInt(q.start, 10, 64)
+		for _, n := range q.ns {
+			switch {
+			case n.id != 0 && sandboxNS[n.key()].id != 0:
+				left = append(left, fmt.Sprintf("process %d holds the sandbox's %s (ID %d)", q.pid, n.link, n.id))
+			case n.id != 0 && sandboxLinks[n.link]:
+				reused++ // a new namespace with a sandbox namespace's old inode
+			case n.id == 0 && sandboxLinks[n.link] && start < killedAt:
+				left = append(left, fmt.Sprintf("process %d holds the sandbox's %s", q.pid, n.link))
+			}
+		}
+	}
+	return left, reused
+}
+
 // SIGKILL any nstool lab process at a random moment: afterwards no process
 // of the sandbox is left, no process holds any of its namespaces, and the
 // mount table is exactly as before. (The seed is logged to replay a run.)
+// One round in four also leaks on purpose, from outside the sandbox, a
+// process in its mount namespace: the check must find exactly that one.
 func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := nstest.Binary(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
+	if _, err := nsutil.UniqueID("/proc/self/ns/mnt"); errors.Is(err, nsutil.ErrNoUniqueID) {
+		t.Logf("no 64-bit namespace IDs on this kernel: namespaces are told apart by inode and start time")
+	}
 	rng := rand.New(rand.NewSource(seed))
 	all, _ := labs.All()
 	l, _ := labs.Find(all, "05")
@@ -108,26 +202,27 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	}
 	script.WriteString("exit\n")
 	before, _ := os.ReadFile("/proc/self/mountinfo")
-	hostNS := map[string]bool{}
-	for _, p := range allProcs() {
-		for _, n := range p.ns {
-			hostNS[n] = true
-		}
-	}
+	hostNS := hostNamespaces(allProcs())
 
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
 		{"lab", "start", "05-slave"},
 	}
+	reusedTotal := 0
 	for round := 0; round < 12; round++ {
 		args := modes[round%len(modes)]
+		leak := round%4 == 3
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
 		cmd.Stdin = strings.NewReader(script.String())
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		var leaker *exec.Cmd
+		if leak {
+			leaker = leakInto(t, cmd.Process.Pid, hostNS)
 		}
 		// Watch the sandbox grow, remembering every process and namespace
 		// it had, until the moment of the kill.
@@ -154,40 +249,23 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		// Cleanup happens in the kernel, after the kill: give it the time
 		// it takes, then it must be complete.
 		var left []string
+		var reused int
 		for wait := 0; wait < 1000; wait++ {
-			left = left[:0]
-			now := allProcs()
-			for _, p := range seen {
-				if q, ok := now[p.pid]; ok && q.start == p.start {
-					left = append(left, fmt.Sprintf("process %d still runs", p.pid))
-				}
-			}
-			sandboxNS := map[string]bool{}
-			for _, p := range seen {
-				for _, n := range p.ns {
-					if !hostNS[n] {
-						sandboxNS[n] = true
-					}
-				}
-			}
-			for _, q := range now {
-				// Namespace inode numbers are reused once a namespace
-				// is freed: a process that other tests started after
-				// the kill may hold a new namespace with an old number.
-				// A sandbox process was started before the kill.
-				if start, _ := strconv.ParseInt(q.start, 10, 64); start > killedAt {
-					continue
-				}
-				for _, n := range q.ns {
-					if sandboxNS[n] {
-						left = append(left, fmt.Sprintf("process %d holds the sandbox's %s", q.pid, n))
-					}
-				}
-			}
-			if len(left) == 0 {
+			left, reused = leftovers(seen, hostNS, killedAt, allProcs())
+			if len(left) == 0 || leaker != nil && onlyLeaker(left, leaker.Process.Pid) {
 				break
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+		reusedTotal += reused
+		if leaker != nil {
+			pid := leaker.Process.Pid
+			leaker.Process.Kill()
+			leaker.Wait()
+			if !onlyLeaker(left, pid) {
+				t.Fatalf("round %d: the process %d leaked on purpose into the sandbox was not found alone: %q", round, pid, left)
+			}
+			continue // the leaker held the sandbox's mounts until now
 		}
 		if len(left) > 0 {
 			t.Fatalf("round %d: left behind: %s", round, strings.Join(left, "; "))
@@ -197,4 +275,144 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 			t.Fatalf("round %d: the mount table changed:\n%s\n----\n%s", round, before, after)
 		}
 	}
+	if reusedTotal > 0 {
+		t.Logf("%d times a namespace made after a kill had a sandbox namespace's inode number (told apart by 64-bit ID)", reusedTotal)
+	}
+}
+
+// leakInto starts, from the host, a process in the mount namespace of a
+// sandbox process: outside the sandbox's PID namespace, the kernel's
+// clean-up does not reach it. It is the leak the test must be able to see.
+func leakInto(t *testing.T, root int, hostNS map[string]bool) *exec.Cmd {
+	t.Helper()
+	for try := 0; try < 1000; try++ {
+		for _, p := range descendants(root) {
+			if len(p.ns) == 0 || hostNS[p.ns[0].key()] {
+				continue // ns[0] is the mount namespace
+			}
+			c := exec.Command("nsenter", "-t", strconv.Itoa(p.pid), "-m", "sleep", "60")
+			c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Inside once its mount namespace is p's; gone if p was.
+			for {
+				q, ok := readProc(c.Process.Pid)
+				if !ok {
+					break
+				}
+				if len(q.ns) > 0 && q.ns[0].key() == p.ns[0].key() {
+					return c
+				}
+				time.Sleep(time.Millisecond)
+			}
+			c.Wait()
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("no sandbox process to leak into")
+	return nil
+}
+
+// onlyLeaker: every leftover found is the deliberate leaker's.
+func onlyLeaker(left []string, pid int) bool {
+	prefix := fmt.Sprintf("process %d holds ", pid)
+	for _, l := range left {
+		if !strings.HasPrefix(l, prefix) {
+			return false
+		}
+	}
+	return len(left) > 0
+}
+
+// The false alarm of issue 15, made on purpose: a process that started before
+// a sandbox died makes a mount namespace after it, and the kernel gives that
+// namespace the dead one's inode number. leftovers must not call it the
+// sandbox's (where the kernel has 64-bit IDs), and must still see a process
+// that really holds the old namespace.
+func TestLeftoversTellReusedInodesApart(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := nsutil.UniqueID("/proc/self/ns/mnt"); err != nil {
+		t.Skipf("no 64-bit namespace IDs here (%v): inodes and start times are all there is", err)
+	}
+	hostNS := hostNamespaces(map[int]proc{0: readProcOrFail(t, os.Getpid())})
+	// The "sandbox": util-linux unshare execs sleep in place, in a new namespace.
+	sandbox := exec.Command("unshare", "--mount", "sleep", "60")
+	sandbox.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// The latecomer: started now, makes its namespace once told to.
+	latecomer := exec.Command("sh", "-c", "read go; exec unshare --mount sleep 60")
+	latecomer.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	goLine, _ := latecomer.StdinPipe()
+	for _, c := range []*exec.Cmd{sandbox, latecomer} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func(c *exec.Cmd) { c.Process.Kill(); c.Wait() }(c)
+	}
+	inNewNS := func(pid int) proc {
+		for {
+			if p := readProcOrFail(t, pid); len(p.ns) > 0 && !hostNS[p.ns[0].key()] {
+				return p
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	seen := map[int]proc{sandbox.Process.Pid: inNewNS(sandbox.Process.Pid)}
+	// A holder from outside, as in a real leak: it must be found.
+	holder := exec.Command("nsenter", "-t", strconv.Itoa(sandbox.Process.Pid), "-m", "sleep", "60")
+	holder.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { holder.Process.Kill(); holder.Wait() }()
+	inNewNS(holder.Process.Pid)
+	// Two clock ticks on: the latecomer plainly started before the kill.
+	time.Sleep(20 * time.Millisecond)
+	killedAt := uptimeTicks(t)
+	sandbox.Process.Kill()
+	sandbox.Wait()
+	if left, _ := leftovers(seen, hostNS, killedAt, allProcs()); !onlyLeaker(left, holder.Process.Pid) {
+		t.Fatalf("with a holder: want only process %d, got %q", holder.Process.Pid, left)
+	}
+	holder.Process.Kill()
+	holder.Wait()
+	// The namespace is free now; the latecomer makes one.
+	goLine.Write([]byte("go\n"))
+	late := inNewNS(latecomer.Process.Pid)
+	left, reused := leftovers(seen, hostNS, killedAt, allProcs())
+	if len(left) > 0 {
+		t.Fatalf("a namespace made after the kill was taken for the sandbox's: %q", left)
+	}
+	t.Logf("sandbox's %s, latecomer's %s", seen[sandbox.Process.Pid].ns[0].link, late.ns[0].link)
+	// By inode and start time, as before 64-bit IDs, the same state is the
+	// false alarm of issue 15 (when the kernel did reuse the inode).
+	if reused > 0 {
+		want := fmt.Sprintf("process %d holds the sandbox's %s", latecomer.Process.Pid, late.ns[0].link)
+		if left, _ := leftovers(withoutIDs(seen), hostNS, killedAt, withoutIDs(allProcs())); len(left) != 1 || left[0] != want {
+			t.Errorf("by inode alone: got %q, want the latecomer's false alarm %q", left, want)
+		}
+	}
+}
+
+// withoutIDs is procs as a kernel without 64-bit namespace IDs shows them.
+func withoutIDs(procs map[int]proc) map[int]proc {
+	out := map[int]proc{}
+	for pid, p := range procs {
+		ns := make([]nsHeld, len(p.ns))
+		for i, n := range p.ns {
+			ns[i] = nsHeld{link: n.link}
+		}
+		p.ns = ns
+		out[pid] = p
+	}
+	return out
+}
+
+func readProcOrFail(t *testing.T, pid int) proc {
+	t.Helper()
+	p, ok := readProc(pid)
+	if !ok {
+		t.Fatalf("process %d is gone", pid)
+	}
+	return p
 }
