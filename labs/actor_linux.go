@@ -163,7 +163,17 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 	if ownUserNS != theirs {
 		// nstool's own nsenter joins the user namespace from a
 		// single-threaded child (nsutil's spawn engine).
-		args := append([]string{"nsenter", "-t", strconv.Itoa(initPID), "-U", "-m", "-p", SandboxDir + "/bin/nstool"}, inner...)
+		args := []string{"nsenter", "-t", strconv.Itoa(initPID), "-U", "-m", "-p"}
+		if os.Geteuid() != 0 {
+			// The user who started a rootless lab: its UID is the one the
+			// sandbox maps to 0, so keeping it makes the shell root inside.
+			// Without this, nsenter calls setgroups(2), which an
+			// unprivileged caller may not do, nor may anyone inside a user
+			// namespace whose setgroups file says deny
+			// (user_namespaces(7)): util-linux nsenter fails the same way.
+			args = append(args, "--preserve-credentials")
+		}
+		args = append(append(args, SandboxDir+"/bin/nstool"), inner...)
 		cmd = exec.Command("/proc/self/exe", args...)
 	} else {
 		// Open both namespaces first: once in the sandbox's mount namespace,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test and proves the host was left as it was: the mount table
 # after the suite must equal the one before it, and no nstool process may be
-# left running.
+# left running, nor any process the suite started in a namespace of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +9,12 @@ snapshot() { cat /proc/self/mountinfo; }
 before=$(mktemp) after=$(mktemp)
 trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
-# Clock ticks since boot, the unit of /proc/PID/stat's starttime (proc(5)).
-ticks() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
-started=$(ticks)
-
+# Every process the suite starts inherits this mark in its environment (but
+# for the few that a test starts with an environment of its own): it tells
+# the suite's leftovers from whatever else runs on the machine.
+mark="NSTOOL_TEST_RUN=$$.$RANDOM$RANDOM"
 status=0
-go test -count=1 "$@" ./... || status=$?
+env "$mark" go test -count=1 "$@" ./... || status=$?
 
 snapshot >"$after"
 if ! diff -u "$before" "$after"; then
@@ -34,28 +34,21 @@ if [ ${#left[@]} -gt 0 ]; then
 	ps -o pid,ppid,args -p "$(IFS=,; echo "${left[*]}")" >&2 || true
 	status=1
 fi
-# Processes started by the suite that outlive it in namespaces of their own:
-# a namespace a test made and did not end. (Started after the suite began, by
-# starttime; in a namespace this script is not in, by link.)
+# Processes the suite started that outlive it (by the mark), holding a
+# namespace this script is not in: a namespace a test made and did not end.
 held=()
 for dir in /proc/[0-9]*; do
-	pid=${dir#/proc/}
-	[ "$pid" = $$ ] && continue
-	stat=$(cat "$dir/stat" 2>/dev/null) || continue
-	stat=${stat##*) }
-	read -r -a f <<<"$stat"
-	[ "${f[0]}" = Z ] && continue
-	[ "${f[19]}" -lt "$started" ] && continue
+	{ tr '\0' '\n' <"$dir/environ"; } 2>/dev/null | grep -qxF "$mark" || continue
 	for ns in mnt pid user net uts ipc; do
 		link=$(readlink "$dir/ns/$ns" 2>/dev/null) || continue
 		if [ "$link" != "$(readlink /proc/$$/ns/$ns)" ]; then
-			held+=("$pid:$link")
+			held+=("${dir#/proc/}:$link")
 			break
 		fi
 	done
 done
 if [ ${#held[@]} -gt 0 ]; then
-	echo "FAIL: processes the tests started still hold namespaces of their own: ${held[*]}" >&2
+	echo "FAIL: processes the tests started outlive them in namespaces of their own: ${held[*]}" >&2
 	ps -o pid,ppid,args -p "$(printf '%s\n' "${held[@]%%:*}" | paste -sd,)" >&2 || true
 	status=1
 fi

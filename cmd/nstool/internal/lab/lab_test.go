@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -300,5 +301,62 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).Match(out) {
 			t.Errorf("no ok line for %s:\n%s", l.ID, out)
 		}
+	}
+}
+
+// A student without root: one terminal runs `lab start`, a second terminal
+// (another process, the same unprivileged user) enters the lab's container
+// and its host. Both are root inside the sandbox's user namespace.
+func TestSecondTerminalWithoutRoot(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir, err := os.MkdirTemp("", "nstool-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin, _ := os.ReadFile(nstest.Binary(t))
+	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	state := dir + "/state"
+	os.Mkdir(state, 0o755)
+	os.Chown(state, 65534, 65534)
+	nobody := func(args ...string) *exec.Cmd {
+		c := exec.Command(dir+"/nstool", args...)
+		c.Dir = "/"
+		c.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME="+state)
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
+			Pdeathsig: syscall.SIGKILL}
+		return c
+	}
+	first := nobody("lab", "start", "05-slave")
+	stdin, _ := first.StdinPipe()
+	var out bytes.Buffer
+	first.Stdout, first.Stderr = &out, &out
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); first.Wait() }()
+	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
+	var got string
+	var code int
+	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
+		second := nobody("lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null && id -u && findmnt -rn -o TARGET -R /lab/vol")
+		var b bytes.Buffer
+		second.Stdout, second.Stderr = &b, &b
+		err := second.Run()
+		got, code = b.String(), second.ProcessState.ExitCode()
+		if err != nil && strings.Contains(got, "setgroups") {
+			break // the failure this test is for: no point retrying
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.HasPrefix(got, "0\n") || !strings.Contains(got, "/lab/vol/in") {
+		t.Fatalf("second terminal as nobody, lab shell container: exit %d:\n%s\nfirst terminal:\n%s", code, got, out.String())
+	}
+	host := nobody("lab", "shell", "host", "--", "id", "-u")
+	if b, err := host.CombinedOutput(); err != nil || string(b) != "0\n" {
+		t.Fatalf("second terminal as nobody, lab shell host: %v: %s", err, b)
 	}
 }
