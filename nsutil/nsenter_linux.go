@@ -14,12 +14,11 @@ import (
 // does; Spawn then builds the steps.
 type NsenterConfig struct {
 	Target int // -t PID (0: none)
-	// Enter maps CLONE_NEW* to a file to enter ("" = /proc/TARGET/ns/NAME).
-	Enter map[uintptr]string
+	// Enter maps CLONE_NEW* to the namespace file to enter.
+	Enter map[uintptr]TargetFile
 	All   bool // -a: every namespace of the target but our own user namespace
-	// Root and Wd: set to change the root or working directory; "" means
-	// the target's (/proc/TARGET/root, /proc/TARGET/cwd).
-	Root, Wd         *string
+	// Root and Wd: set to change the root or working directory.
+	Root, Wd         *TargetFile
 	Wdns             string // --wdns: a working directory inside the namespace, after the root change
 	PreserveCreds    bool
 	SetUID, SetGID   int // -1: keep (0 is forced when entering a user namespace)
@@ -31,6 +30,14 @@ type NsenterConfig struct {
 	nsFlags          []uintptr
 	rootFile, wdFile *os.File
 }
+
+// TargetFile is a file nsenter opens: the one Path names (an empty name is
+// a name, and names nothing: ENOENT), or the target's own
+// (/proc/TARGET/ns/NAME, root, cwd) when Path is nil.
+type TargetFile struct{ Path *string }
+
+// File is the TargetFile that names path.
+func File(path string) TargetFile { return TargetFile{Path: &path} }
 
 // NsenterOpenError is a namespace or directory file that cannot be opened.
 type NsenterOpenError struct {
@@ -46,6 +53,14 @@ func (c *NsenterConfig) targetPath(name string) (string, error) {
 		return "", fmt.Errorf("neither filename nor target pid supplied for %s", name)
 	}
 	return "/proc/" + strconv.Itoa(c.Target) + "/" + name, nil
+}
+
+// pathOf is the file's own path, or the target's /proc/TARGET/name.
+func (c *NsenterConfig) pathOf(f TargetFile, name string) (string, error) {
+	if f.Path != nil {
+		return *f.Path, nil
+	}
+	return c.targetPath(name)
 }
 
 func openNsenterFile(path string) (*os.File, error) {
@@ -70,19 +85,17 @@ func (c *NsenterConfig) Open() error {
 			if !usableNamespace(c.Target, ns) {
 				continue
 			}
-			c.Enter[ns.Flag] = ""
+			c.Enter[ns.Flag] = TargetFile{}
 		}
 	}
 	for _, ns := range CloneNamespaces {
-		path, ok := c.Enter[ns.Flag]
+		file, ok := c.Enter[ns.Flag]
 		if !ok {
 			continue
 		}
-		if path == "" {
-			var err error
-			if path, err = c.targetPath("ns/" + ns.Name); err != nil {
-				return err
-			}
+		path, err := c.pathOf(file, "ns/"+ns.Name)
+		if err != nil {
+			return err
 		}
 		f, err := openNsenterFile(path)
 		if err != nil {
@@ -92,19 +105,16 @@ func (c *NsenterConfig) Open() error {
 		c.nsFlags = append(c.nsFlags, ns.Flag)
 	}
 	for _, d := range []struct {
-		opt  *string
+		opt  *TargetFile
 		name string
 		dst  **os.File
 	}{{c.Root, "root", &c.rootFile}, {c.Wd, "cwd", &c.wdFile}} {
 		if d.opt == nil {
 			continue
 		}
-		path := *d.opt
-		if path == "" {
-			var err error
-			if path, err = c.targetPath(d.name); err != nil {
-				return err
-			}
+		path, err := c.pathOf(*d.opt, d.name)
+		if err != nil {
+			return err
 		}
 		f, err := openNsenterFile(path)
 		if err != nil {

@@ -31,7 +31,7 @@ func TestUnshareStepOrder(t *testing.T) {
 	c := &UnshareConfig{Flags: unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWTIME,
 		Persist: map[uintptr]string{unix.CLONE_NEWNS: "/run/m"}, Propagation: unix.MS_REC | unix.MS_SLAVE,
 		Fork: true, KillChild: syscall.SIGTERM, MountProc: "/proc", MapUser: 0, MapGroup: 0, RealUID: 1000, RealGID: 100,
-		Root: "/srv", SetUID: 1, SetGID: 2, Boottime: &boot, Name: "true", Argv: []string{"true"}}
+		Root: ptr("/srv"), SetUID: 1, SetGID: 2, Boottime: &boot, Name: "true", Argv: []string{"true"}}
 	var got []string
 	for _, s := range c.Spawn().Steps {
 		got = append(got, s.Text)
@@ -146,3 +146,5 @@ func TestSpawnRunsStepsInChild(t *testing.T) {
 		t.Errorf("exec of a missing program: %v", err)
 	}
 }
+
+func ptr(s string) *string { return &s }

@@ -64,7 +64,7 @@ type UnshareConfig struct {
 	MapUser     int            // -1: none; else the UID inside for our euid
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
-	Root, Wd    string
+	Root, Wd    *string // nil: not asked (an empty one is asked, and fails)
 	KeepCaps    bool // --keep-caps (with a user namespace)
 	SetUID      int  // -1: keep
 	SetGID      int  // -1: keep
@@ -162,20 +162,21 @@ func (c *UnshareConfig) Spawn() *Spawn {
 			"cannot change root filesystem propagation"))
 	}
 	wd := c.Wd
-	if c.Root != "" {
-		add(pathStep("chroot", unix.SYS_CHROOT, c.Root, fmt.Sprintf("cannot change root directory to '%s'", c.Root)))
-		if wd == "" {
-			wd = "/"
+	if c.Root != nil {
+		add(pathStep("chroot", unix.SYS_CHROOT, *c.Root, fmt.Sprintf("cannot change root directory to '%s'", *c.Root)))
+		if wd == nil {
+			slash := "/"
+			wd = &slash
 		}
 	}
-	if wd != "" {
-		add(pathStep("chdir", unix.SYS_CHDIR, wd, fmt.Sprintf("cannot chdir to '%s'", wd)))
+	if wd != nil {
+		add(pathStep("chdir", unix.SYS_CHDIR, *wd, fmt.Sprintf("cannot chdir to '%s'", *wd)))
 	}
 	if c.MountProc != "" {
 		// With the default propagation the recursive change of / already
 		// made an existing proc mount private; otherwise the new proc must
 		// not propagate back to the parent namespace.
-		if c.Root == "" && c.Propagation != PropagationPrivate {
+		if c.Root == nil && c.Propagation != PropagationPrivate {
 			s := mountStep(MountCall{Op: "mount", Source: "none", Target: c.MountProc, Flags: unix.MS_PRIVATE | unix.MS_REC},
 				fmt.Sprintf("cannot change %s filesystem propagation", c.MountProc))
 			s.IgnoreErrno = syscall.EINVAL // nothing mounted there yet

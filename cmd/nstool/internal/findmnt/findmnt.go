@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
@@ -36,7 +37,9 @@ type Options struct {
 	Filter     string // -Q
 	Args       []string
 
-	outputSet bool // -o was given (possibly empty)
+	// given names the options on the command line, an empty value included:
+	// `-T ''` is given, and is not the same as no -T.
+	given map[string]bool
 
 	IO *cli.IOStreams
 	// Getenv reads the locale variables (tests replace it).
@@ -82,7 +85,8 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Args = args
-			o.outputSet = cmd.Flags().Changed("output")
+			o.given = map[string]bool{}
+			cmd.Flags().Visit(func(f *pflag.Flag) { o.given[f.Name] = true })
 			if err := o.checkExclusive(cmd); err != nil {
 				return err
 			}

@@ -95,15 +95,15 @@ func runTable(o *Options, tab *mountTable) error {
 func (o *Options) plan() (*plan, error) {
 	var m search
 	m.fstype, m.options = o.Types, o.Options
-	if o.Source != "" {
+	if o.Source != "" || cmdChanged(o, "source") {
 		m.setSource(o.Source)
 		m.noSwap = true
 	}
-	if o.Mountpoint != "" {
-		m.target, m.strictTarget, m.noSwap = o.Mountpoint, true, true
+	if o.Mountpoint != "" || cmdChanged(o, "mountpoint") {
+		m.target, m.strictTarget, m.noSwap = emptyIsRoot(o.Mountpoint), true, true
 	}
-	if o.Target != "" {
-		m.target, m.noSwap = o.Target, true
+	if o.Target != "" || cmdChanged(o, "target") {
+		m.target, m.noSwap = emptyIsRoot(o.Target), true
 	}
 	if o.ID != "" {
 		n, err := strconv.Atoi(o.ID)
@@ -152,7 +152,7 @@ func (o *Options) plan() (*plan, error) {
 		tt = tabKernel
 	}
 	files = append(files, o.TabFiles...)
-	if o.Task != "" {
+	if o.Task != "" || cmdChanged(o, "task") {
 		pid, err := parseTID(o.Task)
 		if err != nil {
 			return nil, err
@@ -167,11 +167,16 @@ func (o *Options) plan() (*plan, error) {
 	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
 		return nil, cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
 	}
-	if len(o.Args) > 0 {
+	switch {
+	case len(o.Args) == 1 && o.Args[0] == "":
+		// One element is a source or a target; an empty one can only be
+		// the target "" (the root, see emptyIsRoot).
+		m.target = emptyIsRoot("")
+	case len(o.Args) > 0:
 		m.setSource(o.Args[0])
 	}
 	if len(o.Args) > 1 {
-		m.target = o.Args[1]
+		m.target = emptyIsRoot(o.Args[1])
 	}
 	submounts := o.Submounts
 	if submounts && isListAll(o, &m) {
@@ -262,7 +267,24 @@ func namedColumns(names ...string) []*column {
 	return out
 }
 
+// emptyIsRoot is how libmount reads an empty target: it compares paths
+// without their trailing slashes, so "" is the same path as "/".
+func emptyIsRoot(target string) string {
+	if target == "" {
+		return "/"
+	}
+	return target
+}
+
+// noSource is the source an empty -S or SOURCE asks for: one no mount has
+// (no source holds a NUL byte), so nothing matches, as in util-linux.
+const noSource = "\x00"
+
 func (m *search) setSource(s string) {
+	if s == "" {
+		m.source = noSource
+		return
+	}
 	var a, b int
 	if n, _ := fmt.Sscanf(s, "%d:%d", &a, &b); n == 2 {
 		m.majmin = &[2]uint32{uint32(a), uint32(b)}
@@ -401,7 +423,7 @@ func listColumns(o *Options) error {
 
 var _ = os.Getenv
 
-func cmdChanged(o *Options, name string) bool { return o.outputSet && name == "output" }
+func cmdChanged(o *Options, name string) bool { return o.given[name] }
 
 // addColumnList applies -o LIST as util-linux's string_add_to_idarray
 // does: "+LIST" appends, LIST replaces; an unknown name is reported with

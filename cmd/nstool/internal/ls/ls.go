@@ -100,17 +100,20 @@ Available output columns:
 					return err
 				}
 			}
-			if task != "" && pid == "" {
-				pid = task
+			// An option given an empty value was given: lsns says the
+			// value is invalid, as for any other that is not a number.
+			pidGiven := cmd.Flags().Changed("pid")
+			if cmd.Flags().Changed("task") && !pidGiven {
+				pid, pidGiven = task, true
 			}
-			if namespace != "" {
+			if namespace != "" || cmd.Flags().Changed("namespace") {
 				id, err := strconv.ParseUint(namespace, 10, 64)
 				if err != nil || id == 0 {
 					return cli.Exitf(1, "invalid namespace argument: '%s'", namespace)
 				}
 				opts.Namespace = id
 			}
-			if pid != "" {
+			if pidGiven {
 				n, err := strconv.ParseInt(pid, 10, 32)
 				if err != nil || n <= 0 {
 					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
@@ -181,6 +184,10 @@ func (o *Options) positional(cmd *cobra.Command, a string, namespace *string) er
 	if isNumber(a) {
 		*namespace = a
 		return nil
+	}
+	if a == "" {
+		// lsns's positional argument is a namespace ID only.
+		return cli.Exitf(1, "invalid namespace argument: ''")
 	}
 	return cli.Exitf(1, "unknown namespace type: %s", a)
 }

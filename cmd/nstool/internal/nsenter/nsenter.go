@@ -120,7 +120,7 @@ func parseUint(s, what string) (int, error) {
 
 // Config turns the options into an nsutil.NsenterConfig.
 func (o *Options) Config() (*nsutil.NsenterConfig, error) {
-	c := &nsutil.NsenterConfig{Enter: map[uintptr]string{}, All: o.All, SetUID: -1, SetGID: -1,
+	c := &nsutil.NsenterConfig{Enter: map[uintptr]nsutil.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
 	var err error
 	if o.changed("target") {
@@ -130,14 +130,16 @@ func (o *Options) Config() (*nsutil.NsenterConfig, error) {
 	}
 	for i, ns := range nsutil.CloneNamespaces {
 		if o.NS[i].On {
-			c.Enter[ns.Flag] = o.NS[i].File
+			c.Enter[ns.Flag] = o.NS[i].TargetFile()
 		}
 	}
 	if o.Root.On {
-		c.Root = &o.Root.File
+		root := o.Root.TargetFile()
+		c.Root = &root
 	}
 	if o.Wd.On {
-		c.Wd = &o.Wd.File
+		wd := o.Wd.TargetFile()
+		c.Wd = &wd
 	}
 	if o.changed("wdns") {
 		if o.Wd.On {

@@ -1,25 +1,41 @@
 package nsexec
 
-import "github.com/spf13/pflag"
+import (
+	"github.com/nstool/nstool/nsutil"
+	"github.com/spf13/pflag"
+)
 
 // OptionalFile is a flag that may stand alone (--mount) or carry a file
 // (--mount=FILE), as getopt's optional arguments do: like getopt, a value
 // must be attached with "=", so `-m ls` runs ls.
 type OptionalFile struct {
-	On   bool
-	File string
+	On      bool
+	HasFile bool   // a value was given, if only "" (--mount=)
+	File    string // the value
 }
 
+// bare is what pflag passes for the flag without "=". It must be "true" for
+// help to show the flag without a value, so `--mount=true` reads as a bare
+// --mount: the one file name nstool cannot be given this way (./true can).
 const bare = "true"
 
 func (o *OptionalFile) String() string { return o.File }
+
+// TargetFile is the file to open: the one given, or (nil Path) the target's.
+func (o *OptionalFile) TargetFile() nsutil.TargetFile {
+	if o.HasFile {
+		return nsutil.File(o.File)
+	}
+	return nsutil.TargetFile{}
+}
 
 // Type is "bool" so that help shows the flag without a value placeholder.
 func (o *OptionalFile) Type() string { return "bool" }
 
 func (o *OptionalFile) Set(v string) error {
 	o.On = true
-	if v != bare {
+	o.HasFile, o.File = v != bare, ""
+	if o.HasFile {
 		o.File = v
 	}
 	return nil

@@ -285,7 +285,9 @@ func top(mounts []nsutil.Mount, target string) *nsutil.Mount {
 }
 
 func canonical(p string, noCanon bool) string {
-	if noCanon {
+	// An empty argument names nothing (path_resolution(7): ENOENT), never
+	// the working directory, which is what filepath.Abs("") would give.
+	if p == "" || noCanon {
 		return p
 	}
 	abs, err := filepath.Abs(p)

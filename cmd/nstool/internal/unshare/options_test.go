@@ -60,7 +60,7 @@ func TestOptions(t *testing.T) {
 			return c.Monotonic != nil && *c.Monotonic == -5 && !c.InProcess()
 		}},
 		{[]string{"-S", "1", "-G", "2", "-R", "/srv", "-w", "/x", "true"}, func(c *nsutil.UnshareConfig) bool {
-			return c.SetUID == 1 && c.SetGID == 2 && c.Root == "/srv" && c.Wd == "/x"
+			return c.SetUID == 1 && c.SetGID == 2 && c.Root != nil && *c.Root == "/srv" && c.Wd != nil && *c.Wd == "/x"
 		}},
 	} {
 		cfg, err := parse(t, c.args...)

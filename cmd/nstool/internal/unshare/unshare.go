@@ -211,7 +211,7 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 	for i, ns := range nsutil.CloneNamespaces {
 		if o.NS[i].On {
 			c.Flags |= ns.Flag
-			if o.NS[i].File != "" {
+			if o.NS[i].HasFile {
 				c.Persist[ns.Flag] = o.NS[i].File
 			}
 		}
@@ -289,7 +289,13 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 	if c.MapGroup >= 0 && c.Setgroups == "allow" {
 		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
 	}
-	c.Root, c.Wd, c.KeepCaps = o.Root, o.Wd, o.KeepCaps
+	if o.changed("root") {
+		c.Root = &o.Root
+	}
+	if o.changed("wd") {
+		c.Wd = &o.Wd
+	}
+	c.KeepCaps = o.KeepCaps
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil
