@@ -64,10 +64,10 @@ type UnshareConfig struct {
 	MapUser     int            // -1: none; else the UID inside for our euid
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
-	Root, Wd    *string // nil: not asked (an empty one is asked, and fails)
-	KeepCaps    bool // --keep-caps (with a user namespace)
-	SetUID      int  // -1: keep
-	SetGID      int  // -1: keep
+	Root, Wd    *string        // nil: not asked (an empty one is asked, and fails)
+	KeepCaps    bool           // --keep-caps (with a user namespace)
+	SetUID      int            // -1: keep
+	SetGID      int            // -1: keep
 	// Monotonic and Boottime are time namespace offsets in seconds (nil: none).
 	Monotonic, Boottime *int64
 	RealUID, RealGID    int // euid and egid before the user namespace

@@ -13,7 +13,7 @@ import (
 // An empty argument is an argument, never an absent one: for each command
 // line with one, util-linux and nstool run on the same state, in a throwaway
 // mount namespace whose working directory is a mount point (/proc: an empty
-// path once meant "here" to filepath.Abs, and `umount -l ''` detached it).
+// path once meant "here" to filepath.Abs, and `umount -l ”` detached it).
 // Same stdout, same exit code, same stderr but for the program's name and
 // PIDs, and the same mount table afterwards.
 func TestEmptyArgumentsAsUtilLinux(t *testing.T) {
