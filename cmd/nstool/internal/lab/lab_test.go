@@ -278,16 +278,7 @@ func TestShellIntoARootlessLab(t *testing.T) {
 // as nobody.
 func TestEveryLabWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
-	dir, err := os.MkdirTemp("", "nstool-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin, _ := os.ReadFile(nstest.Binary(t))
-	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := nobodysCopy(t)
 	cmd := exec.Command(dir+"/nstool", "lab", "verify")
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME=")
@@ -309,16 +300,7 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 // and its host. Both are root inside the sandbox's user namespace.
 func TestSecondTerminalWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
-	dir, err := os.MkdirTemp("", "nstool-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin, _ := os.ReadFile(nstest.Binary(t))
-	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := nobodysCopy(t)
 	state := dir + "/state"
 	os.Mkdir(state, 0o755)
 	os.Chown(state, 65534, 65534)
@@ -359,4 +341,21 @@ func TestSecondTerminalWithoutRoot(t *testing.T) {
 	if b, err := host.CombinedOutput(); err != nil || string(b) != "0\n" {
 		t.Fatalf("second terminal as nobody, lab shell host: %v: %s", err, b)
 	}
+}
+
+// nobodysCopy copies the binary under test to a new folder that nobody
+// (UID 65534) can read, and returns the folder; t.TempDir's is root's only.
+func nobodysCopy(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "nstool-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin, _ := os.ReadFile(nstest.Binary(t))
+	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
