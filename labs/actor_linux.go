@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -112,7 +114,8 @@ func EnterActor(name string, argv []string) error {
 		for n := range st.Actors {
 			names = append(names, n)
 		}
-		return fmt.Errorf("no actor %q in this lab (actors: %v)", name, names)
+		sort.Strings(names)
+		return fmt.Errorf("no actor %q in this lab (actors: %s)", name, strings.Join(names, ", "))
 	}
 	runtime.LockOSThread()
 	if err := setnsMount(pid); err != nil {

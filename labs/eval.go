@@ -199,7 +199,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 			return nil, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
 		}
 		if m == nil {
-			return nil, fmt.Sprintf("%s is no mount point in %s", c.Path, whose)
+			return nil, fmt.Sprintf("%s is not a mount point in %s", c.Path, whose)
 		}
 		return m, ""
 	}
@@ -222,7 +222,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 			return true, ""
 		}
 		if m == nil {
-			return false, fmt.Sprintf("%s is no mount point in %s", c.Path, whose)
+			return false, fmt.Sprintf("%s is not a mount point in %s", c.Path, whose)
 		}
 		if c.Arg != "" && m.FSType != c.Arg {
 			return false, fmt.Sprintf("%s is a %s mount, not %s", where, m.FSType, c.Arg)
@@ -250,7 +250,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		}
 		m2, err := w.at(pid2, c.Path2)
 		if err != nil || m2 == nil {
-			return false, fmt.Sprintf("%s %s is no mount point", c.Who2, c.Path2)
+			return false, fmt.Sprintf("%s %s is not a mount point", c.Who2, c.Path2)
 		}
 		other := c.Who2 + " " + c.Path2
 		if !m2.Shared() {
@@ -345,7 +345,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		n := countUnder(tab, c.Path)
 		ok := n == c.N || (c.Cmp == ">=" && n > c.N) || (c.Cmp == "<=" && n < c.N)
 		if !ok {
-			return false, fmt.Sprintf("%s has %d mounts at or under it", where, n)
+			return false, fmt.Sprintf("%s has %d %s at or under it", where, n, plural(n, "mount", "mounts"))
 		}
 		return true, ""
 
@@ -381,7 +381,7 @@ func (w *World) evalAnswer(c Check) (bool, string) {
 	case "answer-of":
 		m, err := w.at(w.Actors[c.Who], c.Path)
 		if err != nil || m == nil {
-			return false, fmt.Sprintf("%s %s is no mount point", c.Who, c.Path)
+			return false, fmt.Sprintf("%s %s is not a mount point", c.Who, c.Path)
 		}
 		for _, p := range []string{"shared:", "master:", "peer group ", "group "} {
 			got = strings.TrimPrefix(got, p)
@@ -449,4 +449,12 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// plural is one or many as n asks: "1 mount", "2 mounts".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

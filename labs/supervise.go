@@ -187,8 +187,8 @@ func runScripted(lab *Lab, mode Mode, noPause bool, out io.Writer) int {
 				pause(out)
 			}
 		} else {
-			fmt.Fprintf(out, "✓ %s step %d/%d (%s) %d checks, %s\n", lab.ID, i+1, len(lab.Steps), step.Title,
-				len(results), time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(out, "✓ %s step %d/%d (%s) %d %s, %s\n", lab.ID, i+1, len(lab.Steps), step.Title,
+				len(results), plural(len(results), "check", "checks"), time.Since(start).Round(time.Millisecond))
 		}
 		UpdateState(func(s *State) error { s.Step, s.Answer, s.Hints = i+1, "", 0; return nil })
 	}

@@ -99,7 +99,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 	}
 	for _, want := range []string{
 		"✗ step 1/7: The source: a shared tmpfs: not yet",
-		"/lab/src is no mount point in host's namespace",
+		"/lab/src is not a mount point in host's namespace",
 		"check-before=1",
 		"hint 1/2: " + l.Steps[0].Hints[0],
 		"hint 2/2: " + l.Steps[0].Hints[1],
