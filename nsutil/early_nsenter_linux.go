@@ -157,13 +157,12 @@ func (e *EarlyNsenter) Plan() *Spawn {
 		add(Step{Kind: StepSyscall, Err: ns.err, Trap: unix.SYS_SETNS,
 			Args: [6]uintptr{uintptr(earlyNs.fd[j]), ns.flag}, SkipIfDone: firstPass[j]})
 	}
+	// As the ordinary start and util-linux: the program that a fork made
+	// lives on when this process, its waiting parent, is killed.
 	sp.ParentDeathSignal = 0
 	if entersPID && !e.NoFork {
 		add(sigchldDefault())
 		add(Step{Kind: StepForkWait, Err: "fork failed", Untraced: true})
-		// As the ordinary start: the program dies with nstool (util-linux's
-		// would live on), leaving nobody behind in the target's namespaces.
-		sp.ParentDeathSignal = syscall.SIGKILL
 	}
 	if creds {
 		add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS, OKIfDone: firstSetgroups})

@@ -172,10 +172,14 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
-	// The program dies with nstool (and with the waiting parent after a
-	// fork): without a fork util-linux's nsenter *is* the program, and a
-	// killed nsenter must not leave a process in someone's namespaces.
-	sp.ParentDeathSignal = syscall.SIGKILL
+	// Without a fork util-linux's nsenter *is* the program: nstool's child
+	// plays it and dies with nstool. With a fork (entering a PID namespace)
+	// util-linux's program is a child of nsenter and lives on when nsenter
+	// is killed (SIGTERM: nsenter exits 143, the program goes on); here the
+	// waiting parent dies with nstool and the program lives on the same way.
+	if !c.EntersPID() || c.NoFork {
+		sp.ParentDeathSignal = syscall.SIGKILL
+	}
 	if o.Explain {
 		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
 		if early.Takes(os.Args, os.Environ()) {
