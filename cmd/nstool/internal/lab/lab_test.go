@@ -359,3 +359,35 @@ func nobodysCopy(t *testing.T) string {
 	}
 	return dir
 }
+
+// A lab left mid-way is listed with how far it got, on a terminal and in JSON.
+func TestListShowsTheStepReached(t *testing.T) {
+	env := stateEnv(t)
+	dir := strings.TrimPrefix(env[0], "XDG_STATE_HOME=") + "/nstool"
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(dir+"/progress.json", []byte(`{"05-slave": {"done": false, "best_step": 3}, "01-isolation": {"done": true, "best_step": 5}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := nstool(t, "", env, "lab", "list")
+	if !regexp.MustCompile(`(?m)^… 05-slave +\d+ min  .+  \(3/\d+ steps passed\)$`).MatchString(out) {
+		t.Errorf("lab list, a lab in progress:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?m)^✓ 01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
+		t.Errorf("lab list, a lab done:\n%s", out)
+	}
+	js, _, _ := nstool(t, "", env, "lab", "list", "--json")
+	var rows []struct {
+		ID     string `json:"id"`
+		Passed int    `json:"steps_passed"`
+		Done   bool   `json:"done"`
+	}
+	if err := json.Unmarshal([]byte(js), &rows); err != nil {
+		t.Fatalf("%v:\n%s", err, js)
+	}
+	for _, r := range rows {
+		want := map[string]int{"05-slave": 3, "01-isolation": 5}[r.ID]
+		if r.Passed != want || r.Done != (r.ID == "01-isolation") {
+			t.Errorf("lab list --json: %+v; want steps_passed %d", r, want)
+		}
+	}
+}

@@ -30,11 +30,12 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 				Title   string `json:"title"`
 				Minutes int    `json:"minutes"`
 				Steps   int    `json:"steps"`
+				Passed  int    `json:"steps_passed"` // the most steps passed in one run
 				Done    bool   `json:"done"`
 			}
 			rows := []row{}
 			for _, l := range all {
-				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Done})
+				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Best, prog[l.ID].Done})
 			}
 			if asJSON {
 				enc := json.NewEncoder(ios.Out)
@@ -42,18 +43,19 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 				return enc.Encode(rows)
 			}
 			for _, r := range rows {
-				mark := " "
+				mark, reached := " ", ""
 				if r.Done {
 					mark = "✓"
-				} else if p := prog[r.ID].Best; p > 0 {
-					mark = "…"
+				} else if r.Passed > 0 {
+					// In progress: say how far, instead of a bare mark.
+					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed)", r.Passed, r.Steps)
 				}
-				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s\n", mark, r.ID, r.Minutes, r.Title)
+				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s%s\n", mark, r.ID, r.Minutes, r.Title, reached)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: [{\"id\", \"title\", \"minutes\", \"steps\", \"done\"}]")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: [{\"id\", \"title\", \"minutes\", \"steps\", \"steps_passed\", \"done\"}]")
 	return cmd
 }
 
