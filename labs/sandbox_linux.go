@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -61,6 +62,18 @@ const (
 	exitSetupFailed = 70
 )
 
+// envStartedBy holds the UID of the user who started a sandbox, in its
+// init's environment: `lab reset` ends the caller's own sandboxes only.
+// A rootless lab run as root starts as nobody: it keeps root's UID.
+const envStartedBy = "NSTOOL_LAB_STARTED_BY"
+
+func startedBy() string {
+	if v := os.Getenv(envStartedBy); v != "" {
+		return envStartedBy + "=" + v
+	}
+	return envStartedBy + "=" + strconv.Itoa(os.Getuid())
+}
+
 // Run starts a sandbox for opts.Lab and waits for it to end. As root the
 // sandbox is made with root's privileges, unless the lab says rootless; as
 // any other user, or for a rootless lab, it is made in a user namespace.
@@ -97,7 +110,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
 		ExtraFiles: []*os.File{readyW, labR}, // fd 3: "ready"; fd 4: the lab as JSON
-		Env:        append(os.Environ(), EnvColor+"="+map[bool]string{true: "1", false: "0"}[opts.Color]),
+		Env:        append(os.Environ(), EnvColor+"="+map[bool]string{true: "1", false: "0"}[opts.Color], startedBy()),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own

@@ -27,6 +27,9 @@ type State struct {
 	Answer string         `json:"answer,omitempty"`
 	Done   bool           `json:"done"`
 	Actors map[string]int `json:"actors"` // name → PID in the sandbox; "host" is 1
+	// EndedBy names who ended the sandbox from outside (`lab reset`), for
+	// the learner's terminal to say.
+	EndedBy string `json:"ended_by,omitempty"`
 }
 
 // InSandbox reports whether this process runs inside a lab sandbox.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -390,4 +391,77 @@ func TestListShowsTheStepReached(t *testing.T) {
 			t.Errorf("lab list --json: %+v; want steps_passed %d", r, want)
 		}
 	}
+}
+
+// On a class server root's `lab reset` ends root's own sandboxes only;
+// --all ends a student's too, and the student's terminal says who did it.
+func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir := nobodysCopy(t)
+	state := dir + "/state"
+	os.Mkdir(state, 0o755)
+	os.Chown(state, 65534, 65534)
+	student := exec.Command(dir+"/nstool", "lab", "start", "05-slave")
+	student.Dir = "/"
+	student.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME="+state)
+	student.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
+		Pdeathsig: syscall.SIGKILL}
+	stdin, _ := student.StdinPipe()
+	var out lockedBuffer
+	student.Stdout, student.Stderr = &out, &out
+	if err := student.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); student.Process.Kill(); student.Wait() }()
+	// Running once the student's shell shows its prompt: the sandbox is
+	// ready (an earlier test's sandbox may still be going away).
+	for i := 0; !strings.Contains(out.String(), "[lab 05 · step 1/6]") || !studentsSandboxUp(student.Process.Pid); i++ {
+		if i == 1000 {
+			t.Fatalf("the student's lab never came up")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	rootState := stateEnv(t)
+	got, _, code := nstool(t, "", rootState, "lab", "reset", "05")
+	if code != 0 || strings.Contains(got, "ended the running sandbox") || !strings.Contains(got, "left 1 sandbox(es) of other users running") {
+		t.Fatalf("root's lab reset 05: exit %d:\n%s", code, got)
+	}
+	got, _, code = nstool(t, "", rootState, "lab", "reset", "--all", "05")
+	if code != 0 || !strings.Contains(got, "ended the running sandbox of 05-slave (nobody's)") {
+		t.Fatalf("root's lab reset --all 05: exit %d:\n%s", code, got)
+	}
+	stdin.Close()
+	student.Wait()
+	if !strings.Contains(out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
+		t.Errorf("the student's terminal does not say who ended the lab:\n%s", out.String())
+	}
+}
+
+// studentsSandboxUp: a running sandbox of lab 05, started by parent, has
+// written its state.
+func studentsSandboxUp(parent int) bool {
+	for _, sb := range labs.FindSandboxes() {
+		if p, ok := readProc(sb.InitPID); ok && p.ppid == parent && sb.Lab == "05-slave" {
+			return true
+		}
+	}
+	return false
+}
+
+// lockedBuffer is a bytes.Buffer that a test may read while a process writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

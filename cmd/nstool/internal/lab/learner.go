@@ -53,8 +53,10 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 				}
 			}
 			if out.Code > 128 {
-				// Killed: by `nstool lab reset`, or by hand.
-				return cli.Exitf(out.Code, "the sandbox was killed (%s)", syscall.Signal(out.Code-128))
+				if out.State != nil && out.State.EndedBy != "" {
+					return cli.Exitf(out.Code, "%s ended the lab (nstool lab reset); `nstool lab start %s` starts it again", out.State.EndedBy, l.ID)
+				}
+				return cli.Exitf(out.Code, "the sandbox was killed (%s); `nstool lab start %s` starts it again", syscall.Signal(out.Code-128), l.ID)
 			}
 			return nil
 		},

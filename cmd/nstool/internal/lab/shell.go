@@ -1,11 +1,9 @@
 package lab
 
 import (
-	"fmt"
 	"os"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -74,55 +72,6 @@ func fileOr(v any, def *os.File) *os.File {
 		return f
 	}
 	return def
-}
-
-func newResetCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "reset [ID]",
-		Short: "Forget a lab's progress and end its running sandbox",
-		Long: `Forget your progress in the lab (all labs without ID) and end its running
-sandbox, if any: every process, mount and namespace of it goes.`,
-		Example:           "  nstool lab reset 04-types\n  nstool lab reset",
-		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: labIDs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outsideOnly("reset"); err != nil {
-				return err
-			}
-			id := ""
-			if len(args) == 1 {
-				l, err := loadLab(args[0])
-				if err != nil {
-					return err
-				}
-				id = l.ID
-			}
-			for _, sb := range labs.FindSandboxes() {
-				if id == "" || sb.Lab == id {
-					// SIGKILL to a PID namespace's init kills every process in
-					// it; the namespaces and mounts go with the last one.
-					if err := syscall.Kill(sb.InitPID, syscall.SIGKILL); err == nil {
-						fmt.Fprintf(ios.Out, "ended the running sandbox of %s\n", sb.Lab)
-					}
-				}
-			}
-			prog := labs.LoadProgress()
-			if id == "" {
-				prog = labs.Progress{}
-			} else {
-				delete(prog, id)
-			}
-			if err := prog.Save(); err != nil {
-				return cli.Exitf(1, "saving progress: %v", err)
-			}
-			if id == "" {
-				fmt.Fprintln(ios.Out, "progress of every lab forgotten")
-			} else {
-				fmt.Fprintf(ios.Out, "progress of %s forgotten\n", id)
-			}
-			return nil
-		},
-	}
 }
 
 // actorNames completes the actors of the running lab(s).
