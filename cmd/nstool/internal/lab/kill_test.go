@@ -221,21 +221,26 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// Watch the sandbox grow, remembering every process and namespace
+		// it had, until the moment of the kill (at least one look).
+		seen := map[int]proc{}
 		var leaker *exec.Cmd
 		if leak {
-			leaker = leakInto(t, cmd.Process.Pid, hostNS)
+			var joined proc
+			leaker, joined = leakInto(t, cmd.Process.Pid, hostNS)
+			seen[joined.pid] = joined
 		}
-		// Watch the sandbox grow, remembering every process and namespace
-		// it had, until the moment of the kill.
-		seen := map[int]proc{}
 		deadline := time.Now().Add(time.Duration(rng.Intn(900)) * time.Millisecond)
-		for time.Now().Before(deadline) {
+		for first := true; first || time.Now().Before(deadline); first = false {
 			for _, p := range descendants(cmd.Process.Pid) {
 				seen[p.pid] = p
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
 		live := descendants(cmd.Process.Pid)
+		for _, p := range live {
+			seen[p.pid] = p // the last look, just before the kill
+		}
 		victim := cmd.Process.Pid
 		if len(live) > 1 && rng.Intn(3) > 0 {
 			victim = live[1+rng.Intn(len(live)-1)].pid
@@ -282,9 +287,9 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 }
 
 // leakInto starts, from the host, a process in the mount namespace of a
-// sandbox process: outside the sandbox's PID namespace, the kernel's
+// sandbox process, and returns it with the sandbox process: outside the sandbox's PID namespace, the kernel's
 // clean-up does not reach it. It is the leak the test must be able to see.
-func leakInto(t *testing.T, root int, hostNS map[string]bool) *exec.Cmd {
+func leakInto(t *testing.T, root int, hostNS map[string]bool) (*exec.Cmd, proc) {
 	t.Helper()
 	for try := 0; try < 1000; try++ {
 		for _, p := range descendants(root) {
@@ -303,7 +308,7 @@ func leakInto(t *testing.T, root int, hostNS map[string]bool) *exec.Cmd {
 					break
 				}
 				if len(q.ns) > 0 && q.ns[0].key() == p.ns[0].key() {
-					return c
+					return c, p
 				}
 				time.Sleep(time.Millisecond)
 			}
@@ -312,7 +317,7 @@ func leakInto(t *testing.T, root int, hostNS map[string]bool) *exec.Cmd {
 		time.Sleep(2 * time.Millisecond)
 	}
 	t.Fatalf("no sandbox process to leak into")
-	return nil
+	return nil, proc{}
 }
 
 // onlyLeaker: every leftover found is the deliberate leaker's.
