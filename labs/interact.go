@@ -88,9 +88,35 @@ func NextHint() (string, int, int, error) {
 }
 
 // SetAnswer records the learner's answer to the current step's question.
+// A step without a question refuses it, saying so, rather than keep an
+// answer nothing will read.
 func SetAnswer(answer string) error {
-	_, err := UpdateState(func(s *State) error { s.Answer = strings.TrimSpace(answer); return nil })
+	lab, err := LoadSandboxLab()
+	if err != nil {
+		return err
+	}
+	_, err = UpdateState(func(s *State) error {
+		if s.Step >= len(lab.Steps) {
+			return errors.New("this lab is complete: nothing left to answer")
+		}
+		if !asksQuestion(&lab.Steps[s.Step]) {
+			return fmt.Errorf("step %d/%d asks no question: there is nothing to answer (`nstool lab check` checks what you did)", s.Step+1, len(lab.Steps))
+		}
+		s.Answer = strings.TrimSpace(answer)
+		return nil
+	})
 	return err
+}
+
+// asksQuestion: one of the step's checks reads the learner's answer.
+func asksQuestion(step *Step) bool {
+	for _, c := range step.Checks {
+		switch c.Kind {
+		case "answer", "answer-of", "answer-ns":
+			return true
+		}
+	}
+	return false
 }
 
 // Prompt is the shell prompt: lab, step, and whose mount namespace this is.

@@ -465,3 +465,18 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// `lab answer` on a step that asks nothing says so and fails; on a step
+// with a question it records the answer.
+func TestAnswerOnlyWhereAsked(t *testing.T) {
+	nstest.RequireRoot(t)
+	out, errOut, _ := nstool(t, "nstool lab answer 3; echo rc=$?\nexit\n", stateEnv(t), "lab", "start", "06-unbindable")
+	out += errOut
+	if !strings.Contains(out, "nstool lab answer: step 1/") || !strings.Contains(out, "asks no question") || !strings.Contains(out, "rc=1") {
+		t.Errorf("lab 06 step 1, an answer:\n%s", out)
+	}
+	out, _, _ = nstool(t, "nstool lab answer 3; echo rc=$?\nexit\n", stateEnv(t), "lab", "start", "01-isolation")
+	if !strings.Contains(out, "answer recorded: 3") || !strings.Contains(out, "rc=0") {
+		t.Errorf("lab 01 step 1, an answer:\n%s", out)
+	}
+}
