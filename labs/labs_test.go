@@ -65,6 +65,15 @@ func TestEmbeddedLabsAreValid(t *testing.T) {
 						}
 					}
 				}
+				// A check's why is shown alone ("why: ..."): it must read as a
+				// sentence, not as the end of one.
+				for _, c := range s.Checks {
+					for _, w := range []string{"and ", "or ", "but ", "so "} {
+						if strings.HasPrefix(c.Why, w) {
+							t.Errorf("step %d: check %q: its why %q is a fragment", n+1, c.Line, c.Why)
+						}
+					}
+				}
 				if len(s.Hints) < 2 {
 					t.Errorf("step %d: %d hint(s); graded hints need at least 2", n+1, len(s.Hints))
 				}
