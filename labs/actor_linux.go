@@ -198,11 +198,13 @@ func EnterSandbox(initPID int, name string, argv []string, stdin, stdout, stderr
 			return 1, fmt.Errorf("entering the sandbox's PID namespace: %w", err)
 		}
 		cmd = &exec.Cmd{Path: SandboxDir + "/bin/nstool", Args: append([]string{"nstool"}, inner...)}
-		cmd.Env = sandboxEnv()
 		// No Pdeathsig: Go's child checks getppid(2) after setting it, and a
 		// parent in another PID namespace reads as 0, so the child would
 		// kill itself. The shell lives in the sandbox and dies with it.
 	}
+	// Either way the shell gets the sandbox's environment (its nstool first
+	// in PATH), not the host terminal's.
+	cmd.Env = sandboxEnv()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	err := cmd.Run()
 	return exitCode(cmd.ProcessState, err), nil

@@ -325,7 +325,7 @@ func TestSecondTerminalWithoutRoot(t *testing.T) {
 	var got string
 	var code int
 	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
-		second := nobody("lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null && id -u && findmnt -rn -o TARGET -R /lab/vol")
+		second := nobody("lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null && id -u && command -v nstool && findmnt -rn -o TARGET -R /lab/vol")
 		var b bytes.Buffer
 		second.Stdout, second.Stderr = &b, &b
 		err := second.Run()
@@ -335,7 +335,7 @@ func TestSecondTerminalWithoutRoot(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !strings.HasPrefix(got, "0\n") || !strings.Contains(got, "/lab/vol/in") {
+	if !strings.HasPrefix(got, "0\n/.nstool/bin/nstool\n") || !strings.Contains(got, "/lab/vol/in") {
 		t.Fatalf("second terminal as nobody, lab shell container: exit %d:\n%s\nfirst terminal:\n%s", code, got, out.String())
 	}
 	host := nobody("lab", "shell", "host", "--", "id", "-u")
