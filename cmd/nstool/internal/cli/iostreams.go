@@ -19,6 +19,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stdoutTTY  bool
+	stdinTTY   bool // a person can answer a question
 	colorMode  string // "auto", "always" or "never"
 	termWidth  int
 	noColorEnv bool
@@ -29,6 +30,7 @@ func System() *IOStreams {
 	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, colorMode: "auto"}
 	fd := int(os.Stdout.Fd())
 	s.stdoutTTY = term.IsTerminal(fd)
+	s.stdinTTY = term.IsTerminal(int(os.Stdin.Fd()))
 	if s.stdoutTTY {
 		if w, _, err := term.GetSize(fd); err == nil {
 			s.termWidth = w
@@ -48,6 +50,10 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 
 // IsStdoutTTY reports whether standard output is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStdinTTY reports whether standard input is a terminal: a question asked
+// on stderr can be answered. Test streams never are.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
 // SetStdoutTTY overrides the terminal detection (tests, --raw style flags).
 func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }

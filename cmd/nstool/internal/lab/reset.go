@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/labs"
@@ -54,24 +51,24 @@ learner's terminal then says who ended the lab.`,
 			}
 			end := mine
 			if all {
-				if len(others) > 0 && isTerminal(ios.In) {
+				if len(others) > 0 && ios.IsStdinTTY() {
 					fmt.Fprintf(ios.ErrOut, "end %d %s of other users (%s)? [y/N] ", len(others),
-						map[bool]string{true: "sandbox", false: "sandboxes"}[len(others) == 1], owners(others))
+						cli.Plural(len(others), "sandbox", "sandboxes"), owners(others))
 					if !confirmed(ios.In) {
 						return cli.Exitf(1, "nothing ended, nothing forgotten")
 					}
 				}
 				end = append(end, others...)
-			} else if id == "" && isTerminal(ios.In) {
+			} else if id == "" && ios.IsStdinTTY() {
 				fmt.Fprint(ios.ErrOut, "forget your progress in every lab and end your running sandboxes? [y/N] ")
 				if !confirmed(ios.In) {
 					return cli.Exitf(1, "nothing ended, nothing forgotten")
 				}
 			}
-			by := userName(os.Getuid())
+			by := cli.UserName(uint32(os.Getuid()))
 			for _, sb := range end {
 				if err := sb.End(by); err == nil {
-					fmt.Fprintf(ios.Out, "ended the running sandbox of %s (%s's)\n", sb.Lab, userName(sb.StartedBy))
+					fmt.Fprintf(ios.Out, "ended the running sandbox of %s (%s's)\n", sb.Lab, cli.UserName(uint32(sb.StartedBy)))
 				}
 			}
 			if !all && len(others) > 0 {
@@ -98,24 +95,10 @@ learner's terminal then says who ended the lab.`,
 	return cmd
 }
 
-// isTerminal reports whether r is a terminal (a person can answer).
-func isTerminal(r any) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
 // confirmed reads one line and says whether it starts with y or Y.
 func confirmed(r io.Reader) bool {
 	line, _ := bufio.NewReader(r).ReadString('\n')
-	return strings.HasPrefix(strings.TrimSpace(line), "y") || strings.HasPrefix(strings.TrimSpace(line), "Y")
-}
-
-// userName is the login name of uid, or the number.
-func userName(uid int) string {
-	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
-		return u.Username
-	}
-	return strconv.Itoa(uid)
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "y")
 }
 
 // owners names the users who started the sandboxes, each once.
@@ -125,7 +108,7 @@ func owners(sbs []labs.Sandbox) string {
 	for _, sb := range sbs {
 		if !seen[sb.StartedBy] {
 			seen[sb.StartedBy] = true
-			names = append(names, userName(sb.StartedBy))
+			names = append(names, cli.UserName(uint32(sb.StartedBy)))
 		}
 	}
 	return strings.Join(names, ", ")

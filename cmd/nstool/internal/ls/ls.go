@@ -422,10 +422,10 @@ func run(opts *Options) error {
 func (c *runCtx) warnUnreadable() {
 	var parts []string
 	if n := c.listing.Denied; n > 0 {
-		parts = append(parts, fmt.Sprintf("the namespaces of %d %s", n, plural(n, "process", "processes")))
+		parts = append(parts, fmt.Sprintf("the namespaces of %d %s", n, cli.Plural(n, "process", "processes")))
 	}
 	if n := c.listing.UnreadMountTables; n > 0 {
-		parts = append(parts, fmt.Sprintf("the mount tables of %d mount %s", n, plural(n, "namespace", "namespaces")))
+		parts = append(parts, fmt.Sprintf("the mount tables of %d mount %s", n, cli.Plural(n, "namespace", "namespaces")))
 	}
 	if len(parts) == 0 {
 		return
@@ -438,11 +438,4 @@ func (c *runCtx) warnUnreadable() {
 		hint = "permission denied"
 	}
 	fmt.Fprintf(c.opts.IO.ErrOut, "nstool ls: could not read %s (%s); they are not listed\n", strings.Join(parts, " and "), hint)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

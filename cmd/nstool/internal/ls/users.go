@@ -1,23 +1,15 @@
 package ls
 
-import (
-	"os/user"
-	"strconv"
-)
+import "github.com/nstool/nstool/cmd/nstool/internal/cli"
 
-// userNames caches UID → user name lookups (/etc/passwd, os/user); an
-// unknown UID is printed as its number, as util-linux does.
+// userNames caches UID → user name lookups (cli.UserName).
 type userNames map[uint32]string
 
 func (u userNames) name(uid uint32) string {
 	if n, ok := u[uid]; ok {
 		return n
 	}
-	id := strconv.FormatUint(uint64(uid), 10)
-	n := id
-	if usr, err := user.LookupId(id); err == nil {
-		n = usr.Username
-	}
+	n := cli.UserName(uid)
 	u[uid] = n
 	return n
 }
