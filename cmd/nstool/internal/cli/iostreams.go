@@ -19,7 +19,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stdoutTTY  bool
-	stdinTTY   bool // a person can answer a question
+	stdinTTY   bool   // a person can answer a question
 	colorMode  string // "auto", "always" or "never"
 	termWidth  int
 	noColorEnv bool

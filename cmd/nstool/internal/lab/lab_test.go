@@ -301,18 +301,7 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 // and its host. Both are root inside the sandbox's user namespace.
 func TestSecondTerminalWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
-	dir := nobodysCopy(t)
-	state := dir + "/state"
-	os.Mkdir(state, 0o755)
-	os.Chown(state, 65534, 65534)
-	nobody := func(args ...string) *exec.Cmd {
-		c := exec.Command(dir+"/nstool", args...)
-		c.Dir = "/"
-		c.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME="+state)
-		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
-			Pdeathsig: syscall.SIGKILL}
-		return c
-	}
+	nobody := asNobody(t)
 	first := nobody("lab", "start", "05-slave")
 	stdin, _ := first.StdinPipe()
 	var out bytes.Buffer
@@ -341,6 +330,23 @@ func TestSecondTerminalWithoutRoot(t *testing.T) {
 	host := nobody("lab", "shell", "host", "--", "id", "-u")
 	if b, err := host.CombinedOutput(); err != nil || string(b) != "0\n" {
 		t.Fatalf("second terminal as nobody, lab shell host: %v: %s", err, b)
+	}
+}
+
+// asNobody returns a maker of nstool command lines run as nobody, from a
+// copy of the binary nobody can run, with a progress folder of its own.
+func asNobody(t *testing.T) func(args ...string) *exec.Cmd {
+	dir := nobodysCopy(t)
+	state := dir + "/state"
+	os.Mkdir(state, 0o755)
+	os.Chown(state, 65534, 65534)
+	return func(args ...string) *exec.Cmd {
+		c := exec.Command(dir+"/nstool", args...)
+		c.Dir = "/"
+		c.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME="+state)
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
+			Pdeathsig: syscall.SIGKILL}
+		return c
 	}
 }
 
@@ -397,15 +403,7 @@ func TestListShowsTheStepReached(t *testing.T) {
 // --all ends a student's too, and the student's terminal says who did it.
 func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	nstest.RequireRoot(t)
-	dir := nobodysCopy(t)
-	state := dir + "/state"
-	os.Mkdir(state, 0o755)
-	os.Chown(state, 65534, 65534)
-	student := exec.Command(dir+"/nstool", "lab", "start", "05-slave")
-	student.Dir = "/"
-	student.Env = append(os.Environ(), "HOME=/nonexistent", "XDG_STATE_HOME="+state)
-	student.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
-		Pdeathsig: syscall.SIGKILL}
+	student := asNobody(t)("lab", "start", "05-slave")
 	stdin, _ := student.StdinPipe()
 	var out lockedBuffer
 	student.Stdout, student.Stderr = &out, &out
