@@ -37,7 +37,7 @@ lint:
 	$(GO) vet ./...
 
 fuzz:
-	$(GO) test ./nsutil -run '^$$' -fuzz FuzzParseMountinfoLine -fuzztime 30s
+	$(GO) test ./nsutil/mountinfo -run '^$$' -fuzz FuzzParseMountinfoLine -fuzztime 30s
 
 clean:
 	rm -rf bin

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // World is the kernel state checks read: the actors' processes (PIDs as the
@@ -23,7 +23,7 @@ type World struct {
 	// Unbindable tries a detached bind of path in pid's namespace.
 	Unbindable func(pid int, path string) (bool, error)
 
-	mounts map[int][]nsutil.Mount
+	mounts map[int][]mountinfo.Mount
 	others []int
 	listed bool
 }
@@ -136,16 +136,16 @@ func nsID(pid int) string {
 	return s
 }
 
-func (w *World) table(pid int) ([]nsutil.Mount, error) {
+func (w *World) table(pid int) ([]mountinfo.Mount, error) {
 	if m, ok := w.mounts[pid]; ok {
 		return m, nil
 	}
-	m, err := nsutil.ReadMountinfo(pid)
+	m, err := mountinfo.Read(pid)
 	if err != nil {
 		return nil, err
 	}
 	if w.mounts == nil {
-		w.mounts = map[int][]nsutil.Mount{}
+		w.mounts = map[int][]mountinfo.Mount{}
 	}
 	w.mounts[pid] = m
 	return m, nil
@@ -153,7 +153,7 @@ func (w *World) table(pid int) ([]nsutil.Mount, error) {
 
 // at returns the mount on top at path in pid's namespace (the last one
 // listed: a later mount on the same point covers the earlier).
-func (w *World) at(pid int, path string) (*nsutil.Mount, error) {
+func (w *World) at(pid int, path string) (*mountinfo.Mount, error) {
 	tab, err := w.table(pid)
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (w *World) at(pid int, path string) (*nsutil.Mount, error) {
 }
 
 // describe says what a mount is in words a learner can act on.
-func describe(m *nsutil.Mount) string {
+func describe(m *mountinfo.Mount) string {
 	var parts []string
 	switch {
 	case m.Shared() && m.Slave():
@@ -193,7 +193,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		who, whose = "your namespace", "your namespace"
 		where = c.Path + " in your namespace"
 	}
-	needMount := func() (*nsutil.Mount, string) {
+	needMount := func() (*mountinfo.Mount, string) {
 		m, err := w.at(pid, c.Path)
 		if err != nil {
 			return nil, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
@@ -355,7 +355,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 	return false, "unknown check kind " + c.Kind
 }
 
-func countUnder(tab []nsutil.Mount, path string) int {
+func countUnder(tab []mountinfo.Mount, path string) int {
 	path = filepath.Clean(path)
 	n := 0
 	for _, m := range tab {

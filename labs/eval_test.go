@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -44,7 +44,7 @@ func TestChecksOnTheKernel(t *testing.T) {
 	if err := os.WriteFile(d+"/src/hello", []byte("hello, lab\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
 	}

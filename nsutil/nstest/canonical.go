@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // Canonical renders the mounts at or under prefix as "TARGET FSTYPE
@@ -14,8 +14,8 @@ import (
 // tools (nstool and util-linux) compare equal exactly when they have the same
 // mounts with the same propagation structure, whatever numbers the kernel
 // handed out.
-func Canonical(mounts []nsutil.Mount, prefix string) string {
-	var sel []nsutil.Mount
+func Canonical(mounts []mountinfo.Mount, prefix string) string {
+	var sel []mountinfo.Mount
 	for _, m := range mounts {
 		if m.Target == prefix || strings.HasPrefix(m.Target, strings.TrimSuffix(prefix, "/")+"/") {
 			sel = append(sel, m)

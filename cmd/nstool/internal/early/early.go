@@ -1,6 +1,6 @@
 // Package early is nstool's ELF entry point: before the Go runtime starts,
 // it carries out `nstool unshare` for the shapes a classroom types, as
-// util-linux does and about as fast (see nsutil.EarlyUnshare for why).
+// util-linux does and about as fast (see spawn.EarlyUnshare for why).
 // Anything else, and any command line it does not fully understand, goes
 // on to the ordinary start: the runtime, cobra, the unshare command.
 //
@@ -17,7 +17,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // EntrySymbol is the linker's name for the entry point (go build -ldflags -E).
@@ -29,7 +30,7 @@ const Disable = "NSTOOL_EARLY=off"
 // Failure is the failure of an early start after its first step, as
 // util-linux reports it (nil when there was none), and its command.
 func Failure() (verb string, err error) {
-	if verb, err := nsutil.EarlyFailure(); err != nil {
+	if verb, err := spawn.EarlyFailure(); err != nil {
 		return verb, err
 	}
 	return "", nil
@@ -38,8 +39,8 @@ func Failure() (verb string, err error) {
 // Static memory for start (it runs before anything can be allocated).
 var (
 	entered   bool // start ran: this binary has the early start
-	request   nsutil.EarlyUnshare
-	enter     nsutil.EarlyNsenter
+	request   spawn.EarlyUnshare
+	enter     spawn.EarlyNsenter
 	shellArg0 [256]byte
 	shellArgv [2]*byte
 )
@@ -47,13 +48,13 @@ var (
 const binSh = "/bin/sh\x00"
 
 // start runs from entry, on the kernel's stack, before the Go runtime: see
-// nsutil.EarlyUnshare for what it may and may not do. It returns when the
+// spawn.EarlyUnshare for what it may and may not do. It returns when the
 // ordinary start must follow.
 //
 //go:nocheckptr
 func start(argc int, argv **byte) {
 	entered = true
-	nsutil.RecordStartLimits()         // before Go raises the soft RLIMIT_NOFILE
+	spawn.RecordStartLimits()          // before Go raises the soft RLIMIT_NOFILE
 	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
 	env := &unsafe.Slice(argv, argc+2)[argc+1]
 	if argc < 2 {
@@ -62,7 +63,7 @@ func start(argc int, argv **byte) {
 	if off, _ := getenv(env, "NSTOOL_EARLY="); off == "off" {
 		return
 	}
-	switch nsutil.CString(args[1]) {
+	switch spawn.CString(args[1]) {
 	case "unshare":
 		if Parse(&request, args[2:argc], env) {
 			request.Run()
@@ -81,11 +82,11 @@ func start(argc int, argv **byte) {
 // then of no use.
 //
 //go:nocheckptr
-func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
-	*u = nsutil.EarlyUnshare{Propagation: nsutil.PropagationPrivate, EarlyProgram: nsutil.EarlyProgram{Env: env}}
+func Parse(u *spawn.EarlyUnshare, args []*byte, env **byte) bool {
+	*u = spawn.EarlyUnshare{Propagation: mountopt.PropagationPrivate, EarlyProgram: spawn.EarlyProgram{Env: env}}
 	i := 0
 	for ; i < len(args); i++ {
-		a := nsutil.CString(args[i])
+		a := spawn.CString(args[i])
 		if a == "--" {
 			i++
 			break
@@ -111,7 +112,7 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 				return false
 			}
 			i++
-			word = nsutil.CString(args[i])
+			word = spawn.CString(args[i])
 		case len(a) > 14 && a[:14] == "--propagation=":
 			word = a[14:]
 		default:
@@ -121,7 +122,7 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 			continue
 		}
 		var ok bool
-		if u.Propagation, ok = nsutil.PropagationFlags(word); !ok {
+		if u.Propagation, ok = mountopt.PropagationFlags(word); !ok {
 			return false
 		}
 	}
@@ -141,9 +142,9 @@ func Parse(u *nsutil.EarlyUnshare, args []*byte, env **byte) bool {
 
 // program is what to execute (nsexec.Program): args[0] and the rest, or
 // the shell.
-func program(p *nsutil.EarlyProgram, args []*byte, env **byte) bool {
+func program(p *spawn.EarlyProgram, args []*byte, env **byte) bool {
 	if len(args) > 0 {
-		p.Name, p.Argv = nsutil.CString(args[0]), &args[0]
+		p.Name, p.Argv = spawn.CString(args[0]), &args[0]
 		return p.Name != ""
 	}
 	return shell(p, env)
@@ -153,7 +154,7 @@ func program(p *nsutil.EarlyProgram, args []*byte, env **byte) bool {
 // by path, with argv[0] "-NAME".
 //
 //go:nocheckptr
-func shell(u *nsutil.EarlyProgram, env **byte) bool {
+func shell(u *spawn.EarlyProgram, env **byte) bool {
 	sh, set := getenv(env, "SHELL=")
 	if !set {
 		sh = binSh[:len(binSh)-1]
@@ -185,7 +186,7 @@ var namespaces = [...]struct {
 }
 
 // shortOption takes one letter of a short option cluster (-mpf).
-func shortOption(u *nsutil.EarlyUnshare, c byte) bool {
+func shortOption(u *spawn.EarlyUnshare, c byte) bool {
 	switch c {
 	case 'f':
 		u.Fork = true
@@ -202,7 +203,7 @@ func shortOption(u *nsutil.EarlyUnshare, c byte) bool {
 }
 
 // longOption takes --name (without its dashes).
-func longOption(u *nsutil.EarlyUnshare, name string) bool {
+func longOption(u *spawn.EarlyUnshare, name string) bool {
 	switch name {
 	case "fork":
 		return shortOption(u, 'f')
@@ -243,7 +244,7 @@ func namespaceLong(name string) byte {
 //go:nocheckptr
 func getenv(env **byte, key string) (string, bool) {
 	for ; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
-		if kv := nsutil.CString(*env); len(kv) >= len(key) && kv[:len(key)] == key {
+		if kv := spawn.CString(*env); len(kv) >= len(key) && kv[:len(key)] == key {
 			return kv[len(key):], true
 		}
 	}
@@ -264,17 +265,17 @@ func Takes(argv, env []string) bool {
 			break
 		}
 	}
-	envp := &nsutil.CStrings(env)[0]
+	envp := &spawn.CStrings(env)[0]
 	if off, _ := getenv(envp, "NSTOOL_EARLY="); off == "off" {
 		return false
 	}
 	switch argv[1] {
 	case "unshare":
-		var u nsutil.EarlyUnshare
-		return Parse(&u, nsutil.CStrings(args)[:len(args)], envp)
+		var u spawn.EarlyUnshare
+		return Parse(&u, spawn.CStrings(args)[:len(args)], envp)
 	case "nsenter":
-		var u nsutil.EarlyNsenter
-		return ParseNsenter(&u, nsutil.CStrings(args)[:len(args)], envp)
+		var u spawn.EarlyNsenter
+		return ParseNsenter(&u, spawn.CStrings(args)[:len(args)], envp)
 	}
 	return false
 }

@@ -1,7 +1,7 @@
 package early
 
 import (
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // ParseNsenter reads nsenter's options and program from args as the cobra
@@ -9,11 +9,11 @@ import (
 // --preserve-credentials (see Parse for the rest).
 //
 //go:nocheckptr
-func ParseNsenter(u *nsutil.EarlyNsenter, args []*byte, env **byte) bool {
-	*u = nsutil.EarlyNsenter{EarlyProgram: nsutil.EarlyProgram{Env: env}}
+func ParseNsenter(u *spawn.EarlyNsenter, args []*byte, env **byte) bool {
+	*u = spawn.EarlyNsenter{EarlyProgram: spawn.EarlyProgram{Env: env}}
 	i := 0
 	for ; i < len(args); i++ {
-		a := nsutil.CString(args[i])
+		a := spawn.CString(args[i])
 		if a == "--" {
 			i++
 			break
@@ -51,7 +51,7 @@ func ParseNsenter(u *nsutil.EarlyNsenter, args []*byte, env **byte) bool {
 				return false
 			}
 			i++
-			value = nsutil.CString(args[i])
+			value = spawn.CString(args[i])
 		}
 		if u.Target = parsePID(value); u.Target <= 0 {
 			return false
@@ -83,7 +83,7 @@ func parsePID(s string) int {
 }
 
 // nsenterShort takes one letter of a short option cluster (-maF).
-func nsenterShort(u *nsutil.EarlyNsenter, c byte) bool {
+func nsenterShort(u *spawn.EarlyNsenter, c byte) bool {
 	switch c {
 	case 'a':
 		u.All = true
@@ -98,7 +98,7 @@ func nsenterShort(u *nsutil.EarlyNsenter, c byte) bool {
 }
 
 // nsenterLong takes --name (without its dashes).
-func nsenterLong(u *nsutil.EarlyNsenter, name string) bool {
+func nsenterLong(u *spawn.EarlyNsenter, name string) bool {
 	switch name {
 	case "all":
 		return nsenterShort(u, 'a')

@@ -3,7 +3,7 @@ package findmnt
 import (
 	"strings"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
 // Mount option strings as libmount handles them (optstr.c): options are
@@ -17,7 +17,7 @@ type option struct {
 
 func splitOptstr(s string) []option {
 	var out []option
-	for _, tok := range nsutil.SplitOptions(s) {
+	for _, tok := range mountopt.Split(s) {
 		name, val, ok := strings.Cut(tok, "=")
 		out = append(out, option{name: name, value: val, hasValue: ok})
 	}

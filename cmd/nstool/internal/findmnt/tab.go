@@ -13,7 +13,7 @@ import (
 
 // This file reads mount tables as libmount (util-linux 2.38) does, so that
 // findmnt's output and its "parse error at line N -- ignored" warnings are
-// the same for the same file. nsutil.ParseMountinfo is stricter (it
+// the same for the same file. mountinfo.Parse is stricter (it
 // rejects malformed optional fields that libmount keeps) and knows no fstab
 // format, and findmnt must accept exactly what util-linux accepts.
 

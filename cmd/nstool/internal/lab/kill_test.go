@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/nstool/nstool/labs"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -26,7 +26,7 @@ import (
 // id is the kernel's 64-bit ID (0 where the kernel gives none). The inode in
 // link is no identity over time: the kernel gives the next new namespace the
 // lowest free inode number, so a namespace made anywhere just after the
-// sandbox's is freed shows the sandbox's old link (nsutil.UniqueID).
+// sandbox's is freed shows the sandbox's old link (namespaces.UniqueID).
 type nsHeld struct {
 	link string
 	id   uint64
@@ -68,7 +68,7 @@ func readProc(pid int) (proc, bool) {
 		}
 		for _, t := range nsTypes {
 			if strings.HasPrefix(link, t+":[") {
-				id, _ := nsutil.UniqueID(path)
+				id, _ := namespaces.UniqueID(path)
 				p.ns = append(p.ns, nsHeld{link: link, id: id})
 			}
 		}
@@ -191,7 +191,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	bin := nstest.Binary(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
-	if _, err := nsutil.UniqueID("/proc/self/ns/mnt"); errors.Is(err, nsutil.ErrNoUniqueID) {
+	if _, err := namespaces.UniqueID("/proc/self/ns/mnt"); errors.Is(err, namespaces.ErrNoUniqueID) {
 		t.Logf("no 64-bit namespace IDs on this kernel: namespaces are told apart by inode and start time")
 	}
 	rng := rand.New(rand.NewSource(seed))
@@ -338,7 +338,7 @@ func onlyLeaker(left []string, pid int) bool {
 // that really holds the old namespace.
 func TestLeftoversTellReusedInodesApart(t *testing.T) {
 	nstest.RequireRoot(t)
-	if _, err := nsutil.UniqueID("/proc/self/ns/mnt"); err != nil {
+	if _, err := namespaces.UniqueID("/proc/self/ns/mnt"); err != nil {
 		t.Skipf("no 64-bit namespace IDs here (%v): inodes and start times are all there is", err)
 	}
 	hostNS := hostNamespaces(map[int]proc{0: readProcOrFail(t, os.Getpid())})

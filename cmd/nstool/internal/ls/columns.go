@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/nslist"
 )
 
 // need says what a column needs read beyond the basic scan.
@@ -32,36 +33,36 @@ type column struct {
 	json  scols.JSONType
 	help  string
 	need  need
-	ns    func(c *runCtx, ns *nsutil.Namespace) string
-	proc  func(c *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string
+	ns    func(c *runCtx, ns *nslist.Namespace) string
+	proc  func(c *runCtx, ns *nslist.Namespace, p *nslist.ProcInfo) string
 }
 
 // The namespace's lowest-PID process stands for it in PID, PPID, COMMAND,
 // PATH, UID and USER, as in lsns.
-func lowest(ns *nsutil.Namespace, f func(p *nsutil.ProcInfo) string) string {
+func lowest(ns *nslist.Namespace, f func(p *nslist.ProcInfo) string) string {
 	if p := ns.Lowest(); p != nil {
 		return f(p)
 	}
 	return ""
 }
 
-func nsIno(c *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Ino, 10) }
-func nsCommand(c *runCtx, ns *nsutil.Namespace) string {
-	return lowest(ns, func(p *nsutil.ProcInfo) string { return c.command(p) })
+func nsIno(c *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Ino, 10) }
+func nsCommand(c *runCtx, ns *nslist.Namespace) string {
+	return lowest(ns, func(p *nslist.ProcInfo) string { return c.command(p) })
 }
-func procCommand(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.command(p) }
-func procPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string     { return strconv.Itoa(p.PID) }
-func procPPID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string    { return strconv.Itoa(p.PPID) }
-func procUID(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
+func procCommand(c *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return c.command(p) }
+func procPID(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string     { return strconv.Itoa(p.PID) }
+func procPPID(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string    { return strconv.Itoa(p.PPID) }
+func procUID(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string {
 	return strconv.FormatUint(uint64(p.UID), 10)
 }
-func procUser(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.users.name(p.UID) }
-func procPath(_ *runCtx, ns *nsutil.Namespace, p *nsutil.ProcInfo) string {
-	return nsutil.ProcNSPath(p.PID, ns.Type)
+func procUser(c *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return c.users.name(p.UID) }
+func procPath(_ *runCtx, ns *nslist.Namespace, p *nslist.ProcInfo) string {
+	return namespaces.ProcPath(p.PID, ns.Type)
 }
-func nsType(_ *runCtx, ns *nsutil.Namespace) string { return ns.Type.String() }
-func perProcNS(f func(c *runCtx, ns *nsutil.Namespace) string) func(*runCtx, *nsutil.Namespace, *nsutil.ProcInfo) string {
-	return func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return f(c, ns) }
+func nsType(_ *runCtx, ns *nslist.Namespace) string { return ns.Type.String() }
+func perProcNS(f func(c *runCtx, ns *nslist.Namespace) string) func(*runCtx, *nslist.Namespace, *nslist.ProcInfo) string {
+	return func(c *runCtx, ns *nslist.Namespace, _ *nslist.ProcInfo) string { return f(c, ns) }
 }
 
 var columns = []*column{
@@ -71,27 +72,27 @@ var columns = []*column{
 		ns: nsIno, proc: perProcNS(nsIno)},
 	{name: "TYPE", whint: 5, help: "kind of namespace", ns: nsType, proc: perProcNS(nsType)},
 	{name: "PATH", help: "path to the namespace",
-		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.ProcInfo) string { return procPath(c, ns, p) })
+		ns: func(c *runCtx, ns *nslist.Namespace) string {
+			return lowest(ns, func(p *nslist.ProcInfo) string { return procPath(c, ns, p) })
 		},
 		proc: procPath},
 	{name: "NPROCS", whint: 5, flags: scols.Right, json: scols.Number, help: "number of processes in the namespace",
-		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.Itoa(ns.NProcs()) },
-		proc: func(_ *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string { return strconv.Itoa(ns.NProcs()) }},
+		ns:   func(_ *runCtx, ns *nslist.Namespace) string { return strconv.Itoa(ns.NProcs()) },
+		proc: func(_ *runCtx, ns *nslist.Namespace, _ *nslist.ProcInfo) string { return strconv.Itoa(ns.NProcs()) }},
 	{name: "PID", whint: 5, flags: scols.Right, json: scols.Number, help: "lowest PID in the namespace",
-		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PID) })
+		ns: func(c *runCtx, ns *nslist.Namespace) string {
+			return lowest(ns, func(p *nslist.ProcInfo) string { return strconv.Itoa(p.PID) })
 		},
 		proc: procPID},
 	{name: "PPID", whint: 5, flags: scols.Right, json: scols.Number, help: "PPID of the PID", need: needDetails,
-		ns: func(c *runCtx, ns *nsutil.Namespace) string {
-			return lowest(ns, func(p *nsutil.ProcInfo) string { return strconv.Itoa(p.PPID) })
+		ns: func(c *runCtx, ns *nslist.Namespace) string {
+			return lowest(ns, func(p *nslist.ProcInfo) string { return strconv.Itoa(p.PPID) })
 		},
 		proc: procPPID},
 	{name: "COMMAND", flags: scols.Trunc, help: "command line of the PID", need: needCommand, ns: nsCommand, proc: procCommand},
 	{name: "CMD", flags: scols.Trunc, help: "the same as COMMAND, with cinf's header", need: needCommand, ns: nsCommand, proc: procCommand},
 	{name: "UID", flags: scols.Right, json: scols.Number, help: "UID of the PID",
-		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+		ns: func(c *runCtx, ns *nslist.Namespace) string {
 			if p := ns.Lowest(); p != nil {
 				return procUID(c, ns, p)
 			}
@@ -102,7 +103,7 @@ var columns = []*column{
 		},
 		proc: procUID},
 	{name: "USER", help: "username of the PID",
-		ns: func(c *runCtx, ns *nsutil.Namespace) string {
+		ns: func(c *runCtx, ns *nslist.Namespace) string {
 			if p := ns.Lowest(); p != nil {
 				return procUser(c, ns, p)
 			}
@@ -116,37 +117,37 @@ var columns = []*column{
 		ns:   users,
 		proc: perProcNS(users)},
 	{name: "NETNSID", flags: scols.Right, help: "namespace ID as used by network subsystem", need: needNetNSID,
-		ns: func(c *runCtx, ns *nsutil.Namespace) string { return c.netnsid(ns) },
-		proc: func(c *runCtx, ns *nsutil.Namespace, _ *nsutil.ProcInfo) string {
+		ns: func(c *runCtx, ns *nslist.Namespace) string { return c.netnsid(ns) },
+		proc: func(c *runCtx, ns *nslist.Namespace, _ *nslist.ProcInfo) string {
 			return c.netnsid(ns)
 		}},
 	{name: "NSFS", flags: scols.Wrap, help: "nsfs mountpoint (usually used network subsystem)",
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return strings.Join(ns.NSFS, ",") },
-		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return strings.Join(ns.NSFS, ",") })},
+		ns:   func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(ns.NSFS, ",") },
+		proc: perProcNS(func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(ns.NSFS, ",") })},
 	{name: "PNS", whint: 10, flags: scols.Right, json: scols.Number, help: "parent namespace identifier (inode number)", need: needRelations,
-		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) },
-		proc: perProcNS(func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) })},
+		ns:   func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) },
+		proc: perProcNS(func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) })},
 	{name: "ONS", whint: 10, flags: scols.Right, json: scols.Number, help: "owner namespace identifier (inode number)", need: needRelations,
-		ns:   func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) },
-		proc: perProcNS(func(_ *runCtx, ns *nsutil.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) })},
+		ns:   func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) },
+		proc: perProcNS(func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Owner, 10) })},
 	{name: "MOUNTS", whint: 6, flags: scols.Right, json: scols.Number, help: "number of mounts in a mount namespace", need: needMounts,
 		ns:   mounts,
 		proc: perProcNS(mounts)},
 	{name: "PID1", help: "same or differs: is it PID 1's namespace of its type",
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.init) },
-		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.init) })},
+		ns:   func(c *runCtx, ns *nslist.Namespace) string { return c.compare(ns, c.init) },
+		proc: perProcNS(func(c *runCtx, ns *nslist.Namespace) string { return c.compare(ns, c.init) })},
 	{name: "SELF", help: "same or differs: is it the caller's namespace of its type",
-		ns:   func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) },
-		proc: perProcNS(func(c *runCtx, ns *nsutil.Namespace) string { return c.compare(ns, c.self) })},
+		ns:   func(c *runCtx, ns *nslist.Namespace) string { return c.compare(ns, c.self) },
+		proc: perProcNS(func(c *runCtx, ns *nslist.Namespace) string { return c.compare(ns, c.self) })},
 	// Process columns (the --namespace view), as cinf shows them.
 	{name: "NAME", help: "command name of the process [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return p.Name }},
+		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return p.Name }},
 	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return strconv.Itoa(p.Threads) }},
+		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return strconv.Itoa(p.Threads) }},
 	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path) [--namespace]", need: needCgroups,
-		proc: func(c *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string { return c.cgroups[p.PID] }},
+		proc: func(c *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return c.cgroups[p.PID] }},
 	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...) [--namespace]", need: needDetails,
-		proc: func(_ *runCtx, _ *nsutil.Namespace, p *nsutil.ProcInfo) string {
+		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string {
 			if p.State == 0 {
 				return ""
 			}
@@ -154,7 +155,7 @@ var columns = []*column{
 		}},
 }
 
-func users(_ *runCtx, ns *nsutil.Namespace) string {
+func users(_ *runCtx, ns *nslist.Namespace) string {
 	seen := map[uint32]bool{}
 	var uids []uint32
 	for _, p := range ns.Procs {
@@ -171,8 +172,8 @@ func users(_ *runCtx, ns *nsutil.Namespace) string {
 	return strings.Join(s, ",")
 }
 
-func mounts(_ *runCtx, ns *nsutil.Namespace) string {
-	if ns.Type != nsutil.MntNS || ns.Mounts < 0 {
+func mounts(_ *runCtx, ns *nslist.Namespace) string {
+	if ns.Type != namespaces.Mnt || ns.Mounts < 0 {
 		return ""
 	}
 	return strconv.Itoa(ns.Mounts)

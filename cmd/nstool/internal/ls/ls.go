@@ -11,14 +11,15 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/nslist"
 )
 
 // Options are the parsed command line of `nstool ls`.
 type Options struct {
 	IO *cli.IOStreams
 
-	Types      nsutil.NSTypeSet // empty: all
+	Types      namespaces.TypeSet // empty: all
 	Output     string
 	OutputAll  bool
 	List       bool
@@ -83,8 +84,8 @@ Available output columns:
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			names := make([]string, 0, len(nsutil.AllNSTypes))
-			for _, t := range nsutil.AllNSTypes {
+			names := make([]string, 0, len(namespaces.AllTypes))
+			for _, t := range namespaces.AllTypes {
 				names = append(names, t.String())
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
@@ -137,7 +138,7 @@ Available output columns:
 				return cli.Exitf(1, "--pid is mutually exclusive with --namespace")
 			}
 			if opts.Types == 0 {
-				opts.Types = nsutil.AllNSTypeSet
+				opts.Types = namespaces.AllTypeSet
 			}
 			return run(opts)
 		},
@@ -159,8 +160,8 @@ Available output columns:
 	f.StringVar(&task, "task", "", "the same as --pid (lsns's name)")
 	_ = f.MarkHidden("task")
 	_ = cmd.RegisterFlagCompletionFunc("type", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		names := make([]string, 0, len(nsutil.AllNSTypes))
-		for _, t := range nsutil.AllNSTypes {
+		names := make([]string, 0, len(namespaces.AllTypes))
+		for _, t := range namespaces.AllTypes {
 			names = append(names, t.String())
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
@@ -178,7 +179,7 @@ func (o *Options) positional(cmd *cobra.Command, a string, namespace *string) er
 		o.Tree = a
 		return nil
 	}
-	if _, err := nsutil.ParseNSType(a); err == nil {
+	if _, err := namespaces.ParseType(a); err == nil {
 		return o.addType(a)
 	}
 	if isNumber(a) {
@@ -193,7 +194,7 @@ func (o *Options) positional(cmd *cobra.Command, a string, namespace *string) er
 }
 
 func (o *Options) addType(name string) error {
-	t, err := nsutil.ParseNSType(name)
+	t, err := namespaces.ParseType(name)
 	if err != nil {
 		return cli.Exitf(1, "unknown namespace type: %s", name)
 	}
@@ -213,32 +214,32 @@ func isNumber(s string) bool {
 // runCtx is one run's state: the listing and the caches columns share.
 type runCtx struct {
 	opts     *Options
-	listing  *nsutil.Listing
+	listing  *nslist.Listing
 	users    userNames
 	cmdlines map[int]string
 	cgroups  map[int]string
 	netnsids map[uint64]string
-	netlink  *nsutil.NetNSIDs
+	netlink  *nslist.NetNSIDs
 	owners   map[uint64]uint32
-	init     [nsutil.NumNSTypes]uint64 // PID 1's namespace inodes (0: unreadable)
-	self     [nsutil.NumNSTypes]uint64 // the caller's
+	init     [namespaces.NumTypes]uint64 // PID 1's namespace inodes (0: unreadable)
+	self     [namespaces.NumTypes]uint64 // the caller's
 }
 
 // command is lsns's COMMAND: the command line, or the name for a kernel
 // thread or a process that exited since the scan.
-func (c *runCtx) command(p *nsutil.ProcInfo) string {
+func (c *runCtx) command(p *nslist.ProcInfo) string {
 	if s, ok := c.cmdlines[p.PID]; ok {
 		return s
 	}
-	s := nsutil.ReadCmdline(p.PID)
+	s := nslist.ReadCmdline(p.PID)
 	if s == "" {
-		s = nsutil.ReadComm(p.PID)
+		s = nslist.ReadComm(p.PID)
 	}
 	c.setCommand(p, s)
 	return c.cmdlines[p.PID]
 }
 
-func (c *runCtx) setCommand(p *nsutil.ProcInfo, s string) {
+func (c *runCtx) setCommand(p *nslist.ProcInfo, s string) {
 	if s == "" {
 		s = p.Name
 	}
@@ -249,7 +250,7 @@ func (c *runCtx) setCommand(p *nsutil.ProcInfo, s string) {
 // lowest-PID processes, which COMMAND shows (a few hundred on a busy
 // host); command then finds them.
 func (c *runCtx) readCommands() {
-	var procs []*nsutil.ProcInfo
+	var procs []*nslist.ProcInfo
 	var pids []int
 	seen := map[int]bool{}
 	for _, ns := range c.listing.Namespaces {
@@ -259,13 +260,13 @@ func (c *runCtx) readCommands() {
 			pids = append(pids, p.PID)
 		}
 	}
-	for i, s := range nsutil.ReadCommands(pids) {
+	for i, s := range nslist.ReadCommands(pids) {
 		c.setCommand(procs[i], s)
 	}
 }
 
-func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
-	if ns.Type != nsutil.NetNS || c.netlink == nil {
+func (c *runCtx) netnsid(ns *nslist.Namespace) string {
+	if ns.Type != namespaces.Net || c.netlink == nil {
 		return ""
 	}
 	if s, ok := c.netnsids[ns.Ino]; ok {
@@ -274,7 +275,7 @@ func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
 	s := ""
 	paths := make([]string, 0, len(ns.Procs)+len(ns.NSFS))
 	for _, p := range ns.Procs {
-		paths = append(paths, nsutil.ProcNSPath(p.PID, nsutil.NetNS))
+		paths = append(paths, namespaces.ProcPath(p.PID, namespaces.Net))
 	}
 	// A namespace only a bind mount holds is asked about through it.
 	for _, path := range append(paths, ns.NSFS...) {
@@ -283,7 +284,7 @@ func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
 			continue
 		}
 		s = strconv.Itoa(id)
-		if id == nsutil.NetNSIDNotAssigned {
+		if id == nslist.NetNSIDNotAssigned {
 			s = "unassigned"
 		}
 		break
@@ -295,12 +296,12 @@ func (c *runCtx) netnsid(ns *nsutil.Namespace) string {
 // ownerUID is the UID shown for a namespace no process is in: the
 // creator of the user namespace it is or that owns it (lsns 2.39 shows 0
 // for the types other than user).
-func (c *runCtx) ownerUID(ns *nsutil.Namespace) (uint32, bool) {
+func (c *runCtx) ownerUID(ns *nslist.Namespace) (uint32, bool) {
 	if uid, ok := c.owners[ns.Ino]; ok {
 		return uid, true
 	}
 	for _, path := range ns.NSFS {
-		if uid, err := nsutil.CreatorUID(path); err == nil {
+		if uid, err := namespaces.CreatorUID(path); err == nil {
 			c.owners[ns.Ino] = uid
 			return uid, true
 		}
@@ -311,7 +312,7 @@ func (c *runCtx) ownerUID(ns *nsutil.Namespace) (uint32, bool) {
 	return 0, false
 }
 
-func (c *runCtx) compare(ns *nsutil.Namespace, ref [nsutil.NumNSTypes]uint64) string {
+func (c *runCtx) compare(ns *nslist.Namespace, ref [namespaces.NumTypes]uint64) string {
 	switch r := ref[ns.Type]; {
 	case r == 0:
 		return "?"
@@ -354,7 +355,7 @@ func run(opts *Options) error {
 		}
 	}
 
-	lopts := nsutil.ListOptions{
+	lopts := nslist.Options{
 		Types:      opts.Types,
 		BindMounts: true,
 		Mounts:     needs&needMounts != 0,
@@ -364,24 +365,24 @@ func run(opts *Options) error {
 	}
 	if forProcesses {
 		// The namespace may be of any type: look for it among all.
-		lopts.Types = nsutil.AllNSTypeSet
+		lopts.Types = namespaces.AllTypeSet
 	}
-	listing, err := nsutil.ListNamespaces(lopts)
+	listing, err := nslist.List(lopts)
 	if err != nil {
 		return cli.Exitf(1, "cannot read /proc: %v", err)
 	}
 	c := &runCtx{opts: opts, listing: listing, users: userNames{}, cmdlines: map[int]string{},
 		cgroups: map[int]string{}, netnsids: map[uint64]string{}, owners: map[uint64]uint32{}}
-	for _, t := range nsutil.AllNSTypes {
-		if id, err := nsutil.NamespaceOf(1, t); err == nil {
+	for _, t := range namespaces.AllTypes {
+		if id, err := namespaces.Of(1, t); err == nil {
 			c.init[t] = id.Ino
 		}
-		if id, err := nsutil.NamespaceOf(0, t); err == nil {
+		if id, err := namespaces.Of(0, t); err == nil {
 			c.self[t] = id.Ino
 		}
 	}
 	if needs&needNetNSID != 0 {
-		if nl, err := nsutil.OpenNetNSIDs(); err == nil {
+		if nl, err := nslist.OpenNetNSIDs(); err == nil {
 			c.netlink = nl
 			defer nl.Close()
 		}

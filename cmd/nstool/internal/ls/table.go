@@ -6,7 +6,8 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/nslist"
 )
 
 // newTable sets up a table with lsns's settings for these columns.
@@ -54,7 +55,7 @@ func (c *runCtx) newTable(cols []*column) *scols.Table {
 	return t
 }
 
-func (c *runCtx) fillNS(t *scols.Table, parent *scols.Line, cols []*column, ns *nsutil.Namespace) *scols.Line {
+func (c *runCtx) fillNS(t *scols.Table, parent *scols.Line, cols []*column, ns *nslist.Namespace) *scols.Line {
 	l := t.NewLine(parent)
 	for i, col := range cols {
 		l.Set(i, col.ns(c, ns))
@@ -67,7 +68,7 @@ func (c *runCtx) fillNS(t *scols.Table, parent *scols.Line, cols []*column, ns *
 func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
 	list := c.listing.Namespaces
 	if pid := c.opts.PID; pid != 0 {
-		var mine []*nsutil.Namespace
+		var mine []*nslist.Namespace
 		for _, ns := range list {
 			for _, p := range ns.Procs {
 				if p.PID == pid {
@@ -77,7 +78,7 @@ func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
 			}
 		}
 		if len(mine) == 0 {
-			if _, err := nsutil.NamespaceOf(pid, nsutil.UserNS); err != nil && !os.IsNotExist(err) {
+			if _, err := namespaces.Of(pid, namespaces.User); err != nil && !os.IsNotExist(err) {
 				hint := "" // root is refused only by a non-dumpable process or a security module
 				if os.Geteuid() != 0 {
 					hint = " (need root or CAP_SYS_PTRACE)"
@@ -119,30 +120,30 @@ func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
 // (-T parent: user and pid namespaces below their parents, the others below
 // their owner's line when it has been drawn), printing a relative first
 // when it has not been printed yet, as lsns does.
-func (c *runCtx) relationTree(t *scols.Table, cols []*column, list []*nsutil.Namespace) {
-	byIno := map[uint64]*nsutil.Namespace{}
+func (c *runCtx) relationTree(t *scols.Table, cols []*column, list []*nslist.Namespace) {
+	byIno := map[uint64]*nslist.Namespace{}
 	for _, ns := range list {
 		if _, ok := byIno[ns.Ino]; !ok {
 			byIno[ns.Ino] = ns
 		}
 	}
-	related := func(ns *nsutil.Namespace) (owner, parent *nsutil.Namespace) {
+	related := func(ns *nslist.Namespace) (owner, parent *nslist.Namespace) {
 		if !ns.HaveRel {
 			return nil, nil
 		}
 		if o := byIno[ns.Rel.Owner]; o != nil && o != ns {
 			owner = o
 		}
-		if ns.Type == nsutil.UserNS || ns.Type == nsutil.PidNS {
+		if ns.Type == namespaces.User || ns.Type == namespaces.Pid {
 			if p := byIno[ns.Rel.Parent]; p != nil && p != ns {
 				parent = p
 			}
 		}
 		return owner, parent
 	}
-	lines := map[*nsutil.Namespace]*scols.Line{}
-	var show func(ns *nsutil.Namespace)
-	show = func(ns *nsutil.Namespace) {
+	lines := map[*nslist.Namespace]*scols.Line{}
+	var show func(ns *nslist.Namespace)
+	show = func(ns *nslist.Namespace) {
 		owner, parent := related(ns)
 		var above *scols.Line
 		if c.opts.Tree == "owner" {
@@ -175,7 +176,7 @@ func (c *runCtx) relationTree(t *scols.Table, cols []*column, list []*nsutil.Nam
 
 // processTable is the --namespace view: the processes in one namespace.
 func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) {
-	var ns *nsutil.Namespace
+	var ns *nslist.Namespace
 	for _, n := range c.listing.Namespaces {
 		if n.Ino == c.opts.Namespace {
 			ns = n
@@ -185,7 +186,7 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 	if ns == nil {
 		return nil, cli.Exitf(1, "not found namespace: %d", c.opts.Namespace)
 	}
-	procs := make([]*nsutil.ProcInfo, 0, len(ns.Procs))
+	procs := make([]*nslist.ProcInfo, 0, len(ns.Procs))
 	for _, p := range ns.Procs {
 		if needs&needDetails != 0 || c.opts.Tree == "process" {
 			if err := p.ReadDetails(); err != nil {
@@ -193,14 +194,14 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 			}
 		}
 		if needs&needCgroups != 0 {
-			if cg, err := nsutil.ReadCgroups(p.PID); err == nil {
+			if cg, err := nslist.ReadCgroups(p.PID); err == nil {
 				c.cgroups[p.PID] = strings.Join(cg, ",")
 			}
 		}
 		procs = append(procs, p)
 	}
 	t := c.newTable(cols)
-	fill := func(parent *scols.Line, p *nsutil.ProcInfo) *scols.Line {
+	fill := func(parent *scols.Line, p *nslist.ProcInfo) *scols.Line {
 		l := t.NewLine(parent)
 		for i, col := range cols {
 			l.Set(i, col.proc(c, ns, p))
@@ -210,13 +211,13 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 	if c.opts.Tree == "process" {
 		// A process hangs below its parent when the parent is in the
 		// same namespace (lsns's view of one namespace).
-		byPID := map[int]*nsutil.ProcInfo{}
+		byPID := map[int]*nslist.ProcInfo{}
 		for _, p := range procs {
 			byPID[p.PID] = p
 		}
 		lines := map[int]*scols.Line{}
-		var show func(p *nsutil.ProcInfo)
-		show = func(p *nsutil.ProcInfo) {
+		var show func(p *nslist.ProcInfo)
+		show = func(p *nslist.ProcInfo) {
 			parent := byPID[p.PPID]
 			if parent != nil && lines[parent.PID] == nil && parent != p {
 				show(parent)

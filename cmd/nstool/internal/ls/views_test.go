@@ -10,7 +10,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/nslist"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -106,11 +107,11 @@ func TestNamespaceViewMatchesProc(t *testing.T) {
 		t.Fatalf("want %d processes %v, got:\n%s", len(want), want, out)
 	}
 	for i, pid := range want {
-		p := &nsutil.ProcInfo{PID: pid}
+		p := &nslist.ProcInfo{PID: pid}
 		if err := p.ReadDetails(); err != nil {
 			t.Fatal(err)
 		}
-		cg, _ := nsutil.ReadCgroups(pid)
+		cg, _ := nslist.ReadCgroups(pid)
 		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 		cmdText := strings.TrimSuffix(strings.ReplaceAll(string(cmdline), "\x00", " "), " ")
 		// raw output encodes blanks as \x20
@@ -145,8 +146,8 @@ func TestPIDViewMatchesProc(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rows := strings.Split(strings.TrimSpace(out), "\n")
-	if len(rows) != len(nsutil.AllNSTypes) {
-		t.Fatalf("want %d namespaces, got:\n%s", len(nsutil.AllNSTypes), out)
+	if len(rows) != len(namespaces.AllTypes) {
+		t.Fatalf("want %d namespaces, got:\n%s", len(namespaces.AllTypes), out)
 	}
 	seen := map[string]bool{}
 	for _, row := range rows {
@@ -169,7 +170,7 @@ func TestPIDViewMatchesProc(t *testing.T) {
 			t.Errorf("%s: SELF %s, want %s", typ, f[3], wantSelf)
 		}
 		wantInit := "?"
-		if init, err := nsutil.NamespaceOf(1, mustType(t, typ)); err == nil {
+		if init, err := namespaces.Of(1, mustType(t, typ)); err == nil {
 			wantInit = "differs"
 			if strconv.FormatUint(init.Ino, 10) == f[0] {
 				wantInit = "same"
@@ -182,13 +183,13 @@ func TestPIDViewMatchesProc(t *testing.T) {
 			t.Errorf("%s: NPROCS %s, want 1 (only the child is in it)", typ, f[2])
 		}
 	}
-	if len(seen) != len(nsutil.AllNSTypes) {
+	if len(seen) != len(namespaces.AllTypes) {
 		t.Errorf("types seen: %v", seen)
 	}
 }
 
-func mustType(t *testing.T, s string) nsutil.NSType {
-	typ, err := nsutil.ParseNSType(s)
+func mustType(t *testing.T, s string) namespaces.Type {
+	typ, err := namespaces.ParseType(s)
 	if err != nil {
 		t.Fatal(err)
 	}

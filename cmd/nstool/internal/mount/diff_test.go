@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -82,14 +82,14 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mounts, _, err := nsutil.ParseMountinfo(f)
+	mounts, _, err := mountinfo.Parse(f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tbl := table(mounts, work)
 	// A case may leave a second namespace's mountinfo in $INNER.
 	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
-		m2, _, _ := nsutil.ParseMountinfo(strings.NewReader(string(inner)))
+		m2, _, _ := mountinfo.Parse(strings.NewReader(string(inner)))
 		tbl += "\n-- second namespace --\n" + table(m2, work)
 	}
 	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
@@ -118,7 +118,7 @@ func normalise(s, work string) string {
 
 // table is nstest.Canonical plus each mount's source, root and per-mount
 // options, so that ro/nosuid and bind roots are compared too.
-func table(mounts []nsutil.Mount, prefix string) string {
+func table(mounts []mountinfo.Mount, prefix string) string {
 	var opts []string
 	for _, m := range mounts {
 		if m.Target == prefix || strings.HasPrefix(m.Target, prefix+"/") {

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // RootHint follows "must be superuser": where a person can get the right.
@@ -75,7 +75,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 			return "mount point is busy."
 		}
 		if src != "" {
-			if mounts, err := nsutil.ReadMountinfo(0); err == nil {
+			if mounts, err := mountinfo.Read(0); err == nil {
 				for _, m := range mounts {
 					if m.Source == src && m.Target != "" {
 						return fmt.Sprintf("%s already mounted on %s.", src, m.Target)
@@ -151,7 +151,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 // "the parent mount of the mount being moved has propagation type
 // MS_SHARED").
 func underSharedMount(path string) bool {
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		return false
 	}

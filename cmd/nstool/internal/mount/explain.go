@@ -12,7 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
 // explainer makes the calls and, with --explain, reports each one on
@@ -38,7 +39,7 @@ func ExplainColor(ios *cli.IOStreams) bool {
 
 // paint colours a propagation as findmnt does: shared green, slave yellow,
 // unbindable red, private plain.
-func paint(on bool, p nsutil.Propagation, text string) string {
+func paint(on bool, p mountinfo.Propagation, text string) string {
 	if !on {
 		return text
 	}
@@ -72,13 +73,13 @@ func (e *explainer) do(fake bool, p *plan, st step) error {
 	if !e.on {
 		return st.call.Do()
 	}
-	before, _ := nsutil.ReadMountinfo(0)
+	before, _ := mountinfo.Read(0)
 	err := st.call.Do()
 	e.note("%s = %s", st.call, Result(err))
 	if err != nil {
 		return err
 	}
-	after, _ := nsutil.ReadMountinfo(0)
+	after, _ := mountinfo.Read(0)
 	ExplainChange(e.w, e.color, before, after, focusFor(before, p, st))
 	for _, r := range rulesFor(before, after, p, st) {
 		fmt.Fprintf(e.w, "  rule: %s\n", r)
@@ -102,9 +103,9 @@ func Result(err error) string {
 // ExplainChange prints, for each mount whose propagation changed, that
 // appeared or that went away, and for each mount in focus even when
 // unchanged: "TARGET  BEFORE → AFTER" with peer-group and master numbers.
-func ExplainChange(w io.Writer, colored bool, before, after []nsutil.Mount, focus map[int]bool) {
-	d := func(p nsutil.Propagation) string { return paint(colored, p, p.Detail()) }
-	old := map[int]nsutil.Mount{}
+func ExplainChange(w io.Writer, colored bool, before, after []mountinfo.Mount, focus map[int]bool) {
+	d := func(p mountinfo.Propagation) string { return paint(colored, p, p.Detail()) }
+	old := map[int]mountinfo.Mount{}
 	for _, m := range before {
 		old[m.ID] = m
 	}
@@ -141,7 +142,7 @@ func ExplainChange(w io.Writer, colored bool, before, after []nsutil.Mount, focu
 
 // focusFor is the set of mounts a propagation call names: the mount at the
 // target and, with MS_REC, every mount under it.
-func focusFor(before []nsutil.Mount, p *plan, st step) map[int]bool {
+func focusFor(before []mountinfo.Mount, p *plan, st step) map[int]bool {
 	focus := map[int]bool{}
 	if st.kind != stepPropagation {
 		return focus
@@ -160,7 +161,7 @@ func focusFor(before []nsutil.Mount, p *plan, st step) map[int]bool {
 }
 
 // Subtree is the set of IDs of the mounts under mount id (not id itself).
-func Subtree(mounts []nsutil.Mount, id int) map[int]bool {
+func Subtree(mounts []mountinfo.Mount, id int) map[int]bool {
 	children := map[int][]int{}
 	for _, m := range mounts {
 		if m.ID != m.Parent {
@@ -182,7 +183,7 @@ func Subtree(mounts []nsutil.Mount, id int) map[int]bool {
 }
 
 // rulesFor names the sharedsubtree.rst rule behind a call.
-func rulesFor(before, after []nsutil.Mount, p *plan, st step) []string {
+func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 	switch st.kind {
 	case stepBindRemount:
 		return []string{"bind,remount changes the per-mount flags (ro, nosuid, ...) of this mount only; propagation is untouched"}
@@ -201,7 +202,7 @@ func rulesFor(before, after []nsutil.Mount, p *plan, st step) []string {
 		if src == nil || dest == nil {
 			return nil
 		}
-		to, why := nsutil.BindRule(p.move, src.Propagation.State(), dest.Shared())
+		to, why := mountopt.BindRule(p.move, src.Propagation.State(), dest.Shared())
 		section := "5b, bind"
 		if p.move {
 			section = "5d, move"
@@ -217,7 +218,7 @@ func rulesFor(before, after []nsutil.Mount, p *plan, st step) []string {
 		if dest == nil {
 			return nil
 		}
-		to, why := nsutil.BindRule(false, nsutil.StatePrivate, dest.Shared())
+		to, why := mountopt.BindRule(false, mountinfo.StatePrivate, dest.Shared())
 		return []string{fmt.Sprintf("a new mount is a bind of a private mount (sharedsubtree.rst 5e); under a %s mount → %s: %s", sharedWord(dest.Shared()), to, why)}
 	}
 }
@@ -231,13 +232,13 @@ func sharedWord(shared bool) string {
 
 // propagationRules gives one line per starting state among the mounts the
 // call changed, from the state-transition table.
-func propagationRules(before, after []nsutil.Mount, st step) []string {
+func propagationRules(before, after []mountinfo.Mount, st step) []string {
 	focus := focusFor(before, nil, st)
-	now := map[int]nsutil.Mount{}
+	now := map[int]mountinfo.Mount{}
 	for _, m := range after {
 		now[m.ID] = m
 	}
-	seen := map[nsutil.PropagationState]bool{}
+	seen := map[mountinfo.PropagationState]bool{}
 	var rules []string
 	for _, m := range before {
 		if !focus[m.ID] {
@@ -248,7 +249,7 @@ func propagationRules(before, after []nsutil.Mount, st step) []string {
 			continue
 		}
 		seen[from] = true
-		t, ok := nsutil.TransitionFor(from, st.call.Flags)
+		t, ok := mountopt.TransitionFor(from, st.call.Flags)
 		if !ok {
 			continue
 		}
@@ -262,17 +263,17 @@ func propagationRules(before, after []nsutil.Mount, st step) []string {
 }
 
 // StateTableMarkdown renders sharedsubtree.rst's state-transition table
-// (nsutil.StateTransitions, checked against the kernel by nsutil's tests)
+// (mountopt.Transitions, checked against the kernel by nsutil's tests)
 // as the Markdown table of docs/mount.md.
 func StateTableMarkdown() string {
 	ops := []string{"make-shared", "make-slave", "make-private", "make-unbindable"}
 	var b strings.Builder
 	b.WriteString("| state ↓ / command → | --make-shared | --make-slave | --make-private | --make-unbindable |\n")
 	b.WriteString("|---|---|---|---|---|\n")
-	for _, s := range nsutil.States {
+	for _, s := range mountinfo.States {
 		fmt.Fprintf(&b, "| %s |", s)
 		for _, op := range ops {
-			for _, tr := range nsutil.StateTransitions {
+			for _, tr := range mountopt.Transitions {
 				if tr.From == s && tr.Op == op {
 					fmt.Fprintf(&b, " %s |", tr.To)
 				}

@@ -6,7 +6,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // stepKind says what a mount(2) call of a plan is for; errors and --explain
@@ -21,7 +23,7 @@ const (
 
 type step struct {
 	kind stepKind
-	call nsutil.MountCall
+	call mountsys.Call
 }
 
 // plan is the list of mount(2) calls util-linux's mount(8) makes for a
@@ -31,7 +33,7 @@ type plan struct {
 	source, target  string // as passed to mount(2)
 	spec            string // what messages name (the target)
 	tryTypes        []string
-	opts            nsutil.MountOptions
+	opts            mountopt.Options
 	propagationOnly bool
 	remount         bool
 	move            bool
@@ -63,23 +65,23 @@ func canonical(p string, noCanon bool) string {
 
 // propagationSteps are the extra calls for the propagation changes:
 // mount("none", target, NULL, MS_xxx, NULL), one each.
-func propagationSteps(target string, o nsutil.MountOptions) []step {
+func propagationSteps(target string, o mountopt.Options) []step {
 	var s []step
 	for _, f := range o.Propagation {
-		s = append(s, step{stepPropagation, nsutil.MountCall{Op: "mount", Source: "none", Target: target, Flags: f}})
+		s = append(s, step{stepPropagation, mountsys.Call{Op: "mount", Source: "none", Target: target, Flags: f}})
 	}
 	return s
 }
 
 // planPropagation: `mount --make-X TARGET`.
-func planPropagation(target string, o nsutil.MountOptions) *plan {
+func planPropagation(target string, o mountopt.Options) *plan {
 	return &plan{target: target, spec: target, opts: o, propagationOnly: true, steps: propagationSteps(target, o)}
 }
 
 // planRemount: `mount -o remount,... TARGET`. As libmount does, the mount's
 // current options (from mountinfo) come first and the command line's after,
 // so that "-o remount,ro" keeps nosuid and the filesystem's own options.
-func planRemount(source, target, optstr string, mounts []nsutil.Mount) (*plan, error) {
+func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
 	if m := topMountAt(mounts, target); m != nil {
@@ -87,7 +89,7 @@ func planRemount(source, target, optstr string, mounts []nsutil.Mount) (*plan, e
 			src = m.Source
 		}
 		cur := m.VFSOptions
-		if d := nsutil.MountinfoData(m.FSOptions); d != "" {
+		if d := mountopt.MountinfoData(m.FSOptions); d != "" {
 			cur += "," + d
 		}
 		combined = cur + "," + optstr
@@ -95,27 +97,27 @@ func planRemount(source, target, optstr string, mounts []nsutil.Mount) (*plan, e
 	if src == "" {
 		src = "none"
 	}
-	o, err := nsutil.ParseMountOptions(combined)
+	o, err := mountopt.Parse(combined)
 	if err != nil {
 		return nil, err
 	}
 	p := &plan{source: src, target: target, spec: target, opts: o, remount: true}
-	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
+	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)
 	return p, nil
 }
 
 // planBindOrMove: --bind, --rbind, --move (with -o flags and --make-*).
-func planBindOrMove(source, target string, o nsutil.MountOptions, move bool) *plan {
+func planBindOrMove(source, target string, o mountopt.Options, move bool) *plan {
 	flags := o.Flags
 	if move {
 		flags |= unix.MS_MOVE
 	}
 	p := &plan{source: source, target: target, spec: target, opts: o, move: move, bind: flags&unix.MS_BIND != 0}
-	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: source, Target: target, Flags: flags, Data: o.Data}})
+	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: source, Target: target, Flags: flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)
 	if flags&unix.MS_BIND != 0 && flags&bindSettable != 0 {
-		p.steps = append(p.steps, step{stepBindRemount, nsutil.MountCall{Op: "mount", Source: "none", Target: target,
+		p.steps = append(p.steps, step{stepBindRemount, mountsys.Call{Op: "mount", Source: "none", Target: target,
 			Flags: flags | unix.MS_REMOUNT | unix.MS_BIND}})
 	}
 	return p
@@ -125,12 +127,12 @@ func planBindOrMove(source, target string, o nsutil.MountOptions, move bool) *pl
 // call is made once; with a list (or none: probed, then every type the
 // kernel lists) each is tried with MS_SILENT until one is not refused with
 // EINVAL or ENODEV, as mount(8) does.
-func planNew(source, target, types string, o nsutil.MountOptions) *plan {
+func planNew(source, target, types string, o mountopt.Options) *plan {
 	p := &plan{source: source, target: target, spec: target, opts: o}
 	fstype := types
 	switch {
 	case types == "":
-		if t := nsutil.ProbeFSType(source); t != "" {
+		if t := mountsys.ProbeFSType(source); t != "" {
 			fstype = t
 		} else {
 			p.tryTypes = deviceFilesystems("")
@@ -138,7 +140,7 @@ func planNew(source, target, types string, o nsutil.MountOptions) *plan {
 	case strings.Contains(types, ",") || strings.HasPrefix(types, "no"):
 		p.tryTypes = deviceFilesystems(types)
 	}
-	p.steps = append(p.steps, step{stepMain, nsutil.MountCall{Op: "mount", Source: source, Target: target, FSType: fstype, Flags: o.Flags, Data: o.Data}})
+	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: source, Target: target, FSType: fstype, Flags: o.Flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)
 	return p
 }
@@ -156,7 +158,7 @@ func deviceFilesystems(pattern string) []string {
 			exclude[strings.TrimPrefix(t, "no")] = true
 		}
 	}
-	types, nodev, _ := nsutil.KernelFilesystems()
+	types, nodev, _ := mountsys.KernelFilesystems()
 	var out []string
 	for _, t := range types {
 		if !nodev[t] && !exclude[t] {
@@ -167,8 +169,8 @@ func deviceFilesystems(pattern string) []string {
 }
 
 // topMountAt is the mount on top of the stack at target, or nil.
-func topMountAt(mounts []nsutil.Mount, target string) *nsutil.Mount {
-	var found *nsutil.Mount
+func topMountAt(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
+	var found *mountinfo.Mount
 	for i := range mounts {
 		if mounts[i].Target == target {
 			found = &mounts[i]
@@ -179,8 +181,8 @@ func topMountAt(mounts []nsutil.Mount, target string) *nsutil.Mount {
 
 // mountContaining is the mount a path lies in: the one whose target is the
 // longest prefix of it (the topmost when stacked).
-func mountContaining(mounts []nsutil.Mount, path string) *nsutil.Mount {
-	var found *nsutil.Mount
+func mountContaining(mounts []mountinfo.Mount, path string) *mountinfo.Mount {
+	var found *mountinfo.Mount
 	best := -1
 	for i := range mounts {
 		t := mounts[i].Target

@@ -10,7 +10,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // run decides, as mount(8) does, what the command line asks for: no
@@ -31,7 +33,7 @@ func run(o *Options) error {
 		}
 	}
 	optstr := strings.Join(words, ",")
-	mopts, err := nsutil.ParseMountOptions(optstr)
+	mopts, err := mountopt.Parse(optstr)
 	if err != nil {
 		return cli.Exitf(ExitUsage, "%v", err)
 	}
@@ -52,9 +54,9 @@ func run(o *Options) error {
 		return cli.Usagef(ExitUsage, "bad usage")
 	}
 
-	var mounts []nsutil.Mount
+	var mounts []mountinfo.Mount
 	if mopts.Flags&unix.MS_REMOUNT != 0 {
-		if mounts, err = nsutil.ReadMountinfo(0); err != nil {
+		if mounts, err = mountinfo.Read(0); err != nil {
 			return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
 		}
 	}
@@ -92,7 +94,7 @@ func run(o *Options) error {
 
 // mkdirTarget creates a missing target for X-mount.mkdir[=mode] (-m), as
 // mount(8) does before mounting.
-func mkdirTarget(target string, o nsutil.MountOptions) error {
+func mkdirTarget(target string, o mountopt.Options) error {
 	for _, u := range o.Userspace {
 		name, val, _ := strings.Cut(u, "=")
 		if name != "X-mount.mkdir" {
@@ -118,7 +120,7 @@ func mkdirTarget(target string, o nsutil.MountOptions) error {
 // is just a name and stays as given, as mount(8) keeps it.
 func newSource(src, types string, noCanon bool) string {
 	if types != "" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no") {
-		_, nodev, err := nsutil.KernelFilesystems()
+		_, nodev, err := mountsys.KernelFilesystems()
 		if err == nil {
 			if isNodev, known := nodev[types]; !known || isNodev {
 				return src
@@ -198,7 +200,7 @@ func verbose(o *Options, p *plan) {
 // list prints the mount table as mount(8) does without arguments:
 // "SOURCE on TARGET type FSTYPE (OPTIONS)", filtered by -t.
 func list(o *Options) error {
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
 	}
@@ -212,7 +214,7 @@ func list(o *Options) error {
 			src = "none"
 		}
 		opts := m.VFSOptions
-		for _, fo := range nsutil.SplitOptions(m.FSOptions) {
+		for _, fo := range mountopt.Split(m.FSOptions) {
 			if fo != "rw" && fo != "ro" {
 				opts += "," + fo
 			}

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -79,13 +79,13 @@ func TestUtilLinuxSharedSubtree(t *testing.T) {
 	run("umount", mp)
 }
 
-func topAt(t *testing.T, target string) *nsutil.Mount {
+func topAt(t *testing.T, target string) *mountinfo.Mount {
 	t.Helper()
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found *nsutil.Mount
+	var found *mountinfo.Mount
 	for i := range mounts {
 		if mounts[i].Target == target {
 			found = &mounts[i]

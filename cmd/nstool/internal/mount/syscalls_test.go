@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -50,7 +50,7 @@ func straceCalls(t *testing.T, tool, setup, cmd string) (calls, expectR string) 
 	// so the order of siblings can differ from one run to the next.
 	if f, err := os.Open(filepath.Join(out, "before")); err == nil {
 		defer f.Close()
-		before, _, _ := nsutil.ParseMountinfo(f)
+		before, _, _ := mountinfo.Parse(f)
 		var want []string
 		f := strings.Fields(cmd)
 		flags := "0"
@@ -122,8 +122,8 @@ func TestSameSystemCalls(t *testing.T) {
 // recursiveOrder is umount(8) -R's documented order for the mount at
 // target: a mount stacked on it first, then each child in mount-ID order,
 // depth first, then the mount itself.
-func recursiveOrder(mounts []nsutil.Mount, target string) []string {
-	var root *nsutil.Mount
+func recursiveOrder(mounts []mountinfo.Mount, target string) []string {
+	var root *mountinfo.Mount
 	for i := range mounts {
 		if mounts[i].Target == target {
 			root = &mounts[i]
@@ -133,9 +133,9 @@ func recursiveOrder(mounts []nsutil.Mount, target string) []string {
 		return nil
 	}
 	var out []string
-	var walk func(m nsutil.Mount)
-	walk = func(m nsutil.Mount) {
-		var kids []nsutil.Mount
+	var walk func(m mountinfo.Mount)
+	walk = func(m mountinfo.Mount) {
+		var kids []mountinfo.Mount
 		for _, c := range mounts {
 			if c.Parent == m.ID && c.ID != m.ID {
 				kids = append(kids, c)

@@ -15,15 +15,15 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
-	"github.com/nstool/nstool/nsutil"
 	"github.com/nstool/nstool/nsutil/nstest"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // parse runs the command line through cobra and Config, without running.
-func parse(t *testing.T, args ...string) (*nsutil.NsenterConfig, error) {
+func parse(t *testing.T, args ...string) (*spawn.NsenterConfig, error) {
 	t.Helper()
 	ios, _, _, _ := cli.Test()
-	var cfg *nsutil.NsenterConfig
+	var cfg *spawn.NsenterConfig
 	var cfgErr error
 	cmd := newCmd(ios, func(o *Options) error {
 		cfg, cfgErr = o.Config()
@@ -38,10 +38,10 @@ func parse(t *testing.T, args ...string) (*nsutil.NsenterConfig, error) {
 
 // describe renders the steps for the kernel: a setns(2) by the namespace
 // its file descriptor holds, the nstool-only prctl left out.
-func describe(sp *nsutil.Spawn) string {
+func describe(sp *spawn.Spawn) string {
 	var b strings.Builder
 	for _, s := range sp.Steps {
-		if s.Kind == nsutil.StepSyscall && s.Trap == unix.SYS_PRCTL {
+		if s.Kind == spawn.StepSyscall && s.Trap == unix.SYS_PRCTL {
 			continue
 		}
 		args := fmt.Sprint(s.Args)
@@ -59,10 +59,10 @@ func describe(sp *nsutil.Spawn) string {
 	return b.String()
 }
 
-func earlyArgv(u *nsutil.EarlyNsenter) []string {
+func earlyArgv(u *spawn.EarlyNsenter) []string {
 	var out []string
 	for p := u.Argv; *p != nil; p = &unsafePointer(p)[1] {
-		out = append(out, nsutil.CString(*p))
+		out = append(out, spawn.CString(*p))
 	}
 	return out
 }
@@ -83,7 +83,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
 	}
 	programs := [][]string{nil, {"true"}, {"sh", "-c", "x"}, {"--", "-x"}}
-	env := nsutil.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
+	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
 	cases, taken := 0, 0
 	for ti, pid := range []string{self, other} {
 		for i, a := range options {
@@ -93,8 +93,8 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 				argv = append(argv, programs[(i+j)%len(programs)]...)
 				cases++
 				line := strings.Join(argv, " ")
-				var u nsutil.EarlyNsenter
-				if !early.ParseNsenter(&u, nsutil.CStrings(argv)[:len(argv)], &env[0]) {
+				var u spawn.EarlyNsenter
+				if !early.ParseNsenter(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
 					continue
 				}
 				cfg, err := parse(t, argv...)

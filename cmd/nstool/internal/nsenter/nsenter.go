@@ -1,6 +1,6 @@
 // Package nsenter implements `nstool nsenter`: util-linux nsenter(1),
 // including entering a user namespace, which a multithreaded Go process
-// cannot do itself (see nsutil.Spawn).
+// cannot do itself (see spawn.Spawn).
 package nsenter
 
 import (
@@ -13,14 +13,15 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // Options are the parsed command line.
 type Options struct {
 	All           bool
 	Target        string
-	NS            [8]nsexec.OptionalFile // nsutil.CloneNamespaces order
+	NS            [8]nsexec.OptionalFile // namespaces.CloneNamespaces order
 	Root, Wd      nsexec.OptionalFile
 	Wdns          string
 	SetUID        string
@@ -32,7 +33,7 @@ type Options struct {
 	changed       func(string) bool
 }
 
-// util-linux's help order, with the index into nsutil.CloneNamespaces.
+// util-linux's help order, with the index into namespaces.CloneNamespaces.
 var nsFlags = []struct {
 	long, short, usage string
 	idx                int
@@ -118,9 +119,9 @@ func parseUint(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// Config turns the options into an nsutil.NsenterConfig.
-func (o *Options) Config() (*nsutil.NsenterConfig, error) {
-	c := &nsutil.NsenterConfig{Enter: map[uintptr]nsutil.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
+// Config turns the options into an spawn.NsenterConfig.
+func (o *Options) Config() (*spawn.NsenterConfig, error) {
+	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
 	var err error
 	if o.changed("target") {
@@ -128,7 +129,7 @@ func (o *Options) Config() (*nsutil.NsenterConfig, error) {
 			return nil, err
 		}
 	}
-	for i, ns := range nsutil.CloneNamespaces {
+	for i, ns := range namespaces.CloneNamespaces {
 		if o.NS[i].On {
 			c.Enter[ns.Flag] = o.NS[i].TargetFile()
 		}

@@ -122,7 +122,7 @@ func TestNsenterPersisted(t *testing.T) {
 		}
 	})
 	// util-linux does not retry when Linux 6.18 refuses the bind for the
-	// new namespace's ID (see nsutil.BindNamespaceFiles): try each CPU.
+	// new namespace's ID (see spawn.BindNamespaceFiles): try each CPU.
 	var out []byte
 	var err error
 	for cpu := 0; cpu < 2*runtime.NumCPU(); cpu++ {

@@ -1,8 +1,9 @@
 package nsexec
 
 import (
-	"github.com/nstool/nstool/nsutil"
 	"github.com/spf13/pflag"
+
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // OptionalFile is a flag that may stand alone (--mount) or carry a file
@@ -22,11 +23,11 @@ const bare = "true"
 func (o *OptionalFile) String() string { return o.File }
 
 // TargetFile is the file to open: the one given, or (nil Path) the target's.
-func (o *OptionalFile) TargetFile() nsutil.TargetFile {
+func (o *OptionalFile) TargetFile() spawn.TargetFile {
 	if o.HasFile {
-		return nsutil.File(o.File)
+		return spawn.File(o.File)
 	}
-	return nsutil.TargetFile{}
+	return spawn.TargetFile{}
 }
 
 // Type is "bool" so that help shows the flag without a value placeholder.

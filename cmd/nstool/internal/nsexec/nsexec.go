@@ -1,5 +1,5 @@
 // Package nsexec is what `nstool unshare` and `nstool nsenter` share: running
-// an nsutil.Spawn in place or as a waited-for child, relaying its exit
+// an spawn.Spawn in place or as a waited-for child, relaying its exit
 // status and signals as util-linux does, --explain, and the [=FILE] flags.
 package nsexec
 
@@ -16,7 +16,8 @@ import (
 	"syscall"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/spawn"
+	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
 // Program returns what to execute: args as given, or util-linux's
@@ -36,7 +37,7 @@ func Program(args []string) (name string, argv []string, noPathSearch bool) {
 // Explain writes the steps on w, one per line, naming which process makes
 // each: "nstool" itself (in place), its "child", and after a fork the
 // "grandchild".
-func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
+func Explain(w io.Writer, sp *spawn.Spawn, inProcess bool, why string) {
 	who := "nstool"
 	if why != "" {
 		fmt.Fprintf(w, "%-10s # %s\n", who, why)
@@ -47,11 +48,11 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 			who = "child"
 		}
 		actor := who
-		if s.Kind == nsutil.StepPause && i > 0 && sp.Steps[i-1].Kind == nsutil.StepForkWait {
+		if s.Kind == spawn.StepPause && i > 0 && sp.Steps[i-1].Kind == spawn.StepForkWait {
 			actor = "child" // the waiting parent pauses, not the new child
 		}
 		fmt.Fprintf(w, "%-10s %s\n", actor, s.Text)
-		if s.Kind == nsutil.StepForkWait {
+		if s.Kind == spawn.StepForkWait {
 			who = "grandchild"
 		}
 	}
@@ -60,7 +61,7 @@ func Explain(w io.Writer, sp *nsutil.Spawn, inProcess bool, why string) {
 		who = "child"
 	}
 	if sp.ParentDeathSignal != 0 {
-		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool\n", who, nsutil.SignalName(sp.ParentDeathSignal))
+		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool\n", who, sysfmt.SignalName(sp.ParentDeathSignal))
 	}
 	argv := make([]string, len(sp.Argv))
 	for i, a := range sp.Argv {
@@ -85,7 +86,7 @@ func ExplainEarly(w io.Writer) {
 
 // Failure turns a step error into util-linux's message and exit code.
 func Failure(err error) error {
-	var se *nsutil.SpawnError
+	var se *spawn.SpawnError
 	if errors.As(err, &se) {
 		return &cli.ExitError{Code: se.ExitCode(), Err: se}
 	}
@@ -100,13 +101,13 @@ type Paused func(procDir string, phase int) (again bool, cpu int, err error)
 
 // RunInPlace makes the steps on this thread and executes the program in
 // place of nstool. It returns only on failure.
-func RunInPlace(sp *nsutil.Spawn, pause Paused) error {
+func RunInPlace(sp *spawn.Spawn, pause Paused) error {
 	return Failure(sp.RunHere(pauseHere(pause)))
 }
 
 // pauseHere adapts pause to a StepPause that nstool makes itself, on its
 // locked thread (which may be in the new mount namespace by then).
-func pauseHere(pause Paused) nsutil.Paused {
+func pauseHere(pause Paused) spawn.Paused {
 	return func(phase int) (bool, int, error) {
 		return pauseElsewhere(pause, fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), syscall.Gettid()), phase)
 	}
@@ -138,7 +139,7 @@ var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, sy
 // left to reach it directly) and stops nstool when the child stops;
 // otherwise SIGINT and SIGTERM are ignored while waiting, as util-linux
 // unshare --fork blocks them.
-func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
+func RunChild(sp *spawn.Spawn, pause Paused, forward bool) error {
 	// The parent-death signal follows the thread that forked: keep it.
 	runtime.LockOSThread()
 	if sp.Here > 0 {
@@ -197,7 +198,7 @@ func RunChild(sp *nsutil.Spawn, pause Paused, forward bool) error {
 	}
 	if ws.Signaled() {
 		signal.Stop(sigs)
-		nsutil.DieOfSignal(ws.Signal())
+		spawn.DieOfSignal(ws.Signal())
 		return cli.Exitf(1, "child exit failed")
 	}
 	return cli.Exit(ws.ExitStatus())

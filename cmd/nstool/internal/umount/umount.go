@@ -15,7 +15,8 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/mount"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // Options is what the command line asked for.
@@ -119,20 +120,20 @@ func (o *Options) warn(format string, args ...any) {
 // table is unmounted under its canonical name; one that is not is passed
 // to umount2(2) as given (and the kernel says why not).
 func (o *Options) one(spec string, flags int) int {
-	mounts, _ := nsutil.ReadMountinfo(0)
+	mounts, _ := mountinfo.Read(0)
 	return o.oneIn(mounts, spec, flags)
 }
 
 // oneIn is one with the mount table already read.
-func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
+func (o *Options) oneIn(mounts []mountinfo.Mount, spec string, flags int) int {
 	target := spec
-	var found *nsutil.Mount
+	var found *mountinfo.Mount
 	if c := canonical(spec, o.NoCanon); c != "" {
 		if m := top(mounts, c); m != nil {
 			target, found = c, m
 		}
 	}
-	call := nsutil.MountCall{Op: "umount2", Target: target, Flags: uintptr(flags)}
+	call := mountsys.Call{Op: "umount2", Target: target, Flags: uintptr(flags)}
 	err := call.Do()
 	if o.Explain {
 		fmt.Fprintf(o.IO.ErrOut, "%s = %s\n", call, mount.Result(err))
@@ -151,7 +152,7 @@ func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 		return ExitFail
 	}
 	if o.Explain {
-		after, _ := nsutil.ReadMountinfo(0)
+		after, _ := mountinfo.Read(0)
 		mount.ExplainChange(o.IO.ErrOut, mount.ExplainColor(o.IO), mounts, after, nil)
 		if found != nil {
 			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", unmountRule(mounts, found))
@@ -172,7 +173,7 @@ func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 }
 
 // unmountRule is sharedsubtree.rst 5f for the mount m.
-func unmountRule(mounts []nsutil.Mount, m *nsutil.Mount) string {
+func unmountRule(mounts []mountinfo.Mount, m *mountinfo.Mount) string {
 	for _, p := range mounts {
 		if p.ID == m.Parent && p.Shared() {
 			return fmt.Sprintf("the parent %s is shared (%s): on every mount that receives propagation from it, the most recent mount at the same place goes too, unless it has submounts (sharedsubtree.rst 5f)", p.Target, p.Propagation.Detail())
@@ -183,8 +184,8 @@ func unmountRule(mounts []nsutil.Mount, m *nsutil.Mount) string {
 
 // lostMaster reports whether a mount that stayed changed master (or lost
 // it): the kernel re-parents the slaves of a peer group that disappears.
-func lostMaster(before, after []nsutil.Mount) bool {
-	old := map[int]nsutil.Mount{}
+func lostMaster(before, after []mountinfo.Mount) bool {
+	old := map[int]mountinfo.Mount{}
 	for _, m := range before {
 		old[m.ID] = m
 	}
@@ -221,7 +222,7 @@ func umountMessage(errno unix.Errno) string {
 // its children in mount-ID order (the order they were mounted), then the
 // mount itself, skipped if propagation already took it.
 func (o *Options) recursive(spec string, flags int) int {
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		o.warn("%s: cannot read the mount table: %v", spec, err)
 		return ExitFail
@@ -235,7 +236,7 @@ func (o *Options) recursive(spec string, flags int) int {
 		}
 		return ExitUsage
 	}
-	children := map[int][]nsutil.Mount{}
+	children := map[int][]mountinfo.Mount{}
 	for _, m := range mounts {
 		if m.ID != m.Parent {
 			children[m.Parent] = append(children[m.Parent], m)
@@ -244,9 +245,9 @@ func (o *Options) recursive(spec string, flags int) int {
 	for _, c := range children {
 		sort.Slice(c, func(i, j int) bool { return c[i].ID < c[j].ID })
 	}
-	var walk func(m nsutil.Mount) int
-	walk = func(m nsutil.Mount) int {
-		var over *nsutil.Mount
+	var walk func(m mountinfo.Mount) int
+	walk = func(m mountinfo.Mount) int {
+		var over *mountinfo.Mount
 		for i, c := range children[m.ID] {
 			if c.Target == m.Target {
 				over = &children[m.ID][i]
@@ -265,7 +266,7 @@ func (o *Options) recursive(spec string, flags int) int {
 				return rc
 			}
 		}
-		now, err := nsutil.ReadMountinfo(0)
+		now, err := mountinfo.Read(0)
 		if err == nil && top(now, m.Target) == nil {
 			return 0 // propagation took it already
 		}
@@ -274,8 +275,8 @@ func (o *Options) recursive(spec string, flags int) int {
 	return walk(*root)
 }
 
-func top(mounts []nsutil.Mount, target string) *nsutil.Mount {
-	var found *nsutil.Mount
+func top(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
+	var found *mountinfo.Mount
 	for i := range mounts {
 		if mounts[i].Target == target {
 			found = &mounts[i]

@@ -9,7 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountsys"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 
 func mountsUnder(t *testing.T, dir string) []string {
 	t.Helper()
-	mounts, err := nsutil.ReadMountinfo(0)
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func mkmount(t *testing.T, dir string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := nsutil.MountFS("t", dir, "tmpfs", 0, ""); err != nil {
+	if err := mountsys.Mount("t", dir, "tmpfs", 0, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,7 +52,7 @@ func TestRecursiveInProcess(t *testing.T) {
 	mkmount(t, filepath.Join(a, "x"))
 	mkmount(t, filepath.Join(a, "x", "y"))
 	mkmount(t, filepath.Join(a, "z"))
-	before, err := nsutil.ReadMountinfo(0)
+	before, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
 	}

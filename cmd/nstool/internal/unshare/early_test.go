@@ -10,16 +10,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // describeSteps renders the steps that matter to the kernel, one per line,
 // leaving out how the work is split between processes (nstool's child's
 // prctl and fork, the early start's fork): Fork says that separately.
-func describeSteps(steps []nsutil.Step) string {
+func describeSteps(steps []spawn.Step) string {
 	var b strings.Builder
 	for _, s := range steps {
-		if s.Kind == nsutil.StepForkWait || s.Kind == nsutil.StepSyscall && s.Trap == unix.SYS_PRCTL && s.Args[0] == unix.PR_SET_PDEATHSIG {
+		if s.Kind == spawn.StepForkWait || s.Kind == spawn.StepSyscall && s.Trap == unix.SYS_PRCTL && s.Args[0] == unix.PR_SET_PDEATHSIG {
 			continue
 		}
 		args := fmt.Sprint(s.Args)
@@ -27,7 +27,7 @@ func describeSteps(steps []nsutil.Step) string {
 			var strs [3]string
 			for i := range strs {
 				if s.Args[i] != 0 {
-					strs[i] = nsutil.CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
+					strs[i] = spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
 				}
 			}
 			args = fmt.Sprintf("%q %#x %d", strs, s.Args[3], s.Args[4])
@@ -38,9 +38,9 @@ func describeSteps(steps []nsutil.Step) string {
 	return b.String()
 }
 
-func hasForkWait(sp *nsutil.Spawn) bool {
+func hasForkWait(sp *spawn.Spawn) bool {
 	for _, s := range sp.Steps {
-		if s.Kind == nsutil.StepForkWait {
+		if s.Kind == spawn.StepForkWait {
 			return true
 		}
 	}
@@ -85,7 +85,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	mustTake := map[string]bool{"--mount true": true, "--fork --pid --mount-proc true": true,
 		"--user --map-root-user --mount true": true, "--propagation=shared bash": true, "-m": true,
 		"-Ur": true, "-mpf --mount-proc": true, "--mount --propagation=shared bash": true}
-	env := nsutil.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
+	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
 	taken := 0
 	cases := earlyArgv()
 	for k := range mustTake {
@@ -93,8 +93,8 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	}
 	for _, argv := range cases {
 		line := strings.Join(argv, " ")
-		var u nsutil.EarlyUnshare
-		if !early.Parse(&u, nsutil.CStrings(argv)[:len(argv)], &env[0]) {
+		var u spawn.EarlyUnshare
+		if !early.Parse(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
 			if mustTake[line] {
 				t.Errorf("unshare %s: the early start does not take it", line)
 			}
@@ -116,7 +116,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		}
 		var gotArgv []string
 		for p := u.Argv; *p != nil; p = (**byte)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(p))) {
-			gotArgv = append(gotArgv, nsutil.CString(*p))
+			gotArgv = append(gotArgv, spawn.CString(*p))
 		}
 		if u.Name != cfg.Name || u.NoPathSearch != cfg.NoPathSearch || strings.Join(gotArgv, "\x00") != strings.Join(cfg.Argv, "\x00") {
 			t.Errorf("unshare %s: early program %q %q (by path %v), the command's %q %q (%v)",
@@ -141,9 +141,9 @@ func TestEarlyStartShell(t *testing.T) {
 			t.Setenv("SHELL", shell)
 			envList = append(envList, "SHELL="+shell)
 		}
-		env := nsutil.CStrings(envList)
-		var u nsutil.EarlyUnshare
-		took := early.Parse(&u, nsutil.CStrings([]string{"-m"})[:1], &env[0])
+		env := spawn.CStrings(envList)
+		var u spawn.EarlyUnshare
+		took := early.Parse(&u, spawn.CStrings([]string{"-m"})[:1], &env[0])
 		if wantTake := shell != "" && shell != "/"; took != wantTake {
 			t.Errorf("SHELL=%q: early start takes it: %v", shell, took)
 		}
@@ -154,7 +154,7 @@ func TestEarlyStartShell(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if arg0 := nsutil.CString(*u.Argv); u.Name != cfg.Name || arg0 != cfg.Argv[0] || !u.NoPathSearch || !cfg.NoPathSearch {
+		if arg0 := spawn.CString(*u.Argv); u.Name != cfg.Name || arg0 != cfg.Argv[0] || !u.NoPathSearch || !cfg.NoPathSearch {
 			t.Errorf("SHELL=%q: early %q %q, the command's %q %q", shell, u.Name, arg0, cfg.Name, cfg.Argv)
 		}
 	}

@@ -8,14 +8,15 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // parse runs the command line through cobra and Config, without running.
-func parse(t *testing.T, args ...string) (*nsutil.UnshareConfig, error) {
+func parse(t *testing.T, args ...string) (*spawn.UnshareConfig, error) {
 	t.Helper()
 	ios, _, _, _ := cli.Test()
-	var cfg *nsutil.UnshareConfig
+	var cfg *spawn.UnshareConfig
 	var cfgErr error
 	cmd := newCmd(ios, func(o *Options) error {
 		cfg, cfgErr = o.Config()
@@ -32,34 +33,34 @@ func TestOptions(t *testing.T) {
 	t.Setenv("SHELL", "/bin/bash")
 	for _, c := range []struct {
 		args  []string
-		check func(c *nsutil.UnshareConfig) bool
+		check func(c *spawn.UnshareConfig) bool
 	}{
-		{[]string{"-m", "ls", "-la"}, func(c *nsutil.UnshareConfig) bool {
-			return c.Flags == unix.CLONE_NEWNS && strings.Join(c.Argv, " ") == "ls -la" && c.Propagation == nsutil.PropagationPrivate
+		{[]string{"-m", "ls", "-la"}, func(c *spawn.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWNS && strings.Join(c.Argv, " ") == "ls -la" && c.Propagation == mountopt.PropagationPrivate
 		}},
-		{[]string{"-mfp"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"-mfp"}, func(c *spawn.UnshareConfig) bool {
 			return c.Flags == unix.CLONE_NEWNS|unix.CLONE_NEWPID && c.Fork && c.Name == "/bin/bash" && c.Argv[0] == "-bash" && c.NoPathSearch
 		}},
-		{[]string{"--mount=/run/m", "-u", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"--mount=/run/m", "-u", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.Persist[unix.CLONE_NEWNS] == "/run/m" && len(c.Persist) == 1 && c.Flags == unix.CLONE_NEWNS|unix.CLONE_NEWUTS
 		}},
-		{[]string{"-r", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"-r", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.Flags == unix.CLONE_NEWUSER && c.MapUser == 0 && c.MapGroup == 0 && !c.InProcess()
 		}},
-		{[]string{"-c", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"-c", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.MapUser == os.Geteuid() && c.MapGroup == os.Getegid()
 		}},
-		{[]string{"--map-user=0", "true"}, func(c *nsutil.UnshareConfig) bool { return c.MapUser == 0 && c.MapGroup == -1 }},
-		{[]string{"--mount-proc", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"--map-user=0", "true"}, func(c *spawn.UnshareConfig) bool { return c.MapUser == 0 && c.MapGroup == -1 }},
+		{[]string{"--mount-proc", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.Flags == unix.CLONE_NEWNS && c.MountProc == "/proc" && c.InProcess()
 		}},
-		{[]string{"--kill-child", "true"}, func(c *nsutil.UnshareConfig) bool { return c.Fork && c.KillChild == unix.SIGKILL }},
-		{[]string{"--kill-child=term", "true"}, func(c *nsutil.UnshareConfig) bool { return c.KillChild == unix.SIGTERM }},
-		{[]string{"--propagation", "unchanged", "-m", "true"}, func(c *nsutil.UnshareConfig) bool { return c.Propagation == 0 }},
-		{[]string{"-T", "--monotonic", "-5", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"--kill-child", "true"}, func(c *spawn.UnshareConfig) bool { return c.Fork && c.KillChild == unix.SIGKILL }},
+		{[]string{"--kill-child=term", "true"}, func(c *spawn.UnshareConfig) bool { return c.KillChild == unix.SIGTERM }},
+		{[]string{"--propagation", "unchanged", "-m", "true"}, func(c *spawn.UnshareConfig) bool { return c.Propagation == 0 }},
+		{[]string{"-T", "--monotonic", "-5", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.Monotonic != nil && *c.Monotonic == -5 && !c.InProcess()
 		}},
-		{[]string{"-S", "1", "-G", "2", "-R", "/srv", "-w", "/x", "true"}, func(c *nsutil.UnshareConfig) bool {
+		{[]string{"-S", "1", "-G", "2", "-R", "/srv", "-w", "/x", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.SetUID == 1 && c.SetGID == 2 && c.Root != nil && *c.Root == "/srv" && c.Wd != nil && *c.Wd == "/x"
 		}},
 	} {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -112,7 +112,7 @@ func canonicalFile(t *testing.T, path, prefix string) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mounts, _, err := nsutil.ParseMountinfo(f)
+	mounts, _, err := mountinfo.Parse(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func canonicalFile(t *testing.T, path, prefix string) string {
 
 func mounted(t *testing.T, pid int, target string) bool {
 	t.Helper()
-	mounts, err := nsutil.ReadMountinfo(pid)
+	mounts, err := mountinfo.Read(pid)
 	if err != nil {
 		t.Fatal(err)
 	}

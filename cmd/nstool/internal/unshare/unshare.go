@@ -17,12 +17,14 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
-	"github.com/nstool/nstool/nsutil"
+	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/namespaces"
+	"github.com/nstool/nstool/nsutil/spawn"
 )
 
 // Options are the parsed command line.
 type Options struct {
-	NS          [8]nsexec.OptionalFile // in nsutil.CloneNamespaces order
+	NS          [8]nsexec.OptionalFile // in namespaces.CloneNamespaces order
 	Fork        bool
 	KillChild   string
 	MountProc   string
@@ -65,7 +67,7 @@ func (v *inOrder) Set(s string) error {
 	return nil
 }
 
-// util-linux's help order, with the index into nsutil.CloneNamespaces.
+// util-linux's help order, with the index into namespaces.CloneNamespaces.
 var nsFlags = []struct {
 	long, short, usage string
 	idx                int
@@ -203,12 +205,12 @@ func signalByName(s string) (syscall.Signal, bool) {
 	return sig, sig != 0
 }
 
-// Config turns the options into an nsutil.UnshareConfig, checking them as
+// Config turns the options into an spawn.UnshareConfig, checking them as
 // util-linux does.
-func (o *Options) Config() (*nsutil.UnshareConfig, error) {
-	c := &nsutil.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
+func (o *Options) Config() (*spawn.UnshareConfig, error) {
+	c := &spawn.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
 		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork}
-	for i, ns := range nsutil.CloneNamespaces {
+	for i, ns := range namespaces.CloneNamespaces {
 		if o.NS[i].On {
 			c.Flags |= ns.Flag
 			if o.NS[i].HasFile {
@@ -217,7 +219,7 @@ func (o *Options) Config() (*nsutil.UnshareConfig, error) {
 		}
 	}
 	var ok bool
-	if c.Propagation, ok = nsutil.PropagationFlags(o.Propagation); !ok {
+	if c.Propagation, ok = mountopt.PropagationFlags(o.Propagation); !ok {
 		return nil, cli.Exitf(1, "unsupported propagation mode: %s", o.Propagation)
 	}
 	switch o.Setgroups {
@@ -327,7 +329,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 }
 
 // why says, for --explain, how the work is split between processes.
-func why(c *nsutil.UnshareConfig) string {
+func why(c *spawn.UnshareConfig) string {
 	switch {
 	case c.Flags&unix.CLONE_NEWUSER != 0:
 		return "unshare(2) refuses CLONE_NEWUSER to a multithreaded process (Go): a single-threaded child does every step"
@@ -341,8 +343,8 @@ func why(c *nsutil.UnshareConfig) string {
 
 // persister binds the namespace files when the namespaces exist. When the
 // kernel refuses the mount namespace for its ID (see
-// nsutil.BindNamespaceFiles) it asks for it again on each CPU in turn.
-func persister(c *nsutil.UnshareConfig) nsexec.Paused {
+// spawn.BindNamespaceFiles) it asks for it again on each CPU in turn.
+func persister(c *spawn.UnshareConfig) nsexec.Paused {
 	if len(c.Persist) == 0 {
 		return nil
 	}
@@ -358,8 +360,8 @@ func persister(c *nsutil.UnshareConfig) nsexec.Paused {
 	}
 	tries := 0
 	return func(procDir string, phase int) (bool, int, error) {
-		err := nsutil.BindNamespaceFiles(procDir, c.PersistFiles(phase), done)
-		if errors.Is(err, nsutil.ErrPersistAgain) && phase == nsutil.PersistNamespaces && tries < 3*len(cpus) {
+		err := spawn.BindNamespaceFiles(procDir, c.PersistFiles(phase), done)
+		if errors.Is(err, spawn.ErrPersistAgain) && phase == spawn.PersistNamespaces && tries < 3*len(cpus) {
 			tries++
 			return true, cpus[tries%len(cpus)], nil
 		}
@@ -369,8 +371,8 @@ func persister(c *nsutil.UnshareConfig) nsexec.Paused {
 
 // hint adds, to a refused unshare(2) by a non-root user, how to do it
 // without root.
-func hint(c *nsutil.UnshareConfig, err error) error {
-	var se *nsutil.SpawnError
+func hint(c *spawn.UnshareConfig, err error) error {
+	var se *spawn.SpawnError
 	if errors.As(err, &se) && se.Step == "unshare failed" && se.Errno == syscall.EPERM &&
 		c.Flags&unix.CLONE_NEWUSER == 0 && os.Geteuid() != 0 {
 		return cli.Exitf(1, "%v (need root: try `nstool unshare --user --map-root-user ...`)", se)

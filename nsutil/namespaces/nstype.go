@@ -1,0 +1,86 @@
+package namespaces
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// Type is one of the eight kinds of Linux namespace (namespaces(7)).
+type Type int
+
+// The namespace types, in the order util-linux lsns knows them.
+const (
+	Mnt Type = iota
+	Net
+	Pid
+	Uts
+	Ipc
+	User
+	Cgroup
+	Time
+	// NumTypes is how many types there are: the size of arrays indexed
+	// by Type.
+	NumTypes
+)
+
+// AllTypes lists every namespace type, in lsns's order.
+var AllTypes = []Type{Mnt, Net, Pid, Uts, Ipc, User, Cgroup, Time}
+
+// nsNames are the names the kernel uses under /proc/PID/ns/ and in an nsfs
+// link's target ("mnt:[4026531841]").
+var nsNames = [NumTypes]string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"}
+
+// nsCloneFlags are the CLONE_NEW* flags NS_GET_NSTYPE returns (ioctl_ns(2)).
+var nsCloneFlags = [NumTypes]int{
+	unix.CLONE_NEWNS, unix.CLONE_NEWNET, unix.CLONE_NEWPID, unix.CLONE_NEWUTS,
+	unix.CLONE_NEWIPC, unix.CLONE_NEWUSER, unix.CLONE_NEWCGROUP, unix.CLONE_NEWTIME,
+}
+
+// String is the kernel's short name: "mnt", "net", ...
+func (t Type) String() string {
+	if t < 0 || t >= NumTypes {
+		return fmt.Sprintf("nstype(%d)", int(t))
+	}
+	return nsNames[t]
+}
+
+// CloneFlag is the type's CLONE_NEW* flag.
+func (t Type) CloneFlag() int { return nsCloneFlags[t] }
+
+// ErrUnknownType is returned for a name that is no namespace type.
+type ErrUnknownType struct{ Name string }
+
+func (e *ErrUnknownType) Error() string { return "unknown namespace type: " + e.Name }
+
+// ParseType turns "mnt", "net", ... into an Type.
+func ParseType(name string) (Type, error) {
+	for i, n := range nsNames {
+		if n == name {
+			return Type(i), nil
+		}
+	}
+	return 0, &ErrUnknownType{Name: name}
+}
+
+// nsTypeFromCloneFlag maps NS_GET_NSTYPE's answer back to an Type.
+func nsTypeFromCloneFlag(flag int) (Type, bool) {
+	for i, f := range nsCloneFlags {
+		if f == flag {
+			return Type(i), true
+		}
+	}
+	return 0, false
+}
+
+// TypeSet is a set of namespace types; the zero value is empty.
+type TypeSet uint16
+
+// AllTypeSet holds every type.
+const AllTypeSet TypeSet = 1<<NumTypes - 1
+
+// Has reports whether t is in the set.
+func (s TypeSet) Has(t Type) bool { return s&(1<<t) != 0 }
+
+// With returns the set plus t.
+func (s TypeSet) With(t Type) TypeSet { return s | 1<<t }
