@@ -213,7 +213,8 @@ func (sc *scenario) machine(t *testing.T) *Machine {
 		}
 		mounts, err := mountinfo.Read(pid)
 		if err != nil {
-			t.Fatal(err)
+			state, _ := os.ReadFile("/proc/" + proc + "/stat")
+			t.Fatalf("scenario %d: ns%d: %v (stat: %s)\nsteps:\n  %s", sc.id, sc.index(pid), err, state, strings.Join(sc.steps, "\n  "))
 		}
 		ns := &Namespace{Mounts: mounts, UserNS: inode(t, "/proc/"+proc+"/ns/user"), Ino: inode(t, "/proc/"+proc+"/ns/mnt")}
 		if pid != 0 {

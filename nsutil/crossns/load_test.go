@@ -1,0 +1,113 @@
+package crossns
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// TestLoadFindsHeldNamespaces: a namespace that no process is in any more
+// is found and read when an nsfs bind mount holds it, and when an open file
+// does.
+func TestLoadFindsHeldNamespaces(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir := nstest.Tmpfs(t)
+	bound := filepath.Join(dir, "held")
+	if err := os.WriteFile(bound, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The kernel refuses (EINVAL) to bind a mount namespace's file in a
+	// namespace it does not see as older, and on 6.18 it now and then
+	// misjudges namespaces made on different CPUs: make another one.
+	var byBind *exec.Cmd
+	for try := 0; ; try++ {
+		byBind = lonelyNamespace(t, "crossns-bind")
+		err := syscall.Mount(fmt.Sprintf("/proc/%d/ns/mnt", byBind.Process.Pid), bound, "", syscall.MS_BIND, "")
+		if err == nil {
+			break
+		}
+		if err != syscall.EINVAL || try == 20 {
+			t.Fatalf("bind the namespace's file: %v", err)
+		}
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(bound, syscall.MNT_DETACH) })
+	byFD := lonelyNamespace(t, "crossns-fd")
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/mnt", byFD.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []*exec.Cmd{byBind, byFD} {
+		_ = c.Process.Kill()
+		_ = c.Wait()
+	}
+
+	ownBefore := inode(t, "/proc/self/ns/mnt")
+	m, _, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file, holder, source string
+	}{
+		{bound, bound, "crossns-bind"},
+		{fmt.Sprintf("/proc/self/fd/%d", f.Fd()), fmt.Sprintf("pid %d fd %d", os.Getpid(), f.Fd()), "crossns-fd"},
+	} {
+		ino := inode(t, c.file)
+		ns := find(m, ino)
+		if ns == nil {
+			t.Errorf("Load did not find mnt:[%d], held by %s", ino, c.holder)
+			continue
+		}
+		if len(ns.PIDs) != 0 || !slices.Contains(ns.Holders, c.holder) {
+			t.Errorf("mnt:[%d]: pids %v, holders %v; want no pid, held by %s", ino, ns.PIDs, ns.Holders, c.holder)
+		}
+		if !slices.ContainsFunc(ns.Mounts, func(mt mountinfo.Mount) bool { return mt.Source == c.source }) {
+			t.Errorf("mnt:[%d]: the table read has no mount of %s: %d mounts", ino, c.source, len(ns.Mounts))
+		}
+	}
+	if after := inode(t, "/proc/self/ns/mnt"); after != ownBefore {
+		t.Fatalf("Load moved this process into mnt:[%d] (it was in mnt:[%d])", after, ownBefore)
+	}
+	if own := find(m, inode(t, "/proc/self/ns/mnt")); own == nil || !slices.Contains(own.PIDs, os.Getpid()) {
+		t.Errorf("Load did not list this process's own namespace with it in: %+v", own)
+	}
+}
+
+// lonelyNamespace starts a sleep in a new mount namespace with a tmpfs of
+// the given source name mounted in it.
+func lonelyNamespace(t *testing.T, source string) *exec.Cmd {
+	cmd := exec.Command("unshare", "-m", "sh", "-c", "mount -t tmpfs "+source+" /mnt && exec sleep 1000")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for {
+		comm, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/comm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(comm) == "sleep\n" {
+			return cmd
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func find(m *Machine, ino uint64) *Namespace {
+	for _, ns := range m.Namespaces {
+		if ns.Ino == ino {
+			return ns
+		}
+	}
+	return nil
+}
