@@ -9,7 +9,7 @@ LDFLAGS := -s -w $(ENTRY) -X github.com/nstool/nstool/cmd/nstool/internal/root.V
 BIN     := bin/nstool
 export CGO_ENABLED := 0
 
-.PHONY: build test demo bench docs install lint fuzz clean
+.PHONY: build test test-reach demo bench docs install lint fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nstool
@@ -17,6 +17,11 @@ build:
 # All tests, the root ones too; fails if the host's mount table changed.
 test: build
 	NSTOOL_BIN=$(CURDIR)/$(BIN) scripts/test.sh
+
+# The whole generated suite of `nstool reach` against the kernel (make test
+# runs a sample of 120 scenarios).
+test-reach:
+	NSTOOL_REACH_SCENARIOS=1000 $(GO) test -count=1 -run TestReachAgainstKernel -v ./nsutil/crossns
 
 demo: build
 	scripts/demo.sh $(BIN)

@@ -2,6 +2,7 @@ package crossns
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +23,8 @@ import (
 // an open file descriptor — and reads each one's table once: from a member
 // process, or for a namespace no process is in, from a thread that joins it
 // for the read. Unread counts the namespaces whose table could not be read
-// (another user's, without root).
+// (another user's, without root); a namespace that ends while Load runs is
+// left out.
 func Load() (m *Machine, unread int, err error) {
 	list, err := nslist.List(nslist.Options{
 		Types:      namespaces.TypeSet(0).With(namespaces.Mnt),
@@ -74,9 +76,12 @@ func Load() (m *Machine, unread int, err error) {
 				}
 			}
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
 			unread++
 			continue
+		case err != nil:
+			continue // its last process exited meanwhile (ESRCH, EINVAL, ENOENT)
 		}
 		keep = append(keep, ns)
 	}

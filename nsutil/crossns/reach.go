@@ -36,6 +36,15 @@ type Verdict struct {
 	Why string
 }
 
+// Prediction is where an event goes.
+type Prediction struct {
+	Source *Namespace
+	// Mount is, for a mount event, the mount it is made on (the one a
+	// lookup of the path ends on); for an unmount, the mount that goes.
+	Mount    *mountinfo.Mount
+	Verdicts []Verdict // one per namespace, in Machine.Namespaces' order
+}
+
 // ErrNotMountPoint is an unmount asked at a path that is no mount point.
 var ErrNotMountPoint = errors.New("not a mount point")
 
@@ -55,7 +64,7 @@ var ErrNotMountPoint = errors.New("not a mount point")
 //     busy), unless that is one mount covering it whole. A copy that propagation made into a namespace of another user
 //     namespace goes too (checked on Linux 6.18: it is not locked; the
 //     mounts a namespace was created with are).
-func (m *Machine) Reach(ev Event) ([]Verdict, error) {
+func (m *Machine) Reach(ev Event) (*Prediction, error) {
 	if ev.Source < 0 || ev.Source >= len(m.Namespaces) {
 		return nil, fmt.Errorf("no namespace %d", ev.Source)
 	}
@@ -80,6 +89,10 @@ func (m *Machine) Reach(ev Event) ([]Verdict, error) {
 
 	depth := m.groupDepths(origin)
 	verdicts := make([]Verdict, len(m.Namespaces))
+	pred := &Prediction{Source: src, Mount: origin, Verdicts: verdicts}
+	if gone != nil {
+		pred.Mount = gone
+	}
 	for i, ns := range m.Namespaces {
 		ns.index()
 		v := &verdicts[i]
@@ -115,7 +128,7 @@ func (m *Machine) Reach(ev Event) ([]Verdict, error) {
 			v.Why = m.whyNot(ns, origin, place, ev.Source == i)
 		}
 	}
-	return verdicts, nil
+	return pred, nil
 }
 
 // groupDepths numbers the peer groups that receive from origin: origin's
@@ -198,8 +211,12 @@ func (m *Machine) umountCopy(src, ns *Namespace, r *mountinfo.Mount, at string, 
 
 // whyNot explains a namespace that no receiving mount reaches.
 func (m *Machine) whyNot(ns *Namespace, origin *mountinfo.Mount, place string, isSource bool) string {
-	if origin.PeerGroup == 0 && !isSource {
-		return fmt.Sprintf("the mount at %s is private in the source namespace: nothing propagates from it", origin.Target)
+	switch {
+	case origin.PeerGroup == 0 && origin.Master != 0 && !isSource:
+		return fmt.Sprintf("the mount at %s in the source namespace is a slave (master:%d), not shared: it receives, but sends nothing",
+			origin.Target, origin.Master)
+	case origin.PeerGroup == 0 && !isSource:
+		return fmt.Sprintf("the mount at %s in the source namespace is private: nothing propagates from it", origin.Target)
 	}
 	var reasons []string
 	for _, r := range ns.Mounts {
@@ -221,7 +238,7 @@ func (m *Machine) whyNot(ns *Namespace, origin *mountinfo.Mount, place string, i
 		}
 	}
 	if len(reasons) == 0 {
-		return fmt.Sprintf("no mount there shows %s of that filesystem (%d:%d)", place, origin.Major, origin.Minor)
+		return fmt.Sprintf("nothing there shows %s of that filesystem (%d:%d)", place, origin.Major, origin.Minor)
 	}
 	return joinWhy(reasons)
 }

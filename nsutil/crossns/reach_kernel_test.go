@@ -244,13 +244,14 @@ func (sc *scenario) run(t *testing.T, hows map[string]int) (mounts, umounts, els
 	}
 	place := filepath.Join(sc.base, dirs[sc.rng.Intn(len(dirs))])
 	before := sc.machine(t)
-	predicted, err := before.Reach(Event{Source: src, Path: place})
+	pred, err := before.Reach(Event{Source: src, Path: place})
 	if err != nil {
 		t.Fatalf("scenario %d: Reach: %v", sc.id, err)
 	}
 	if !sc.sh(t, sc.pids[src], fmt.Sprintf("mount -t tmpfs reach-event-%d %s", sc.id, place)) {
 		return 0, 0, 0
 	}
+	predicted := pred.Verdicts
 	after := sc.machine(t)
 	what := fmt.Sprintf("mount at %s in ns%d", place, src)
 	sc.compare(t, what, predicted, diffMounts(before, after), before)
@@ -262,7 +263,7 @@ func (sc *scenario) run(t *testing.T, hows map[string]int) (mounts, umounts, els
 			hows[l.How]++
 		}
 	}
-	predicted, err = after.Reach(Event{Source: src, Path: place, Umount: true})
+	pred, err = after.Reach(Event{Source: src, Path: place, Umount: true})
 	umounted := sc.sh(t, sc.pids[src], "umount "+place)
 	switch {
 	case err == ErrNotMountPoint && !umounted:
@@ -278,6 +279,7 @@ func (sc *scenario) run(t *testing.T, hows map[string]int) (mounts, umounts, els
 		t.Errorf("scenario %d: umount %s failed, Reach predicted it\n%s", sc.id, place, strings.Join(sc.steps, "\n"))
 		return 1, 0, elsewhere
 	}
+	predicted = pred.Verdicts
 	gone := sc.machine(t)
 	sc.compare(t, "unmount at "+place+" in ns"+strconv.Itoa(src), predicted, diffMounts(gone, after), after)
 	return 1, 1, elsewhere

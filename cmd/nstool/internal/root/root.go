@@ -16,6 +16,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/mount"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsenter"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/cmd/nstool/internal/reach"
 	"github.com/nstool/nstool/cmd/nstool/internal/umount"
 	"github.com/nstool/nstool/cmd/nstool/internal/unshare"
 )
@@ -69,6 +70,7 @@ util-linux prints; on a terminal they add colour.`,
 		nsenter.NewCmd(ios),
 		ls.NewCmd(ios),
 		lab.NewCmd(ios),
+		reach.NewCmd(ios, nil),
 	)
 	return cmd
 }

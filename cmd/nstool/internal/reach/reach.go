@@ -1,0 +1,197 @@
+// Package reach is `nstool reach`: for a mount or an unmount made at a
+// path, every mount namespace of the machine, whether the event reaches it,
+// where, how, and why not.
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil/crossns"
+	"github.com/nstool/nstool/nsutil/sysfmt"
+)
+
+// Options are the parsed command line of `nstool reach`.
+type Options struct {
+	IO         *cli.IOStreams
+	PID        int    // -N: the source namespace is this process's (0: the caller's)
+	NSFile     string // --ns: the source namespace is this nsfs file's
+	Umount     bool
+	JSON       bool
+	Raw        bool
+	NoHeadings bool
+	Path       string
+}
+
+// NewCmd returns the `reach` command; runF replaces run in tests.
+func NewCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: ios}
+	var pid string
+	cmd := &cobra.Command{
+		Use:   "reach [-N PID | --ns FILE] [--umount] PATH",
+		Short: "Which mount namespaces a mount (or unmount) at PATH reaches, and why",
+		Long: `Predict, for a mount made at PATH in the source namespace (the caller's,
+or with -N that of process PID, or with --ns that of an nsfs file), every
+mount namespace of the machine: whether the mount reaches it, where (the
+path there: a bind of a subdirectory sees it at another place), how (the
+mount itself, a peer, a slave, a slave of a slave...) and, for a namespace
+it does not reach, why not. With --umount, the same for unmounting the
+mount at PATH.
+
+Namespaces are found as ` + "`nstool ls mnt`" + ` finds them, and also when only an
+open file descriptor holds them. Nothing is mounted: the prediction follows
+the kernel's rules (sharedsubtree.rst) on the tables as they are, and the
+tests check it against the kernel on generated scenarios.`,
+		Example: `  nstool reach /lab/shared           # who sees a mount made there
+  nstool reach -N 4242 /data         # made inside process 4242's namespace
+  nstool reach --umount /mnt/usb     # who loses it when it is unmounted
+  nstool reach -J /lab | jq '.namespaces[] | select(.receives | not) | .why'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Path = args[0]
+			if cmd.Flags().Changed("target-pid") {
+				n, err := strconv.Atoi(pid)
+				if err != nil || n <= 0 {
+					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
+				}
+				opts.PID = n
+			}
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&pid, "target-pid", "N", "", "the source namespace is that of process `PID`")
+	f.StringVar(&opts.NSFile, "ns", "", "the source namespace is that of this nsfs `FILE` (/proc/PID/ns/mnt, a bind of one)")
+	f.BoolVar(&opts.Umount, "umount", false, "predict an unmount of the mount at PATH instead")
+	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
+	f.BoolVarP(&opts.Raw, "raw", "r", false, "use raw output format")
+	f.BoolVarP(&opts.NoHeadings, "noheadings", "n", false, "don't print headings")
+	return cmd
+}
+
+func (o *Options) validate() error {
+	if o.PID != 0 && o.NSFile != "" {
+		return cli.Exitf(1, "-N and --ns are mutually exclusive")
+	}
+	if o.Path == "" {
+		return cli.Exitf(1, "no path specified")
+	}
+	return nil
+}
+
+// sourceFile is the nsfs file of the source namespace, and the directory
+// its paths are seen through from here.
+func (o *Options) sourceFile() (file, root string) {
+	switch {
+	case o.PID != 0:
+		return fmt.Sprintf("/proc/%d/ns/mnt", o.PID), fmt.Sprintf("/proc/%d/root", o.PID)
+	case o.NSFile != "":
+		return o.NSFile, ""
+	}
+	return "/proc/self/ns/mnt", "/"
+}
+
+func run(o *Options) error {
+	file, root := o.sourceFile()
+	var st os.FileInfo
+	st, err := os.Stat(file)
+	if err != nil {
+		if o.PID != 0 && errors.Is(err, os.ErrNotExist) {
+			return cli.Exitf(1, "no process %d", o.PID)
+		}
+		return cli.Exitf(1, "%s: %s", file, errText(err))
+	}
+	ino := inodeOf(st)
+	target, err := resolve(o.Path, root)
+	if err != nil {
+		return err
+	}
+	m, unread, err := crossns.Load()
+	if err != nil {
+		return cli.Exitf(1, "cannot read the namespaces: %s", errText(err))
+	}
+	src := -1
+	for i, ns := range m.Namespaces {
+		if ns.Ino == ino {
+			src = i
+		}
+	}
+	if src < 0 {
+		return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)
+	}
+	pred, err := m.Reach(crossns.Event{Source: src, Path: target, Umount: o.Umount})
+	if errors.Is(err, crossns.ErrNotMountPoint) {
+		return cli.Exitf(1, "%s: not a mount point", target)
+	}
+	if err != nil {
+		return cli.Exitf(1, "%s: %v", target, err)
+	}
+	if unread > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s of other users cannot be read and %s left out: run as root to see them\n",
+			cli.Plural(unread, "1 mount namespace", strconv.Itoa(unread)+" mount namespaces"), cli.Plural(unread, "is", "are"))
+	}
+	if o.JSON {
+		return writeJSON(o.IO.Out, target, pred)
+	}
+	return writeTable(o, pred)
+}
+
+// resolve makes PATH absolute and follows its symbolic links as the source
+// namespace sees them (through root, /proc/PID/root, when it is another
+// process's); with only an nsfs file, PATH is taken as written.
+func resolve(p, root string) (string, error) {
+	if !filepath.IsAbs(p) {
+		if root != "/" {
+			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, errText(err))
+		}
+		p = abs
+	}
+	p = filepath.Clean(p)
+	switch root {
+	case "":
+		return p, nil
+	case "/":
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, errText(err))
+		}
+		return real, nil
+	}
+	if _, err := os.Stat(root + p); err != nil {
+		return "", cli.Exitf(1, "%s: %s", p, errText(err))
+	}
+	return p, nil
+}
+
+// errText is strerror(3)'s text for the errno in err.
+func errText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return sysfmt.Strerror(errno)
+	}
+	return err.Error()
+}
+
+func inodeOf(st os.FileInfo) uint64 {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return s.Ino
+	}
+	return 0
+}
