@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 snapshot() { cat /proc/self/mountinfo; }
+# Cgroups that the owner tests make (named as container runtimes name
+# theirs) live under nstool-test-PID; a killed run may leave them, empty.
+test_cgroups() { find /sys/fs/cgroup/unified /sys/fs/cgroup -maxdepth 1 -name 'nstool-test-*' -type d 2>/dev/null; }
+for dir in $(test_cgroups); do find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
 before=$(mktemp) after=$(mktemp)
 trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
@@ -19,6 +23,10 @@ env "$mark" go test -count=1 "$@" ./... || status=$?
 snapshot >"$after"
 if ! diff -u "$before" "$after"; then
 	echo "FAIL: the tests changed the host's mount table (diff above)" >&2
+	status=1
+fi
+if [ -n "$(test_cgroups)" ]; then
+	echo "FAIL: the tests left cgroups behind: $(test_cgroups)" >&2
 	status=1
 fi
 # Processes still running the binary under test (tests start it as $NSTOOL_BIN).

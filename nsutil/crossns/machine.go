@@ -9,6 +9,10 @@ type Namespace struct {
 	// Holders name what keeps a namespace without processes alive: an nsfs
 	// bind mount ("/run/ns/a") or an open file ("pid 42 fd 5").
 	Holders []string
+	// Owner names who runs the namespace's processes, from their cgroups
+	// (see Owner): "docker 4f1c6a0b9d2e", "systemd nginx.service"; "" when
+	// nothing says.
+	Owner string
 	// UserNS is the inode of the user namespace that owns it (0: unknown).
 	// Copies that propagation makes into a namespace owned by another user
 	// namespace are locked (mount_namespaces(7), "Restrictions on mount

@@ -48,6 +48,10 @@ func writeJSON(w io.Writer, target string, p *crossns.Prediction) error {
 		if n.PIDs == nil {
 			n.PIDs = []int{}
 		}
+		if v.NS.Owner != "" {
+			owner := v.NS.Owner
+			n.Owner = &owner
+		}
 		for _, l := range v.Landings {
 			n.Mounts = append(n.Mounts, jsonMount{At: l.At, How: l.How})
 		}
@@ -83,6 +87,7 @@ func writeTable(o *Options, p *crossns.Prediction) error {
 	}
 	t.NewColumn("NS", 10, scols.Right)
 	t.NewColumn("PIDS", 8, 0)
+	t.NewColumn("OWNER", 0.15, scols.Trunc)
 	t.NewColumn("RECEIVES", 3, 0)
 	t.NewColumn("AT", 0.3, 0)
 	t.NewColumn("HOW", 0.1, 0)
@@ -93,21 +98,23 @@ func writeTable(o *Options, p *crossns.Prediction) error {
 			l := t.NewLine(nil)
 			l.Set(0, ns)
 			l.Set(1, pids)
-			l.Set(2, "no")
-			l.SetColor(2, colorNo)
-			l.Set(5, v.Why)
+			l.Set(2, v.NS.Owner)
+			l.Set(3, "no")
+			l.SetColor(3, colorNo)
+			l.Set(6, v.Why)
 			continue
 		}
 		for i, land := range v.Landings {
 			l := t.NewLine(nil)
 			l.Set(0, ns)
 			l.Set(1, pids)
-			l.Set(2, "yes")
-			l.SetColor(2, colorYes)
-			l.Set(3, land.At)
-			l.Set(4, land.How)
+			l.Set(2, v.NS.Owner)
+			l.Set(3, "yes")
+			l.SetColor(3, colorYes)
+			l.Set(4, land.At)
+			l.Set(5, land.How)
 			if i == len(v.Landings)-1 {
-				l.Set(5, v.Why)
+				l.Set(6, v.Why)
 			}
 		}
 	}
