@@ -3,13 +3,8 @@
 package findmnt
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -179,29 +174,13 @@ func (o *Options) checkExclusive(cmd *cobra.Command) error {
 	return nil
 }
 
-// strerror is the C library's text for an errno: Go's strings, with the
-// capital letter glibc uses ("No such file or directory").
-func strerror(err error) string {
-	var errno syscall.Errno
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	s := err.Error()
-	if errors.As(err, &errno) || s != "" {
-		if s != "" {
-			s = strings.ToUpper(s[:1]) + s[1:]
-		}
-	}
-	return s
-}
-
+// parseTID reads -N's PID. Like util-linux's strtou32_or_err it skips the
+// blanks before the number; unlike it, it also skips those after it
+// (findmnt 2.38.1 refuses "1 ").
 func parseTID(s string) (int, error) {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
-	if err != nil || strings.TrimSpace(s) == "" {
-		return 0, cli.Exitf(1, "invalid TID argument: '%s'", s)
+	n, err := cli.ParseUint(strings.TrimSpace(s), "invalid TID argument")
+	if err != nil {
+		return 0, cli.NumberError("invalid TID argument", s)
 	}
-	return int(n), nil
+	return n, nil
 }
-
-var _ = fmt.Sprintf

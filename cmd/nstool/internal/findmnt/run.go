@@ -76,7 +76,7 @@ func run(o *Options) error {
 			fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
 		})
 		if err != nil {
-			return cli.Exitf(1, "can't read %s: %s", path, strerror(err))
+			return cli.Exitf(1, "can't read %s: %s", path, cli.Strerror(err))
 		}
 	}
 	return o.show(p, tab)
@@ -108,7 +108,7 @@ func (o *Options) plan() (*plan, error) {
 	if o.ID != "" {
 		n, err := strconv.Atoi(o.ID)
 		if err != nil {
-			return nil, cli.Exitf(1, "invalid id argument: '%s'", o.ID)
+			return nil, cli.NumberError("invalid id argument", o.ID)
 		}
 		m.id = &n
 	}

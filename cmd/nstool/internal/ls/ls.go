@@ -109,14 +109,14 @@ Available output columns:
 			if namespace != "" || cmd.Flags().Changed("namespace") {
 				id, err := strconv.ParseUint(namespace, 10, 64)
 				if err != nil || id == 0 {
-					return cli.Exitf(1, "invalid namespace argument: '%s'", namespace)
+					return cli.NumberError("invalid namespace argument", namespace)
 				}
 				opts.Namespace = id
 			}
 			if pidGiven {
 				n, err := strconv.ParseInt(pid, 10, 32)
 				if err != nil || n <= 0 {
-					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
+					return cli.NumberError("invalid PID argument", pid)
 				}
 				opts.PID = int(n)
 			}
@@ -187,7 +187,7 @@ func (o *Options) positional(cmd *cobra.Command, a string, namespace *string) er
 	}
 	if a == "" {
 		// lsns's positional argument is a namespace ID only.
-		return cli.Exitf(1, "invalid namespace argument: ''")
+		return cli.NumberError("invalid namespace argument", "")
 	}
 	return cli.Exitf(1, "unknown namespace type: %s", a)
 }
