@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/cmd/nstool/internal/mount"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil"
 )
 
@@ -31,15 +30,13 @@ type Options struct {
 	Targets   []string
 }
 
-// ExitFail is util-linux's code for each failed umount; the codes of
-// several targets add up (at most 255), as umount(8) does.
-const (
-	ExitFail  = 32
-	ExitUsage = 1
-)
-
 // NewCmd returns the `umount` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, run)
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "umount [options] TARGET...",
@@ -65,10 +62,10 @@ nstool never reads /etc/fstab.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			return run(opts)
+			return runF(opts)
 		},
 	}
-	cmd.SetFlagErrorFunc(mount.GetoptError)
+	cmd.SetFlagErrorFunc(cli.GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&opts.Lazy, "lazy", "l", false, "detach the filesystem now, clean up things later")
@@ -82,9 +79,21 @@ nstool never reads /etc/fstab.`,
 	return cmd
 }
 
-func run(o *Options) error {
+// validate refuses a command line without a target, as umount(8) does
+// (nstool never reads /etc/fstab, so there is no "umount -a").
+func (o *Options) validate() error {
 	if len(o.Targets) == 0 {
-		return cli.Usagef(ExitUsage, "bad usage")
+		return cli.Usagef(cli.ExitUsage, "bad usage")
+	}
+	return nil
+}
+
+// run unmounts each target in turn; the exit code adds up
+// cli.ExitMountFailure for each that failed, to at most 255, as umount(8)
+// does.
+func run(o *Options) error {
+	if err := o.validate(); err != nil {
+		return err
 	}
 	var flags int
 	if o.Lazy {
@@ -127,37 +136,36 @@ func (o *Options) one(spec string, flags int) int {
 func (o *Options) oneIn(mounts []nsutil.Mount, spec string, flags int) int {
 	target := spec
 	var found *nsutil.Mount
-	if c := canonical(spec, o.NoCanon); c != "" {
-		if m := top(mounts, c); m != nil {
+	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
+		if m := mountcmd.TopMountAt(mounts, c); m != nil {
 			target, found = c, m
 		}
 	}
+	ex := mountcmd.NewExplainer(o.IO, o.Explain)
 	call := nsutil.MountCall{Op: "umount2", Target: target, Flags: uintptr(flags)}
 	err := call.Do()
-	if o.Explain {
-		fmt.Fprintf(o.IO.ErrOut, "%s = %s\n", call, mount.Result(err))
-	}
+	ex.Call(call, err)
 	if err != nil {
 		var errno unix.Errno
 		errors.As(err, &errno)
 		if o.Quiet && errno == unix.EINVAL {
-			return ExitFail
+			return cli.ExitMountFailure
 		}
 		msg := umountMessage(errno)
 		if errno == unix.EPERM && os.Geteuid() != 0 {
-			msg += " " + mount.RootHint
+			msg += " " + mountcmd.RootHint
 		}
 		o.warn("%s: %s", target, msg)
-		return ExitFail
+		return cli.ExitMountFailure
 	}
 	if o.Explain {
 		after, _ := nsutil.ReadMountinfo(0)
-		mount.ExplainChange(o.IO.ErrOut, mount.ExplainColor(o.IO), mounts, after, nil)
+		ex.Change(mounts, after, nil)
 		if found != nil {
-			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", unmountRule(mounts, found))
+			ex.Rule(unmountRule(mounts, found))
 		}
 		if lostMaster(mounts, after) {
-			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", "slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
+			ex.Rule("slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
 		}
 	}
 	if o.Verbose {
@@ -213,7 +221,7 @@ func umountMessage(errno unix.Errno) string {
 	case unix.EACCES:
 		return "block devices are not permitted on filesystem."
 	}
-	return "umount(2) system call failed: " + mount.Strerror(errno) + "."
+	return "umount(2) system call failed: " + cli.Strerror(errno) + "."
 }
 
 // recursive is umount -R: the mount at spec and everything under it,
@@ -224,23 +232,21 @@ func (o *Options) recursive(spec string, flags int) int {
 	mounts, err := nsutil.ReadMountinfo(0)
 	if err != nil {
 		o.warn("%s: cannot read the mount table: %v", spec, err)
-		return ExitFail
+		return cli.ExitMountFailure
 	}
-	root := top(mounts, canonical(spec, o.NoCanon))
+	var root *nsutil.Mount
+	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
+		root = mountcmd.TopMountAt(mounts, c)
+	}
 	if root == nil {
 		if _, err := os.Stat(spec); err == nil {
 			o.warn("%s: not mounted", spec)
 		} else {
 			o.warn("%s: not found", spec)
 		}
-		return ExitUsage
+		return cli.ExitUsage
 	}
-	children := map[int][]nsutil.Mount{}
-	for _, m := range mounts {
-		if m.ID != m.Parent {
-			children[m.Parent] = append(children[m.Parent], m)
-		}
-	}
+	children := mountcmd.Children(mounts)
 	for _, c := range children {
 		sort.Slice(c, func(i, j int) bool { return c[i].ID < c[j].ID })
 	}
@@ -266,37 +272,10 @@ func (o *Options) recursive(spec string, flags int) int {
 			}
 		}
 		now, err := nsutil.ReadMountinfo(0)
-		if err == nil && top(now, m.Target) == nil {
+		if err == nil && mountcmd.TopMountAt(now, m.Target) == nil {
 			return 0 // propagation took it already
 		}
 		return o.oneIn(now, m.Target, flags)
 	}
 	return walk(*root)
-}
-
-func top(mounts []nsutil.Mount, target string) *nsutil.Mount {
-	var found *nsutil.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
-}
-
-func canonical(p string, noCanon bool) string {
-	// An empty argument names nothing (path_resolution(7): ENOENT), never
-	// the working directory, which is what filepath.Abs("") would give.
-	if p == "" || noCanon {
-		return p
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return ""
-	}
-	r, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return ""
-	}
-	return r
 }
