@@ -1,8 +1,8 @@
 package findmnt
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -129,15 +129,18 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 	if len(cols) == 0 && o.DF {
-		cols = namedColumns("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
+		cols = registry.Named("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
 	}
 	if len(cols) == 0 {
-		cols = namedColumns("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
 		var err error
-		if cols, err = addColumnList(cols, o.Output); err != nil {
-			return nil, err
+		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
+			if errors.Is(err, scols.ErrEmptyColumnName) {
+				return nil, cli.Exit(1) // util-linux says nothing
+			}
+			return nil, cli.Exitf(1, "%v", err)
 		}
 	}
 
@@ -257,14 +260,6 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		return cli.Exitf(1, "write error: %v", err)
 	}
 	return nil
-}
-
-func namedColumns(names ...string) []*column {
-	var out []*column
-	for _, n := range names {
-		out = append(out, columnByName(n))
-	}
-	return out
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths
@@ -421,53 +416,4 @@ func listColumns(o *Options) error {
 	return t.Print(o.IO.Out)
 }
 
-var _ = os.Getenv
-
 func cmdChanged(o *Options, name string) bool { return o.given[name] }
-
-// addColumnList applies -o LIST as util-linux's string_add_to_idarray
-// does: "+LIST" appends, LIST replaces; an unknown name is reported with
-// the rest of the list after it ("unknown column: FOO,TARGET"), an empty
-// name in the list fails without a message.
-func addColumnList(cols []*column, list string) ([]*column, error) {
-	if list == "" {
-		return nil, cli.Exit(1)
-	}
-	if list[0] == '+' {
-		list = list[1:]
-	} else {
-		cols = nil
-	}
-	if list == "" {
-		return nil, cli.Exit(1)
-	}
-	begin := -1
-	for p := 0; p < len(list); p++ {
-		if begin < 0 {
-			begin = p
-		}
-		end := -1
-		if list[p] == ',' {
-			end = p
-		}
-		if p+1 == len(list) {
-			end = p + 1
-		}
-		if end < 0 {
-			continue
-		}
-		if end <= begin {
-			return nil, cli.Exit(1)
-		}
-		c := columnByName(list[begin:end])
-		if c == nil {
-			return nil, cli.Exitf(1, "unknown column: %s", list[begin:])
-		}
-		if len(cols) >= 2*len(columns) {
-			return nil, cli.Exitf(1, "too many columns specified, the limit is %d columns", 2*len(columns)-1)
-		}
-		cols = append(cols, c)
-		begin = -1
-	}
-	return cols, nil
-}

@@ -331,16 +331,14 @@ func run(opts *Options) error {
 	case opts.PID != 0:
 		defaults = defaultPIDColumns
 	}
-	var cols []*column
-	if opts.OutputAll {
-		for _, c := range columns {
-			if forProcesses && c.proc != nil || !forProcesses && c.ns != nil {
-				cols = append(cols, c)
-			}
-		}
-	} else {
+	reg := registryFor(forProcesses)
+	cols := reg.Named(defaults...)
+	switch {
+	case opts.OutputAll:
+		cols = reg.Columns
+	case opts.Output != "":
 		var err error
-		if cols, err = parseColumns(opts.Output, defaults, forProcesses); err != nil {
+		if cols, err = reg.ParseList(cols, opts.Output, outputSyntax); err != nil {
 			return cli.Exitf(1, "%v", err)
 		}
 	}
