@@ -43,6 +43,11 @@ type Options struct {
 
 // NewCmd returns the `findmnt` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, run)
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: ios, Getenv: os.Getenv}
 	cmd := &cobra.Command{
 		Use:   "findmnt [options] [<device> | <mountpoint>] | [<device> <mountpoint>]",
@@ -82,10 +87,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 			o.Args = args
 			o.given = map[string]bool{}
 			cmd.Flags().Visit(func(f *pflag.Flag) { o.given[f.Name] = true })
-			if err := o.checkExclusive(cmd); err != nil {
-				return err
-			}
-			return run(o)
+			return runF(o)
 		},
 	}
 	f := cmd.Flags()
@@ -155,11 +157,13 @@ var utilLinuxNames = map[string]string{
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
 
-func (o *Options) checkExclusive(cmd *cobra.Command) error {
+// validate refuses options that exclude each other, as findmnt does
+// before it reads anything; the rest of the command line is read by plan.
+func (o *Options) validate() error {
 	for _, g := range exclusive {
 		n := 0
 		for _, name := range g {
-			if cmd.Flags().Changed(name) {
+			if o.given[name] {
 				n++
 			}
 		}
