@@ -1,10 +1,20 @@
 package findmnt
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
+
+// planOnly reads the command line as run does, up to the plan.
+func planOnly(o *Options) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	_, err := o.plan()
+	return err
+}
 
 // The command line is read and validated without reading a mount table.
 func TestValidate(t *testing.T) {
@@ -20,25 +30,9 @@ func TestValidate(t *testing.T) {
 		{[]string{"-I", "x"}, "invalid id argument: 'x'"},
 	} {
 		ios, _, _, _ := cli.Test()
-		cmd := newCmd(ios, func(o *Options) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			_, err := o.plan()
-			return err
-		})
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.SetArgs(c.args)
-		err := cmd.Execute()
-		got := ""
-		if err != nil {
-			got = err.Error()
-			if cli.ExitCode(err) != 1 {
-				t.Errorf("findmnt %v: exit %d, want 1", c.args, cli.ExitCode(err))
-			}
-		}
-		if got != c.want {
-			t.Errorf("findmnt %v: %q, want %q", c.args, got, c.want)
+		err := cli.Execute(newCmd(ios, planOnly), c.args...)
+		if got := fmt.Sprint(err); err != nil && got != c.want || err == nil && c.want != "" || cli.ExitCode(err) > 1 {
+			t.Errorf("findmnt %v: %v (exit %d), want %q", c.args, err, cli.ExitCode(err), c.want)
 		}
 	}
 }

@@ -12,13 +12,11 @@ func parse(t *testing.T, args ...string) (*Options, error) {
 	t.Helper()
 	ios, _, _, _ := cli.Test()
 	var got *Options
-	cmd := newCmd(ios, func(o *Options) error {
+	err := cli.Execute(newCmd(ios, func(o *Options) error {
 		got = o
 		return o.validate()
-	})
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetArgs(args)
-	return got, cmd.Execute()
+	}), args...)
+	return got, err
 }
 
 func TestValidate(t *testing.T) {

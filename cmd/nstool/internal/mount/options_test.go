@@ -24,25 +24,15 @@ func TestValidate(t *testing.T) {
 	} {
 		ios, _, _, _ := cli.Test()
 		var r *request
-		cmd := newCmd(ios, func(o *Options) (err error) {
+		err := cli.Execute(newCmd(ios, func(o *Options) (err error) {
 			r, err = o.validate()
 			return err
-		})
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.SetArgs(c.args)
-		err := cmd.Execute()
-		got := ""
-		if err != nil {
-			got = err.Error()
-			if cli.ExitCode(err) != cli.ExitUsage {
-				t.Errorf("mount %v: exit %d, want 1", c.args, cli.ExitCode(err))
-			}
-		}
-		if got != c.want {
-			t.Errorf("mount %v: %q, want %q", c.args, got, c.want)
-		}
-		if err == nil && r.optstr != c.optstr {
-			t.Errorf("mount %v: options %q, want %q", c.args, r.optstr, c.optstr)
+		}), c.args...)
+		switch {
+		case err != nil && (err.Error() != c.want || cli.ExitCode(err) != cli.ExitUsage):
+			t.Errorf("mount %v: %v (exit %d), want %q", c.args, err, cli.ExitCode(err), c.want)
+		case err == nil && (c.want != "" || r.optstr != c.optstr):
+			t.Errorf("mount %v: options %q, want %q (error %q)", c.args, r.optstr, c.optstr, c.want)
 		}
 	}
 }
