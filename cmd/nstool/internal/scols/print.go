@@ -64,18 +64,10 @@ func (p *printer) artFor(l *Line) string {
 	if l.parent == nil {
 		return ""
 	}
-	if l.hasArt {
-		return l.art
+	if !l.hasArt {
+		l.art, l.hasArt = p.prefixFor(l.parent)+p.lastOr(l, p.sym.right, p.sym.branch), true
 	}
-	prefix := p.prefixFor(l.parent)
-	var a string
-	if p.t.isLastChild(l) {
-		a = prefix + p.sym.right
-	} else {
-		a = prefix + p.sym.branch
-	}
-	l.art, l.hasArt = a, true
-	return a
+	return l.art
 }
 
 // prefixFor is what the descendants of l inherit: l's ancestors' prefix
@@ -84,17 +76,18 @@ func (p *printer) prefixFor(l *Line) string {
 	if l.parent == nil {
 		return ""
 	}
-	if l.hasPrefix {
-		return l.prefix
+	if !l.hasPrefix {
+		l.prefix, l.hasPrefix = p.prefixFor(l.parent)+p.lastOr(l, p.sym.blank, p.sym.vert), true
 	}
-	s := p.prefixFor(l.parent)
+	return l.prefix
+}
+
+// lastOr is last when l is the last child of its parent, else other.
+func (p *printer) lastOr(l *Line, last, other string) string {
 	if p.t.isLastChild(l) {
-		s += p.sym.blank
-	} else {
-		s += p.sym.vert
+		return last
 	}
-	l.prefix, l.hasPrefix = s, true
-	return s
+	return other
 }
 
 func (p *printer) cellText(l *Line, c *Column) string {
