@@ -35,6 +35,9 @@ func GetoptError(c *cobra.Command, err error) error {
 // own): for tests of a command's command line.
 func Execute(cmd *cobra.Command, args ...string) error {
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	if args == nil {
+		args = []string{} // nil would make cobra read os.Args
+	}
 	cmd.SetArgs(args)
 	return cmd.Execute()
 }
