@@ -42,7 +42,7 @@ type UsageError struct {
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// Usagef builds a UsageError; util-linux exits 1 for bad usage in most tools.
+// Usagef builds a UsageError; util-linux exits 1 (ExitUsage) for bad usage.
 func Usagef(code int, format string, args ...any) error {
 	return &UsageError{Code: code, Err: fmt.Errorf(format, args...)}
 }

@@ -1,5 +1,6 @@
 // Package cli holds what every nstool command shares: the IO streams (TTY and
-// colour decisions), util-linux style exit errors, and the output flags.
+// colour decisions), util-linux style exit errors and exit codes,
+// strerror(3) texts, number parsing and getopt's messages.
 package cli
 
 import (

@@ -112,14 +112,18 @@ func propagation(e *fsEntry) string {
 	return s
 }
 
-// columnByName looks a column up case-insensitively, as util-linux does.
+// registry is the column list as -o, -Q and the defaults look it up.
+var registry = scols.Registry[*column]{Columns: columns, Name: func(c *column) string { return c.name }}
+
+// outputSyntax is findmnt's -o: util-linux's, in an array of twice as
+// many slots as there are columns.
+var outputSyntax = scols.ListSyntax{Slots: 2 * len(columns)}
+
+// columnByName looks a column up case-insensitively, as util-linux does;
+// nil when there is none.
 func columnByName(name string) *column {
-	for _, c := range columns {
-		if strings.EqualFold(c.name, name) {
-			return c
-		}
-	}
-	return nil
+	c, _ := registry.Lookup(name)
+	return c
 }
 
 // jsonType is the JSON type util-linux gives the column.

@@ -141,37 +141,39 @@ func lexFilter(s string) ([]ftok, error) {
 			for j < len(s) && isID(s[j], false) {
 				j++
 			}
-			w := s[i:j]
-			switch w {
-			case "and", "AND":
-				toks = append(toks, ftok{kind: "and"})
-			case "or", "OR":
-				toks = append(toks, ftok{kind: "or"})
-			case "not", "NOT":
-				toks = append(toks, ftok{kind: "not"})
-			case "eq", "EQ":
-				toks = append(toks, ftok{kind: "op", val: "=="})
-			case "ne", "NE":
-				toks = append(toks, ftok{kind: "op", val: "!="})
-			case "lt", "LT":
-				toks = append(toks, ftok{kind: "op", val: "<"})
-			case "le", "LE":
-				toks = append(toks, ftok{kind: "op", val: "<="})
-			case "gt", "GT":
-				toks = append(toks, ftok{kind: "op", val: ">"})
-			case "ge", "GE":
-				toks = append(toks, ftok{kind: "op", val: ">="})
-			case "true", "TRUE", "false", "FALSE":
-				toks = append(toks, ftok{kind: "bool", val: strings.ToLower(w)})
-			default:
-				toks = append(toks, ftok{kind: "id", val: w})
-			}
+			toks = append(toks, wordToken(s[i:j]))
 			i = j
 		default:
 			return nil, &filterError{"syntax error"}
 		}
 	}
 	return toks, nil
+}
+
+// filterWords are the words of libsmartcols' filter language, in lower or
+// upper case (not mixed): the logical operators, the letter forms of the
+// comparisons, and the booleans. Any other word names a column. (Static
+// data: nstool does no work at start-up for a command it does not run.)
+var filterWords = [...]struct {
+	lower, upper string
+	tok          ftok
+}{
+	{"and", "AND", ftok{kind: "and"}}, {"or", "OR", ftok{kind: "or"}}, {"not", "NOT", ftok{kind: "not"}},
+	{"eq", "EQ", ftok{kind: "op", val: "=="}}, {"ne", "NE", ftok{kind: "op", val: "!="}},
+	{"lt", "LT", ftok{kind: "op", val: "<"}}, {"le", "LE", ftok{kind: "op", val: "<="}},
+	{"gt", "GT", ftok{kind: "op", val: ">"}}, {"ge", "GE", ftok{kind: "op", val: ">="}},
+	{"true", "TRUE", ftok{kind: "bool", val: "true"}}, {"false", "FALSE", ftok{kind: "bool", val: "false"}},
+}
+
+// wordToken is the token of the word w: a word of the language, or a
+// column name.
+func wordToken(w string) ftok {
+	for _, fw := range filterWords {
+		if w == fw.lower || w == fw.upper {
+			return fw.tok
+		}
+	}
+	return ftok{kind: "id", val: w}
 }
 
 type filterParser struct {

@@ -3,13 +3,8 @@
 package findmnt
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -48,6 +43,11 @@ type Options struct {
 
 // NewCmd returns the `findmnt` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, run)
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: ios, Getenv: os.Getenv}
 	cmd := &cobra.Command{
 		Use:   "findmnt [options] [<device> | <mountpoint>] | [<device> <mountpoint>]",
@@ -87,10 +87,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 			o.Args = args
 			o.given = map[string]bool{}
 			cmd.Flags().Visit(func(f *pflag.Flag) { o.given[f.Name] = true })
-			if err := o.checkExclusive(cmd); err != nil {
-				return err
-			}
-			return run(o)
+			return runF(o)
 		},
 	}
 	f := cmd.Flags()
@@ -160,11 +157,13 @@ var utilLinuxNames = map[string]string{
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
 
-func (o *Options) checkExclusive(cmd *cobra.Command) error {
+// validate refuses options that exclude each other, as findmnt does
+// before it reads anything; the rest of the command line is read by plan.
+func (o *Options) validate() error {
 	for _, g := range exclusive {
 		n := 0
 		for _, name := range g {
-			if cmd.Flags().Changed(name) {
+			if o.given[name] {
 				n++
 			}
 		}
@@ -179,29 +178,13 @@ func (o *Options) checkExclusive(cmd *cobra.Command) error {
 	return nil
 }
 
-// strerror is the C library's text for an errno: Go's strings, with the
-// capital letter glibc uses ("No such file or directory").
-func strerror(err error) string {
-	var errno syscall.Errno
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	s := err.Error()
-	if errors.As(err, &errno) || s != "" {
-		if s != "" {
-			s = strings.ToUpper(s[:1]) + s[1:]
-		}
-	}
-	return s
-}
-
+// parseTID reads -N's PID. Like util-linux's strtou32_or_err it skips the
+// blanks before the number; unlike it, it also skips those after it
+// (findmnt 2.38.1 refuses "1 ").
 func parseTID(s string) (int, error) {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
-	if err != nil || strings.TrimSpace(s) == "" {
-		return 0, cli.Exitf(1, "invalid TID argument: '%s'", s)
+	n, err := cli.ParseUint(strings.TrimSpace(s), "invalid TID argument")
+	if err != nil {
+		return 0, cli.NumberError("invalid TID argument", s)
 	}
-	return int(n), nil
+	return n, nil
 }
-
-var _ = fmt.Sprintf

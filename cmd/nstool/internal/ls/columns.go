@@ -179,43 +179,22 @@ func mounts(_ *runCtx, ns *nslist.Namespace) string {
 	return strconv.Itoa(ns.Mounts)
 }
 
-// lookupColumn finds a column by name, case-insensitively as lsns does.
-func lookupColumn(name string, forProcesses bool) (*column, error) {
+// registryFor is the columns a view can show: namespace rows, or the
+// --namespace view's process rows (forProcesses). A name of the other
+// view is an unknown column.
+func registryFor(forProcesses bool) *scols.Registry[*column] {
+	var usable []*column
 	for _, c := range columns {
-		if strings.EqualFold(c.name, name) {
-			if forProcesses && c.proc == nil || !forProcesses && c.ns == nil {
-				break
-			}
-			return c, nil
+		if forProcesses && c.proc != nil || !forProcesses && c.ns != nil {
+			usable = append(usable, c)
 		}
 	}
-	return nil, fmt.Errorf("unknown column: %s", name)
+	return &scols.Registry[*column]{Columns: usable, Name: func(c *column) string { return c.name }}
 }
 
-// parseColumns turns an -o LIST into columns. "+LIST" appends to the
-// defaults, as in util-linux.
-func parseColumns(list string, defaults []string, forProcesses bool) ([]*column, error) {
-	names := defaults
-	if list != "" {
-		if rest, ok := strings.CutPrefix(list, "+"); ok {
-			names = append(append([]string(nil), defaults...), strings.Split(rest, ",")...)
-		} else {
-			names = strings.Split(list, ",")
-		}
-	}
-	var out []*column
-	for _, n := range names {
-		if n == "" {
-			continue // util-linux skips empty names ("-o NS,,TYPE")
-		}
-		c, err := lookupColumn(n, forProcesses)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
+// outputSyntax is ls's -o: "+LIST" appends to the defaults, as in
+// util-linux, read leniently (empty names are skipped).
+var outputSyntax = scols.ListSyntax{Lenient: true}
 
 // columnHelp is the "Available output columns" part of --help.
 func columnHelp() string {

@@ -8,25 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 )
-
-// RootHint follows "must be superuser": where a person can get the right.
-const RootHint = "hint: run as root, or inside `nstool unshare --user --map-root-user --mount`"
-
-// Strerror is C's strerror(3) text for an errno ("Invalid argument"): Go's
-// texts are the same words in lower case.
-func Strerror(err error) string {
-	s := err.Error()
-	var errno unix.Errno
-	if errors.As(err, &errno) {
-		s = errno.Error()
-	}
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
-}
 
 // mountFailure turns a failed call into util-linux's message and exit code:
 // "TARGET: what went wrong." and 32. The wording follows libmount's
@@ -38,16 +22,16 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 	}
 	var errno unix.Errno
 	if !errors.As(err, &errno) {
-		return cli.Exitf(ExitFail, "%s: %v.", p.spec, err)
+		return cli.Exitf(cli.ExitMountFailure, "%s: %v.", p.spec, err)
 	}
 	if mainDone {
-		return cli.Exitf(ExitFail, "%s: filesystem was mounted, but any subsequent operation failed: %s.", p.spec, Strerror(errno))
+		return cli.Exitf(cli.ExitMountFailure, "%s: filesystem was mounted, but any subsequent operation failed: %s.", p.spec, cli.Strerror(errno))
 	}
 	msg := mountMessage(p, st, errno)
 	if errno == unix.EPERM && os.Geteuid() != 0 {
-		msg += " " + RootHint
+		msg += " " + mountcmd.RootHint
 	}
-	return cli.Exitf(ExitFail, "%s: %s", p.spec, msg)
+	return cli.Exitf(cli.ExitMountFailure, "%s: %s", p.spec, msg)
 }
 
 func mountMessage(p *plan, st step, errno unix.Errno) string {
@@ -143,7 +127,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 	case unix.ENOMEDIUM:
 		return fmt.Sprintf("no medium found on %s.", src)
 	}
-	return fmt.Sprintf("mount(2) system call failed: %s.", Strerror(errno))
+	return fmt.Sprintf("mount(2) system call failed: %s.", cli.Strerror(errno))
 }
 
 // underSharedMount reports whether the mount at path sits on a shared
@@ -155,7 +139,7 @@ func underSharedMount(path string) bool {
 	if err != nil {
 		return false
 	}
-	m := topMountAt(mounts, path)
+	m := mountcmd.TopMountAt(mounts, path)
 	if m == nil {
 		return false
 	}

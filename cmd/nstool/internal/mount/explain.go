@@ -1,143 +1,39 @@
 package mount
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
-	"github.com/fatih/color"
 	"golang.org/x/sys/unix"
-	"golang.org/x/term"
 
-	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
-// explainer makes the calls and, with --explain, reports each one on
-// stderr in kernel terms: the call as strace shows it, the propagation of
-// the mounts it touched before → after, and the sharedsubtree.rst rule.
-type explainer struct {
-	w     io.Writer
-	on    bool
-	color bool
-}
-
-func newExplainer(w io.Writer, on, color bool) *explainer {
-	return &explainer{w: w, on: on, color: color}
-}
-
-// ExplainColor reports whether --explain output (on stderr) is coloured:
-// colour is on (--color, NO_COLOR, a terminal on stdout) and stderr is a
-// terminal too.
-func ExplainColor(ios *cli.IOStreams) bool {
-	f, ok := ios.ErrOut.(*os.File)
-	return ios.ColorEnabled() && ok && term.IsTerminal(int(f.Fd()))
-}
-
-// paint colours a propagation as findmnt does: shared green, slave yellow,
-// unbindable red, private plain.
-func paint(on bool, p mountinfo.Propagation, text string) string {
-	if !on {
-		return text
-	}
-	var c *color.Color
-	switch {
-	case p.Unbindable:
-		c = color.New(color.FgRed)
-	case p.Slave():
-		c = color.New(color.FgYellow)
-	case p.Shared():
-		c = color.New(color.FgGreen)
-	default:
-		return text
-	}
-	c.EnableColor()
-	return c.Sprint(text)
-}
-
-func (e *explainer) note(format string, args ...any) {
-	if e.on {
-		fmt.Fprintf(e.w, format+"\n", args...)
-	}
-}
-
-// do makes one call (or, with fake, only shows it).
-func (e *explainer) do(fake bool, p *plan, st step) error {
+// makeCall makes one call of the plan (with fake, only shows it) and, with
+// --explain, reports it with the propagation before → after and the
+// sharedsubtree.rst rule behind it.
+func makeCall(ex *mountcmd.Explainer, fake bool, p *plan, st step) error {
 	if fake {
-		e.note("%s (not made: --fake)", st.call)
+		ex.Note("%s (not made: --fake)", st.call)
 		return nil
 	}
-	if !e.on {
+	if !ex.On {
 		return st.call.Do()
 	}
 	before, _ := mountinfo.Read(0)
 	err := st.call.Do()
-	e.note("%s = %s", st.call, Result(err))
+	ex.Call(st.call, err)
 	if err != nil {
 		return err
 	}
 	after, _ := mountinfo.Read(0)
-	ExplainChange(e.w, e.color, before, after, focusFor(before, p, st))
+	ex.Change(before, after, focusFor(before, p, st))
 	for _, r := range rulesFor(before, after, p, st) {
-		fmt.Fprintf(e.w, "  rule: %s\n", r)
+		ex.Rule(r)
 	}
 	return nil
-}
-
-// Result is strace's rendering of a call's result: "0" or
-// "-1 EINVAL (Invalid argument)".
-func Result(err error) string {
-	if err == nil {
-		return "0"
-	}
-	var errno unix.Errno
-	if errors.As(err, &errno) {
-		return fmt.Sprintf("-1 %s (%s)", unix.ErrnoName(errno), Strerror(errno))
-	}
-	return "-1 (" + err.Error() + ")"
-}
-
-// ExplainChange prints, for each mount whose propagation changed, that
-// appeared or that went away, and for each mount in focus even when
-// unchanged: "TARGET  BEFORE → AFTER" with peer-group and master numbers.
-func ExplainChange(w io.Writer, colored bool, before, after []mountinfo.Mount, focus map[int]bool) {
-	d := func(p mountinfo.Propagation) string { return paint(colored, p, p.Detail()) }
-	old := map[int]mountinfo.Mount{}
-	for _, m := range before {
-		old[m.ID] = m
-	}
-	now := map[int]bool{}
-	type line struct{ target, from, to string }
-	var lines []line
-	for _, m := range after {
-		now[m.ID] = true
-		b, existed := old[m.ID]
-		switch {
-		case !existed:
-			lines = append(lines, line{m.Target, "(new)", d(m.Propagation)})
-		case b.Target != m.Target:
-			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation) + " (moved from " + b.Target + ")"})
-		case b.Propagation != m.Propagation:
-			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation)})
-		case focus[m.ID]:
-			lines = append(lines, line{m.Target, d(b.Propagation), d(m.Propagation) + " (no change)"})
-		}
-	}
-	for _, m := range before {
-		if !now[m.ID] {
-			lines = append(lines, line{m.Target, d(m.Propagation), "(unmounted)"})
-		}
-	}
-	width := 0
-	for _, l := range lines {
-		width = max(width, len(l.target))
-	}
-	for _, l := range lines {
-		fmt.Fprintf(w, "  %-*s  %s → %s\n", width, l.target, l.from, l.to)
-	}
 }
 
 // focusFor is the set of mounts a propagation call names: the mount at the
@@ -147,39 +43,17 @@ func focusFor(before []mountinfo.Mount, p *plan, st step) map[int]bool {
 	if st.kind != stepPropagation {
 		return focus
 	}
-	top := topMountAt(before, st.call.Target)
+	top := mountcmd.TopMountAt(before, st.call.Target)
 	if top == nil {
 		return focus
 	}
 	focus[top.ID] = true
 	if st.call.Flags&unix.MS_REC != 0 {
-		for id := range Subtree(before, top.ID) {
+		for id := range mountcmd.Subtree(before, top.ID) {
 			focus[id] = true
 		}
 	}
 	return focus
-}
-
-// Subtree is the set of IDs of the mounts under mount id (not id itself).
-func Subtree(mounts []mountinfo.Mount, id int) map[int]bool {
-	children := map[int][]int{}
-	for _, m := range mounts {
-		if m.ID != m.Parent {
-			children[m.Parent] = append(children[m.Parent], m.ID)
-		}
-	}
-	out := map[int]bool{}
-	var walk func(int)
-	walk = func(p int) {
-		for _, c := range children[p] {
-			if !out[c] {
-				out[c] = true
-				walk(c)
-			}
-		}
-	}
-	walk(id)
-	return out
 }
 
 // rulesFor names the sharedsubtree.rst rule behind a call.
@@ -194,11 +68,11 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 	case p.remount:
 		return []string{"remount changes a mount's flags and options; propagation is untouched"}
 	case p.move || p.bind:
-		src := mountContaining(before, p.source)
+		src := mountcmd.MountContaining(before, p.source)
 		if p.move {
-			src = topMountAt(before, p.source)
+			src = mountcmd.TopMountAt(before, p.source)
 		}
-		dest := mountContaining(before, p.target)
+		dest := mountcmd.MountContaining(before, p.target)
 		if src == nil || dest == nil {
 			return nil
 		}
@@ -214,7 +88,7 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 		}
 		return rules
 	default:
-		dest := mountContaining(before, p.target)
+		dest := mountcmd.MountContaining(before, p.target)
 		if dest == nil {
 			return nil
 		}

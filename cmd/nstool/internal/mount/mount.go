@@ -4,10 +4,7 @@
 package mount
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
@@ -30,15 +27,13 @@ type Options struct {
 	Args    []string
 }
 
-// ExitFail is util-linux's exit code for a failed mount (MNT_EX_FAIL);
-// ExitUsage is its code for bad usage and library checks (MNT_EX_USAGE).
-const (
-	ExitFail  = 32
-	ExitUsage = 1
-)
-
 // NewCmd returns the `mount` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, run)
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "mount [options] [SOURCE] TARGET",
@@ -86,10 +81,10 @@ applied.`,
 					opts.Opers = append(opts.Opers, name)
 				}
 			}
-			return run(opts)
+			return runF(opts)
 		},
 	}
-	cmd.SetFlagErrorFunc(GetoptError)
+	cmd.SetFlagErrorFunc(cli.GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
@@ -121,69 +116,4 @@ applied.`,
 	f.BoolP("no-mtab", "n", false, "accepted for compatibility (there is no /etc/mtab to write)")
 	f.BoolVarP(&opts.All, "all", "a", false, "not supported: nstool does not read /etc/fstab")
 	return cmd
-}
-
-// GetoptError words cobra's flag errors as glibc's getopt_long does for
-// util-linux: "unrecognized option '--x'", "invalid option -- 'x'",
-// "option requires an argument -- 't'", "option '--types' requires an
-// argument"; exit 1.
-func GetoptError(c *cobra.Command, err error) error {
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
-		msg = "unrecognized option '" + rest + "'"
-	} else if rest, ok := strings.CutPrefix(msg, "unknown shorthand flag: "); ok {
-		if i := strings.Index(rest, " in "); i > 0 {
-			rest = rest[:i]
-		}
-		msg = "invalid option -- " + rest
-	} else if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		if i := strings.Index(rest, " in "); i > 0 {
-			msg = "option requires an argument -- " + rest[:i]
-		} else {
-			msg = "option '" + rest + "' requires an argument"
-		}
-	}
-	return cli.Usagef(ExitUsage, "%s", msg)
-}
-
-// listValue appends each -o argument to the shared ordered option list.
-type listValue struct{ list *[]string }
-
-func (v *listValue) String() string { return "" }
-func (v *listValue) Type() string   { return "list" }
-func (v *listValue) Set(s string) error {
-	*v.list = append(*v.list, s)
-	return nil
-}
-
-// wordValue is a boolean flag that appends its option word to the ordered
-// list each time it is given (--make-shared → "shared").
-type wordValue struct {
-	list *[]string
-	word string
-}
-
-func (v *wordValue) String() string   { return "false" }
-func (v *wordValue) Type() string     { return "bool" }
-func (v *wordValue) IsBoolFlag() bool { return true }
-func (v *wordValue) Set(s string) error {
-	if s == "true" {
-		*v.list = append(*v.list, v.word)
-	}
-	return nil
-}
-
-// mkdirValue is -m/--mkdir[=mode]: it adds X-mount.mkdir=mode to the list.
-type mkdirValue struct{ list *[]string }
-
-func (v *mkdirValue) String() string { return "" }
-func (v *mkdirValue) Type() string   { return "mode" }
-func (v *mkdirValue) Set(s string) error {
-	*v.list = append(*v.list, "X-mount.mkdir="+s)
-	return nil
-}
-
-func addWord(f *pflag.FlagSet, list *[]string, name, short, word, usage string) {
-	fl := f.VarPF(&wordValue{list: list, word: word}, name, short, usage)
-	fl.NoOptDefVal = "true"
 }

@@ -1,11 +1,11 @@
 package mount
 
 import (
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountopt"
 	"github.com/nstool/nstool/nsutil/mountsys"
@@ -49,18 +49,8 @@ const bindSettable = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_N
 // canonical resolves a path as mount(8) does (realpath(3)); a path that
 // does not resolve is kept as given, so messages name what the user typed.
 func canonical(p string, noCanon bool) string {
-	if p == "" || noCanon {
-		return p
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return p
-	}
-	r, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return p
-	}
-	return r
+	path, _ := mountcmd.Canonical(p, noCanon)
+	return path
 }
 
 // propagationSteps are the extra calls for the propagation changes:
@@ -84,7 +74,7 @@ func planPropagation(target string, o mountopt.Options) *plan {
 func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
-	if m := topMountAt(mounts, target); m != nil {
+	if m := mountcmd.TopMountAt(mounts, target); m != nil {
 		if src == "" {
 			src = m.Source
 		}
@@ -166,32 +156,4 @@ func deviceFilesystems(pattern string) []string {
 		}
 	}
 	return out
-}
-
-// topMountAt is the mount on top of the stack at target, or nil.
-func topMountAt(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
-}
-
-// mountContaining is the mount a path lies in: the one whose target is the
-// longest prefix of it (the topmost when stacked).
-func mountContaining(mounts []mountinfo.Mount, path string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	best := -1
-	for i := range mounts {
-		t := mounts[i].Target
-		if t == path || t == "/" || strings.HasPrefix(path, t+"/") {
-			if len(t) >= best {
-				best = len(t)
-				found = &mounts[i]
-			}
-		}
-	}
-	return found
 }

@@ -10,21 +10,29 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountopt"
 	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
-// run decides, as mount(8) does, what the command line asks for: no
-// argument lists the mounts; one names a mount point for a propagation
-// change or a remount; two are the SOURCE and TARGET of a bind, a move or a
-// new mount.
-func run(o *Options) error {
+// request is a command line that passed validate: its option string and
+// that string split as mount(8) splits it.
+type request struct {
+	optstr string
+	opts   mountopt.Options
+	move   bool // --move or -o move
+}
+
+// validate makes mount(8)'s checks of the command line, before anything is
+// read or changed: exclusive operations, the option string, the number of
+// arguments.
+func (o *Options) validate() (*request, error) {
 	if len(o.Opers) > 1 {
-		return cli.Exitf(ExitUsage, "mutually exclusive arguments: --bind --move --rbind")
+		return nil, cli.Exitf(cli.ExitUsage, "mutually exclusive arguments: --bind --move --rbind")
 	}
 	if o.All {
-		return cli.Exitf(ExitUsage, "--all mounts what /etc/fstab lists, and nstool does not read /etc/fstab")
+		return nil, cli.Exitf(cli.ExitUsage, "--all mounts what /etc/fstab lists, and nstool does not read /etc/fstab")
 	}
 	var words []string
 	for _, w := range o.OptList {
@@ -35,29 +43,53 @@ func run(o *Options) error {
 	optstr := strings.Join(words, ",")
 	mopts, err := mountopt.Parse(optstr)
 	if err != nil {
-		return cli.Exitf(ExitUsage, "%v", err)
+		return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 	}
-	move := o.Move || mopts.Move
+	r := &request{optstr: optstr, opts: mopts, move: o.Move || mopts.Move}
 	oper := len(o.Opers) > 0 || mopts.Move
-
 	switch len(o.Args) {
 	case 0:
 		if oper || optstr != "" {
-			return cli.Usagef(ExitUsage, "bad usage")
+			return nil, cli.Usagef(cli.ExitUsage, "bad usage")
 		}
-		return list(o)
 	case 1, 2:
+		if oper && o.Types != "" {
+			return nil, cli.Usagef(cli.ExitUsage, "bad usage")
+		}
 	default:
-		return cli.Usagef(ExitUsage, "bad usage")
+		return nil, cli.Usagef(cli.ExitUsage, "bad usage")
 	}
-	if oper && o.Types != "" {
-		return cli.Usagef(ExitUsage, "bad usage")
-	}
+	return r, nil
+}
 
+// run decides, as mount(8) does, what the command line asks for: no
+// argument lists the mounts; one names a mount point for a propagation
+// change or a remount; two are the SOURCE and TARGET of a bind, a move or a
+// new mount.
+func run(o *Options) error {
+	r, err := o.validate()
+	if err != nil {
+		return err
+	}
+	if len(o.Args) == 0 {
+		return list(o)
+	}
+	p, err := o.plan(r)
+	if err != nil {
+		return err
+	}
+	return execute(o, p)
+}
+
+// plan chooses the calls for one or two arguments. A missing target is
+// made first for -m (X-mount.mkdir), so that it can be canonicalized.
+func (o *Options) plan(r *request) (*plan, error) {
+	mopts, optstr, move := r.opts, r.optstr, r.move
 	var mounts []mountinfo.Mount
+	var err error
 	if mopts.Flags&unix.MS_REMOUNT != 0 {
 		if mounts, err = mountinfo.Read(0); err != nil {
-			return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
+			return nil, cli.Exitf(cli.ExitMountFailure, "cannot read the mount table: %v", err)
 		}
 	}
 	var p *plan
@@ -70,11 +102,11 @@ func run(o *Options) error {
 			p = planPropagation(target, mopts)
 		default:
 			// util-linux looks the path up in /etc/fstab here.
-			return cli.Exitf(ExitUsage, "%s: can't find in /etc/fstab (nstool does not read /etc/fstab: give SOURCE and TARGET, or a --make-* option)", target)
+			return nil, cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab (nstool does not read /etc/fstab: give SOURCE and TARGET, or a --make-* option)", target)
 		}
 	} else {
 		if err := mkdirTarget(o.Args[1], mopts); err != nil {
-			return err
+			return nil, err
 		}
 		target := canonical(o.Args[1], o.NoCanon)
 		switch {
@@ -87,9 +119,9 @@ func run(o *Options) error {
 		}
 	}
 	if err != nil {
-		return cli.Exitf(ExitUsage, "%v", err)
+		return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 	}
-	return execute(o, p)
+	return p, nil
 }
 
 // mkdirTarget creates a missing target for X-mount.mkdir[=mode] (-m), as
@@ -104,12 +136,12 @@ func mkdirTarget(target string, o mountopt.Options) error {
 		if val != "" {
 			m, err := strconv.ParseUint(val, 8, 32)
 			if err != nil {
-				return cli.Exitf(ExitUsage, "%s: invalid mode for X-mount.mkdir: %q", target, val)
+				return cli.Exitf(cli.ExitUsage, "%s: invalid mode for X-mount.mkdir: %q", target, val)
 			}
 			mode = m
 		}
 		if err := os.MkdirAll(target, os.FileMode(mode)); err != nil {
-			return cli.Exitf(ExitFail, "%s: failed to create mount point: %s.", target, Strerror(err))
+			return cli.Exitf(cli.ExitMountFailure, "%s: failed to create mount point: %s.", target, cli.Strerror(err))
 		}
 	}
 	return nil
@@ -132,10 +164,10 @@ func newSource(src, types string, noCanon bool) string {
 
 // execute makes the plan's calls in order, stopping at the first failure.
 func execute(o *Options, p *plan) error {
-	ex := newExplainer(o.IO.ErrOut, o.Explain, ExplainColor(o.IO))
+	ex := mountcmd.NewExplainer(o.IO, o.Explain)
 	if o.Explain {
 		for _, w := range p.opts.Dropped {
-			ex.note("note: %q is not applied: util-linux applies each propagation type once, the first time it is named", w)
+			ex.Note("note: %q is not applied: util-linux applies each propagation type once, the first time it is named", w)
 		}
 	}
 	for i, st := range p.steps {
@@ -143,7 +175,7 @@ func execute(o *Options, p *plan) error {
 		if i == 0 && st.kind == stepMain && len(p.tryTypes) > 0 {
 			err = tryTypes(o, ex, p, st)
 		} else {
-			err = ex.do(o.Fake, p, st)
+			err = makeCall(ex, o.Fake, p, st)
 		}
 		if err != nil {
 			mainDone := i > 0 && p.steps[0].kind == stepMain
@@ -158,13 +190,13 @@ func execute(o *Options, p *plan) error {
 
 // tryTypes tries each candidate type with MS_SILENT and stops at the first
 // success or the first refusal other than EINVAL/ENODEV (not this type).
-func tryTypes(o *Options, ex *explainer, p *plan, st step) error {
+func tryTypes(o *Options, ex *mountcmd.Explainer, p *plan, st step) error {
 	var err error
 	for _, t := range p.tryTypes {
 		try := st
 		try.call.FSType = t
 		try.call.Flags |= unix.MS_SILENT
-		err = ex.do(o.Fake, p, try)
+		err = makeCall(ex, o.Fake, p, try)
 		if err == nil {
 			p.steps[0] = try
 			return nil
@@ -174,7 +206,7 @@ func tryTypes(o *Options, ex *explainer, p *plan, st step) error {
 		}
 	}
 	if err == nil {
-		return cli.Exitf(ExitUsage, "%s: no filesystem type specified.", p.spec)
+		return cli.Exitf(cli.ExitUsage, "%s: no filesystem type specified.", p.spec)
 	}
 	return err
 }
@@ -202,7 +234,7 @@ func verbose(o *Options, p *plan) {
 func list(o *Options) error {
 	mounts, err := mountinfo.Read(0)
 	if err != nil {
-		return cli.Exitf(ExitFail, "cannot read the mount table: %v", err)
+		return cli.Exitf(cli.ExitMountFailure, "cannot read the mount table: %v", err)
 	}
 	match := typeMatcher(o.Types)
 	for _, m := range mounts {

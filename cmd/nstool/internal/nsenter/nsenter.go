@@ -5,7 +5,6 @@ package nsenter
 
 import (
 	"os"
-	"strconv"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -111,21 +110,13 @@ environment turns that off.`,
 	return cmd
 }
 
-func parseUint(s, what string) (int, error) {
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return 0, cli.Exitf(1, "%s: '%s'", what, s)
-	}
-	return int(n), nil
-}
-
 // Config turns the options into an spawn.NsenterConfig.
 func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
 	var err error
 	if o.changed("target") {
-		if c.Target, err = parseUint(o.Target, "failed to parse pid"); err != nil {
+		if c.Target, err = cli.ParseUint(o.Target, "failed to parse pid"); err != nil {
 			return nil, err
 		}
 	}
@@ -149,12 +140,12 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		c.Wdns = o.Wdns
 	}
 	if o.changed("setuid") {
-		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {
+		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {
 			return nil, err
 		}
 	}
 	if o.changed("setgid") {
-		if c.SetGID, err = parseUint(o.SetGID, "failed to parse gid"); err != nil {
+		if c.SetGID, err = cli.ParseUint(o.SetGID, "failed to parse gid"); err != nil {
 			return nil, err
 		}
 	}

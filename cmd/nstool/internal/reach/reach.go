@@ -15,7 +15,6 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/nsutil/crossns"
-	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
 // Options are the parsed command line of `nstool reach`.
@@ -112,7 +111,7 @@ func run(o *Options) error {
 		if o.PID != 0 && errors.Is(err, os.ErrNotExist) {
 			return cli.Exitf(1, "no process %d", o.PID)
 		}
-		return cli.Exitf(1, "%s: %s", file, errText(err))
+		return cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
 	}
 	ino := inodeOf(st)
 	target, err := resolve(o.Path, root)
@@ -121,7 +120,7 @@ func run(o *Options) error {
 	}
 	m, unread, err := crossns.Load()
 	if err != nil {
-		return cli.Exitf(1, "cannot read the namespaces: %s", errText(err))
+		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
 	}
 	src := -1
 	for i, ns := range m.Namespaces {
@@ -159,7 +158,7 @@ func resolve(p, root string) (string, error) {
 		}
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, errText(err))
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
 		}
 		p = abs
 	}
@@ -170,23 +169,14 @@ func resolve(p, root string) (string, error) {
 	case "/":
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, errText(err))
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
 		}
 		return real, nil
 	}
 	if _, err := os.Stat(root + p); err != nil {
-		return "", cli.Exitf(1, "%s: %s", p, errText(err))
+		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
 	}
 	return p, nil
-}
-
-// errText is strerror(3)'s text for the errno in err.
-func errText(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return sysfmt.Strerror(errno)
-	}
-	return err.Error()
 }
 
 func inodeOf(st os.FileInfo) uint64 {

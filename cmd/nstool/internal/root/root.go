@@ -24,9 +24,26 @@ import (
 // Version is set at build time: -ldflags "-X .../root.Version=v1.2.3".
 var Version = "dev"
 
-// NewCmd builds the root command with every subcommand attached.
+// Options are the root's own options, which every command takes.
+type Options struct {
+	IO        *cli.IOStreams
+	ColorMode string // --color
+}
+
+// validate takes --color into the streams, or refuses it.
+func (o *Options) validate() error {
+	switch o.ColorMode {
+	case "auto", "always", "never":
+		o.IO.SetColorMode(o.ColorMode)
+		return nil
+	}
+	return cli.Usagef(cli.ExitUsage, "unsupported color mode: %q (use auto, always or never)", o.ColorMode)
+}
+
+// NewCmd builds the root command with every subcommand attached. The root
+// runs nothing itself: before a command runs, it validates its own options.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
-	var colorMode string
+	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "nstool",
 		Short: "Learn and inspect Linux mount namespaces and mount propagation",
@@ -44,21 +61,16 @@ util-linux prints; on a terminal they add colour.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			switch colorMode {
-			case "auto", "always", "never":
-				ios.SetColorMode(colorMode)
-				return nil
-			}
-			return cli.Usagef(1, "unsupported color mode: %q (use auto, always or never)", colorMode)
+			return opts.validate()
 		},
 	}
-	cmd.PersistentFlags().StringVar(&colorMode, "color", "auto", "colourize output: auto, always or never")
+	cmd.PersistentFlags().StringVar(&opts.ColorMode, "color", "auto", "colourize output: auto, always or never")
 	cmd.SetVersionTemplate("nstool {{.Version}}\n")
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetIn(ios.In)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cli.UsageError{Code: 1, Err: err}
+		return &cli.UsageError{Code: cli.ExitUsage, Err: err}
 	})
 	cmd.DisableAutoGenTag = true
 

@@ -117,27 +117,17 @@ var wideRanges = [][2]rune{
 // rawEncode is --raw's encoding: blanks, backslashes and every byte that
 // is not printable ASCII become \xNN, so that cells never contain a space.
 func rawEncode(s string) string {
-	clean := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ' ' || c == '\\' || !isPrintC(c) {
-			clean = false
-			break
+		if rawUnsafe(s[i]) {
+			var b strings.Builder
+			hexEscape(&b, s, rawUnsafe)
+			return b.String()
 		}
 	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' || c == '\t' || c == '\\' || !isPrintC(c) {
-			hexByte(&b, c)
-		} else {
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	return s
 }
+
+func rawUnsafe(c byte) bool { return c == ' ' || c == '\\' || !isPrintC(c) }
 
 // pairsQuote is --pairs' quoting: the value in double quotes, with " \ `
 // $ and every byte that is not printable ASCII as \xNN, so that the line
@@ -146,16 +136,24 @@ func pairsQuote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
+	hexEscape(&b, s, pairsUnsafe)
+	b.WriteByte('"')
+	return b.String()
+}
+
+func pairsUnsafe(c byte) bool {
+	return c == '"' || c == '\\' || c == '`' || c == '$' || !isPrintC(c)
+}
+
+// hexEscape writes s with each byte unsafe names as \xNN.
+func hexEscape(b *strings.Builder, s string, unsafe func(byte) bool) {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '"' || c == '\\' || c == '`' || c == '$' || !isPrintC(c) {
-			hexByte(&b, c)
+		if c := s[i]; unsafe(c) {
+			hexByte(b, c)
 		} else {
 			b.WriteByte(c)
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // jsonQuote is util-linux's JSON string: " and \ escaped, control bytes as

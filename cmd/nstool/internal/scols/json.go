@@ -18,6 +18,9 @@ const (
 	jsonValue
 )
 
+// jsonBrackets open and close an object and an array.
+var jsonBrackets = [...]string{jsonObject: "{}", jsonArray: "[]"}
+
 func (j *jsonWriter) writeIndent() {
 	for i := 0; i < j.indent; i++ {
 		j.p.w.WriteString("   ")
@@ -40,19 +43,12 @@ func (j *jsonWriter) open(name string, named bool, kind int) {
 		}
 	}
 	switch kind {
-	case jsonObject:
+	case jsonObject, jsonArray:
 		if named {
-			w.WriteString(": {\n")
-		} else {
-			w.WriteString("{\n")
+			w.WriteString(": ")
 		}
-		j.indent++
-	case jsonArray:
-		if named {
-			w.WriteString(": [\n")
-		} else {
-			w.WriteString("[\n")
-		}
+		w.WriteByte(jsonBrackets[kind][0])
+		w.WriteByte('\n')
 		j.indent++
 	case jsonValue:
 		if named {
@@ -73,16 +69,11 @@ func (j *jsonWriter) close(kind int) {
 		return
 	}
 	switch kind {
-	case jsonObject:
+	case jsonObject, jsonArray:
 		j.indent--
 		w.WriteByte('\n')
 		j.writeIndent()
-		w.WriteByte('}')
-	case jsonArray:
-		j.indent--
-		w.WriteByte('\n')
-		j.writeIndent()
-		w.WriteByte(']')
+		w.WriteByte(jsonBrackets[kind][1])
 	}
 	j.afterClose = true
 }

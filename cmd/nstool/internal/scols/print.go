@@ -61,40 +61,30 @@ func (p *printer) treeColumn(c *Column) bool { return p.t.Tree && c.has(Tree) }
 // artFor is the tree drawing in front of l's cell: the ancestors' vertical
 // lines (or blanks below a last child) and l's own branch.
 func (p *printer) artFor(l *Line) string {
-	if l.parent == nil {
-		return ""
-	}
-	if l.hasArt {
-		return l.art
-	}
-	prefix := p.prefixFor(l.parent)
-	var a string
-	if p.t.isLastChild(l) {
-		a = prefix + p.sym.right
-	} else {
-		a = prefix + p.sym.branch
-	}
-	l.art, l.hasArt = a, true
-	return a
+	return p.treeText(l, &l.art, &l.hasArt, p.sym.right, p.sym.branch)
 }
 
 // prefixFor is what the descendants of l inherit: l's ancestors' prefix
 // plus "│ " when l has later siblings, else blanks.
 func (p *printer) prefixFor(l *Line) string {
+	return p.treeText(l, &l.prefix, &l.hasPrefix, p.sym.blank, p.sym.vert)
+}
+
+// treeText is the parent's prefix plus last when l is the last child of its
+// parent, else other; "" for a root. It is drawn once per line and kept in
+// *text.
+func (p *printer) treeText(l *Line, text *string, done *bool, last, other string) string {
 	if l.parent == nil {
 		return ""
 	}
-	if l.hasPrefix {
-		return l.prefix
+	if !*done {
+		glyph := other
+		if p.t.isLastChild(l) {
+			glyph = last
+		}
+		*text, *done = p.prefixFor(l.parent)+glyph, true
 	}
-	s := p.prefixFor(l.parent)
-	if p.t.isLastChild(l) {
-		s += p.sym.blank
-	} else {
-		s += p.sym.vert
-	}
-	l.prefix, l.hasPrefix = s, true
-	return s
+	return *text
 }
 
 func (p *printer) cellText(l *Line, c *Column) string {

@@ -4,19 +4,9 @@
 package umount
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/cmd/nstool/internal/mount"
-	"github.com/nstool/nstool/nsutil/mountinfo"
-	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // Options is what the command line asked for.
@@ -32,15 +22,13 @@ type Options struct {
 	Targets   []string
 }
 
-// ExitFail is util-linux's code for each failed umount; the codes of
-// several targets add up (at most 255), as umount(8) does.
-const (
-	ExitFail  = 32
-	ExitUsage = 1
-)
-
 // NewCmd returns the `umount` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	return newCmd(ios, run)
+}
+
+// newCmd builds the command with runF as its action (tests pass their own).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "umount [options] TARGET...",
@@ -66,10 +54,10 @@ nstool never reads /etc/fstab.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			return run(opts)
+			return runF(opts)
 		},
 	}
-	cmd.SetFlagErrorFunc(mount.GetoptError)
+	cmd.SetFlagErrorFunc(cli.GetoptError)
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&opts.Lazy, "lazy", "l", false, "detach the filesystem now, clean up things later")
@@ -81,223 +69,4 @@ nstool never reads /etc/fstab.`,
 	f.BoolVarP(&opts.NoCanon, "no-canonicalize", "c", false, "don't canonicalize paths")
 	f.BoolP("no-mtab", "n", false, "accepted for compatibility (there is no /etc/mtab to write)")
 	return cmd
-}
-
-func run(o *Options) error {
-	if len(o.Targets) == 0 {
-		return cli.Usagef(ExitUsage, "bad usage")
-	}
-	var flags int
-	if o.Lazy {
-		flags |= unix.MNT_DETACH
-	}
-	if o.Force {
-		flags |= unix.MNT_FORCE
-	}
-	code := 0
-	for _, t := range o.Targets {
-		if o.Recursive {
-			code += o.recursive(t, flags)
-		} else {
-			code += o.one(t, flags)
-		}
-	}
-	if code > 255 {
-		code = 255
-	}
-	if code != 0 {
-		return cli.Exit(code)
-	}
-	return nil
-}
-
-// warn prints one error line, "nstool umount: TARGET: message".
-func (o *Options) warn(format string, args ...any) {
-	fmt.Fprintf(o.IO.ErrOut, "nstool umount: "+format+"\n", args...)
-}
-
-// one unmounts the mount at spec. As umount(8), a path found in the mount
-// table is unmounted under its canonical name; one that is not is passed
-// to umount2(2) as given (and the kernel says why not).
-func (o *Options) one(spec string, flags int) int {
-	mounts, _ := mountinfo.Read(0)
-	return o.oneIn(mounts, spec, flags)
-}
-
-// oneIn is one with the mount table already read.
-func (o *Options) oneIn(mounts []mountinfo.Mount, spec string, flags int) int {
-	target := spec
-	var found *mountinfo.Mount
-	if c := canonical(spec, o.NoCanon); c != "" {
-		if m := top(mounts, c); m != nil {
-			target, found = c, m
-		}
-	}
-	call := mountsys.Call{Op: "umount2", Target: target, Flags: uintptr(flags)}
-	err := call.Do()
-	if o.Explain {
-		fmt.Fprintf(o.IO.ErrOut, "%s = %s\n", call, mount.Result(err))
-	}
-	if err != nil {
-		var errno unix.Errno
-		errors.As(err, &errno)
-		if o.Quiet && errno == unix.EINVAL {
-			return ExitFail
-		}
-		msg := umountMessage(errno)
-		if errno == unix.EPERM && os.Geteuid() != 0 {
-			msg += " " + mount.RootHint
-		}
-		o.warn("%s: %s", target, msg)
-		return ExitFail
-	}
-	if o.Explain {
-		after, _ := mountinfo.Read(0)
-		mount.ExplainChange(o.IO.ErrOut, mount.ExplainColor(o.IO), mounts, after, nil)
-		if found != nil {
-			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", unmountRule(mounts, found))
-		}
-		if lostMaster(mounts, after) {
-			fmt.Fprintf(o.IO.ErrOut, "  rule: %s\n", "slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
-		}
-	}
-	if o.Verbose {
-		src := "none"
-		if found != nil && found.Source != "" {
-			src = found.Source
-		}
-		// umount(8) says this on stderr.
-		o.warn("%s (%s) unmounted", target, src)
-	}
-	return 0
-}
-
-// unmountRule is sharedsubtree.rst 5f for the mount m.
-func unmountRule(mounts []mountinfo.Mount, m *mountinfo.Mount) string {
-	for _, p := range mounts {
-		if p.ID == m.Parent && p.Shared() {
-			return fmt.Sprintf("the parent %s is shared (%s): on every mount that receives propagation from it, the most recent mount at the same place goes too, unless it has submounts (sharedsubtree.rst 5f)", p.Target, p.Propagation.Detail())
-		}
-	}
-	return "the parent mount is not shared: only this mount goes (sharedsubtree.rst 5f)"
-}
-
-// lostMaster reports whether a mount that stayed changed master (or lost
-// it): the kernel re-parents the slaves of a peer group that disappears.
-func lostMaster(before, after []mountinfo.Mount) bool {
-	old := map[int]mountinfo.Mount{}
-	for _, m := range before {
-		old[m.ID] = m
-	}
-	for _, m := range after {
-		if b, ok := old[m.ID]; ok && b.Master != 0 && b.Master != m.Master {
-			return true
-		}
-	}
-	return false
-}
-
-func umountMessage(errno unix.Errno) string {
-	switch errno {
-	case unix.ENXIO:
-		return "invalid block device."
-	case unix.EINVAL:
-		return "not mounted."
-	case unix.EIO:
-		return "can't write superblock."
-	case unix.EBUSY:
-		return "target is busy."
-	case unix.ENOENT:
-		return "no mount point specified."
-	case unix.EPERM:
-		return "must be superuser to unmount."
-	case unix.EACCES:
-		return "block devices are not permitted on filesystem."
-	}
-	return "umount(2) system call failed: " + mount.Strerror(errno) + "."
-}
-
-// recursive is umount -R: the mount at spec and everything under it,
-// deepest first. For each mount: first a mount stacked on top of it, then
-// its children in mount-ID order (the order they were mounted), then the
-// mount itself, skipped if propagation already took it.
-func (o *Options) recursive(spec string, flags int) int {
-	mounts, err := mountinfo.Read(0)
-	if err != nil {
-		o.warn("%s: cannot read the mount table: %v", spec, err)
-		return ExitFail
-	}
-	root := top(mounts, canonical(spec, o.NoCanon))
-	if root == nil {
-		if _, err := os.Stat(spec); err == nil {
-			o.warn("%s: not mounted", spec)
-		} else {
-			o.warn("%s: not found", spec)
-		}
-		return ExitUsage
-	}
-	children := map[int][]mountinfo.Mount{}
-	for _, m := range mounts {
-		if m.ID != m.Parent {
-			children[m.Parent] = append(children[m.Parent], m)
-		}
-	}
-	for _, c := range children {
-		sort.Slice(c, func(i, j int) bool { return c[i].ID < c[j].ID })
-	}
-	var walk func(m mountinfo.Mount) int
-	walk = func(m mountinfo.Mount) int {
-		var over *mountinfo.Mount
-		for i, c := range children[m.ID] {
-			if c.Target == m.Target {
-				over = &children[m.ID][i]
-			}
-		}
-		if over != nil {
-			if rc := walk(*over); rc != 0 {
-				return rc
-			}
-		}
-		for _, c := range children[m.ID] {
-			if over != nil && c.ID == over.ID {
-				continue
-			}
-			if rc := walk(c); rc != 0 {
-				return rc
-			}
-		}
-		now, err := mountinfo.Read(0)
-		if err == nil && top(now, m.Target) == nil {
-			return 0 // propagation took it already
-		}
-		return o.oneIn(now, m.Target, flags)
-	}
-	return walk(*root)
-}
-
-func top(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
-}
-
-func canonical(p string, noCanon bool) string {
-	// An empty argument names nothing (path_resolution(7): ENOENT), never
-	// the working directory, which is what filepath.Abs("") would give.
-	if p == "" || noCanon {
-		return p
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return ""
-	}
-	r, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return ""
-	}
-	return r
 }

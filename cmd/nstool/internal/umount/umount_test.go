@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountsys"
@@ -72,9 +70,7 @@ func TestRecursiveInProcess(t *testing.T) {
 		want = []string{`/a/z",`, `/a/x/y",`, `/a/x",`, `/a",`}
 	}
 	ios, _, _, errOut := cli.Test()
-	cmd := quiet(NewCmd(ios))
-	cmd.SetArgs([]string{"--explain", "-R", a})
-	if err := cmd.Execute(); err != nil {
+	if err := cli.Execute(NewCmd(ios), "--explain", "-R", a); err != nil {
 		t.Fatalf("umount -R: %v\n%s", err, errOut)
 	}
 	if left := mountsUnder(t, base); len(left) != 0 {
@@ -94,25 +90,14 @@ func TestRecursiveInProcess(t *testing.T) {
 func TestBadUsageAndNotMounted(t *testing.T) {
 	base := nstest.Tmpfs(t)
 	ios, _, _, errOut := cli.Test()
-	cmd := quiet(NewCmd(ios))
-	cmd.SetArgs([]string{})
-	if err := cmd.Execute(); cli.ExitCode(err) != 1 {
+	if err := cli.Execute(NewCmd(ios)); cli.ExitCode(err) != 1 {
 		t.Errorf("no target: %v", err)
 	}
-	cmd = quiet(NewCmd(ios))
-	cmd.SetArgs([]string{base + "/nope", base})
-	err := cmd.Execute()
+	err := cli.Execute(NewCmd(ios), base+"/nope", base)
 	if cli.ExitCode(err) != 32 {
 		t.Errorf("one of two failing: exit %d, want 32", cli.ExitCode(err))
 	}
 	if !strings.Contains(errOut.String(), "nstool umount: "+base+"/nope: no mount point specified.\n") {
 		t.Errorf("stderr: %q", errOut)
 	}
-}
-
-// quiet stops cobra's own usage dump and error line (the root does that
-// job in nstool).
-func quiet(c *cobra.Command) *cobra.Command {
-	c.SilenceUsage, c.SilenceErrors = true, true
-	return c
 }

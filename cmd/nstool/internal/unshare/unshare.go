@@ -168,17 +168,6 @@ the environment turns that off.`,
 	return cmd
 }
 
-// parseErr is util-linux's strtoul_or_err message.
-func parseErr(what, s string) error { return cli.Exitf(1, "%s: '%s'", what, s) }
-
-func parseUint(s, what string) (int, error) {
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return 0, parseErr(what, s)
-	}
-	return int(n), nil
-}
-
 // lookupID is util-linux get_user/get_group: a name from the user database,
 // else a number.
 func lookupID(s string, group bool) (int, error) {
@@ -186,12 +175,12 @@ func lookupID(s string, group bool) (int, error) {
 		if g, err := user.LookupGroup(s); err == nil {
 			return strconv.Atoi(g.Gid)
 		}
-		return parseUint(s, "failed to parse gid")
+		return cli.ParseUint(s, "failed to parse gid")
 	}
 	if u, err := user.Lookup(s); err == nil {
 		return strconv.Atoi(u.Uid)
 	}
-	return parseUint(s, "failed to parse uid")
+	return cli.ParseUint(s, "failed to parse uid")
 }
 
 // signalByName is util-linux signame_to_signum: a name, any case, with or
@@ -261,12 +250,12 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 		c.KillChild = sig
 	}
 	if o.changed("setuid") {
-		if c.SetUID, err = parseUint(o.SetUID, "failed to parse uid"); err != nil {
+		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {
 			return nil, err
 		}
 	}
 	if o.changed("setgid") {
-		if c.SetGID, err = parseUint(o.SetGID, "failed to parse gid"); err != nil {
+		if c.SetGID, err = cli.ParseUint(o.SetGID, "failed to parse gid"); err != nil {
 			return nil, err
 		}
 	}
@@ -279,9 +268,9 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 		if !o.changed(t.name) {
 			continue
 		}
-		n, perr := strconv.ParseInt(t.val, 10, 64)
+		n, perr := cli.ParseInt64(t.val, t.what)
 		if perr != nil {
-			return nil, parseErr(t.what, t.val)
+			return nil, perr
 		}
 		*t.dst = &n
 	}

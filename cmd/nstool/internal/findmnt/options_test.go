@@ -1,0 +1,38 @@
+package findmnt
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+)
+
+// planOnly reads the command line as run does, up to the plan.
+func planOnly(o *Options) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	_, err := o.plan()
+	return err
+}
+
+// The command line is read and validated without reading a mount table.
+func TestValidate(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // validate's or plan's error, "" for none
+	}{
+		{[]string{"-l", "-o", "TARGET,PEER-GROUP", "/"}, ""},
+		{[]string{"-J", "-r"}, "mutually exclusive arguments: --json --pairs --raw --verify"},
+		{[]string{"-C", "-c"}, "mutually exclusive arguments: --nocanonicalize --canonicalize"},
+		{[]string{"-o", "FOO,TARGET"}, "unknown column: FOO,TARGET"},
+		{[]string{"-N", "x"}, "invalid TID argument: 'x'"},
+		{[]string{"-I", "x"}, "invalid id argument: 'x'"},
+	} {
+		ios, _, _, _ := cli.Test()
+		err := cli.Execute(newCmd(ios, planOnly), c.args...)
+		if got := fmt.Sprint(err); err != nil && got != c.want || err == nil && c.want != "" || cli.ExitCode(err) > 1 {
+			t.Errorf("findmnt %v: %v (exit %d), want %q", c.args, err, cli.ExitCode(err), c.want)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package findmnt
+
+import (
+	"github.com/fatih/color"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+)
+
+func (f *finder) newTable(tree bool) *scols.Table {
+	o := f.o
+	ios := o.IO
+	t := &scols.Table{
+		Format:     scols.Human,
+		Tree:       tree,
+		NoHeadings: o.NoHeadings,
+		ShellVar:   o.Shell,
+		ASCII:      o.ASCII,
+		UTF8:       scols.LocaleIsUTF8(o.Getenv),
+		Terminal:   ios.IsStdoutTTY(),
+		TermWidth:  ios.TerminalWidth(),
+		Colors:     ios.ColorEnabled(),
+	}
+	switch {
+	case o.Raw:
+		t.Format = scols.Raw
+	case o.Pairs:
+		t.Format = scols.Pairs
+	case o.JSON:
+		t.Format = scols.JSON
+		t.Name = "filesystems"
+	}
+	if t.Terminal && t.TermWidth <= 0 {
+		t.TermWidth = 80
+	}
+	for _, c := range f.cols {
+		fl := c.flags
+		if !tree {
+			fl &^= scols.Tree
+		}
+		if o.NoTruncate {
+			fl &^= scols.Trunc
+		}
+		sc := t.NewColumn(c.name, c.whint, fl)
+		sc.JSON = c.jsonType(o.Bytes)
+	}
+	return t
+}
+
+// Colours of the PROPAGATION column on a terminal (DESIGN.md).
+var (
+	colorShared     = color.New(color.FgGreen)
+	colorSlave      = color.New(color.FgYellow)
+	colorUnbindable = color.New(color.FgRed)
+)
+
+func propagationColor(e *fsEntry) *color.Color {
+	switch {
+	case e.unbindable():
+		return colorUnbindable
+	case e.slave():
+		return colorSlave
+	case e.shared():
+		return colorShared
+	}
+	return nil
+}
+
+// addLine puts e into the output under parent.
+func (f *finder) addLine(e *fsEntry, parent *scols.Line) *scols.Line {
+	l := f.out.NewLine(parent)
+	for i, c := range f.cols {
+		if c.get != nil {
+			l.Set(i, c.get(f.ctx, e))
+		}
+		if c.name == "PROPAGATION" && f.out.Colors {
+			l.SetColor(i, propagationColor(e))
+		}
+	}
+	f.lines[e.index] = l
+	return l
+}
+
+func listColumns(o *Options) error {
+	t := &scols.Table{NoHeadings: true, Format: scols.Human, UTF8: scols.LocaleIsUTF8(o.Getenv)}
+	switch {
+	case o.Raw:
+		t.Format = scols.Raw
+	case o.JSON:
+		t.Format = scols.JSON
+		t.Name = "findmnt-columns"
+		t.NoHeadings = false
+	}
+	t.NewColumn("NAME", 0, scols.Right)
+	t.NewColumn("TYPE", 0, 0)
+	t.NewColumn("DESCRIPTION", 0, 0)
+	for _, c := range columns {
+		if c.tabdiff {
+			continue // --poll's columns; nstool has no --poll
+		}
+		typ, help := "<"+c.kind+">", c.help
+		if c.kind == "size" {
+			typ, help = "<string|number>", help+", use <number> if --bytes is given"
+		}
+		l := t.NewLine(nil)
+		l.Set(0, c.name)
+		l.Set(1, typ)
+		l.Set(2, help)
+	}
+	return t.Print(o.IO.Out)
+}

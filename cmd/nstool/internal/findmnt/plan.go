@@ -1,0 +1,203 @@
+package findmnt
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+)
+
+type tabType int
+
+const (
+	tabKernel tabType = iota + 1
+	tabMtab
+	tabFstab
+)
+
+// search is what findmnt looks for; empty fields match everything.
+type search struct {
+	fstype, options, target, source string
+	majmin                          *[2]uint32
+	id                              *int
+	strictTarget, noSwap            bool
+	filter                          filterNode
+}
+
+// plan is what the command line asks for, before any table is read.
+type plan struct {
+	m         search
+	cols      []*column
+	tree      bool
+	tt        tabType
+	files     []string
+	submounts bool
+}
+
+func (o *Options) plan() (*plan, error) {
+	var m search
+	m.fstype, m.options = o.Types, o.Options
+	if o.Source != "" || cmdChanged(o, "source") {
+		m.setSource(o.Source)
+		m.noSwap = true
+	}
+	if o.Mountpoint != "" || cmdChanged(o, "mountpoint") {
+		m.target, m.strictTarget, m.noSwap = emptyIsRoot(o.Mountpoint), true, true
+	}
+	if o.Target != "" || cmdChanged(o, "target") {
+		m.target, m.noSwap = emptyIsRoot(o.Target), true
+	}
+	if o.ID != "" {
+		n, err := strconv.Atoi(o.ID)
+		if err != nil {
+			return nil, cli.NumberError("invalid id argument", o.ID)
+		}
+		m.id = &n
+	}
+	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
+		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
+	}
+
+	tree := !(o.DF || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+
+	// Columns: -D's df set or the four defaults, then -o (which replaces
+	// them unless it starts with '+').
+	var cols []*column
+	if o.OutputAll {
+		for _, c := range columns {
+			if !c.tabdiff && !c.extra {
+				cols = append(cols, c)
+			}
+		}
+	}
+	if len(cols) == 0 && o.DF {
+		cols = registry.Named("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
+	}
+	if len(cols) == 0 {
+		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+	}
+	if o.Output != "" || cmdChanged(o, "output") {
+		var err error
+		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
+			if errors.Is(err, scols.ErrEmptyColumnName) {
+				return nil, cli.Exit(1) // util-linux says nothing
+			}
+			return nil, cli.Exitf(1, "%v", err)
+		}
+	}
+
+	tt := tabType(0)
+	var files []string
+	switch {
+	case o.Mtab:
+		tt = tabMtab
+	case o.Fstab:
+		tt = tabFstab
+	case o.Kernel:
+		tt = tabKernel
+	}
+	files = append(files, o.TabFiles...)
+	if o.Task != "" || cmdChanged(o, "task") {
+		pid, err := parseTID(o.Task)
+		if err != nil {
+			return nil, err
+		}
+		tt = tabKernel
+		files = append(files, "/proc/"+strconv.Itoa(pid)+"/mountinfo")
+	}
+	if tt == 0 {
+		tt = tabKernel
+	}
+
+	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
+		return nil, cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
+	}
+	switch {
+	case len(o.Args) == 1 && o.Args[0] == "":
+		// One element is a source or a target; an empty one can only be
+		// the target "" (the root, see emptyIsRoot).
+		m.target = emptyIsRoot("")
+	case len(o.Args) > 0:
+		m.setSource(o.Args[0])
+	}
+	if len(o.Args) > 1 {
+		m.target = emptyIsRoot(o.Args[1])
+	}
+	submounts := o.Submounts
+	if submounts && isListAll(o, &m) {
+		submounts = false
+	}
+	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil) {
+		tree = false
+	}
+	if !m.noSwap && m.target == "" && m.source != "" {
+		for _, p := range []string{"LABEL=", "UUID=", "PARTLABEL=", "PARTUUID="} {
+			if strings.HasPrefix(m.source, p) {
+				m.noSwap = true
+			}
+		}
+	}
+
+	if len(files) == 0 {
+		switch tt {
+		case tabFstab:
+			files = []string{"/etc/fstab"}
+		default:
+			files = []string{"/proc/self/mountinfo"}
+		}
+	}
+	if o.Filter != "" {
+		n, unknown, err := parseFilter(o.Filter, columnByName, o.Bytes)
+		if err != nil {
+			return nil, cli.Exitf(1, "failed to parse \"%s\": %v", o.Filter, err)
+		}
+		if len(unknown) > 0 {
+			for _, u := range unknown {
+				fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: unknown column: %s\n", u)
+			}
+			return nil, cli.Exitf(1, "failed to initialize filter")
+		}
+		m.filter = n
+	}
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts}, nil
+}
+
+// emptyIsRoot is how libmount reads an empty target: it compares paths
+// without their trailing slashes, so "" is the same path as "/".
+func emptyIsRoot(target string) string {
+	if target == "" {
+		return "/"
+	}
+	return target
+}
+
+// noSource is the source an empty -S or SOURCE asks for: one no mount has
+// (no source holds a NUL byte), so nothing matches, as in util-linux.
+const noSource = "\x00"
+
+func (m *search) setSource(s string) {
+	if s == "" {
+		m.source = noSource
+		return
+	}
+	var a, b int
+	if n, _ := fmt.Sscanf(s, "%d:%d", &a, &b); n == 2 {
+		m.majmin = &[2]uint32{uint32(a), uint32(b)}
+		m.noSwap = true
+		return
+	}
+	m.source = s
+}
+
+// isListAll is util-linux's is_listall_mode: "findmnt" without filters.
+func isListAll(o *Options, m *search) bool {
+	if (o.DF || o.Real || o.Pseudo) && !o.All {
+		return false
+	}
+	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil
+}
+
+func cmdChanged(o *Options, name string) bool { return o.given[name] }

@@ -1,0 +1,52 @@
+package ls
+
+import (
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil/namespaces"
+)
+
+// parse runs a command line through cobra and validate, without listing.
+func parse(t *testing.T, args ...string) (*Options, error) {
+	t.Helper()
+	ios, _, _, _ := cli.Test()
+	var got *Options
+	err := cli.Execute(newCmd(ios, func(o *Options) error {
+		got = o
+		return o.validate()
+	}), args...)
+	return got, err
+}
+
+func TestValidate(t *testing.T) {
+	o, err := parse(t, "mnt", "-t", "net")
+	if err != nil || o.Types != namespaces.TypeSet(0).With(namespaces.Mnt).With(namespaces.Net) {
+		t.Errorf("ls mnt -t net: %v, types %v", err, o.Types)
+	}
+	if o, err := parse(t, "4026531840"); err != nil || o.Namespace != 4026531840 {
+		t.Errorf("ls ID: %v", err)
+	}
+	if o, err := parse(t, "--task", "7"); err != nil || o.PID != 7 {
+		t.Errorf("ls --task 7: %v", err)
+	}
+	if o, err := parse(t, "-T", "parent"); err != nil || o.Tree != "parent" {
+		t.Errorf("ls -T parent: %v, tree %q", err, o.Tree)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--pid=x"}, "invalid PID argument: 'x'"},
+		{[]string{"--namespace="}, "invalid namespace argument: ''"},
+		{[]string{"bogus"}, "unknown namespace type: bogus"},
+		{[]string{"--tree=x"}, "unknown tree type: x"},
+		{[]string{"-J", "-r"}, "mutually exclusive arguments: --json --raw"},
+		{[]string{"--pid=1", "--namespace=2"}, "--pid is mutually exclusive with --namespace"},
+	} {
+		_, err := parse(t, c.args...)
+		if err == nil || err.Error() != c.want || cli.ExitCode(err) != 1 {
+			t.Errorf("ls %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
