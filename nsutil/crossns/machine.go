@@ -1,6 +1,11 @@
 package crossns
 
-import "github.com/nstool/nstool/nsutil/mountinfo"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nstool/nstool/nsutil/mountinfo"
+)
 
 // Namespace is one mount namespace and its table, as one reader saw it.
 type Namespace struct {
@@ -112,4 +117,24 @@ func (n *Namespace) lookup(p string) (int, bool) {
 		}
 	}
 	return cur, true
+}
+
+// PIDText is the first processes of a namespace ("1,523,+4 more"), or what
+// holds one that has none.
+func PIDText(ns *Namespace) string {
+	if len(ns.PIDs) == 0 {
+		if len(ns.Holders) > 0 {
+			return "held:" + ns.Holders[0]
+		}
+		return "-"
+	}
+	var parts []string
+	for i, pid := range ns.PIDs {
+		if i == 3 {
+			parts = append(parts, "+"+strconv.Itoa(len(ns.PIDs)-3))
+			break
+		}
+		parts = append(parts, strconv.Itoa(pid))
+	}
+	return strings.Join(parts, ",")
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/fatih/color"
 
@@ -93,7 +92,7 @@ func writeTable(o *Options, p *crossns.Prediction) error {
 	t.NewColumn("HOW", 0.1, 0)
 	t.NewColumn("WHY", 0.4, 0)
 	for _, v := range p.Verdicts {
-		ns, pids := strconv.FormatUint(v.NS.Ino, 10), pidText(v.NS)
+		ns, pids := strconv.FormatUint(v.NS.Ino, 10), crossns.PIDText(v.NS)
 		if !v.Receives {
 			l := t.NewLine(nil)
 			l.Set(0, ns)
@@ -119,24 +118,4 @@ func writeTable(o *Options, p *crossns.Prediction) error {
 		}
 	}
 	return t.Print(o.IO.Out)
-}
-
-// pidText is the first processes of a namespace ("1,523,+4 more"), or what
-// holds one that has none.
-func pidText(ns *crossns.Namespace) string {
-	if len(ns.PIDs) == 0 {
-		if len(ns.Holders) > 0 {
-			return "held:" + ns.Holders[0]
-		}
-		return "-"
-	}
-	var parts []string
-	for i, pid := range ns.PIDs {
-		if i == 3 {
-			parts = append(parts, "+"+strconv.Itoa(len(ns.PIDs)-3))
-			break
-		}
-		parts = append(parts, strconv.Itoa(pid))
-	}
-	return strings.Join(parts, ",")
 }

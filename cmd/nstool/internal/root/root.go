@@ -11,6 +11,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/findmnt"
+	"github.com/nstool/nstool/cmd/nstool/internal/holders"
 	"github.com/nstool/nstool/cmd/nstool/internal/lab"
 	"github.com/nstool/nstool/cmd/nstool/internal/ls"
 	"github.com/nstool/nstool/cmd/nstool/internal/mount"
@@ -83,6 +84,7 @@ util-linux prints; on a terminal they add colour.`,
 		ls.NewCmd(ios),
 		lab.NewCmd(ios),
 		reach.NewCmd(ios, nil),
+		holders.NewCmd(ios, nil),
 	)
 	return cmd
 }

@@ -1,0 +1,213 @@
+// Package holders is `nstool holders`: every mount namespace where a
+// filesystem is mounted, with who owns it, how the copy got there and the
+// command line that unmounts it: the answer to "umount: target is busy"
+// and to a device that will not go away although nothing shows it.
+package holders
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/nsutil/crossns"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+)
+
+// Options are the parsed command line of `nstool holders`.
+type Options struct {
+	IO         *cli.IOStreams
+	What       string // PATH, MAJ:MIN or SOURCE
+	JSON       bool
+	Raw        bool
+	NoHeadings bool
+}
+
+// NewCmd returns the `holders` command; runF replaces run in tests.
+func NewCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "holders PATH|MAJ:MIN|SOURCE",
+		Short: "Every mount namespace that holds a filesystem, and how to free it",
+		Long: `List every mount of a filesystem in every mount namespace of the machine:
+those of processes, and those that only an nsfs bind mount or an open file
+keeps alive, where no findmnt run in your shell can see them. Each line
+says who owns the namespace (from its processes' cgroups: docker,
+kubernetes, podman, systemd...), how the copy relates to yours (peer,
+slave, private copy) and a command line that unmounts it.
+
+The filesystem is the one mounted at PATH (the mount a lookup of PATH ends
+on), the device MAJ:MIN, or the mounts whose source is SOURCE (/dev/sdb1,
+a tmpfs's name).`,
+		Example: `  nstool holders /mnt/usb            # who still has it: "target is busy"
+  nstool holders 8:17                # by device number
+  nstool holders /dev/sdb1           # by source
+  nstool holders -J /data | jq -r '.holders[].free'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.What = args[0]
+			if opts.What == "" {
+				return cli.Exitf(1, "no path, device or source specified")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
+	f.BoolVarP(&opts.Raw, "raw", "r", false, "use raw output format")
+	f.BoolVarP(&opts.NoHeadings, "noheadings", "n", false, "don't print headings")
+	return cmd
+}
+
+func run(o *Options) error {
+	m, unread, err := crossns.Load()
+	if err != nil {
+		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+	}
+	major, minor, ref, err := identify(m, o.What)
+	if err != nil {
+		return err
+	}
+	list := m.Holders(major, minor, ref)
+	if unread > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s of other users cannot be read and %s left out: run as root to see them\n",
+			cli.Plural(unread, "1 mount namespace", strconv.Itoa(unread)+" mount namespaces"), cli.Plural(unread, "is", "are"))
+	}
+	if o.JSON {
+		return writeJSON(o.IO.Out, major, minor, list)
+	}
+	return writeTable(o, list)
+}
+
+// identify finds the filesystem: the device MAJ:MIN, the one mounted at a
+// path that exists, or the source of a mount in some namespace.
+func identify(m *crossns.Machine, what string) (major, minor uint32, ref *mountinfo.Mount, err error) {
+	if maj, min, ok := strings.Cut(what, ":"); ok {
+		major, err1 := strconv.ParseUint(maj, 10, 32)
+		minor, err2 := strconv.ParseUint(min, 10, 32)
+		if err1 == nil && err2 == nil {
+			return uint32(major), uint32(minor), nil, nil
+		}
+	}
+	if _, statErr := os.Stat(what); statErr == nil {
+		path, err := filepath.Abs(what)
+		if err == nil {
+			path, err = filepath.EvalSymlinks(path)
+		}
+		if err != nil {
+			return 0, 0, nil, cli.Exitf(1, "%s: %s", what, cli.Strerror(err))
+		}
+		own, err := os.Stat("/proc/self/ns/mnt")
+		if err != nil {
+			return 0, 0, nil, cli.Exitf(1, "/proc/self/ns/mnt: %s", cli.Strerror(err))
+		}
+		for _, ns := range m.Namespaces {
+			if ns.Ino == statIno(own) {
+				if mt, ok := ns.Lookup(path); ok {
+					return mt.Major, mt.Minor, mt, nil
+				}
+			}
+		}
+		return 0, 0, nil, cli.Exitf(1, "%s: this mount namespace's table cannot be read", what)
+	}
+	for _, ns := range m.Namespaces {
+		for i := range ns.Mounts {
+			if ns.Mounts[i].Source == what {
+				return ns.Mounts[i].Major, ns.Mounts[i].Minor, nil, nil
+			}
+		}
+	}
+	return 0, 0, nil, cli.Exitf(1, "%s: no such path, device number or mount source", what)
+}
+
+type jsonDoc struct {
+	Filesystem jsonFS        `json:"filesystem"`
+	Holders    []jsonHolding `json:"holders"`
+}
+
+type jsonFS struct {
+	Device string `json:"device"`
+	Source string `json:"source"`
+	FSType string `json:"fstype"`
+}
+
+type jsonHolding struct {
+	NS      uint64   `json:"ns"`
+	PIDs    []int    `json:"pids"`
+	Holders []string `json:"holders,omitempty"`
+	Owner   *string  `json:"owner"`
+	Target  string   `json:"target"`
+	Root    string   `json:"root"`
+	How     string   `json:"how"`
+	Free    string   `json:"free"`
+}
+
+func writeJSON(w io.Writer, major, minor uint32, list []crossns.Holding) error {
+	doc := jsonDoc{Filesystem: jsonFS{Device: fmt.Sprintf("%d:%d", major, minor)}, Holders: []jsonHolding{}}
+	for _, h := range list {
+		if doc.Filesystem.FSType == "" {
+			doc.Filesystem.Source, doc.Filesystem.FSType = h.Mount.Source, h.Mount.FSType
+		}
+		j := jsonHolding{NS: h.NS.Ino, PIDs: h.NS.PIDs, Holders: h.NS.Holders, Target: h.Mount.Target,
+			Root: h.Mount.Root, How: h.How, Free: h.Free}
+		if j.PIDs == nil {
+			j.PIDs = []int{}
+		}
+		if h.NS.Owner != "" {
+			owner := h.NS.Owner
+			j.Owner = &owner
+		}
+		doc.Holders = append(doc.Holders, j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "   ")
+	return enc.Encode(doc)
+}
+
+func writeTable(o *Options, list []crossns.Holding) error {
+	t := &scols.Table{
+		Name:       "holders",
+		NoHeadings: o.NoHeadings,
+		UTF8:       scols.LocaleIsUTF8(os.Getenv),
+		Terminal:   o.IO.IsStdoutTTY(),
+		TermWidth:  o.IO.TerminalWidth(),
+		Colors:     o.IO.ColorEnabled(),
+	}
+	if o.Raw {
+		t.Format = scols.Raw
+	}
+	for _, c := range []struct {
+		name  string
+		whint float64
+		flags scols.Flag
+	}{{"NS", 10, scols.Right}, {"PIDS", 8, 0}, {"OWNER", 0.15, scols.Trunc}, {"TARGET", 0.25, 0},
+		{"ROOT", 0.1, 0}, {"HOW", 0.15, 0}, {"FREE", 0.3, 0}} {
+		t.NewColumn(c.name, c.whint, c.flags)
+	}
+	for _, h := range list {
+		l := t.NewLine(nil)
+		for i, v := range []string{strconv.FormatUint(h.NS.Ino, 10), crossns.PIDText(h.NS), h.NS.Owner,
+			h.Mount.Target, h.Mount.Root, h.How, h.Free} {
+			l.Set(i, v)
+		}
+	}
+	return t.Print(o.IO.Out)
+}
+
+func statIno(st os.FileInfo) uint64 {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return s.Ino
+	}
+	return 0
+}

@@ -1,0 +1,92 @@
+package crossns
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nstool/nstool/nsutil/mountinfo"
+)
+
+// Holding is one mount of a filesystem in one namespace: each keeps the
+// filesystem alive (umount of the last copy elsewhere does not free it:
+// "device or resource busy" comes from such a copy).
+type Holding struct {
+	NS    *Namespace
+	Mount mountinfo.Mount
+	// How relates the copy to the reference mount (the one the question
+	// was asked about, in the caller's namespace): "this mount", "peer",
+	// "slave", "private copy"...
+	How string
+	// Free is a command line that unmounts this copy.
+	Free string
+}
+
+// Holders lists every mount, in every namespace, of the filesystem on
+// device major:minor, the reference mount first when there is one.
+func (m *Machine) Holders(major, minor uint32, ref *mountinfo.Mount) []Holding {
+	var out []Holding
+	for _, ns := range m.Namespaces {
+		for _, mt := range ns.Mounts {
+			if mt.Major != major || mt.Minor != minor {
+				continue
+			}
+			h := Holding{NS: ns, Mount: mt, How: relation(&mt, ref), Free: freeLine(ns, &mt)}
+			if ref != nil && mt.ID == ref.ID && h.How == "this mount" {
+				out = append([]Holding{h}, out...)
+				continue
+			}
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// relation says how mount mt stands to the reference mount ref.
+func relation(mt, ref *mountinfo.Mount) string {
+	p := mt.Propagation
+	switch {
+	case ref != nil && mt.ID == ref.ID && mt.Target == ref.Target && mt.Root == ref.Root:
+		return "this mount"
+	case ref != nil && p.PeerGroup != 0 && p.PeerGroup == ref.PeerGroup:
+		return fmt.Sprintf("peer (shared:%d)", p.PeerGroup)
+	case ref != nil && p.Master != 0 && p.Master == ref.PeerGroup:
+		return fmt.Sprintf("slave of shared:%d", p.Master)
+	case p.PeerGroup != 0 && p.Master != 0:
+		return fmt.Sprintf("shared:%d, slave of shared:%d", p.PeerGroup, p.Master)
+	case p.PeerGroup != 0:
+		return fmt.Sprintf("shared:%d", p.PeerGroup)
+	case p.Master != 0:
+		return fmt.Sprintf("slave of shared:%d", p.Master)
+	}
+	return "private copy"
+}
+
+// freeLine is a command that unmounts mt in ns from the caller's: entered
+// by a member process, or by the file that holds the namespace.
+func freeLine(ns *Namespace, mt *mountinfo.Mount) string {
+	target := shellQuote(mt.Target)
+	switch {
+	case len(ns.PIDs) > 0:
+		return fmt.Sprintf("nstool nsenter -t %d -m umount %s", ns.PIDs[0], target)
+	case len(ns.Holders) > 0 && strings.HasPrefix(ns.Holders[0], "/"):
+		return fmt.Sprintf("nstool nsenter --mount=%s umount %s   # or drop the namespace: umount %s",
+			shellQuote(ns.Holders[0]), target, shellQuote(ns.Holders[0]))
+	case len(ns.Holders) > 0:
+		var pid, fd int
+		if _, err := fmt.Sscanf(ns.Holders[0], "pid %d fd %d", &pid, &fd); err == nil {
+			return fmt.Sprintf("nstool nsenter --mount=/proc/%d/fd/%d umount %s   # or stop process %d, which holds it open", pid, fd, target, pid)
+		}
+	}
+	return ""
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '+' || r == '=' || r == ',' ||
+			r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
