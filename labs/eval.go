@@ -17,8 +17,8 @@ import (
 type World struct {
 	Actors map[string]int // "host" and the named actors
 	Answer string
-	// Locked tries an unmount of path in a throwaway copy of pid's mount
-	// namespace (see ProbeLocked); a field so tests can run it in-process.
+	// Locked tries an unmount of path in pid's mount namespace, leaving the
+	// mount in place (see ProbeMain).
 	Locked func(pid int, path string) (bool, error)
 	// Unbindable tries a detached bind of path in pid's namespace.
 	Unbindable func(pid int, path string) (bool, error)
@@ -51,6 +51,16 @@ func (w *World) Evaluate(checks []Check) []Result {
 		out = append(out, w.evalAny(c))
 	}
 	return out
+}
+
+// allOK tells whether every check passed.
+func allOK(results []Result) bool {
+	for _, r := range results {
+		if !r.OK {
+			return false
+		}
+	}
+	return true
 }
 
 // evalAny resolves "other" to each namespace the learner made and passes if

@@ -438,7 +438,7 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 // studentsSandboxUp: a running sandbox of lab 05, started by parent, has
 // written its state.
 func studentsSandboxUp(parent int) bool {
-	for _, sb := range labs.FindSandboxes() {
+	for _, sb := range labs.FindSandboxes(stages) {
 		if p, ok := readProc(sb.InitPID); ok && p.ppid == parent && sb.Lab == "05-slave" {
 			return true
 		}
