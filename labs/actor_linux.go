@@ -53,9 +53,7 @@ func StartActor(stages Stages, name, propagation string, userns bool) error {
 	if userns {
 		// A user namespace owned by the sandbox's root: the actor's copies
 		// of the mounts become locked (mount_namespaces(7)).
-		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+		asRootOfNewUserNS(cmd.SysProcAttr)
 	}
 	if err := cmd.Start(); err != nil {
 		w.Close()
@@ -149,4 +147,15 @@ func setnsMount(pid int) error {
 	}
 	defer unix.Close(fd)
 	return unix.Setns(fd, unix.CLONE_NEWNS)
+}
+
+// asRootOfNewUserNS makes the child in a new user namespace, where it is
+// root mapped to this process's effective UID and GID (user_namespaces(7)).
+// setgroups(2) is denied there, as the kernel requires of a GID map that an
+// unprivileged process writes.
+func asRootOfNewUserNS(attr *syscall.SysProcAttr) {
+	attr.Cloneflags |= syscall.CLONE_NEWUSER
+	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	attr.GidMappingsEnableSetgroups = false
 }

@@ -112,10 +112,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Pdeathsig:  syscall.SIGKILL,
 	}
 	if userns {
-		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-		cmd.SysProcAttr.GidMappingsEnableSetgroups = false
+		asRootOfNewUserNS(cmd.SysProcAttr)
 	}
 
 	// Pdeathsig follows the thread that forked the child, not the process:
