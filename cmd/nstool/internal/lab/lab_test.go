@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,15 +51,28 @@ func TestVerifyEveryLab(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("nstool lab verify: exit %d\n%s", code, errOut)
 	}
+	okForEveryLab(t, out)
+	sameMountTable(t, before, "the mount table changed")
+}
+
+// okForEveryLab fails t unless `lab verify`'s output has an ok line for
+// every lab.
+func okForEveryLab(t *testing.T, out string) {
+	t.Helper()
 	all, _ := labs.All()
 	for _, l := range all {
 		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).MatchString(out) {
-			t.Errorf("no ok line for %s", l.ID)
+			t.Errorf("no ok line for %s:\n%s", l.ID, out)
 		}
 	}
-	after, _ := os.ReadFile("/proc/self/mountinfo")
-	if !bytes.Equal(before, after) {
-		t.Errorf("the mount table changed:\n%s\n----\n%s", before, after)
+}
+
+// sameMountTable fails t, saying so, if this test's mount table is no
+// longer before.
+func sameMountTable(t *testing.T, before []byte, says string) {
+	t.Helper()
+	if after, _ := os.ReadFile("/proc/self/mountinfo"); !bytes.Equal(before, after) {
+		t.Errorf("%s:\n%s\n----\n%s", says, before, after)
 	}
 }
 
@@ -155,12 +169,7 @@ func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	stdin, _ := cmd.StdinPipe()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdin, _ := startWithInput(t, cmd)
 	defer stdin.Close()
 	// The sandbox is ready once its shell answers.
 	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
@@ -243,10 +252,7 @@ func TestLabsOnASharedHost(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	after, _ := os.ReadFile("/proc/self/mountinfo")
-	if !bytes.Equal(before, after) {
-		t.Errorf("a lab changed the shared host's mount table:\n%s\n----\n%s", before, after)
-	}
+	sameMountTable(t, before, "a lab changed the shared host's mount table")
 }
 
 // A rootless sandbox is entered through its user namespace (`nstool
@@ -258,12 +264,7 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
 	cmd.Env = append(os.Environ(), env...)
-	stdin, _ := cmd.StdinPipe()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdin, _ := startWithInput(t, cmd)
 	defer func() { stdin.Close(); cmd.Wait() }()
 	stdin.Write([]byte("mkdir /lab/x; mount -t tmpfs x /lab/x\n"))
 	var got string
@@ -288,12 +289,7 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("nstool lab verify as nobody: %v\n%s", err, out)
 	}
-	all, _ := labs.All()
-	for _, l := range all {
-		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).Match(out) {
-			t.Errorf("no ok line for %s:\n%s", l.ID, out)
-		}
-	}
+	okForEveryLab(t, string(out))
 }
 
 // A student without root: one terminal runs `lab start`, a second terminal
@@ -303,12 +299,7 @@ func TestSecondTerminalWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
 	nobody := asNobody(t)
 	first := nobody("lab", "start", "05-slave")
-	stdin, _ := first.StdinPipe()
-	var out bytes.Buffer
-	first.Stdout, first.Stderr = &out, &out
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdin, out := startWithInput(t, first)
 	defer func() { stdin.Close(); first.Wait() }()
 	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
 	var got string
@@ -404,12 +395,7 @@ func TestListShowsTheStepReached(t *testing.T) {
 func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	nstest.RequireRoot(t)
 	student := asNobody(t)("lab", "start", "05-slave")
-	stdin, _ := student.StdinPipe()
-	var out lockedBuffer
-	student.Stdout, student.Stderr = &out, &out
-	if err := student.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdin, out := startWithInput(t, student)
 	defer func() { stdin.Close(); student.Process.Kill(); student.Wait() }()
 	// Running once the student's shell shows its prompt: the sandbox is
 	// ready (an earlier test's sandbox may still be going away).
@@ -444,6 +430,22 @@ func studentsSandboxUp(parent int) bool {
 		}
 	}
 	return false
+}
+
+// startWithInput starts cmd with a pipe to its stdin and its output (stdout
+// and stderr) in a buffer the test may read while it runs.
+func startWithInput(t *testing.T, cmd *exec.Cmd) (io.WriteCloser, *lockedBuffer) {
+	t.Helper()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return stdin, out
 }
 
 // lockedBuffer is a bytes.Buffer that a test may read while a process writes.
