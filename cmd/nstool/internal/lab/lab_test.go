@@ -135,17 +135,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 	if !strings.Contains(errOut, "lab 04-types done; the sandbox is gone.") {
 		t.Errorf("stderr: %s", errOut)
 	}
-	list, _, code := nstool(t, "", env, "lab", "list", "--json")
-	var rows []struct {
-		ID      string `json:"id"`
-		Title   string `json:"title"`
-		Minutes int    `json:"minutes"`
-		Done    bool   `json:"done"`
-	}
-	if err := json.Unmarshal([]byte(list), &rows); err != nil || code != 0 {
-		t.Fatalf("lab list --json: %v (exit %d)\n%s", err, code, list)
-	}
-	for _, r := range rows {
+	for _, r := range listJSON(t, env) {
 		if r.Title == "" || r.Minutes == 0 {
 			t.Errorf("row %+v lacks title or minutes", r)
 		}
@@ -157,9 +147,10 @@ func TestStartCheckAndProgress(t *testing.T) {
 	if out, _, code := nstool(t, "", env, "lab", "reset", "4"); code != 0 || !strings.Contains(out, "progress of 04-types forgotten") {
 		t.Fatalf("reset: exit %d: %s", code, out)
 	}
-	list, _, _ = nstool(t, "", env, "lab", "list", "--json")
-	if strings.Contains(list, `"done": true`) {
-		t.Errorf("after reset:\n%s", list)
+	for _, r := range listJSON(t, env) {
+		if r.Done || r.Passed > 0 {
+			t.Errorf("after reset: %+v", r)
+		}
 	}
 }
 
@@ -358,6 +349,26 @@ func nobodysCopy(t *testing.T) string {
 	return dir
 }
 
+// listRow is one lab in `lab list --json`, read as a script reads it.
+type listRow struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Minutes int    `json:"minutes"`
+	Passed  int    `json:"steps_passed"`
+	Done    bool   `json:"done"`
+}
+
+// listJSON runs `lab list --json` with env and decodes it.
+func listJSON(t *testing.T, env []string) []listRow {
+	t.Helper()
+	out, _, code := nstool(t, "", env, "lab", "list", "--json")
+	var rows []listRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 {
+		t.Fatalf("lab list --json: %v (exit %d)\n%s", err, code, out)
+	}
+	return rows
+}
+
 // A lab left mid-way is listed with how far it got, on a terminal and in JSON.
 func TestListShowsTheStepReached(t *testing.T) {
 	env := stateEnv(t)
@@ -373,16 +384,7 @@ func TestListShowsTheStepReached(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^✓ 01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
 		t.Errorf("lab list, a lab done:\n%s", out)
 	}
-	js, _, _ := nstool(t, "", env, "lab", "list", "--json")
-	var rows []struct {
-		ID     string `json:"id"`
-		Passed int    `json:"steps_passed"`
-		Done   bool   `json:"done"`
-	}
-	if err := json.Unmarshal([]byte(js), &rows); err != nil {
-		t.Fatalf("%v:\n%s", err, js)
-	}
-	for _, r := range rows {
+	for _, r := range listJSON(t, env) {
 		want := map[string]int{"05-slave": 3, "01-isolation": 5}[r.ID]
 		if r.Passed != want || r.Done != (r.ID == "01-isolation") {
 			t.Errorf("lab list --json: %+v; want steps_passed %d", r, want)
