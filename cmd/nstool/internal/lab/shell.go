@@ -13,7 +13,7 @@ import (
 func newShellCmd(ios *cli.IOStreams) *cobra.Command {
 	var labID string
 	cmd := &cobra.Command{
-		Use:   "shell NAME [-- COMMAND [ARG...]]",
+		Use:   verbShell + " NAME [-- COMMAND [ARG...]]",
 		Short: "A shell in one of the lab's actors (host, container-a, ...)",
 		Long: `Open a shell in the mount namespace of one of the running lab's actors:
 "host" is the sandbox's own namespace, others are started by the lab's setup.

@@ -18,6 +18,8 @@ const (
 	verbProbe     = "__probe"
 	verbPrompt    = "__prompt"
 	flagNoPause   = "no-pause"
+	// verbShell is not hidden: the engine runs it to enter a sandbox.
+	verbShell = "shell"
 )
 
 // labArgv is the command line of `nstool lab` followed by words.
@@ -52,9 +54,9 @@ var stages = labs.Stages{
 	},
 	Shell: func(actor string, argv []string) []string {
 		if len(argv) == 0 {
-			return labArgv("shell", actor)
+			return labArgv(verbShell, actor)
 		}
-		return append(labArgv("shell", actor, "--"), argv...)
+		return append(labArgv(verbShell, actor, "--"), argv...)
 	},
 	Nsenter: func(pid int, preserve bool, argv []string) []string {
 		args := []string{"nstool", "nsenter", "-t", strconv.Itoa(pid), "-U", "-m", "-p"}
