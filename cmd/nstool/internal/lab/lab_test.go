@@ -18,7 +18,6 @@ import (
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
-func TestMain(m *testing.M) { nstest.Main(m) }
 
 // nstool runs the binary with a private progress file; it returns stdout,
 // stderr and the exit code.
