@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -17,7 +18,6 @@ import (
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
-
 
 // nstool runs the binary with a private progress file; it returns stdout,
 // stderr and the exit code.
@@ -159,17 +159,12 @@ func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	stdin, _ := startWithInput(t, cmd)
-	defer stdin.Close()
-	// The sandbox is ready once its shell answers.
-	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
-	var got string
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
-		o, _, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null 2>&1 && findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
-		got = o
-	}
+	first := startLab(t, cmd)
+	defer first.kill()
+	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
+	got, errOut, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
 	if !strings.Contains(got, "/lab/vol private,slave") || !strings.Contains(got, "/lab/vol/in") {
-		t.Fatalf("lab shell container saw:\n%s", got)
+		t.Fatalf("lab shell container saw:\n%s%s", got, errOut)
 	}
 	own, _ := os.Readlink("/proc/self/ns/pid")
 	if strings.Contains(got, own) {
@@ -183,7 +178,7 @@ func TestShellFromTheHost(t *testing.T) {
 	if out, _, code := nstool(t, "", stateEnv(t), "lab", "reset", "05"); code != 0 || !strings.Contains(out, "ended the running sandbox of 05-slave") {
 		t.Errorf("reset: exit %d: %s", code, out)
 	}
-	if err := cmd.Wait(); err == nil {
+	if first.wait() == nil {
 		t.Errorf("lab start ended cleanly after reset; want it killed")
 	}
 }
@@ -254,15 +249,12 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
 	cmd.Env = append(os.Environ(), env...)
-	stdin, _ := startWithInput(t, cmd)
-	defer func() { stdin.Close(); cmd.Wait() }()
-	stdin.Write([]byte("mkdir /lab/x; mount -t tmpfs x /lab/x\n"))
-	var got string
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/x"); i++ {
-		got, _, _ = nstool(t, "", env, "lab", "shell", "host", "--", "sh", "-c", "cat /proc/self/uid_map; findmnt -rn -o TARGET /lab/x")
-	}
+	first := startLab(t, cmd)
+	defer first.end()
+	first.typeThenWait(t, "mkdir /lab/x; mount -t tmpfs x /lab/x")
+	got, errOut, _ := nstool(t, "", env, "lab", "shell", "host", "--", "sh", "-c", "cat /proc/self/uid_map; findmnt -rn -o TARGET /lab/x")
 	if !regexp.MustCompile(`^\s*0\s+65534\s+1\n/lab/x\n`).MatchString(got) {
-		t.Fatalf("lab shell host in a rootless lab saw:\n%s", got)
+		t.Fatalf("lab shell host in a rootless lab saw:\n%s%s", got, errOut)
 	}
 }
 
@@ -288,25 +280,13 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 func TestSecondTerminalWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
 	nobody := asNobody(t)
-	first := nobody("lab", "start", "05-slave")
-	stdin, out := startWithInput(t, first)
-	defer func() { stdin.Close(); first.Wait() }()
-	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
-	var got string
-	var code int
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
-		second := nobody("lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null && id -u && command -v nstool && findmnt -rn -o TARGET -R /lab/vol")
-		var b bytes.Buffer
-		second.Stdout, second.Stderr = &b, &b
-		err := second.Run()
-		got, code = b.String(), second.ProcessState.ExitCode()
-		if err != nil && strings.Contains(got, "setgroups") {
-			break // the failure this test is for: no point retrying
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.HasPrefix(got, "0\n/.nstool/bin/nstool\n") || !strings.Contains(got, "/lab/vol/in") {
-		t.Fatalf("second terminal as nobody, lab shell container: exit %d:\n%s\nfirst terminal:\n%s", code, got, out.String())
+	first := startLab(t, nobody("lab", "start", "05-slave"))
+	defer first.end()
+	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
+	second := nobody("lab", "shell", "container", "--", "sh", "-c", "id -u && command -v nstool && findmnt -rn -o TARGET -R /lab/vol")
+	b, err := second.CombinedOutput()
+	if got := string(b); !strings.HasPrefix(got, "0\n/.nstool/bin/nstool\n") || !strings.Contains(got, "/lab/vol/in") {
+		t.Fatalf("second terminal as nobody, lab shell container: %v:\n%s\nfirst terminal:\n%s", err, got, first.out.String())
 	}
 	host := nobody("lab", "shell", "host", "--", "id", "-u")
 	if b, err := host.CombinedOutput(); err != nil || string(b) != "0\n" {
@@ -395,16 +375,14 @@ func TestListShowsTheStepReached(t *testing.T) {
 // --all ends a student's too, and the student's terminal says who did it.
 func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	nstest.RequireRoot(t)
-	student := asNobody(t)("lab", "start", "05-slave")
-	stdin, out := startWithInput(t, student)
-	defer func() { stdin.Close(); student.Process.Kill(); student.Wait() }()
+	student := startLab(t, asNobody(t)("lab", "start", "05-slave"))
+	defer student.kill()
 	// Running once the student's shell shows its prompt: the sandbox is
 	// ready (an earlier test's sandbox may still be going away).
-	for i := 0; !strings.Contains(out.String(), "[lab 05 · step 1/6]") || !studentsSandboxUp(student.Process.Pid); i++ {
-		if i == 1000 {
-			t.Fatalf("the student's lab never came up")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !student.until(func() bool {
+		return strings.Contains(student.out.String(), "[lab 05 · step 1/6]") && studentsSandboxUp(student.cmd.Process.Pid)
+	}) {
+		t.Fatalf("the student's lab ended before it came up:\n%s", student.out.String())
 	}
 	rootState := stateEnv(t)
 	got, _, code := nstool(t, "", rootState, "lab", "reset", "05")
@@ -415,10 +393,9 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	if code != 0 || !strings.Contains(got, "ended the running sandbox of 05-slave (nobody's)") {
 		t.Fatalf("root's lab reset --all 05: exit %d:\n%s", code, got)
 	}
-	stdin.Close()
-	student.Wait()
-	if !strings.Contains(out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
-		t.Errorf("the student's terminal does not say who ended the lab:\n%s", out.String())
+	student.end()
+	if !strings.Contains(student.out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
+		t.Errorf("the student's terminal does not say who ended the lab:\n%s", student.out.String())
 	}
 }
 
@@ -433,20 +410,72 @@ func studentsSandboxUp(parent int) bool {
 	return false
 }
 
-// startWithInput starts cmd with a pipe to its stdin and its output (stdout
-// and stderr) in a buffer the test may read while it runs.
-func startWithInput(t *testing.T, cmd *exec.Cmd) (io.WriteCloser, *lockedBuffer) {
+// bgLab is `nstool lab start` running in the background, a learner's first
+// terminal: the test types into it and reads what it shows.
+type bgLab struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *lockedBuffer // stdout and stderr
+	done  chan struct{} // closed once it has ended
+	err   error         // how it ended, once done
+}
+
+func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
 	t.Helper()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
+	b := &bgLab{cmd: cmd, stdin: stdin, out: &lockedBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = b.out, b.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return stdin, out
+	go func() { b.err = cmd.Wait(); close(b.done) }()
+	return b
+}
+
+// typeThenWait types line into the sandbox's shell and waits until the
+// shell has run it: the sandbox is up, and line has done its work.
+func (b *bgLab) typeThenWait(t *testing.T, line string) {
+	t.Helper()
+	// The shell computes the mark, so that the line typed cannot show it.
+	fmt.Fprintf(b.stdin, "%s; echo ran-$((6*7))-lines\n", line)
+	if !b.until(func() bool { return strings.Contains(b.out.String(), "ran-42-lines\n") }) {
+		t.Fatalf("lab start ended (%v) before it ran %q:\n%s", b.err, line, b.out.String())
+	}
+}
+
+// until waits until ok holds, as long as the lab runs; it tells whether ok
+// held.
+func (b *bgLab) until(ok func() bool) bool {
+	for !ok() {
+		select {
+		case <-b.done:
+			return ok()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return true
+}
+
+// wait waits for the lab to end and returns how it ended.
+func (b *bgLab) wait() error {
+	<-b.done
+	return b.err
+}
+
+// end closes the shell's input, as a learner's exit, and waits for the end.
+func (b *bgLab) end() {
+	b.stdin.Close()
+	b.wait()
+}
+
+// kill ends the lab at once (a test that stopped early).
+func (b *bgLab) kill() {
+	b.stdin.Close()
+	b.cmd.Process.Kill()
+	b.wait()
 }
 
 // lockedBuffer is a bytes.Buffer that a test may read while a process writes.
