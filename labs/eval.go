@@ -17,8 +17,8 @@ import (
 type World struct {
 	Actors map[string]int // "host" and the named actors
 	Answer string
-	// Locked tries an unmount of path in a throwaway copy of pid's mount
-	// namespace (see ProbeLocked); a field so tests can run it in-process.
+	// Locked tries an unmount of path in pid's mount namespace, leaving the
+	// mount in place (see ProbeMain).
 	Locked func(pid int, path string) (bool, error)
 	// Unbindable tries a detached bind of path in pid's namespace.
 	Unbindable func(pid int, path string) (bool, error)
@@ -51,6 +51,16 @@ func (w *World) Evaluate(checks []Check) []Result {
 		out = append(out, w.evalAny(c))
 	}
 	return out
+}
+
+// allOK tells whether every check passed.
+func allOK(results []Result) bool {
+	for _, r := range results {
+		if !r.OK {
+			return false
+		}
+	}
+	return true
 }
 
 // evalAny resolves "other" to each namespace the learner made and passes if
@@ -283,39 +293,29 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		}
 		return true, ""
 
-	case "locked":
+	case "locked", "bindable":
+		// The kernel is asked to unmount (bind) the mount: mountinfo shows
+		// neither a locked mount nor, before the try, a refused bind.
 		m, saw := needMount()
 		if m == nil {
 			return false, saw
 		}
-		locked, err := w.Locked(pid, c.Path)
-		if err != nil {
-			return false, fmt.Sprintf("trying an unmount of %s: %v", where, err)
+		try, action, claimRefused := w.Locked, "an unmount", true
+		refusedMeans, allowedMeans := "the mount is locked", "the mount is not locked"
+		if c.Kind == "bindable" {
+			try, action, claimRefused = w.Unbindable, "a bind", false
+			refusedMeans, allowedMeans = "it is unbindable", "it is "+describe(m)
 		}
-		if locked == c.Not {
-			if locked {
-				return false, fmt.Sprintf("an unmount of %s is refused (EINVAL): the mount is locked", where)
-			}
-			return false, fmt.Sprintf("an unmount of %s works: the mount is not locked", where)
+		refused, err := try(pid, c.Path)
+		switch {
+		case err != nil:
+			return false, fmt.Sprintf("trying %s of %s: %v", action, where, err)
+		case refused == (claimRefused != c.Not):
+			return true, ""
+		case refused:
+			return false, fmt.Sprintf("%s of %s is refused (EINVAL): %s", action, where, refusedMeans)
 		}
-		return true, ""
-
-	case "bindable":
-		m, saw := needMount()
-		if m == nil {
-			return false, saw
-		}
-		refused, err := w.Unbindable(pid, c.Path)
-		if err != nil {
-			return false, fmt.Sprintf("trying a bind of %s: %v", where, err)
-		}
-		if refused != c.Not {
-			if refused {
-				return false, fmt.Sprintf("a bind of %s is refused (EINVAL): it is unbindable", where)
-			}
-			return false, fmt.Sprintf("a bind of %s works: it is %s", where, describe(m))
-		}
-		return true, ""
+		return false, fmt.Sprintf("%s of %s works: %s", action, where, allowedMeans)
 
 	case "exists", "contains":
 		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/root%s", pid, c.Path))

@@ -27,7 +27,6 @@ func mustMount(t *testing.T, src, dst, fstype string, flags uintptr) {
 // matches and, when it does not, says what it saw.
 func TestChecksOnTheKernel(t *testing.T) {
 	d := nstest.Tmpfs(t)
-	ProbeBinary = nstest.Binary(t)
 	mustMount(t, "src", d+"/src", "tmpfs", 0)
 	mustMount(t, "", d+"/src", "", unix.MS_SHARED)
 	mustMount(t, d+"/src", d+"/peer", "", unix.MS_BIND)
@@ -55,7 +54,7 @@ func TestChecksOnTheKernel(t *testing.T) {
 		}
 	}
 
-	w := &World{Actors: map[string]int{"host": os.Getpid()}, Locked: ProbeLocked, Unbindable: ProbeUnbindable}
+	w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})
 	for _, tc := range []struct {
 		check string
 		ok    bool

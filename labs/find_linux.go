@@ -20,8 +20,9 @@ type Sandbox struct {
 }
 
 // FindSandboxes lists the running sandboxes of this user (all, for root) by
-// their init's command line: nothing about them is written on the host.
-func FindSandboxes() []Sandbox {
+// their init's command line (stages.IsInit): nothing about them is written
+// on the host.
+func FindSandboxes(stages Stages) []Sandbox {
 	ents, _ := os.ReadDir("/proc")
 	var out []Sandbox
 	for _, e := range ents {
@@ -29,8 +30,7 @@ func FindSandboxes() []Sandbox {
 		if err != nil {
 			continue
 		}
-		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err != nil || !strings.HasPrefix(string(cmdline), "nstool\x00lab\x00__init\x00") {
+		if !stages.isInitPID(e.Name()) {
 			continue
 		}
 		if os.Geteuid() != 0 {

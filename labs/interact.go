@@ -17,7 +17,7 @@ type CheckReport struct {
 
 // CheckCurrent checks the sandbox's current step against the kernel and, if
 // every check passes, moves on to the next step.
-func CheckCurrent() (*CheckReport, *Lab, error) {
+func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	lab, err := LoadSandboxLab()
 	if err != nil {
 		return nil, nil, err
@@ -31,16 +31,11 @@ func CheckCurrent() (*CheckReport, *Lab, error) {
 	}
 	// The actors' PIDs are the sandbox's: a shell with a /proc of its own
 	// (unshare --pid --mount-proc) sees other processes under those numbers.
-	if cmdline, _ := os.ReadFile("/proc/1/cmdline"); !strings.HasPrefix(string(cmdline), "nstool\x00lab\x00__init") {
+	if !stages.isInitPID("1") {
 		return nil, nil, errors.New("this shell has a /proc of its own (a new PID namespace?), where the lab's processes are not seen: check from the lab's first shell, or from `nstool lab shell host`")
 	}
-	w := &World{Actors: st.Actors, Answer: st.Answer, Locked: ProbeLocked, Unbindable: ProbeUnbindable}
-	rep := &CheckReport{Step: st.Step, Results: w.Evaluate(lab.Steps[st.Step].Checks), Passed: true}
-	for _, r := range rep.Results {
-		if !r.OK {
-			rep.Passed = false
-		}
-	}
+	rep := &CheckReport{Step: st.Step, Results: stages.world(st).Evaluate(lab.Steps[st.Step].Checks)}
+	rep.Passed = allOK(rep.Results)
 	if !rep.Passed {
 		return rep, lab, nil
 	}

@@ -5,6 +5,14 @@
 // binary. The engine starts a sandbox (a PID and mount namespace of its own,
 // see sandbox_linux.go), runs the lab's setup in it, and checks each step by
 // reading the kernel's state (check.go).
+//
+// The engine never prints and never names the command's verbs: each of its
+// stages (the sandbox's init, its supervisor, actors, probes) is the nstool
+// binary run again with a command line that the command supplies in a
+// Stages value (stages.go), what a run shows goes to the io.Writers it is
+// given, and failures are returned as errors (errors.go). The command,
+// cmd/nstool/internal/lab, prints them and picks the exit status; see
+// docs/labs.md, "Inside nstool".
 package labs
 
 import (

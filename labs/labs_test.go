@@ -1,14 +1,48 @@
 package labs
 
 import (
+	"fmt"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
-func TestMain(m *testing.M) { nstest.Main(m) }
+func TestMain(m *testing.M) {
+	if len(os.Args) == 5 && os.Args[1] == testProbeVerb {
+		os.Exit(testProbe(os.Args[2], os.Args[3], os.Args[4]))
+	}
+	nstest.Main(m)
+}
+
+// The tests' own stages: the test binary is its own probe, as nstool is.
+const testProbeVerb = "__labs_test_probe"
+
+var testStages = Stages{
+	Probe: func(kind string, pid int, path string) []string {
+		return []string{"labs.test", testProbeVerb, kind, strconv.Itoa(pid), path}
+	},
+}
+
+func testProbe(kind, pid, path string) int {
+	n, err := strconv.Atoi(pid)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	refused, err := ProbeMain(kind, n, path)
+	switch {
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	case refused:
+		return ProbeRefusedStatus
+	}
+	return 0
+}
 
 // Every embedded lab is one a learner can rely on: it parses, has 4 to 8
 // steps, each with text, checks, hints and a solution, a README with the

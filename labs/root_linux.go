@@ -12,7 +12,7 @@ import (
 // recursive bind of each of the host's top-level directories, a fresh
 // /proc for the new PID namespace, a fresh /tmp, the lab's work area /lab
 // and the engine's /.nstool. Nothing is created on the host's filesystems.
-func buildRoot() error {
+func buildRoot(stages Stages) error {
 	exe, err := os.Open("/proc/self/exe")
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func buildRoot() error {
 	if err := bin.Close(); err != nil {
 		return err
 	}
-	if err := writeShellFiles(newRoot + SandboxDir); err != nil {
+	if err := writeShellFiles(newRoot+SandboxDir, stages); err != nil {
 		return err
 	}
 	// pivot_root(2): the staged tmpfs becomes /, the old root is detached.
@@ -105,18 +105,20 @@ func buildRoot() error {
 }
 
 // writeShellFiles writes the learner's shell: labsh (what $SHELL names) and
-// its bashrc, whose prompt names the lab, the step and the namespace.
-func writeShellFiles(dir string) error {
+// its bashrc, whose prompt names the lab, the step and the namespace
+// (stages.Prompt) and which completes nstool's commands (stages.Completion).
+func writeShellFiles(dir string, stages Stages) error {
+	prompt, completion := shellLine(stages.Prompt), shellLine(stages.Completion)
 	bashrc := `# nstool lab shell: the system's defaults, nstool's completion, the lab's prompt.
 [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
 if [ -f /usr/share/bash-completion/bash_completion ]; then
 	. /usr/share/bash-completion/bash_completion
-	. <(nstool completion bash 2>/dev/null)
+	. <(` + completion + ` 2>/dev/null)
 fi
 if [ "$NSTOOL_LAB_COLOR" = 1 ]; then
-	PS1='\[\e[1;36m\]$(nstool lab __prompt 2>/dev/null || echo "[lab]")\[\e[0m\] \w # '
+	PS1='\[\e[1;36m\]$(` + prompt + ` 2>/dev/null || echo "[lab]")\[\e[0m\] \w # '
 else
-	PS1='$(nstool lab __prompt 2>/dev/null || echo "[lab]") \w # '
+	PS1='$(` + prompt + ` 2>/dev/null || echo "[lab]") \w # '
 fi
 alias ls='ls --color=auto'
 `

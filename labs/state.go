@@ -32,6 +32,9 @@ type State struct {
 	EndedBy string `json:"ended_by,omitempty"`
 }
 
+// errNotInSandbox is what the learner's commands say outside a sandbox.
+var errNotInSandbox = errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+
 // InSandbox reports whether this process runs inside a lab sandbox.
 func InSandbox() bool {
 	_, err := os.Stat(stateFile)
@@ -45,7 +48,7 @@ func readStateFile(path string) (*State, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+			return nil, errNotInSandbox
 		}
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func UpdateState(change func(*State) error) (*State, error) {
 	f, err := os.OpenFile(stateFile, os.O_RDWR, 0)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+			return nil, errNotInSandbox
 		}
 		return nil, err
 	}
@@ -149,7 +152,7 @@ func (p Progress) Save() error {
 func LoadSandboxLab() (*Lab, error) {
 	data, err := os.ReadFile(SandboxDir + "/lab.json")
 	if err != nil {
-		return nil, errors.New("not inside a lab sandbox: start one with `nstool lab start ID`")
+		return nil, errNotInSandbox
 	}
 	var l Lab
 	return &l, json.Unmarshal(data, &l)

@@ -1,22 +1,55 @@
 package lab
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/labs"
 )
 
-func loadLab(id string) (*labs.Lab, error) {
+// findLabs returns the labs named by ids (each an ID, a number or a name),
+// or every lab if there are none.
+func findLabs(ids []string) ([]*labs.Lab, error) {
 	all, err := labs.All()
 	if err != nil {
 		return nil, cli.Exitf(1, "%v", err)
 	}
-	l, err := labs.Find(all, id)
-	if err != nil {
-		return nil, cli.Exitf(1, "%v", err)
+	if len(ids) == 0 {
+		return all, nil
 	}
-	return l, nil
+	var sel []*labs.Lab
+	for _, id := range ids {
+		l, err := labs.Find(all, id)
+		if err != nil {
+			return nil, cli.Exitf(1, "%v", err)
+		}
+		sel = append(sel, l)
+	}
+	return sel, nil
+}
+
+func loadLab(id string) (*labs.Lab, error) {
+	sel, err := findLabs([]string{id})
+	if err != nil {
+		return nil, err
+	}
+	return sel[0], nil
+}
+
+// labOutside is the lab for a verb that starts a sandbox: it refuses to
+// run inside one.
+func labOutside(verb, id string) (*labs.Lab, error) {
+	if err := outsideOnly(verb); err != nil {
+		return nil, err
+	}
+	return loadLab(id)
+}
+
+// runOptions runs l in a sandbox on the command's terminal.
+func runOptions(ios *cli.IOStreams, l *labs.Lab, mode labs.Mode) labs.RunOptions {
+	return labs.RunOptions{Lab: l, Mode: mode, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, Stages: stages}
 }
 
 // labIDs completes lab IDs.
@@ -34,4 +67,12 @@ func outsideOnly(verb string) error {
 		return cli.Exitf(1, "already inside a lab sandbox: `exit` first, then `nstool lab %s`", verb)
 	}
 	return nil
+}
+
+// fileOr is v if it is a file (a terminal a child can inherit), else def.
+func fileOr(v any, def *os.File) *os.File {
+	if f, ok := v.(*os.File); ok {
+		return f
+	}
+	return def
 }

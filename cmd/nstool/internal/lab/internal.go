@@ -1,10 +1,13 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,55 +17,109 @@ import (
 
 func signalIgnore(sigs ...os.Signal) { signal.Ignore(sigs...) }
 
-// internalCmds are the engine's own stages, run by nstool itself: hidden.
+// internalCmds are the engine's own stages, run by nstool itself (the
+// command lines are built in stages.go): hidden. Each calls into the
+// engine, and prints what it returns.
 func internalCmds(ios *cli.IOStreams) []*cobra.Command {
-	var noPause bool
-	initCmd := &cobra.Command{
-		Use: "__init MODE", Hidden: true, Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			signalIgnore(sigsTerminal()...)
-			return cli.Exit(labs.Init(args[0], noPause))
-		},
-	}
-	initCmd.Flags().BoolVar(&noPause, "no-pause", false, "")
-	var supNoPause bool
-	supCmd := &cobra.Command{
-		Use: "__supervise MODE", Hidden: true, Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exit(labs.Supervise(labs.Mode(args[0]), supNoPause, ios.Out, ios.ErrOut))
-		},
-	}
-	supCmd.Flags().BoolVar(&supNoPause, "no-pause", false, "")
+	initCmd := sessionCmd(verbInit, func(mode labs.Mode, noPause bool) error {
+		signalIgnore(sigsTerminal()...)
+		code, err := labs.Init(stages, mode, noPause, stdio(ios))
+		if err != nil {
+			return say(ios.ErrOut, 1, fmt.Errorf("sandbox: %w", err))
+		}
+		return cli.Exit(code)
+	})
+	supCmd := sessionCmd(verbSupervise, func(mode labs.Mode, noPause bool) error {
+		return superviseExit(ios, labs.Supervise(stages, mode, noPause, ios.Out))
+	})
+	runCmd := sessionCmd(verbRun, func(mode labs.Mode, noPause bool) error {
+		out, err := labs.RunForParent(labs.RunOptions{Mode: mode, NoPause: noPause, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, Stages: stages})
+		if err != nil {
+			return say(ios.ErrOut, max(out.Code, 1), err)
+		}
+		return cli.Exit(out.Code)
+	})
 	actorCmd := &cobra.Command{
-		Use: "__actor NAME PROPAGATION", Hidden: true, Args: cobra.ExactArgs(2),
+		Use: verbActor + " NAME PROPAGATION", Hidden: true, Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exit(labs.ActorMain(args[0], args[1]))
+			// It returns only on failure, which it reported to the
+			// `lab actor` that started it.
+			labs.ActorMain(args[0], args[1])
+			return cli.Exit(1)
 		},
 	}
 	probeCmd := &cobra.Command{
-		Use: "__probe umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
+		Use: verbProbe + " umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pid, err := strconv.Atoi(args[1])
 			if err != nil {
 				return cli.Exitf(1, "bad pid %q", args[1])
 			}
-			return cli.Exit(labs.ProbeMain(args[0], pid, args[2]))
+			refused, err := labs.ProbeMain(args[0], pid, args[2])
+			switch {
+			case err != nil:
+				// Read by the check that ran the probe: the error alone.
+				fmt.Fprintln(ios.ErrOut, err)
+				return cli.Exit(1)
+			case refused:
+				return cli.Exit(labs.ProbeRefusedStatus)
+			}
+			return nil
 		},
 	}
 	promptCmd := &cobra.Command{
-		Use: "__prompt", Hidden: true, Args: cobra.NoArgs,
+		Use: verbPrompt, Hidden: true, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprint(ios.Out, labs.Prompt())
 			return nil
 		},
 	}
-	var runNoPause bool
-	runCmd := &cobra.Command{
-		Use: "__run MODE", Hidden: true, Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return cli.Exit(labs.RunFromParent(labs.Mode(args[0]), runNoPause))
-		},
-	}
-	runCmd.Flags().BoolVar(&runNoPause, "no-pause", false, "")
 	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd}
+}
+
+// sessionCmd is a hidden verb `VERB MODE [--no-pause]` (see session in
+// stages.go).
+func sessionCmd(verb string, run func(mode labs.Mode, noPause bool) error) *cobra.Command {
+	var noPause bool
+	cmd := &cobra.Command{
+		Use: verb + " MODE", Hidden: true, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return run(labs.Mode(args[0]), noPause) },
+	}
+	cmd.Flags().BoolVar(&noPause, flagNoPause, false, "")
+	return cmd
+}
+
+// superviseExit prints what Supervise returned where it belongs and gives
+// the sandbox its exit status.
+func superviseExit(ios *cli.IOStreams, err error) error {
+	var setup *labs.SetupError
+	var script *labs.ScriptError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, labs.ErrStepFailed):
+		return cli.Exit(1) // the run has said which step and why
+	case errors.As(err, &setup):
+		// Its message ends with the setup's own output, as it came.
+		fmt.Fprintf(ios.ErrOut, "nstool lab: %v", err)
+		return cli.Exit(labs.SetupFailedStatus)
+	case errors.As(err, &script):
+		return say(ios.Out, 1, err) // with the run's report
+	}
+	return say(ios.ErrOut, 1, err)
+}
+
+// say prints err as a stage does, "nstool lab: ERR", and ends with code.
+func say(w io.Writer, code int, err error) error {
+	msg := err.Error()
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(w, "nstool lab: "+msg)
+	return cli.Exit(code)
+}
+
+// stdio is the terminal a stage hands on to the processes it starts.
+func stdio(ios *cli.IOStreams) [3]*os.File {
+	return [3]*os.File{fileOr(ios.In, os.Stdin), fileOr(ios.Out, os.Stdout), fileOr(ios.ErrOut, os.Stderr)}
 }

@@ -3,6 +3,8 @@ package lab
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +18,6 @@ import (
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
-
-func TestMain(m *testing.M) { nstest.Main(m) }
 
 // nstool runs the binary with a private progress file; it returns stdout,
 // stderr and the exit code.
@@ -50,15 +50,28 @@ func TestVerifyEveryLab(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("nstool lab verify: exit %d\n%s", code, errOut)
 	}
+	okForEveryLab(t, out)
+	sameMountTable(t, before, "the mount table changed")
+}
+
+// okForEveryLab fails t unless `lab verify`'s output has an ok line for
+// every lab.
+func okForEveryLab(t *testing.T, out string) {
+	t.Helper()
 	all, _ := labs.All()
 	for _, l := range all {
 		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).MatchString(out) {
-			t.Errorf("no ok line for %s", l.ID)
+			t.Errorf("no ok line for %s:\n%s", l.ID, out)
 		}
 	}
-	after, _ := os.ReadFile("/proc/self/mountinfo")
-	if !bytes.Equal(before, after) {
-		t.Errorf("the mount table changed:\n%s\n----\n%s", before, after)
+}
+
+// sameMountTable fails t, saying so, if this test's mount table is no
+// longer before.
+func sameMountTable(t *testing.T, before []byte, says string) {
+	t.Helper()
+	if after, _ := os.ReadFile("/proc/self/mountinfo"); !bytes.Equal(before, after) {
+		t.Errorf("%s:\n%s\n----\n%s", says, before, after)
 	}
 }
 
@@ -121,17 +134,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 	if !strings.Contains(errOut, "lab 04-types done; the sandbox is gone.") {
 		t.Errorf("stderr: %s", errOut)
 	}
-	list, _, code := nstool(t, "", env, "lab", "list", "--json")
-	var rows []struct {
-		ID      string `json:"id"`
-		Title   string `json:"title"`
-		Minutes int    `json:"minutes"`
-		Done    bool   `json:"done"`
-	}
-	if err := json.Unmarshal([]byte(list), &rows); err != nil || code != 0 {
-		t.Fatalf("lab list --json: %v (exit %d)\n%s", err, code, list)
-	}
-	for _, r := range rows {
+	for _, r := range listJSON(t, env) {
 		if r.Title == "" || r.Minutes == 0 {
 			t.Errorf("row %+v lacks title or minutes", r)
 		}
@@ -143,9 +146,10 @@ func TestStartCheckAndProgress(t *testing.T) {
 	if out, _, code := nstool(t, "", env, "lab", "reset", "4"); code != 0 || !strings.Contains(out, "progress of 04-types forgotten") {
 		t.Fatalf("reset: exit %d: %s", code, out)
 	}
-	list, _, _ = nstool(t, "", env, "lab", "list", "--json")
-	if strings.Contains(list, `"done": true`) {
-		t.Errorf("after reset:\n%s", list)
+	for _, r := range listJSON(t, env) {
+		if r.Done || r.Passed > 0 {
+			t.Errorf("after reset: %+v", r)
+		}
 	}
 }
 
@@ -155,22 +159,12 @@ func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	stdin, _ := cmd.StdinPipe()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	// The sandbox is ready once its shell answers.
-	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
-	var got string
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
-		o, _, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null 2>&1 && findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
-		got = o
-	}
+	first := startLab(t, cmd)
+	defer first.kill()
+	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
+	got, errOut, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
 	if !strings.Contains(got, "/lab/vol private,slave") || !strings.Contains(got, "/lab/vol/in") {
-		t.Fatalf("lab shell container saw:\n%s", got)
+		t.Fatalf("lab shell container saw:\n%s%s", got, errOut)
 	}
 	own, _ := os.Readlink("/proc/self/ns/pid")
 	if strings.Contains(got, own) {
@@ -184,7 +178,7 @@ func TestShellFromTheHost(t *testing.T) {
 	if out, _, code := nstool(t, "", stateEnv(t), "lab", "reset", "05"); code != 0 || !strings.Contains(out, "ended the running sandbox of 05-slave") {
 		t.Errorf("reset: exit %d: %s", code, out)
 	}
-	if err := cmd.Wait(); err == nil {
+	if first.wait() == nil {
 		t.Errorf("lab start ended cleanly after reset; want it killed")
 	}
 }
@@ -243,10 +237,7 @@ func TestLabsOnASharedHost(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	after, _ := os.ReadFile("/proc/self/mountinfo")
-	if !bytes.Equal(before, after) {
-		t.Errorf("a lab changed the shared host's mount table:\n%s\n----\n%s", before, after)
-	}
+	sameMountTable(t, before, "a lab changed the shared host's mount table")
 }
 
 // A rootless sandbox is entered through its user namespace (`nstool
@@ -258,20 +249,12 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
 	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
 	cmd.Env = append(os.Environ(), env...)
-	stdin, _ := cmd.StdinPipe()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); cmd.Wait() }()
-	stdin.Write([]byte("mkdir /lab/x; mount -t tmpfs x /lab/x\n"))
-	var got string
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/x"); i++ {
-		got, _, _ = nstool(t, "", env, "lab", "shell", "host", "--", "sh", "-c", "cat /proc/self/uid_map; findmnt -rn -o TARGET /lab/x")
-	}
+	first := startLab(t, cmd)
+	defer first.end()
+	first.typeThenWait(t, "mkdir /lab/x; mount -t tmpfs x /lab/x")
+	got, errOut, _ := nstool(t, "", env, "lab", "shell", "host", "--", "sh", "-c", "cat /proc/self/uid_map; findmnt -rn -o TARGET /lab/x")
 	if !regexp.MustCompile(`^\s*0\s+65534\s+1\n/lab/x\n`).MatchString(got) {
-		t.Fatalf("lab shell host in a rootless lab saw:\n%s", got)
+		t.Fatalf("lab shell host in a rootless lab saw:\n%s%s", got, errOut)
 	}
 }
 
@@ -288,12 +271,7 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("nstool lab verify as nobody: %v\n%s", err, out)
 	}
-	all, _ := labs.All()
-	for _, l := range all {
-		if !regexp.MustCompile(`(?m)^ok +` + l.ID + ` \(`).Match(out) {
-			t.Errorf("no ok line for %s:\n%s", l.ID, out)
-		}
-	}
+	okForEveryLab(t, string(out))
 }
 
 // A student without root: one terminal runs `lab start`, a second terminal
@@ -302,30 +280,13 @@ func TestEveryLabWithoutRoot(t *testing.T) {
 func TestSecondTerminalWithoutRoot(t *testing.T) {
 	nstest.RequireRoot(t)
 	nobody := asNobody(t)
-	first := nobody("lab", "start", "05-slave")
-	stdin, _ := first.StdinPipe()
-	var out bytes.Buffer
-	first.Stdout, first.Stderr = &out, &out
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); first.Wait() }()
-	stdin.Write([]byte("mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in; echo ready > /lab/ready\n"))
-	var got string
-	var code int
-	for i := 0; i < 200 && !strings.Contains(got, "/lab/vol/in"); i++ {
-		second := nobody("lab", "shell", "container", "--", "sh", "-c", "cat /lab/ready >/dev/null && id -u && command -v nstool && findmnt -rn -o TARGET -R /lab/vol")
-		var b bytes.Buffer
-		second.Stdout, second.Stderr = &b, &b
-		err := second.Run()
-		got, code = b.String(), second.ProcessState.ExitCode()
-		if err != nil && strings.Contains(got, "setgroups") {
-			break // the failure this test is for: no point retrying
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.HasPrefix(got, "0\n/.nstool/bin/nstool\n") || !strings.Contains(got, "/lab/vol/in") {
-		t.Fatalf("second terminal as nobody, lab shell container: exit %d:\n%s\nfirst terminal:\n%s", code, got, out.String())
+	first := startLab(t, nobody("lab", "start", "05-slave"))
+	defer first.end()
+	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
+	second := nobody("lab", "shell", "container", "--", "sh", "-c", "id -u && command -v nstool && findmnt -rn -o TARGET -R /lab/vol")
+	b, err := second.CombinedOutput()
+	if got := string(b); !strings.HasPrefix(got, "0\n/.nstool/bin/nstool\n") || !strings.Contains(got, "/lab/vol/in") {
+		t.Fatalf("second terminal as nobody, lab shell container: %v:\n%s\nfirst terminal:\n%s", err, got, first.out.String())
 	}
 	host := nobody("lab", "shell", "host", "--", "id", "-u")
 	if b, err := host.CombinedOutput(); err != nil || string(b) != "0\n" {
@@ -367,6 +328,26 @@ func nobodysCopy(t *testing.T) string {
 	return dir
 }
 
+// listRow is one lab in `lab list --json`, read as a script reads it.
+type listRow struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Minutes int    `json:"minutes"`
+	Passed  int    `json:"steps_passed"`
+	Done    bool   `json:"done"`
+}
+
+// listJSON runs `lab list --json` with env and decodes it.
+func listJSON(t *testing.T, env []string) []listRow {
+	t.Helper()
+	out, _, code := nstool(t, "", env, "lab", "list", "--json")
+	var rows []listRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 {
+		t.Fatalf("lab list --json: %v (exit %d)\n%s", err, code, out)
+	}
+	return rows
+}
+
 // A lab left mid-way is listed with how far it got, on a terminal and in JSON.
 func TestListShowsTheStepReached(t *testing.T) {
 	env := stateEnv(t)
@@ -382,16 +363,7 @@ func TestListShowsTheStepReached(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^✓ 01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
 		t.Errorf("lab list, a lab done:\n%s", out)
 	}
-	js, _, _ := nstool(t, "", env, "lab", "list", "--json")
-	var rows []struct {
-		ID     string `json:"id"`
-		Passed int    `json:"steps_passed"`
-		Done   bool   `json:"done"`
-	}
-	if err := json.Unmarshal([]byte(js), &rows); err != nil {
-		t.Fatalf("%v:\n%s", err, js)
-	}
-	for _, r := range rows {
+	for _, r := range listJSON(t, env) {
 		want := map[string]int{"05-slave": 3, "01-isolation": 5}[r.ID]
 		if r.Passed != want || r.Done != (r.ID == "01-isolation") {
 			t.Errorf("lab list --json: %+v; want steps_passed %d", r, want)
@@ -403,21 +375,14 @@ func TestListShowsTheStepReached(t *testing.T) {
 // --all ends a student's too, and the student's terminal says who did it.
 func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	nstest.RequireRoot(t)
-	student := asNobody(t)("lab", "start", "05-slave")
-	stdin, _ := student.StdinPipe()
-	var out lockedBuffer
-	student.Stdout, student.Stderr = &out, &out
-	if err := student.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); student.Process.Kill(); student.Wait() }()
+	student := startLab(t, asNobody(t)("lab", "start", "05-slave"))
+	defer student.kill()
 	// Running once the student's shell shows its prompt: the sandbox is
 	// ready (an earlier test's sandbox may still be going away).
-	for i := 0; !strings.Contains(out.String(), "[lab 05 · step 1/6]") || !studentsSandboxUp(student.Process.Pid); i++ {
-		if i == 1000 {
-			t.Fatalf("the student's lab never came up")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !student.until(func() bool {
+		return strings.Contains(student.out.String(), "[lab 05 · step 1/6]") && studentsSandboxUp(student.cmd.Process.Pid)
+	}) {
+		t.Fatalf("the student's lab ended before it came up:\n%s", student.out.String())
 	}
 	rootState := stateEnv(t)
 	got, _, code := nstool(t, "", rootState, "lab", "reset", "05")
@@ -428,22 +393,89 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	if code != 0 || !strings.Contains(got, "ended the running sandbox of 05-slave (nobody's)") {
 		t.Fatalf("root's lab reset --all 05: exit %d:\n%s", code, got)
 	}
-	stdin.Close()
-	student.Wait()
-	if !strings.Contains(out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
-		t.Errorf("the student's terminal does not say who ended the lab:\n%s", out.String())
+	student.end()
+	if !strings.Contains(student.out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
+		t.Errorf("the student's terminal does not say who ended the lab:\n%s", student.out.String())
 	}
 }
 
 // studentsSandboxUp: a running sandbox of lab 05, started by parent, has
 // written its state.
 func studentsSandboxUp(parent int) bool {
-	for _, sb := range labs.FindSandboxes() {
+	for _, sb := range labs.FindSandboxes(stages) {
 		if p, ok := readProc(sb.InitPID); ok && p.ppid == parent && sb.Lab == "05-slave" {
 			return true
 		}
 	}
 	return false
+}
+
+// bgLab is `nstool lab start` running in the background, a learner's first
+// terminal: the test types into it and reads what it shows.
+type bgLab struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *lockedBuffer // stdout and stderr
+	done  chan struct{} // closed once it has ended
+	err   error         // how it ended, once done
+}
+
+func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
+	t.Helper()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bgLab{cmd: cmd, stdin: stdin, out: &lockedBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = b.out, b.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { b.err = cmd.Wait(); close(b.done) }()
+	return b
+}
+
+// typeThenWait types line into the sandbox's shell and waits until the
+// shell has run it: the sandbox is up, and line has done its work.
+func (b *bgLab) typeThenWait(t *testing.T, line string) {
+	t.Helper()
+	// The shell computes the mark, so that the line typed cannot show it.
+	fmt.Fprintf(b.stdin, "%s; echo ran-$((6*7))-lines\n", line)
+	if !b.until(func() bool { return strings.Contains(b.out.String(), "ran-42-lines\n") }) {
+		t.Fatalf("lab start ended (%v) before it ran %q:\n%s", b.err, line, b.out.String())
+	}
+}
+
+// until waits until ok holds, as long as the lab runs; it tells whether ok
+// held.
+func (b *bgLab) until(ok func() bool) bool {
+	for !ok() {
+		select {
+		case <-b.done:
+			return ok()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return true
+}
+
+// wait waits for the lab to end and returns how it ended.
+func (b *bgLab) wait() error {
+	<-b.done
+	return b.err
+}
+
+// end closes the shell's input, as a learner's exit, and waits for the end.
+func (b *bgLab) end() {
+	b.stdin.Close()
+	b.wait()
+}
+
+// kill ends the lab at once (a test that stopped early).
+func (b *bgLab) kill() {
+	b.stdin.Close()
+	b.cmd.Process.Kill()
+	b.wait()
 }
 
 // lockedBuffer is a bytes.Buffer that a test may read while a process writes.

@@ -22,16 +22,13 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outsideOnly("start"); err != nil {
-				return err
-			}
-			l, err := loadLab(args[0])
+			l, err := labOutside("start", args[0])
 			if err != nil {
 				return err
 			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
-			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeStart, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			out, err := labs.Run(runOptions(ios, l, labs.ModeStart))
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -77,7 +74,7 @@ it saw and what the step wants. Exit status 0 when the step is done, 1 if not.`,
 		Example: "  nstool lab check",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, lab, err := labs.CheckCurrent()
+			rep, lab, err := labs.CheckCurrent(stages)
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}

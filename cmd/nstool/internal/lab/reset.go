@@ -40,7 +40,7 @@ learner's terminal then says who ended the lab.`,
 				id = l.ID
 			}
 			var mine, others []labs.Sandbox
-			for _, sb := range labs.FindSandboxes() {
+			for _, sb := range labs.FindSandboxes(stages) {
 				switch {
 				case id != "" && sb.Lab != id:
 				case sb.StartedBy == os.Getuid():

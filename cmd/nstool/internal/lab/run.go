@@ -23,25 +23,17 @@ step of every lab passed.`,
 			if err := outsideOnly("verify"); err != nil {
 				return err
 			}
-			all, err := labs.All()
+			sel, err := findLabs(args)
 			if err != nil {
-				return cli.Exitf(1, "%v", err)
-			}
-			sel := all
-			if len(args) > 0 {
-				sel = nil
-				for _, a := range args {
-					l, err := labs.Find(all, a)
-					if err != nil {
-						return cli.Exitf(1, "%v", err)
-					}
-					sel = append(sel, l)
-				}
+				return err
 			}
 			failed := 0
 			for _, l := range sel {
 				start := time.Now()
-				out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeVerify, Stdin: nil, Stdout: ios.Out, Stderr: ios.ErrOut})
+				// No terminal: a verify run reads nothing and shows no colour.
+				opts := runOptions(ios, l, labs.ModeVerify)
+				opts.Stdin, opts.Color = nil, false
+				out, err := labs.Run(opts)
 				took := time.Since(start).Round(10 * time.Millisecond)
 				switch {
 				case err != nil:
@@ -74,14 +66,13 @@ unless --no-pause.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outsideOnly("demo"); err != nil {
-				return err
-			}
-			l, err := loadLab(args[0])
+			l, err := labOutside("demo", args[0])
 			if err != nil {
 				return err
 			}
-			out, err := labs.Run(labs.RunOptions{Lab: l, Mode: labs.ModeDemo, NoPause: noPause, Color: ios.ColorEnabled(), Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut})
+			opts := runOptions(ios, l, labs.ModeDemo)
+			opts.NoPause = noPause
+			out, err := labs.Run(opts)
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -106,7 +97,7 @@ and ` + "`nstool lab shell NAME`" + ` refer to it by name. It lives until the sa
   nstool lab actor rootless-c --user --propagation unchanged`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := labs.StartActor(args[0], propagation, userns); err != nil {
+			if err := labs.StartActor(stages, args[0], propagation, userns); err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
 			return nil

@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"os"
 	"sort"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 func newShellCmd(ios *cli.IOStreams) *cobra.Command {
 	var labID string
 	cmd := &cobra.Command{
-		Use:   "shell NAME [-- COMMAND [ARG...]]",
+		Use:   verbShell + " NAME [-- COMMAND [ARG...]]",
 		Short: "A shell in one of the lab's actors (host, container-a, ...)",
 		Long: `Open a shell in the mount namespace of one of the running lab's actors:
 "host" is the sandbox's own namespace, others are started by the lab's setup.
@@ -35,7 +34,7 @@ From a second terminal on the host, it first enters the sandbox.`,
 				}
 				return nil
 			}
-			sbs := labs.FindSandboxes()
+			sbs := labs.FindSandboxes(stages)
 			var pick []labs.Sandbox
 			for _, sb := range sbs {
 				if labID == "" || strings.Contains(sb.Lab, labID) {
@@ -55,7 +54,7 @@ From a second terminal on the host, it first enters the sandbox.`,
 				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
 			}
 			ignoreTerminalSignals()
-			code, err := labs.EnterSandbox(pick[0].InitPID, name, argv, fileOr(ios.In, os.Stdin), fileOr(ios.Out, os.Stdout), fileOr(ios.ErrOut, os.Stderr))
+			code, err := labs.EnterSandbox(stages, pick[0].InitPID, name, argv, stdio(ios))
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -65,13 +64,6 @@ From a second terminal on the host, it first enters the sandbox.`,
 	cmd.Flags().StringVar(&labID, "lab", "", "the lab to enter when several are running")
 	cmd.Flags().SetInterspersed(false)
 	return cmd
-}
-
-func fileOr(v any, def *os.File) *os.File {
-	if f, ok := v.(*os.File); ok {
-		return f
-	}
-	return def
 }
 
 // actorNames completes the actors of the running lab(s).
@@ -85,7 +77,7 @@ func actorNames(cmd *cobra.Command, args []string, toComplete string) ([]string,
 			names = append(names, name)
 		}
 	} else {
-		for _, sb := range labs.FindSandboxes() {
+		for _, sb := range labs.FindSandboxes(stages) {
 			names = append(names, sb.Actors...)
 		}
 	}

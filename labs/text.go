@@ -1,0 +1,54 @@
+package labs
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// EnvColor tells the sandbox whether the learner's terminal wants colour
+// ("1") or not: the host side decides (--color, NO_COLOR, a TTY).
+const EnvColor = "NSTOOL_LAB_COLOR"
+
+// paint wraps s in an SGR colour code when colour is on.
+func paint(code, s string) string {
+	if os.Getenv(EnvColor) != "1" {
+		return s
+	}
+	return "\033[" + code + "m" + s + "\033[0m"
+}
+
+// Banner is the lab's heading and intro.
+func Banner(lab *Lab) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s  (about %d minutes, %d steps)\n", paint("1", fmt.Sprintf("Lab %s · %s", lab.Number(), lab.Title)), lab.Minutes, len(lab.Steps))
+	if lab.Intro != "" {
+		fmt.Fprintf(&b, "\n%s\n", lab.Intro)
+	}
+	fmt.Fprintf(&b, "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n"+
+		"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n")
+	return b.String()
+}
+
+// StepText is a step's heading and text as the learner sees it.
+func StepText(lab *Lab, i int, bold bool) string {
+	if i >= len(lab.Steps) {
+		return ""
+	}
+	s := lab.Steps[i]
+	head := fmt.Sprintf("Step %d/%d · %s", i+1, len(lab.Steps), s.Title)
+	if bold {
+		head = paint("1;33", head)
+	}
+	return fmt.Sprintf("\n%s\n\n%s\n\n", head, indent(s.Text, "  "))
+}
+
+func indent(s, pre string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pre + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
