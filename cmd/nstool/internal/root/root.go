@@ -20,6 +20,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/reach"
 	"github.com/nstool/nstool/cmd/nstool/internal/umount"
 	"github.com/nstool/nstool/cmd/nstool/internal/unshare"
+	"github.com/nstool/nstool/cmd/nstool/internal/why"
 )
 
 // Version is set at build time: -ldflags "-X .../root.Version=v1.2.3".
@@ -85,6 +86,7 @@ util-linux prints; on a terminal they add colour.`,
 		lab.NewCmd(ios),
 		reach.NewCmd(ios, nil),
 		holders.NewCmd(ios, nil),
+		why.NewCmd(ios, nil),
 	)
 	return cmd
 }

@@ -1,0 +1,156 @@
+// Package why is `nstool why`: the chain of propagation links between the
+// mount at a path and what another mount namespace has there, or the first
+// link that is missing, with the rule and what would change it.
+package why
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil/crossns"
+)
+
+// Options are the parsed command line of `nstool why`.
+type Options struct {
+	IO     *cli.IOStreams
+	PID    int    // -N: the source namespace is this process's (0: the caller's)
+	Path   string // in the source namespace
+	Target string // a PID or an nsfs file
+}
+
+// NewCmd returns the `why` command; runF replaces run in tests.
+func NewCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: ios}
+	var pid string
+	cmd := &cobra.Command{
+		Use:   "why [-N PID] PATH NS_TARGET",
+		Short: "Why a mount at PATH does or does not reach another namespace",
+		Long: `Explain, link by link, how a mount made at PATH in the source namespace
+(the caller's, or with -N that of process PID) reaches the mount namespace
+NS_TARGET (a PID, or an nsfs file such as /proc/PID/ns/mnt or a bind mount
+of one): peer of, slave of, slave of a slave... Or, when it does not, the
+first link that is missing, the kernel's rule that decides it
+(sharedsubtree.rst) and the command that would change it.`,
+		Example: `  nstool why /lab/shared 4242        # does my mount reach process 4242's namespace?
+  nstool why -N 4242 /data 1         # does a mount made in 4242 reach the host?
+  nstool why /mnt /run/netns-holder/mnt`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Path, opts.Target = args[0], args[1]
+			if cmd.Flags().Changed("target-pid") {
+				n, err := strconv.Atoi(pid)
+				if err != nil || n <= 0 {
+					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
+				}
+				opts.PID = n
+			}
+			if opts.Path == "" || opts.Target == "" {
+				return cli.Exitf(1, "no path or target namespace specified")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&pid, "target-pid", "N", "", "the source namespace is that of process `PID`")
+	return cmd
+}
+
+func run(o *Options) error {
+	srcFile, root := "/proc/self/ns/mnt", "/"
+	if o.PID != 0 {
+		srcFile, root = fmt.Sprintf("/proc/%d/ns/mnt", o.PID), fmt.Sprintf("/proc/%d/root", o.PID)
+	}
+	srcIno, err := nsInode(srcFile, o.PID)
+	if err != nil {
+		return err
+	}
+	dstFile := o.Target
+	if n, err := strconv.Atoi(o.Target); err == nil && n > 0 {
+		dstFile = fmt.Sprintf("/proc/%d/ns/mnt", n)
+	}
+	dstIno, err := nsInode(dstFile, 0)
+	if err != nil {
+		return err
+	}
+	path := filepath.Clean(o.Path)
+	if !filepath.IsAbs(path) {
+		return cli.Exitf(1, "%s: the path must be absolute", o.Path)
+	}
+	if _, err := os.Stat(strings.TrimSuffix(root, "/") + path); err != nil {
+		return cli.Exitf(1, "%s: %s", o.Path, cli.Strerror(err))
+	}
+	m, _, err := crossns.Load()
+	if err != nil {
+		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+	}
+	src, dst := index(m, srcIno), index(m, dstIno)
+	if src < 0 || dst < 0 {
+		return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])
+	}
+	c, err := m.Why(src, path, dst)
+	if errors.Is(err, crossns.ErrNotMountPoint) || err != nil {
+		return cli.Exitf(1, "%s: %v", path, err)
+	}
+	w := o.IO.Out
+	fmt.Fprintf(w, "%s in mnt:[%d] → mnt:[%d]%s\n", path, srcIno, dstIno, about(m.Namespaces[dst]))
+	for _, l := range c.Links {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if c.Receives {
+		fmt.Fprintf(w, "receives: yes, at %s\n", strings.Join(c.At, ", "))
+	} else {
+		fmt.Fprintf(w, "receives: no: %s\n", c.Break)
+	}
+	fmt.Fprintf(w, "rule: %s\n", c.Rule)
+	if c.Fix != "" {
+		fmt.Fprintf(w, "fix: %s\n", c.Fix)
+	}
+	return nil
+}
+
+// about names a namespace's processes and owner: " (pid 42, docker 0123456789ab)".
+func about(ns *crossns.Namespace) string {
+	var parts []string
+	if len(ns.PIDs) > 0 {
+		parts = append(parts, "pid "+crossns.PIDText(ns))
+	} else if len(ns.Holders) > 0 {
+		parts = append(parts, "held by "+ns.Holders[0])
+	}
+	if ns.Owner != "" {
+		parts = append(parts, ns.Owner)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func index(m *crossns.Machine, ino uint64) int {
+	for i, ns := range m.Namespaces {
+		if ns.Ino == ino {
+			return i
+		}
+	}
+	return -1
+}
+
+func nsInode(file string, pid int) (uint64, error) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(file, &st); err != nil {
+		if pid != 0 && errors.Is(err, syscall.ENOENT) {
+			return 0, cli.Exitf(1, "no process %d", pid)
+		}
+		return 0, cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
+	}
+	return st.Ino, nil
+}
