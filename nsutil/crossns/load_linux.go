@@ -67,7 +67,7 @@ func Load() (m *Machine, unread int, err error) {
 	for _, ns := range m.Namespaces {
 		var err error
 		if len(ns.PIDs) > 0 {
-			ns.Owner = ownerOfNamespace(ns.PIDs)
+			ns.Owner = NamespaceOwner(ns.PIDs)
 			ns.Mounts, err = mountinfo.Read(ns.PIDs[0])
 		} else {
 			ns.Mounts, err = readJoined(opener[ns])

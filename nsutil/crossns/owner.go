@@ -100,10 +100,10 @@ func OwnerOf(pid int) string {
 	return Owner(strings.Split(strings.TrimSpace(string(b)), "\n"))
 }
 
-// ownerOfNamespace is the owner of the first of a namespace's processes
+// NamespaceOwner is the owner of the first of a namespace's processes
 // that has one (its lowest PIDs: a process that joined a container's
 // namespace later, nsenter's, keeps its own cgroup).
-func ownerOfNamespace(pids []int) string {
+func NamespaceOwner(pids []int) string {
 	for i, pid := range pids {
 		if i == 8 {
 			break

@@ -4,34 +4,18 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
-// cgroupRoot is the cgroup v2 hierarchy: /sys/fs/cgroup itself, or
-// /sys/fs/cgroup/unified beside v1 controllers.
-func cgroupRoot(t *testing.T) string {
-	for _, dir := range []string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
-		if _, err := os.Stat(filepath.Join(dir, "cgroup.procs")); err == nil {
-			return dir
-		}
-	}
-	t.Skip("no cgroup v2 hierarchy is mounted")
-	return ""
-}
-
 // TestOwnerFromRealCgroups: processes put into cgroups named as Docker,
 // Kubernetes with containerd, Podman and systemd name theirs are given those
 // owners by Load. The cgroups live under nstool-test-PID (scripts/test.sh
 // removes any that a killed run left) and go in t.Cleanup.
 func TestOwnerFromRealCgroups(t *testing.T) {
-	nstest.RequireRoot(t)
-	top := filepath.Join(cgroupRoot(t), fmt.Sprintf("nstool-test-%d", os.Getpid()))
 	id := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	pod := "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0a1b2c3d_4e5f_6789_abcd_ef0123456789.slice"
 	for _, c := range []struct{ path, want string }{
@@ -40,12 +24,7 @@ func TestOwnerFromRealCgroups(t *testing.T) {
 		{"machine.slice/libpod-" + id + ".scope", "podman 0123456789ab"},
 		{"system.slice/nginx.service", "systemd nginx.service"},
 	} {
-		dir := filepath.Join(top, c.path)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { removeCgroups(top, dir) })
-		pid := sleeperIn(t, dir)
+		pid := sleeperIn(t, nstest.Cgroup(t, c.path))
 		m, _, err := Load()
 		if err != nil {
 			t.Fatal(err)
@@ -73,20 +52,6 @@ func sleeperIn(t *testing.T, dir string) int {
 			return cmd.Process.Pid
 		}
 		time.Sleep(time.Millisecond)
-	}
-}
-
-// removeCgroups removes dir and its parents up to top, once empty (a
-// killed process leaves its cgroup when the kernel has reaped it).
-func removeCgroups(top, dir string) {
-	for d := dir; strings.HasPrefix(d, top); d = filepath.Dir(d) {
-		for try := 0; try < 100; try++ {
-			err := os.Remove(d)
-			if err == nil || os.IsNotExist(err) || !strings.Contains(err.Error(), "busy") {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
 	}
 }
 

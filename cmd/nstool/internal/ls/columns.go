@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/nsutil/crossns"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nslist"
 )
@@ -144,6 +145,18 @@ var columns = []*column{
 		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return p.Name }},
 	{name: "NTHREADS", whint: 3, flags: scols.Right, json: scols.Number, help: "number of threads of the process [--namespace]", need: needDetails,
 		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return strconv.Itoa(p.Threads) }},
+	{name: "OWNER", flags: scols.Trunc, help: "who runs its processes, from their cgroups (docker, kubernetes pod, podman, lxc, systemd unit)",
+		ns: func(_ *runCtx, ns *nslist.Namespace) string {
+			pids := make([]int, 0, 8)
+			for _, p := range ns.Procs {
+				if len(pids) == cap(pids) {
+					break
+				}
+				pids = append(pids, p.PID)
+			}
+			return crossns.NamespaceOwner(pids)
+		},
+		proc: func(_ *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return crossns.OwnerOf(p.PID) }},
 	{name: "CGROUPS", flags: scols.Trunc, help: "cgroups of the process (v1 controller:path, v2 path) [--namespace]", need: needCgroups,
 		proc: func(c *runCtx, _ *nslist.Namespace, p *nslist.ProcInfo) string { return c.cgroups[p.PID] }},
 	{name: "STATE", whint: 1, help: "process state (R, S, D, Z, T, ...) [--namespace]", need: needDetails,

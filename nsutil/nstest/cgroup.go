@@ -1,0 +1,50 @@
+package nstest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Cgroup makes the cgroup v2 directory rel (e.g.
+// "system.slice/docker-ID.scope", named as a container runtime names its
+// own) under nstool-test-PID of the v2 hierarchy, and removes it and its
+// parents in t.Cleanup, once the processes put in it have gone (run it
+// before the Cleanup that stops them). scripts/test.sh removes any that a
+// killed run left. It skips the test where no v2 hierarchy is mounted.
+func Cgroup(t testing.TB, rel string) string {
+	t.Helper()
+	RequireRoot(t)
+	root := ""
+	for _, dir := range []string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
+		if _, err := os.Stat(filepath.Join(dir, "cgroup.procs")); err == nil {
+			root = dir
+			break
+		}
+	}
+	if root == "" {
+		t.Skip("no cgroup v2 hierarchy is mounted")
+	}
+	top := filepath.Join(root, fmt.Sprintf("nstool-test-%d", os.Getpid()))
+	dir := filepath.Join(top, rel)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for d := dir; strings.HasPrefix(d, top); d = filepath.Dir(d) {
+			// A killed process leaves its cgroup once the kernel has
+			// reaped it: EBUSY until then.
+			for try := 0; try < 500; try++ {
+				err := os.Remove(d)
+				if err == nil || os.IsNotExist(err) || !strings.Contains(err.Error(), "busy") {
+					break
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+		}
+	})
+	return dir
+}
