@@ -2,6 +2,8 @@ package namespaces
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -84,3 +86,19 @@ func (s TypeSet) Has(t Type) bool { return s&(1<<t) != 0 }
 
 // With returns the set plus t.
 func (s TypeSet) With(t Type) TypeSet { return s | 1<<t }
+
+// ParseLink reads the text of a namespace link, "net:[4026532281]": what
+// readlink(2) gives for /proc/PID/ns/net or an open namespace file under
+// /proc/PID/fd, and the root of an nsfs bind mount in mountinfo.
+func ParseLink(link string) (t Type, ino uint64, ok bool) {
+	name, rest, found := strings.Cut(link, ":[")
+	if !found || !strings.HasSuffix(rest, "]") {
+		return 0, 0, false
+	}
+	t, err := ParseType(name)
+	if err != nil {
+		return 0, 0, false
+	}
+	ino, err = strconv.ParseUint(strings.TrimSuffix(rest, "]"), 10, 64)
+	return t, ino, err == nil
+}

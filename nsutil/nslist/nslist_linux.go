@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/nsutil/internal/parallel"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/namespaces"
 )
@@ -127,7 +127,7 @@ func List(opts Options) (*Listing, error) {
 	}
 	sortNamespaces(l.Namespaces)
 	if opts.Relations || opts.Relatives {
-		parallel(len(l.Namespaces), func(i int) {
+		parallel.Do(len(l.Namespaces), func(i int) {
 			ns := l.Namespaces[i]
 			ns.Rel, ns.HaveRel = namespaceRelations(ns)
 		})
@@ -246,7 +246,7 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts Option
 		denied bool // unreadable for want of permission, not gone
 	}
 	tables := make([]table, len(mntNS))
-	parallel(len(mntNS), func(i int) {
+	parallel.Do(len(mntNS), func(i int) {
 		buf := tableBufs.Get().(*[]byte)
 		defer tableBufs.Put(buf)
 		for _, p := range mntNS[i].Procs {
@@ -355,20 +355,8 @@ func nsfsMounts(table []byte) []mountinfo.Mount {
 	return out
 }
 
-// parseNSFSRoot reads the root of an nsfs mount, "net:[4026532281]": the
-// same text readlink(2) gives for /proc/PID/ns/net.
+// parseNSFSRoot reads the root of an nsfs mount, "net:[4026532281]".
 func parseNSFSRoot(root string) (nsKey, bool) {
-	name, rest, ok := strings.Cut(root, ":[")
-	if !ok || !strings.HasSuffix(rest, "]") {
-		return nsKey{}, false
-	}
-	t, err := namespaces.ParseType(name)
-	if err != nil {
-		return nsKey{}, false
-	}
-	ino, err := strconv.ParseUint(strings.TrimSuffix(rest, "]"), 10, 64)
-	if err != nil {
-		return nsKey{}, false
-	}
-	return nsKey{ino, t}, true
+	t, ino, ok := namespaces.ParseLink(root)
+	return nsKey{ino, t}, ok
 }

@@ -2,7 +2,6 @@ package nslist
 
 import (
 	"os"
-	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -60,20 +59,6 @@ func TestNSFSMounts(t *testing.T) {
 	got := nsfsMounts([]byte(table))
 	if len(got) != 2 || got[0].Target != "/run/netns/a" || got[1].Target != "/tmp/a b" || got[1].Root != "uts:[4026532282]" {
 		t.Errorf("got %+v", got)
-	}
-}
-
-// parallel hands every index to exactly one call, whatever n is against
-// the batch size and the number of workers.
-func TestParallelEachIndexOnce(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 65, 1000} {
-		calls := make([]atomic.Int32, n)
-		parallel(n, func(i int) { calls[i].Add(1) })
-		for i := range calls {
-			if c := calls[i].Load(); c != 1 {
-				t.Fatalf("n=%d: index %d handled %d times", n, i, c)
-			}
-		}
 	}
 }
 

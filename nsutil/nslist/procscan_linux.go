@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/nsutil/internal/parallel"
 	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
@@ -79,7 +80,7 @@ func Scan(opts ScanOptions) (*ProcScan, error) {
 	infos := make([]ProcInfo, len(pids)) // one allocation for them all
 	procs := make([]*ProcInfo, len(pids))
 	denied := make([]bool, len(pids))
-	parallel(len(pids), func(i int) {
+	parallel.Do(len(pids), func(i int) {
 		if ok, d := readProcess(proc, pids[i], opts, &infos[i]); ok {
 			procs[i], denied[i] = &infos[i], d
 		}
@@ -283,7 +284,7 @@ func ReadComm(pid int) string { return readProcText(pid, "comm") }
 // exited. They are read in parallel, a few hundred for a host-wide listing.
 func ReadCommands(pids []int) []string {
 	cmds := make([]string, len(pids))
-	parallel(len(pids), func(i int) {
+	parallel.Do(len(pids), func(i int) {
 		if cmds[i] = ReadCmdline(pids[i]); cmds[i] == "" {
 			cmds[i] = ReadComm(pids[i])
 		}

@@ -1,4 +1,6 @@
-package nslist
+// Package parallel spreads independent reads of /proc over a few
+// goroutines.
+package parallel
 
 import (
 	"runtime"
@@ -6,7 +8,7 @@ import (
 	"sync/atomic"
 )
 
-// parallel calls fn(i) for i in [0, n) on a few goroutines. Reading /proc is
+// Do calls fn(i) for i in [0, n) on a few goroutines. Reading /proc is
 // syscall-bound (each namespace link costs the kernel a path walk and a
 // ptrace access check), so on a host with thousands of processes the cores
 // share the work; each i is handled exactly once, results go into slots the
@@ -15,7 +17,7 @@ import (
 // Workers take small batches from a shared counter rather than fixed
 // shares: on a busy machine one of them may wait a whole time slice for a
 // CPU, and the others then take over its part instead of idling.
-func parallel(n int, fn func(i int)) {
+func Do(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), 4, max(n/32, 1))
 	if workers == 1 {
 		for i := 0; i < n; i++ {
