@@ -9,10 +9,10 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/nsutil/internal/parallel"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nslist"
@@ -25,70 +25,113 @@ import (
 // for the read. Unread counts the namespaces whose table could not be read
 // (another user's, without root); a namespace that ends while Load runs is
 // left out.
+//
+// One pass over /proc finds the processes' namespaces; their tables are
+// read side by side (parallel.Do), and the nsfs bind mounts found in them
+// name the namespaces that only a bind holds.
 func Load() (m *Machine, unread int, err error) {
-	list, err := nslist.List(nslist.Options{
-		Types:      namespaces.TypeSet(0).With(namespaces.Mnt),
-		BindMounts: true,
-		Relations:  true,
-	})
+	scan, err := nslist.Scan(nslist.ScanOptions{Types: namespaces.TypeSet(0).With(namespaces.Mnt).With(namespaces.User)})
 	if err != nil {
 		return nil, 0, err
 	}
 	m = &Machine{}
 	byIno := map[uint64]*Namespace{}
-	opener := map[*Namespace]string{} // a file to open the namespace by
-	for _, l := range list.Namespaces {
-		ns := &Namespace{Ino: l.Ino, Holders: append([]string(nil), l.NSFS...)}
-		if l.HaveRel {
-			ns.UserNS = l.Rel.Owner
+	for _, p := range scan.Processes {
+		ino := p.NS[namespaces.Mnt]
+		if ino == 0 {
+			continue
 		}
-		for _, p := range l.Procs {
-			ns.PIDs = append(ns.PIDs, p.PID)
-		}
-		if len(l.NSFS) > 0 {
-			opener[ns] = l.NSFS[0]
-		}
-		byIno[ns.Ino] = ns
-		m.Namespaces = append(m.Namespaces, ns)
-	}
-	for _, h := range heldByFD() {
-		ns := byIno[h.ino]
+		ns := byIno[ino]
 		if ns == nil {
-			ns = &Namespace{Ino: h.ino}
-			byIno[h.ino] = ns
+			ns = &Namespace{Ino: ino, UserNS: p.NS[namespaces.User]}
+			byIno[ino] = ns
 			m.Namespaces = append(m.Namespaces, ns)
 		}
-		ns.Holders = append(ns.Holders, fmt.Sprintf("pid %d fd %d", h.pid, h.fd))
-		if _, ok := opener[ns]; !ok {
-			opener[ns] = fmt.Sprintf("/proc/%d/fd/%d", h.pid, h.fd)
+		ns.PIDs = append(ns.PIDs, p.PID)
+	}
+	unread += scan.Denied
+	errs := make([]error, len(m.Namespaces))
+	parallel.Do(len(m.Namespaces), func(i int) {
+		ns := m.Namespaces[i]
+		ns.Mounts, errs[i] = mountinfo.Read(ns.PIDs[0])
+		if errs[i] == nil {
+			ns.Owner = NamespaceOwner(ns.PIDs)
+		}
+	})
+	// Namespaces that no process is in: held by an nsfs bind mount (seen in
+	// the tables just read, from here through /proc/PID/root) or by an
+	// open file.
+	opener := map[*Namespace]string{}
+	held := func(ino uint64, holder, open string) {
+		ns := byIno[ino]
+		if ns == nil {
+			ns = &Namespace{Ino: ino}
+			byIno[ino] = ns
+			m.Namespaces = append(m.Namespaces, ns)
+			errs = append(errs, nil)
+		}
+		if len(ns.PIDs) == 0 {
+			ns.Holders = append(ns.Holders, holder)
+			if _, ok := opener[ns]; !ok {
+				opener[ns] = open
+			}
+		}
+	}
+	ownIno := ownMountNamespace()
+	for i, ns := range m.Namespaces[:len(errs)] {
+		if errs[i] != nil {
+			continue
+		}
+		for _, mt := range ns.Mounts {
+			if mt.FSType != "nsfs" {
+				continue
+			}
+			if t, ino, ok := namespaces.ParseLink(mt.Root); ok && t == namespaces.Mnt {
+				path := mt.Target
+				if ns.Ino != ownIno {
+					path = "/proc/" + strconv.Itoa(ns.PIDs[0]) + "/root" + mt.Target
+				}
+				held(ino, path, path)
+			}
+		}
+	}
+	for _, h := range heldByFD() {
+		held(h.ino, fmt.Sprintf("pid %d fd %d", h.pid, h.fd), fmt.Sprintf("/proc/%d/fd/%d", h.pid, h.fd))
+	}
+	for i, ns := range m.Namespaces {
+		if len(ns.PIDs) > 0 {
+			continue
+		}
+		ns.Mounts, errs[i] = readJoined(opener[ns])
+		if errs[i] == nil {
+			if r, rerr := namespaces.ReadRelations(opener[ns]); rerr == nil {
+				ns.UserNS = r.Owner
+			}
 		}
 	}
 	keep := m.Namespaces[:0]
-	for _, ns := range m.Namespaces {
-		var err error
-		if len(ns.PIDs) > 0 {
-			ns.Owner = NamespaceOwner(ns.PIDs)
-			ns.Mounts, err = mountinfo.Read(ns.PIDs[0])
-		} else {
-			ns.Mounts, err = readJoined(opener[ns])
-			if err == nil && ns.UserNS == 0 {
-				if r, rerr := namespaces.ReadRelations(opener[ns]); rerr == nil {
-					ns.UserNS = r.Owner
-				}
-			}
-		}
-		switch {
+	for i, ns := range m.Namespaces {
+		switch err := errs[i]; {
 		case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
 			unread++
-			continue
 		case err != nil:
-			continue // its last process exited meanwhile (ESRCH, EINVAL, ENOENT)
+			// its last process exited meanwhile (ESRCH, EINVAL, ENOENT)
+		default:
+			keep = append(keep, ns)
 		}
-		keep = append(keep, ns)
 	}
 	m.Namespaces = keep
 	sort.Slice(m.Namespaces, func(i, j int) bool { return m.Namespaces[i].Ino < m.Namespaces[j].Ino })
 	return m, unread, nil
+}
+
+// ownMountNamespace is the inode of the caller's mount namespace.
+func ownMountNamespace() uint64 {
+	id, err := namespaces.Of(0, namespaces.Mnt)
+	if err != nil {
+		return 0
+	}
+	return id.Ino
 }
 
 // fdHold is a mount namespace file held open by a process.
@@ -112,12 +155,11 @@ func heldByFD() []fdHold {
 		fds, _ := os.ReadDir(dir)
 		for _, f := range fds {
 			link, err := os.Readlink(dir + "/" + f.Name())
-			if err != nil || !strings.HasPrefix(link, "mnt:[") {
+			if err != nil {
 				continue
 			}
-			ino, err := strconv.ParseUint(strings.TrimSuffix(link[5:], "]"), 10, 64)
-			fd, _ := strconv.Atoi(f.Name())
-			if err == nil {
+			if t, ino, ok := namespaces.ParseLink(link); ok && t == namespaces.Mnt {
+				fd, _ := strconv.Atoi(f.Name())
 				out = append(out, fdHold{pid: pid, fd: fd, ino: ino})
 			}
 		}

@@ -12,7 +12,8 @@ exec unshare --pid --fork --kill-child --mount --mount-proc --propagation privat
 set -euo pipefail
 base=/tmp/reach-bench
 mkdir -p $base && mount -t tmpfs reach-bench $base && mount --make-shared $base
-for ((i = 1; i <= REACH_BENCH_MOUNTS - $(wc -l </proc/self/mountinfo); i++)); do
+have=$(wc -l </proc/self/mountinfo)
+for ((i = 1; i <= REACH_BENCH_MOUNTS - have; i++)); do
 	mkdir -p $base/m$i && mount -t tmpfs m$i $base/m$i
 	((i > 50)) && mount --make-private $base/m$i
 done
