@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -27,7 +28,7 @@ func mustMount(t *testing.T, src, dst, fstype string, flags uintptr) {
 // matches and, when it does not, says what it saw.
 func TestChecksOnTheKernel(t *testing.T) {
 	d := nstest.Tmpfs(t)
-	ProbeBinary = nstest.Binary(t)
+	ProbeBinary = nstooltest.Binary(t)
 	mustMount(t, "src", d+"/src", "tmpfs", 0)
 	mustMount(t, "", d+"/src", "", unix.MS_SHARED)
 	mustMount(t, d+"/src", d+"/peer", "", unix.MS_BIND)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -20,10 +21,22 @@ const envInside = "NSTOOL_TEST_PRIVATE_MNTNS"
 // mount namespace whose mounts are all private (Go's Unshareflags with
 // CLONE_NEWNS remounts / MS_REC|MS_PRIVATE in the child before exec, which is
 // exactly the isolation tests want) and exits with the child's status. As
-// non-root, or once inside, it just runs the tests.
+// non-root, or once inside, it just runs the tests; then it runs what AtExit
+// registered.
 func Main(m *testing.M) {
 	if os.Getenv(envInside) != "" || os.Geteuid() != 0 {
-		os.Exit(m.Run())
+		mu.Lock()
+		underMain = true
+		mu.Unlock()
+		code := m.Run()
+		mu.Lock()
+		funcs := atExit
+		underMain, atExit = false, nil
+		mu.Unlock()
+		for i := len(funcs) - 1; i >= 0; i-- {
+			funcs[i]()
+		}
+		os.Exit(code)
 	}
 	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
 	cmd.Args[0] = os.Args[0]
@@ -48,6 +61,26 @@ func Main(m *testing.M) {
 
 // Inside reports whether the tests run in nstest's private mount namespace.
 func Inside() bool { return os.Getenv(envInside) != "" }
+
+var (
+	mu        sync.Mutex
+	underMain bool
+	atExit    []func()
+)
+
+// AtExit registers f to run once the package's tests have ended, for what
+// they share and no single test owns (a binary built once for all of them).
+// It reports false, and registers nothing, when the tests do not run under
+// Main: the caller must then clean up otherwise or refuse.
+func AtExit(f func()) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	if !underMain {
+		return false
+	}
+	atExit = append(atExit, f)
+	return true
+}
 
 // RequireRoot skips a test that needs root, saying why; tests that mount call
 // it first so that non-root runs still run everything else.

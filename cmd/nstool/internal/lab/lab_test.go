@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -23,7 +24,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // stderr and the exit code.
 func nstool(t *testing.T, stdin string, env []string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(nstest.Binary(t), args...)
+	cmd := exec.Command(nstooltest.Binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -153,7 +154,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 // actor's mount namespace.
 func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
 	stdin, _ := cmd.StdinPipe()
 	var out bytes.Buffer
@@ -256,7 +257,7 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	nstest.RequireRoot(t)
 	dir, _ := filepath.Abs("testdata/labs")
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
-	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "90-rootless")
 	cmd.Env = append(os.Environ(), env...)
 	stdin, _ := cmd.StdinPipe()
 	var out bytes.Buffer
@@ -360,7 +361,7 @@ func nobodysCopy(t *testing.T) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o755)
-	bin, _ := os.ReadFile(nstest.Binary(t))
+	bin, _ := os.ReadFile(nstooltest.Binary(t))
 	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
 		t.Fatal(err)
 	}

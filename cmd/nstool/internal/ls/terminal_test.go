@@ -11,6 +11,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/root"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -54,7 +55,7 @@ func TestAsNonRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "nstool")
-	copyFile(t, nstest.Binary(t), bin)
+	copyFile(t, nstooltest.Binary(t), bin)
 	cmd := exec.Command(bin, "ls", "-r", "-o", "NS,TYPE,NPROCS,USERS,PID")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	var out, errOut strings.Builder

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nslist"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -41,7 +42,7 @@ func startIn(t *testing.T, flags uintptr) *exec.Cmd {
 // nstool runs the built binary and returns stdout, stderr and exit code.
 func nstool(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(nstest.Binary(t), append([]string{"ls"}, args...)...)
+	cmd := exec.Command(nstooltest.Binary(t), append([]string{"ls"}, args...)...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -135,7 +136,7 @@ func table(mounts []mountinfo.Mount, prefix string) string {
 func compare(t *testing.T, setup, cmd string) outcome {
 	t.Helper()
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	ul := runCase(t, "mount", "umount", setup, cmd)
 	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
 	if ul.code != ns.code {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -19,7 +20,7 @@ import (
 // PROPAGATION (findmnt's text) and, for the last, VFS-OPTIONS.
 func TestUtilLinuxSharedSubtree(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	mp := filepath.Join(nstest.Tmpfs(t), "mnt")
 	if err := os.Mkdir(mp, 0o755); err != nil {
 		t.Fatal(err)

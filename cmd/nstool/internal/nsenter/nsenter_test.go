@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -138,7 +139,7 @@ func TestNsenterPersisted(t *testing.T) {
 	if err := syscall.Stat(file, &st); err != nil {
 		t.Fatal(err)
 	}
-	r := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "nsenter"}}.Run(t, nsexectest.Options{},
+	r := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "nsenter"}}.Run(t, nsexectest.Options{},
 		"--mount="+file, "readlink", "/proc/self/ns/mnt")
 	if want := "mnt:[" + strconv.FormatUint(st.Ino, 10) + "]\n"; r.Stdout != want || r.Code != 0 {
 		t.Errorf("got %+v, want %q", r, want)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -218,7 +219,7 @@ func TestPidWithoutFork(t *testing.T) {
 // that util-linux nsenter can enter.
 func TestPersist(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	dir := t.TempDir() // in the test's private namespace: not shared
 	mnt, uts := filepath.Join(dir, "mnt"), filepath.Join(dir, "uts")
 	for _, f := range []string{mnt, uts} {
@@ -272,7 +273,7 @@ func TestPersistOnSharedMount(t *testing.T) {
 		t.Fatal(err)
 	}
 	ul := nsexectest.Tool{Name: "unshare", Argv: []string{"unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
-	ns := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
+	ns := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
 	if ns.Code != 1 || ul.Code != 1 {
 		t.Errorf("exit codes: util-linux %d, nstool %d; want 1", ul.Code, ns.Code)
 	}
@@ -287,7 +288,7 @@ func TestPersistOnSharedMount(t *testing.T) {
 // TestExplain: --explain shows the kernel's view of each step.
 func TestExplain(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	tool := nsexectest.Tool{Name: "nstool", Argv: []string{bin, "unshare", "--explain"}}
 	early := nsexectest.HasEarlyStart(bin)
 	for _, c := range []struct {
@@ -330,7 +331,7 @@ func TestExplain(t *testing.T) {
 // once the forked child does; in both shapes of --fork.
 func TestPersistPidWithFork(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	file := filepath.Join(t.TempDir(), "pid")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)

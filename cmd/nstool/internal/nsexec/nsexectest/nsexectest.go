@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/nsutil/nstest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 )
 
 // Result is how a command ended.
@@ -38,7 +38,7 @@ func Tools(t *testing.T, verb string) []Tool {
 	if _, err := exec.LookPath(verb); err != nil {
 		t.Skipf("util-linux %s is not installed: %v", verb, err)
 	}
-	return []Tool{{"util-linux", []string{verb}}, {"nstool", []string{nstest.Binary(t), verb}}}
+	return []Tool{{"util-linux", []string{verb}}, {"nstool", []string{nstooltest.Binary(t), verb}}}
 }
 
 // Options tune one run.

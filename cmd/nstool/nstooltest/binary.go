@@ -1,6 +1,10 @@
-package nstest
+// Package nstooltest is the nstool command for tests that run it as a
+// separate process (re-exec stages, signals, terminals, util-linux side by
+// side): Binary builds it, or takes the one `make test` built.
+package nstooltest
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 var (
@@ -19,7 +25,8 @@ var (
 // Binary returns the path of an nstool binary for tests that must run it as
 // a separate process (re-exec stages, signals, TTYs): $NSTOOL_BIN when set
 // (`make test` sets it to the binary it just built), else one built once per
-// test process from this module's source.
+// test process from this module's source, in a temporary directory removed
+// when the package's tests end (the package's TestMain must be nstest.Main).
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("NSTOOL_BIN"); p != "" {
@@ -38,6 +45,12 @@ func Binary(t testing.TB) string {
 		dir, err := os.MkdirTemp("", "nstool-test-bin-")
 		if err != nil {
 			buildErr = err
+			return
+		}
+		if !nstest.AtExit(func() { os.RemoveAll(dir) }) {
+			os.RemoveAll(dir)
+			buildErr = errors.New("nstooltest.Binary removes its build when the tests end, by nstest.Main: " +
+				"add `func TestMain(m *testing.M) { nstest.Main(m) }` to the package's tests, or set NSTOOL_BIN")
 			return
 		}
 		buildPath = filepath.Join(dir, "nstool")
