@@ -78,6 +78,7 @@ func propagationAt(t *testing.T, target string) mountinfo.Propagation {
 // on the running kernel: build the state, apply the change, read the
 // resulting state back from mountinfo.
 func TestStateTransitionsOnKernel(t *testing.T) {
+	nstest.RequireRoot(t)
 	ops := map[string]uintptr{"make-shared": unix.MS_SHARED, "make-slave": unix.MS_SLAVE,
 		"make-private": unix.MS_PRIVATE, "make-unbindable": unix.MS_UNBINDABLE}
 	if len(Transitions) != len(mountinfo.States)*len(ops) {

@@ -156,6 +156,7 @@ func compare(t *testing.T, setup, cmd string) outcome {
 
 // Every starting state × every --make-* flag, recursive and not.
 func TestDifferentialMakeFlags(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, w := range makeWords {
 			t.Run(st.name+"/"+w, func(t *testing.T) {
@@ -168,6 +169,7 @@ func TestDifferentialMakeFlags(t *testing.T) {
 // Several propagation flags in one call: one mount(2) each, in order,
 // each type once (as util-linux).
 func TestDifferentialSeveralFlags(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-private --make-shared --make-private a",
@@ -183,6 +185,7 @@ func TestDifferentialSeveralFlags(t *testing.T) {
 // Bind and rbind of each kind of source, with and without flags and
 // propagation changes; an unbindable source must fail.
 func TestDifferentialBind(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, cmd := range []string{
 			"mkdir b; $M --bind a b",
@@ -233,6 +236,7 @@ func TestDifferentialMove(t *testing.T) {
 
 // New mounts: options split into flags and data, propagation afterwards.
 func TestDifferentialNewMounts(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
 		"mkdir b; $M -t tmpfs -o ro,defaults,nofail,x-foo=1,comment=hi x b",
@@ -254,6 +258,7 @@ func TestDifferentialNewMounts(t *testing.T) {
 
 // Remounts keep the mount's current options, as util-linux does.
 func TestDifferentialRemount(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
@@ -266,6 +271,7 @@ func TestDifferentialRemount(t *testing.T) {
 
 // Bad input: one line, util-linux's code (32), nothing changed.
 func TestDifferentialBadInput(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"mkdir b; $M --make-shared b",
 		"$M --make-rshared nonexist",
@@ -308,6 +314,7 @@ func TestDifferentialBadInput(t *testing.T) {
 
 // umount: peers, lazy, recursive, forced, not mounted.
 func TestDifferentialUmount(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, cmd := range []string{
 			"$U a/sub",
@@ -337,6 +344,7 @@ func TestDifferentialUmount(t *testing.T) {
 // by unshare(1) (propagation unchanged) and entered with nsenter(1); the
 // tables of both namespaces are compared.
 func TestDifferentialManPageExamples(t *testing.T) {
+	nstest.RequireRoot(t)
 	setup := `mkdir mntS mntP mntX mntY
 mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
 mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c
