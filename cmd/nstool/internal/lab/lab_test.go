@@ -27,16 +27,7 @@ func nstool(t *testing.T, stdin string, env []string, args ...string) (string, s
 	cmd := exec.Command(nstooltest.Binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return nstooltest.Run(t, cmd)
 }
 
 func stateEnv(t *testing.T) []string { return []string{"XDG_STATE_HOME=" + t.TempDir()} }

@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
@@ -23,18 +22,7 @@ import (
 // parse runs the command line through cobra and Config, without running.
 func parse(t *testing.T, args ...string) (*spawn.NsenterConfig, error) {
 	t.Helper()
-	ios, _, _, _ := cli.Test()
-	var cfg *spawn.NsenterConfig
-	var cfgErr error
-	cmd := newCmd(ios, func(o *Options) error {
-		cfg, cfgErr = o.Config()
-		return nil
-	})
-	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
-		return nil, err
-	}
-	return cfg, cfgErr
+	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
 }
 
 // describe renders the steps for the kernel: a setns(2) by the namespace
