@@ -173,18 +173,7 @@ func TestScanWhileProcessesExit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	churn := exec.Command("sh", "-c", `while :; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.001 & unshare -u -m true & done
-		wait
-	done`)
-	churn.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := churn.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-churn.Process.Pid, syscall.SIGKILL) // the shell and its children
-		_ = churn.Wait()
-	})
+	nstest.Churn(t, "-u -m")
 	seen := map[int]bool{}
 	maxOne := 0
 	for i := 0; i < 60; i++ {

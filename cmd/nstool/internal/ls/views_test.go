@@ -1,7 +1,6 @@
 package ls_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -42,17 +41,7 @@ func startIn(t *testing.T, flags uintptr) *exec.Cmd {
 // nstool runs the built binary and returns stdout, stderr and exit code.
 func nstool(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(nstooltest.Binary(t), append([]string{"ls"}, args...)...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return nstooltest.Run(t, exec.Command(nstooltest.Binary(t), append([]string{"ls"}, args...)...))
 }
 
 func inode(t *testing.T, pid int, typ string) string {
@@ -230,18 +219,7 @@ func TestBadInput(t *testing.T) {
 // processes in new namespaces.
 func TestCommandWhileProcessesExit(t *testing.T) {
 	nstest.RequireRoot(t)
-	churn := exec.Command("sh", "-c", `while :; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.001 & unshare -u -n true & done
-		wait
-	done`)
-	churn.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := churn.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-churn.Process.Pid, syscall.SIGKILL)
-		_ = churn.Wait()
-	})
+	nstest.Churn(t, "-u -n")
 	self := strconv.Itoa(os.Getpid())
 	views := [][]string{
 		{"-o", "+PNS,ONS,MOUNTS,NSFS,NETNSID,PPID,UID,USER,PATH"},

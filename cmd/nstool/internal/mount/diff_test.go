@@ -78,16 +78,7 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
 	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
 	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
-	f, err := os.Open(filepath.Join(out, "mountinfo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	mounts, _, err := mountinfo.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl := table(mounts, work)
+	tbl := table(nstest.ReadMountinfo(t, filepath.Join(out, "mountinfo")), work)
 	// A case may leave a second namespace's mountinfo in $INNER.
 	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
 		m2, _, _ := mountinfo.Parse(strings.NewReader(string(inner)))
