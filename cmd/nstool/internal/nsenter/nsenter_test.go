@@ -64,10 +64,9 @@ func TestNsenterAsUtilLinux(t *testing.T) {
 }
 
 func TestNsenterRootless(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "nsenter"))
-	pid := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	pid := strconv.Itoa(nsexectest.Target(t, nsexectest.Unprivileged(), "--user", "--map-root-user", "--mount", "--pid"))
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	for _, args := range [][]string{
 		{"-t", pid, "-U", "-m", "-p", "--preserve-credentials"},
 		{"-t", pid, "-U", "-m", "-p"},

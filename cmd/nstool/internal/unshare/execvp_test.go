@@ -122,9 +122,8 @@ func TestProgramKeepsNofileLimit(t *testing.T) {
 // Of -r, -c, --map-user and --map-group, the last one that sets the uid
 // (or the gid) wins, as in util-linux.
 func TestMapOptionsLastWins(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	for _, args := range [][]string{
 		{"-cr"}, {"-rc"}, {"-c", "-r"}, {"--map-user=5", "-r"}, {"-r", "--map-user=5"},
 		{"-c", "--map-group=0", "--map-user=0"}, {"--map-current-user", "--map-root-user"},

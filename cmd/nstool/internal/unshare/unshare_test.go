@@ -64,9 +64,8 @@ func TestExitCodesAndErrors(t *testing.T) {
 // TestRootlessWithoutUser: non-root without --user is refused as util-linux
 // refuses it, plus a hint.
 func TestRootlessWithoutUser(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	ul := tools[0].Run(t, o, "--mount", "true")
 	ns := tools[1].Run(t, o, "--mount", "true")
 	if !strings.Contains(ns.Stderr, "--user --map-root-user") {
@@ -359,14 +358,13 @@ func TestPersistPidWithFork(t *testing.T) {
 // TestKeepCaps: --keep-caps puts the user namespace's capabilities in the
 // ambient set, so that a program run without uid 0 keeps them.
 func TestKeepCaps(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
 	for _, args := range [][]string{
 		{"--user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
 		{"--user", "--map-root-user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
 		{"--user", "--map-root-user", "grep", "^CapAmb", "/proc/self/status"},
 	} {
-		o := nsexectest.Options{Cred: nsexectest.Nobody}
+		o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 		ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
 		if ul != ns || ns.Code != 0 {
 			t.Errorf("%v:\nutil-linux %+v\nnstool     %+v", args, ul, ns)

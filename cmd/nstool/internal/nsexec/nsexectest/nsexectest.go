@@ -92,6 +92,16 @@ func NormStderr(verb, s string) string {
 // Nobody is uid/gid 65534, for rootless runs.
 var Nobody = &syscall.Credential{Uid: 65534, Gid: 65534, NoSetGroups: false, Groups: []uint32{}}
 
+// Unprivileged is who runs a rootless case: Nobody when the test runs as
+// root, else the test's own user (nil), so that rootless tests run without
+// root too.
+func Unprivileged() *syscall.Credential {
+	if os.Geteuid() == 0 {
+		return Nobody
+	}
+	return nil
+}
+
 // SharedDir makes a world-writable directory (for rootless children) that is
 // removed after the test.
 func SharedDir(t *testing.T) string {
@@ -108,9 +118,13 @@ func SharedDir(t *testing.T) string {
 }
 
 // ForNobody returns the tools with nstool copied where uid 65534 can run it
-// (test binaries are built in private temporary directories).
+// (test binaries are built in private temporary directories); run as
+// Unprivileged, without root, the tools are the test's own and stay as they are.
 func ForNobody(t *testing.T, tools []Tool) []Tool {
 	t.Helper()
+	if os.Geteuid() != 0 {
+		return tools
+	}
 	dir := SharedDir(t)
 	data, err := os.ReadFile(tools[1].Argv[0])
 	if err != nil {
