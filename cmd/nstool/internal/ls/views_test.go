@@ -15,29 +15,6 @@ import (
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
-// startIn starts `sleep inf` in new namespaces (Cloneflags: no remount, no
-// re-exec) and kills it in t.Cleanup.
-func startIn(t *testing.T, flags uintptr) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command("sleep", "inf")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: flags, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sleep with clone flags %#x: %v", flags, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	// Wait for the exec: until then the child is a copy of the test.
-	for {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if string(b) == "sleep\n" {
-			return cmd
-		}
-		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
-	}
-}
-
 // nstool runs the built binary and returns stdout, stderr and exit code.
 func nstool(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
@@ -129,8 +106,7 @@ func childrenOf(pid int) []int {
 // and same/differs against PID 1's and the caller's.
 func TestPIDViewMatchesProc(t *testing.T) {
 	nstest.RequireRoot(t)
-	child := startIn(t, syscall.CLONE_NEWUTS|syscall.CLONE_NEWNET)
-	pid := child.Process.Pid
+	pid := nstest.SleepIn(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS | syscall.CLONE_NEWNET})
 	out, errOut, code := nstool(t, "--pid", strconv.Itoa(pid), "-r", "-n", "-o", "NS,TYPE,NPROCS,SELF,PID1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
