@@ -79,3 +79,28 @@ type buildFailure struct {
 }
 
 func (b *buildFailure) Error() string { return b.err.Error() + "\n" + b.out }
+
+// BinaryForNobody returns a copy of Binary that any user (nobody, UID 65534,
+// say) can run, in a new directory that any user can read and enter (Binary's
+// own and t.TempDir are private to the test's user); the directory is
+// removed in t.Cleanup.
+func BinaryForNobody(t testing.TB) string {
+	t.Helper()
+	data, err := os.ReadFile(Binary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "nstool-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nstool")
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}

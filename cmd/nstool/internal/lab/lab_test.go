@@ -346,17 +346,7 @@ func asNobody(t *testing.T) func(args ...string) *exec.Cmd {
 // (UID 65534) can read, and returns the folder; t.TempDir's is root's only.
 func nobodysCopy(t *testing.T) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "nstool-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin, _ := os.ReadFile(nstooltest.Binary(t))
-	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return filepath.Dir(nstooltest.BinaryForNobody(t))
 }
 
 // A lab left mid-way is listed with how far it got, on a terminal and in JSON.

@@ -1,10 +1,8 @@
 package ls_test
 
 import (
-	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,16 +48,7 @@ func TestAsNonRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
 		uid, cred = 65534, &syscall.Credential{Uid: 65534, Gid: 65534}
 	}
-	dir, err := os.MkdirTemp("", "nstool-ls-nonroot-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstool")
-	copyFile(t, nstooltest.Binary(t), bin)
+	bin := nstooltest.BinaryForNobody(t)
 	cmd := exec.Command(bin, "ls", "-r", "-o", "NS,TYPE,NPROCS,USERS,PID")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	var out, errOut strings.Builder
@@ -83,24 +72,5 @@ func TestAsNonRoot(t *testing.T) {
 	msg := errOut.String()
 	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "nstool ls: could not read the namespaces of ") {
 		t.Errorf("stderr %q: want one line saying what could not be read", msg)
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

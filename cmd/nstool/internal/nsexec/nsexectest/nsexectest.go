@@ -117,25 +117,16 @@ func SharedDir(t *testing.T) string {
 	return dir
 }
 
-// ForNobody returns the tools with nstool copied where uid 65534 can run it
-// (test binaries are built in private temporary directories); run as
-// Unprivileged, without root, the tools are the test's own and stay as they are.
+// ForNobody returns the tools with nstool's run from a copy of Binary that
+// uid 65534 can run (nstooltest.BinaryForNobody); run as Unprivileged,
+// without root, the tools are the test's own and stay as they are.
 func ForNobody(t *testing.T, tools []Tool) []Tool {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		return tools
 	}
-	dir := SharedDir(t)
-	data, err := os.ReadFile(tools[1].Argv[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := dir + "/nstool"
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	out := append([]Tool{}, tools...)
-	out[1] = Tool{"nstool", append([]string{bin}, tools[1].Argv[1:]...)}
+	out[1] = Tool{"nstool", append([]string{nstooltest.BinaryForNobody(t)}, tools[1].Argv[1:]...)}
 	return out
 }
 
