@@ -24,13 +24,7 @@ echo "uid $(id -u) gid $(id -g) groups $(id -G)"; echo "cwd $(pwd)"; hostname`
 
 func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) nsexectest.Result {
 	t.Helper()
-	ul := tools[0].Run(t, o, args...)
-	ns := tools[1].Run(t, o, args...)
-	ns.Stderr = nsexectest.NormStderr("nsenter", ns.Stderr)
-	if ul != ns {
-		t.Errorf("nsenter %s:\nutil-linux %+v\nnstool     %+v", strings.Join(args, " "), ul, ns)
-	}
-	return ns
+	return nsexectest.Compare(t, "nsenter", tools, o, args...)
 }
 
 func TestNsenterAsUtilLinux(t *testing.T) {

@@ -14,12 +14,7 @@ import (
 // compareTools runs args with util-linux and nstool and reports a difference.
 func compareTools(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) {
 	t.Helper()
-	ul := tools[0].Run(t, o, args...)
-	ns := tools[1].Run(t, o, args...)
-	ns.Stderr = nsexectest.NormStderr("unshare", ns.Stderr)
-	if ul != ns {
-		t.Errorf("unshare %q:\nutil-linux %+v\nnstool     %+v", args, ul, ns)
-	}
+	nsexectest.Compare(t, "unshare", tools, o, args...)
 }
 
 // The program is found and run as glibc's execvp(3) does for util-linux: a

@@ -75,6 +75,20 @@ func (tl Tool) Run(t *testing.T, o Options, args ...string) Result {
 	return r
 }
 
+// Compare runs args with util-linux's tool and nstool's (tools as Tools
+// returns them for verb) and reports any difference in how they ended,
+// nstool's stderr made comparable by NormStderr; it returns nstool's result.
+func Compare(t *testing.T, verb string, tools []Tool, o Options, args ...string) Result {
+	t.Helper()
+	ul := tools[0].Run(t, o, args...)
+	ns := tools[1].Run(t, o, args...)
+	ns.Stderr = NormStderr(verb, ns.Stderr)
+	if ul != ns {
+		t.Errorf("%s %q:\nutil-linux %+v\nnstool     %+v", verb, args, ul, ns)
+	}
+	return ns
+}
+
 // NormStderr makes nstool's messages comparable with util-linux's: the
 // "nstool VERB:" prefix becomes "VERB:" and nstool's hints are dropped.
 func NormStderr(verb, s string) string {
