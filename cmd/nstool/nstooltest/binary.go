@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -26,7 +27,8 @@ var (
 // a separate process (re-exec stages, signals, TTYs): $NSTOOL_BIN when set
 // (`make test` sets it to the binary it just built), else one built once per
 // test process from this module's source, in a temporary directory removed
-// when the package's tests end (the package's TestMain must be nstest.Main).
+// when the package's tests end (the package's TestMain must be nstest.Main),
+// or else by the next build, when the test process was killed first.
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("NSTOOL_BIN"); p != "" {
@@ -42,8 +44,14 @@ func Binary(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
-		dir, err := os.MkdirTemp("", "nstool-test-bin-")
+		removeAbandoned()
+		dir, err := os.MkdirTemp("", buildPrefix)
 		if err != nil {
+			buildErr = err
+			return
+		}
+		if err := holdWhileAlive(dir); err != nil {
+			os.RemoveAll(dir)
 			buildErr = err
 			return
 		}
@@ -71,6 +79,55 @@ func Binary(t testing.TB) string {
 		t.Fatalf("building nstool: %v", buildErr)
 	}
 	return buildPath
+}
+
+// buildPrefix names Binary's build directories in the temporary directory.
+const buildPrefix = "nstool-test-bin-"
+
+// aliveName is the file in a build directory that its test process holds
+// locked (flock(2)) for as long as it lives: the kernel drops the lock when
+// the process is gone, however it ended (even by SIGKILL).
+const aliveName = "alive.lock"
+
+var aliveLock *os.File // open, and locked, until the process exits
+
+func holdWhileAlive(dir string) error {
+	tmp := filepath.Join(dir, aliveName+".new")
+	f, err := os.Create(tmp)
+	if err == nil {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err == nil {
+		// Named only once locked: removeAbandoned never finds it unlocked
+		// while its process lives.
+		err = os.Rename(tmp, filepath.Join(dir, aliveName))
+	}
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return err
+	}
+	aliveLock = f
+	return nil
+}
+
+// removeAbandoned removes the build directories that test processes left
+// when they ended before nstest.Main could remove them (interrupted,
+// killed, timed out): those whose lock nobody holds any more. Others' (a
+// live process's, another user's, one without a lock) stay.
+func removeAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), buildPrefix+"*"))
+	for _, dir := range dirs {
+		f, err := os.Open(filepath.Join(dir, aliveName))
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.RemoveAll(dir)
+		}
+		f.Close()
+	}
 }
 
 type buildFailure struct {
