@@ -58,26 +58,18 @@ func buildState(t *testing.T, dir string, s mountinfo.PropagationState, alone bo
 
 func propagationAt(t *testing.T, target string) mountinfo.Propagation {
 	t.Helper()
-	mounts, err := mountinfo.Read(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p *mountinfo.Propagation
-	for i := range mounts {
-		if mounts[i].Target == target {
-			p = &mounts[i].Propagation
-		}
-	}
-	if p == nil {
+	m := nstest.TopMount(t, target)
+	if m == nil {
 		t.Fatalf("%s is not a mount point", target)
 	}
-	return *p
+	return m.Propagation
 }
 
 // Every row of sharedsubtree.rst's state-transition table, demonstrated
 // on the running kernel: build the state, apply the change, read the
 // resulting state back from mountinfo.
 func TestStateTransitionsOnKernel(t *testing.T) {
+	nstest.RequireRoot(t)
 	ops := map[string]uintptr{"make-shared": unix.MS_SHARED, "make-slave": unix.MS_SLAVE,
 		"make-private": unix.MS_PRIVATE, "make-unbindable": unix.MS_UNBINDABLE}
 	if len(Transitions) != len(mountinfo.States)*len(ops) {

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil/mountinfo"
 	. "github.com/nstool/nstool/nsutil/mountsys"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -40,23 +39,14 @@ func TestMountAndReadBack(t *testing.T) {
 	if err := Mount("none", sub, "", unix.MS_SHARED, ""); err != nil {
 		t.Fatal(err)
 	}
-	mounts, err := mountinfo.Read(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == sub {
-			found = &mounts[i]
-		}
-	}
+	found := nstest.TopMount(t, sub)
 	if found == nil || found.Source != "nsutil-test" || !found.Shared() || found.String() != "shared" {
 		t.Fatalf("mount at %s: %+v", sub, found)
 	}
 	if err := Unmount(sub, 0); err != nil {
 		t.Fatal(err)
 	}
-	err = Unmount(sub, 0)
+	err := Unmount(sub, 0)
 	var me *Error
 	if !errors.As(err, &me) || !errors.Is(err, unix.EINVAL) {
 		t.Errorf("second umount: %v, want a *Error wrapping EINVAL", err)

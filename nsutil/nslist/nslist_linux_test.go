@@ -3,7 +3,6 @@ package nslist_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -49,27 +48,12 @@ func TestStatNSMatchesReadlink(t *testing.T) {
 // start runs `sleep inf` in new namespaces and kills it in t.Cleanup.
 func start(t *testing.T, flags uintptr, uidMap bool) int {
 	t.Helper()
-	cmd := exec.Command("sleep", "inf")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: flags, Pdeathsig: syscall.SIGKILL}
+	attr := &syscall.SysProcAttr{Cloneflags: flags}
 	if uidMap {
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}}
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}}
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start with clone flags %#x: %v", flags, err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	// Wait until the exec is complete: execve(2) sets comm before it
-	// sets up the new stack, so /proc/PID/cmdline can still be empty for a
-	// moment after comm already says "sleep".
-	for {
-		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", cmd.Process.Pid))
-		if string(comm) == "sleep\n" && string(cmdline) == "sleep\x00inf\x00" {
-			return cmd.Process.Pid
-		}
-		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
-	}
+	return nstest.SleepIn(t, attr)
 }
 
 // nsfs relations: a new user namespace's parent and owner is the caller's
@@ -173,18 +157,7 @@ func TestScanWhileProcessesExit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	churn := exec.Command("sh", "-c", `while :; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.001 & unshare -u -m true & done
-		wait
-	done`)
-	churn.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := churn.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-churn.Process.Pid, syscall.SIGKILL) // the shell and its children
-		_ = churn.Wait()
-	})
+	nstest.Churn(t, "-u -m")
 	seen := map[int]bool{}
 	maxOne := 0
 	for i := 0; i < 60; i++ {

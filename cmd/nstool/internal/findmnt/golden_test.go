@@ -1,7 +1,6 @@
 package findmnt_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/root"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -84,36 +84,6 @@ func (c goldenCase) name() string {
 	return strings.Trim(unsafeName.ReplaceAllString(n, "_"), "_")
 }
 
-// splitArgs splits like a shell: single and double quotes group words.
-func splitArgs(s string) []string {
-	var out []string
-	var cur strings.Builder
-	in, any := byte(0), false
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case in != 0 && ch == in:
-			in = 0
-		case in != 0:
-			cur.WriteByte(ch)
-		case ch == '\'' || ch == '"':
-			in, any = ch, true
-		case ch == ' ':
-			if cur.Len() > 0 || any {
-				out = append(out, cur.String())
-				cur.Reset()
-				any = false
-			}
-		default:
-			cur.WriteByte(ch)
-		}
-	}
-	if cur.Len() > 0 || any {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
 // result is what a run printed.
 type result struct {
 	stdout, stderr string
@@ -141,16 +111,8 @@ func runUtilLinux(t *testing.T, locale string, args []string) result {
 	t.Helper()
 	cmd := exec.Command("findmnt", args...)
 	cmd.Env = append(os.Environ(), "LC_ALL="+locale)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	rc := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		rc = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("findmnt: %v", err)
-	}
-	return result{out.String(), errOut.String(), rc}
+	stdout, stderr, rc := nstooltest.Run(t, cmd)
+	return result{stdout, stderr, rc}
 }
 
 func TestGolden(t *testing.T) {
@@ -161,7 +123,7 @@ func TestGolden(t *testing.T) {
 	_, ulErr := exec.LookPath("findmnt")
 	for _, c := range goldenCases() {
 		t.Run(c.name(), func(t *testing.T) {
-			args := append(splitArgs(c.args), "-F", c.file)
+			args := append(nstooltest.ShellWords(c.args), "-F", c.file)
 			path := filepath.Join("golden", c.name())
 			got := runNstool(t, c.locale, args)
 			if *update {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/root"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -208,7 +209,7 @@ func TestColor(t *testing.T) {
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Skip("script(1) is not installed: no pseudo-terminal to test with")
 	}
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	cmdline := bin + " findmnt -R '" + base + "' -o TARGET,PROPAGATION"
 	withTTY := func(env ...string) string {
 		cmd := exec.Command("script", "-qec", cmdline, "/dev/null")
@@ -235,7 +236,7 @@ func TestTerminalWidth(t *testing.T) {
 			t.Skipf("%s is not installed", tool)
 		}
 	}
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	tab, err := filepath.Abs("testdata/mountinfo-lab")
 	if err != nil {
 		t.Fatal(err)

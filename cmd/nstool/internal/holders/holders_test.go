@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // copies; running the free line of each must leave no copy anywhere.
 func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	scratch := nstest.Tmpfs(t)
 	source := fmt.Sprintf("nstool-holders-%d", os.Getpid())
 	fs := filepath.Join(scratch, "fs")

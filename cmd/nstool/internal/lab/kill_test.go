@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -188,7 +189,7 @@ func leftovers(seen map[int]proc, hostNS map[string]bool, killedAt int64, now ma
 // process in its mount namespace: the check must find exactly that one.
 func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	if _, err := namespaces.UniqueID("/proc/self/ns/mnt"); errors.Is(err, namespaces.ErrNoUniqueID) {

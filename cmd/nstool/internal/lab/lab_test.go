@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -23,19 +24,10 @@ import (
 // stderr and the exit code.
 func nstool(t *testing.T, stdin string, env []string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(nstest.Binary(t), args...)
+	cmd := exec.Command(nstooltest.Binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return nstooltest.Run(t, cmd)
 }
 
 func stateEnv(t *testing.T) []string { return []string{"XDG_STATE_HOME=" + t.TempDir()} }
@@ -157,7 +149,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 // actor's mount namespace.
 func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	cmd := exec.Command(nstest.Binary(t), "lab", "start", "05-slave")
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
 	first := startLab(t, cmd)
 	defer first.kill()
@@ -247,7 +239,7 @@ func TestShellIntoARootlessLab(t *testing.T) {
 	nstest.RequireRoot(t)
 	dir, _ := filepath.Abs("testdata/labs")
 	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
-	cmd := exec.Command(nstest.Binary(t), "lab", "start", "90-rootless")
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "90-rootless")
 	cmd.Env = append(os.Environ(), env...)
 	first := startLab(t, cmd)
 	defer first.end()
@@ -315,17 +307,7 @@ func asNobody(t *testing.T) func(args ...string) *exec.Cmd {
 // (UID 65534) can read, and returns the folder; t.TempDir's is root's only.
 func nobodysCopy(t *testing.T) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "nstool-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin, _ := os.ReadFile(nstest.Binary(t))
-	if err := os.WriteFile(dir+"/nstool", bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return filepath.Dir(nstooltest.BinaryForNobody(t))
 }
 
 // listRow is one lab in `lab list --json`, read as a script reads it.

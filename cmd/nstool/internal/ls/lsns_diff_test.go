@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -106,7 +107,7 @@ func runSandbox(t *testing.T, argLines []string) sandboxResult {
 	// If the test dies, the kernel kills unshare, and --kill-child its
 	// pid namespace's init: nothing is left behind.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	cmd.Env = append(os.Environ(), "DIR="+dir, "ARGS="+argsFile, "NSTOOL="+nstest.Binary(t), "LC_ALL=C.UTF-8")
+	cmd.Env = append(os.Environ(), "DIR="+dir, "ARGS="+argsFile, "NSTOOL="+nstooltest.Binary(t), "LC_ALL=C.UTF-8")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("sandbox: %v\n%s", err, out)

@@ -1,17 +1,16 @@
 package ls_test
 
 import (
-	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/root"
-	"github.com/nstool/nstool/nsutil/nstest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 )
 
 // A terminal of any width, or none: the table fits (truncating CMD) and
@@ -44,19 +43,14 @@ func TestTerminalWidths(t *testing.T) {
 // As an unprivileged user: what can be seen is listed (its own
 // namespaces), what cannot is said once on stderr, and the exit is 0.
 func TestAsNonRoot(t *testing.T) {
-	nstest.RequireRoot(t) // to become someone else
-	dir, err := os.MkdirTemp("", "nstool-ls-nonroot-")
-	if err != nil {
-		t.Fatal(err)
+	// As root, it becomes nobody; without root, it is the test's own user.
+	uid, cred := os.Getuid(), (*syscall.Credential)(nil)
+	if os.Geteuid() == 0 {
+		uid, cred = 65534, &syscall.Credential{Uid: 65534, Gid: 65534}
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstool")
-	copyFile(t, nstest.Binary(t), bin)
+	bin := nstooltest.BinaryForNobody(t)
 	cmd := exec.Command(bin, "ls", "-r", "-o", "NS,TYPE,NPROCS,USERS,PID")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
@@ -66,8 +60,8 @@ func TestAsNonRoot(t *testing.T) {
 	types := map[string]bool{}
 	for _, r := range rows {
 		f := strings.Fields(r)
-		if len(f) != 5 || f[3] != "65534" {
-			t.Errorf("row %q: want only namespaces of nobody's processes", r)
+		if len(f) != 5 || f[3] != strconv.Itoa(uid) {
+			t.Errorf("row %q: want only namespaces of uid %d's processes", r, uid)
 			continue
 		}
 		types[f[1]] = true
@@ -78,24 +72,5 @@ func TestAsNonRoot(t *testing.T) {
 	msg := errOut.String()
 	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "nstool ls: could not read the namespaces of ") {
 		t.Errorf("stderr %q: want one line saying what could not be read", msg)
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,7 +1,6 @@
 package ls_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,48 +9,16 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nslist"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
-// startIn starts `sleep inf` in new namespaces (Cloneflags: no remount, no
-// re-exec) and kills it in t.Cleanup.
-func startIn(t *testing.T, flags uintptr) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command("sleep", "inf")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: flags, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sleep with clone flags %#x: %v", flags, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	// Wait for the exec: until then the child is a copy of the test.
-	for {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if string(b) == "sleep\n" {
-			return cmd
-		}
-		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
-	}
-}
-
 // nstool runs the built binary and returns stdout, stderr and exit code.
 func nstool(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(nstest.Binary(t), append([]string{"ls"}, args...)...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return nstooltest.Run(t, exec.Command(nstooltest.Binary(t), append([]string{"ls"}, args...)...))
 }
 
 func inode(t *testing.T, pid int, typ string) string {
@@ -139,8 +106,7 @@ func childrenOf(pid int) []int {
 // and same/differs against PID 1's and the caller's.
 func TestPIDViewMatchesProc(t *testing.T) {
 	nstest.RequireRoot(t)
-	child := startIn(t, syscall.CLONE_NEWUTS|syscall.CLONE_NEWNET)
-	pid := child.Process.Pid
+	pid := nstest.SleepIn(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS | syscall.CLONE_NEWNET})
 	out, errOut, code := nstool(t, "--pid", strconv.Itoa(pid), "-r", "-n", "-o", "NS,TYPE,NPROCS,SELF,PID1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -229,18 +195,7 @@ func TestBadInput(t *testing.T) {
 // processes in new namespaces.
 func TestCommandWhileProcessesExit(t *testing.T) {
 	nstest.RequireRoot(t)
-	churn := exec.Command("sh", "-c", `while :; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.001 & unshare -u -n true & done
-		wait
-	done`)
-	churn.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := churn.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-churn.Process.Pid, syscall.SIGKILL)
-		_ = churn.Wait()
-	})
+	nstest.Churn(t, "-u -n")
 	self := strconv.Itoa(os.Getpid())
 	views := [][]string{
 		{"-o", "+PNS,ONS,MOUNTS,NSFS,NETNSID,PPID,UID,USER,PATH"},

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -77,16 +78,7 @@ cat /proc/self/mountinfo >%[4]s/mountinfo
 	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
 	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
 	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
-	f, err := os.Open(filepath.Join(out, "mountinfo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	mounts, _, err := mountinfo.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl := table(mounts, work)
+	tbl := table(nstest.ReadMountinfo(t, filepath.Join(out, "mountinfo")), work)
 	// A case may leave a second namespace's mountinfo in $INNER.
 	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
 		m2, _, _ := mountinfo.Parse(strings.NewReader(string(inner)))
@@ -135,7 +127,7 @@ func table(mounts []mountinfo.Mount, prefix string) string {
 func compare(t *testing.T, setup, cmd string) outcome {
 	t.Helper()
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	ul := runCase(t, "mount", "umount", setup, cmd)
 	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
 	if ul.code != ns.code {
@@ -155,6 +147,7 @@ func compare(t *testing.T, setup, cmd string) outcome {
 
 // Every starting state × every --make-* flag, recursive and not.
 func TestDifferentialMakeFlags(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, w := range makeWords {
 			t.Run(st.name+"/"+w, func(t *testing.T) {
@@ -167,6 +160,7 @@ func TestDifferentialMakeFlags(t *testing.T) {
 // Several propagation flags in one call: one mount(2) each, in order,
 // each type once (as util-linux).
 func TestDifferentialSeveralFlags(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-private --make-shared --make-private a",
@@ -182,6 +176,7 @@ func TestDifferentialSeveralFlags(t *testing.T) {
 // Bind and rbind of each kind of source, with and without flags and
 // propagation changes; an unbindable source must fail.
 func TestDifferentialBind(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, cmd := range []string{
 			"mkdir b; $M --bind a b",
@@ -232,6 +227,7 @@ func TestDifferentialMove(t *testing.T) {
 
 // New mounts: options split into flags and data, propagation afterwards.
 func TestDifferentialNewMounts(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
 		"mkdir b; $M -t tmpfs -o ro,defaults,nofail,x-foo=1,comment=hi x b",
@@ -253,6 +249,7 @@ func TestDifferentialNewMounts(t *testing.T) {
 
 // Remounts keep the mount's current options, as util-linux does.
 func TestDifferentialRemount(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
@@ -265,6 +262,7 @@ func TestDifferentialRemount(t *testing.T) {
 
 // Bad input: one line, util-linux's code (32), nothing changed.
 func TestDifferentialBadInput(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"mkdir b; $M --make-shared b",
 		"$M --make-rshared nonexist",
@@ -307,6 +305,7 @@ func TestDifferentialBadInput(t *testing.T) {
 
 // umount: peers, lazy, recursive, forced, not mounted.
 func TestDifferentialUmount(t *testing.T) {
+	nstest.RequireRoot(t)
 	for _, st := range states {
 		for _, cmd := range []string{
 			"$U a/sub",
@@ -336,6 +335,7 @@ func TestDifferentialUmount(t *testing.T) {
 // by unshare(1) (propagation unchanged) and entered with nsenter(1); the
 // tables of both namespaces are compared.
 func TestDifferentialManPageExamples(t *testing.T) {
+	nstest.RequireRoot(t)
 	setup := `mkdir mntS mntP mntX mntY
 mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
 mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -11,7 +12,7 @@ import (
 // target and (recursive) its submounts, and the rule that applied.
 func TestExplain(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	for _, c := range []struct {
 		state, cmd string
 		want       []string // regexps, each must match stderr

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -16,7 +17,7 @@ func TestNonRoot(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv not installed")
 	}
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	nobody := "setpriv --reuid=65534 --regid=65534 --clear-groups "
 	for _, cmd := range []string{
 		"$M --make-shared a",
@@ -77,7 +78,7 @@ func TestDifferentialStdout(t *testing.T) {
 // list with one path acts like --make-*.
 func TestNoFstab(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M a")
 	if o.code != 1 || !strings.Contains(o.stderr, "can't find in /etc/fstab (nstool does not read /etc/fstab") || strings.Count(o.stderr, "\n") != 1 {
 		t.Errorf("mount with one path: exit %d, stderr %q", o.code, o.stderr)
@@ -97,7 +98,7 @@ func TestNoFstab(t *testing.T) {
 // MS_SHARED call that the dedup rule leaves.
 func TestSameTypeTwice(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	ul := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared --make-rshared a")
 	ns := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M --make-shared --make-rshared a")
 	want := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared a")
@@ -112,7 +113,7 @@ func TestSameTypeTwice(t *testing.T) {
 // --fake shows the calls and makes none.
 func TestFake(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "mkdir b; $M --fake --explain --make-shared --bind -o ro a b")
 	untouched := runCase(t, "mount", "umount", states[3].setup, "true")
 	if o.code != 0 || o.table != untouched.table {

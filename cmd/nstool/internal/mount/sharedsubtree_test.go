@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -19,7 +19,7 @@ import (
 // PROPAGATION (findmnt's text) and, for the last, VFS-OPTIONS.
 func TestUtilLinuxSharedSubtree(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	mp := filepath.Join(nstest.Tmpfs(t), "mnt")
 	if err := os.Mkdir(mp, 0o755); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestUtilLinuxSharedSubtree(t *testing.T) {
 	}
 	propagation := func() string {
 		t.Helper()
-		m := topAt(t, mp)
+		m := nstest.TopMount(t, mp)
 		if m == nil {
 			t.Fatalf("%s is not a mount point", mp)
 		}
@@ -66,32 +66,17 @@ func TestUtilLinuxSharedSubtree(t *testing.T) {
 	dev := loopDevice(t)
 	run("mount", "--make-private", "--make-unbindable", dev, mp)
 	expect("mount-private", "private,unbindable")
-	if m := topAt(t, mp); m.FSType != "ext2" {
+	if m := nstest.TopMount(t, mp); m.FSType != "ext2" {
 		t.Errorf("probed type %q, want ext2", m.FSType)
 	}
 	run("umount", mp)
 
 	run("mount", dev, mp, "-o", "ro,private")
 	expect("mount-private-ro", "private")
-	if m := topAt(t, mp); m.VFSOptions != "ro,relatime" {
+	if m := nstest.TopMount(t, mp); m.VFSOptions != "ro,relatime" {
 		t.Errorf("mount-private-ro: VFS-OPTIONS %q, want ro,relatime", m.VFSOptions)
 	}
 	run("umount", mp)
-}
-
-func topAt(t *testing.T, target string) *mountinfo.Mount {
-	t.Helper()
-	mounts, err := mountinfo.Read(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
 }
 
 // loopDevice makes a 4 MiB ext2 image and attaches it to a free loop

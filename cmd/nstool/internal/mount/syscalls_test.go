@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -73,7 +74,7 @@ func TestSameSystemCalls(t *testing.T) {
 	if _, err := exec.LookPath("strace"); err != nil {
 		t.Skip("strace not installed")
 	}
-	bin := nstest.Binary(t) + " "
+	bin := nstooltest.Binary(t) + " "
 	for _, cmd := range []string{
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-slave --make-shared --make-unbindable --make-rprivate --make-rshared a",

@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
@@ -22,18 +22,7 @@ import (
 // parse runs the command line through cobra and Config, without running.
 func parse(t *testing.T, args ...string) (*spawn.NsenterConfig, error) {
 	t.Helper()
-	ios, _, _, _ := cli.Test()
-	var cfg *spawn.NsenterConfig
-	var cfgErr error
-	cmd := newCmd(ios, func(o *Options) error {
-		cfg, cfgErr = o.Config()
-		return nil
-	})
-	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
-		return nil, err
-	}
-	return cfg, cfgErr
+	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
 }
 
 // describe renders the steps for the kernel: a setns(2) by the namespace
@@ -132,7 +121,7 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 	nstest.RequireRoot(t)
 	t.Setenv("NSTOOL_EARLY", "")
 	os.Unsetenv("NSTOOL_EARLY")
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
 	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
 	withProc := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--mount-proc"))
@@ -184,7 +173,7 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 // util-linux nsenter: early, ordinary, with a fork and without.
 func TestFollowsStops(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount"))
 	for _, c := range []struct {
 		env  string
@@ -255,8 +244,8 @@ func unsafePointer(p **byte) *[2]*byte { return (*[2]*byte)(unsafe.Pointer(p)) }
 // --explain says when the command line without it takes the early start.
 func TestExplainNotesEarlyStart(t *testing.T) {
 	nstest.RequireRoot(t)
-	nsexectest.RequireEarlyStart(t, nstest.Binary(t))
-	tool := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "nsenter", "--explain"}}
+	nsexectest.RequireEarlyStart(t, nstooltest.Binary(t))
+	tool := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "nsenter", "--explain"}}
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--mount"))
 	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": false, "-m --wdns=/ true": false} {
 		r := tool.Run(t, nsexectest.Options{}, append([]string{"-t", pid}, strings.Fields(args)...)...)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -23,13 +24,7 @@ echo "uid $(id -u) gid $(id -g) groups $(id -G)"; echo "cwd $(pwd)"; hostname`
 
 func compare(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) nsexectest.Result {
 	t.Helper()
-	ul := tools[0].Run(t, o, args...)
-	ns := tools[1].Run(t, o, args...)
-	ns.Stderr = nsexectest.NormStderr("nsenter", ns.Stderr)
-	if ul != ns {
-		t.Errorf("nsenter %s:\nutil-linux %+v\nnstool     %+v", strings.Join(args, " "), ul, ns)
-	}
-	return ns
+	return nsexectest.Compare(t, "nsenter", tools, o, args...)
 }
 
 func TestNsenterAsUtilLinux(t *testing.T) {
@@ -63,10 +58,9 @@ func TestNsenterAsUtilLinux(t *testing.T) {
 }
 
 func TestNsenterRootless(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "nsenter"))
-	pid := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	pid := strconv.Itoa(nsexectest.Target(t, nsexectest.Unprivileged(), "--user", "--map-root-user", "--mount", "--pid"))
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	for _, args := range [][]string{
 		{"-t", pid, "-U", "-m", "-p", "--preserve-credentials"},
 		{"-t", pid, "-U", "-m", "-p"},
@@ -138,7 +132,7 @@ func TestNsenterPersisted(t *testing.T) {
 	if err := syscall.Stat(file, &st); err != nil {
 		t.Fatal(err)
 	}
-	r := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "nsenter"}}.Run(t, nsexectest.Options{},
+	r := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "nsenter"}}.Run(t, nsexectest.Options{},
 		"--mount="+file, "readlink", "/proc/self/ns/mnt")
 	if want := "mnt:[" + strconv.FormatUint(st.Ino, 10) + "]\n"; r.Stdout != want || r.Code != 0 {
 		t.Errorf("got %+v, want %q", r, want)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // prediction, place by place.
 func TestReachJSONAgainstKernel(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	base := nstest.Tmpfs(t)
 	for _, d := range []string{"a/x", "b"} {
 		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/labs"
 )
 
@@ -108,7 +109,7 @@ func options(words []string) []string {
 // parsesAsNstool finds the subcommand in nstool's command tree and parses
 // the flags as a run would, without running anything.
 func parsesAsNstool(line string) error {
-	words := shellWords(strings.TrimPrefix(line, "nstool "))
+	words := nstooltest.ShellWords(strings.TrimPrefix(line, "nstool "))
 	ios, _, _, _ := cli.Test()
 	root := NewCmd(ios)
 	cmd, rest, err := root.Find(words)
@@ -133,34 +134,3 @@ func parsesAsNstool(line string) error {
 type errUnknown string
 
 func (e errUnknown) Error() string { return "no nstool command " + string(e) }
-
-// shellWords splits as sh would for the plain words labs show: quotes group,
-// no expansion (a $(...) or $VAR stays one word).
-func shellWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	quote, in := rune(0), false
-	for _, c := range s {
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteRune(c)
-		case c == '\'' || c == '"':
-			quote, in = c, true
-		case c == ' ' || c == '\t':
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteRune(c)
-			in = true
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
-}

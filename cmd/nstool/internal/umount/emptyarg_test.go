@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -18,7 +19,7 @@ import (
 // PIDs, and the same mount table afterwards.
 func TestEmptyArgumentsAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	cases := []string{
 		"umount ''", "umount -l ''", "umount -R ''", "umount -lR ''", "umount -q ''", "umount -c ''", "umount '' /no-such",
 		"mount --make-shared ''", "mount --make-rprivate ''", "mount -t tmpfs x ''", "mount --bind '' /mnt", "mount --move '' /mnt",

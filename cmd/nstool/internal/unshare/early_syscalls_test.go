@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -49,7 +50,7 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 // when it fails after making namespaces.
 func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	t.Setenv("NSTOOL_EARLY", "") // restored after the test,
 	os.Unsetenv("NSTOOL_EARLY")  // and meanwhile the early start is on
 	plain, script := testFiles(t)

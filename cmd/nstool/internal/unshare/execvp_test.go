@@ -14,12 +14,7 @@ import (
 // compareTools runs args with util-linux and nstool and reports a difference.
 func compareTools(t *testing.T, tools []nsexectest.Tool, o nsexectest.Options, args ...string) {
 	t.Helper()
-	ul := tools[0].Run(t, o, args...)
-	ns := tools[1].Run(t, o, args...)
-	ns.Stderr = nsexectest.NormStderr("unshare", ns.Stderr)
-	if ul != ns {
-		t.Errorf("unshare %q:\nutil-linux %+v\nnstool     %+v", args, ul, ns)
-	}
+	nsexectest.Compare(t, "unshare", tools, o, args...)
 }
 
 // The program is found and run as glibc's execvp(3) does for util-linux: a
@@ -122,9 +117,8 @@ func TestProgramKeepsNofileLimit(t *testing.T) {
 // Of -r, -c, --map-user and --map-group, the last one that sets the uid
 // (or the gid) wins, as in util-linux.
 func TestMapOptionsLastWins(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	for _, args := range [][]string{
 		{"-cr"}, {"-rc"}, {"-c", "-r"}, {"--map-user=5", "-r"}, {"-r", "--map-user=5"},
 		{"-c", "--map-group=0", "--map-user=0"}, {"--map-current-user", "--map-root-user"},

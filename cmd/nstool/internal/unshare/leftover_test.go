@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -20,7 +21,7 @@ import (
 // the early start, --user --map-root-user --mount is the program itself).
 func TestKill9LeavesNothing(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	self := strconv.Itoa(os.Getpid())
 	for _, args := range [][]string{
 		{"unshare", "--fork", "--pid", "--mount-proc", "--kill-child", "sleep", "1000"},

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountopt"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
@@ -15,18 +16,7 @@ import (
 // parse runs the command line through cobra and Config, without running.
 func parse(t *testing.T, args ...string) (*spawn.UnshareConfig, error) {
 	t.Helper()
-	ios, _, _, _ := cli.Test()
-	var cfg *spawn.UnshareConfig
-	var cfgErr error
-	cmd := newCmd(ios, func(o *Options) error {
-		cfg, cfgErr = o.Config()
-		return nil
-	})
-	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
-		return nil, err
-	}
-	return cfg, cfgErr
+	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
 }
 
 func TestOptions(t *testing.T) {

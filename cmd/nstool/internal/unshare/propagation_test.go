@@ -107,16 +107,7 @@ func runPropagation(t *testing.T, tool nsexectest.Tool, o nsexectest.Options, ar
 
 func canonicalFile(t *testing.T, path, prefix string) string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	mounts, _, err := mountinfo.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nstest.Canonical(mounts, prefix)
+	return nstest.Canonical(nstest.ReadMountinfo(t, path), prefix)
 }
 
 func mounted(t *testing.T, pid int, target string) bool {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -63,9 +64,8 @@ func TestExitCodesAndErrors(t *testing.T) {
 // TestRootlessWithoutUser: non-root without --user is refused as util-linux
 // refuses it, plus a hint.
 func TestRootlessWithoutUser(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
-	o := nsexectest.Options{Cred: nsexectest.Nobody}
+	o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 	ul := tools[0].Run(t, o, "--mount", "true")
 	ns := tools[1].Run(t, o, "--mount", "true")
 	if !strings.Contains(ns.Stderr, "--user --map-root-user") {
@@ -218,7 +218,7 @@ func TestPidWithoutFork(t *testing.T) {
 // that util-linux nsenter can enter.
 func TestPersist(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	dir := t.TempDir() // in the test's private namespace: not shared
 	mnt, uts := filepath.Join(dir, "mnt"), filepath.Join(dir, "uts")
 	for _, f := range []string{mnt, uts} {
@@ -272,7 +272,7 @@ func TestPersistOnSharedMount(t *testing.T) {
 		t.Fatal(err)
 	}
 	ul := nsexectest.Tool{Name: "unshare", Argv: []string{"unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
-	ns := nsexectest.Tool{Name: "nstool", Argv: []string{nstest.Binary(t), "unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
+	ns := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "unshare"}}.Run(t, nsexectest.Options{}, "--mount="+file, "true")
 	if ns.Code != 1 || ul.Code != 1 {
 		t.Errorf("exit codes: util-linux %d, nstool %d; want 1", ul.Code, ns.Code)
 	}
@@ -287,7 +287,7 @@ func TestPersistOnSharedMount(t *testing.T) {
 // TestExplain: --explain shows the kernel's view of each step.
 func TestExplain(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	tool := nsexectest.Tool{Name: "nstool", Argv: []string{bin, "unshare", "--explain"}}
 	early := nsexectest.HasEarlyStart(bin)
 	for _, c := range []struct {
@@ -330,7 +330,7 @@ func TestExplain(t *testing.T) {
 // once the forked child does; in both shapes of --fork.
 func TestPersistPidWithFork(t *testing.T) {
 	nstest.RequireRoot(t)
-	bin := nstest.Binary(t)
+	bin := nstooltest.Binary(t)
 	file := filepath.Join(t.TempDir(), "pid")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -358,14 +358,13 @@ func TestPersistPidWithFork(t *testing.T) {
 // TestKeepCaps: --keep-caps puts the user namespace's capabilities in the
 // ambient set, so that a program run without uid 0 keeps them.
 func TestKeepCaps(t *testing.T) {
-	nstest.RequireRoot(t)
 	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
 	for _, args := range [][]string{
 		{"--user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
 		{"--user", "--map-root-user", "--keep-caps", "grep", "^Cap", "/proc/self/status"},
 		{"--user", "--map-root-user", "grep", "^CapAmb", "/proc/self/status"},
 	} {
-		o := nsexectest.Options{Cred: nsexectest.Nobody}
+		o := nsexectest.Options{Cred: nsexectest.Unprivileged()}
 		ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
 		if ul != ns || ns.Code != 0 {
 			t.Errorf("%v:\nutil-linux %+v\nnstool     %+v", args, ul, ns)

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/nsutil/nstest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 )
 
 // Result is how a command ended.
@@ -38,7 +38,7 @@ func Tools(t *testing.T, verb string) []Tool {
 	if _, err := exec.LookPath(verb); err != nil {
 		t.Skipf("util-linux %s is not installed: %v", verb, err)
 	}
-	return []Tool{{"util-linux", []string{verb}}, {"nstool", []string{nstest.Binary(t), verb}}}
+	return []Tool{{"util-linux", []string{verb}}, {"nstool", []string{nstooltest.Binary(t), verb}}}
 }
 
 // Options tune one run.
@@ -75,6 +75,20 @@ func (tl Tool) Run(t *testing.T, o Options, args ...string) Result {
 	return r
 }
 
+// Compare runs args with util-linux's tool and nstool's (tools as Tools
+// returns them for verb) and reports any difference in how they ended,
+// nstool's stderr made comparable by NormStderr; it returns nstool's result.
+func Compare(t *testing.T, verb string, tools []Tool, o Options, args ...string) Result {
+	t.Helper()
+	ul := tools[0].Run(t, o, args...)
+	ns := tools[1].Run(t, o, args...)
+	ns.Stderr = NormStderr(verb, ns.Stderr)
+	if ul != ns {
+		t.Errorf("%s %q:\nutil-linux %+v\nnstool     %+v", verb, args, ul, ns)
+	}
+	return ns
+}
+
 // NormStderr makes nstool's messages comparable with util-linux's: the
 // "nstool VERB:" prefix becomes "VERB:" and nstool's hints are dropped.
 func NormStderr(verb, s string) string {
@@ -92,6 +106,16 @@ func NormStderr(verb, s string) string {
 // Nobody is uid/gid 65534, for rootless runs.
 var Nobody = &syscall.Credential{Uid: 65534, Gid: 65534, NoSetGroups: false, Groups: []uint32{}}
 
+// Unprivileged is who runs a rootless case: Nobody when the test runs as
+// root, else the test's own user (nil), so that rootless tests run without
+// root too.
+func Unprivileged() *syscall.Credential {
+	if os.Geteuid() == 0 {
+		return Nobody
+	}
+	return nil
+}
+
 // SharedDir makes a world-writable directory (for rootless children) that is
 // removed after the test.
 func SharedDir(t *testing.T) string {
@@ -107,21 +131,16 @@ func SharedDir(t *testing.T) string {
 	return dir
 }
 
-// ForNobody returns the tools with nstool copied where uid 65534 can run it
-// (test binaries are built in private temporary directories).
+// ForNobody returns the tools with nstool's run from a copy of Binary that
+// uid 65534 can run (nstooltest.BinaryForNobody); run as Unprivileged,
+// without root, the tools are the test's own and stay as they are.
 func ForNobody(t *testing.T, tools []Tool) []Tool {
 	t.Helper()
-	dir := SharedDir(t)
-	data, err := os.ReadFile(tools[1].Argv[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := dir + "/nstool"
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
+	if os.Geteuid() != 0 {
+		return tools
 	}
 	out := append([]Tool{}, tools...)
-	out[1] = Tool{"nstool", append([]string{bin}, tools[1].Argv[1:]...)}
+	out[1] = Tool{"nstool", append([]string{nstooltest.BinaryForNobody(t)}, tools[1].Argv[1:]...)}
 	return out
 }
 

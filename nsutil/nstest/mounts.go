@@ -1,0 +1,42 @@
+package nstest
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nstool/nstool/nsutil/mountinfo"
+)
+
+// ReadMountinfo parses a saved mountinfo file (one a script wrote from
+// inside another namespace, say); it fails the test when it cannot.
+func ReadMountinfo(t testing.TB, path string) []mountinfo.Mount {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mounts, _, err := mountinfo.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mounts
+}
+
+// TopMount is the mount on top at target in this process's mount table (the
+// last one there: later mounts stack on earlier ones), nil when nothing is
+// mounted there.
+func TopMount(t testing.TB, target string) *mountinfo.Mount {
+	t.Helper()
+	mounts, err := mountinfo.Read(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top *mountinfo.Mount
+	for i := range mounts {
+		if mounts[i].Target == target {
+			top = &mounts[i]
+		}
+	}
+	return top
+}
