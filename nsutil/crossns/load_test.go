@@ -6,10 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -46,10 +44,8 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	for _, c := range []*exec.Cmd{byBind, byFD} {
-		_ = c.Process.Kill()
-		_ = c.Wait()
-	}
+	nstest.Stop(byBind)
+	nstest.Stop(byFD)
 
 	ownBefore := inode(t, "/proc/self/ns/mnt")
 	m, _, err := Load()
@@ -86,21 +82,7 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 // lonelyNamespace starts a sleep in a new mount namespace with a tmpfs of
 // the given source name mounted in it.
 func lonelyNamespace(t *testing.T, source string) *exec.Cmd {
-	cmd := exec.Command("unshare", "-m", "sh", "-c", "mount -t tmpfs "+source+" /mnt && exec sleep 1000")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for {
-		comm, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/comm")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(comm) == "sleep\n" {
-			return cmd
-		}
-		time.Sleep(time.Millisecond)
-	}
+	return nstest.Sleeper(t, "unshare", "-m", "sh", "-c", "mount -t tmpfs "+source+" /mnt && exec sleep 1000")
 }
 
 func find(m *Machine, ino uint64) *Namespace {

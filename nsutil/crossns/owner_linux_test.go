@@ -2,11 +2,7 @@ package crossns
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -38,21 +34,7 @@ func TestOwnerFromRealCgroups(t *testing.T) {
 
 // sleeperIn starts a sleep in a new mount namespace, inside the cgroup dir.
 func sleeperIn(t *testing.T, dir string) int {
-	cmd := exec.Command("unshare", "-m", "sh", "-c", "echo $$ > "+dir+"/cgroup.procs && exec sleep 1000")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for {
-		comm, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/comm")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(comm) == "sleep\n" {
-			return cmd.Process.Pid
-		}
-		time.Sleep(time.Millisecond)
-	}
+	return nstest.Sleeper(t, "unshare", "-m", "sh", "-c", "echo $$ > "+dir+"/cgroup.procs && exec sleep 1000").Process.Pid
 }
 
 func nsInode(t *testing.T, pid int) uint64 { return inode(t, fmt.Sprintf("/proc/%d/ns/mnt", pid)) }

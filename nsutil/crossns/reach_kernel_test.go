@@ -127,22 +127,8 @@ func (sc *scenario) spawn(t *testing.T, parent int) {
 	if parent != 0 {
 		args = append([]string{"nsenter", "-t", strconv.Itoa(parent), "-m"}, args...)
 	}
-	cmd := exec.Command(args[0], args[1:]...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := nstest.Sleeper(t, args...)
 	sc.procs = append(sc.procs, cmd)
-	// nsenter and unshare exec in place: the PID becomes the sleep.
-	for {
-		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if err != nil {
-			t.Fatalf("%s: %v", strings.Join(args, " "), err)
-		}
-		if string(comm) == "sleep\n" {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
 	sc.pids = append(sc.pids, cmd.Process.Pid)
 	sc.steps = append(sc.steps, fmt.Sprintf("ns%d: %s (from ns%d)", len(sc.pids)-1, strings.Join(args, " "), sc.index(parent)))
 }
@@ -196,8 +182,7 @@ func (sc *scenario) sh(t *testing.T, pid int, line string) bool {
 
 func (sc *scenario) close() {
 	for _, c := range sc.procs {
-		_ = c.Process.Kill()
-		_ = c.Wait()
+		nstest.Stop(c)
 	}
 	_ = syscall.Unmount(sc.base, syscall.MNT_DETACH)
 	_ = os.Remove(sc.base)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -49,5 +50,38 @@ func SleepIn(t testing.TB, attr *syscall.SysProcAttr) int {
 			return cmd.Process.Pid
 		}
 		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
+	}
+}
+
+// Sleeper runs a command line that ends by exec'ing `sleep` (util-linux
+// `unshare -m --propagation slave sleep 1000`, or `sh -c '...; exec sleep
+// 1000'`: unshare and nsenter exec in place, so the PID becomes the
+// sleep's), kills it in t.Cleanup (Stop kills it sooner) and returns once
+// the process is that sleep, with whatever the command line set up done.
+func Sleeper(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", strings.Join(args, " "), err)
+	}
+	t.Cleanup(func() { Stop(cmd) })
+	for {
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
+		if err != nil {
+			t.Fatalf("%s: exited before it slept: %v", strings.Join(args, " "), err)
+		}
+		if string(comm) == "sleep\n" {
+			return cmd
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 1e6}, nil)
+	}
+}
+
+// Stop kills a Sleeper and waits for it (again: a no-op).
+func Stop(cmd *exec.Cmd) {
+	if cmd.ProcessState == nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"os/user"
 	"strconv"
 )
@@ -21,4 +22,16 @@ func UserName(uid uint32) string {
 		return usr.Username
 	}
 	return id
+}
+
+// LeftOut is the note for n mount namespaces that could not be read and are
+// left out of an answer: permission denied, which only root gets past (a
+// process of another user; as root, one whose /proc files are locked away).
+func LeftOut(n int) string {
+	s := Plural(n, "1 mount namespace", strconv.Itoa(n)+" mount namespaces") + " could not be read (permission denied) and " +
+		Plural(n, "is", "are") + " left out"
+	if os.Geteuid() != 0 {
+		s += ": run as root to see them"
+	}
+	return s
 }

@@ -81,8 +81,7 @@ func run(o *Options) error {
 	}
 	list := m.Holders(major, minor, ref)
 	if unread > 0 {
-		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s of other users cannot be read and %s left out: run as root to see them\n",
-			cli.Plural(unread, "1 mount namespace", strconv.Itoa(unread)+" mount namespaces"), cli.Plural(unread, "is", "are"))
+		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s\n", cli.LeftOut(unread))
 	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, major, minor, list)

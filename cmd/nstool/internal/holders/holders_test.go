@@ -7,11 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -46,7 +44,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 	for try := 0; ; try++ { // EINVAL now and then on 6.18: make another (see DESIGN.md)
 		c := copyNamespace(t)
 		err := syscall.Mount(fmt.Sprintf("/proc/%d/ns/mnt", c.Process.Pid), bound, "", syscall.MS_BIND, "")
-		stop(c)
+		nstest.Stop(c)
 		if err == nil {
 			break
 		}
@@ -63,7 +61,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
-	stop(c)
+	nstest.Stop(c)
 	want = append(want, nsIno(t, fmt.Sprintf("/proc/self/fd/%d", held.Fd())))
 
 	out, err := exec.Command(bin, "holders", "-J", source).Output()
@@ -107,28 +105,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 
 // copyNamespace starts a sleep in a new mount namespace, a copy of this one.
 func copyNamespace(t *testing.T) *exec.Cmd {
-	cmd := exec.Command("unshare", "-m", "sleep", "1000")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stop(cmd) })
-	for {
-		comm, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/comm")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(comm) == "sleep\n" {
-			return cmd
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func stop(c *exec.Cmd) {
-	if c.ProcessState == nil {
-		_ = c.Process.Kill()
-		_ = c.Wait()
-	}
+	return nstest.Sleeper(t, "unshare", "-m", "sleep", "1000")
 }
 
 func nsIno(t *testing.T, path string) uint64 {

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -18,21 +16,7 @@ import (
 func TestOwnerColumn(t *testing.T) {
 	nstest.RequireRoot(t)
 	dir := nstest.Cgroup(t, "system.slice/docker-89abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567.scope")
-	cmd := exec.Command("unshare", "-m", "sh", "-c", "echo $$ > "+dir+"/cgroup.procs && exec sleep 1000")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for {
-		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(comm) == "sleep\n" {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	cmd := nstest.Sleeper(t, "unshare", "-m", "sh", "-c", "echo $$ > "+dir+"/cgroup.procs && exec sleep 1000")
 	link, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", cmd.Process.Pid))
 	if err != nil {
 		t.Fatal(err)

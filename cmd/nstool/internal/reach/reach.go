@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/dotgraph"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
 
@@ -26,6 +27,7 @@ type Options struct {
 	JSON       bool
 	Raw        bool
 	NoHeadings bool
+	Format     string // table, dot, svg, png
 	Path       string
 }
 
@@ -78,6 +80,7 @@ tests check it against the kernel on generated scenarios.`,
 	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
 	f.BoolVarP(&opts.Raw, "raw", "r", false, "use raw output format")
 	f.BoolVarP(&opts.NoHeadings, "noheadings", "n", false, "don't print headings")
+	f.StringVar(&opts.Format, "format", "table", "output `FORMAT`: table, or a picture: dot, svg, png (Graphviz)")
 	return cmd
 }
 
@@ -88,7 +91,7 @@ func (o *Options) validate() error {
 	if o.Path == "" {
 		return cli.Exitf(1, "no path specified")
 	}
-	return nil
+	return dotgraph.ValidFormat(o.Format, true)
 }
 
 // sourceFile is the nsfs file of the source namespace, and the directory
@@ -139,11 +142,13 @@ func run(o *Options) error {
 		return cli.Exitf(1, "%s: %v", target, err)
 	}
 	if unread > 0 {
-		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s of other users cannot be read and %s left out: run as root to see them\n",
-			cli.Plural(unread, "1 mount namespace", strconv.Itoa(unread)+" mount namespaces"), cli.Plural(unread, "is", "are"))
+		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s\n", cli.LeftOut(unread))
 	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, target, pred)
+	}
+	if o.Format != "table" {
+		return writePicture(o, m, pred)
 	}
 	return writeTable(o, pred)
 }

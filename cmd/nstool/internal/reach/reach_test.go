@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/mountinfo"
@@ -117,21 +116,7 @@ func run(t *testing.T, args ...string) {
 // sleeper starts a sleep in a new mount namespace made with util-linux
 // unshare --propagation=mode.
 func sleeper(t *testing.T, mode string) int {
-	cmd := exec.Command("unshare", "-m", "--propagation="+mode, "sleep", "1000")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for {
-		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(comm) == "sleep\n" {
-			return cmd.Process.Pid
-		}
-		time.Sleep(time.Millisecond)
-	}
+	return nstest.Sleeper(t, "unshare", "-m", "--propagation="+mode, "sleep", "1000").Process.Pid
 }
 
 func nsIno(t *testing.T, pid int) uint64 {

@@ -11,6 +11,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/findmnt"
+	"github.com/nstool/nstool/cmd/nstool/internal/graph"
 	"github.com/nstool/nstool/cmd/nstool/internal/holders"
 	"github.com/nstool/nstool/cmd/nstool/internal/lab"
 	"github.com/nstool/nstool/cmd/nstool/internal/ls"
@@ -87,6 +88,7 @@ util-linux prints; on a terminal they add colour.`,
 		reach.NewCmd(ios, nil),
 		holders.NewCmd(ios, nil),
 		why.NewCmd(ios, nil),
+		graph.NewCmd(ios, nil),
 	)
 	return cmd
 }
