@@ -173,6 +173,18 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
+	if c.InProcess() {
+		// No user, time or pid namespace to enter: nstool enters them on
+		// its own thread and becomes the program, as util-linux nsenter
+		// does (same PID; see spawn.NsenterConfig.InProcess).
+		if o.Explain {
+			nsexec.Explain(ios.ErrOut, sp, true, "no user, time or pid namespace: nstool calls unshare(CLONE_FS) on its own thread, enters there and becomes the program")
+			if early.Takes(os.Args, os.Environ()) {
+				nsexec.ExplainEarly(ios.ErrOut)
+			}
+		}
+		return nsexec.EnterInPlace(sp)
+	}
 	// Without a fork util-linux's nsenter *is* the program: nstool's child
 	// plays it and dies with nstool. With a fork (entering a PID namespace)
 	// util-linux's program is a child of nsenter and lives on when nsenter
@@ -182,7 +194,8 @@ func run(ios *cli.IOStreams, o *Options) error {
 		sp.ParentDeathSignal = syscall.SIGKILL
 	}
 	if o.Explain {
-		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
+		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into a user or time namespace needs a single-threaded process, "+
+			"and into a pid namespace moves only children: a child does every step")
 		if early.Takes(os.Args, os.Environ()) {
 			nsexec.ExplainEarly(ios.ErrOut)
 		}

@@ -105,6 +105,18 @@ func RunInPlace(sp *spawn.Spawn, pause Paused) error {
 	return Failure(sp.RunHere(pauseHere(pause)))
 }
 
+// EnterInPlace is RunInPlace for nsenter: the locked thread first takes
+// an fs_struct of its own (spawn.UnshareFS), which setns(2) into a mount
+// namespace requires of a caller whose fs_struct Go's other threads share,
+// and which keeps the chroot and chdir steps to this thread.
+func EnterInPlace(sp *spawn.Spawn) error {
+	runtime.LockOSThread() // for good: RunHere execs from this thread or fails
+	if err := spawn.UnshareFS(); err != nil {
+		return cli.Exitf(1, "unshare(CLONE_FS) failed: %v", err)
+	}
+	return RunInPlace(sp, nil)
+}
+
 // pauseHere adapts pause to a StepPause that nstool makes itself, on its
 // locked thread (which may be in the new mount namespace by then).
 func pauseHere(pause Paused) spawn.Paused {
