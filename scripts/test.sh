@@ -14,7 +14,10 @@ snapshot >"$before"
 # the suite's leftovers from whatever else runs on the machine.
 mark="NSTOOL_TEST_RUN=$$.$RANDOM$RANDOM"
 status=0
-env "$mark" go test -count=1 "$@" ./... || status=$?
+# TEST_PACKAGES: which packages (default all; `make test-plain` names those
+# whose tests start nstool as a process).
+read -r -a packages <<<"${TEST_PACKAGES:-./...}"
+env "$mark" go test -count=1 "$@" "${packages[@]}" || status=$?
 
 snapshot >"$after"
 if ! diff -u "$before" "$after"; then
@@ -52,5 +55,5 @@ if [ ${#held[@]} -gt 0 ]; then
 	ps -o pid,ppid,args -p "$(printf '%s\n' "${held[@]%%:*}" | paste -sd,)" >&2 || true
 	status=1
 fi
-[ "$status" -eq 0 ] && echo "ok: all tests passed; host mount table unchanged"
+[ "$status" -eq 0 ] && echo "ok: all tests passed (${NSTOOL_BIN:-nstool built by the tests}); host mount table unchanged"
 exit "$status"
