@@ -17,8 +17,8 @@ import (
 // executes the program from there; it forks a single-threaded child for a
 // user or time namespace, which setns(2) refuses to a multithreaded process
 // (Go's always is), where the early start needs no fork. Entering a pid
-// namespace without -F forks in every start, as util-linux does: setns(2)
-// moves only the children.
+// namespace without -F forks the program once in every start, as
+// util-linux does: setns(2) moves only the children.
 func TestInPlace(t *testing.T) {
 	nstest.RequireRoot(t)
 	bin := nstest.Binary(t)
@@ -39,6 +39,7 @@ func TestInPlace(t *testing.T) {
 		{target, []string{"-m", "-S", "0", "-G", "0"}, []string{"mnt"}, both},
 		{target, []string{"-p", "-F"}, nil, both}, // the program stays outside the pid namespace
 		{target, []string{"-m", "-p"}, []string{"mnt", "pid"}, nsexectest.Shape{}},
+		{target, []string{"-m", "-u", "-i", "-n", "-C", "-p", "-r", "-w"}, []string{"mnt", "uts", "ipc", "net", "cgroup", "pid"}, nsexectest.Shape{}},
 		{rootless, []string{"-U", "-m", "--preserve-credentials"}, []string{"user", "mnt"}, nsexectest.Shape{EarlyInPlace: true}},
 	} {
 		for _, env := range nsexectest.Starts {

@@ -185,6 +185,18 @@ func run(ios *cli.IOStreams, o *Options) error {
 		}
 		return nsexec.EnterInPlace(sp)
 	}
+	if c.ParentEnters() && sp.ForkHere() {
+		// A pid namespace, but no user or time namespace: nstool enters
+		// on its own thread and forks the program, as util-linux nsenter.
+		if o.Explain {
+			nsexec.Explain(ios.ErrOut, sp, false, "a pid namespace, no user or time namespace: nstool calls unshare(CLONE_FS) "+
+				"on its own thread, enters there and forks the program (setns(2) into a pid namespace moves only children)")
+			if early.Takes(os.Args, os.Environ()) {
+				nsexec.ExplainEarly(ios.ErrOut)
+			}
+		}
+		return nsexec.EnterAndFork(sp)
+	}
 	// Without a fork util-linux's nsenter *is* the program: nstool's child
 	// plays it and dies with nstool. With a fork (entering a PID namespace)
 	// util-linux's program is a child of nsenter and lives on when nsenter
@@ -194,8 +206,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 		sp.ParentDeathSignal = syscall.SIGKILL
 	}
 	if o.Explain {
-		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into a user or time namespace needs a single-threaded process, "+
-			"and into a pid namespace moves only children: a child does every step")
+		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into a user or time namespace needs a single-threaded process: a child does every step")
 		if early.Takes(os.Args, os.Environ()) {
 			nsexec.ExplainEarly(ios.ErrOut)
 		}

@@ -427,8 +427,10 @@ var Starts = []string{"", "NSTOOL_EARLY=off"}
 
 // StartInBackground runs `bin VERB ARGS sleep 100 &` with env (one of
 // Starts), checks that $! is the sleep exactly when want says the start
-// executes in place, and returns the sleep's PID. The early start is the
-// one that runs when bin has it (HasEarlyStart) and env does not turn it off.
+// executes in place, and otherwise that the sleep is a child of $! (one
+// fork, as util-linux's), and returns the sleep's PID. The early start is
+// the one that runs when bin has it (HasEarlyStart) and env does not turn
+// it off.
 func StartInBackground(t *testing.T, bin, env string, want Shape, verb string, args ...string) int {
 	t.Helper()
 	argv := append(append([]string{bin, verb}, args...), "sleep", "100")
@@ -440,6 +442,9 @@ func StartInBackground(t *testing.T, bin, env string, want Shape, verb string, a
 	}
 	if got := bang == prog; got != inPlace {
 		t.Errorf("$! is the sleep: %v, want %v (early start: %v)", got, inPlace, early)
+	}
+	if st, _ := Stat(prog); prog != bang && st.PPid != bang {
+		t.Errorf("the sleep's parent is %d, not $! (%d): more than one fork", st.PPid, bang)
 	}
 	return prog
 }
