@@ -64,8 +64,9 @@ nsenter(1): the same options, order of operations, messages and exit codes.
 Each namespace option enters the target's namespace (-t PID), or the one a
 file names (--mount=/root/ns/mnt, a file made by unshare --mount=FILE).
 
-Entering a user namespace needs a single-threaded process (setns(2)); nstool
-makes every setns(2) in a single-threaded child, so -U works as in util-linux.
+Entering a user namespace needs a single-threaded process (setns(2)); with -U
+nstool makes every setns(2) in a single-threaded child, so -U works as in
+util-linux.
 After entering a pid namespace nstool forks (unless --no-fork), because
 setns(2) moves only the children into it. The program defaults to $SHELL.
 
