@@ -174,28 +174,26 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
-	if c.InProcess() {
-		// No user, time or pid namespace to enter: nstool enters them on
-		// its own thread and becomes the program, as util-linux nsenter
-		// does (same PID; see spawn.NsenterConfig.InProcess).
+	explain := func(inProcess bool, why string) {
 		if o.Explain {
-			nsexec.Explain(ios.ErrOut, sp, true, "no user, time or pid namespace: nstool calls unshare(CLONE_FS) on its own thread, enters there and becomes the program")
+			nsexec.Explain(ios.ErrOut, sp, inProcess, why)
 			if early.Takes(os.Args, os.Environ()) {
 				nsexec.ExplainEarly(ios.ErrOut)
 			}
 		}
+	}
+	if c.InProcess() {
+		// No user, time or pid namespace to enter: nstool enters them on
+		// its own thread and becomes the program, as util-linux nsenter
+		// does (same PID; see spawn.NsenterConfig.InProcess).
+		explain(true, "no user, time or pid namespace: nstool calls unshare(CLONE_FS) on its own thread, enters there and becomes the program")
 		return nsexec.EnterInPlace(sp)
 	}
 	if c.ParentEnters() && sp.ForkHere() {
 		// A pid namespace, but no user or time namespace: nstool enters
 		// on its own thread and forks the program, as util-linux nsenter.
-		if o.Explain {
-			nsexec.Explain(ios.ErrOut, sp, false, "a pid namespace, no user or time namespace: nstool calls unshare(CLONE_FS) "+
-				"on its own thread, enters there and forks the program (setns(2) into a pid namespace moves only children)")
-			if early.Takes(os.Args, os.Environ()) {
-				nsexec.ExplainEarly(ios.ErrOut)
-			}
-		}
+		explain(false, "a pid namespace, no user or time namespace: nstool calls unshare(CLONE_FS) "+
+			"on its own thread, enters there and forks the program (setns(2) into a pid namespace moves only children)")
 		return nsexec.EnterAndFork(sp)
 	}
 	// Without a fork util-linux's nsenter *is* the program: nstool's child
@@ -206,11 +204,6 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if !c.EntersPID() || c.NoFork {
 		sp.ParentDeathSignal = syscall.SIGKILL
 	}
-	if o.Explain {
-		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into a user or time namespace needs a single-threaded process: a child does every step")
-		if early.Takes(os.Args, os.Environ()) {
-			nsexec.ExplainEarly(ios.ErrOut)
-		}
-	}
+	explain(false, "setns(2) into a user or time namespace needs a single-threaded process: a child does every step")
 	return nsexec.RunChild(sp, nil, true)
 }

@@ -227,8 +227,8 @@ func endAsChild(p *spawn.Process, follow bool, stopSignals func()) error {
 // EnterAndFork is util-linux nsenter's shape for a pid namespace: nstool
 // makes the first sp.Here steps itself on its locked thread (after
 // spawn.UnshareFS, as EnterInPlace), forks the program from that thread,
-// which is thereby the first of its processes in the target's pid
-// namespace (setns(2) with CLONE_NEWPID moves only the children), and waits,
+// which puts it in the target's pid namespace (setns(2) with CLONE_NEWPID
+// moves only the children of the thread that made it), and waits,
 // stopping when it stops. Like util-linux it passes no signal on: SIGTERM
 // ends nstool (exit 143) and the program goes on.
 func EnterAndFork(sp *spawn.Spawn) error {
