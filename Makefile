@@ -7,16 +7,35 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ENTRY   := $(if $(filter linux/amd64,$(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)),-E github.com/nstool/nstool/cmd/nstool/internal/early.entry)
 LDFLAGS := -s -w $(ENTRY) -X github.com/nstool/nstool/cmd/nstool/internal/root.Version=$(VERSION)
 BIN     := bin/nstool
+# A plain `go build` (no -E, as `go install` makes it): the ordinary start only.
+PLAIN   := bin/nstool-plain
+PLAIN_LDFLAGS := -s -w -X github.com/nstool/nstool/cmd/nstool/internal/root.Version=$(VERSION)
+# The packages whose tests run nstool unshare or nsenter as a process (the
+# commands whose start depends on the build). mount's tests start only
+# `nstool mount`, which runs the same code in both builds, and take longest.
+PLAIN_PACKAGES := ./cmd/nstool/internal/unshare ./cmd/nstool/internal/nsenter ./cmd/nstool/internal/lab \
+	./cmd/nstool/internal/ls ./cmd/nstool/internal/umount ./cmd/nstool/internal/findmnt ./labs
 export CGO_ENABLED := 0
 
-.PHONY: build test test-reach demo bench docs install lint fuzz clean
+.PHONY: build build-plain test test-plain test-reach demo bench docs install lint fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nstool
 
-# All tests, the root ones too; fails if the host's mount table changed.
+build-plain:
+	$(GO) build -trimpath -ldflags '$(PLAIN_LDFLAGS)' -o $(PLAIN) ./cmd/nstool
+
+# All tests, the root ones too, with the Makefile build; then the behaviour
+# tests of the commands nstool starts as a process with a plain build. Each
+# run fails if the host's mount table changed.
 test: build
 	NSTOOL_BIN=$(CURDIR)/$(BIN) scripts/test.sh
+	$(MAKE) --no-print-directory test-plain
+
+# The same behaviour tests against a binary built without -E; the tests of
+# the pre-runtime start ask the binary whether it has one and skip if not.
+test-plain: build-plain
+	NSTOOL_BIN=$(CURDIR)/$(PLAIN) TEST_PACKAGES='$(PLAIN_PACKAGES)' scripts/test.sh
 
 # The whole generated suite of `nstool reach` against the kernel (make test
 # runs a sample of 120 scenarios).

@@ -63,8 +63,9 @@ nsenter(1): the same options, order of operations, messages and exit codes.
 Each namespace option enters the target's namespace (-t PID), or the one a
 file names (--mount=/root/ns/mnt, a file made by unshare --mount=FILE).
 
-Entering a user namespace needs a single-threaded process (setns(2)); nstool
-makes every setns(2) in a single-threaded child, so -U works as in util-linux.
+Entering a user namespace needs a single-threaded process (setns(2)); with -U
+nstool makes every setns(2) in a single-threaded child, so -U works as in
+util-linux.
 After entering a pid namespace nstool forks (unless --no-fork), because
 setns(2) moves only the children into it. The program defaults to $SHELL.
 
@@ -164,6 +165,28 @@ func run(ios *cli.IOStreams, o *Options) error {
 	}
 	defer c.Close()
 	sp := c.Spawn()
+	explain := func(inProcess bool, why string) {
+		if o.Explain {
+			nsexec.Explain(ios.ErrOut, sp, inProcess, why)
+			if early.Takes(os.Args, os.Environ()) {
+				nsexec.ExplainEarly(ios.ErrOut)
+			}
+		}
+	}
+	if c.InProcess() {
+		// No user, time or pid namespace to enter: nstool enters them on
+		// its own thread and becomes the program, as util-linux nsenter
+		// does (same PID; see spawn.NsenterConfig.InProcess).
+		explain(true, "no user, time or pid namespace: nstool calls unshare(CLONE_FS) on its own thread, enters there and becomes the program")
+		return nsexec.EnterInPlace(sp)
+	}
+	if c.ParentEnters() && sp.ForkHere() {
+		// A pid namespace, but no user or time namespace: nstool enters
+		// on its own thread and forks the program, as util-linux nsenter.
+		explain(false, "a pid namespace, no user or time namespace: nstool calls unshare(CLONE_FS) "+
+			"on its own thread, enters there and forks the program (setns(2) into a pid namespace moves only children)")
+		return nsexec.EnterAndFork(sp)
+	}
 	// Without a fork util-linux's nsenter *is* the program: nstool's child
 	// plays it and dies with nstool. With a fork (entering a PID namespace)
 	// util-linux's program is a child of nsenter and lives on when nsenter
@@ -172,11 +195,6 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if !c.EntersPID() || c.NoFork {
 		sp.ParentDeathSignal = syscall.SIGKILL
 	}
-	if o.Explain {
-		nsexec.Explain(ios.ErrOut, sp, false, "setns(2) into user and time namespaces needs a single-threaded process: a child does every step")
-		if early.Takes(os.Args, os.Environ()) {
-			nsexec.ExplainEarly(ios.ErrOut)
-		}
-	}
+	explain(false, "setns(2) into a user or time namespace needs a single-threaded process: a child does every step")
 	return nsexec.RunChild(sp, nil, true)
 }

@@ -105,6 +105,18 @@ func RunInPlace(sp *spawn.Spawn, pause Paused) error {
 	return Failure(sp.RunHere(pauseHere(pause)))
 }
 
+// EnterInPlace is RunInPlace for nsenter: the locked thread first takes
+// an fs_struct of its own (spawn.UnshareFS), which setns(2) into a mount
+// namespace requires of a caller whose fs_struct Go's other threads share,
+// and which keeps the chroot and chdir steps to this thread.
+func EnterInPlace(sp *spawn.Spawn) error {
+	runtime.LockOSThread() // for good: RunHere execs from this thread or fails
+	if err := spawn.UnshareFS(); err != nil {
+		return cli.Exitf(1, "unshare(CLONE_FS) failed: %v", err)
+	}
+	return RunInPlace(sp, nil)
+}
+
 // pauseHere adapts pause to a StepPause that nstool makes itself, on its
 // locked thread (which may be in the new mount namespace by then).
 func pauseHere(pause Paused) spawn.Paused {
@@ -184,12 +196,20 @@ func RunChild(sp *spawn.Spawn, pause Paused, forward bool) error {
 			break
 		}
 	}
+	return endAsChild(p, forward, func() { signal.Stop(sigs) })
+}
+
+// endAsChild waits until the started child has executed the program, then
+// until it ends, and ends as it did: its exit status, or death by the
+// signal that killed it (stopSignals first undoes any signal.Notify). With
+// follow nstool stops when the child stops and continues it when continued.
+func endAsChild(p *spawn.Process, follow bool, stopSignals func()) error {
 	if err := p.Started(); err != nil {
 		_, _ = p.Wait()
 		return Failure(err)
 	}
 	wait := p.Wait
-	if forward { // nstool stands for the program: stopped when it is
+	if follow { // nstool stands for the program: stopped when it is
 		wait = p.WaitFollowingStops
 	}
 	ws, err := wait()
@@ -197,9 +217,31 @@ func RunChild(sp *spawn.Spawn, pause Paused, forward bool) error {
 		return cli.Exitf(1, "waitpid failed: %v", err)
 	}
 	if ws.Signaled() {
-		signal.Stop(sigs)
+		stopSignals()
 		spawn.DieOfSignal(ws.Signal())
 		return cli.Exitf(1, "child exit failed")
 	}
 	return cli.Exit(ws.ExitStatus())
+}
+
+// EnterAndFork is util-linux nsenter's shape for a pid namespace: nstool
+// makes the first sp.Here steps itself on its locked thread (after
+// spawn.UnshareFS, as EnterInPlace), forks the program from that thread,
+// which puts it in the target's pid namespace (setns(2) with CLONE_NEWPID
+// moves only the children of the thread that made it), and waits,
+// stopping when it stops. Like util-linux it passes no signal on: SIGTERM
+// ends nstool (exit 143) and the program goes on.
+func EnterAndFork(sp *spawn.Spawn) error {
+	runtime.LockOSThread()
+	if err := spawn.UnshareFS(); err != nil {
+		return cli.Exitf(1, "unshare(CLONE_FS) failed: %v", err)
+	}
+	if err := sp.RunStepsHere(sp.Here, nil); err != nil {
+		return Failure(err)
+	}
+	p, err := sp.Start()
+	if err != nil {
+		return cli.Exitf(1, "%v", err)
+	}
+	return endAsChild(p, true, func() {})
 }

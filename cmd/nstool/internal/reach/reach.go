@@ -31,8 +31,12 @@ type Options struct {
 	Path       string
 }
 
-// NewCmd returns the `reach` command; runF replaces run in tests.
-func NewCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
+// NewCmd returns the `reach` command.
+func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, nil) }
+
+// newCmd is NewCmd with runF in place of run (tests read the command line
+// through it without running anything).
+func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	var pid string
 	cmd := &cobra.Command{

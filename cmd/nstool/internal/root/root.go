@@ -5,6 +5,9 @@ package root
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +30,71 @@ import (
 // Version is set at build time: -ldflags "-X .../root.Version=v1.2.3".
 var Version = "dev"
 
+// commands are nstool's subcommands in help order, each built only when
+// it is run (see NewCmdFor). A composite literal of functions: static data,
+// no work at start-up.
+var commands = []struct {
+	name string
+	new  func(*cli.IOStreams) *cobra.Command
+}{
+	{"findmnt", findmnt.NewCmd},
+	{"mount", mount.NewCmd},
+	{"umount", umount.NewCmd},
+	{"unshare", unshare.NewCmd},
+	{"nsenter", nsenter.NewCmd},
+	{"ls", ls.NewCmd},
+	{"lab", lab.NewCmd},
+	{"reach", reach.NewCmd},
+	{"holders", holders.NewCmd},
+	{"why", why.NewCmd},
+	{"graph", graph.NewCmd},
+}
+
+// NewCmd builds the root command with every subcommand attached (help,
+// completion and the generated docs need them all).
+func NewCmd(ios *cli.IOStreams) *cobra.Command {
+	cmd := newRoot(ios)
+	for _, c := range commands {
+		cmd.AddCommand(c.new(ios))
+	}
+	return cmd
+}
+
+// NewCmdFor builds the root command for one command line: only the
+// subcommand that args (os.Args[1:]) names, so that nstool does not build
+// seven commands, their flag sets and completion functions to run one. A
+// command line that names none (help, completion, an unknown word, no
+// word at all) gets them all.
+func NewCmdFor(ios *cli.IOStreams, args []string) *cobra.Command {
+	verb := verbOf(args)
+	for _, c := range commands {
+		if c.name == verb {
+			cmd := newRoot(ios)
+			cmd.AddCommand(c.new(ios))
+			// cobra would add its completion command to every root that
+			// has subcommands; this command line runs another.
+			cmd.CompletionOptions.DisableDefaultCmd = true
+			return cmd
+		}
+	}
+	return NewCmd(ios)
+}
+
+// verbOf is the first word of args that is no root flag: the subcommand
+// cobra will look for ("" when a word cannot be told from a flag value).
+func verbOf(args []string) string {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--color":
+			i++ // its value
+		case strings.HasPrefix(a, "--color="):
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
 // Options are the root's own options, which every command takes.
 type Options struct {
 	IO        *cli.IOStreams
@@ -43,9 +111,9 @@ func (o *Options) validate() error {
 	return cli.Usagef(cli.ExitUsage, "unsupported color mode: %q (use auto, always or never)", o.ColorMode)
 }
 
-// NewCmd builds the root command with every subcommand attached. The root
-// runs nothing itself: before a command runs, it validates its own options.
-func NewCmd(ios *cli.IOStreams) *cobra.Command {
+// newRoot is the root command alone. It runs nothing itself: before a
+// command runs, it validates its own options.
+func newRoot(ios *cli.IOStreams) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "nstool",
@@ -68,7 +136,7 @@ util-linux prints; on a terminal they add colour.`,
 		},
 	}
 	cmd.PersistentFlags().StringVar(&opts.ColorMode, "color", "auto", "colourize output: auto, always or never")
-	cmd.SetVersionTemplate("nstool {{.Version}}\n")
+	cmd.SetVersionTemplate(versionLine("{{.Version}}"))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetIn(ios.In)
@@ -76,33 +144,40 @@ util-linux prints; on a terminal they add colour.`,
 		return &cli.UsageError{Code: cli.ExitUsage, Err: err}
 	})
 	cmd.DisableAutoGenTag = true
-
-	cmd.AddCommand(
-		findmnt.NewCmd(ios),
-		mount.NewCmd(ios),
-		umount.NewCmd(ios),
-		unshare.NewCmd(ios),
-		nsenter.NewCmd(ios),
-		ls.NewCmd(ios),
-		lab.NewCmd(ios),
-		reach.NewCmd(ios, nil),
-		holders.NewCmd(ios, nil),
-		why.NewCmd(ios, nil),
-		graph.NewCmd(ios, nil),
-	)
 	return cmd
+}
+
+// versionLine is what --version prints.
+func versionLine(version string) string { return "nstool " + version + "\n" }
+
+// version prints what cobra prints for `nstool --version` (or -v) alone,
+// without building a command or running cobra's version template through
+// text/template: done is false for any other command line.
+func version(args []string, w io.Writer) (code int, done bool) {
+	if len(args) != 1 || (args[0] != "--version" && args[0] != "-v") {
+		return 0, false
+	}
+	if _, err := io.WriteString(w, versionLine(Version)); err != nil {
+		return 1, true
+	}
+	return 0, true
 }
 
 // Main runs nstool with the process's arguments and returns the exit code.
 func Main() int {
-	ios := cli.System()
 	if verb, err := early.Failure(); err != nil {
 		// The early start made namespaces and then failed: say so as the
 		// command would, from where it stopped.
+		ios := cli.System()
 		fmt.Fprintf(ios.ErrOut, "nstool %s: %v\n", verb, err)
 		return cli.ExitCode(nsexec.Failure(err))
 	}
-	return Run(ios, NewCmd(ios), nil)
+	args := os.Args[1:]
+	if code, done := version(args, os.Stdout); done {
+		return code
+	}
+	ios := cli.System()
+	return Run(ios, NewCmdFor(ios, args), nil)
 }
 
 // Run executes root with args (nil: os.Args[1:]) and reports a failure as

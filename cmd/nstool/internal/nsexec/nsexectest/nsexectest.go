@@ -387,6 +387,83 @@ func HasEarlyStart(bin string) bool {
 func RequireEarlyStart(t *testing.T, bin string) {
 	t.Helper()
 	if !HasEarlyStart(bin) {
-		t.Skipf("%s has no early start (linux/amd64 only)", bin)
+		t.Skipf("%s has no early start (a plain `go build`, without -E, or not linux/amd64): "+
+			"this tests the single-threaded start before Go's runtime", bin)
 	}
+}
+
+// Background starts argv as a shell's `argv &` does ($! is the process it
+// started) and returns $! and the process that runs comm: $! itself when
+// the program was executed in place, else a descendant of it. Both are
+// killed in Cleanup (a --fork child outlives a killed unshare, as util-linux's).
+func Background(t *testing.T, env []string, comm string, argv ...string) (bang, prog int) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	bang = cmd.Process.Pid
+	t.Cleanup(func() {
+		if prog != 0 && prog != bang {
+			syscall.Kill(prog, syscall.SIGKILL)
+			WaitGone(prog)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	prog = Descendant(bang, comm)
+	return bang, prog
+}
+
+// NsLinks reads /proc/PID/ns/NAME for each name ("mnt", "pid_for_children");
+// pid 0 is the caller.
+func NsLinks(t *testing.T, pid int, names ...string) map[string]string {
+	t.Helper()
+	dir := "/proc/self/ns/"
+	if pid != 0 {
+		dir = "/proc/" + strconv.Itoa(pid) + "/ns/"
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		l, err := os.Readlink(dir + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[n] = l
+	}
+	return out
+}
+
+// Shape is where a command line's program runs in each start: in place
+// (the program is $!) or in a child of nstool.
+type Shape struct{ EarlyInPlace, OrdinaryInPlace bool }
+
+// Starts are the environments that pick each start of bin: as it is, and
+// with the early start off (the ordinary start, as in a plain `go build`).
+var Starts = []string{"", "NSTOOL_EARLY=off"}
+
+// StartInBackground runs `bin VERB ARGS sleep 100 &` with env (one of
+// Starts), checks that $! is the sleep exactly when want says the start
+// executes in place, and otherwise that the sleep is a child of $! (one
+// fork, as util-linux's), and returns the sleep's PID. The early start is
+// the one that runs when bin has it (HasEarlyStart) and env does not turn
+// it off.
+func StartInBackground(t *testing.T, bin, env string, want Shape, verb string, args ...string) int {
+	t.Helper()
+	argv := append(append([]string{bin, verb}, args...), "sleep", "100")
+	bang, prog := Background(t, []string{env}, "sleep", argv...)
+	early := env == "" && HasEarlyStart(bin)
+	inPlace := want.OrdinaryInPlace
+	if early {
+		inPlace = want.EarlyInPlace
+	}
+	if got := bang == prog; got != inPlace {
+		t.Errorf("$! is the sleep: %v, want %v (early start: %v)", got, inPlace, early)
+	}
+	if st, _ := Stat(prog); prog != bang && st.PPid != bang {
+		t.Errorf("the sleep's parent is %d, not $! (%d): more than one fork", st.PPid, bang)
+	}
+	return prog
 }
