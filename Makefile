@@ -38,9 +38,9 @@ test-plain: build-plain
 	NSTOOL_BIN=$(CURDIR)/$(PLAIN) TEST_PACKAGES='$(PLAIN_PACKAGES)' scripts/test.sh
 
 # The whole generated suite of `nstool reach` against the kernel (make test
-# runs a sample of 120 scenarios).
+# runs 500 scenarios).
 test-reach:
-	NSTOOL_REACH_SCENARIOS=1000 $(GO) test -count=1 -run TestReachAgainstKernel -v ./nsutil/crossns
+	NSTOOL_REACH_SCENARIOS=3000 $(GO) test -count=1 -run TestReachAgainstKernel -v ./nsutil/crossns
 
 demo: build
 	scripts/demo.sh $(BIN)

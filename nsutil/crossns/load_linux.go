@@ -23,8 +23,9 @@ import (
 // an open file descriptor — and reads each one's table once: from a member
 // process, or for a namespace no process is in, from a thread that joins it
 // for the read. Unread counts the namespaces whose table could not be read
-// (another user's, without root); a namespace that ends while Load runs is
-// left out.
+// (another user's, without root; the processes whose namespaces cannot be
+// seen at all are counted in Machine.DeniedProcesses); a namespace that
+// ends while Load runs is left out.
 //
 // One pass over /proc finds the processes' namespaces; their tables are
 // read side by side (parallel.Do), and the nsfs bind mounts found in them
@@ -49,7 +50,7 @@ func Load() (m *Machine, unread int, err error) {
 		}
 		ns.PIDs = append(ns.PIDs, p.PID)
 	}
-	unread += scan.Denied
+	m.DeniedProcesses = scan.Denied
 	errs := make([]error, len(m.Namespaces))
 	parallel.Do(len(m.Namespaces), func(i int) {
 		ns := m.Namespaces[i]

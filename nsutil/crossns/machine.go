@@ -33,6 +33,9 @@ type Namespace struct {
 // their mounts.
 type Machine struct {
 	Namespaces []*Namespace
+	// DeniedProcesses counts the processes whose namespaces the caller may
+	// not see (another user's, without root): theirs are left out.
+	DeniedProcesses int
 }
 
 // ref names one mount of one namespace.

@@ -20,13 +20,13 @@ import (
 func TestMain(m *testing.M) { nstest.Main(m) }
 
 // scenarioCount is how many generated scenarios TestReachAgainstKernel
-// tries: a fair sample in `make test`, all of them with
-// NSTOOL_REACH_SCENARIOS=N (`make test-reach`).
+// tries: 500 in `make test`, more with NSTOOL_REACH_SCENARIOS=N
+// (`make test-reach` runs 3000).
 func scenarioCount() int {
 	if n, err := strconv.Atoi(os.Getenv("NSTOOL_REACH_SCENARIOS")); err == nil && n > 0 {
 		return n
 	}
-	return 120
+	return 500
 }
 
 // TestReachAgainstKernel: the kernel is the oracle. Each scenario builds

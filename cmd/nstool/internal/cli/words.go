@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/user"
 	"strconv"
+	"strings"
 )
 
 // Plural is one or many as n asks: "1 process", "2 processes".
@@ -24,14 +25,24 @@ func UserName(uid uint32) string {
 	return id
 }
 
-// LeftOut is the note for n mount namespaces that could not be read and are
-// left out of an answer: permission denied, which only root gets past (a
-// process of another user; as root, one whose /proc files are locked away).
-func LeftOut(n int) string {
-	s := Plural(n, "1 mount namespace", strconv.Itoa(n)+" mount namespaces") + " could not be read (permission denied) and " +
-		Plural(n, "is", "are") + " left out"
+// LeftOut is the note for what the cross-namespace commands could not
+// read and leave out: the namespaces of procs processes (another user's)
+// and tables mount namespaces' tables ("" when nothing was left out).
+// Permission denied: only root gets past it.
+func LeftOut(procs, tables int) string {
+	var parts []string
+	if procs > 0 {
+		parts = append(parts, "the namespaces of "+Plural(procs, "1 process", strconv.Itoa(procs)+" processes"))
+	}
+	if tables > 0 {
+		parts = append(parts, "the table of "+Plural(tables, "1 mount namespace", strconv.Itoa(tables)+" mount namespaces"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts, " and ") + " could not be read (permission denied): left out"
 	if os.Geteuid() != 0 {
-		s += ": run as root to see them"
+		s += "; run as root to see them"
 	}
 	return s
 }

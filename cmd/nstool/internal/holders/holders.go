@@ -84,8 +84,8 @@ func run(o *Options) error {
 		return err
 	}
 	list := m.Holders(major, minor, ref)
-	if unread > 0 {
-		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s\n", cli.LeftOut(unread))
+	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
+		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s\n", note)
 	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, major, minor, list)

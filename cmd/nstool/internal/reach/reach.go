@@ -145,8 +145,8 @@ func run(o *Options) error {
 	if err != nil {
 		return cli.Exitf(1, "%s: %v", target, err)
 	}
-	if unread > 0 {
-		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s\n", cli.LeftOut(unread))
+	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
+		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s\n", note)
 	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, target, pred)
