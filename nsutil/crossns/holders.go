@@ -22,16 +22,17 @@ type Holding struct {
 }
 
 // Holders lists every mount, in every namespace, of the filesystem on
-// device major:minor, the reference mount first when there is one.
+// device major:minor, the reference mount (a mount of m's, or nil) first.
 func (m *Machine) Holders(major, minor uint32, ref *mountinfo.Mount) []Holding {
 	var out []Holding
 	for _, ns := range m.Namespaces {
-		for _, mt := range ns.Mounts {
+		for i := range ns.Mounts {
+			mt := &ns.Mounts[i]
 			if mt.Major != major || mt.Minor != minor {
 				continue
 			}
-			h := Holding{NS: ns, Mount: mt, How: relation(&mt, ref), Free: freeLine(ns, &mt)}
-			if ref != nil && mt.ID == ref.ID && h.How == "this mount" {
+			h := Holding{NS: ns, Mount: *mt, How: relation(mt, ref), Free: freeLine(ns, mt)}
+			if mt == ref {
 				out = append([]Holding{h}, out...)
 				continue
 			}
@@ -43,22 +44,16 @@ func (m *Machine) Holders(major, minor uint32, ref *mountinfo.Mount) []Holding {
 
 // relation says how mount mt stands to the reference mount ref.
 func relation(mt, ref *mountinfo.Mount) string {
-	p := mt.Propagation
-	switch {
-	case ref != nil && mt.ID == ref.ID && mt.Target == ref.Target && mt.Root == ref.Root:
+	switch p := mt.Propagation; {
+	case ref == nil:
+	case mt == ref:
 		return "this mount"
-	case ref != nil && p.PeerGroup != 0 && p.PeerGroup == ref.PeerGroup:
+	case p.PeerGroup != 0 && p.PeerGroup == ref.PeerGroup:
 		return fmt.Sprintf("peer (shared:%d)", p.PeerGroup)
-	case ref != nil && p.Master != 0 && p.Master == ref.PeerGroup:
-		return fmt.Sprintf("slave of shared:%d", p.Master)
-	case p.PeerGroup != 0 && p.Master != 0:
-		return fmt.Sprintf("shared:%d, slave of shared:%d", p.PeerGroup, p.Master)
-	case p.PeerGroup != 0:
-		return fmt.Sprintf("shared:%d", p.PeerGroup)
-	case p.Master != 0:
-		return fmt.Sprintf("slave of shared:%d", p.Master)
+	case p.Master != 0 && p.Master == ref.PeerGroup:
+		return fmt.Sprintf("its slave (master:%d)", p.Master)
 	}
-	return "private copy"
+	return describe(mt)
 }
 
 // freeLine is a command that unmounts mt in ns from the caller's: entered

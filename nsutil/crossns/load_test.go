@@ -47,7 +47,7 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 	nstest.Stop(byBind)
 	nstest.Stop(byFD)
 
-	ownBefore := inode(t, "/proc/self/ns/mnt")
+	ownBefore := nstest.Inode(t, "/proc/self/ns/mnt")
 	m, _, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 		{bound, bound, "crossns-bind"},
 		{fmt.Sprintf("/proc/self/fd/%d", f.Fd()), fmt.Sprintf("pid %d fd %d", os.Getpid(), f.Fd()), "crossns-fd"},
 	} {
-		ino := inode(t, c.file)
+		ino := nstest.Inode(t, c.file)
 		ns := find(m, ino)
 		if ns == nil {
 			t.Errorf("Load did not find mnt:[%d], held by %s", ino, c.holder)
@@ -71,10 +71,10 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 			t.Errorf("mnt:[%d]: the table read has no mount of %s: %d mounts", ino, c.source, len(ns.Mounts))
 		}
 	}
-	if after := inode(t, "/proc/self/ns/mnt"); after != ownBefore {
+	if after := nstest.Inode(t, "/proc/self/ns/mnt"); after != ownBefore {
 		t.Fatalf("Load moved this process into mnt:[%d] (it was in mnt:[%d])", after, ownBefore)
 	}
-	if own := find(m, inode(t, "/proc/self/ns/mnt")); own == nil || !slices.Contains(own.PIDs, os.Getpid()) {
+	if own := find(m, nstest.Inode(t, "/proc/self/ns/mnt")); own == nil || !slices.Contains(own.PIDs, os.Getpid()) {
 		t.Errorf("Load did not list this process's own namespace with it in: %+v", own)
 	}
 }

@@ -1,7 +1,6 @@
 package crossns
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -25,7 +24,7 @@ func TestOwnerFromRealCgroups(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ns := find(m, nsInode(t, pid))
+		ns := find(m, nstest.MountNS(t, pid))
 		if ns == nil || ns.Owner != c.want {
 			t.Errorf("cgroup %s: namespace %+v, want owner %q", c.path, ns, c.want)
 		}
@@ -36,5 +35,3 @@ func TestOwnerFromRealCgroups(t *testing.T) {
 func sleeperIn(t *testing.T, dir string) int {
 	return nstest.Sleeper(t, "unshare", "-m", "sh", "-c", "echo $$ > "+dir+"/cgroup.procs && exec sleep 1000").Process.Pid
 }
-
-func nsInode(t *testing.T, pid int) uint64 { return inode(t, fmt.Sprintf("/proc/%d/ns/mnt", pid)) }

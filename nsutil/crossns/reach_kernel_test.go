@@ -201,21 +201,13 @@ func (sc *scenario) machine(t *testing.T) *Machine {
 			state, _ := os.ReadFile("/proc/" + proc + "/stat")
 			t.Fatalf("scenario %d: ns%d: %v (stat: %s)\nsteps:\n  %s", sc.id, sc.index(pid), err, state, strings.Join(sc.steps, "\n  "))
 		}
-		ns := &Namespace{Mounts: mounts, UserNS: inode(t, "/proc/"+proc+"/ns/user"), Ino: inode(t, "/proc/"+proc+"/ns/mnt")}
+		ns := &Namespace{Mounts: mounts, UserNS: nstest.Inode(t, "/proc/"+proc+"/ns/user"), Ino: nstest.Inode(t, "/proc/"+proc+"/ns/mnt")}
 		if pid != 0 {
 			ns.PIDs = []int{pid}
 		}
 		m.Namespaces = append(m.Namespaces, ns)
 	}
 	return m
-}
-
-func inode(t *testing.T, path string) uint64 {
-	var st syscall.Stat_t
-	if err := syscall.Stat(path, &st); err != nil {
-		t.Fatal(err)
-	}
-	return st.Ino
 }
 
 // run makes a mount event and its unmount at a random place from a random

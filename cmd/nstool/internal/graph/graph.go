@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/cmd/nstool/internal/dotgraph"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
@@ -64,9 +65,9 @@ Graphviz's dot, where it is installed.`,
 }
 
 func run(o *Options) error {
-	m, _, err := crossns.Load()
+	m, err := crossview.Load(o.IO, "graph")
 	if err != nil {
-		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+		return err
 	}
 	var b bytes.Buffer
 	if err := dotgraph.Write(&b, m.Graph(crossns.Under(o.Dir, !o.All)), nil); err != nil {

@@ -34,11 +34,8 @@ func TestGraphRendersTheKernelsLinks(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(base, "b"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"--make-shared", base}, {"--bind", base + "/a", base + "/b"}} {
-		if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
-			t.Fatalf("mount %v: %v\n%s", args, err, out)
-		}
-	}
+	nstest.Must(t, "mount", "--make-shared", base)
+	nstest.Must(t, "mount", "--bind", base+"/a", base+"/b")
 	slave := nstest.Sleeper(t, "unshare", "-m", "--propagation", "slave", "sh", "-c", "mount --make-shared "+base+" && exec sleep 1000")
 	slaveOfSlave := nstest.Sleeper(t, "nsenter", "-t", fmt.Sprint(slave.Process.Pid), "-m", "unshare", "-m", "--propagation", "slave", "sleep", "1000")
 
@@ -64,7 +61,7 @@ func TestGraphRendersTheKernelsLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ino := nsIno(t, pid)
+		ino := nstest.MountNS(t, pid)
 		for _, mt := range mounts {
 			if mt.Target != base && !strings.HasPrefix(mt.Target, base+"/") {
 				continue
@@ -90,14 +87,4 @@ func TestGraphRendersTheKernelsLinks(t *testing.T) {
 	if err != nil || !strings.Contains(string(svg), "<svg") {
 		t.Errorf("nstool graph --format svg: %v\n%.200s", err, svg)
 	}
-}
-
-func nsIno(t *testing.T, pid int) uint64 {
-	link, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ino uint64
-	fmt.Sscanf(link, "mnt:[%d]", &ino)
-	return ino
 }

@@ -12,12 +12,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/nsutil/crossns"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 )
@@ -75,18 +74,15 @@ a tmpfs's name).`,
 }
 
 func run(o *Options) error {
-	m, unread, err := crossns.Load()
+	m, err := crossview.Load(o.IO, "holders")
 	if err != nil {
-		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+		return err
 	}
 	major, minor, ref, err := identify(m, o.What)
 	if err != nil {
 		return err
 	}
 	list := m.Holders(major, minor, ref)
-	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
-		fmt.Fprintf(o.IO.ErrOut, "nstool holders: %s\n", note)
-	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, major, minor, list)
 	}
@@ -111,15 +107,13 @@ func identify(m *crossns.Machine, what string) (major, minor uint32, ref *mounti
 		if err != nil {
 			return 0, 0, nil, cli.Exitf(1, "%s: %s", what, cli.Strerror(err))
 		}
-		own, err := os.Stat("/proc/self/ns/mnt")
+		own, err := crossview.NSInode("/proc/self/ns/mnt", 0)
 		if err != nil {
-			return 0, 0, nil, cli.Exitf(1, "/proc/self/ns/mnt: %s", cli.Strerror(err))
+			return 0, 0, nil, err
 		}
-		for _, ns := range m.Namespaces {
-			if ns.Ino == statIno(own) {
-				if mt, ok := ns.Lookup(path); ok {
-					return mt.Major, mt.Minor, mt, nil
-				}
+		if i := crossview.Index(m, own); i >= 0 {
+			if mt, ok := m.Namespaces[i].Lookup(path); ok {
+				return mt.Major, mt.Minor, mt, nil
 			}
 		}
 		return 0, 0, nil, cli.Exitf(1, "%s: this mount namespace's table cannot be read", what)
@@ -146,14 +140,11 @@ type jsonFS struct {
 }
 
 type jsonHolding struct {
-	NS      uint64   `json:"ns"`
-	PIDs    []int    `json:"pids"`
-	Holders []string `json:"holders,omitempty"`
-	Owner   *string  `json:"owner"`
-	Target  string   `json:"target"`
-	Root    string   `json:"root"`
-	How     string   `json:"how"`
-	Free    string   `json:"free"`
+	crossview.JSONNamespace
+	Target string `json:"target"`
+	Root   string `json:"root"`
+	How    string `json:"how"`
+	Free   string `json:"free"`
 }
 
 func writeJSON(w io.Writer, major, minor uint32, list []crossns.Holding) error {
@@ -162,15 +153,8 @@ func writeJSON(w io.Writer, major, minor uint32, list []crossns.Holding) error {
 		if doc.Filesystem.FSType == "" {
 			doc.Filesystem.Source, doc.Filesystem.FSType = h.Mount.Source, h.Mount.FSType
 		}
-		j := jsonHolding{NS: h.NS.Ino, PIDs: h.NS.PIDs, Holders: h.NS.Holders, Target: h.Mount.Target,
+		j := jsonHolding{JSONNamespace: crossview.NamespaceJSON(h.NS), Target: h.Mount.Target,
 			Root: h.Mount.Root, How: h.How, Free: h.Free}
-		if j.PIDs == nil {
-			j.PIDs = []int{}
-		}
-		if h.NS.Owner != "" {
-			owner := h.NS.Owner
-			j.Owner = &owner
-		}
 		doc.Holders = append(doc.Holders, j)
 	}
 	enc := json.NewEncoder(w)
@@ -179,38 +163,11 @@ func writeJSON(w io.Writer, major, minor uint32, list []crossns.Holding) error {
 }
 
 func writeTable(o *Options, list []crossns.Holding) error {
-	t := &scols.Table{
-		Name:       "holders",
-		NoHeadings: o.NoHeadings,
-		UTF8:       scols.LocaleIsUTF8(os.Getenv),
-		Terminal:   o.IO.IsStdoutTTY(),
-		TermWidth:  o.IO.TerminalWidth(),
-		Colors:     o.IO.ColorEnabled(),
-	}
-	if o.Raw {
-		t.Format = scols.Raw
-	}
-	for _, c := range []struct {
-		name  string
-		whint float64
-		flags scols.Flag
-	}{{"NS", 10, scols.Right}, {"PIDS", 8, 0}, {"OWNER", 0.15, scols.Trunc}, {"TARGET", 0.25, 0},
-		{"ROOT", 0.1, 0}, {"HOW", 0.15, 0}, {"FREE", 0.3, 0}} {
-		t.NewColumn(c.name, c.whint, c.flags)
-	}
+	t := crossview.NewTable(o.IO, "holders", o.Raw, o.NoHeadings, append(crossview.NamespaceColumns[:3:3],
+		crossview.Column{Name: "TARGET", Whint: 0.25}, crossview.Column{Name: "ROOT", Whint: 0.1},
+		crossview.Column{Name: "HOW", Whint: 0.15}, crossview.Column{Name: "FREE", Whint: 0.3}))
 	for _, h := range list {
-		l := t.NewLine(nil)
-		for i, v := range []string{strconv.FormatUint(h.NS.Ino, 10), crossns.PIDText(h.NS), h.NS.Owner,
-			h.Mount.Target, h.Mount.Root, h.How, h.Free} {
-			l.Set(i, v)
-		}
+		crossview.SetCells(t.NewLine(nil), append(crossview.NamespaceCells(h.NS), h.Mount.Target, h.Mount.Root, h.How, h.Free)...)
 	}
 	return t.Print(o.IO.Out)
-}
-
-func statIno(st os.FileInfo) uint64 {
-	if s, ok := st.Sys().(*syscall.Stat_t); ok {
-		return s.Ino
-	}
-	return 0
 }

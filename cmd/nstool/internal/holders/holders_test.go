@@ -33,9 +33,9 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 	if err := syscall.Mount(source, fs, "tmpfs", 0, "size=1m"); err != nil {
 		t.Fatal(err)
 	}
-	want := []uint64{nsIno(t, "/proc/self/ns/mnt")}
+	want := []uint64{nstest.Inode(t, "/proc/self/ns/mnt")}
 	withProc := copyNamespace(t)
-	want = append(want, nsIno(t, fmt.Sprintf("/proc/%d/ns/mnt", withProc.Process.Pid)))
+	want = append(want, nstest.Inode(t, fmt.Sprintf("/proc/%d/ns/mnt", withProc.Process.Pid)))
 
 	bound := filepath.Join(scratch, "held")
 	if err := os.WriteFile(bound, nil, 0o644); err != nil {
@@ -53,7 +53,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { _ = syscall.Unmount(bound, syscall.MNT_DETACH) })
-	want = append(want, nsIno(t, bound))
+	want = append(want, nstest.Inode(t, bound))
 
 	c := copyNamespace(t)
 	held, err := os.Open(fmt.Sprintf("/proc/%d/ns/mnt", c.Process.Pid))
@@ -62,7 +62,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 	}
 	defer held.Close()
 	nstest.Stop(c)
-	want = append(want, nsIno(t, fmt.Sprintf("/proc/self/fd/%d", held.Fd())))
+	want = append(want, nstest.Inode(t, fmt.Sprintf("/proc/self/fd/%d", held.Fd())))
 
 	out, err := exec.Command(bin, "holders", "-J", source).Output()
 	if err != nil {
@@ -106,12 +106,4 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 // copyNamespace starts a sleep in a new mount namespace, a copy of this one.
 func copyNamespace(t *testing.T) *exec.Cmd {
 	return nstest.Sleeper(t, "unshare", "-m", "sleep", "1000")
-}
-
-func nsIno(t *testing.T, path string) uint64 {
-	var st syscall.Stat_t
-	if err := syscall.Stat(path, &st); err != nil {
-		t.Fatal(err)
-	}
-	return st.Ino
 }

@@ -3,12 +3,10 @@ package reach
 import (
 	"encoding/json"
 	"io"
-	"os"
-	"strconv"
 
 	"github.com/fatih/color"
 
-	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
 
@@ -26,10 +24,7 @@ type jsonSource struct {
 }
 
 type jsonNS struct {
-	NS       uint64      `json:"ns"`
-	PIDs     []int       `json:"pids"`
-	Holders  []string    `json:"holders,omitempty"`
-	Owner    *string     `json:"owner"`
+	crossview.JSONNamespace
 	Receives bool        `json:"receives"`
 	Mounts   []jsonMount `json:"mounts"`
 	Why      *string     `json:"why"`
@@ -43,14 +38,7 @@ type jsonMount struct {
 func writeJSON(w io.Writer, target string, p *crossns.Prediction) error {
 	doc := jsonDoc{Source: jsonSource{NS: p.Source.Ino, Target: target, MountID: p.Mount.ID}}
 	for _, v := range p.Verdicts {
-		n := jsonNS{NS: v.NS.Ino, PIDs: v.NS.PIDs, Holders: v.NS.Holders, Receives: v.Receives, Mounts: []jsonMount{}}
-		if n.PIDs == nil {
-			n.PIDs = []int{}
-		}
-		if v.NS.Owner != "" {
-			owner := v.NS.Owner
-			n.Owner = &owner
-		}
+		n := jsonNS{JSONNamespace: crossview.NamespaceJSON(v.NS), Receives: v.Receives, Mounts: []jsonMount{}}
 		for _, l := range v.Landings {
 			n.Mounts = append(n.Mounts, jsonMount{At: l.At, How: l.How})
 		}
@@ -73,48 +61,24 @@ var (
 // writeTable prints one line per place a namespace receives the event, and
 // one for a namespace that receives nothing.
 func writeTable(o *Options, p *crossns.Prediction) error {
-	t := &scols.Table{
-		Name:       "namespaces",
-		NoHeadings: o.NoHeadings,
-		UTF8:       scols.LocaleIsUTF8(os.Getenv),
-		Terminal:   o.IO.IsStdoutTTY(),
-		TermWidth:  o.IO.TerminalWidth(),
-		Colors:     o.IO.ColorEnabled(),
+	t := crossview.NewTable(o.IO, "namespaces", o.Raw, o.NoHeadings, append(crossview.NamespaceColumns[:3:3],
+		crossview.Column{Name: "RECEIVES", Whint: 3}, crossview.Column{Name: "AT", Whint: 0.3},
+		crossview.Column{Name: "HOW", Whint: 0.1}, crossview.Column{Name: "WHY", Whint: 0.4}))
+	line := func(v crossns.Verdict, receives, at, how, why string) {
+		l := t.NewLine(nil)
+		crossview.SetCells(l, append(crossview.NamespaceCells(v.NS), receives, at, how, why)...)
+		l.SetColor(3, map[bool]*color.Color{true: colorYes, false: colorNo}[v.Receives])
 	}
-	if o.Raw {
-		t.Format = scols.Raw
-	}
-	t.NewColumn("NS", 10, scols.Right)
-	t.NewColumn("PIDS", 8, 0)
-	t.NewColumn("OWNER", 0.15, scols.Trunc)
-	t.NewColumn("RECEIVES", 3, 0)
-	t.NewColumn("AT", 0.3, 0)
-	t.NewColumn("HOW", 0.1, 0)
-	t.NewColumn("WHY", 0.4, 0)
 	for _, v := range p.Verdicts {
-		ns, pids := strconv.FormatUint(v.NS.Ino, 10), crossns.PIDText(v.NS)
 		if !v.Receives {
-			l := t.NewLine(nil)
-			l.Set(0, ns)
-			l.Set(1, pids)
-			l.Set(2, v.NS.Owner)
-			l.Set(3, "no")
-			l.SetColor(3, colorNo)
-			l.Set(6, v.Why)
-			continue
+			line(v, "no", "", "", v.Why)
 		}
 		for i, land := range v.Landings {
-			l := t.NewLine(nil)
-			l.Set(0, ns)
-			l.Set(1, pids)
-			l.Set(2, v.NS.Owner)
-			l.Set(3, "yes")
-			l.SetColor(3, colorYes)
-			l.Set(4, land.At)
-			l.Set(5, land.How)
+			why := ""
 			if i == len(v.Landings)-1 {
-				l.Set(6, v.Why)
+				why = v.Why
 			}
+			line(v, "yes", land.At, land.How, why)
 		}
 	}
 	return t.Print(o.IO.Out)

@@ -5,15 +5,13 @@ package reach
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/cmd/nstool/internal/dotgraph"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
@@ -62,9 +60,9 @@ tests check it against the kernel on generated scenarios.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = args[0]
 			if cmd.Flags().Changed("target-pid") {
-				n, err := strconv.Atoi(pid)
-				if err != nil || n <= 0 {
-					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
+				n, err := crossview.ParsePID(pid)
+				if err != nil {
+					return err
 				}
 				opts.PID = n
 			}
@@ -98,43 +96,21 @@ func (o *Options) validate() error {
 	return dotgraph.ValidFormat(o.Format, true)
 }
 
-// sourceFile is the nsfs file of the source namespace, and the directory
-// its paths are seen through from here.
-func (o *Options) sourceFile() (file, root string) {
-	switch {
-	case o.PID != 0:
-		return fmt.Sprintf("/proc/%d/ns/mnt", o.PID), fmt.Sprintf("/proc/%d/root", o.PID)
-	case o.NSFile != "":
-		return o.NSFile, ""
-	}
-	return "/proc/self/ns/mnt", "/"
-}
-
 func run(o *Options) error {
-	file, root := o.sourceFile()
-	var st os.FileInfo
-	st, err := os.Stat(file)
+	file, root := crossview.Source(o.PID, o.NSFile)
+	ino, err := crossview.NSInode(file, o.PID)
 	if err != nil {
-		if o.PID != 0 && errors.Is(err, os.ErrNotExist) {
-			return cli.Exitf(1, "no process %d", o.PID)
-		}
-		return cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
+		return err
 	}
-	ino := inodeOf(st)
 	target, err := resolve(o.Path, root)
 	if err != nil {
 		return err
 	}
-	m, unread, err := crossns.Load()
+	m, err := crossview.Load(o.IO, "reach")
 	if err != nil {
-		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+		return err
 	}
-	src := -1
-	for i, ns := range m.Namespaces {
-		if ns.Ino == ino {
-			src = i
-		}
-	}
+	src := crossview.Index(m, ino)
 	if src < 0 {
 		return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)
 	}
@@ -144,9 +120,6 @@ func run(o *Options) error {
 	}
 	if err != nil {
 		return cli.Exitf(1, "%s: %v", target, err)
-	}
-	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
-		fmt.Fprintf(o.IO.ErrOut, "nstool reach: %s\n", note)
 	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, target, pred)
@@ -186,11 +159,4 @@ func resolve(p, root string) (string, error) {
 		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
 	}
 	return p, nil
-}
-
-func inodeOf(st os.FileInfo) uint64 {
-	if s, ok := st.Sys().(*syscall.Stat_t); ok {
-		return s.Ino
-	}
-	return 0
 }

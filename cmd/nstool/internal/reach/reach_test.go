@@ -2,13 +2,11 @@ package reach_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
@@ -31,8 +29,8 @@ func TestReachJSONAgainstKernel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run(t, "mount", "--make-shared", base)
-	run(t, "mount", "--bind", base+"/a", base+"/b")
+	nstest.Must(t, "mount", "--make-shared", base)
+	nstest.Must(t, "mount", "--bind", base+"/a", base+"/b")
 	pids := map[string]int{"self": os.Getpid()}
 	for _, mode := range []string{"unchanged", "slave", "private"} {
 		pids[mode] = sleeper(t, mode)
@@ -62,18 +60,18 @@ func TestReachJSONAgainstKernel(t *testing.T) {
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if doc.Source.Target != base+"/a/x" || doc.Source.NS != nsIno(t, os.Getpid()) {
-		t.Errorf("source %+v, want target %s in mnt:[%d]", doc.Source, base+"/a/x", nsIno(t, os.Getpid()))
+	if doc.Source.Target != base+"/a/x" || doc.Source.NS != nstest.MountNS(t, os.Getpid()) {
+		t.Errorf("source %+v, want target %s in mnt:[%d]", doc.Source, base+"/a/x", nstest.MountNS(t, os.Getpid()))
 	}
 	before := map[string][]mountinfo.Mount{}
 	for name, pid := range pids {
 		before[name] = read(t, pid)
 	}
-	run(t, "mount", "-t", "tmpfs", "reach-json", base+"/a/x")
+	nstest.Must(t, "mount", "-t", "tmpfs", "reach-json", base+"/a/x")
 	for name, pid := range pids {
 		var want []string
 		for _, ns := range doc.Namespaces {
-			if ns.NS != nsIno(t, pid) {
+			if ns.NS != nstest.MountNS(t, pid) {
 				continue
 			}
 			for _, m := range ns.Mounts {
@@ -99,17 +97,10 @@ func TestReachJSONAgainstKernel(t *testing.T) {
 	wantHow := map[string]string{"self": "the mount itself", "unchanged": "peer", "slave": "slave"}
 	for name, how := range wantHow {
 		for _, ns := range doc.Namespaces {
-			if ns.NS == nsIno(t, pids[name]) && (len(ns.Mounts) == 0 || ns.Mounts[0].How != how) {
+			if ns.NS == nstest.MountNS(t, pids[name]) && (len(ns.Mounts) == 0 || ns.Mounts[0].How != how) {
 				t.Errorf("%s: mounts %+v, want the first one %q", name, ns.Mounts, how)
 			}
 		}
-	}
-}
-
-func run(t *testing.T, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
 
@@ -117,14 +108,6 @@ func run(t *testing.T, args ...string) {
 // unshare --propagation=mode.
 func sleeper(t *testing.T, mode string) int {
 	return nstest.Sleeper(t, "unshare", "-m", "--propagation="+mode, "sleep", "1000").Process.Pid
-}
-
-func nsIno(t *testing.T, pid int) uint64 {
-	var st syscall.Stat_t
-	if err := syscall.Stat(fmt.Sprintf("/proc/%d/ns/mnt", pid), &st); err != nil {
-		t.Fatal(err)
-	}
-	return st.Ino
 }
 
 func read(t *testing.T, pid int) []mountinfo.Mount {

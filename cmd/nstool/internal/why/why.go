@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
 
@@ -50,9 +50,9 @@ first link that is missing, the kernel's rule that decides it
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path, opts.Target = args[0], args[1]
 			if cmd.Flags().Changed("target-pid") {
-				n, err := strconv.Atoi(pid)
-				if err != nil || n <= 0 {
-					return cli.Exitf(1, "invalid PID argument: '%s'", pid)
+				n, err := crossview.ParsePID(pid)
+				if err != nil {
+					return err
 				}
 				opts.PID = n
 			}
@@ -70,11 +70,8 @@ first link that is missing, the kernel's rule that decides it
 }
 
 func run(o *Options) error {
-	srcFile, root := "/proc/self/ns/mnt", "/"
-	if o.PID != 0 {
-		srcFile, root = fmt.Sprintf("/proc/%d/ns/mnt", o.PID), fmt.Sprintf("/proc/%d/root", o.PID)
-	}
-	srcIno, err := nsInode(srcFile, o.PID)
+	srcFile, root := crossview.Source(o.PID, "")
+	srcIno, err := crossview.NSInode(srcFile, o.PID)
 	if err != nil {
 		return err
 	}
@@ -82,7 +79,7 @@ func run(o *Options) error {
 	if n, err := strconv.Atoi(o.Target); err == nil && n > 0 {
 		dstFile = fmt.Sprintf("/proc/%d/ns/mnt", n)
 	}
-	dstIno, err := nsInode(dstFile, 0)
+	dstIno, err := crossview.NSInode(dstFile, 0)
 	if err != nil {
 		return err
 	}
@@ -93,11 +90,11 @@ func run(o *Options) error {
 	if _, err := os.Stat(strings.TrimSuffix(root, "/") + path); err != nil {
 		return cli.Exitf(1, "%s: %s", o.Path, cli.Strerror(err))
 	}
-	m, _, err := crossns.Load()
+	m, err := crossview.Load(o.IO, "why")
 	if err != nil {
-		return cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+		return err
 	}
-	src, dst := index(m, srcIno), index(m, dstIno)
+	src, dst := crossview.Index(m, srcIno), crossview.Index(m, dstIno)
 	if src < 0 || dst < 0 {
 		return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])
 	}
@@ -137,24 +134,4 @@ func about(ns *crossns.Namespace) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-func index(m *crossns.Machine, ino uint64) int {
-	for i, ns := range m.Namespaces {
-		if ns.Ino == ino {
-			return i
-		}
-	}
-	return -1
-}
-
-func nsInode(file string, pid int) (uint64, error) {
-	var st syscall.Stat_t
-	if err := syscall.Stat(file, &st); err != nil {
-		if pid != 0 && errors.Is(err, syscall.ENOENT) {
-			return 0, cli.Exitf(1, "no process %d", pid)
-		}
-		return 0, cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
-	}
-	return st.Ino, nil
 }

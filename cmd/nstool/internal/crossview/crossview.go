@@ -1,0 +1,140 @@
+// Package crossview is what the cross-namespace commands (reach, why,
+// holders, graph) share: reading the machine with one note for what was
+// left out, the source namespace of -N PID, the table layout, and the JSON
+// fields that name a namespace.
+package crossview
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/nsutil/crossns"
+)
+
+// Load reads every mount namespace (crossns.Load) and says on stderr, as
+// verb, what could not be read.
+func Load(ios *cli.IOStreams, verb string) (*crossns.Machine, error) {
+	m, unread, err := crossns.Load()
+	if err != nil {
+		return nil, cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+	}
+	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
+		fmt.Fprintf(ios.ErrOut, "nstool %s: %s\n", verb, note)
+	}
+	return m, nil
+}
+
+// Source is the nsfs file of a source namespace — process pid's (0: the
+// caller's) or, when given, nsFile — and the directory its paths are seen
+// through from here ("" for a bare nsfs file: no process to look through).
+func Source(pid int, nsFile string) (file, root string) {
+	switch {
+	case pid != 0:
+		return fmt.Sprintf("/proc/%d/ns/mnt", pid), fmt.Sprintf("/proc/%d/root", pid)
+	case nsFile != "":
+		return nsFile, ""
+	}
+	return "/proc/self/ns/mnt", "/"
+}
+
+// Index is the position of the namespace with inode ino, -1 if absent.
+func Index(m *crossns.Machine, ino uint64) int {
+	for i, ns := range m.Namespaces {
+		if ns.Ino == ino {
+			return i
+		}
+	}
+	return -1
+}
+
+// NSInode is the inode of the namespace file (pid, when not 0, names the
+// process it belongs to, for the message when it is gone).
+func NSInode(file string, pid int) (uint64, error) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(file, &st); err != nil {
+		if pid != 0 && errors.Is(err, syscall.ENOENT) {
+			return 0, cli.Exitf(1, "no process %d", pid)
+		}
+		return 0, cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
+	}
+	return st.Ino, nil
+}
+
+// ParsePID reads -N's value.
+func ParsePID(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, cli.Exitf(1, "invalid PID argument: '%s'", s)
+	}
+	return n, nil
+}
+
+// Column is one column of a cross-namespace table.
+type Column struct {
+	Name  string
+	Whint float64
+	Flags scols.Flag
+}
+
+// NamespaceColumns are the first columns of every table: the namespace,
+// its processes (or what holds it) and its owner.
+var NamespaceColumns = []Column{{"NS", 10, scols.Right}, {"PIDS", 8, 0}, {"OWNER", 0.15, scols.Trunc}}
+
+// NewTable sets up a table with these columns, for a terminal or a pipe.
+func NewTable(ios *cli.IOStreams, name string, raw, noHeadings bool, cols []Column) *scols.Table {
+	t := &scols.Table{
+		Name:       name,
+		NoHeadings: noHeadings,
+		UTF8:       scols.LocaleIsUTF8(os.Getenv),
+		Terminal:   ios.IsStdoutTTY(),
+		TermWidth:  ios.TerminalWidth(),
+		Colors:     ios.ColorEnabled(),
+	}
+	if raw {
+		t.Format = scols.Raw
+	}
+	for _, c := range cols {
+		t.NewColumn(c.Name, c.Whint, c.Flags)
+	}
+	return t
+}
+
+// NamespaceCells are the cells of NamespaceColumns for ns.
+func NamespaceCells(ns *crossns.Namespace) []string {
+	return []string{strconv.FormatUint(ns.Ino, 10), crossns.PIDText(ns), ns.Owner}
+}
+
+// SetCells fills a line from its first column on.
+func SetCells(l *scols.Line, cells ...string) {
+	for i, c := range cells {
+		l.Set(i, c)
+	}
+}
+
+// JSONNamespace are the fields that name a namespace in JSON output; ns is
+// the inode number, as lsns and `nstool ls` print it.
+type JSONNamespace struct {
+	NS      uint64   `json:"ns"`
+	PIDs    []int    `json:"pids"`
+	Holders []string `json:"holders,omitempty"`
+	Owner   *string  `json:"owner"`
+}
+
+// NamespaceJSON fills JSONNamespace for ns (pids [] rather than null,
+// owner null when nothing names one).
+func NamespaceJSON(ns *crossns.Namespace) JSONNamespace {
+	j := JSONNamespace{NS: ns.Ino, PIDs: ns.PIDs, Holders: ns.Holders}
+	if j.PIDs == nil {
+		j.PIDs = []int{}
+	}
+	if ns.Owner != "" {
+		owner := ns.Owner
+		j.Owner = &owner
+	}
+	return j
+}
