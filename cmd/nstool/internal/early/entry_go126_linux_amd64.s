@@ -1,3 +1,7 @@
+//go:build go1.26 && !go1.27
+
+// See entry_go126_linux_amd64.go for the gate.
+
 #include "textflag.h"
 
 // entry is nstool's ELF entry point (go build -ldflags -E EntrySymbol).
