@@ -34,13 +34,19 @@ import (
 
 // EarlyUnshare is what an early start makes: the part of an UnshareConfig
 // it can carry out, and the program as the kernel passed the command line.
+// Strings point into the command line (NUL-terminated there).
 type EarlyUnshare struct {
-	Flags       uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
-	Fork        bool
-	MapRoot     bool // -r: uid and gid 0 inside
-	MapCurrent  bool // -c: the same uid and gid inside (not with MapRoot)
-	Propagation uintptr
-	MountProc   bool // --mount-proc on /proc
+	Flags             uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
+	Fork              bool
+	MapUser, MapGroup int    // -1: none; else the ID inside for our euid (egid)
+	Setgroups         string // "", "allow" or "deny"
+	Propagation       uintptr
+	MountProc         bool   // --mount-proc on /proc
+	Root, Wd          *byte  // C strings; nil: not asked
+	SetUID, SetGID    int    // -1: keep
+	KeepCaps          bool   // --keep-caps (with a user namespace)
+	Monotonic         *int64 // time namespace offsets (nil: none)
+	Boottime          *int64
 	EarlyProgram
 }
 
@@ -59,6 +65,7 @@ type EarlyProgram struct {
 const (
 	cNone = "none\x00"
 	cRoot = "/\x00"
+	cDot  = ".\x00"
 	cProc = "proc\x00"
 	cPath = "/proc\x00"
 )
@@ -66,9 +73,11 @@ const (
 // early is all the memory an early start uses.
 var early struct {
 	sp             Spawn
-	steps          [24]Step // unshare: at most 8; nsenter: 21
+	steps          [32]Step // unshare: at most 17; nsenter: 26 (and one for threadsAllowed)
 	shArgv         [1024]uintptr
 	uidMap, gidMap [32]byte
+	offsets        [2][48]byte // timens_offsets lines: boottime, monotonic
+	capLast        [16]byte
 	pathBuf        [8192]byte
 	paths          [128][]byte
 	verb           string
@@ -93,36 +102,72 @@ func (e *EarlyUnshare) Plan() *Spawn {
 	add := func(s Step) { early.steps[n] = s; n++ }
 	uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
 	gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
-	mapUID, mapGID := -1, -1
-	switch {
-	case e.MapCurrent:
-		mapUID, mapGID = int(uid), int(gid)
-	case e.MapRoot:
-		mapUID, mapGID = 0, 0
+	capLast := uintptr(0)
+	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
+		capLast = earlyLastCap() // before anything is made, as util-linux
 	}
 
 	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{e.Flags}})
+	// Offsets may be written only before a process enters the time
+	// namespace (time_namespaces(7)): an exec enters it, as a fork does.
+	if e.Boottime != nil {
+		add(earlyWriteStep("/proc/self/timens_offsets\x00", clockOffset(early.offsets[0][:], unix.CLOCK_BOOTTIME, *e.Boottime),
+			"failed to write to /proc/self/timens_offsets", false))
+	}
+	if e.Monotonic != nil {
+		add(earlyWriteStep("/proc/self/timens_offsets\x00", clockOffset(early.offsets[1][:], unix.CLOCK_MONOTONIC, *e.Monotonic),
+			"failed to write to /proc/self/timens_offsets", false))
+	}
 	if e.Fork {
 		add(Step{Kind: StepForkWait, Err: "fork failed", Args: [6]uintptr{1}})
 	}
-	if mapUID >= 0 {
-		add(earlyWriteStep("/proc/self/uid_map\x00", idMap(early.uidMap[:], mapUID, int(uid)),
+	if e.MapUser >= 0 {
+		add(earlyWriteStep("/proc/self/uid_map\x00", idMap(early.uidMap[:], e.MapUser, int(uid)),
 			"write failed /proc/self/uid_map", false))
+	}
+	if e.MapGroup >= 0 {
+		// Since Linux 3.19 an unprivileged gid_map needs setgroups denied
+		// first (user_namespaces(7)).
 		add(earlyWriteStep("/proc/self/setgroups\x00", "deny", "write failed /proc/self/setgroups", true))
-		add(earlyWriteStep("/proc/self/gid_map\x00", idMap(early.gidMap[:], mapGID, int(gid)),
+		add(earlyWriteStep("/proc/self/gid_map\x00", idMap(early.gidMap[:], e.MapGroup, int(gid)),
 			"write failed /proc/self/gid_map", false))
+	}
+	if e.Setgroups != "" {
+		add(earlyWriteStep("/proc/self/setgroups\x00", e.Setgroups, "write failed /proc/self/setgroups", true))
 	}
 	if e.Flags&unix.CLONE_NEWNS != 0 && e.Propagation != 0 {
 		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
 			Args: [6]uintptr{cptr(cNone), cptr(cRoot), 0, e.Propagation}})
 	}
+	wd := e.Wd
+	if e.Root != nil {
+		add(Step{Kind: StepSyscall, Err: errChroot, Trap: unix.SYS_CHROOT, Path: CString(e.Root),
+			Args: [6]uintptr{uintptr(unsafe.Pointer(e.Root))}})
+		if wd == nil {
+			wd = unsafe.StringData(cRoot)
+		}
+	}
+	if wd != nil {
+		add(Step{Kind: StepSyscall, Err: errChdir, Trap: unix.SYS_CHDIR, Path: CString(wd),
+			Args: [6]uintptr{uintptr(unsafe.Pointer(wd))}})
+	}
 	if e.MountProc {
-		if e.Propagation != mountopt.PropagationPrivate {
+		if e.Root == nil && e.Propagation != mountopt.PropagationPrivate {
 			add(Step{Kind: StepSyscall, Err: "cannot change /proc filesystem propagation", Trap: unix.SYS_MOUNT,
 				Args: [6]uintptr{cptr(cNone), cptr(cPath), 0, unix.MS_PRIVATE | unix.MS_REC}, IgnoreErrno: syscall.EINVAL})
 		}
 		add(Step{Kind: StepSyscall, Err: "mount /proc failed", Trap: unix.SYS_MOUNT,
 			Args: [6]uintptr{cptr(cProc), cptr(cPath), cptr(cProc), unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}})
+	}
+	if e.SetGID >= 0 {
+		add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS})
+		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID, Args: [6]uintptr{uintptr(e.SetGID)}})
+	}
+	if e.SetUID >= 0 {
+		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(e.SetUID)}})
+	}
+	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
+		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{capLast}})
 	}
 	sp.Steps = early.steps[:n]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
@@ -131,6 +176,46 @@ func (e *EarlyUnshare) Plan() *Spawn {
 	sp.pipes = spawnPipes{errW: -1, readyW: -1, goR: -1} // nobody to report to
 	sp.blockSS = 1<<(uint(syscall.SIGINT)-1) | 1<<(uint(syscall.SIGTERM)-1)
 	return sp
+}
+
+// earlyLastCap is lastCap without Go's runtime: the number in
+// /proc/sys/kernel/cap_last_cap (capabilities(7)), 40 when it cannot be read.
+//
+//go:nocheckptr
+func earlyLastCap() uintptr {
+	const path = "/proc/sys/kernel/cap_last_cap\x00"
+	fd, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), cptr(path), syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+	if e != 0 {
+		return 40
+	}
+	buf := early.capLast[:]
+	n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	closeFd(int(fd))
+	v, digits := uintptr(0), 0
+	for i := 0; e == 0 && i < int(n) && i < len(buf) && buf[i] >= '0' && buf[i] <= '9'; i++ {
+		v, digits = v*10+uintptr(buf[i]-'0'), digits+1
+	}
+	if digits == 0 {
+		return 40
+	}
+	return v
+}
+
+// clockOffset writes "CLOCK OFFSET 0" (a timens_offsets line,
+// time_namespaces(7)) into buf.
+func clockOffset(buf []byte, clock int, offset int64) string {
+	n := appendUint(buf, 0, clock)
+	buf[n] = ' '
+	n++
+	u := uint64(offset)
+	if offset < 0 {
+		buf[n] = '-'
+		n++
+		u = -u
+	}
+	n = appendUint64(buf, n, u)
+	buf[n], buf[n+1], buf[n+2] = ' ', '0', 0
+	return unsafe.String(&buf[0], n+2)
 }
 
 // earlyWriteStep is writeStep with a NUL-terminated path constant.
@@ -153,7 +238,10 @@ func idMap(buf []byte, inside, outside int) string {
 }
 
 // appendUint writes v in decimal at buf[n:] and returns the new length.
-func appendUint(buf []byte, n, v int) int {
+func appendUint(buf []byte, n, v int) int { return appendUint64(buf, n, uint64(v)) }
+
+// appendUint64 is appendUint for any uint64.
+func appendUint64(buf []byte, n int, v uint64) int {
 	var digits [20]byte
 	i := len(digits)
 	for {
@@ -166,8 +254,8 @@ func appendUint(buf []byte, n, v int) int {
 	return n + copy(buf[n:], digits[i:])
 }
 
-// candidates lays out execvpCandidates(Name, Env) as C strings; false when
-// they do not fit (the ordinary start copes).
+// candidates lays out the paths to try (execvpPaths) in early's memory;
+// false when they do not fit (the ordinary start copes).
 //
 //go:nocheckptr
 func (e *EarlyProgram) candidates() bool {
@@ -177,41 +265,16 @@ func (e *EarlyProgram) candidates() bool {
 		early.sp.paths = early.paths[:1]
 		return true
 	}
-	path, set := "", false
+	path := defaultPath
 	for env := e.Env; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
 		if kv := CString(*env); len(kv) >= 5 && kv[:5] == "PATH=" {
-			path, set = kv[5:], true // the first, as getenv(3)
+			path = kv[5:] // the first, as getenv(3)
 			break
 		}
 	}
-	if !set {
-		path = "/bin:/usr/bin"
-	}
-	buf, n, count := early.pathBuf[:], 0, 0
-	for start := 0; start <= len(path); {
-		end := start
-		for end < len(path) && path[end] != ':' {
-			end++
-		}
-		dir := path[start:end]
-		if count == len(early.paths) || n+len(dir)+len(name)+2 > len(buf) {
-			return false
-		}
-		first := n
-		if dir != "" { // else the bare name, as glibc
-			n += copy(buf[n:], dir)
-			buf[n] = '/'
-			n++
-		}
-		n += copy(buf[n:], name)
-		buf[n] = 0
-		n++
-		early.paths[count] = buf[first:n]
-		count++
-		start = end + 1
-	}
-	early.sp.paths = early.paths[:count]
-	return true
+	n, ok := execvpPaths(name, path, early.pathBuf[:], early.paths[:])
+	early.sp.paths = early.paths[:n]
+	return ok
 }
 
 //go:nosplit
@@ -234,16 +297,6 @@ func CString(p *byte) string {
 		n++
 	}
 	return unsafe.String(p, n)
-}
-
-// CStrings is strs as a NULL-terminated array of C strings, as the kernel
-// passes a command line (for Go code; it allocates).
-func CStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out
 }
 
 // Run makes the early start of unshare: it returns only when the Go
@@ -385,5 +438,5 @@ func EarlyFailure() (verb string, err *SpawnError) {
 	case early.failed == nil:
 		return verb, &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
 	}
-	return verb, &SpawnError{Step: early.failed.Err, Errno: early.errno}
+	return verb, &SpawnError{Step: early.failed.message(), Errno: early.errno}
 }

@@ -81,7 +81,8 @@ func (c *NsenterConfig) Open() error {
 		if c.Target == 0 {
 			return fmt.Errorf("no target PID specified for --all")
 		}
-		for _, ns := range namespaces.CloneNamespaces {
+		for _, t := range namespaces.SetnsOrder {
+			ns := &namespaces.Table[t]
 			if _, ok := c.Enter[ns.Flag]; ok {
 				continue
 			}
@@ -91,7 +92,8 @@ func (c *NsenterConfig) Open() error {
 			c.Enter[ns.Flag] = TargetFile{}
 		}
 	}
-	for _, ns := range namespaces.CloneNamespaces {
+	for _, t := range namespaces.SetnsOrder {
+		ns := &namespaces.Table[t]
 		file, ok := c.Enter[ns.Flag]
 		if !ok {
 			continue
@@ -131,7 +133,7 @@ func (c *NsenterConfig) Open() error {
 // usableNamespace is util-linux's is_usable_namespace for --all: the type
 // exists here, and a user namespace is not our own (setns(2) refuses to
 // re-enter the caller's user namespace).
-func usableNamespace(target int, ns namespaces.CloneNamespace) bool {
+func usableNamespace(target int, ns *namespaces.Info) bool {
 	var mine, theirs unix.Stat_t
 	if err := unix.Stat("/proc/self/ns/"+ns.Name, &mine); err != nil {
 		return false
@@ -224,7 +226,12 @@ func (c *NsenterConfig) Spawn() *Spawn {
 		add(pathStep("chdir", unix.SYS_CHDIR, "/", "cannot change directory to /"))
 	}
 	if c.Wdns != "" {
-		add(pathStep("chdir", unix.SYS_CHDIR, c.Wdns, "cannot open current working directory"))
+		s := Step{Kind: StepOpenCwd, Text: fmt.Sprintf("open(%s, O_RDONLY)", strconv.Quote(c.Wdns)),
+			Err: "cannot open current working directory"}
+		s.Args[0] = s.CString(c.Wdns)
+		add(s)
+		add(Step{Kind: StepFchdirCwd, Text: fmt.Sprintf("fchdir(fd of %s)", strconv.Quote(c.Wdns)),
+			Err: "change directory by working directory file descriptor failed"})
 	} else if c.wdFile != nil {
 		add(syscallStep(fmt.Sprintf("fchdir(%d)  # %s", c.wdFile.Fd(), c.wdFile.Name()),
 			"change directory by working directory file descriptor failed", unix.SYS_FCHDIR, c.wdFile.Fd()))
@@ -256,16 +263,12 @@ func (c *NsenterConfig) Spawn() *Spawn {
 }
 
 func setnsStep(f *os.File, flag uintptr) Step {
-	name := "ns/" + nsName(flag)
-	return syscallStep(fmt.Sprintf("setns(%d, %s)  # %s", f.Fd(), sysfmt.FormatCloneFlags(flag), f.Name()),
-		fmt.Sprintf("reassociate to namespace '%s' failed", name), unix.SYS_SETNS, f.Fd(), flag)
-}
-
-func nsName(flag uintptr) string {
-	for _, ns := range namespaces.CloneNamespaces {
-		if ns.Flag == flag {
-			return ns.Name
+	msg := "setns failed"
+	for i := range namespaces.Table {
+		if namespaces.Table[i].Flag == flag {
+			msg = namespaces.Table[i].SetnsErr
 		}
 	}
-	return "?"
+	return syscallStep(fmt.Sprintf("setns(%d, %s)  # %s", f.Fd(), sysfmt.FormatCloneFlags(flag), f.Name()),
+		msg, unix.SYS_SETNS, f.Fd(), flag)
 }

@@ -60,11 +60,10 @@ func TestUnshareStepOrder(t *testing.T) {
 }
 
 func TestExecvpCandidates(t *testing.T) {
-	got := execvpCandidates("ls", []string{"PATH=/a::/b"})
-	if strings.Join(got, " ") != "/a/ls ls /b/ls" { // glibc tries the bare name for ""
+	if got := candidateStrings("ls", []string{"PATH=/a::/b"}); strings.Join(got, " ") != "/a/ls ls /b/ls" { // glibc tries the bare name for ""
 		t.Errorf("got %q", got)
 	}
-	if got := execvpCandidates("ls", nil); strings.Join(got, " ") != "/bin/ls /usr/bin/ls" {
+	if got := candidateStrings("ls", nil); strings.Join(got, " ") != "/bin/ls /usr/bin/ls" {
 		t.Errorf("without PATH: %q", got)
 	}
 }
@@ -74,7 +73,7 @@ func TestEarlyCandidates(t *testing.T) {
 	for _, env := range [][]string{nil, {"PATH="}, {"PATH=/a::/b"}, {"X=1", "PATH=:/usr/bin:", "PATH=/second"},
 		{"PATH=" + strings.Repeat("/long", 2000)}} {
 		for _, name := range []string{"ls", "a/b", "/bin/ls"} {
-			e := EarlyProgram{Name: name, Env: &CStrings(env)[0]}
+			e := EarlyProgram{Name: name, Env: &cStrings(env)[0]}
 			var got []string
 			if e.candidates() {
 				for _, p := range early.sp.paths {
@@ -83,7 +82,7 @@ func TestEarlyCandidates(t *testing.T) {
 			}
 			want := []string{name}
 			if !strings.Contains(name, "/") {
-				want = execvpCandidates(name, env)
+				want = candidateStrings(name, env)
 			}
 			if len(strings.Join(want, ":")) > len(early.pathBuf)-len(want) {
 				want = nil // too long for early's memory: the ordinary start copes
@@ -150,3 +149,21 @@ func TestSpawnRunsStepsInChild(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// candidateStrings is execvpCandidates without the NULs.
+func candidateStrings(name string, env []string) []string {
+	var out []string
+	for _, p := range execvpCandidates(name, env) {
+		out = append(out, string(p[:len(p)-1]))
+	}
+	return out
+}
+
+// cStrings is strs as a NULL-terminated array of C strings.
+func cStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out
+}

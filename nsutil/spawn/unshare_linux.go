@@ -147,14 +147,14 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	}
 	wd := c.Wd
 	if c.Root != nil {
-		add(pathStep("chroot", unix.SYS_CHROOT, *c.Root, fmt.Sprintf("cannot change root directory to '%s'", *c.Root)))
+		add(pathStep("chroot", unix.SYS_CHROOT, *c.Root, errChroot))
 		if wd == nil {
 			slash := "/"
 			wd = &slash
 		}
 	}
 	if wd != nil {
-		add(pathStep("chdir", unix.SYS_CHDIR, *wd, fmt.Sprintf("cannot chdir to '%s'", *wd)))
+		add(pathStep("chdir", unix.SYS_CHDIR, *wd, errChdir))
 	}
 	if c.MountProc != "" {
 		// With the default propagation the recursive change of / already
@@ -200,9 +200,16 @@ func syscallStep(text, errMsg string, trap uintptr, args ...uintptr) Step {
 	return s
 }
 
+// unshare's messages for --root and --wd: Step.message fills in the %s
+// with the step's Path.
+const (
+	errChroot = "cannot change root directory to '%s'"
+	errChdir  = "cannot chdir to '%s'"
+)
+
 // pathStep is chroot(path), chdir(path) and the like.
 func pathStep(name string, trap uintptr, path, errMsg string) Step {
-	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap}
+	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap, Path: path}
 	s.Args[0] = s.CString(path)
 	return s
 }
