@@ -48,34 +48,6 @@ var (
 	shellArgv [2]*byte
 )
 
-// start runs from entry, on the kernel's stack, before the Go runtime: see
-// spawn.EarlyUnshare for what it may and may not do. It returns when the
-// ordinary start must follow.
-//
-//go:nocheckptr
-func start(argc int, argv **byte) {
-	entered = true
-	spawn.RecordStartLimits()          // before Go raises the soft RLIMIT_NOFILE
-	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
-	env := &unsafe.Slice(argv, argc+2)[argc+1]
-	if argc < 2 {
-		return
-	}
-	if off, _ := getenv(env, "NSTOOL_EARLY="); off == "off" {
-		return
-	}
-	switch spawn.CString(args[1]) {
-	case "unshare":
-		if Parse(&request, args[2:argc], env) {
-			request.Run()
-		}
-	case "nsenter":
-		if ParseNsenter(&enter, args[2:argc], env) {
-			enter.Run()
-		}
-	}
-}
-
 // Parse reads unshare's options (nsopt.Unshare) and program from args (C
 // strings; the array goes on with a NULL) the way the cobra command would,
 // into u, taking each option in turn as Options.Config does. It answers

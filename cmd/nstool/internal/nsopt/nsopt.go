@@ -7,7 +7,7 @@
 // The tables are static data: constants only, so that the linker lays them
 // out and no init function writes them. The pre-runtime parser runs before
 // Go's runtime has initialised any package: a table that needed an init
-// function would read as zeros there (TestTablesAreStatic checks).
+// function would read as zeros there (early.TestStartNeedsNoRuntime checks).
 package nsopt
 
 import "github.com/nstool/nstool/nsutil/namespaces"
