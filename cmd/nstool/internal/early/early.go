@@ -39,14 +39,28 @@ func Failure() (verb string, err error) {
 	return "", nil
 }
 
-// Static memory for start (it runs before anything can be allocated).
-var (
+// mem is all the memory start uses (but the fault guard's offEnv), in one
+// place: it runs before anything can be allocated, and every page it
+// touches first costs a page fault, what the early start exists to save.
+var mem struct {
 	entered   bool // start ran: this binary has the early start
+	begun     bool // start began to carry out a command line (the guard may not run nstool again)
 	request   spawn.EarlyUnshare
 	enter     spawn.EarlyNsenter
-	shellArg0 [256]byte
+	scanned   [48]opt  // what scan read
+	offsets   [2]int64 // --monotonic's and --boottime's values
 	shellArgv [2]*byte
-)
+	savedArgv **byte // for the guard
+	savedEnv  **byte
+	faultAct  kernelSigaction
+	dflAct    kernelSigaction
+	shellArg0 [256]byte
+}
+
+// kernelSigaction is struct sigaction for rt_sigaction(2) on Linux.
+type kernelSigaction struct {
+	handler, flags, restorer, mask uintptr
+}
 
 // Parse reads unshare's options (nsopt.Unshare) and program from args (C
 // strings; the array goes on with a NULL) the way the cobra command would,
@@ -130,12 +144,12 @@ func setUnshare(u *spawn.EarlyUnshare, o *opt) bool {
 		u.SetGID, ok = parseUint32(o.value)
 		return ok
 	case nsopt.Monotonic:
-		offsets[0], ok = parseInt64(o.value)
-		u.Monotonic = &offsets[0]
+		mem.offsets[0], ok = parseInt64(o.value)
+		u.Monotonic = &mem.offsets[0]
 		return ok
 	case nsopt.Boottime:
-		offsets[1], ok = parseInt64(o.value)
-		u.Boottime = &offsets[1]
+		mem.offsets[1], ok = parseInt64(o.value)
+		u.Boottime = &mem.offsets[1]
 		return ok
 	default:
 		if o.id >= nsopt.ID(namespaces.NumTypes) || o.given {
@@ -145,9 +159,6 @@ func setUnshare(u *spawn.EarlyUnshare, o *opt) bool {
 	}
 	return true
 }
-
-// offsets holds --monotonic's and --boottime's values.
-var offsets [2]int64
 
 // program is what to execute (nsexec.Program): args[0] and the rest, or
 // the shell.
@@ -165,14 +176,14 @@ func program(p *spawn.EarlyProgram, args []*byte, env **byte) bool {
 //go:nocheckptr
 func shell(u *spawn.EarlyProgram, env **byte) bool {
 	sh, base := nsopt.Shell(getenv(env, "SHELL="))
-	if sh == "" || len(base)+2 > len(shellArg0) {
+	if sh == "" || len(base)+2 > len(mem.shellArg0) {
 		return false // util-linux executes "" and fails: the ordinary start says so
 	}
-	shellArg0[0] = '-'
-	n := 1 + copy(shellArg0[1:], base)
-	shellArg0[n] = 0
-	shellArgv[0], shellArgv[1] = &shellArg0[0], nil
-	u.Name, u.Argv, u.NoPathSearch = sh, &shellArgv[0], true
+	mem.shellArg0[0] = '-'
+	n := 1 + copy(mem.shellArg0[1:], base)
+	mem.shellArg0[n] = 0
+	mem.shellArgv[0], mem.shellArgv[1] = &mem.shellArg0[0], nil
+	u.Name, u.Argv, u.NoPathSearch = sh, &mem.shellArgv[0], true
 	return true
 }
 
@@ -192,7 +203,7 @@ func getenv(env **byte, key string) (string, bool) {
 // line argv (os.Args) without its --explain, with the environment env: for
 // --explain to say so.
 func Takes(argv, env []string) bool {
-	if !entered || len(argv) < 2 {
+	if !mem.entered || len(argv) < 2 {
 		return false // linked without -E
 	}
 	args := argv[2:]

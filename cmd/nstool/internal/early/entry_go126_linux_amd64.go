@@ -37,7 +37,7 @@ var (
 //
 //go:nocheckptr
 func start(argc int, argv **byte) {
-	entered = true
+	mem.entered = true
 	spawn.RecordStartLimits()          // before Go raises the soft RLIMIT_NOFILE
 	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
 	env := &unsafe.Slice(argv, argc+2)[argc+1]
@@ -53,13 +53,13 @@ func start(argc int, argv **byte) {
 	if off == "panic" { // (for TestPanicBeforeRuntime: a bounds check that fails)
 		_ = args[argc+len(off)]
 	}
-	if verb == "unshare" && Parse(&request, args[2:argc], env) {
-		begun = true // (no running again from here on: steps may have been made)
-		request.Run()
+	if verb == "unshare" && Parse(&mem.request, args[2:argc], env) {
+		mem.begun = true // (no running again from here on: steps may have been made)
+		mem.request.Run()
 	}
-	if verb == "nsenter" && ParseNsenter(&enter, args[2:argc], env) {
-		begun = true
-		enter.Run()
+	if verb == "nsenter" && ParseNsenter(&mem.enter, args[2:argc], env) {
+		mem.begun = true
+		mem.enter.Run()
 	}
 	unguard() // (no defer: it needs the runtime)
 }
@@ -71,23 +71,8 @@ func start(argc int, argv **byte) {
 // NSTOOL_EARLY=off, the ordinary start, or when steps may have been made
 // says so and exits 1. Never a silent crash.
 
-// faultSignals are the signals a fault raises (signal(7)).
-var faultSignals = [...]uintptr{uintptr(syscall.SIGSEGV), uintptr(syscall.SIGBUS), uintptr(syscall.SIGILL),
-	uintptr(syscall.SIGFPE), uintptr(syscall.SIGTRAP)}
-
-// kernelSigaction is struct sigaction for rt_sigaction(2) on Linux.
-type kernelSigaction struct {
-	handler, flags, restorer, mask uintptr
-}
-
-// The guard's static memory.
-var (
-	faultAct, dflAct kernelSigaction
-	begun            bool
-	savedArgv        **byte
-	savedEnv         **byte
-	offEnv           [4096]*byte
-)
+// offEnv is the environment to run nstool again with.
+var offEnv [4096]*byte
 
 // SA_RESTORER is required on x86-64 (the kernel has no default restorer;
 // onFault never returns, so it is its own); SA_NODEFER leaves the signal
@@ -99,10 +84,11 @@ const faultFlags = 0x04000000 | 0x40000000 // SA_RESTORER | SA_NODEFER
 //
 //go:nocheckptr
 func guard(argv, env **byte) {
-	savedArgv, savedEnv = argv, env
-	faultAct = kernelSigaction{handler: onFaultPC(), flags: faultFlags, restorer: onFaultPC()}
-	for _, sig := range faultSignals {
-		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&faultAct)), 0, 8, 0, 0)
+	mem.savedArgv, mem.savedEnv = argv, env
+	mem.faultAct = kernelSigaction{handler: onFaultPC(), flags: faultFlags, restorer: onFaultPC()}
+	for _, sig := range [...]uintptr{uintptr(syscall.SIGSEGV), uintptr(syscall.SIGBUS), uintptr(syscall.SIGILL),
+		uintptr(syscall.SIGFPE), uintptr(syscall.SIGTRAP)} { // the signals a fault raises (signal(7))
+		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&mem.faultAct)), 0, 8, 0, 0)
 	}
 }
 
@@ -111,8 +97,9 @@ func guard(argv, env **byte) {
 //
 //go:nocheckptr
 func unguard() {
-	for _, sig := range faultSignals {
-		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&dflAct)), 0, 8, 0, 0)
+	for _, sig := range [...]uintptr{uintptr(syscall.SIGSEGV), uintptr(syscall.SIGBUS), uintptr(syscall.SIGILL),
+		uintptr(syscall.SIGFPE), uintptr(syscall.SIGTRAP)} { // the signals a fault raises (signal(7))
+		syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&mem.dflAct)), 0, 8, 0, 0)
 	}
 }
 
@@ -121,16 +108,16 @@ func unguard() {
 //go:nocheckptr
 func faulted() {
 	unguard()
-	if !begun { // nothing was made: the ordinary start does it all
+	if !mem.begun { // nothing was made: the ordinary start does it all
 		offEnv[0] = unsafe.StringData(earlyOff)
 		n := 1
-		for env := savedEnv; *env != nil && n < len(offEnv)-1; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
+		for env := mem.savedEnv; *env != nil && n < len(offEnv)-1; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
 			offEnv[n] = *env
 			n++
 		}
 		offEnv[n] = nil
 		syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(unsafe.StringData(selfExe))),
-			uintptr(unsafe.Pointer(savedArgv)), uintptr(unsafe.Pointer(&offEnv[0])))
+			uintptr(unsafe.Pointer(mem.savedArgv)), uintptr(unsafe.Pointer(&offEnv[0])))
 	}
 	syscall.RawSyscall(syscall.SYS_WRITE, 2, uintptr(unsafe.Pointer(unsafe.StringData(faultMsg))), uintptr(len(faultMsg)))
 	for {

@@ -12,12 +12,9 @@ type opt struct {
 	given bool   // an nsopt.Optional one had "=VALUE"
 }
 
-// scanned is the memory scan fills (static: nothing can be allocated).
-var scanned [64]opt
-
 // scan reads the options of args (C strings) by table as pflag reads them
 // for the cobra command (SetInterspersed(false): the first non-option ends
-// them; "--" too), into scanned. It returns the options and the index of
+// them; "--" too), into mem.scanned. It returns the options and the index of
 // the program in args; ok is false for anything it cannot read exactly as
 // pflag would (an unknown option, a value joined by "=" to a short one or
 // to a boolean, an empty value, "-" as the program): the ordinary start
@@ -27,10 +24,10 @@ var scanned [64]opt
 func scan(table []nsopt.Option, args []*byte) (opts []opt, prog int, ok bool) {
 	n := 0
 	add := func(o *nsopt.Option, value string, given bool) bool {
-		if n == len(scanned) || value == "" && o.Arg != nsopt.None && (given || o.Arg == nsopt.Required) {
+		if n == len(mem.scanned) || value == "" && o.Arg != nsopt.None && (given || o.Arg == nsopt.Required) {
 			return false
 		}
-		scanned[n] = opt{id: o.ID, value: value, given: given}
+		mem.scanned[n] = opt{id: o.ID, value: value, given: given}
 		n++
 		return true
 	}
@@ -96,7 +93,7 @@ func scan(table []nsopt.Option, args []*byte) (opts []opt, prog int, ok bool) {
 			}
 		}
 	}
-	return scanned[:n], i, true
+	return mem.scanned[:n], i, true
 }
 
 // long is the option --name of table (nil: none; pflag takes no prefixes).
