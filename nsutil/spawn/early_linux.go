@@ -5,8 +5,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
 // An early start is `nstool unshare` made before the Go runtime starts.
@@ -72,18 +70,17 @@ const (
 
 // early is all the memory an early start uses.
 var early struct {
-	sp             Spawn
-	steps          [32]Step // unshare: at most 17; nsenter: 26 (and one for threadsAllowed)
-	shArgv         [1024]uintptr
-	uidMap, gidMap [32]byte
-	offsets        [2][48]byte // timens_offsets lines: boottime, monotonic
-	capLast        [16]byte
-	pathBuf        [8192]byte
-	paths          [128][]byte
-	verb           string
-	failed         *Step // a step after the first failed (or exec, if nil with errno)
-	errno          syscall.Errno
-	nsStat         [2]unix.Stat_t
+	sp      Spawn
+	steps   [32]Step // unshare: maxUnshareSteps; nsenter: 26 (and one for threadsAllowed)
+	plan    unsharePlan
+	shArgv  [1024]uintptr
+	capLast [16]byte
+	pathBuf [8192]byte
+	paths   [128][]byte
+	verb    string
+	failed  *Step // a step after the first failed (or exec, if nil with errno)
+	errno   syscall.Errno
+	nsStat  [2]unix.Stat_t
 }
 
 // cptr is the address of a constant C string.
@@ -91,84 +88,27 @@ var early struct {
 //go:nosplit
 func cptr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
 
-// Plan lays out the steps, in Spawn's order, in static memory. With Fork,
-// this process waits for the child that makes the steps after the fork
-// (StepForkWait), as util-linux unshare --fork does.
+// Plan lays out the steps in static memory with the ordinary start's
+// planner (unsharePlan.plan). With Fork, this process waits for the child
+// that makes the steps after the fork (StepForkWait), as util-linux
+// unshare --fork does.
 //
 //go:nocheckptr
 func (e *EarlyUnshare) Plan() *Spawn {
 	sp := &early.sp
-	n := 0
-	add := func(s Step) { early.steps[n] = s; n++ }
 	uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
 	gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
-	capLast := uintptr(0)
-	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
-		capLast = earlyLastCap() // before anything is made, as util-linux
-	}
-
-	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{e.Flags}})
-	// Offsets may be written only before a process enters the time
-	// namespace (time_namespaces(7)): an exec enters it, as a fork does.
-	if e.Boottime != nil {
-		add(earlyWriteStep("/proc/self/timens_offsets\x00", clockOffset(early.offsets[0][:], unix.CLOCK_BOOTTIME, *e.Boottime),
-			"failed to write to /proc/self/timens_offsets", false))
-	}
-	if e.Monotonic != nil {
-		add(earlyWriteStep("/proc/self/timens_offsets\x00", clockOffset(early.offsets[1][:], unix.CLOCK_MONOTONIC, *e.Monotonic),
-			"failed to write to /proc/self/timens_offsets", false))
-	}
-	if e.Fork {
-		add(Step{Kind: StepForkWait, Err: "fork failed", Args: [6]uintptr{1}})
-	}
-	if e.MapUser >= 0 {
-		add(earlyWriteStep("/proc/self/uid_map\x00", idMap(early.uidMap[:], e.MapUser, int(uid)),
-			"write failed /proc/self/uid_map", false))
-	}
-	if e.MapGroup >= 0 {
-		// Since Linux 3.19 an unprivileged gid_map needs setgroups denied
-		// first (user_namespaces(7)).
-		add(earlyWriteStep("/proc/self/setgroups\x00", "deny", "write failed /proc/self/setgroups", true))
-		add(earlyWriteStep("/proc/self/gid_map\x00", idMap(early.gidMap[:], e.MapGroup, int(gid)),
-			"write failed /proc/self/gid_map", false))
-	}
-	if e.Setgroups != "" {
-		add(earlyWriteStep("/proc/self/setgroups\x00", e.Setgroups, "write failed /proc/self/setgroups", true))
-	}
-	if e.Flags&unix.CLONE_NEWNS != 0 && e.Propagation != 0 {
-		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
-			Args: [6]uintptr{cptr(cNone), cptr(cRoot), 0, e.Propagation}})
-	}
-	wd := e.Wd
-	if e.Root != nil {
-		add(Step{Kind: StepSyscall, Err: errChroot, Trap: unix.SYS_CHROOT, Path: CString(e.Root),
-			Args: [6]uintptr{uintptr(unsafe.Pointer(e.Root))}})
-		if wd == nil {
-			wd = unsafe.StringData(cRoot)
-		}
-	}
-	if wd != nil {
-		add(Step{Kind: StepSyscall, Err: errChdir, Trap: unix.SYS_CHDIR, Path: CString(wd),
-			Args: [6]uintptr{uintptr(unsafe.Pointer(wd))}})
-	}
+	p := &early.plan
+	*p = unsharePlan{flags: e.Flags, fork: e.Fork, mapUser: e.MapUser, mapGroup: e.MapGroup, realUID: int(uid), realGID: int(gid),
+		setgroups: e.Setgroups, propagation: e.Propagation, root: e.Root, wd: e.Wd, setUID: e.SetUID, setGID: e.SetGID,
+		keepCaps: e.KeepCaps, monotonic: e.Monotonic, boottime: e.Boottime}
 	if e.MountProc {
-		if e.Root == nil && e.Propagation != mountopt.PropagationPrivate {
-			add(Step{Kind: StepSyscall, Err: "cannot change /proc filesystem propagation", Trap: unix.SYS_MOUNT,
-				Args: [6]uintptr{cptr(cNone), cptr(cPath), 0, unix.MS_PRIVATE | unix.MS_REC}, IgnoreErrno: syscall.EINVAL})
-		}
-		add(Step{Kind: StepSyscall, Err: "mount /proc failed", Trap: unix.SYS_MOUNT,
-			Args: [6]uintptr{cptr(cProc), cptr(cPath), cptr(cProc), unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}})
-	}
-	if e.SetGID >= 0 {
-		add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS})
-		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID, Args: [6]uintptr{uintptr(e.SetGID)}})
-	}
-	if e.SetUID >= 0 {
-		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(e.SetUID)}})
+		p.mountProc = unsafe.StringData(cPath)
 	}
 	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
-		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{capLast}})
+		p.lastCap = earlyLastCap() // before anything is made, as util-linux
 	}
+	n, _ := p.plan(early.steps[:]) // (a waiting parent is nstool itself, as util-linux's unshare)
 	sp.Steps = early.steps[:n]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
 	sp.ParentDeathSignal = 0 // as the ordinary start: a --fork child lives on
@@ -216,16 +156,6 @@ func clockOffset(buf []byte, clock int, offset int64) string {
 	n = appendUint64(buf, n, u)
 	buf[n], buf[n+1], buf[n+2] = ' ', '0', 0
 	return unsafe.String(&buf[0], n+2)
-}
-
-// earlyWriteStep is writeStep with a NUL-terminated path constant.
-//
-//go:nosplit
-func earlyWriteStep(cpath, data, errMsg string, ignoreENOENT bool) Step {
-	path := cpath[:len(cpath)-1]
-	return Step{Kind: StepWriteFile, Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT,
-		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
-		data: unsafe.Slice(unsafe.StringData(data), len(data))}
 }
 
 // idMap writes "inside outside 1" (a uid_map line) into buf.

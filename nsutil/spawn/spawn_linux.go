@@ -49,6 +49,10 @@ type Spawn struct {
 	// because a change of credentials clears it.
 	ParentDeathSignal syscall.Signal
 
+	// what the steps' arguments point into (Spawn keeps them alive)
+	plan *unsharePlan
+	keep [][]byte
+
 	// prepared by Start/RunHere
 	paths     [][]byte
 	argvp     []*byte

@@ -2,8 +2,10 @@ package spawn
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,4 +168,10 @@ func cStrings(strs []string) []*byte {
 		out[i] = &append([]byte(s), 0)[0]
 	}
 	return out
+}
+
+// writeStep writes data to a file.
+func writeStep(path, data, errMsg string, ignoreENOENT bool) Step {
+	return Step{Kind: StepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
+		Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT}
 }

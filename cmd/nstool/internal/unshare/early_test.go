@@ -84,9 +84,10 @@ func earlyArgv() [][]string {
 }
 
 // The early start (cmd/nstool/internal/early) carries out some command
-// lines before the Go runtime starts. For each it takes it must plan the
-// very steps, program and arguments this command plans, and it must take
-// the shapes a classroom types.
+// lines before the Go runtime starts, with this command's planner
+// (unsharePlan.plan) but its own reading of the command line. For each it
+// takes it must come to the very steps, program and arguments this command
+// plans, and it must take what util-linux does without a fork.
 func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	t.Setenv("SHELL", "/bin/bash")
 	t.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
