@@ -71,8 +71,9 @@ const (
 // early is all the memory an early start uses.
 var early struct {
 	sp      Spawn
-	steps   [32]Step // unshare: maxUnshareSteps; nsenter: 26 (and one for threadsAllowed)
+	steps   [32]Step // unshare: maxUnshareSteps; nsenter: maxNsenterSteps (and one for threadsAllowed)
 	plan    unsharePlan
+	nsPlan  nsenterPlan
 	shArgv  [1024]uintptr
 	capLast [16]byte
 	pathBuf [8192]byte

@@ -153,84 +153,22 @@ func (e *EarlyNsenter) Close() {
 	earlyNs.n, earlyNs.root, earlyNs.wd = 0, -1, -1
 }
 
-// Plan lays out NsenterConfig.Spawn's steps for what Open opened: with a
-// user namespace (unless --preserve-credentials) setgroups(0) before and
-// after, setgid and setuid (0 unless -G, -S); setns(2) in two passes; the
-// root and working directories; a fork after a pid namespace unless -F.
+// Plan lays out the steps for what Open opened with NsenterConfig.Spawn's
+// planner (nsenterPlan.plan), in static memory.
 //
 //go:nocheckptr
 func (e *EarlyNsenter) Plan() *Spawn {
 	sp := &early.sp
-	n := 0
-	add := func(s Step) int { early.steps[n] = s; n++; return n }
-	entersUser, entersPID := false, false
+	p := &early.nsPlan
+	*p = nsenterPlan{n: earlyNs.n, rootFd: earlyNs.root, wdFd: earlyNs.wd, wdns: e.Wdns, preserveCreds: e.PreserveCreds,
+		setUID: e.SetUID, setGID: e.SetGID, noFork: e.NoFork}
 	for j := 0; j < earlyNs.n; j++ {
-		flag := namespaces.Table[earlyNs.typ[j]].Flag
-		entersUser = entersUser || flag == unix.CLONE_NEWUSER
-		entersPID = entersPID || flag == unix.CLONE_NEWPID
-	}
-	forceUID, forceGID := e.SetUID >= 0, e.SetGID >= 0
-	uid, gid := max(e.SetUID, 0), max(e.SetGID, 0)
-	firstSetgroups := 0
-	if entersUser && !e.PreserveCreds {
-		forceUID, forceGID = true, true
-		// Called before and after entering: only both failing is an error.
-		firstSetgroups = add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS, Soft: true})
-	}
-	var firstPass [namespaces.NumTypes]int
-	for j := 0; j < earlyNs.n; j++ {
-		ns := &namespaces.Table[earlyNs.typ[j]]
-		if ns.Flag != unix.CLONE_NEWUSER {
-			firstPass[j] = add(Step{Kind: StepSyscall, Err: ns.SetnsErr, Trap: unix.SYS_SETNS,
-				Args: [6]uintptr{uintptr(earlyNs.fd[j]), ns.Flag}, Soft: true})
-		}
-	}
-	for j := 0; j < earlyNs.n; j++ {
-		ns := &namespaces.Table[earlyNs.typ[j]]
-		add(Step{Kind: StepSyscall, Err: ns.SetnsErr, Trap: unix.SYS_SETNS,
-			Args: [6]uintptr{uintptr(earlyNs.fd[j]), ns.Flag}, SkipIfDone: firstPass[j]})
-	}
-	root, wd := earlyNs.root >= 0, earlyNs.wd >= 0
-	if root && !wd && e.Wdns == nil {
-		add(Step{Kind: StepOpenCwd, Err: "cannot open current working directory"})
-	}
-	if root {
-		add(Step{Kind: StepSyscall, Err: "change directory by root file descriptor failed", Trap: unix.SYS_FCHDIR,
-			Args: [6]uintptr{uintptr(earlyNs.root)}})
-		add(Step{Kind: StepSyscall, Err: "chroot failed", Trap: unix.SYS_CHROOT, Path: ".", Args: [6]uintptr{cptr(cDot)}})
-		add(Step{Kind: StepSyscall, Err: "cannot change directory to /", Trap: unix.SYS_CHDIR, Path: "/", Args: [6]uintptr{cptr(cRoot)}})
-	}
-	switch {
-	case e.Wdns != nil:
-		add(Step{Kind: StepOpenCwd, Err: "cannot open current working directory", Args: [6]uintptr{uintptr(unsafe.Pointer(e.Wdns))}})
-		add(Step{Kind: StepFchdirCwd, Err: "change directory by working directory file descriptor failed"})
-	case wd:
-		add(Step{Kind: StepSyscall, Err: "change directory by working directory file descriptor failed", Trap: unix.SYS_FCHDIR,
-			Args: [6]uintptr{uintptr(earlyNs.wd)}})
-	case root:
-		add(Step{Kind: StepFchdirCwd, Err: "change directory by working directory file descriptor failed"})
+		p.fd[j], p.flag[j] = earlyNs.fd[j], namespaces.Table[earlyNs.typ[j]].Flag
 	}
 	// As the ordinary start and util-linux: the program that a fork made
 	// lives on when this process, its waiting parent, is killed.
 	sp.ParentDeathSignal = 0
-	if entersPID && !e.NoFork {
-		add(sigchldDefault())
-		add(Step{Kind: StepForkWait, Err: "fork failed", Untraced: true})
-	}
-	if forceGID {
-		s := Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS}
-		if firstSetgroups > 0 {
-			s.OKIfDone = firstSetgroups
-		} else {
-			s.Soft = true
-		}
-		add(s)
-		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID, Args: [6]uintptr{uintptr(gid)}})
-	}
-	if forceUID {
-		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(uid)}})
-	}
-	sp.Steps = early.steps[:n]
+	sp.Steps = early.steps[:p.plan(early.steps[:])]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
 	sp.cwdFd = -1
 	sp.pipes = spawnPipes{errW: -1, readyW: -1, goR: -1}

@@ -175,3 +175,10 @@ func writeStep(path, data, errMsg string, ignoreENOENT bool) Step {
 	return Step{Kind: StepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
 		Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT}
 }
+
+// pathStep is chroot(path), chdir(path) and the like.
+func pathStep(name string, trap uintptr, path, errMsg string) Step {
+	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap, Path: path}
+	s.Args[0] = s.CString(path)
+	return s
+}

@@ -310,23 +310,9 @@ func lastCap() uintptr {
 	return 40
 }
 
-// syscallStep is one raw system call with integer arguments.
-func syscallStep(text, errMsg string, trap uintptr, args ...uintptr) Step {
-	s := Step{Kind: StepSyscall, Text: text, Err: errMsg, Trap: trap}
-	copy(s.Args[:], args)
-	return s
-}
-
 // unshare's messages for --root and --wd: Step.message fills in the %s
 // with the step's Path.
 const (
 	errChroot = "cannot change root directory to '%s'"
 	errChdir  = "cannot chdir to '%s'"
 )
-
-// pathStep is chroot(path), chdir(path) and the like.
-func pathStep(name string, trap uintptr, path, errMsg string) Step {
-	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap, Path: path}
-	s.Args[0] = s.CString(path)
-	return s
-}

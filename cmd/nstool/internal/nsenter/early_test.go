@@ -70,9 +70,11 @@ func earlyArgv(u *spawn.EarlyNsenter) []string {
 	return out
 }
 
-// The early start (cmd/nstool/internal/early) takes some nsenter command
-// lines before the Go runtime starts: for each it must open the same
-// namespaces and plan the very steps this command plans.
+// The early start (cmd/nstool/internal/early) takes nsenter command lines
+// before the Go runtime starts, with this command's planner
+// (nsenterPlan.plan) but its own reading of the command line and opening of
+// the files: for each it must open the same files and come to the very
+// steps this command plans.
 func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	nstest.RequireRoot(t)
 	t.Setenv("SHELL", "/bin/bash")
