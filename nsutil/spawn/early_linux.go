@@ -39,7 +39,7 @@ type EarlyUnshare struct {
 	MapUser, MapGroup int    // -1: none; else the ID inside for our euid (egid)
 	Setgroups         string // "", "allow" or "deny"
 	Propagation       uintptr
-	MountProc         bool   // --mount-proc on /proc
+	MountProc         *byte  // --mount-proc's directory (a C string); nil: none
 	Root, Wd          *byte  // C strings; nil: not asked
 	SetUID, SetGID    int    // -1: keep
 	KeepCaps          bool   // --keep-caps (with a user namespace)
@@ -102,10 +102,7 @@ func (e *EarlyUnshare) Plan() *Spawn {
 	p := &early.plan
 	*p = unsharePlan{flags: e.Flags, fork: e.Fork, mapUser: e.MapUser, mapGroup: e.MapGroup, realUID: int(uid), realGID: int(gid),
 		setgroups: e.Setgroups, propagation: e.Propagation, root: e.Root, wd: e.Wd, setUID: e.SetUID, setGID: e.SetGID,
-		keepCaps: e.KeepCaps, monotonic: e.Monotonic, boottime: e.Boottime}
-	if e.MountProc {
-		p.mountProc = unsafe.StringData(cPath)
-	}
+		keepCaps: e.KeepCaps, monotonic: e.Monotonic, boottime: e.Boottime, mountProc: e.MountProc}
 	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
 		p.lastCap = earlyLastCap() // before anything is made, as util-linux
 	}

@@ -57,6 +57,9 @@ var mem struct {
 	shellArg0 [256]byte
 }
 
+// cProc is --mount-proc's default (nsopt.Unshare's Bare) as a C string.
+const cProc = "/proc\x00"
+
 // kernelSigaction is struct sigaction for rt_sigaction(2) on Linux.
 type kernelSigaction struct {
 	handler, flags, restorer, mask uintptr
@@ -66,9 +69,9 @@ type kernelSigaction struct {
 // strings; the array goes on with a NULL) the way the cobra command would,
 // into u, taking each option in turn as Options.Config does. It answers
 // false for anything outside the early subset (a namespace file to keep,
-// --kill-child, --mount-proc elsewhere than /proc, a value Config would
-// refuse, "-" as a program, an odd $SHELL): the ordinary start then does
-// it all and says what is wrong; u is of no use.
+// --kill-child, a value Config would refuse, "-" as a program, an empty
+// $SHELL): the ordinary start then does it all and says what is wrong; u
+// is of no use.
 //
 //go:nocheckptr
 func Parse(u *spawn.EarlyUnshare, args []*byte, env **byte) bool {
@@ -120,10 +123,10 @@ func setUnshare(u *spawn.EarlyUnshare, o *opt) bool {
 		u.MapGroup, ok = lookupID(o.value, true)
 		return ok
 	case nsopt.MountProc:
-		if o.value != "/proc" {
-			return false
+		u.MountProc = unsafe.StringData(cProc) // its Bare, as a C string
+		if o.given {
+			u.MountProc = cstr(o.value)
 		}
-		u.MountProc = true
 		u.Flags |= unix.CLONE_NEWNS
 	case nsopt.Propagation:
 		u.Propagation, ok = mountopt.PropagationFlags(o.value)

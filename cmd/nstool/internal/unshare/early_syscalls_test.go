@@ -36,6 +36,7 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 		"-Tf --boottime 3 true",
 		"-m -R / -w /tmp true",
 		"-Ur -S 0 true",
+		"--mount-proc=/tmp --propagation=shared true",
 		"-m no-such-program", // the Go runtime starts only to say so
 	} {
 		ul, _ := nsexectest.Syscalls(t, append(tools[0].Argv, strings.Fields(args)...)...)

@@ -63,7 +63,7 @@ func earlyArgv() [][]string {
 		"--keep-caps", "-T --monotonic=5", "-T --boottime -3", "--monotonic=+7", "-R /", "-R/", "--root=/",
 		"--wd=/tmp", "-w /", "-S0", "-S 1", "--setuid=0", "-G0", "--setgid 2", "-Tf --monotonic 1",
 		// not early: values, other options, odd words
-		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=/mnt",
+		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=",
 		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "-S", "--map-user=nosuchuser",
 		"--map-user=-1", "--setgroups=maybe", "--monotonic=x", "--monotonic=5", "--root=", "-S-1", "-S=0",
 		"--fork=true", "--propagation=", "--mo", "--color=never"}
@@ -97,7 +97,8 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		// what util-linux does without a fork, so does the early start
 		"-m --map-user=0 sleep 1": true, "--map-group=0 -U true": true, "--map-user=root --map-group=root true": true,
 		"-U --setgroups=deny true": true, "-Ur --keep-caps true": true, "-T --monotonic=5 true": true,
-		"-T --boottime=-3 true": true, "-R / -w /tmp true": true, "-S 0 -G 0 true": true}
+		"-T --boottime=-3 true": true, "-R / -w /tmp true": true, "-S 0 -G 0 true": true,
+		"--mount-proc=/mnt -p -f true": true, "--mount-proc=/mnt --propagation=shared true": true}
 	env := early.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
 	taken := 0
 	cases := earlyArgv()

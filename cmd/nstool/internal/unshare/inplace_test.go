@@ -26,6 +26,7 @@ func TestInPlaceAsUtilLinux(t *testing.T) {
 		{"-Ur -m", "mnt user"},
 		{"-m -R / -w /tmp", "mnt"},
 		{"-Ur -S 0", "user"},
+		{"--mount-proc=/tmp", "mnt"},
 	} {
 		for _, tool := range tools {
 			nsexectest.InPlace(t, tool, strings.Fields(c.args), c.want)

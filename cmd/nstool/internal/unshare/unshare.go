@@ -95,10 +95,10 @@ uid_map lines, the propagation mount(2), the proc mount, the exec) before
 making it.
 
 Start-up: with every option but a namespace file to keep (--mount=FILE and
-friends), --kill-child, --mount-proc=DIR elsewhere than /proc and --explain,
-nstool does the work before Go's runtime starts, in one process as
-util-linux does (the program keeps nstool's PID) and as fast;
-NSTOOL_EARLY=off in the environment turns that off.`,
+friends), --kill-child and --explain, nstool does the work before Go's
+runtime starts, in one process as util-linux does (the program keeps
+nstool's PID) and as fast; NSTOOL_EARLY=off in the environment turns that
+off.`,
 		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
   nstool unshare --mount --propagation=shared bash
 
