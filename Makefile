@@ -2,9 +2,12 @@
 GO      ?= go
 PREFIX  ?= /usr/local
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-# On linux/amd64 nstool's ELF entry point is its own (cmd/nstool/internal/early):
+# On linux/amd64, with the Go release the early start was verified on (go.mod's
+# toolchain line), nstool's ELF entry point is its own (cmd/nstool/internal/early):
 # `nstool unshare` then runs before the Go runtime starts, as fast as util-linux.
-ENTRY   := $(if $(filter linux/amd64,$(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)),-E github.com/nstool/nstool/cmd/nstool/internal/early.entry)
+# The entry exists only where that package has its assembly file (its build
+# constraint is the gate); with any other Go or platform -E is left out.
+ENTRY   := $(if $(findstring entry_,$(shell $(GO) list -f '{{.SFiles}}' ./cmd/nstool/internal/early)),-E github.com/nstool/nstool/cmd/nstool/internal/early.entry)
 LDFLAGS := -s -w $(ENTRY) -X github.com/nstool/nstool/cmd/nstool/internal/root.Version=$(VERSION)
 BIN     := bin/nstool
 # A plain `go build` (no -E, as `go install` makes it): the ordinary start only.

@@ -1,6 +1,8 @@
 module github.com/nstool/nstool
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.8
 
 require (
 	github.com/fatih/color v1.19.0

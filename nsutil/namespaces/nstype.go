@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // Type is one of the eight kinds of Linux namespace (namespaces(7)).
@@ -29,26 +27,16 @@ const (
 // AllTypes lists every namespace type, in lsns's order.
 var AllTypes = []Type{Mnt, Net, Pid, Uts, Ipc, User, Cgroup, Time}
 
-// nsNames are the names the kernel uses under /proc/PID/ns/ and in an nsfs
-// link's target ("mnt:[4026531841]").
-var nsNames = [NumTypes]string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"}
-
-// nsCloneFlags are the CLONE_NEW* flags NS_GET_NSTYPE returns (ioctl_ns(2)).
-var nsCloneFlags = [NumTypes]int{
-	unix.CLONE_NEWNS, unix.CLONE_NEWNET, unix.CLONE_NEWPID, unix.CLONE_NEWUTS,
-	unix.CLONE_NEWIPC, unix.CLONE_NEWUSER, unix.CLONE_NEWCGROUP, unix.CLONE_NEWTIME,
-}
-
 // String is the kernel's short name: "mnt", "net", ...
 func (t Type) String() string {
 	if t < 0 || t >= NumTypes {
 		return fmt.Sprintf("nstype(%d)", int(t))
 	}
-	return nsNames[t]
+	return Table[t].Name
 }
 
 // CloneFlag is the type's CLONE_NEW* flag.
-func (t Type) CloneFlag() int { return nsCloneFlags[t] }
+func (t Type) CloneFlag() int { return int(Table[t].Flag) }
 
 // ErrUnknownType is returned for a name that is no namespace type.
 type ErrUnknownType struct{ Name string }
@@ -57,8 +45,8 @@ func (e *ErrUnknownType) Error() string { return "unknown namespace type: " + e.
 
 // ParseType turns "mnt", "net", ... into an Type.
 func ParseType(name string) (Type, error) {
-	for i, n := range nsNames {
-		if n == name {
+	for i := range Table {
+		if Table[i].Name == name {
 			return Type(i), nil
 		}
 	}
@@ -67,8 +55,8 @@ func ParseType(name string) (Type, error) {
 
 // nsTypeFromCloneFlag maps NS_GET_NSTYPE's answer back to an Type.
 func nsTypeFromCloneFlag(flag int) (Type, bool) {
-	for i, f := range nsCloneFlags {
-		if f == flag {
+	for i := range Table {
+		if int(Table[i].Flag) == flag {
 			return Type(i), true
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
 // An early start is `nstool unshare` made before the Go runtime starts.
@@ -34,13 +32,19 @@ import (
 
 // EarlyUnshare is what an early start makes: the part of an UnshareConfig
 // it can carry out, and the program as the kernel passed the command line.
+// Strings point into the command line (NUL-terminated there).
 type EarlyUnshare struct {
-	Flags       uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
-	Fork        bool
-	MapRoot     bool // -r: uid and gid 0 inside
-	MapCurrent  bool // -c: the same uid and gid inside (not with MapRoot)
-	Propagation uintptr
-	MountProc   bool // --mount-proc on /proc
+	Flags             uintptr // CLONE_NEW* (with CLONE_NEWUSER for a mapping)
+	Fork              bool
+	MapUser, MapGroup int    // -1: none; else the ID inside for our euid (egid)
+	Setgroups         string // "", "allow" or "deny"
+	Propagation       uintptr
+	MountProc         *byte  // --mount-proc's directory (a C string); nil: none
+	Root, Wd          *byte  // C strings; nil: not asked
+	SetUID, SetGID    int    // -1: keep
+	KeepCaps          bool   // --keep-caps (with a user namespace)
+	Monotonic         *int64 // time namespace offsets (nil: none)
+	Boottime          *int64
 	EarlyProgram
 }
 
@@ -59,22 +63,25 @@ type EarlyProgram struct {
 const (
 	cNone = "none\x00"
 	cRoot = "/\x00"
+	cDot  = ".\x00"
 	cProc = "proc\x00"
 	cPath = "/proc\x00"
 )
 
 // early is all the memory an early start uses.
 var early struct {
-	sp             Spawn
-	steps          [24]Step // unshare: at most 8; nsenter: 21
-	shArgv         [1024]uintptr
-	uidMap, gidMap [32]byte
-	pathBuf        [8192]byte
-	paths          [128][]byte
-	verb           string
-	failed         *Step // a step after the first failed (or exec, if nil with errno)
-	errno          syscall.Errno
-	nsStat         [2]unix.Stat_t
+	sp      Spawn
+	steps   [32]Step // unshare: maxUnshareSteps; nsenter: maxNsenterSteps (and one for threadsAllowed)
+	plan    unsharePlan
+	nsPlan  nsenterPlan
+	shArgv  [1024]uintptr
+	capLast [16]byte
+	pathBuf [8192]byte
+	paths   [128][]byte
+	verb    string
+	failed  *Step // a step after the first failed (or exec, if nil with errno)
+	errno   syscall.Errno
+	nsStat  [2]unix.Stat_t
 }
 
 // cptr is the address of a constant C string.
@@ -82,48 +89,24 @@ var early struct {
 //go:nosplit
 func cptr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
 
-// Plan lays out the steps, in Spawn's order, in static memory. With Fork,
-// this process waits for the child that makes the steps after the fork
-// (StepForkWait), as util-linux unshare --fork does.
+// Plan lays out the steps in static memory with the ordinary start's
+// planner (unsharePlan.plan). With Fork, this process waits for the child
+// that makes the steps after the fork (StepForkWait), as util-linux
+// unshare --fork does.
 //
 //go:nocheckptr
 func (e *EarlyUnshare) Plan() *Spawn {
 	sp := &early.sp
-	n := 0
-	add := func(s Step) { early.steps[n] = s; n++ }
 	uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
 	gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
-	mapUID, mapGID := -1, -1
-	switch {
-	case e.MapCurrent:
-		mapUID, mapGID = int(uid), int(gid)
-	case e.MapRoot:
-		mapUID, mapGID = 0, 0
+	p := &early.plan
+	*p = unsharePlan{flags: e.Flags, fork: e.Fork, mapUser: e.MapUser, mapGroup: e.MapGroup, realUID: int(uid), realGID: int(gid),
+		setgroups: e.Setgroups, propagation: e.Propagation, root: e.Root, wd: e.Wd, setUID: e.SetUID, setGID: e.SetGID,
+		keepCaps: e.KeepCaps, monotonic: e.Monotonic, boottime: e.Boottime, mountProc: e.MountProc}
+	if e.KeepCaps && e.Flags&unix.CLONE_NEWUSER != 0 {
+		p.lastCap = earlyLastCap() // before anything is made, as util-linux
 	}
-
-	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{e.Flags}})
-	if e.Fork {
-		add(Step{Kind: StepForkWait, Err: "fork failed", Args: [6]uintptr{1}})
-	}
-	if mapUID >= 0 {
-		add(earlyWriteStep("/proc/self/uid_map\x00", idMap(early.uidMap[:], mapUID, int(uid)),
-			"write failed /proc/self/uid_map", false))
-		add(earlyWriteStep("/proc/self/setgroups\x00", "deny", "write failed /proc/self/setgroups", true))
-		add(earlyWriteStep("/proc/self/gid_map\x00", idMap(early.gidMap[:], mapGID, int(gid)),
-			"write failed /proc/self/gid_map", false))
-	}
-	if e.Flags&unix.CLONE_NEWNS != 0 && e.Propagation != 0 {
-		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
-			Args: [6]uintptr{cptr(cNone), cptr(cRoot), 0, e.Propagation}})
-	}
-	if e.MountProc {
-		if e.Propagation != mountopt.PropagationPrivate {
-			add(Step{Kind: StepSyscall, Err: "cannot change /proc filesystem propagation", Trap: unix.SYS_MOUNT,
-				Args: [6]uintptr{cptr(cNone), cptr(cPath), 0, unix.MS_PRIVATE | unix.MS_REC}, IgnoreErrno: syscall.EINVAL})
-		}
-		add(Step{Kind: StepSyscall, Err: "mount /proc failed", Trap: unix.SYS_MOUNT,
-			Args: [6]uintptr{cptr(cProc), cptr(cPath), cptr(cProc), unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}})
-	}
+	n, _ := p.plan(early.steps[:]) // (a waiting parent is nstool itself, as util-linux's unshare)
 	sp.Steps = early.steps[:n]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
 	sp.ParentDeathSignal = 0 // as the ordinary start: a --fork child lives on
@@ -133,14 +116,44 @@ func (e *EarlyUnshare) Plan() *Spawn {
 	return sp
 }
 
-// earlyWriteStep is writeStep with a NUL-terminated path constant.
+// earlyLastCap is lastCap without Go's runtime: the number in
+// /proc/sys/kernel/cap_last_cap (capabilities(7)), 40 when it cannot be read.
 //
-//go:nosplit
-func earlyWriteStep(cpath, data, errMsg string, ignoreENOENT bool) Step {
-	path := cpath[:len(cpath)-1]
-	return Step{Kind: StepWriteFile, Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT,
-		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
-		data: unsafe.Slice(unsafe.StringData(data), len(data))}
+//go:nocheckptr
+func earlyLastCap() uintptr {
+	const path = "/proc/sys/kernel/cap_last_cap\x00"
+	fd, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), cptr(path), syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+	if e != 0 {
+		return 40
+	}
+	buf := early.capLast[:]
+	n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	closeFd(int(fd))
+	v, digits := uintptr(0), 0
+	for i := 0; e == 0 && i < int(n) && i < len(buf) && buf[i] >= '0' && buf[i] <= '9'; i++ {
+		v, digits = v*10+uintptr(buf[i]-'0'), digits+1
+	}
+	if digits == 0 {
+		return 40
+	}
+	return v
+}
+
+// clockOffset writes "CLOCK OFFSET 0" (a timens_offsets line,
+// time_namespaces(7)) into buf.
+func clockOffset(buf []byte, clock int, offset int64) string {
+	n := appendUint(buf, 0, clock)
+	buf[n] = ' '
+	n++
+	u := uint64(offset)
+	if offset < 0 {
+		buf[n] = '-'
+		n++
+		u = -u
+	}
+	n = appendUint64(buf, n, u)
+	buf[n], buf[n+1], buf[n+2] = ' ', '0', 0
+	return unsafe.String(&buf[0], n+2)
 }
 
 // idMap writes "inside outside 1" (a uid_map line) into buf.
@@ -153,7 +166,10 @@ func idMap(buf []byte, inside, outside int) string {
 }
 
 // appendUint writes v in decimal at buf[n:] and returns the new length.
-func appendUint(buf []byte, n, v int) int {
+func appendUint(buf []byte, n, v int) int { return appendUint64(buf, n, uint64(v)) }
+
+// appendUint64 is appendUint for any uint64.
+func appendUint64(buf []byte, n int, v uint64) int {
 	var digits [20]byte
 	i := len(digits)
 	for {
@@ -166,8 +182,8 @@ func appendUint(buf []byte, n, v int) int {
 	return n + copy(buf[n:], digits[i:])
 }
 
-// candidates lays out execvpCandidates(Name, Env) as C strings; false when
-// they do not fit (the ordinary start copes).
+// candidates lays out the paths to try (execvpPaths) in early's memory;
+// false when they do not fit (the ordinary start copes).
 //
 //go:nocheckptr
 func (e *EarlyProgram) candidates() bool {
@@ -177,41 +193,16 @@ func (e *EarlyProgram) candidates() bool {
 		early.sp.paths = early.paths[:1]
 		return true
 	}
-	path, set := "", false
+	path := defaultPath
 	for env := e.Env; *env != nil; env = (**byte)(unsafe.Add(unsafe.Pointer(env), unsafe.Sizeof(env))) {
 		if kv := CString(*env); len(kv) >= 5 && kv[:5] == "PATH=" {
-			path, set = kv[5:], true // the first, as getenv(3)
+			path = kv[5:] // the first, as getenv(3)
 			break
 		}
 	}
-	if !set {
-		path = "/bin:/usr/bin"
-	}
-	buf, n, count := early.pathBuf[:], 0, 0
-	for start := 0; start <= len(path); {
-		end := start
-		for end < len(path) && path[end] != ':' {
-			end++
-		}
-		dir := path[start:end]
-		if count == len(early.paths) || n+len(dir)+len(name)+2 > len(buf) {
-			return false
-		}
-		first := n
-		if dir != "" { // else the bare name, as glibc
-			n += copy(buf[n:], dir)
-			buf[n] = '/'
-			n++
-		}
-		n += copy(buf[n:], name)
-		buf[n] = 0
-		n++
-		early.paths[count] = buf[first:n]
-		count++
-		start = end + 1
-	}
-	early.sp.paths = early.paths[:count]
-	return true
+	n, ok := execvpPaths(name, path, early.pathBuf[:], early.paths[:])
+	early.sp.paths = early.paths[:n]
+	return ok
 }
 
 //go:nosplit
@@ -234,16 +225,6 @@ func CString(p *byte) string {
 		n++
 	}
 	return unsafe.String(p, n)
-}
-
-// CStrings is strs as a NULL-terminated array of C strings, as the kernel
-// passes a command line (for Go code; it allocates).
-func CStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out
 }
 
 // Run makes the early start of unshare: it returns only when the Go
@@ -385,5 +366,5 @@ func EarlyFailure() (verb string, err *SpawnError) {
 	case early.failed == nil:
 		return verb, &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
 	}
-	return verb, &SpawnError{Step: early.failed.Err, Errno: early.errno}
+	return verb, &SpawnError{Step: early.failed.message(), Errno: early.errno}
 }

@@ -5,48 +5,44 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
 // EarlyNsenter is what an early start of `nsenter` makes (see
-// EarlyUnshare): the namespaces of a target process, -a, -F and
-// --preserve-credentials. As util-linux nsenter it is one process (and a
-// fork after entering a pid namespace); the namespace files are opened
-// first, and if one cannot be, nothing has happened: the ordinary start
-// does it all and explains.
+// EarlyUnshare): every option but --explain. As util-linux nsenter it is
+// one process (and a fork after entering a pid namespace); the namespace
+// files and directories are opened first, and if one cannot be, nothing
+// has happened: the ordinary start does it all and explains.
 type EarlyNsenter struct {
-	Target        int
-	Flags         uintptr // CLONE_NEW* named on the command line
-	All           bool
-	NoFork        bool
-	PreserveCreds bool
+	Target int     // 0: none (every file is named)
+	Flags  uintptr // CLONE_NEW* named on the command line
+	// Files are the files --mount=FILE and friends name, by
+	// namespaces.Type (nil: the target's /proc/PID/ns/NAME).
+	Files          [namespaces.NumTypes]*byte
+	All            bool
+	NoFork         bool
+	PreserveCreds  bool
+	SetUID, SetGID int // -1: keep (0 is forced when entering a user namespace)
+	// Root and Wd: -r and -w, of the directory RootFile (WdFile) names, or
+	// the target's (nil); Wdns: -W DIR.
+	Root, Wd         bool
+	RootFile, WdFile *byte
+	Wdns             *byte
 	EarlyProgram
 }
 
-// earlyNamespaces is CloneNamespaces as constants (no package variable may
-// be read before the runtime has initialised it), with nsenter's message
-// for a refused setns(2). A test checks it against CloneNamespaces.
-var earlyNamespaces = [...]struct {
-	flag       uintptr
-	name, cDir string // "mnt", "/ns/mnt\x00"
-	err        string
-}{
-	{unix.CLONE_NEWUSER, "user", "/ns/user\x00", "reassociate to namespace 'ns/user' failed"},
-	{unix.CLONE_NEWCGROUP, "cgroup", "/ns/cgroup\x00", "reassociate to namespace 'ns/cgroup' failed"},
-	{unix.CLONE_NEWIPC, "ipc", "/ns/ipc\x00", "reassociate to namespace 'ns/ipc' failed"},
-	{unix.CLONE_NEWUTS, "uts", "/ns/uts\x00", "reassociate to namespace 'ns/uts' failed"},
-	{unix.CLONE_NEWNET, "net", "/ns/net\x00", "reassociate to namespace 'ns/net' failed"},
-	{unix.CLONE_NEWPID, "pid", "/ns/pid\x00", "reassociate to namespace 'ns/pid' failed"},
-	{unix.CLONE_NEWNS, "mnt", "/ns/mnt\x00", "reassociate to namespace 'ns/mnt' failed"},
-	{unix.CLONE_NEWTIME, "time", "/ns/time\x00", "reassociate to namespace 'ns/time' failed"},
-}
-
-// The namespace files an early nsenter opened, in earlyNamespaces order.
+// The namespace files an early nsenter opened, in namespaces.SetnsOrder.
+// (namespaces.Table and SetnsOrder are static data: readable before Go's
+// runtime has initialised any package.)
 var earlyNs struct {
-	fd    [len(earlyNamespaces)]int
-	index [len(earlyNamespaces)]int // into earlyNamespaces
-	n     int
-	path  [64]byte
-	stat  [2]unix.Stat_t
+	fd   [namespaces.NumTypes]int
+	typ  [namespaces.NumTypes]namespaces.Type
+	n    int
+	root int // -1: none
+	wd   int
+	path [64]byte
+	stat [2]unix.Stat_t
 }
 
 // nsPath writes /proc/PID/NAME (dir like "/ns/mnt\x00") into earlyNs.path.
@@ -57,6 +53,25 @@ func nsPath(pid int, dir string) uintptr {
 	n = appendUint(earlyNs.path[:], n, pid)
 	copy(earlyNs.path[n:], dir)
 	return uintptr(unsafe.Pointer(&earlyNs.path[0]))
+}
+
+// openTarget opens file, or (nil) the target's /proc/PID/NAME (dir like
+// "/root\x00"), as openNsenterFile: -1 when it cannot.
+//
+//go:nocheckptr
+func (e *EarlyNsenter) openTarget(file *byte, dir string) int {
+	path := uintptr(unsafe.Pointer(file))
+	if file == nil {
+		if e.Target == 0 {
+			return -1 // the ordinary start says what is missing
+		}
+		path = nsPath(e.Target, dir)
+	}
+	fd, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return -1
+	}
+	return int(fd)
 }
 
 // statNs stats /proc/PID/ns/NAME into earlyNs.stat[i] (pid 0: self).
@@ -79,36 +94,49 @@ func statNs(i, pid int, dir string) bool {
 // is not our own.
 //
 //go:nocheckptr
-func (e *EarlyNsenter) usable(i int) bool {
-	ns := &earlyNamespaces[i]
-	if !statNs(0, 0, ns.cDir) {
+func (e *EarlyNsenter) usable(ns *namespaces.Info) bool {
+	if !statNs(0, 0, ns.Dir) {
 		return false
 	}
-	if ns.flag == unix.CLONE_NEWUSER && statNs(1, e.Target, ns.cDir) && earlyNs.stat[1].Ino == earlyNs.stat[0].Ino {
+	if ns.Flag == unix.CLONE_NEWUSER && statNs(1, e.Target, ns.Dir) && earlyNs.stat[1].Ino == earlyNs.stat[0].Ino {
 		return false
 	}
 	return true
 }
 
-// Open opens the namespace files, as NsenterConfig.Open; false (and
-// nothing open) when one cannot be.
+// Open opens the namespace files and directories, as NsenterConfig.Open;
+// false (and nothing open) when one cannot be.
 //
 //go:nocheckptr
 func (e *EarlyNsenter) Open() bool {
-	earlyNs.n = 0
-	for i := range earlyNamespaces {
-		ns := &earlyNamespaces[i]
-		if e.Flags&ns.flag == 0 && !(e.All && e.usable(i)) {
+	earlyNs.n, earlyNs.root, earlyNs.wd = 0, -1, -1
+	if e.All && e.Target == 0 {
+		return false
+	}
+	for _, t := range namespaces.SetnsOrder {
+		ns := &namespaces.Table[t]
+		if e.Flags&ns.Flag == 0 && !(e.All && e.usable(ns)) {
 			continue
 		}
-		fd, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), nsPath(e.Target, ns.cDir),
-			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
-		if errno != 0 {
+		fd := e.openTarget(e.Files[t], ns.Dir)
+		if fd < 0 {
 			e.Close()
 			return false
 		}
-		earlyNs.fd[earlyNs.n], earlyNs.index[earlyNs.n] = int(fd), i
+		earlyNs.fd[earlyNs.n], earlyNs.typ[earlyNs.n] = fd, t
 		earlyNs.n++
+	}
+	if e.Root {
+		if earlyNs.root = e.openTarget(e.RootFile, "/root\x00"); earlyNs.root < 0 {
+			e.Close()
+			return false
+		}
+	}
+	if e.Wd {
+		if earlyNs.wd = e.openTarget(e.WdFile, "/cwd\x00"); earlyNs.wd < 0 {
+			e.Close()
+			return false
+		}
 	}
 	return earlyNs.n > 0
 }
@@ -120,56 +148,27 @@ func (e *EarlyNsenter) Close() {
 	for j := 0; j < earlyNs.n; j++ {
 		closeFd(earlyNs.fd[j])
 	}
-	earlyNs.n = 0
+	closeFd(earlyNs.root)
+	closeFd(earlyNs.wd)
+	earlyNs.n, earlyNs.root, earlyNs.wd = 0, -1, -1
 }
 
-// Plan lays out NsenterConfig.Spawn's steps for what Open opened: with a
-// user namespace (unless --preserve-credentials) setgroups(0) before and
-// after, setgid(0) and setuid(0); setns(2) in two passes; a fork after a
-// pid namespace unless -F.
+// Plan lays out the steps for what Open opened with NsenterConfig.Spawn's
+// planner (nsenterPlan.plan), in static memory.
 //
 //go:nocheckptr
 func (e *EarlyNsenter) Plan() *Spawn {
 	sp := &early.sp
-	n := 0
-	add := func(s Step) int { early.steps[n] = s; n++; return n }
-	entersUser, entersPID := false, false
+	p := &early.nsPlan
+	*p = nsenterPlan{n: earlyNs.n, rootFd: earlyNs.root, wdFd: earlyNs.wd, wdns: e.Wdns, preserveCreds: e.PreserveCreds,
+		setUID: e.SetUID, setGID: e.SetGID, noFork: e.NoFork}
 	for j := 0; j < earlyNs.n; j++ {
-		flag := earlyNamespaces[earlyNs.index[j]].flag
-		entersUser = entersUser || flag == unix.CLONE_NEWUSER
-		entersPID = entersPID || flag == unix.CLONE_NEWPID
-	}
-	creds := entersUser && !e.PreserveCreds
-	firstSetgroups := 0
-	if creds {
-		firstSetgroups = add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS, Soft: true})
-	}
-	var firstPass [len(earlyNamespaces)]int
-	for j := 0; j < earlyNs.n; j++ {
-		ns := &earlyNamespaces[earlyNs.index[j]]
-		if ns.flag != unix.CLONE_NEWUSER {
-			firstPass[j] = add(Step{Kind: StepSyscall, Err: ns.err, Trap: unix.SYS_SETNS,
-				Args: [6]uintptr{uintptr(earlyNs.fd[j]), ns.flag}, Soft: true})
-		}
-	}
-	for j := 0; j < earlyNs.n; j++ {
-		ns := &earlyNamespaces[earlyNs.index[j]]
-		add(Step{Kind: StepSyscall, Err: ns.err, Trap: unix.SYS_SETNS,
-			Args: [6]uintptr{uintptr(earlyNs.fd[j]), ns.flag}, SkipIfDone: firstPass[j]})
+		p.fd[j], p.flag[j] = earlyNs.fd[j], namespaces.Table[earlyNs.typ[j]].Flag
 	}
 	// As the ordinary start and util-linux: the program that a fork made
 	// lives on when this process, its waiting parent, is killed.
 	sp.ParentDeathSignal = 0
-	if entersPID && !e.NoFork {
-		add(sigchldDefault())
-		add(Step{Kind: StepForkWait, Err: "fork failed", Untraced: true})
-	}
-	if creds {
-		add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS, OKIfDone: firstSetgroups})
-		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID})
-		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID})
-	}
-	sp.Steps = early.steps[:n]
+	sp.Steps = early.steps[:p.plan(early.steps[:])]
 	sp.Name, sp.NoPathSearch = e.Name, e.NoPathSearch
 	sp.cwdFd = -1
 	sp.pipes = spawnPipes{errW: -1, readyW: -1, goR: -1}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -81,7 +82,8 @@ func (c *NsenterConfig) Open() error {
 		if c.Target == 0 {
 			return fmt.Errorf("no target PID specified for --all")
 		}
-		for _, ns := range namespaces.CloneNamespaces {
+		for _, t := range namespaces.SetnsOrder {
+			ns := &namespaces.Table[t]
 			if _, ok := c.Enter[ns.Flag]; ok {
 				continue
 			}
@@ -91,7 +93,8 @@ func (c *NsenterConfig) Open() error {
 			c.Enter[ns.Flag] = TargetFile{}
 		}
 	}
-	for _, ns := range namespaces.CloneNamespaces {
+	for _, t := range namespaces.SetnsOrder {
+		ns := &namespaces.Table[t]
 		file, ok := c.Enter[ns.Flag]
 		if !ok {
 			continue
@@ -131,7 +134,7 @@ func (c *NsenterConfig) Open() error {
 // usableNamespace is util-linux's is_usable_namespace for --all: the type
 // exists here, and a user namespace is not our own (setns(2) refuses to
 // re-enter the caller's user namespace).
-func usableNamespace(target int, ns namespaces.CloneNamespace) bool {
+func usableNamespace(target int, ns *namespaces.Info) bool {
 	var mine, theirs unix.Stat_t
 	if err := unix.Stat("/proc/self/ns/"+ns.Name, &mine); err != nil {
 		return false
@@ -163,109 +166,172 @@ func (c *NsenterConfig) EntersPID() bool {
 	return false
 }
 
-// Spawn builds the steps in util-linux nsenter's order: setgroups(0) when
-// entering a user namespace, setns(2) in two passes (all but the user
-// namespace first, so a deprivileging user namespace is entered last and a
-// privileging one, whose setns would fail first, is entered first), root
-// and working directory, fork when a pid namespace was entered
-// (setns(CLONE_NEWPID) moves only the children), setgid/setuid, exec.
-// Call Open first.
-func (c *NsenterConfig) Spawn() *Spawn {
-	sp := &Spawn{Name: c.Name, Argv: c.Argv, Env: c.Env, NoPathSearch: c.NoPathSearch,
-		ExecErr: "failed to execute " + c.Name}
-	add := func(s Step) int { sp.Steps = append(sp.Steps, s); return len(sp.Steps) }
+// nsenterPlan is what NsenterConfig.Spawn and the early start plan from
+// (plan): the files opened, in namespaces.SetnsOrder, and what to do with
+// them, allocation-free.
+type nsenterPlan struct {
+	fd             [namespaces.NumTypes]int
+	flag           [namespaces.NumTypes]uintptr
+	n              int
+	rootFd, wdFd   int   // -1: none
+	wdns           *byte // a C string; nil: none
+	preserveCreds  bool
+	setUID, setGID int // -1: keep
+	noFork         bool
+	parentDies     bool // a waiting parent dies with nstool (the ordinary start's child)
+}
 
-	forceUID, forceGID := c.SetUID >= 0, c.SetGID >= 0
-	uid, gid := c.SetUID, c.SetGID
+// Texts of the steps that have no arguments to show (--explain).
+const (
+	textOpenCwd     = `open(".", O_RDONLY)  # remember the working directory`
+	textFchdirCwd   = "fchdir(remembered working directory)"
+	textNsenterFork = "fork(); the parent waits for the child (setns(CLONE_NEWPID) moves only children)"
+)
+
+// maxNsenterSteps is the most steps plan makes.
+const maxNsenterSteps = 28
+
+// plan lays out the steps into out, in util-linux nsenter's order:
+// setgroups(0) when entering a user namespace, setns(2) in two passes (all
+// but the user namespace first, so a deprivileging user namespace is
+// entered last and a privileging one, whose setns would fail first, is
+// entered first), root and working directory, fork when a pid namespace was
+// entered (setns(CLONE_NEWPID) moves only the children), setgid/setuid. It
+// allocates nothing: the early start calls it before Go's runtime starts.
+//
+//go:nocheckptr
+func (p *nsenterPlan) plan(out []Step) int {
+	n := 0
+	add := func(s Step) int { out[n] = s; n++; return n }
+	entersUser, entersPID := false, false
+	for j := 0; j < p.n; j++ {
+		entersUser = entersUser || p.flag[j] == unix.CLONE_NEWUSER
+		entersPID = entersPID || p.flag[j] == unix.CLONE_NEWPID
+	}
+	forceUID, forceGID := p.setUID >= 0, p.setGID >= 0
+	uid, gid := max(p.setUID, 0), max(p.setGID, 0)
 	firstSetgroups := 0
-	entersUser := false
-	for _, fl := range c.nsFlags {
-		entersUser = entersUser || fl == unix.CLONE_NEWUSER
-	}
-	if entersUser && !c.PreserveCreds {
+	if entersUser && !p.preserveCreds {
 		forceUID, forceGID = true, true
-		if uid < 0 {
-			uid = 0
-		}
-		if gid < 0 {
-			gid = 0
-		}
 		// Called before and after entering: only both failing is an error.
-		s := syscallStep("setgroups(0, NULL)", "setgroups failed", unix.SYS_SETGROUPS, 0, 0)
-		s.Soft = true
-		firstSetgroups = add(s)
+		firstSetgroups = add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS, Soft: true})
 	}
-	firstPass := map[uintptr]int{}
-	for i, fl := range c.nsFlags {
-		if fl == unix.CLONE_NEWUSER {
-			continue
+	var firstPass [namespaces.NumTypes]int
+	for j := 0; j < p.n; j++ {
+		if p.flag[j] != unix.CLONE_NEWUSER {
+			firstPass[j] = add(Step{Kind: StepSyscall, Err: setnsErr(p.flag[j]), Trap: unix.SYS_SETNS,
+				Args: [6]uintptr{uintptr(p.fd[j]), p.flag[j]}, Soft: true})
 		}
-		s := setnsStep(c.nsFiles[i], fl)
-		s.Soft = true
-		s.Text += "  # first pass"
-		firstPass[fl] = add(s)
 	}
-	for i, fl := range c.nsFlags {
-		s := setnsStep(c.nsFiles[i], fl)
-		s.SkipIfDone = firstPass[fl]
-		if fl != unix.CLONE_NEWUSER {
-			s.Text += "  # second pass, if the first failed"
-		}
-		add(s)
+	for j := 0; j < p.n; j++ {
+		add(Step{Kind: StepSyscall, Err: setnsErr(p.flag[j]), Trap: unix.SYS_SETNS,
+			Args: [6]uintptr{uintptr(p.fd[j]), p.flag[j]}, SkipIfDone: firstPass[j]})
 	}
-	if c.rootFile != nil && c.wdFile == nil && c.Wdns == "" {
-		add(Step{Kind: StepOpenCwd, Text: `open(".", O_RDONLY)  # remember the working directory`,
-			Err: "cannot open current working directory"})
+	root, wd := p.rootFd >= 0, p.wdFd >= 0
+	if root && !wd && p.wdns == nil {
+		add(Step{Kind: StepOpenCwd, Text: textOpenCwd, Err: "cannot open current working directory"})
 	}
-	if c.rootFile != nil {
-		add(syscallStep(fmt.Sprintf("fchdir(%d)  # %s", c.rootFile.Fd(), c.rootFile.Name()),
-			"change directory by root file descriptor failed", unix.SYS_FCHDIR, c.rootFile.Fd()))
-		add(pathStep("chroot", unix.SYS_CHROOT, ".", "chroot failed"))
-		add(pathStep("chdir", unix.SYS_CHDIR, "/", "cannot change directory to /"))
+	if root {
+		add(Step{Kind: StepSyscall, Err: "change directory by root file descriptor failed", Trap: unix.SYS_FCHDIR,
+			Args: [6]uintptr{uintptr(p.rootFd)}})
+		add(Step{Kind: StepSyscall, Err: "chroot failed", Trap: unix.SYS_CHROOT, Path: ".", Args: [6]uintptr{cptr(cDot)}})
+		add(Step{Kind: StepSyscall, Err: "cannot change directory to /", Trap: unix.SYS_CHDIR, Path: "/", Args: [6]uintptr{cptr(cRoot)}})
 	}
-	if c.Wdns != "" {
-		add(pathStep("chdir", unix.SYS_CHDIR, c.Wdns, "cannot open current working directory"))
-	} else if c.wdFile != nil {
-		add(syscallStep(fmt.Sprintf("fchdir(%d)  # %s", c.wdFile.Fd(), c.wdFile.Name()),
-			"change directory by working directory file descriptor failed", unix.SYS_FCHDIR, c.wdFile.Fd()))
-	} else if c.rootFile != nil {
-		add(Step{Kind: StepFchdirCwd, Text: "fchdir(remembered working directory)",
-			Err: "change directory by working directory file descriptor failed"})
+	switch {
+	case p.wdns != nil: // util-linux opens it and enters it by its descriptor
+		add(Step{Kind: StepOpenCwd, Err: "cannot open current working directory", Path: CString(p.wdns),
+			Args: [6]uintptr{uintptr(unsafe.Pointer(p.wdns))}})
+		add(Step{Kind: StepFchdirCwd, Err: "change directory by working directory file descriptor failed", Path: CString(p.wdns)})
+	case wd:
+		add(Step{Kind: StepSyscall, Err: "change directory by working directory file descriptor failed", Trap: unix.SYS_FCHDIR,
+			Args: [6]uintptr{uintptr(p.wdFd)}})
+	case root:
+		add(Step{Kind: StepFchdirCwd, Text: textFchdirCwd, Err: "change directory by working directory file descriptor failed"})
 	}
-	if c.EntersPID() && !c.NoFork {
+	if entersPID && !p.noFork {
 		add(sigchldDefault())
-		add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)  # the waiting parent dies with nstool", "prctl failed",
-			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
-		add(Step{Kind: StepForkWait, Text: "fork(); the parent waits for the child (setns(CLONE_NEWPID) moves only children)",
-			Err: "fork failed", Untraced: true})
+		if p.parentDies {
+			add(Step{Kind: StepSyscall, Err: "prctl failed", Trap: unix.SYS_PRCTL, Args: [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}})
+		}
+		add(Step{Kind: StepForkWait, Text: textNsenterFork, Err: "fork failed", Untraced: true})
 	}
 	if forceGID {
-		s := syscallStep("setgroups(0, NULL)", "setgroups failed", unix.SYS_SETGROUPS, 0, 0)
+		s := Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS}
 		if firstSetgroups > 0 {
 			s.OKIfDone = firstSetgroups
 		} else {
 			s.Soft = true
 		}
 		add(s)
-		add(syscallStep(fmt.Sprintf("setgid(%d)", gid), "setgid failed", unix.SYS_SETGID, uintptr(gid)))
+		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID, Args: [6]uintptr{uintptr(gid)}})
 	}
 	if forceUID {
-		add(syscallStep(fmt.Sprintf("setuid(%d)", uid), "setuid failed", unix.SYS_SETUID, uintptr(uid)))
+		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(uid)}})
 	}
-	return sp
+	return n
 }
 
-func setnsStep(f *os.File, flag uintptr) Step {
-	name := "ns/" + nsName(flag)
-	return syscallStep(fmt.Sprintf("setns(%d, %s)  # %s", f.Fd(), sysfmt.FormatCloneFlags(flag), f.Name()),
-		fmt.Sprintf("reassociate to namespace '%s' failed", name), unix.SYS_SETNS, f.Fd(), flag)
-}
-
-func nsName(flag uintptr) string {
-	for _, ns := range namespaces.CloneNamespaces {
-		if ns.Flag == flag {
-			return ns.Name
+// setnsErr is nsenter's message when setns(2) refuses a namespace.
+//
+//go:nosplit
+func setnsErr(flag uintptr) string {
+	for i := range namespaces.Table {
+		if namespaces.Table[i].Flag == flag {
+			return namespaces.Table[i].SetnsErr
 		}
 	}
-	return "?"
+	return "setns failed"
+}
+
+// Spawn builds the steps (plan) for the files Open opened.
+func (c *NsenterConfig) Spawn() *Spawn {
+	sp := &Spawn{Name: c.Name, Argv: c.Argv, Env: c.Env, NoPathSearch: c.NoPathSearch,
+		ExecErr: "failed to execute " + c.Name}
+	p := &nsenterPlan{rootFd: -1, wdFd: -1, preserveCreds: c.PreserveCreds, setUID: c.SetUID, setGID: c.SetGID,
+		noFork: c.NoFork, parentDies: true}
+	names := map[uintptr]string{} // file descriptor: its file, for --explain
+	for i, f := range c.nsFiles {
+		p.fd[i], p.flag[i] = int(f.Fd()), c.nsFlags[i]
+		names[f.Fd()] = f.Name()
+	}
+	p.n = len(c.nsFiles)
+	if c.rootFile != nil {
+		p.rootFd = int(c.rootFile.Fd())
+		names[c.rootFile.Fd()] = c.rootFile.Name()
+	}
+	if c.wdFile != nil {
+		p.wdFd = int(c.wdFile.Fd())
+		names[c.wdFile.Fd()] = c.wdFile.Name()
+	}
+	if c.Wdns != "" {
+		b := append([]byte(c.Wdns), 0)
+		sp.keep = append(sp.keep, b)
+		p.wdns = &b[0]
+	}
+	steps := make([]Step, maxNsenterSteps)
+	sp.Steps = steps[:p.plan(steps)]
+	for i := range sp.Steps {
+		s := &sp.Steps[i]
+		switch {
+		case s.Text != "":
+		case s.Trap == unix.SYS_SETNS:
+			s.Text = fmt.Sprintf("setns(%d, %s)  # %s", s.Args[0], sysfmt.FormatCloneFlags(s.Args[1]), names[s.Args[0]])
+			if s.Soft {
+				s.Text += "  # first pass"
+			} else if s.Args[1] != unix.CLONE_NEWUSER {
+				s.Text += "  # second pass, if the first failed"
+			}
+		case s.Trap == unix.SYS_FCHDIR:
+			s.Text = fmt.Sprintf("fchdir(%d)  # %s", s.Args[0], names[s.Args[0]])
+		case s.Kind == StepOpenCwd:
+			s.Text = fmt.Sprintf("open(%s, O_RDONLY)", strconv.Quote(s.Path))
+		case s.Kind == StepFchdirCwd:
+			s.Text = fmt.Sprintf("fchdir(fd of %s)", strconv.Quote(s.Path))
+		case s.Trap == unix.SYS_PRCTL:
+			s.Text = describe(s) + "  # the waiting parent dies with nstool"
+		default:
+			s.Text = describe(s)
+		}
+	}
+	return sp
 }

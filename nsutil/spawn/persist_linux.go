@@ -59,7 +59,8 @@ func errnoText(err error) string {
 // on another: then it returns ErrPersistAgain, and the caller makes the mount
 // namespace again on another CPU (see Spawn's StepPause) and calls back.
 func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uintptr]bool) error {
-	for _, ns := range namespaces.CloneNamespaces {
+	for _, t := range namespaces.SetnsOrder {
+		ns := &namespaces.Table[t]
 		target, ok := persist[ns.Flag]
 		if !ok || done[ns.Flag] {
 			continue

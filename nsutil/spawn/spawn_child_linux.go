@@ -347,7 +347,11 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 			syscall.RawSyscall(syscall.SYS_CLOSE, r, 0, 0)
 		}
 	case StepOpenCwd:
-		r, _, e = syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&dotPath[0])), syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+		dir := s.Args[0]
+		if dir == 0 {
+			dir = uintptr(unsafe.Pointer(&dotPath[0]))
+		}
+		r, _, e = syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), dir, syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
 		if e == 0 {
 			sp.cwdFd = int(r)
 		}

@@ -49,6 +49,10 @@ type Spawn struct {
 	// because a change of credentials clears it.
 	ParentDeathSignal syscall.Signal
 
+	// what the steps' arguments point into (Spawn keeps them alive)
+	plan *unsharePlan
+	keep [][]byte
+
 	// prepared by Start/RunHere
 	paths     [][]byte
 	argvp     []*byte
@@ -92,10 +96,11 @@ const (
 	// meanwhile (unshare). A StepPause right after it is made by the
 	// waiting process, not by the child.
 	StepForkWait
-	// StepOpenCwd remembers the working directory (open(".")) for a later
-	// StepFchdirCwd.
+	// StepOpenCwd opens a directory for a later StepFchdirCwd: the working
+	// directory (open(".")), or the C string at Args[0] (nsenter --wdns,
+	// which util-linux opens and enters by its file descriptor).
 	StepOpenCwd
-	// StepFchdirCwd goes back to the directory StepOpenCwd remembered.
+	// StepFchdirCwd goes to the directory StepOpenCwd opened.
 	StepFchdirCwd
 	// StepKeepCaps makes the permitted capabilities inheritable and raises
 	// each effective one into the ambient set, so that they survive the
@@ -113,6 +118,8 @@ type Step struct {
 	Trap uintptr
 	Args [6]uintptr
 
+	// Path is the file a StepWriteFile writes, or the directory a chroot
+	// or chdir goes to (named by Err's %s); Data is what is written.
 	Path string
 	Data string
 
@@ -135,6 +142,15 @@ type Step struct {
 	path []byte
 	data []byte
 	keep [][]byte // C strings that Args point into
+}
+
+// message is the step's Err, its %s (if any) the step's Path: the messages
+// that name a directory are constants so, which the early start can use.
+func (s *Step) message() string {
+	if i := strings.Index(s.Err, "%s"); i >= 0 && s.Kind == StepSyscall {
+		return s.Err[:i] + s.Path + s.Err[i+2:]
+	}
+	return s.Err
 }
 
 // CString returns s as a NUL-terminated byte slice and its address, kept
@@ -197,22 +213,18 @@ func (sp *Spawn) prepare() error {
 			s.data = []byte(s.Data)
 		}
 	}
-	names := []string{sp.Name}
+	name, err := syscall.ByteSliceFromString(sp.Name) // (refuses a NUL in it)
+	if err != nil {
+		return err
+	}
 	switch {
 	case sp.Name == "" && !sp.NoPathSearch:
-		names = nil // execvp(3) fails with ENOENT without trying
+		sp.paths = nil // execvp(3) fails with ENOENT without trying
 	case !sp.NoPathSearch && !strings.Contains(sp.Name, "/"):
-		names = execvpCandidates(sp.Name, sp.Env)
+		sp.paths = execvpCandidates(sp.Name, sp.Env)
+	default:
+		sp.paths = [][]byte{name}
 	}
-	sp.paths = sp.paths[:0]
-	for _, n := range names {
-		b, err := syscall.ByteSliceFromString(n)
-		if err != nil {
-			return err
-		}
-		sp.paths = append(sp.paths, b)
-	}
-	var err error
 	if sp.argvp, err = syscall.SlicePtrFromStrings(sp.Argv); err != nil {
 		return err
 	}
@@ -240,29 +252,56 @@ func (sp *Spawn) prepare() error {
 	return nil
 }
 
-// execvpCandidates are the paths execvp(3) tries for a name without a slash:
-// each $PATH entry (glibc's default when unset); an empty entry is the
-// current directory, where glibc tries the bare name.
-func execvpCandidates(name string, env []string) []string {
-	path, set := "", false
+// execvpCandidates are the paths execvp(3) tries for a name without a
+// slash (see execvpPaths), for Go code: the first PATH= of env, else
+// glibc's default.
+func execvpCandidates(name string, env []string) [][]byte {
+	path := defaultPath
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
-			path, set = v, true // the first, as getenv(3)
+			path = v // the first, as getenv(3)
 			break
 		}
 	}
-	if !set {
-		path = "/bin:/usr/bin"
-	}
-	var out []string
-	for _, dir := range strings.Split(path, ":") {
-		if dir == "" {
-			out = append(out, name)
-			continue
+	count := strings.Count(path, ":") + 1
+	paths := make([][]byte, count)
+	n, _ := execvpPaths(name, path, make([]byte, len(path)+count*(len(name)+2)), paths)
+	return paths[:n]
+}
+
+// defaultPath is glibc's search path when PATH is unset (execvp(3)).
+const defaultPath = "/bin:/usr/bin"
+
+// execvpPaths lays out in buf, as NUL-terminated strings, the paths
+// execvp(3) tries for a name without a slash, one per entry of path (an
+// empty entry is the current directory, where glibc tries the bare name),
+// and points paths at them. It allocates nothing (the early start calls
+// it with static memory); false when they do not fit.
+func execvpPaths(name, path string, buf []byte, paths [][]byte) (count int, ok bool) {
+	n := 0
+	for start := 0; start <= len(path); {
+		end := start
+		for end < len(path) && path[end] != ':' {
+			end++
 		}
-		out = append(out, dir+"/"+name)
+		dir := path[start:end]
+		if count == len(paths) || n+len(dir)+len(name)+2 > len(buf) {
+			return count, false
+		}
+		first := n
+		if dir != "" {
+			n += copy(buf[n:], dir)
+			buf[n] = '/'
+			n++
+		}
+		n += copy(buf[n:], name)
+		buf[n] = 0
+		n++
+		paths[count] = buf[first:n]
+		count++
+		start = end + 1
 	}
-	return out
+	return count, true
 }
 
 // startNofile is RLIMIT_NOFILE as nstool was started with it, recorded by
@@ -375,7 +414,7 @@ func (p *Process) Started() error {
 	if idx == execStep {
 		p.execErr = &SpawnError{Step: p.spawn.ExecErr, Errno: errno, Exec: true}
 	} else if int(idx) < len(p.spawn.Steps) {
-		p.execErr = &SpawnError{Step: p.spawn.Steps[idx].Err, Errno: errno}
+		p.execErr = &SpawnError{Step: p.spawn.Steps[idx].message(), Errno: errno}
 	} else {
 		p.execErr = &SpawnError{Step: "child failed", Errno: errno}
 	}
@@ -438,7 +477,7 @@ func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 				_, _, errno := syscall.RawSyscall(syscall.SYS_UNSHARE, s.Args[0], 0, 0)
 				_ = unix.SchedSetaffinity(0, &sp.origMask)
 				if errno != 0 {
-					return &SpawnError{Step: s.Err, Errno: errno}
+					return &SpawnError{Step: s.message(), Errno: errno}
 				}
 			}
 			continue
@@ -446,7 +485,7 @@ func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 			return fmt.Errorf("internal error: cannot fork here")
 		}
 		if errno := doStep(sp, i); errno != 0 {
-			return &SpawnError{Step: s.Err, Errno: errno}
+			return &SpawnError{Step: s.message(), Errno: errno}
 		}
 	}
 	return nil

@@ -2,8 +2,10 @@ package spawn
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,11 +62,10 @@ func TestUnshareStepOrder(t *testing.T) {
 }
 
 func TestExecvpCandidates(t *testing.T) {
-	got := execvpCandidates("ls", []string{"PATH=/a::/b"})
-	if strings.Join(got, " ") != "/a/ls ls /b/ls" { // glibc tries the bare name for ""
+	if got := candidateStrings("ls", []string{"PATH=/a::/b"}); strings.Join(got, " ") != "/a/ls ls /b/ls" { // glibc tries the bare name for ""
 		t.Errorf("got %q", got)
 	}
-	if got := execvpCandidates("ls", nil); strings.Join(got, " ") != "/bin/ls /usr/bin/ls" {
+	if got := candidateStrings("ls", nil); strings.Join(got, " ") != "/bin/ls /usr/bin/ls" {
 		t.Errorf("without PATH: %q", got)
 	}
 }
@@ -74,7 +75,7 @@ func TestEarlyCandidates(t *testing.T) {
 	for _, env := range [][]string{nil, {"PATH="}, {"PATH=/a::/b"}, {"X=1", "PATH=:/usr/bin:", "PATH=/second"},
 		{"PATH=" + strings.Repeat("/long", 2000)}} {
 		for _, name := range []string{"ls", "a/b", "/bin/ls"} {
-			e := EarlyProgram{Name: name, Env: &CStrings(env)[0]}
+			e := EarlyProgram{Name: name, Env: &cStrings(env)[0]}
 			var got []string
 			if e.candidates() {
 				for _, p := range early.sp.paths {
@@ -83,7 +84,7 @@ func TestEarlyCandidates(t *testing.T) {
 			}
 			want := []string{name}
 			if !strings.Contains(name, "/") {
-				want = execvpCandidates(name, env)
+				want = candidateStrings(name, env)
 			}
 			if len(strings.Join(want, ":")) > len(early.pathBuf)-len(want) {
 				want = nil // too long for early's memory: the ordinary start copes
@@ -150,3 +151,34 @@ func TestSpawnRunsStepsInChild(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// candidateStrings is execvpCandidates without the NULs.
+func candidateStrings(name string, env []string) []string {
+	var out []string
+	for _, p := range execvpCandidates(name, env) {
+		out = append(out, string(p[:len(p)-1]))
+	}
+	return out
+}
+
+// cStrings is strs as a NULL-terminated array of C strings.
+func cStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out
+}
+
+// writeStep writes data to a file.
+func writeStep(path, data, errMsg string, ignoreENOENT bool) Step {
+	return Step{Kind: StepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
+		Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT}
+}
+
+// pathStep is chroot(path), chdir(path) and the like.
+func pathStep(name string, trap uintptr, path, errMsg string) Step {
+	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap, Path: path}
+	s.Args[0] = s.CString(path)
+	return s
+}

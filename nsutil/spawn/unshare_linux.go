@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -80,107 +81,223 @@ func (c *UnshareConfig) ParentUnshares() bool {
 	return c.Fork && c.Flags&unix.CLONE_NEWUSER == 0 && c.Monotonic == nil && c.Boottime == nil
 }
 
-// Spawn turns the config into steps, in util-linux unshare's order:
-// unshare(2) → time offsets → (persist) → (fork) → uid_map, setgroups,
-// gid_map → propagation of / → chroot, chdir → proc → setgid, setuid → exec.
-func (c *UnshareConfig) Spawn() *Spawn {
-	sp := &Spawn{Name: c.Name, Argv: c.Argv, Env: c.Env, NoPathSearch: c.NoPathSearch,
-		ExecErr: "failed to execute " + c.Name}
-	add := func(s Step) { sp.Steps = append(sp.Steps, s) }
+// unsharePlan is an UnshareConfig in the fixed-size, allocation-free form
+// that both starts plan from (plan): the ordinary start fills it from the
+// config (Spawn), the early start from the command line as the kernel
+// passed it (EarlyUnshare.Plan). Strings are C strings.
+type unsharePlan struct {
+	flags          uintptr
+	fork           bool
+	parentUnshares bool    // with fork: this process unshares, its child is the program (Spawn.Here)
+	parentDies     bool    // with fork: a waiting parent dies with nstool (the ordinary start's child)
+	persist        uintptr // CLONE_NEW* of the namespaces bound onto files
+	killChild      uintptr // a signal; 0: none
+	mapUser        int     // -1: none
+	mapGroup       int
+	realUID        int
+	realGID        int
+	setgroups      string
+	propagation    uintptr
+	root, wd       *byte // nil: not asked
+	mountProc      *byte // nil: no --mount-proc
+	setUID, setGID int   // -1: keep
+	keepCaps       bool
+	lastCap        uintptr
+	monotonic      *int64
+	boottime       *int64
+	lines          [4][48]byte // uid_map, gid_map, boottime and monotonic lines
+}
 
-	add(syscallStep(fmt.Sprintf("unshare(%s)", sysfmt.FormatCloneFlags(c.Flags)), "unshare failed",
-		unix.SYS_UNSHARE, c.Flags))
+// maxUnshareSteps is the most steps plan makes.
+const maxUnshareSteps = 24
+
+// Pause texts (--explain).
+const (
+	textPersist     = "pause: nstool bind-mounts /proc/PID/ns/* onto the files"
+	textPersistKids = "pause: nstool bind-mounts /proc/PID/ns/pid_for_children, time_for_children"
+)
+
+// plan lays out the steps into out (at least maxUnshareSteps long), in
+// util-linux unshare's order: unshare(2) → time offsets → (persist) →
+// (fork) → uid_map, setgroups, gid_map → propagation of / → chroot, chdir
+// → proc → setgid, setuid → capabilities; it returns how many, and how many
+// of them this process makes before a fork (Spawn.Here). It allocates
+// nothing: the early start calls it before Go's runtime starts. Text is
+// set where it is a constant (describe renders the rest).
+//
+//go:nocheckptr
+func (p *unsharePlan) plan(out []Step) (n, here int) {
+	add := func(s Step) { out[n] = s; n++ }
+	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{p.flags}})
 	// Offsets may be written only before a process enters the time
-	// namespace, i.e. here, before the fork (time_namespaces(7)).
-	if c.Boottime != nil {
-		add(writeStep("/proc/self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_BOOTTIME, *c.Boottime),
+	// namespace, i.e. here, before the fork or the exec (time_namespaces(7)).
+	if p.boottime != nil {
+		add(planWrite(cTimensOffsets, clockOffset(p.lines[2][:], unix.CLOCK_BOOTTIME, *p.boottime),
 			"failed to write to /proc/self/timens_offsets", false))
 	}
-	if c.Monotonic != nil {
-		add(writeStep("/proc/self/timens_offsets", fmt.Sprintf("%d %d 0", unix.CLOCK_MONOTONIC, *c.Monotonic),
+	if p.monotonic != nil {
+		add(planWrite(cTimensOffsets, clockOffset(p.lines[3][:], unix.CLOCK_MONOTONIC, *p.monotonic),
 			"failed to write to /proc/self/timens_offsets", false))
 	}
 	// Persisting: nstool binds the namespace files while this process
 	// waits. With --fork, pid_for_children exists only once the child does:
 	// those are bound in a second pause, by the waiting parent.
-	pause := func(phase uintptr, text string) Step {
-		return Step{Kind: StepPause, Text: text, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, phase}}
+	if p.persist != 0 {
+		add(Step{Kind: StepPause, Text: textPersist, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, PersistNamespaces}})
 	}
-	if len(c.Persist) > 0 {
-		add(pause(PersistNamespaces, "pause: nstool bind-mounts /proc/PID/ns/* onto the files"))
-	}
-	if c.Fork {
-		if c.ParentUnshares() {
-			sp.Here = len(sp.Steps) // nstool made those; Start forks the rest
+	if p.fork {
+		if p.parentUnshares {
+			here = n // nstool made those; Start forks the rest
 		} else {
-			// The waiting parent has no purpose without nstool: let it die with it.
-			add(syscallStep("prctl(PR_SET_PDEATHSIG, SIGKILL)", "prctl failed",
-				unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
+			if p.parentDies { // a waiting child of nstool has no purpose without it
+				add(Step{Kind: StepSyscall, Err: "prctl failed", Trap: unix.SYS_PRCTL, Args: [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}})
+			}
 			add(Step{Kind: StepForkWait, Text: "fork(); the parent blocks SIGINT and SIGTERM and waits for the child",
 				Err: "fork failed", Args: [6]uintptr{1}})
 		}
-		if c.Persist[unix.CLONE_NEWPID] != "" || c.Persist[unix.CLONE_NEWTIME] != "" {
-			add(pause(PersistForChildren, "pause: nstool bind-mounts /proc/PID/ns/pid_for_children, time_for_children"))
+		if p.persist&(unix.CLONE_NEWPID|unix.CLONE_NEWTIME) != 0 {
+			add(Step{Kind: StepPause, Text: textPersistKids, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, PersistForChildren}})
 		}
 	}
-	if c.KillChild != 0 {
-		add(syscallStep(fmt.Sprintf("prctl(PR_SET_PDEATHSIG, %s)", sysfmt.SignalName(c.KillChild)), "prctl failed",
-			unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(c.KillChild)))
+	if p.killChild != 0 {
+		add(Step{Kind: StepSyscall, Err: "prctl failed", Trap: unix.SYS_PRCTL, Args: [6]uintptr{unix.PR_SET_PDEATHSIG, p.killChild}})
 	}
-	if c.MapUser >= 0 {
-		add(writeStep("/proc/self/uid_map", fmt.Sprintf("%d %d 1", c.MapUser, c.RealUID),
-			"write failed /proc/self/uid_map", false))
+	if p.mapUser >= 0 {
+		add(planWrite(cUIDMap, idMap(p.lines[0][:], p.mapUser, p.realUID), "write failed /proc/self/uid_map", false))
 	}
-	if c.MapGroup >= 0 {
+	if p.mapGroup >= 0 {
 		// Since Linux 3.19 an unprivileged gid_map needs setgroups denied
 		// first (user_namespaces(7)).
-		add(writeStep("/proc/self/setgroups", "deny", "write failed /proc/self/setgroups", true))
-		add(writeStep("/proc/self/gid_map", fmt.Sprintf("%d %d 1", c.MapGroup, c.RealGID),
-			"write failed /proc/self/gid_map", false))
+		add(planWrite(cSetgroups, "deny", "write failed /proc/self/setgroups", true))
+		add(planWrite(cGIDMap, idMap(p.lines[1][:], p.mapGroup, p.realGID), "write failed /proc/self/gid_map", false))
 	}
-	if c.Setgroups != "" {
-		add(writeStep("/proc/self/setgroups", c.Setgroups, "write failed /proc/self/setgroups", true))
+	if p.setgroups != "" {
+		add(planWrite(cSetgroups, p.setgroups, "write failed /proc/self/setgroups", true))
 	}
-	if c.Flags&unix.CLONE_NEWNS != 0 && c.Propagation != 0 {
-		add(mountStep(mountsys.Call{Op: "mount", Source: "none", Target: "/", Flags: c.Propagation},
-			"cannot change root filesystem propagation"))
+	if p.flags&unix.CLONE_NEWNS != 0 && p.propagation != 0 {
+		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
+			Args: [6]uintptr{cptr(cNone), cptr(cRoot), 0, p.propagation}})
 	}
-	wd := c.Wd
-	if c.Root != nil {
-		add(pathStep("chroot", unix.SYS_CHROOT, *c.Root, fmt.Sprintf("cannot change root directory to '%s'", *c.Root)))
+	wd := p.wd
+	if p.root != nil {
+		add(Step{Kind: StepSyscall, Err: errChroot, Trap: unix.SYS_CHROOT, Path: CString(p.root),
+			Args: [6]uintptr{uintptr(unsafe.Pointer(p.root))}})
 		if wd == nil {
-			slash := "/"
-			wd = &slash
+			wd = unsafe.StringData(cRoot)
 		}
 	}
 	if wd != nil {
-		add(pathStep("chdir", unix.SYS_CHDIR, *wd, fmt.Sprintf("cannot chdir to '%s'", *wd)))
+		add(Step{Kind: StepSyscall, Err: errChdir, Trap: unix.SYS_CHDIR, Path: CString(wd),
+			Args: [6]uintptr{uintptr(unsafe.Pointer(wd))}})
 	}
-	if c.MountProc != "" {
+	if p.mountProc != nil {
 		// With the default propagation the recursive change of / already
 		// made an existing proc mount private; otherwise the new proc must
 		// not propagate back to the parent namespace.
-		if c.Root == nil && c.Propagation != mountopt.PropagationPrivate {
-			s := mountStep(mountsys.Call{Op: "mount", Source: "none", Target: c.MountProc, Flags: unix.MS_PRIVATE | unix.MS_REC},
-				fmt.Sprintf("cannot change %s filesystem propagation", c.MountProc))
-			s.IgnoreErrno = syscall.EINVAL // nothing mounted there yet
-			add(s)
+		dir := uintptr(unsafe.Pointer(p.mountProc))
+		if p.root == nil && p.propagation != mountopt.PropagationPrivate {
+			add(Step{Kind: StepSyscall, Err: "cannot change %s filesystem propagation", Trap: unix.SYS_MOUNT, Path: CString(p.mountProc),
+				Args: [6]uintptr{cptr(cNone), dir, 0, unix.MS_PRIVATE | unix.MS_REC}, IgnoreErrno: syscall.EINVAL}) // EINVAL: nothing mounted there yet
 		}
-		add(mountStep(mountsys.Call{Op: "mount", Source: "proc", Target: c.MountProc, FSType: "proc",
-			Flags: unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}, fmt.Sprintf("mount %s failed", c.MountProc)))
+		add(Step{Kind: StepSyscall, Err: "mount %s failed", Trap: unix.SYS_MOUNT, Path: CString(p.mountProc),
+			Args: [6]uintptr{cptr(cProc), dir, cptr(cProc), unix.MS_NOSUID | unix.MS_NOEXEC | unix.MS_NODEV}})
 	}
-	if c.SetGID >= 0 {
-		add(syscallStep("setgroups(0, NULL)", "setgroups failed", unix.SYS_SETGROUPS, 0, 0))
-		add(syscallStep(fmt.Sprintf("setgid(%d)", c.SetGID), "setgid failed", unix.SYS_SETGID, uintptr(c.SetGID)))
+	if p.setGID >= 0 {
+		add(Step{Kind: StepSyscall, Err: "setgroups failed", Trap: unix.SYS_SETGROUPS})
+		add(Step{Kind: StepSyscall, Err: "setgid failed", Trap: unix.SYS_SETGID, Args: [6]uintptr{uintptr(p.setGID)}})
 	}
-	if c.SetUID >= 0 {
-		add(syscallStep(fmt.Sprintf("setuid(%d)", c.SetUID), "setuid failed", unix.SYS_SETUID, uintptr(c.SetUID)))
+	if p.setUID >= 0 {
+		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(p.setUID)}})
 	}
-	if c.KeepCaps && c.Flags&unix.CLONE_NEWUSER != 0 {
-		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{lastCap()},
+	if p.keepCaps && p.flags&unix.CLONE_NEWUSER != 0 {
+		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{p.lastCap},
 			Text: "capget(); inheritable = permitted; capset(); prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP) for each effective CAP"})
 	}
+	return n, here
+}
+
+// C strings of the /proc files plan writes.
+const (
+	cUIDMap        = "/proc/self/uid_map\x00"
+	cGIDMap        = "/proc/self/gid_map\x00"
+	cSetgroups     = "/proc/self/setgroups\x00"
+	cTimensOffsets = "/proc/self/timens_offsets\x00"
+)
+
+// planWrite is a StepWriteFile of a NUL-terminated path constant.
+func planWrite(cpath, data, errMsg string, ignoreENOENT bool) Step {
+	return Step{Kind: StepWriteFile, Err: errMsg, Path: cpath[:len(cpath)-1], Data: data, IgnoreENOENT: ignoreENOENT,
+		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
+		data: unsafe.Slice(unsafe.StringData(data), len(data))}
+}
+
+// Spawn turns the config into steps (plan) and the program.
+func (c *UnshareConfig) Spawn() *Spawn {
+	sp := &Spawn{Name: c.Name, Argv: c.Argv, Env: c.Env, NoPathSearch: c.NoPathSearch,
+		ExecErr: "failed to execute " + c.Name}
+	p := &unsharePlan{flags: c.Flags, fork: c.Fork, parentUnshares: c.ParentUnshares(), parentDies: true, killChild: uintptr(c.KillChild),
+		mapUser: c.MapUser, mapGroup: c.MapGroup, realUID: c.RealUID, realGID: c.RealGID, setgroups: c.Setgroups,
+		propagation: c.Propagation, setUID: c.SetUID, setGID: c.SetGID, keepCaps: c.KeepCaps,
+		monotonic: c.Monotonic, boottime: c.Boottime}
+	for flag := range c.Persist {
+		p.persist |= flag
+	}
+	cstr := func(s *string) *byte {
+		if s == nil {
+			return nil
+		}
+		b := append([]byte(*s), 0)
+		sp.keep = append(sp.keep, b)
+		return &b[0]
+	}
+	p.root, p.wd = cstr(c.Root), cstr(c.Wd)
+	if c.MountProc != "" {
+		p.mountProc = cstr(&c.MountProc)
+	}
+	if p.keepCaps && p.flags&unix.CLONE_NEWUSER != 0 {
+		p.lastCap = lastCap()
+	}
+	sp.plan = p // (the steps point into it)
+	steps := make([]Step, maxUnshareSteps)
+	n, here := p.plan(steps)
+	sp.Steps, sp.Here = steps[:n], here
+	for i := range sp.Steps {
+		if s := &sp.Steps[i]; s.Text == "" {
+			s.Text = describe(s)
+		}
+	}
 	return sp
+}
+
+// describe renders a step strace-like, for --explain.
+func describe(s *Step) string {
+	arg := func(i int) string {
+		if s.Args[i] == 0 {
+			return ""
+		}
+		return CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
+	}
+	switch {
+	case s.Kind == StepWriteFile:
+		return fmt.Sprintf("write(%s, %s)", strconv.Quote(s.Path), strconv.Quote(s.Data))
+	case s.Trap == unix.SYS_UNSHARE:
+		return fmt.Sprintf("unshare(%s)", sysfmt.FormatCloneFlags(s.Args[0]))
+	case s.Trap == unix.SYS_PRCTL:
+		return fmt.Sprintf("prctl(PR_SET_PDEATHSIG, %s)", sysfmt.SignalName(syscall.Signal(s.Args[1])))
+	case s.Trap == unix.SYS_MOUNT:
+		return mountsys.Call{Op: "mount", Source: arg(0), Target: arg(1), FSType: arg(2), Flags: s.Args[3]}.String()
+	case s.Trap == unix.SYS_CHROOT:
+		return fmt.Sprintf("chroot(%s)", strconv.Quote(s.Path))
+	case s.Trap == unix.SYS_CHDIR:
+		return fmt.Sprintf("chdir(%s)", strconv.Quote(s.Path))
+	case s.Trap == unix.SYS_SETGROUPS:
+		return "setgroups(0, NULL)"
+	case s.Trap == unix.SYS_SETGID:
+		return fmt.Sprintf("setgid(%d)", s.Args[0])
+	case s.Trap == unix.SYS_SETUID:
+		return fmt.Sprintf("setuid(%d)", s.Args[0])
+	}
+	return fmt.Sprintf("syscall(%d)", s.Trap)
 }
 
 // lastCap is /proc/sys/kernel/cap_last_cap (CAP_CHECKPOINT_RESTORE, 40,
@@ -193,35 +310,9 @@ func lastCap() uintptr {
 	return 40
 }
 
-// syscallStep is one raw system call with integer arguments.
-func syscallStep(text, errMsg string, trap uintptr, args ...uintptr) Step {
-	s := Step{Kind: StepSyscall, Text: text, Err: errMsg, Trap: trap}
-	copy(s.Args[:], args)
-	return s
-}
-
-// pathStep is chroot(path), chdir(path) and the like.
-func pathStep(name string, trap uintptr, path, errMsg string) Step {
-	s := Step{Kind: StepSyscall, Text: fmt.Sprintf("%s(%s)", name, strconv.Quote(path)), Err: errMsg, Trap: trap}
-	s.Args[0] = s.CString(path)
-	return s
-}
-
-// writeStep writes data to a /proc file.
-func writeStep(path, data, errMsg string, ignoreENOENT bool) Step {
-	return Step{Kind: StepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
-		Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT}
-}
-
-// mountStep is a mount(2) shown as MountCall renders it.
-func mountStep(c mountsys.Call, errMsg string) Step {
-	s := Step{Kind: StepSyscall, Text: c.String(), Err: errMsg, Trap: unix.SYS_MOUNT}
-	cstr := func(v string) uintptr {
-		if v == "" {
-			return 0
-		}
-		return s.CString(v)
-	}
-	s.Args = [6]uintptr{cstr(c.Source), cstr(c.Target), cstr(c.FSType), c.Flags, cstr(c.Data)}
-	return s
-}
+// unshare's messages for --root and --wd: Step.message fills in the %s
+// with the step's Path.
+const (
+	errChroot = "cannot change root directory to '%s'"
+	errChdir  = "cannot chdir to '%s'"
+)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -62,14 +61,18 @@ func Binary(t testing.TB) string {
 			return
 		}
 		buildPath = filepath.Join(dir, "nstool")
-		// As the Makefile builds it: with nstool's own entry point on
-		// linux/amd64 (cmd/nstool/internal/early, the early start of unshare).
+		// As the Makefile builds it: with nstool's own entry point where
+		// cmd/nstool/internal/early has it (linux/amd64 and the Go release
+		// it was verified on: the package's build constraint is the gate).
+		root := filepath.Dir(strings.TrimSpace(string(gomod)))
 		args := []string{"build", "-o", buildPath}
-		if runtime.GOARCH == "amd64" {
+		list := exec.Command("go", "list", "-f", "{{.SFiles}}", "./cmd/nstool/internal/early")
+		list.Dir = root
+		if out, err := list.Output(); err == nil && strings.Contains(string(out), "entry_") {
 			args = append(args, "-ldflags", "-E github.com/nstool/nstool/cmd/nstool/internal/early.entry")
 		}
 		cmd := exec.Command("go", append(args, "./cmd/nstool")...)
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = &buildFailure{err: err, out: string(out)}

@@ -13,11 +13,14 @@ package early
 
 import (
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/mountopt"
+	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
 
@@ -36,108 +39,128 @@ func Failure() (verb string, err error) {
 	return "", nil
 }
 
-// Static memory for start (it runs before anything can be allocated).
-var (
+// mem is all the memory start uses (but the fault guard's offEnv), in one
+// place: it runs before anything can be allocated, and every page it
+// touches first costs a page fault, what the early start exists to save.
+var mem struct {
 	entered   bool // start ran: this binary has the early start
+	begun     bool // start began to carry out a command line (the guard may not run nstool again)
 	request   spawn.EarlyUnshare
 	enter     spawn.EarlyNsenter
-	shellArg0 [256]byte
+	scanned   [48]opt  // what scan read
+	offsets   [2]int64 // --monotonic's and --boottime's values
 	shellArgv [2]*byte
-)
-
-const binSh = "/bin/sh\x00"
-
-// start runs from entry, on the kernel's stack, before the Go runtime: see
-// spawn.EarlyUnshare for what it may and may not do. It returns when the
-// ordinary start must follow.
-//
-//go:nocheckptr
-func start(argc int, argv **byte) {
-	entered = true
-	spawn.RecordStartLimits()          // before Go raises the soft RLIMIT_NOFILE
-	args := unsafe.Slice(argv, argc+1) // args[argc] is NULL, the environment follows
-	env := &unsafe.Slice(argv, argc+2)[argc+1]
-	if argc < 2 {
-		return
-	}
-	if off, _ := getenv(env, "NSTOOL_EARLY="); off == "off" {
-		return
-	}
-	switch spawn.CString(args[1]) {
-	case "unshare":
-		if Parse(&request, args[2:argc], env) {
-			request.Run()
-		}
-	case "nsenter":
-		if ParseNsenter(&enter, args[2:argc], env) {
-			enter.Run()
-		}
-	}
+	savedArgv **byte // for the guard
+	savedEnv  **byte
+	faultAct  kernelSigaction
+	dflAct    kernelSigaction
+	shellArg0 [256]byte
 }
 
-// Parse reads unshare's options and program from args (C strings; the
-// array goes on with a NULL) the way the cobra command would, into u. It
-// answers false for anything outside the early subset (values but
-// --propagation's, other options, "-" as a program, an odd $SHELL); u is
-// then of no use.
+// cProc is --mount-proc's default (nsopt.Unshare's Bare) as a C string.
+const cProc = "/proc\x00"
+
+// kernelSigaction is struct sigaction for rt_sigaction(2) on Linux.
+type kernelSigaction struct {
+	handler, flags, restorer, mask uintptr
+}
+
+// Parse reads unshare's options (nsopt.Unshare) and program from args (C
+// strings; the array goes on with a NULL) the way the cobra command would,
+// into u, taking each option in turn as Options.Config does. It answers
+// false for anything outside the early subset (a namespace file to keep,
+// --kill-child, a value Config would refuse, "-" as a program, an empty
+// $SHELL): the ordinary start then does it all and says what is wrong; u
+// is of no use.
 //
 //go:nocheckptr
 func Parse(u *spawn.EarlyUnshare, args []*byte, env **byte) bool {
-	*u = spawn.EarlyUnshare{Propagation: mountopt.PropagationPrivate, EarlyProgram: spawn.EarlyProgram{Env: env}}
-	i := 0
-	for ; i < len(args); i++ {
-		a := spawn.CString(args[i])
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			if a == "-" {
-				return false
-			}
-			break // the program: the rest is its own (SetInterspersed(false))
-		}
-		if a[1] != '-' {
-			for j := 1; j < len(a); j++ {
-				if !shortOption(u, a[j]) {
-					return false
-				}
-			}
-			continue
-		}
-		word := ""
-		switch {
-		case a == "--propagation":
-			if i+1 == len(args) {
-				return false
-			}
-			i++
-			word = spawn.CString(args[i])
-		case len(a) > 14 && a[:14] == "--propagation=":
-			word = a[14:]
-		default:
-			if !longOption(u, a[2:]) {
-				return false
-			}
-			continue
-		}
-		var ok bool
-		if u.Propagation, ok = mountopt.PropagationFlags(word); !ok {
+	*u = spawn.EarlyUnshare{Propagation: mountopt.PropagationPrivate, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
+		EarlyProgram: spawn.EarlyProgram{Env: env}}
+	opts, prog, ok := scan(nsopt.Unshare[:], args)
+	if !ok {
+		return false
+	}
+	for i := range opts {
+		if !setUnshare(u, &opts[i]) {
 			return false
 		}
 	}
-	if u.Flags&unix.CLONE_NEWPID != 0 && !u.Fork {
+	switch {
+	case u.Flags&unix.CLONE_NEWPID != 0 && !u.Fork:
 		// After unshare(CLONE_NEWPID) the kernel refuses this process new
 		// threads: Go's runtime could not start to report a failure.
 		return false
+	case (u.Monotonic != nil || u.Boottime != nil) && u.Flags&unix.CLONE_NEWTIME == 0,
+		u.MapGroup >= 0 && u.Setgroups == "allow":
+		return false // Config refuses them
 	}
-	if u.MapRoot || u.MapCurrent {
+	if u.MapUser >= 0 || u.MapGroup >= 0 {
 		u.Flags |= unix.CLONE_NEWUSER
 	}
-	if u.MountProc {
+	return program(&u.EarlyProgram, args[prog:], env)
+}
+
+// setUnshare is Options.Config for one option of unshare's; false for
+// what the early start leaves to the ordinary one.
+//
+//go:nocheckptr
+func setUnshare(u *spawn.EarlyUnshare, o *opt) bool {
+	var ok bool
+	switch o.id {
+	case nsopt.Fork:
+		u.Fork = true
+	case nsopt.MapRootUser: // -r, -c, --map-user and --map-group: the last to set an ID wins
+		u.MapUser, u.MapGroup = 0, 0
+	case nsopt.MapCurrentUser:
+		uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
+		gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
+		u.MapUser, u.MapGroup = int(uid), int(gid)
+	case nsopt.MapUser:
+		u.MapUser, ok = lookupID(o.value, false)
+		return ok
+	case nsopt.MapGroup:
+		u.MapGroup, ok = lookupID(o.value, true)
+		return ok
+	case nsopt.MountProc:
+		u.MountProc = unsafe.StringData(cProc) // its Bare, as a C string
+		if o.given {
+			u.MountProc = cstr(o.value)
+		}
 		u.Flags |= unix.CLONE_NEWNS
+	case nsopt.Propagation:
+		u.Propagation, ok = mountopt.PropagationFlags(o.value)
+		return ok
+	case nsopt.Setgroups:
+		u.Setgroups = o.value
+		return o.value == "allow" || o.value == "deny"
+	case nsopt.KeepCaps:
+		u.KeepCaps = true
+	case nsopt.Root:
+		u.Root = cstr(o.value)
+	case nsopt.Wd:
+		u.Wd = cstr(o.value)
+	case nsopt.SetUID:
+		u.SetUID, ok = parseUint32(o.value)
+		return ok
+	case nsopt.SetGID:
+		u.SetGID, ok = parseUint32(o.value)
+		return ok
+	case nsopt.Monotonic:
+		mem.offsets[0], ok = parseInt64(o.value)
+		u.Monotonic = &mem.offsets[0]
+		return ok
+	case nsopt.Boottime:
+		mem.offsets[1], ok = parseInt64(o.value)
+		u.Boottime = &mem.offsets[1]
+		return ok
+	default:
+		if o.id >= nsopt.ID(namespaces.NumTypes) || o.given {
+			return false // --kill-child, --explain; a namespace file to keep
+		}
+		u.Flags |= namespaces.Table[o.id].Flag
 	}
-	return program(&u.EarlyProgram, args[i:], env)
+	return true
 }
 
 // program is what to execute (nsexec.Program): args[0] and the rest, or
@@ -150,93 +173,21 @@ func program(p *spawn.EarlyProgram, args []*byte, env **byte) bool {
 	return shell(p, env)
 }
 
-// shell is util-linux exec_shell (nsexec.Program): $SHELL, else /bin/sh,
-// by path, with argv[0] "-NAME".
+// shell is the shell as nsexec.Program chooses it (nsopt.Shell), its
+// argv[0] "-NAME" in static memory.
 //
 //go:nocheckptr
 func shell(u *spawn.EarlyProgram, env **byte) bool {
-	sh, set := getenv(env, "SHELL=")
-	if !set {
-		sh = binSh[:len(binSh)-1]
+	sh, base := nsopt.Shell(getenv(env, "SHELL="))
+	if sh == "" || len(base)+2 > len(mem.shellArg0) {
+		return false // util-linux executes "" and fails: the ordinary start says so
 	}
-	if sh == "" || sh[len(sh)-1] == '/' || len(sh)+2 > len(shellArg0) {
-		return false // an empty $SHELL, filepath.Base's corner cases: leave them to it
-	}
-	base := len(sh)
-	for base > 0 && sh[base-1] != '/' {
-		base--
-	}
-	shellArg0[0] = '-'
-	n := 1 + copy(shellArg0[1:], sh[base:])
-	shellArg0[n] = 0
-	shellArgv[0], shellArgv[1] = &shellArg0[0], nil
-	u.Name, u.Argv, u.NoPathSearch = sh, &shellArgv[0], true
+	mem.shellArg0[0] = '-'
+	n := 1 + copy(mem.shellArg0[1:], base)
+	mem.shellArg0[n] = 0
+	mem.shellArgv[0], mem.shellArgv[1] = &mem.shellArg0[0], nil
+	u.Name, u.Argv, u.NoPathSearch = sh, &mem.shellArgv[0], true
 	return true
-}
-
-// namespaces are the namespace options of unshare and nsenter, long and short.
-var namespaces = [...]struct {
-	long  string
-	short byte
-	flag  uintptr
-}{
-	{"mount", 'm', unix.CLONE_NEWNS}, {"uts", 'u', unix.CLONE_NEWUTS}, {"ipc", 'i', unix.CLONE_NEWIPC},
-	{"net", 'n', unix.CLONE_NEWNET}, {"pid", 'p', unix.CLONE_NEWPID}, {"user", 'U', unix.CLONE_NEWUSER},
-	{"cgroup", 'C', unix.CLONE_NEWCGROUP}, {"time", 'T', unix.CLONE_NEWTIME},
-}
-
-// shortOption takes one letter of a short option cluster (-mpf).
-func shortOption(u *spawn.EarlyUnshare, c byte) bool {
-	switch c {
-	case 'f':
-		u.Fork = true
-	case 'r': // the last of -r and -c wins, as in util-linux
-		u.MapRoot, u.MapCurrent = true, false
-	case 'c':
-		u.MapRoot, u.MapCurrent = false, true
-	default:
-		flag := namespaceShort(c)
-		u.Flags |= flag
-		return flag != 0
-	}
-	return true
-}
-
-// longOption takes --name (without its dashes).
-func longOption(u *spawn.EarlyUnshare, name string) bool {
-	switch name {
-	case "fork":
-		return shortOption(u, 'f')
-	case "map-root-user":
-		return shortOption(u, 'r')
-	case "map-current-user":
-		return shortOption(u, 'c')
-	case "mount-proc":
-		u.MountProc = true
-		return true
-	}
-	return shortOption(u, namespaceLong(name))
-}
-
-// namespaceShort is the CLONE_NEW* flag of a namespace option letter (0:
-// none), the same for unshare and nsenter.
-func namespaceShort(c byte) uintptr {
-	for _, ns := range namespaces {
-		if ns.short == c {
-			return ns.flag
-		}
-	}
-	return 0
-}
-
-// namespaceLong is the letter of a long namespace option (0: none).
-func namespaceLong(name string) byte {
-	for _, ns := range namespaces {
-		if ns.long == name {
-			return ns.short
-		}
-	}
-	return 0
 }
 
 // getenv is the value of the first "KEY=" in env, and whether it is set.
@@ -255,7 +206,7 @@ func getenv(env **byte, key string) (string, bool) {
 // line argv (os.Args) without its --explain, with the environment env: for
 // --explain to say so.
 func Takes(argv, env []string) bool {
-	if !entered || len(argv) < 2 {
+	if !mem.entered || len(argv) < 2 {
 		return false // linked without -E
 	}
 	args := argv[2:]
@@ -265,17 +216,28 @@ func Takes(argv, env []string) bool {
 			break
 		}
 	}
-	envp := &spawn.CStrings(env)[0]
+	envp := &CStrings(env)[0]
 	if off, _ := getenv(envp, "NSTOOL_EARLY="); off == "off" {
 		return false
 	}
 	switch argv[1] {
 	case "unshare":
 		var u spawn.EarlyUnshare
-		return Parse(&u, spawn.CStrings(args)[:len(args)], envp)
+		return Parse(&u, CStrings(args)[:len(args)], envp)
 	case "nsenter":
 		var u spawn.EarlyNsenter
-		return ParseNsenter(&u, spawn.CStrings(args)[:len(args)], envp)
+		return ParseNsenter(&u, CStrings(args)[:len(args)], envp)
 	}
 	return false
+}
+
+// CStrings is strs as a NULL-terminated array of C strings, as the kernel
+// passes a command line (for Go code, after the runtime started: it
+// allocates).
+func CStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out
 }

@@ -1,112 +1,83 @@
 package early
 
 import (
+	"unsafe"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
+	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
 
-// ParseNsenter reads nsenter's options and program from args as the cobra
-// command would, into u: -t PID with namespace options, -a, -F and
-// --preserve-credentials (see Parse for the rest).
+// ParseNsenter reads nsenter's options (nsopt.Nsenter) and program from
+// args as the cobra command would, into u (see Parse): all but --explain.
 //
 //go:nocheckptr
 func ParseNsenter(u *spawn.EarlyNsenter, args []*byte, env **byte) bool {
-	*u = spawn.EarlyNsenter{EarlyProgram: spawn.EarlyProgram{Env: env}}
-	i := 0
-	for ; i < len(args); i++ {
-		a := spawn.CString(args[i])
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			if a == "-" {
-				return false
-			}
-			break
-		}
-		value := "" // of -t/--target
-		switch {
-		case a[1] != '-':
-			j := 1
-			for ; j < len(a) && a[j] != 't'; j++ {
-				if !nsenterShort(u, a[j]) {
-					return false
-				}
-			}
-			if j == len(a) {
-				continue
-			}
-			value = a[j+1:] // -tPID, -mtPID (pflag: the rest of the cluster)
-		case a == "--target":
-		case len(a) > 9 && a[:9] == "--target=":
-			value = a[9:]
-		default:
-			if !nsenterLong(u, a[2:]) {
-				return false
-			}
-			continue
-		}
-		if value == "" { // -t PID, --target PID
-			if i+1 == len(args) {
-				return false
-			}
-			i++
-			value = spawn.CString(args[i])
-		}
-		if u.Target = parsePID(value); u.Target <= 0 {
+	*u = spawn.EarlyNsenter{SetUID: -1, SetGID: -1, EarlyProgram: spawn.EarlyProgram{Env: env}}
+	opts, prog, ok := scan(nsopt.Nsenter[:], args)
+	if !ok {
+		return false
+	}
+	for i := range opts {
+		if !setNsenter(u, &opts[i]) {
 			return false
 		}
 	}
-	if u.Target == 0 || u.Flags == 0 && !u.All {
+	if u.Flags == 0 && !u.All || u.Wd && u.Wdns != nil {
 		return false // util-linux's complaints are the ordinary start's
 	}
-	return program(&u.EarlyProgram, args[i:], env)
+	return program(&u.EarlyProgram, args[prog:], env)
 }
 
-// parsePID is strconv.ParseUint(s, 10, 32) as the command reads -t; -1 when
-// it is not one (or too big for a PID: the ordinary start says so).
-func parsePID(s string) int {
-	if s == "" || len(s) > 10 {
-		return -1
-	}
-	var v uint64
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return -1
-		}
-		v = v*10 + uint64(s[i]-'0')
-	}
-	if v > 1<<31-1 {
-		return -1
-	}
-	return int(v)
-}
-
-// nsenterShort takes one letter of a short option cluster (-maF).
-func nsenterShort(u *spawn.EarlyNsenter, c byte) bool {
-	switch c {
-	case 'a':
+// setNsenter is Options.Config for one option of nsenter's.
+//
+//go:nocheckptr
+func setNsenter(u *spawn.EarlyNsenter, o *opt) bool {
+	var ok bool
+	switch o.id {
+	case nsopt.All:
 		u.All = true
-	case 'F':
+	case nsopt.NoFork:
 		u.NoFork = true
+	case nsopt.PreserveCredentials:
+		u.PreserveCreds = true
+	case nsopt.Target:
+		u.Target, ok = parseUint32(o.value)
+		return ok && u.Target > 0 && u.Target <= 1<<31-1 // else the ordinary start says so
+	case nsopt.SetUID:
+		u.SetUID, ok = parseUint32(o.value)
+		return ok
+	case nsopt.SetGID:
+		u.SetGID, ok = parseUint32(o.value)
+		return ok
+	case nsopt.Root:
+		u.Root, u.RootFile = true, fileArg(o)
+	case nsopt.Wd:
+		u.Wd, u.WdFile = true, fileArg(o)
+	case nsopt.Wdns:
+		u.Wdns = cstr(o.value)
 	default:
-		flag := namespaceShort(c)
-		u.Flags |= flag
-		return flag != 0
+		if o.id >= nsopt.ID(namespaces.NumTypes) {
+			return false // --explain
+		}
+		u.Flags |= namespaces.Table[o.id].Flag
+		u.Files[o.id] = fileArg(o)
 	}
 	return true
 }
 
-// nsenterLong takes --name (without its dashes).
-func nsenterLong(u *spawn.EarlyNsenter, name string) bool {
-	switch name {
-	case "all":
-		return nsenterShort(u, 'a')
-	case "no-fork":
-		return nsenterShort(u, 'F')
-	case "preserve-credentials":
-		u.PreserveCreds = true
-		return true
+// fileArg is the file an nsopt.Optional option names (nil: the target's).
+func fileArg(o *opt) *byte {
+	if !o.given {
+		return nil
 	}
-	return nsenterShort(u, namespaceLong(name))
+	return cstr(o.value)
+}
+
+// cstr is a value from the command line as the C string it is there: the
+// kernel ends each argument with a NUL.
+//
+//go:nocheckptr
+func cstr(value string) *byte {
+	return &unsafe.Slice(unsafe.StringData(value), len(value)+1)[0]
 }

@@ -34,9 +34,12 @@ func describe(sp *spawn.Spawn) string {
 			continue
 		}
 		args := fmt.Sprint(s.Args)
-		if s.Trap == unix.SYS_SETNS {
+		if s.Trap == unix.SYS_SETNS || s.Trap == unix.SYS_FCHDIR {
 			link, _ := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(s.Args[0])))
 			args = fmt.Sprintf("%s %#x", link, s.Args[1])
+		}
+		if s.Trap == unix.SYS_CHROOT || s.Trap == unix.SYS_CHDIR || s.Kind == spawn.StepOpenCwd && s.Args[0] != 0 {
+			args = strconv.Quote(spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[0]))))
 		}
 		if s.Trap == unix.SYS_RT_SIGACTION {
 			args = fmt.Sprint(s.Args[0], s.Args[2:]) // the struct's address differs
@@ -56,9 +59,11 @@ func earlyArgv(u *spawn.EarlyNsenter) []string {
 	return out
 }
 
-// The early start (cmd/nstool/internal/early) takes some nsenter command
-// lines before the Go runtime starts: for each it must open the same
-// namespaces and plan the very steps this command plans.
+// The early start (cmd/nstool/internal/early) takes nsenter command lines
+// before the Go runtime starts, with this command's planner
+// (nsenterPlan.plan) but its own reading of the command line and opening of
+// the files: for each it must open the same files and come to the very
+// steps this command plans.
 func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	nstest.RequireRoot(t)
 	t.Setenv("SHELL", "/bin/bash")
@@ -66,13 +71,15 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	other := strconv.Itoa(nsexectest.Target(t, nil, "--user", "--map-root-user", "--mount", "--pid", "--uts"))
 	options := []string{"-m", "--mount", "-u", "-i", "-n", "--net", "-p", "--pid", "-U", "--user", "-C", "-T", "--time",
 		"-a", "--all", "-F", "--no-fork", "--preserve-credentials", "-mp", "-aF", "-mU", "-Fpm",
+		"-r", "-w", "--wdns=/", "-W /tmp", "-S0", "-S 1", "--setgid=2", "-G 0", "--root=/", "--wd=/tmp", "-rw",
+		"--mount=/proc/self/ns/mnt", "--uts=/proc/1/ns/uts", "--mount=/x",
 		// not early
-		"--mount=/x", "-r", "-w", "--wdns=/", "-S0", "-G", "--explain", "-x", "-"}
+		"--explain", "-x", "-", "-S=0", "--root=", "-t=1"}
 	targets := func(pid string) [][]string {
 		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
 	}
 	programs := [][]string{nil, {"true"}, {"sh", "-c", "x"}, {"--", "-x"}}
-	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
+	env := early.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
 	cases, taken := 0, 0
 	for ti, pid := range []string{self, other} {
 		for i, a := range options {
@@ -83,7 +90,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 				cases++
 				line := strings.Join(argv, " ")
 				var u spawn.EarlyNsenter
-				if !early.ParseNsenter(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
+				if !early.ParseNsenter(&u, early.CStrings(argv)[:len(argv)], &env[0]) {
 					continue
 				}
 				cfg, err := parse(t, argv...)
@@ -181,7 +188,8 @@ func TestFollowsStops(t *testing.T) {
 	}{
 		{"", []string{"-t", pid, "-m", "-p"}},
 		{"NSTOOL_EARLY=off", []string{"-t", pid, "-m", "-p"}},
-		{"", []string{"-t", pid, "-m", "-w"}}, // the ordinary start, no fork
+		{"NSTOOL_EARLY=off", []string{"-t", pid, "-m", "-w"}}, // the ordinary start, no fork
+		{"", []string{"-t", pid, "-m", "-w"}},                 // the early start, in place
 	} {
 		cmd := exec.Command(bin, append(append([]string{"nsenter"}, c.args...), "sh", "-c", "kill -STOP $$; exit 3")...)
 		cmd.Env = append(os.Environ(), c.env)
@@ -212,11 +220,7 @@ func TestFollowsStops(t *testing.T) {
 // The early start makes util-linux nsenter's system calls, in its order,
 // in as many processes.
 func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
-	nstest.RequireRoot(t)
-	t.Setenv("NSTOOL_EARLY", "")
-	os.Unsetenv("NSTOOL_EARLY")
-	tools := nsexectest.Tools(t, "nsenter")
-	nsexectest.RequireEarlyStart(t, tools[1].Argv[0])
+	tools := nsexectest.EarlyTools(t, "nsenter")
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount", "--uts", "--ipc", "--net", "--cgroup", "--time"))
 	rootless := strconv.Itoa(nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount", "--pid"))
 	for _, args := range [][]string{
@@ -226,6 +230,13 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 		{"-t", rootless, "-a", "true"},
 		{"-t", rootless, "-U", "-m", "true"},
 		{"-t", rootless, "-U", "--preserve-credentials", "-m", "true"},
+		{"-t", pid, "-m", "-S", "0", "-G", "0", "true"},
+		{"-t", pid, "-m", "-r", "true"},
+		{"-t", pid, "-m", "-r", "-w", "true"},
+		{"-t", pid, "-m", "-w", "-u", "true"},
+		{"-t", pid, "-m", "-r", "-W", "/tmp", "true"},
+		{"--mount=/proc/" + pid + "/ns/mnt", "true"},
+		{"-t", rootless, "-U", "-m", "-S", "0", "true"},
 		{"-t", pid, "-m", "no-such-program"},
 	} {
 		ul, _ := nsexectest.Syscalls(t, append(tools[0].Argv, args...)...)
@@ -247,7 +258,8 @@ func TestExplainNotesEarlyStart(t *testing.T) {
 	nsexectest.RequireEarlyStart(t, nstooltest.Binary(t))
 	tool := nsexectest.Tool{Name: "nstool", Argv: []string{nstooltest.Binary(t), "nsenter", "--explain"}}
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--mount"))
-	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": false, "-m --wdns=/ true": false} {
+	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": true, "-m --wdns=/ true": true,
+		"-m -S=0 true": false} {
 		r := tool.Run(t, nsexectest.Options{}, append([]string{"-t", pid}, strings.Fields(args)...)...)
 		if got := strings.Contains(r.Stderr, "before Go's runtime starts"); got != want || r.Code != 0 {
 			t.Errorf("nsenter --explain -t PID %s: note %v, want %v: %+v", args, got, want, r)

@@ -12,6 +12,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
@@ -20,7 +21,7 @@ import (
 type Options struct {
 	All           bool
 	Target        string
-	NS            [8]nsexec.OptionalFile // namespaces.CloneNamespaces order
+	NS            [namespaces.NumTypes]nsexec.OptionalFile // by namespaces.Type
 	Root, Wd      nsexec.OptionalFile
 	Wdns          string
 	SetUID        string
@@ -30,21 +31,6 @@ type Options struct {
 	Explain       bool
 	Args          []string
 	changed       func(string) bool
-}
-
-// util-linux's help order, with the index into namespaces.CloneNamespaces.
-var nsFlags = []struct {
-	long, short, usage string
-	idx                int
-}{
-	{"mount", "m", "enter mount namespace", 6},
-	{"uts", "u", "enter UTS namespace (hostname etc)", 3},
-	{"ipc", "i", "enter System V IPC namespace", 2},
-	{"net", "n", "enter network namespace", 4},
-	{"pid", "p", "enter pid namespace", 5},
-	{"cgroup", "C", "enter cgroup namespace", 1},
-	{"user", "U", "enter user namespace", 0},
-	{"time", "T", "enter time namespace", 7},
 }
 
 // NewCmd returns the `nsenter` command.
@@ -69,10 +55,10 @@ util-linux.
 After entering a pid namespace nstool forks (unless --no-fork), because
 setns(2) moves only the children into it. The program defaults to $SHELL.
 
-Start-up: for -t PID with namespace options, -a, -F and
---preserve-credentials nstool does the work before Go's runtime starts, in
-one process as util-linux does and as fast; NSTOOL_EARLY=off in the
-environment turns that off.`,
+Start-up: with every option but --explain nstool does the work before Go's
+runtime starts, in one process as util-linux does (the program keeps
+nstool's PID unless a pid namespace needs a fork) and as fast;
+NSTOOL_EARLY=off in the environment turns that off.`,
 		Example: `  # a shell in every namespace of process 1234
   nstool nsenter -t 1234 -a
 
@@ -95,20 +81,20 @@ environment turns that off.`,
 	f := cmd.Flags()
 	f.SetInterspersed(false)
 	f.SortFlags = false
-	f.BoolVarP(&opts.All, "all", "a", false, "enter all namespaces")
-	f.StringVarP(&opts.Target, "target", "t", "", "target process to get namespaces from (`pid`)")
-	for _, n := range nsFlags {
-		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE: the one FILE names")
-	}
-	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
-	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")
-	f.BoolVar(&opts.PreserveCreds, "preserve-credentials", false, "do not touch uids or gids")
-	nsexec.AddOptionalFile(f, &opts.Root, "root", "r", "set the root directory (--root=DIR; default: the target's)")
-	nsexec.AddOptionalFile(f, &opts.Wd, "wd", "w", "set the working directory (--wd=DIR; default: the target's)")
-	f.StringVarP(&opts.Wdns, "wdns", "W", "", "set the working directory in namespace to `dir`")
-	f.BoolVarP(&opts.NoFork, "no-fork", "F", false, "do not fork before exec'ing <program>")
-	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
+	nsexec.Register(f, nsopt.Nsenter[:], opts.field)
 	return cmd
+}
+
+// field is where an option of nsopt.Nsenter is kept.
+func (o *Options) field(id nsopt.ID) any {
+	if id < nsopt.ID(namespaces.NumTypes) {
+		return &o.NS[id]
+	}
+	return map[nsopt.ID]any{
+		nsopt.All: &o.All, nsopt.Target: &o.Target, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
+		nsopt.PreserveCredentials: &o.PreserveCreds, nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.Wdns: &o.Wdns,
+		nsopt.NoFork: &o.NoFork, nsopt.Explain: &o.Explain,
+	}[id]
 }
 
 // Config turns the options into an spawn.NsenterConfig.
@@ -121,9 +107,9 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 			return nil, err
 		}
 	}
-	for i, ns := range namespaces.CloneNamespaces {
-		if o.NS[i].On {
-			c.Enter[ns.Flag] = o.NS[i].TargetFile()
+	for t := range namespaces.Table {
+		if o.NS[t].On {
+			c.Enter[namespaces.Table[t].Flag] = o.NS[t].TargetFile()
 		}
 	}
 	if o.Root.On {

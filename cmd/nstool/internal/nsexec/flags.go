@@ -3,6 +3,7 @@ package nsexec
 import (
 	"github.com/spf13/pflag"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
 
@@ -46,4 +47,33 @@ func (o *OptionalFile) Set(v string) error {
 func AddOptionalFile(fs *pflag.FlagSet, o *OptionalFile, name, short, usage string) {
 	f := fs.VarPF(o, name, short, usage)
 	f.NoOptDefVal = bare
+}
+
+// Register defines the flags of an option table (nsopt.Unshare,
+// nsopt.Nsenter) on fs, in its order. bind gives each option's
+// destination: a *bool for nsopt.None, a *string for nsopt.Required and
+// for an nsopt.Optional with a Bare value, an *OptionalFile for one
+// without (a namespace or directory: alone it means "the target's").
+func Register(fs *pflag.FlagSet, table []nsopt.Option, bind func(nsopt.ID) any) {
+	for i := range table {
+		o := &table[i]
+		long, letter := o.Names()
+		short := ""
+		if letter != 0 {
+			short = string(rune(letter))
+		}
+		switch dst := bind(o.ID).(type) {
+		case *bool:
+			fs.BoolVarP(dst, long, short, false, o.Usage)
+		case *string:
+			fs.StringVarP(dst, long, short, o.Default, o.Usage)
+			if o.Arg == nsopt.Optional {
+				fs.Lookup(long).NoOptDefVal = o.Bare
+			}
+		case *OptionalFile:
+			AddOptionalFile(fs, dst, long, short, o.Usage)
+		default:
+			panic("nsexec.Register: no destination for --" + long)
+		}
+	}
 }

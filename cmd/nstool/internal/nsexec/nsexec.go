@@ -9,29 +9,25 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/spawn"
 	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
-// Program returns what to execute: args as given, or util-linux's
-// exec_shell(): $SHELL (else /bin/sh) by path, with argv[0] "-NAME" (a login
-// shell).
+// Program returns what to execute: args as given, or the shell
+// (nsopt.Shell: the early start chooses it the same way).
 func Program(args []string) (name string, argv []string, noPathSearch bool) {
 	if len(args) > 0 {
 		return args[0], args, false
 	}
-	shell, set := os.LookupEnv("SHELL") // set but empty: util-linux executes "" (and fails)
-	if !set {
-		shell = "/bin/sh"
-	}
-	return shell, []string{"-" + filepath.Base(shell)}, true
+	shell, base := nsopt.Shell(os.LookupEnv("SHELL")) // set but empty: util-linux executes "" (and fails)
+	return shell, []string{"-" + base}, true
 }
 
 // Explain writes the steps on w, one per line, naming which process makes

@@ -14,14 +14,10 @@ import (
 // The early start makes util-linux unshare's system calls, in its order,
 // in as many processes (no Go runtime threads, one fork for --fork).
 func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
-	nstest.RequireRoot(t)
-	t.Setenv("NSTOOL_EARLY", "")
-	os.Unsetenv("NSTOOL_EARLY")
+	tools := nsexectest.EarlyTools(t, "unshare")
 	if _, err := exec.LookPath("strace"); err != nil {
 		t.Skip("strace not installed")
 	}
-	tools := nsexectest.Tools(t, "unshare")
-	nsexectest.RequireEarlyStart(t, tools[1].Argv[0])
 	for _, args := range []string{
 		"--mount true",
 		"--fork --pid --mount-proc true",
@@ -32,6 +28,16 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 		"-c -m true",
 		"-muinpCT -f true",
 		"-Urf sh -c true",
+		"--map-user=0 -m true",
+		"--map-group=0 --map-user=0 true",
+		"--map-user=root -c true",
+		"-U --setgroups=deny true",
+		"-Ur --keep-caps true",
+		"-T --monotonic=5 --boottime=-3 true",
+		"-Tf --boottime 3 true",
+		"-m -R / -w /tmp true",
+		"-Ur -S 0 true",
+		"--mount-proc=/tmp --propagation=shared true",
 		"-m no-such-program", // the Go runtime starts only to say so
 	} {
 		ul, _ := nsexectest.Syscalls(t, append(tools[0].Argv, strings.Fields(args)...)...)

@@ -3,6 +3,7 @@ package unshare
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -32,6 +33,9 @@ func describeSteps(steps []spawn.Step) string {
 			}
 			args = fmt.Sprintf("%q %#x %d", strs, s.Args[3], s.Args[4])
 		}
+		if s.Trap == unix.SYS_CHROOT || s.Trap == unix.SYS_CHDIR {
+			args = strconv.Quote(spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[0]))))
+		}
 		fmt.Fprintf(&b, "kind=%d trap=%d args=%s path=%q data=%q err=%q soft=%v enoent=%v ignore=%d skip=%d ok=%d\n",
 			s.Kind, s.Trap, args, s.Path, s.Data, s.Err, s.Soft, s.IgnoreENOENT, s.IgnoreErrno, s.SkipIfDone, s.OKIfDone)
 	}
@@ -54,11 +58,15 @@ func earlyArgv() [][]string {
 		"-U", "--user", "-C", "--cgroup", "-T", "--time", "-f", "--fork", "-r", "--map-root-user",
 		"-c", "--map-current-user", "--mount-proc", "--propagation=shared", "--propagation=slave",
 		"--propagation=unchanged", "--propagation=private", "--propagation shared", "--propagation unchanged",
-		"-mpf", "-Ur", "-rm", "-fpm", "-mc", "-cr",
+		"-mpf", "-Ur", "-rm", "-fpm", "-mc", "-cr", "--map-user=0", "--map-user 1000", "--map-user=root",
+		"--map-group=0", "--map-group=daemon", "--map-group 4294967295", "--setgroups=deny", "--setgroups allow",
+		"--keep-caps", "-T --monotonic=5", "-T --boottime -3", "--monotonic=+7", "-R /", "-R/", "--root=/",
+		"--wd=/tmp", "-w /", "-S0", "-S 1", "--setuid=0", "-G0", "--setgid 2", "-Tf --monotonic 1",
 		// not early: values, other options, odd words
-		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=/mnt",
-		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "--root=/", "--wd=/", "-S", "--map-user=0",
-		"--monotonic=5", "--setgroups=deny", "--keep-caps", "--propagation=", "--mo", "--color=never"}
+		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=",
+		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "-S", "--map-user=nosuchuser",
+		"--map-user=-1", "--setgroups=maybe", "--monotonic=x", "--monotonic=5", "--root=", "-S-1", "-S=0",
+		"--fork=true", "--propagation=", "--mo", "--color=never"}
 	programs := [][]string{nil, {"true"}, {"ls", "-la"}, {"--", "-x"}, {"--"}, {"-"}, {"/bin/echo", "-m"}, {""}}
 	var out [][]string
 	for _, a := range options {
@@ -76,16 +84,22 @@ func earlyArgv() [][]string {
 }
 
 // The early start (cmd/nstool/internal/early) carries out some command
-// lines before the Go runtime starts. For each it takes it must plan the
-// very steps, program and arguments this command plans, and it must take
-// the shapes a classroom types.
+// lines before the Go runtime starts, with this command's planner
+// (unsharePlan.plan) but its own reading of the command line. For each it
+// takes it must come to the very steps, program and arguments this command
+// plans, and it must take what util-linux does without a fork.
 func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	t.Setenv("SHELL", "/bin/bash")
 	t.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
 	mustTake := map[string]bool{"--mount true": true, "--fork --pid --mount-proc true": true,
 		"--user --map-root-user --mount true": true, "--propagation=shared bash": true, "-m": true,
-		"-Ur": true, "-mpf --mount-proc": true, "--mount --propagation=shared bash": true}
-	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
+		"-Ur": true, "-mpf --mount-proc": true, "--mount --propagation=shared bash": true,
+		// what util-linux does without a fork, so does the early start
+		"-m --map-user=0 sleep 1": true, "--map-group=0 -U true": true, "--map-user=root --map-group=root true": true,
+		"-U --setgroups=deny true": true, "-Ur --keep-caps true": true, "-T --monotonic=5 true": true,
+		"-T --boottime=-3 true": true, "-R / -w /tmp true": true, "-S 0 -G 0 true": true,
+		"--mount-proc=/mnt -p -f true": true, "--mount-proc=/mnt --propagation=shared true": true}
+	env := early.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
 	taken := 0
 	cases := earlyArgv()
 	for k := range mustTake {
@@ -94,7 +108,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	for _, argv := range cases {
 		line := strings.Join(argv, " ")
 		var u spawn.EarlyUnshare
-		if !early.Parse(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
+		if !early.Parse(&u, early.CStrings(argv)[:len(argv)], &env[0]) {
 			if mustTake[line] {
 				t.Errorf("unshare %s: the early start does not take it", line)
 			}
@@ -129,10 +143,11 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	}
 }
 
-// Without a program: $SHELL, else /bin/sh, with argv[0] "-NAME"; an empty
-// $SHELL is left to the ordinary start (util-linux executes "").
+// Without a program: $SHELL, else /bin/sh, with argv[0] "-NAME" (one
+// choice, nsopt.Shell, for both starts); an empty $SHELL is left to the
+// ordinary start (util-linux executes "" and fails).
 func TestEarlyStartShell(t *testing.T) {
-	for _, shell := range []string{"/bin/bash", "bash", "/usr/bin/zsh", "", "/", "unset"} {
+	for _, shell := range []string{"/bin/bash", "bash", "/usr/bin/zsh", "", "/", "/bin/sh/", "unset"} {
 		envList := []string{"PATH=/bin"}
 		if shell == "unset" {
 			t.Setenv("SHELL", "") // restored at the end
@@ -141,10 +156,10 @@ func TestEarlyStartShell(t *testing.T) {
 			t.Setenv("SHELL", shell)
 			envList = append(envList, "SHELL="+shell)
 		}
-		env := spawn.CStrings(envList)
+		env := early.CStrings(envList)
 		var u spawn.EarlyUnshare
-		took := early.Parse(&u, spawn.CStrings([]string{"-m"})[:1], &env[0])
-		if wantTake := shell != "" && shell != "/"; took != wantTake {
+		took := early.Parse(&u, early.CStrings([]string{"-m"})[:1], &env[0])
+		if wantTake := shell != ""; took != wantTake {
 			t.Errorf("SHELL=%q: early start takes it: %v", shell, took)
 		}
 		if !took {

@@ -17,6 +17,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/mountopt"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/spawn"
@@ -24,7 +25,7 @@ import (
 
 // Options are the parsed command line.
 type Options struct {
-	NS          [8]nsexec.OptionalFile // in namespaces.CloneNamespaces order
+	NS          [namespaces.NumTypes]nsexec.OptionalFile // by namespaces.Type
 	Fork        bool
 	KillChild   string
 	MountProc   string
@@ -67,21 +68,6 @@ func (v *inOrder) Set(s string) error {
 	return nil
 }
 
-// util-linux's help order, with the index into namespaces.CloneNamespaces.
-var nsFlags = []struct {
-	long, short, usage string
-	idx                int
-}{
-	{"mount", "m", "unshare mounts namespace", 6},
-	{"uts", "u", "unshare UTS namespace (hostname etc)", 3},
-	{"ipc", "i", "unshare System V IPC namespace", 2},
-	{"net", "n", "unshare network namespace", 4},
-	{"pid", "p", "unshare pid namespace", 5},
-	{"user", "U", "unshare user namespace", 0},
-	{"cgroup", "C", "unshare cgroup namespace", 1},
-	{"time", "T", "unshare time namespace", 7},
-}
-
 // NewCmd returns the `unshare` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
 	return newCmd(ios, func(o *Options) error { return run(ios, o) })
@@ -108,10 +94,11 @@ program killed by a signal makes nstool die of the same signal.
 uid_map lines, the propagation mount(2), the proc mount, the exec) before
 making it.
 
-Start-up: for the common command lines (namespace options, -f, -r, -c,
---mount-proc, --propagation) nstool does the work before Go's runtime
-starts, in one process as util-linux does and as fast; NSTOOL_EARLY=off in
-the environment turns that off.`,
+Start-up: with every option but a namespace file to keep (--mount=FILE and
+friends), --kill-child and --explain, nstool does the work before Go's
+runtime starts, in one process as util-linux does (the program keeps
+nstool's PID) and as fast; NSTOOL_EARLY=off in the environment turns that
+off.`,
 		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
   nstool unshare --mount --propagation=shared bash
 
@@ -139,33 +126,26 @@ the environment turns that off.`,
 	f := cmd.Flags()
 	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
 	f.SortFlags = false
-	for _, n := range nsFlags {
-		nsexec.AddOptionalFile(f, &opts.NS[n.idx], n.long, n.short, n.usage+"; =FILE keeps it")
-	}
-	f.BoolVarP(&opts.Fork, "fork", "f", false, "fork before launching <program>")
-	f.StringVar(&opts.MapUser, "map-user", "", "map current user to `uid|name` (implies --user)")
-	f.StringVar(&opts.MapGroup, "map-group", "", "map current group to `gid|name` (implies --user)")
-	f.BoolVarP(&opts.MapRoot, "map-root-user", "r", false, "map current user to root (implies --user)")
-	f.BoolVarP(&opts.MapCurrent, "map-current-user", "c", false, "map current user to itself (implies --user)")
+	nsexec.Register(f, nsopt.Unshare[:], opts.field)
 	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user"} {
 		fl := f.Lookup(name)
 		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
 	}
-	f.StringVar(&opts.KillChild, "kill-child", "", "when dying, kill the forked child with `signame` (implies --fork; default SIGKILL)")
-	f.Lookup("kill-child").NoOptDefVal = "SIGKILL"
-	f.StringVar(&opts.MountProc, "mount-proc", "", "mount proc filesystem first on `dir` (implies --mount)")
-	f.Lookup("mount-proc").NoOptDefVal = "/proc"
-	f.StringVar(&opts.Propagation, "propagation", "private", "modify mount propagation in mount namespace: `slave|shared|private|unchanged`")
-	f.StringVar(&opts.Setgroups, "setgroups", "", "control the setgroups syscall in user namespaces: `allow|deny`")
-	f.BoolVar(&opts.KeepCaps, "keep-caps", false, "retain capabilities granted in user namespaces")
-	f.StringVarP(&opts.Root, "root", "R", "", "run the command with root directory set to `dir`")
-	f.StringVarP(&opts.Wd, "wd", "w", "", "change working directory to `dir`")
-	f.StringVarP(&opts.SetUID, "setuid", "S", "", "set `uid` in entered namespace")
-	f.StringVarP(&opts.SetGID, "setgid", "G", "", "set `gid` in entered namespace")
-	f.StringVar(&opts.Monotonic, "monotonic", "", "set clock monotonic `offset` (seconds) in time namespaces")
-	f.StringVar(&opts.Boottime, "boottime", "", "set clock boottime `offset` (seconds) in time namespaces")
-	f.BoolVar(&opts.Explain, "explain", false, "print each step in kernel terms on stderr before making it")
 	return cmd
+}
+
+// field is where an option of nsopt.Unshare is kept.
+func (o *Options) field(id nsopt.ID) any {
+	if id < nsopt.ID(namespaces.NumTypes) {
+		return &o.NS[id]
+	}
+	return map[nsopt.ID]any{
+		nsopt.Fork: &o.Fork, nsopt.MapUser: &o.MapUser, nsopt.MapGroup: &o.MapGroup, nsopt.MapRootUser: &o.MapRoot,
+		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
+		nsopt.Propagation: &o.Propagation, nsopt.Setgroups: &o.Setgroups, nsopt.KeepCaps: &o.KeepCaps,
+		nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
+		nsopt.Monotonic: &o.Monotonic, nsopt.Boottime: &o.Boottime, nsopt.Explain: &o.Explain,
+	}[id]
 }
 
 // lookupID is util-linux get_user/get_group: a name from the user database,
@@ -199,11 +179,11 @@ func signalByName(s string) (syscall.Signal, bool) {
 func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c := &spawn.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
 		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork}
-	for i, ns := range namespaces.CloneNamespaces {
-		if o.NS[i].On {
+	for t := range namespaces.Table {
+		if ns := &namespaces.Table[t]; o.NS[t].On {
 			c.Flags |= ns.Flag
-			if o.NS[i].HasFile {
-				c.Persist[ns.Flag] = o.NS[i].File
+			if o.NS[t].HasFile {
+				c.Persist[ns.Flag] = o.NS[t].File
 			}
 		}
 	}

@@ -321,8 +321,8 @@ func TestExplain(t *testing.T) {
 			t.Errorf("%v: no note on the early start in:\n%s", c.args, r.Stderr)
 		}
 	}
-	if r := tool.Run(t, nsexectest.Options{}, "--wd", "/", "true"); strings.Contains(r.Stderr, "runtime starts") || r.Code != 0 {
-		t.Errorf("--wd / true (not early): %+v", r)
+	if r := tool.Run(t, nsexectest.Options{}, "--kill-child", "true"); strings.Contains(r.Stderr, "runtime starts") || r.Code != 0 {
+		t.Errorf("--kill-child true (not early): %+v", r)
 	}
 }
 

@@ -1,3 +1,7 @@
+//go:build go1.26 && !go1.27
+
+// See entry_go126_linux_amd64.go for the gate.
+
 #include "textflag.h"
 
 // entry is nstool's ELF entry point (go build -ldflags -E EntrySymbol).
@@ -26,3 +30,18 @@ TEXT ·entry(SB),NOSPLIT|NOFRAME,$0
 	CALL ·start(SB)
 	ADDQ $16, SP
 	JMP _rt0_amd64_linux(SB)
+
+// onFault handles a fault signal while start runs (see faulted): on the
+// signal frame the kernel pushed; it never returns.
+TEXT ·onFault(SB),NOSPLIT|NOFRAME,$0
+	ANDQ $~15, SP
+	CALL ·faulted(SB)
+	MOVQ $231, AX           // exit_group(1), should faulted return
+	MOVQ $1, DI
+	SYSCALL
+
+// func onFaultPC() uintptr
+TEXT ·onFaultPC(SB),NOSPLIT,$0-8
+	LEAQ ·onFault(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET
