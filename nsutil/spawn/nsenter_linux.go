@@ -241,12 +241,12 @@ func (p *nsenterPlan) plan(out []Step) int {
 	case p.wdns != nil: // util-linux opens it and enters it by its descriptor
 		add(Step{Kind: StepOpenCwd, Err: "cannot open current working directory", Path: CString(p.wdns),
 			Args: [6]uintptr{uintptr(unsafe.Pointer(p.wdns))}})
-		add(Step{Kind: StepFchdirCwd, Err: "change directory by working directory file descriptor failed", Path: CString(p.wdns)})
+		add(Step{Kind: stepFchdirCwd, Err: "change directory by working directory file descriptor failed", Path: CString(p.wdns)})
 	case wd:
 		add(Step{Kind: StepSyscall, Err: "change directory by working directory file descriptor failed", Trap: unix.SYS_FCHDIR,
 			Args: [6]uintptr{uintptr(p.wdFd)}})
 	case root:
-		add(Step{Kind: StepFchdirCwd, Text: textFchdirCwd, Err: "change directory by working directory file descriptor failed"})
+		add(Step{Kind: stepFchdirCwd, Text: textFchdirCwd, Err: "change directory by working directory file descriptor failed"})
 	}
 	if entersPID && !p.noFork {
 		add(sigchldDefault())
@@ -325,7 +325,7 @@ func (c *NsenterConfig) Spawn() *Spawn {
 			s.Text = fmt.Sprintf("fchdir(%d)  # %s", s.Args[0], names[s.Args[0]])
 		case s.Kind == StepOpenCwd:
 			s.Text = fmt.Sprintf("open(%s, O_RDONLY)", strconv.Quote(s.Path))
-		case s.Kind == StepFchdirCwd:
+		case s.Kind == stepFchdirCwd:
 			s.Text = fmt.Sprintf("fchdir(fd of %s)", strconv.Quote(s.Path))
 		case s.Trap == unix.SYS_PRCTL:
 			s.Text = describe(s) + "  # the waiting parent dies with nstool"

@@ -331,7 +331,7 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 	switch s.Kind {
 	case StepSyscall:
 		_, _, e = syscall.RawSyscall6(s.Trap, s.Args[0], s.Args[1], s.Args[2], s.Args[3], s.Args[4], s.Args[5])
-	case StepWriteFile:
+	case stepWriteFile:
 		r, _, e = syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&s.path[0])), syscall.O_WRONLY|syscall.O_CLOEXEC, 0, 0, 0)
 		if e == syscall.ENOENT && s.IgnoreENOENT {
 			return 0
@@ -355,11 +355,11 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 		if e == 0 {
 			sp.cwdFd = int(r)
 		}
-	case StepFchdirCwd:
+	case stepFchdirCwd:
 		if sp.cwdFd >= 0 {
 			_, _, e = syscall.RawSyscall(syscall.SYS_FCHDIR, uintptr(sp.cwdFd), 0, 0)
 		}
-	case StepKeepCaps:
+	case stepKeepCaps:
 		e = keepCaps(sp, s.Args[0])
 	}
 	if e != 0 {

@@ -75,15 +75,17 @@ type Spawn struct {
 	capData   [2]unix.CapUserData
 }
 
-// StepKind says how the child performs a Step.
+// StepKind says how the child performs a Step. The kinds that other
+// packages look for in a plan (the early start, the in-place runner, tests)
+// are exported; the rest are the engine's own.
 type StepKind int
 
 const (
 	// StepSyscall makes one system call: Trap(Args...).
 	StepSyscall StepKind = iota
-	// StepWriteFile opens Path write-only, writes Data, closes it
+	// stepWriteFile opens Path write-only, writes Data, closes it
 	// (/proc/self/uid_map, setgroups, timens_offsets).
-	StepWriteFile
+	stepWriteFile
 	// StepPause tells the parent that the namespaces exist (Args[1]: a
 	// phase number passed on to the parent) and waits for its go-ahead, so
 	// the parent can bind-mount /proc/PID/ns/* (persisting namespaces). The
@@ -96,17 +98,17 @@ const (
 	// meanwhile (unshare). A StepPause right after it is made by the
 	// waiting process, not by the child.
 	StepForkWait
-	// StepOpenCwd opens a directory for a later StepFchdirCwd: the working
+	// StepOpenCwd opens a directory for a later stepFchdirCwd: the working
 	// directory (open(".")), or the C string at Args[0] (nsenter --wdns,
 	// which util-linux opens and enters by its file descriptor).
 	StepOpenCwd
-	// StepFchdirCwd goes to the directory StepOpenCwd opened.
-	StepFchdirCwd
-	// StepKeepCaps makes the permitted capabilities inheritable and raises
+	// stepFchdirCwd goes to the directory StepOpenCwd opened.
+	stepFchdirCwd
+	// stepKeepCaps makes the permitted capabilities inheritable and raises
 	// each effective one into the ambient set, so that they survive the
 	// exec of a non-root program (capabilities(7)); Args[0] is
 	// /proc/sys/kernel/cap_last_cap.
-	StepKeepCaps
+	stepKeepCaps
 )
 
 // Step is one system call (or a small fixed sequence) in a Spawn.
@@ -118,7 +120,7 @@ type Step struct {
 	Trap uintptr
 	Args [6]uintptr
 
-	// Path is the file a StepWriteFile writes, or the directory a chroot
+	// Path is the file a stepWriteFile writes, or the directory a chroot
 	// or chdir goes to (named by Err's %s); Data is what is written.
 	Path string
 	Data string
@@ -132,7 +134,7 @@ type Step struct {
 	OKIfDone int
 	// IgnoreErrno: a failure with this errno is no error.
 	IgnoreErrno syscall.Errno
-	// IgnoreENOENT: for StepWriteFile, a missing file is no error.
+	// IgnoreENOENT: for stepWriteFile, a missing file is no error.
 	IgnoreENOENT bool
 	// Untraced: for StepForkWait, stop when the child stops and continue it
 	// after we are continued (nsenter).
@@ -208,7 +210,7 @@ const execStep = 0xffff
 func (sp *Spawn) prepare() error {
 	for i := range sp.Steps {
 		s := &sp.Steps[i]
-		if s.Kind == StepWriteFile {
+		if s.Kind == stepWriteFile {
 			s.path = append([]byte(s.Path), 0)
 			s.data = []byte(s.Data)
 		}

@@ -172,7 +172,7 @@ func cStrings(strs []string) []*byte {
 
 // writeStep writes data to a file.
 func writeStep(path, data, errMsg string, ignoreENOENT bool) Step {
-	return Step{Kind: StepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
+	return Step{Kind: stepWriteFile, Text: fmt.Sprintf("write(%s, %s)", strconv.Quote(path), strconv.Quote(data)),
 		Err: errMsg, Path: path, Data: data, IgnoreENOENT: ignoreENOENT}
 }
 

@@ -210,7 +210,7 @@ func (p *unsharePlan) plan(out []Step) (n, here int) {
 		add(Step{Kind: StepSyscall, Err: "setuid failed", Trap: unix.SYS_SETUID, Args: [6]uintptr{uintptr(p.setUID)}})
 	}
 	if p.keepCaps && p.flags&unix.CLONE_NEWUSER != 0 {
-		add(Step{Kind: StepKeepCaps, Err: "capset failed", Args: [6]uintptr{p.lastCap},
+		add(Step{Kind: stepKeepCaps, Err: "capset failed", Args: [6]uintptr{p.lastCap},
 			Text: "capget(); inheritable = permitted; capset(); prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP) for each effective CAP"})
 	}
 	return n, here
@@ -224,9 +224,9 @@ const (
 	cTimensOffsets = "/proc/self/timens_offsets\x00"
 )
 
-// planWrite is a StepWriteFile of a NUL-terminated path constant.
+// planWrite is a stepWriteFile of a NUL-terminated path constant.
 func planWrite(cpath, data, errMsg string, ignoreENOENT bool) Step {
-	return Step{Kind: StepWriteFile, Err: errMsg, Path: cpath[:len(cpath)-1], Data: data, IgnoreENOENT: ignoreENOENT,
+	return Step{Kind: stepWriteFile, Err: errMsg, Path: cpath[:len(cpath)-1], Data: data, IgnoreENOENT: ignoreENOENT,
 		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
 		data: unsafe.Slice(unsafe.StringData(data), len(data))}
 }
@@ -278,7 +278,7 @@ func describe(s *Step) string {
 		return CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
 	}
 	switch {
-	case s.Kind == StepWriteFile:
+	case s.Kind == stepWriteFile:
 		return fmt.Sprintf("write(%s, %s)", strconv.Quote(s.Path), strconv.Quote(s.Data))
 	case s.Trap == unix.SYS_UNSHARE:
 		return fmt.Sprintf("unshare(%s)", sysfmt.FormatCloneFlags(s.Args[0]))
