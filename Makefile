@@ -8,11 +8,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # The entry exists only where that package has its assembly file (its build
 # constraint is the gate); with any other Go or platform -E is left out.
 ENTRY   := $(if $(findstring entry_,$(shell $(GO) list -f '{{.SFiles}}' ./cmd/nstool/internal/early)),-E github.com/nstool/nstool/cmd/nstool/internal/early.entry)
-LDFLAGS := -s -w $(ENTRY) -X github.com/nstool/nstool/cmd/nstool/internal/root.Version=$(VERSION)
+LDFLAGS := -s -w $(ENTRY) -X github.com/nstool/nstool/cmd/nstool/internal/version.Version=$(VERSION)
 BIN     := bin/nstool
 # A plain `go build` (no -E, as `go install` makes it): the ordinary start only.
 PLAIN   := bin/nstool-plain
-PLAIN_LDFLAGS := -s -w -X github.com/nstool/nstool/cmd/nstool/internal/root.Version=$(VERSION)
+PLAIN_LDFLAGS := -s -w -X github.com/nstool/nstool/cmd/nstool/internal/version.Version=$(VERSION)
 # The packages whose tests run nstool unshare or nsenter as a process (the
 # commands whose start depends on the build). mount's tests start only
 # `nstool mount`, which runs the same code in both builds, and take longest.

@@ -46,7 +46,13 @@ func start(argc int, argv **byte) {
 	}
 	off, _ := getenv(env, "NSTOOL_EARLY=")
 	verb := spawn.CString(args[1])
-	if off == "off" || verb != "unshare" && verb != "nsenter" {
+	if off == "off" {
+		return
+	}
+	if argc == 2 && (verb == "--version" || verb == "-v") {
+		printVersion()
+	}
+	if verb != "unshare" && verb != "nsenter" {
 		return
 	}
 	guard(argv, env)

@@ -24,11 +24,10 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/reach"
 	"github.com/nstool/nstool/cmd/nstool/internal/umount"
 	"github.com/nstool/nstool/cmd/nstool/internal/unshare"
+	"github.com/nstool/nstool/cmd/nstool/internal/version"
 	"github.com/nstool/nstool/cmd/nstool/internal/why"
 )
 
-// Version is set at build time: -ldflags "-X .../root.Version=v1.2.3".
-var Version = "dev"
 
 // commands are nstool's subcommands in help order, each built only when
 // it is run (see NewCmdFor). A composite literal of functions: static data,
@@ -128,7 +127,7 @@ util-linux prints; on a terminal they add colour.`,
   nstool unshare --mount --propagation=shared bash
   nstool ls mnt
   nstool lab start 03-peers`,
-		Version:       Version,
+		Version:       version.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -136,7 +135,7 @@ util-linux prints; on a terminal they add colour.`,
 		},
 	}
 	cmd.PersistentFlags().StringVar(&opts.ColorMode, "color", "auto", "colourize output: auto, always or never")
-	cmd.SetVersionTemplate(versionLine("{{.Version}}"))
+	cmd.SetVersionTemplate(version.Line("{{.Version}}"))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetIn(ios.In)
@@ -147,17 +146,15 @@ util-linux prints; on a terminal they add colour.`,
 	return cmd
 }
 
-// versionLine is what --version prints.
-func versionLine(version string) string { return "nstool " + version + "\n" }
 
-// version prints what cobra prints for `nstool --version` (or -v) alone,
+// versionAlone prints what cobra prints for `nstool --version` (or -v) alone,
 // without building a command or running cobra's version template through
 // text/template: done is false for any other command line.
-func version(args []string, w io.Writer) (code int, done bool) {
+func versionAlone(args []string, w io.Writer) (code int, done bool) {
 	if len(args) != 1 || (args[0] != "--version" && args[0] != "-v") {
 		return 0, false
 	}
-	if _, err := io.WriteString(w, versionLine(Version)); err != nil {
+	if _, err := io.WriteString(w, version.Line(version.Version)); err != nil {
 		return 1, true
 	}
 	return 0, true
@@ -173,7 +170,7 @@ func Main() int {
 		return cli.ExitCode(nsexec.Failure(err))
 	}
 	args := os.Args[1:]
-	if code, done := version(args, os.Stdout); done {
+	if code, done := versionAlone(args, os.Stdout); done {
 		return code
 	}
 	ios := cli.System()

@@ -23,12 +23,12 @@ func TestVersion(t *testing.T) {
 			t.Errorf("%s: code %d, out %q", arg, code, out)
 		}
 		var fast strings.Builder
-		if code, done := version([]string{arg}, &fast); !done || code != 0 || fast.String() != out {
+		if code, done := versionAlone([]string{arg}, &fast); !done || code != 0 || fast.String() != out {
 			t.Errorf("%s without cobra: done %v, code %d, out %q; cobra's %q", arg, done, code, fast.String(), out)
 		}
 	}
 	for _, args := range [][]string{{"--version", "x"}, {"--color=never", "--version"}, {"findmnt"}, nil} {
-		if _, done := version(args, &strings.Builder{}); done {
+		if _, done := versionAlone(args, &strings.Builder{}); done {
 			t.Errorf("%q taken for --version alone", args)
 		}
 	}
