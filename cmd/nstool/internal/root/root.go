@@ -28,7 +28,6 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/why"
 )
 
-
 // commands are nstool's subcommands in help order, each built only when
 // it is run (see NewCmdFor). A composite literal of functions: static data,
 // no work at start-up.
@@ -145,7 +144,6 @@ util-linux prints; on a terminal they add colour.`,
 	cmd.DisableAutoGenTag = true
 	return cmd
 }
-
 
 // versionAlone prints what cobra prints for `nstool --version` (or -v) alone,
 // without building a command or running cobra's version template through
