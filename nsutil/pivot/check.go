@@ -3,6 +3,7 @@ package pivot
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -42,7 +43,8 @@ type Problem struct {
 }
 
 // Check reads the state the kernel will judge c by (the caller's
-// capabilities, both paths, the mount table) and returns every condition
+// capabilities, both paths, the mount table, as the calling thread sees
+// them) and returns every condition
 // of pivot_root(2) that fails, in the kernel's order: the first is the
 // one whose errno the call returns. None means the call should succeed,
 // as far as nstool can see: the kernel also refuses (EINVAL) a new_root
@@ -72,7 +74,7 @@ func Check(c Call) ([]Problem, error) {
 			return out, nil
 		}
 	}
-	mounts, err := mountinfo.Read(0)
+	mounts, err := threadTable()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the mount table: %w", err)
 	}
@@ -156,6 +158,20 @@ func Check(c Call) ([]Problem, error) {
 			"put_old %s (%s) is not at or under new_root %s (%s)", quoteName(c.PutOld), putOld.abs, quoteName(c.NewRoot), newRoot.abs)
 	}
 	return out, nil
+}
+
+// threadTable is the mount table as the calling thread sees it (its root,
+// its mount namespace: proc(5) /proc/thread-self), which is what
+// pivot_root(2) judges; the threads of a Go program share both, unless one
+// has unshared them on its own.
+func threadTable() ([]mountinfo.Mount, error) {
+	f, err := os.Open("/proc/thread-self/mountinfo")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	mounts, _, err := mountinfo.Parse(f)
+	return mounts, err
 }
 
 // hasSysAdmin reports whether the caller has CAP_SYS_ADMIN in its

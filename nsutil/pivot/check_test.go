@@ -3,6 +3,7 @@ package pivot
 import (
 	"errors"
 	"os"
+	"runtime"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -144,4 +145,75 @@ func TestUnder(t *testing.T) {
 			t.Errorf("under(%q, %q) = %v", c.a, c.b, got)
 		}
 	}
+}
+
+// The current root is its namespace's first mount, as in an initramfs: a
+// thread of the tests, in a mount namespace of its own, detaches / and
+// enters its namespace again; setns(2) puts its root at the namespace's
+// root mount, the rootfs (nothing is on top of it any more). A tmpfs
+// mounted on one of the rootfs's directories is new_root, proc on another
+// lets Check read the table. The thread is never handed back to Go: it
+// ends with the test's goroutine, and its namespace with it.
+func TestCheckInitramfsRoot(t *testing.T) {
+	nstest.RequireRoot(t)
+	type result struct {
+		problems []Problem
+		err      error
+		callErr  error
+		skip     string
+	}
+	done := make(chan result)
+	go func() {
+		runtime.LockOSThread() // and never unlocked: the thread dies with the goroutine
+		var r result
+		defer func() { done <- r }()
+		steps := []func() error{
+			func() error { return unix.Unshare(unix.CLONE_FS | unix.CLONE_NEWNS) },
+			func() error { return unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, "") },
+		}
+		for _, s := range steps {
+			if r.err = s(); r.err != nil {
+				return
+			}
+		}
+		ns, err := unix.Open("/proc/thread-self/ns/mnt", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			r.err = err
+			return
+		}
+		defer unix.Close(ns)
+		if r.err = unix.Unmount("/", unix.MNT_DETACH); r.err != nil {
+			return
+		}
+		if r.err = unix.Setns(ns, unix.CLONE_NEWNS); r.err != nil {
+			return
+		}
+		for _, d := range []string{"/root", "/proc"} {
+			if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+				r.skip = "the rootfs has no " + d + " to mount on"
+				return
+			}
+		}
+		if r.err = unix.Mount("pivot-test", "/root", "tmpfs", 0, "size=1m"); r.err != nil {
+			return
+		}
+		if r.err = unix.Mount("proc", "/proc", "proc", 0, ""); r.err != nil {
+			return
+		}
+		call := Call{"/root", "/root"}
+		r.problems, r.err = Check(call)
+		r.callErr = call.Do()
+	}()
+	r := <-done
+	switch {
+	case r.skip != "":
+		t.Skip(r.skip)
+	case r.err != nil:
+		t.Fatal(r.err)
+	case !errors.Is(r.callErr, unix.EINVAL):
+		t.Fatalf("pivot_root from the rootfs: %v, want EINVAL", r.callErr)
+	case len(r.problems) == 0 || r.problems[0].Condition != RootNotAttached:
+		t.Fatalf("Check: %+v, want RootNotAttached first", r.problems)
+	}
+	t.Logf("%s: %s", r.callErr, r.problems[0].Why)
 }
