@@ -106,6 +106,9 @@ func TestManifestIsTheRoot(t *testing.T) {
 			t.Errorf("%s not in the manifest:\n%s", want, m)
 		}
 	}
+	if fi, err := os.Stat(filepath.Join(dir, "tmp")); err != nil || fi.Mode().Perm() != 0o777 || fi.Mode()&os.ModeSticky == 0 {
+		t.Errorf("/tmp: %v %v, want drwxrwxrwt", fi.Mode(), err)
+	}
 	t.Logf("%d entries, %d bytes:\n%s", len(m.Entries), m.Bytes, m)
 }
 

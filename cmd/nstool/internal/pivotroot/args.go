@@ -15,8 +15,10 @@ const (
 	actVersion
 )
 
-// longOptions are the long options, for getopt_long's unique prefixes.
-var longOptions = []string{"help", "version", "explain"}
+// longOptions are the long options, for getopt_long's unique prefixes, in
+// the order getopt lists an ambiguous one's possibilities: pivot_root(8)'s,
+// then nstool's own.
+var longOptions = []string{"version", "help", "explain"}
 
 // parseArgs reads a command line as getopt_long reads pivot_root(8)'s:
 // options anywhere (GNU permutation), long ones by unique prefix, -h and -V
@@ -82,7 +84,7 @@ func matchLong(arg, name string) (string, error) {
 		if l == name {
 			return l, nil
 		}
-		if name != "" && strings.HasPrefix(l, name) {
+		if strings.HasPrefix(l, name) { // "" (--=x) is a prefix of all
 			found = append(found, l)
 		}
 	}

@@ -44,3 +44,13 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("one argument: %v", err)
 	}
 }
+
+// getopt_long's messages for what nstool's --explain changes: "--=x" is a
+// prefix of every long option, nstool's one more than util-linux's.
+func TestAmbiguousLongOption(t *testing.T) {
+	_, _, err := parseArgs([]string{"--=x", "a", "b"}, &Options{})
+	want := "option '--=x' is ambiguous; possibilities: '--version' '--help' '--explain'"
+	if err == nil || err.Error() != want {
+		t.Errorf("--=x: %v, want %q", err, want)
+	}
+}

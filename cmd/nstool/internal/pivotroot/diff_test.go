@@ -62,6 +62,8 @@ var differential = []struct{ name, script string }{
 	{"unknown short option after the arguments", "{P} a b -x"},
 	{"--version with a value", "{P} --version=1"},
 	{"a prefix with a value", "{P} --vers=1 a b"},
+	{"--help with a value", "{P} --help=1"},
+	{"an option cluster with a bad letter first", "{P} -xh"},
 	{"new_root missing", "{P} nx nx/old"},
 	{"put_old missing", "mkdir n; mount -t tmpfs n n; {P} n n/old"},
 	{"new_root is a file", "touch f; mkdir n; mount -t tmpfs n n; {P} f n"},
