@@ -52,17 +52,14 @@ type Problem struct {
 // the caller's mount namespace, which nstool does not read. The error is
 // for a mount table that cannot be read.
 func Check(c Call) ([]Problem, error) {
-	var out []Problem
-	add := func(cond Condition, errno unix.Errno, fix string, format string, args ...any) {
-		out = append(out, Problem{Condition: cond, Errno: errno, Why: fmt.Sprintf(format, args...), Fix: fix})
-	}
+	k := &checker{c: c}
 	if !hasSysAdmin() {
-		add(NoCapability, unix.EPERM, "run as root, or in a user namespace of your own: `nstool unshare --user --map-root-user --mount`",
+		k.add(NoCapability, unix.EPERM, "run as root, or in a user namespace of your own: `nstool unshare --user --map-root-user --mount`",
 			"the caller lacks CAP_SYS_ADMIN in the user namespace that owns its mount namespace")
-		return out, nil // the kernel looks no further
+		return k.out, nil // the kernel looks no further
 	}
-	newRoot, putOld, root := locate(c.NewRoot), locate(c.PutOld), locate("/")
-	for _, p := range []place{newRoot, putOld} {
+	k.newRoot, k.putOld, k.root = locate(c.NewRoot), locate(c.PutOld), locate("/")
+	for _, p := range []place{k.newRoot, k.putOld} {
 		if p.err != nil {
 			var errno unix.Errno
 			errors.As(p.err, &errno)
@@ -70,94 +67,126 @@ func Check(c Call) ([]Problem, error) {
 			if errno == unix.ENOTDIR {
 				fix = "new_root and put_old must be directories"
 			}
-			add(BadPath, errno, fix, "%s: %s", quoteName(p.path), sysfmt.Strerror(errno))
-			return out, nil
+			k.add(BadPath, errno, fix, "%s: %s", quoteName(p.path), sysfmt.Strerror(errno))
+			return k.out, nil
 		}
 	}
 	mounts, err := threadTable()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the mount table: %w", err)
 	}
-	byID := make(map[int]*mountinfo.Mount, len(mounts))
+	k.byID = make(map[int]*mountinfo.Mount, len(mounts))
 	for i := range mounts {
-		byID[mounts[i].ID] = &mounts[i]
+		k.byID[mounts[i].ID] = &mounts[i]
 	}
-	name := func(id int) string {
-		if m := byID[id]; m != nil {
-			return fmt.Sprintf("%s (mount %d, %s)", m.Target, id, m.Propagation.Detail())
-		}
-		return fmt.Sprintf("mount %d", id)
-	}
+	rootAttached := k.shared()
+	k.busy()
+	k.mountPoints(rootAttached)
+	return k.out, nil
+}
 
-	// The shared mounts: pivot_root moves mounts, and a move under or out
-	// of a shared mount would propagate to other namespaces
-	// (pivot_root(2): "These restrictions ensure that pivot_root() never
-	// propagates any changes to another mount namespace").
-	if m := byID[putOld.mountID]; m != nil && m.Shared() {
+// checker holds what Check has read and the problems found so far.
+type checker struct {
+	c                     Call
+	newRoot, putOld, root place
+	byID                  map[int]*mountinfo.Mount
+	out                   []Problem
+}
+
+func (k *checker) add(cond Condition, errno unix.Errno, fix string, format string, args ...any) {
+	k.out = append(k.out, Problem{Condition: cond, Errno: errno, Why: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// name is a mount in a sentence: "/lab (mount 42, shared:3)".
+func (k *checker) name(id int) string {
+	if m := k.byID[id]; m != nil {
+		return fmt.Sprintf("%s (mount %d, %s)", m.Target, id, m.Propagation.Detail())
+	}
+	return fmt.Sprintf("mount %d", id)
+}
+
+// shared checks the shared mounts: pivot_root moves mounts, and a move
+// under or out of a shared mount would propagate to other namespaces
+// (pivot_root(2): "These restrictions ensure that pivot_root() never
+// propagates any changes to another mount namespace"). It returns whether
+// the current root's mount has a parent, which it learns on the way.
+func (k *checker) shared() (rootAttached bool) {
+	c := k.c
+	if m := k.byID[k.putOld.mountID]; m != nil && m.Shared() {
 		where := "the mount put_old " + quoteName(c.PutOld) + " lies on"
-		if putOld.mountID == newRoot.mountID {
+		if k.putOld.mountID == k.newRoot.mountID {
 			where = "new_root's own mount, which put_old " + quoteName(c.PutOld) + " lies on,"
 		}
-		add(PutOldMountShared, unix.EINVAL, "mount --make-private "+shellQuote(m.Target)+" (or, for the whole tree, mount --make-rprivate /)",
-			"%s is shared: %s", where, name(m.ID))
+		k.add(PutOldMountShared, unix.EINVAL, "mount --make-private "+shellQuote(m.Target)+" (or, for the whole tree, mount --make-rprivate /)",
+			"%s is shared: %s", where, k.name(m.ID))
 	}
-	if m := byID[newRoot.mountID]; m != nil {
-		if p := byID[m.Parent]; p != nil && p.ID != m.ID && p.Shared() {
-			add(NewRootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target)+" (or mount --make-rprivate /, as `unshare -m` does by default)",
-				"the parent of new_root's mount is shared: %s", name(p.ID))
+	if m := k.byID[k.newRoot.mountID]; m != nil {
+		if p := k.byID[m.Parent]; p != nil && p.ID != m.ID && p.Shared() {
+			k.add(NewRootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target)+" (or mount --make-rprivate /, as `unshare -m` does by default)",
+				"the parent of new_root's mount is shared: %s", k.name(p.ID))
 		}
 	}
-	rootMount := byID[root.mountID]
-	rootAttached := rootMount == nil || rootMount.Parent != rootMount.ID
-	if rootMount != nil && rootAttached {
-		if p := byID[rootMount.Parent]; p != nil {
-			if p.Shared() {
-				add(RootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target),
-					"the parent of the current root's mount is shared: %s", name(p.ID))
-			}
-		} else if info, ok := hiddenParent("/"); ok {
-			// The parent lies outside the root (statmount(2) sees it).
-			rootAttached = info.attached
-			if info.shared {
-				add(RootParentShared, unix.EINVAL, "outside this root, make the mount that the root's mount sits on private (mount --make-private), or chroot into a mount point on a private mount",
-					"the parent of the current root's mount is shared: mount %d (shared:%d), outside this root", info.oldID, info.peer)
-			}
+	rootMount := k.byID[k.root.mountID]
+	// The first mount of a namespace is its own parent in mountinfo (proc(5)).
+	rootAttached = rootMount == nil || rootMount.Parent != rootMount.ID
+	if rootMount == nil || !rootAttached {
+		return rootAttached
+	}
+	if p := k.byID[rootMount.Parent]; p != nil {
+		if p.Shared() {
+			k.add(RootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target),
+				"the parent of the current root's mount is shared: %s", k.name(p.ID))
+		}
+	} else if info, ok := hiddenParent("/"); ok {
+		// The parent lies outside the root: statmount(2) sees it.
+		rootAttached = info.attached
+		if info.shared {
+			k.add(RootParentShared, unix.EINVAL, "outside this root, make the mount that the root's mount sits on private (mount --make-private), or chroot into a mount point on a private mount",
+				"the parent of the current root's mount is shared: mount %d (shared:%d), outside this root", info.oldID, info.peer)
 		}
 	}
+	return rootAttached
+}
 
-	// The mounts that cannot move: new_root must be another mount than the
-	// root, and put_old must not stay behind on the root's mount.
-	if newRoot.mountID == root.mountID {
+// busy checks the mounts that cannot move (EBUSY): new_root must be
+// another mount than the root's, and put_old must not stay behind on the
+// root's mount.
+func (k *checker) busy() {
+	c := k.c
+	if k.newRoot.mountID == k.root.mountID {
 		fix := "make new_root a mount point of its own: mount --bind " + shellQuote(c.NewRoot) + " " + shellQuote(c.NewRoot)
-		why := "new_root " + quoteName(c.NewRoot) + " is on the current root's mount " + name(root.mountID)
-		if newRoot.abs == "/" {
+		why := "new_root " + quoteName(c.NewRoot) + " is on the current root's mount " + k.name(k.root.mountID)
+		if k.newRoot.abs == "/" {
 			fix = "new_root must be another directory than /"
 			why = "new_root " + quoteName(c.NewRoot) + " is the current root itself"
 		}
-		add(NewRootOnRootMount, unix.EBUSY, fix, "%s", why)
+		k.add(NewRootOnRootMount, unix.EBUSY, fix, "%s", why)
 	}
-	if putOld.mountID == root.mountID {
-		add(PutOldOnRootMount, unix.EBUSY, "put_old must be a directory under new_root: mkdir "+shellQuote(c.NewRoot+"/old"),
-			"put_old %s is on the current root's mount %s", quoteName(c.PutOld), name(root.mountID))
+	if k.putOld.mountID == k.root.mountID {
+		k.add(PutOldOnRootMount, unix.EBUSY, "put_old must be a directory under new_root: mkdir "+shellQuote(c.NewRoot+"/old"),
+			"put_old %s is on the current root's mount %s", quoteName(c.PutOld), k.name(k.root.mountID))
 	}
+}
 
-	// The mount points.
-	if !root.mountRoot {
-		add(RootNotMountPoint, unix.EINVAL, "run pivot_root outside the chroot, with new_root made a mount point (mount --bind DIR DIR) instead of chrooting into it",
+// mountPoints checks the places (EINVAL): the current root a mount point
+// with a parent, new_root a mount point, put_old at or under new_root.
+func (k *checker) mountPoints(rootAttached bool) {
+	c := k.c
+	if !k.root.mountRoot {
+		k.add(RootNotMountPoint, unix.EINVAL, "run pivot_root outside the chroot, with new_root made a mount point (mount --bind DIR DIR) instead of chrooting into it",
 			"the current root is not a mount point (the process is in a chroot(2) into a directory)")
 	} else if !rootAttached {
-		add(RootNotAttached, unix.EINVAL, "an initramfs cannot be pivoted away: use switch_root(8) (it empties the initramfs, moves new_root onto / with mount --move and chroots there)",
+		k.add(RootNotAttached, unix.EINVAL, "an initramfs cannot be pivoted away: use switch_root(8) (it empties the initramfs, moves new_root onto / with mount --move and chroots there)",
 			"the current root is its mount namespace's first mount (the initramfs's rootfs): it has no parent to put new_root on")
 	}
-	if !newRoot.mountRoot {
-		add(NewRootNotMountPoint, unix.EINVAL, "mount --bind "+shellQuote(c.NewRoot)+" "+shellQuote(c.NewRoot),
-			"new_root %s is not a mount point: it lies on %s", quoteName(c.NewRoot), name(newRoot.mountID))
+	if !k.newRoot.mountRoot {
+		k.add(NewRootNotMountPoint, unix.EINVAL, "mount --bind "+shellQuote(c.NewRoot)+" "+shellQuote(c.NewRoot),
+			"new_root %s is not a mount point: it lies on %s", quoteName(c.NewRoot), k.name(k.newRoot.mountID))
 	}
-	if !under(putOld.abs, newRoot.abs) {
-		add(PutOldNotUnderNewRoot, unix.EINVAL, "put_old must be new_root or a directory under it: mkdir "+shellQuote(c.NewRoot+"/old"),
-			"put_old %s (%s) is not at or under new_root %s (%s)", quoteName(c.PutOld), putOld.abs, quoteName(c.NewRoot), newRoot.abs)
+	if !under(k.putOld.abs, k.newRoot.abs) {
+		k.add(PutOldNotUnderNewRoot, unix.EINVAL, "put_old must be new_root or a directory under it: mkdir "+shellQuote(c.NewRoot+"/old"),
+			"put_old %s (%s) is not at or under new_root %s (%s)", quoteName(c.PutOld), k.putOld.abs, quoteName(c.NewRoot), k.newRoot.abs)
 	}
-	return out, nil
 }
 
 // threadTable is the mount table as the calling thread sees it (its root,
