@@ -21,6 +21,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/mount"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsenter"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec"
+	"github.com/nstool/nstool/cmd/nstool/internal/pivotroot"
 	"github.com/nstool/nstool/cmd/nstool/internal/reach"
 	"github.com/nstool/nstool/cmd/nstool/internal/umount"
 	"github.com/nstool/nstool/cmd/nstool/internal/unshare"
@@ -40,6 +41,7 @@ var commands = []struct {
 	{"umount", umount.NewCmd},
 	{"unshare", unshare.NewCmd},
 	{"nsenter", nsenter.NewCmd},
+	{"pivot_root", pivotroot.NewCmd},
 	{"ls", ls.NewCmd},
 	{"lab", lab.NewCmd},
 	{"reach", reach.NewCmd},
