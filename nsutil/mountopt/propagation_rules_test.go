@@ -62,16 +62,11 @@ func propagationAt(t *testing.T, target string) mountinfo.Propagation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p *mountinfo.Propagation
-	for i := range mounts {
-		if mounts[i].Target == target {
-			p = &mounts[i].Propagation
-		}
-	}
-	if p == nil {
+	m := mounts.Top(target)
+	if m == nil {
 		t.Fatalf("%s is not a mount point", target)
 	}
-	return *p
+	return m.Propagation
 }
 
 // Every row of sharedsubtree.rst's state-transition table, demonstrated

@@ -44,12 +44,7 @@ func TestMountAndReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == sub {
-			found = &mounts[i]
-		}
-	}
+	found := mounts.Top(sub)
 	if found == nil || found.Source != "nsutil-test" || !found.Shared() || found.String() != "shared" {
 		t.Fatalf("mount at %s: %+v", sub, found)
 	}

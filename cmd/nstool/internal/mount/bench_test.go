@@ -21,7 +21,7 @@ func BenchmarkExplainChange10k(b *testing.B) {
 		}
 		after = append(after, m)
 	}
-	focus := Subtree(before, 1)
+	focus := mountinfo.Table(before).Subtree(1)
 	b.ResetTimer()
 	for b.Loop() {
 		ExplainChange(io.Discard, false, before, after, focus)

@@ -147,39 +147,17 @@ func focusFor(before []mountinfo.Mount, p *plan, st step) map[int]bool {
 	if st.kind != stepPropagation {
 		return focus
 	}
-	top := topMountAt(before, st.call.Target)
+	top := mountinfo.Table(before).Top(st.call.Target)
 	if top == nil {
 		return focus
 	}
 	focus[top.ID] = true
 	if st.call.Flags&unix.MS_REC != 0 {
-		for id := range Subtree(before, top.ID) {
+		for id := range mountinfo.Table(before).Subtree(top.ID) {
 			focus[id] = true
 		}
 	}
 	return focus
-}
-
-// Subtree is the set of IDs of the mounts under mount id (not id itself).
-func Subtree(mounts []mountinfo.Mount, id int) map[int]bool {
-	children := map[int][]int{}
-	for _, m := range mounts {
-		if m.ID != m.Parent {
-			children[m.Parent] = append(children[m.Parent], m.ID)
-		}
-	}
-	out := map[int]bool{}
-	var walk func(int)
-	walk = func(p int) {
-		for _, c := range children[p] {
-			if !out[c] {
-				out[c] = true
-				walk(c)
-			}
-		}
-	}
-	walk(id)
-	return out
 }
 
 // rulesFor names the sharedsubtree.rst rule behind a call.
@@ -194,11 +172,11 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 	case p.remount:
 		return []string{"remount changes a mount's flags and options; propagation is untouched"}
 	case p.move || p.bind:
-		src := mountContaining(before, p.source)
+		src := mountinfo.Table(before).Containing(p.source)
 		if p.move {
-			src = topMountAt(before, p.source)
+			src = mountinfo.Table(before).Top(p.source)
 		}
-		dest := mountContaining(before, p.target)
+		dest := mountinfo.Table(before).Containing(p.target)
 		if src == nil || dest == nil {
 			return nil
 		}
@@ -214,7 +192,7 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 		}
 		return rules
 	default:
-		dest := mountContaining(before, p.target)
+		dest := mountinfo.Table(before).Containing(p.target)
 		if dest == nil {
 			return nil
 		}

@@ -84,7 +84,7 @@ func planPropagation(target string, o mountopt.Options) *plan {
 func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
-	if m := topMountAt(mounts, target); m != nil {
+	if m := mountinfo.Table(mounts).Top(target); m != nil {
 		if src == "" {
 			src = m.Source
 		}
@@ -166,32 +166,4 @@ func deviceFilesystems(pattern string) []string {
 		}
 	}
 	return out
-}
-
-// topMountAt is the mount on top of the stack at target, or nil.
-func topMountAt(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
-}
-
-// mountContaining is the mount a path lies in: the one whose target is the
-// longest prefix of it (the topmost when stacked).
-func mountContaining(mounts []mountinfo.Mount, path string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	best := -1
-	for i := range mounts {
-		t := mounts[i].Target
-		if t == path || t == "/" || strings.HasPrefix(path, t+"/") {
-			if len(t) >= best {
-				best = len(t)
-				found = &mounts[i]
-			}
-		}
-	}
-	return found
 }

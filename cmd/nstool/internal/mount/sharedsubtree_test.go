@@ -85,13 +85,7 @@ func topAt(t *testing.T, target string) *mountinfo.Mount {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
+	return mounts.Top(target)
 }
 
 // loopDevice makes a 4 MiB ext2 image and attaches it to a free loop

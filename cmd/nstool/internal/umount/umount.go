@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
@@ -129,7 +128,7 @@ func (o *Options) oneIn(mounts []mountinfo.Mount, spec string, flags int) int {
 	target := spec
 	var found *mountinfo.Mount
 	if c := canonical(spec, o.NoCanon); c != "" {
-		if m := top(mounts, c); m != nil {
+		if m := mountinfo.Table(mounts).Top(c); m != nil {
 			target, found = c, m
 		}
 	}
@@ -227,7 +226,7 @@ func (o *Options) recursive(spec string, flags int) int {
 		o.warn("%s: cannot read the mount table: %v", spec, err)
 		return ExitFail
 	}
-	root := top(mounts, canonical(spec, o.NoCanon))
+	root := mounts.Top(canonical(spec, o.NoCanon))
 	if root == nil {
 		if _, err := os.Stat(spec); err == nil {
 			o.warn("%s: not mounted", spec)
@@ -236,15 +235,7 @@ func (o *Options) recursive(spec string, flags int) int {
 		}
 		return ExitUsage
 	}
-	children := map[int][]mountinfo.Mount{}
-	for _, m := range mounts {
-		if m.ID != m.Parent {
-			children[m.Parent] = append(children[m.Parent], m)
-		}
-	}
-	for _, c := range children {
-		sort.Slice(c, func(i, j int) bool { return c[i].ID < c[j].ID })
-	}
+	children := mounts.Children()
 	var walk func(m mountinfo.Mount) int
 	walk = func(m mountinfo.Mount) int {
 		var over *mountinfo.Mount
@@ -267,22 +258,12 @@ func (o *Options) recursive(spec string, flags int) int {
 			}
 		}
 		now, err := mountinfo.Read(0)
-		if err == nil && top(now, m.Target) == nil {
+		if err == nil && now.Top(m.Target) == nil {
 			return 0 // propagation took it already
 		}
 		return o.oneIn(now, m.Target, flags)
 	}
 	return walk(*root)
-}
-
-func top(mounts []mountinfo.Mount, target string) *mountinfo.Mount {
-	var found *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			found = &mounts[i]
-		}
-	}
-	return found
 }
 
 func canonical(p string, noCanon bool) string {

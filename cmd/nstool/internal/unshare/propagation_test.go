@@ -116,7 +116,7 @@ func canonicalFile(t *testing.T, path, prefix string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return nstest.Canonical(mounts, prefix)
+	return mounts.Canonical(prefix)
 }
 
 func mounted(t *testing.T, pid int, target string) bool {
@@ -125,12 +125,7 @@ func mounted(t *testing.T, pid int, target string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range mounts {
-		if m.Target == target {
-			return true
-		}
-	}
-	return false
+	return mounts.Top(target) != nil
 }
 
 // expected is what mount_namespaces(7) says each mode does.
