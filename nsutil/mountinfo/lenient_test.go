@@ -32,7 +32,8 @@ func TestLenientAndStrict(t *testing.T) {
 			want: Mount{ID: 5, Parent: 1, Minor: 5, Root: "/", Target: "/u", VFSOptions: "rw", Optional: "unbindable",
 				Propagation: Propagation{Unbindable: true}, FSType: "tmpfs", FSOptions: "rw"}},
 	} {
-		m, ok := ParseLineLenient(c.line)
+		var m Mount
+		ok := ParseLineLenient(c.line, &m)
 		if ok != c.lenient || ok && m != c.want {
 			t.Errorf("lenient %q:\n got %v %+v\nwant %v %+v", c.line, ok, m, c.lenient, c.want)
 		}

@@ -19,8 +19,10 @@ type Lines struct {
 	done bool
 }
 
-// NewLines reads from r, buffered: a table of 100,000 mounts is 10 MB.
-func NewLines(r io.Reader) *Lines { return &Lines{br: bufio.NewReaderSize(r, 256*1024)} }
+// NewLines reads from r through a 64 KiB buffer: sixteen pages of
+// /proc/PID/mountinfo per read(2), and little to allocate for the callers
+// that read a small table often (umount -R reads it once per mount).
+func NewLines(r io.Reader) *Lines { return &Lines{br: bufio.NewReaderSize(r, 64*1024)} }
 
 // Scan moves to the next line; false at the end or on a read error (Err).
 func (l *Lines) Scan() bool {

@@ -105,7 +105,8 @@ func FuzzParseMountinfoLine(f *testing.F) {
 	f.Add("1 2 3: 4 / / rw - a  b c")
 	f.Fuzz(func(t *testing.T, line string) {
 		m, err := ParseLine(line)
-		lm, ok := ParseLineLenient(line)
+		var lm Mount
+		ok := ParseLineLenient(line, &lm)
 		if err != nil {
 			return
 		}

@@ -26,7 +26,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // what libmount refuses and also what the kernel never writes (see
 // tokenize), saying what is wrong.
 func ParseLine(line string) (Mount, error) {
-	m, quirk, ok := tokenize(line)
+	var m Mount
+	quirk, ok := tokenize(line, &m)
 	if !ok {
 		return Mount{}, errFields
 	}

@@ -21,30 +21,30 @@ var errFields = errors.New("too few fields")
 //     spaces after the type mean an empty source (the kernel prints the
 //     source it was given, and "" is one).
 //
-// ok is false when libmount rejects the line ("parse error at line N --
-// ignored"). A line libmount keeps may still be one the kernel never
+// tokenize fills m, which must be zero. ok is false when libmount rejects
+// the line ("parse error at line N -- ignored"). A line libmount keeps may still be one the kernel never
 // writes: quirk says what is wrong with it (a number that does not fit,
 // text around the device number, a malformed optional field, a missing
 // or extra field after the separator), and the strict reading refuses it.
-func tokenize(line string) (m Mount, quirk error, ok bool) {
+func tokenize(line string, m *Mount) (quirk error, ok bool) {
 	f := NewFields(line)
 	var exact bool
 	if m.ID, ok, exact = f.Int32(); !ok || f.Empty() {
-		return m, nil, false
+		return nil, false
 	}
 	if !exact {
 		quirk = errors.New("bad mount ID")
 	}
 	f.SkipBlanks()
 	if m.Parent, ok, exact = f.Int32(); !ok || f.Empty() {
-		return m, nil, false
+		return nil, false
 	}
 	if !exact && quirk == nil {
 		quirk = errors.New("bad parent ID")
 	}
 	f.SkipBlanks()
 	if m.Major, m.Minor, ok = scanMajMin(f.Rest()); !ok {
-		return m, nil, false
+		return nil, false
 	}
 	// sscanf may have read past the word (it skips blanks after the
 	// colon); libmount goes on after the word all the same.
@@ -61,7 +61,7 @@ func tokenize(line string) (m Mount, quirk error, ok bool) {
 	rest := f.Rest()
 	sep := strings.Index(rest, " - ")
 	if sep < 0 {
-		return m, nil, false
+		return nil, false
 	}
 	if sep > 1 {
 		m.Optional = rest[1:sep] // rest[0] is the blank after the options
@@ -75,7 +75,7 @@ func tokenize(line string) (m Mount, quirk error, ok bool) {
 	f.SkipBlanks()
 	m.FSType = f.Next()
 	if f.Empty() {
-		return m, nil, false
+		return nil, false
 	}
 	if !strings.HasPrefix(f.Rest(), "  ") {
 		f.SkipBlanks()
@@ -89,7 +89,7 @@ func tokenize(line string) (m Mount, quirk error, ok bool) {
 			quirk = errFields
 		}
 	}
-	return m, quirk, true
+	return quirk, true
 }
 
 // scanMajMin is sscanf(s, "%u:%u").
@@ -133,19 +133,19 @@ func scanUint32(s string) (uint32, string, bool) {
 // unsigned 32-bit decimals and a colon.
 func isMajMin(dev string) bool {
 	maj, min, ok := strings.Cut(dev, ":")
-	if !ok || !isDigits(maj) || !isDigits(min) {
-		return false
-	}
-	_, err1 := strconv.ParseUint(maj, 10, 32)
-	_, err2 := strconv.ParseUint(min, 10, 32)
-	return err1 == nil && err2 == nil
+	return ok && isUint32(maj) && isUint32(min)
 }
 
-func isDigits(s string) bool {
+// isUint32 reports whether s is a decimal that fits 32 bits, without
+// converting it (this runs for every line of a table).
+func isUint32(s string) bool {
+	if s == "" || len(s) > 10 {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
-	return s != ""
+	return len(s) < 10 || s <= "4294967295"
 }

@@ -153,13 +153,12 @@ func guessFormat(s string) tabFormat {
 
 // parseMountinfoLine is a kernel entry: the line as libmount reads it.
 func parseMountinfoLine(s string) (*fsEntry, bool) {
-	m, ok := mountinfo.ParseLineLenient(s)
-	if !ok {
+	e := &fsEntry{Kernel: true, hasRoot: true}
+	if !mountinfo.ParseLineLenient(s, &e.Mount) {
 		return nil, false
 	}
-	e := &fsEntry{Mount: m, Kernel: true, hasRoot: true}
-	e.setFSType(m.FSType)
-	e.Options = mergeOptions(m.VFSOptions, m.FSOptions)
+	e.setFSType(e.FSType)
+	e.Options = mergeOptions(e.VFSOptions, e.FSOptions)
 	return e, true
 }
 
