@@ -23,22 +23,22 @@ import (
 type fsEntry struct {
 	mountinfo.Mount
 	Options      string // VFS and FS options merged, as libmount does
-	Tag, TagVal  string // Source as NAME=value when it is a tag (fstab)
 	TID          int
 	Freq, Passno int
 	index        int // position in the table
 
-	// The flags last, side by side: 256 bytes in all, one size class
-	// smaller than with padding between them (findmnt allocates one entry
-	// per mount).
+	// The flags last, side by side, without padding between them: the
+	// entry is 224 bytes (findmnt allocates one per mount; the tag of an
+	// fstab source is read from Source when asked rather than kept).
 	Kernel      bool // from mountinfo
 	hasRoot     bool // Root is known (mountinfo); "" for fstab entries
+	tagged      bool // Source is NAME=value, a tag (fstab; see tag)
 	pseudo, net bool
 }
 
 // srcpath is libmount's mnt_fs_get_srcpath: the source unless it is a tag.
 func (f *fsEntry) srcpath() (string, bool) {
-	if f.Tag != "" {
+	if f.tagged {
 		return "", false
 	}
 	return f.Source, true
@@ -218,22 +218,33 @@ func (e *fsEntry) setFSType(t string) {
 	e.net = !e.pseudo && isNetFS(t)
 }
 
-// setSource records a NAME=value tag (fstab's LABEL=, UUID=, PARTLABEL=,
-// PARTUUID=) so that matching works on it.
+// setSource records whether an fstab source is a NAME=value tag (LABEL=,
+// UUID=, PARTLABEL=, PARTUUID=) so that matching works on it.
 func (e *fsEntry) setSource(s string) {
 	e.Source = s
-	e.Tag, e.TagVal = "", ""
-	name, val, ok := strings.Cut(s, "=")
-	if !ok {
-		return
+	name, _, ok := strings.Cut(s, "=")
+	e.tagged = ok && isTagName(name)
+}
+
+// tag is the tag an fstab source names, its value unquoted
+// (LABEL="my disk"), or "", "" when the source is no tag.
+func (e *fsEntry) tag() (name, val string) {
+	if !e.tagged {
+		return "", ""
 	}
+	name, val, _ = strings.Cut(e.Source, "=")
+	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+		val = val[1 : len(val)-1]
+	}
+	return name, val
+}
+
+func isTagName(name string) bool {
 	switch name {
 	case "LABEL", "UUID", "PARTLABEL", "PARTUUID":
-		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
-			val = val[1 : len(val)-1]
-		}
-		e.Tag, e.TagVal = name, val
+		return true
 	}
+	return false
 }
 
 // pseudoFS is libmount's list of pseudo filesystems (utils.c).
