@@ -62,12 +62,32 @@ func (f *Fields) Int32() (n int, ok, exact bool) {
 	if j == i {
 		return 0, false, false // strtol read nothing: the line is left as it was
 	}
-	v, err := strconv.ParseInt(p[:j], 10, 64)
+	v, err := parseDecimal(p[:j])
 	f.rest = p[j:]
 	if err != nil || (f.rest != "" && f.rest[0] != ' ' && f.rest[0] != '\t') {
 		return 0, false, false
 	}
 	return int(int32(v)), true, v == int64(int32(v))
+}
+
+// parseDecimal is strconv.ParseInt(s, 10, 64) for an optional sign and
+// digits, without its generality for the short numbers of every line.
+func parseDecimal(s string) (int64, error) {
+	digits := s
+	if s[0] == '+' || s[0] == '-' {
+		digits = s[1:]
+	}
+	if len(digits) > 18 {
+		return strconv.ParseInt(s, 10, 64) // may overflow: let strconv say
+	}
+	var v int64
+	for i := 0; i < len(digits); i++ {
+		v = v*10 + int64(digits[i]-'0')
+	}
+	if s[0] == '-' {
+		v = -v
+	}
+	return v, nil
 }
 
 // skipSpace skips what isspace(3) calls space, as strtol and sscanf do.

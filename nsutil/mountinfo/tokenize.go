@@ -118,11 +118,17 @@ func scanUint32(s string) (uint32, string, bool) {
 	if i == 0 {
 		return 0, s, false
 	}
-	n, err := strconv.ParseUint(s[:i], 10, 64)
-	if err != nil || n > math.MaxUint32 {
-		n = math.MaxUint32
+	var n uint64
+	if i <= 19 { // cannot overflow 64 bits: no need of strconv
+		for _, c := range []byte(s[:i]) {
+			n = n*10 + uint64(c-'0')
+		}
+	} else if v, err := strconv.ParseUint(s[:i], 10, 64); err == nil {
+		n = v
+	} else {
+		n = math.MaxUint64
 	}
-	v := uint32(n)
+	v := uint32(min(n, math.MaxUint32))
 	if neg {
 		v = -v
 	}
