@@ -22,10 +22,11 @@ var errFields = errors.New("too few fields")
 //     source it was given, and "" is one).
 //
 // tokenize fills m, which must be zero. ok is false when libmount rejects
-// the line ("parse error at line N -- ignored"). A line libmount keeps may still be one the kernel never
-// writes: quirk says what is wrong with it (a number that does not fit,
-// text around the device number, a malformed optional field, a missing
-// or extra field after the separator), and the strict reading refuses it.
+// the line ("parse error at line N -- ignored"). A line libmount keeps may
+// still be one the kernel never writes: quirk says what is wrong with it
+// (a number that does not fit, text around the device number, a malformed
+// optional field, a missing or extra field after the separator), and the
+// strict reading refuses it.
 func tokenize(line string, m *Mount) (quirk error, ok bool) {
 	f := NewFields(line)
 	var exact bool
