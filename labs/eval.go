@@ -23,7 +23,7 @@ type World struct {
 	// Unbindable tries a detached bind of path in pid's namespace.
 	Unbindable func(pid int, path string) (bool, error)
 
-	mounts map[int][]mountinfo.Mount
+	mounts map[int]mountinfo.Table
 	others []int
 	listed bool
 }
@@ -146,7 +146,7 @@ func nsID(pid int) string {
 	return s
 }
 
-func (w *World) table(pid int) ([]mountinfo.Mount, error) {
+func (w *World) table(pid int) (mountinfo.Table, error) {
 	if m, ok := w.mounts[pid]; ok {
 		return m, nil
 	}
@@ -155,7 +155,7 @@ func (w *World) table(pid int) ([]mountinfo.Mount, error) {
 		return nil, err
 	}
 	if w.mounts == nil {
-		w.mounts = map[int][]mountinfo.Mount{}
+		w.mounts = map[int]mountinfo.Table{}
 	}
 	w.mounts[pid] = m
 	return m, nil
@@ -168,13 +168,7 @@ func (w *World) at(pid int, path string) (*mountinfo.Mount, error) {
 	if err != nil {
 		return nil, err
 	}
-	path = filepath.Clean(path)
-	for i := len(tab) - 1; i >= 0; i-- {
-		if tab[i].Target == path {
-			return &tab[i], nil
-		}
-	}
-	return nil, nil
+	return tab.Top(filepath.Clean(path)), nil
 }
 
 // describe says what a mount is in words a learner can act on.
@@ -342,7 +336,7 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		if err != nil {
 			return false, fmt.Sprintf("cannot read the mount table of %s: %v", whose, err)
 		}
-		n := countUnder(tab, c.Path)
+		n := len(tab.Under(filepath.Clean(c.Path)))
 		ok := n == c.N || (c.Cmp == ">=" && n > c.N) || (c.Cmp == "<=" && n < c.N)
 		if !ok {
 			return false, fmt.Sprintf("%s has %d %s at or under it", where, n, plural(n, "mount", "mounts"))
@@ -353,17 +347,6 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		return w.evalAnswer(c)
 	}
 	return false, "unknown check kind " + c.Kind
-}
-
-func countUnder(tab []mountinfo.Mount, path string) int {
-	path = filepath.Clean(path)
-	n := 0
-	for _, m := range tab {
-		if m.Target == path || strings.HasPrefix(m.Target, strings.TrimSuffix(path, "/")+"/") {
-			n++
-		}
-	}
-	return n
 }
 
 func (w *World) evalAnswer(c Check) (bool, string) {

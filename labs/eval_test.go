@@ -48,10 +48,8 @@ func TestChecksOnTheKernel(t *testing.T) {
 		t.Fatal(err)
 	}
 	var srcGroup, srcID int
-	for _, m := range mounts {
-		if m.Target == d+"/src" {
-			srcGroup, srcID = m.PeerGroup, m.ID
-		}
+	if m := mounts.Top(d + "/src"); m != nil {
+		srcGroup, srcID = m.PeerGroup, m.ID
 	}
 
 	w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})

@@ -95,14 +95,30 @@ func TestReadMountinfoSelf(t *testing.T) {
 	}
 }
 
+// FuzzParseMountinfoLine: the strict reading never panics, gives no
+// negative group, and keeps only lines the lenient reading keeps, with the
+// same values.
 func FuzzParseMountinfoLine(f *testing.F) {
 	f.Add("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue")
 	f.Add(`100 1 0:50 / /a\040b rw shared:7 master:3 propagate_from:2 - tmpfs  rw`)
 	f.Add("1 1 1:1 / / rw unbindable - - - -")
+	f.Add("1 2 3: 4 / / rw - a  b c")
 	f.Fuzz(func(t *testing.T, line string) {
 		m, err := ParseLine(line)
-		if err == nil && (m.PeerGroup < 0 || m.Master < 0) {
+		var lm Mount
+		ok := ParseLineLenient(line, &lm)
+		if err != nil {
+			return
+		}
+		if m.PeerGroup < 0 || m.Master < 0 || m.PropagateFrom < 0 {
 			t.Errorf("negative group from %q", line)
+		}
+		if !ok {
+			t.Fatalf("strict keeps %q, lenient drops it", line)
+		}
+		lm.Optional = m.Optional // the strict reading puts one space between fields
+		if lm != m {
+			t.Fatalf("%q:\nstrict  %+v\nlenient %+v", line, m, lm)
 		}
 	})
 }

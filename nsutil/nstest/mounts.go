@@ -9,7 +9,7 @@ import (
 
 // ReadMountinfo parses a saved mountinfo file (one a script wrote from
 // inside another namespace, say); it fails the test when it cannot.
-func ReadMountinfo(t testing.TB, path string) []mountinfo.Mount {
+func ReadMountinfo(t testing.TB, path string) mountinfo.Table {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -23,20 +23,13 @@ func ReadMountinfo(t testing.TB, path string) []mountinfo.Mount {
 	return mounts
 }
 
-// TopMount is the mount on top at target in this process's mount table (the
-// last one there: later mounts stack on earlier ones), nil when nothing is
-// mounted there.
+// TopMount is the mount on top at target in this process's mount table
+// (mountinfo.Table.Top), nil when nothing is mounted there.
 func TopMount(t testing.TB, target string) *mountinfo.Mount {
 	t.Helper()
 	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var top *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			top = &mounts[i]
-		}
-	}
-	return top
+	return mounts.Top(target)
 }

@@ -73,3 +73,15 @@ func BenchmarkTree(b *testing.B) { benchFindmnt(b) }
 
 // BenchmarkList is the same with -l.
 func BenchmarkList(b *testing.B) { benchFindmnt(b, "-l") }
+
+// BenchmarkReadTable is the parser alone on the same 16k mounts.
+func BenchmarkReadTable(b *testing.B) {
+	data := bigMountinfo(14)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		tab := &mountTable{}
+		if err := tab.parse(strings.NewReader(data), "big", 0, func(parseWarning) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

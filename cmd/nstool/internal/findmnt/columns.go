@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // column is one entry of findmnt's column registry: it drives -o, the
@@ -56,7 +57,7 @@ var columns = []*column{
 	{name: "OLD-OPTIONS", whint: 0.10, flags: scols.Trunc, help: "old mount options saved by --poll", kind: "string", tabdiff: true},
 	{name: "OLD-TARGET", whint: 0.30, help: "old mountpoint saved by --poll", kind: "string", tabdiff: true},
 	{name: "OPTIONS", whint: 0.10, flags: scols.Trunc, help: "all mount options", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.Options }},
-	{name: "OPT-FIELDS", whint: 0.10, flags: scols.Trunc, help: "optional mount fields", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.OptFields }},
+	{name: "OPT-FIELDS", whint: 0.10, flags: scols.Trunc, help: "optional mount fields", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.Optional }},
 	{name: "PARENT", whint: 2, flags: scols.Right, help: "mount parent ID", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return nonZero(e.Parent) }},
 	{name: "PARTLABEL", whint: 0.10, help: "partition label", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.tag(e, "PARTLABEL") }},
 	{name: "PARTUUID", whint: 36, help: "partition UUID", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.tag(e, "PARTUUID") }},
@@ -78,9 +79,9 @@ var columns = []*column{
 	{name: "VFS-OPTIONS", whint: 0.20, flags: scols.Trunc, help: "VFS specific mount options", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.VFSOptions }},
 
 	// nstool's own: findmnt's PROPAGATION says "shared" but not with whom.
-	{name: "PEER-GROUP", whint: 2, flags: scols.Right, extra: true, help: "peer group ID (N of shared:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return e.optField("shared") }},
-	{name: "MASTER", whint: 2, flags: scols.Right, extra: true, help: "peer group this mount is a slave of (N of master:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return e.optField("master") }},
-	{name: "PROPAGATE-FROM", whint: 2, flags: scols.Right, extra: true, help: "nearest dominant peer group visible here (N of propagate_from:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return e.optField("propagate_from") }},
+	{name: "PEER-GROUP", whint: 2, flags: scols.Right, extra: true, help: "peer group ID (N of shared:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "shared") }},
+	{name: "MASTER", whint: 2, flags: scols.Right, extra: true, help: "peer group this mount is a slave of (N of master:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "master") }},
+	{name: "PROPAGATE-FROM", whint: 2, flags: scols.Right, extra: true, help: "nearest dominant peer group visible here (N of propagate_from:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "propagate_from") }},
 }
 
 func nonZero(n int) string {
@@ -96,20 +97,7 @@ func propagation(e *fsEntry) string {
 	if !e.Kernel {
 		return ""
 	}
-	if e.OptFields == "" {
-		return "private"
-	}
-	s := "private"
-	if e.shared() {
-		s = "shared"
-	}
-	if e.slave() {
-		s += ",slave"
-	}
-	if e.unbindable() {
-		s += ",unbindable"
-	}
-	return s
+	return e.flags().String()
 }
 
 // registry is the column list as -o, -Q and the defaults look it up.

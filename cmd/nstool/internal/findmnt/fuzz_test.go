@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // FuzzTable feeds arbitrary tables through the parser, the tree and every
@@ -45,7 +46,7 @@ func FuzzFilter(f *testing.F) {
 	for _, s := range []string{`FSTYPE == "ext4"`, `(ID > 3 and not PROPAGATION =~ "sh") || TARGET`, `!(`, `A =~ "["`, `1K < SIZE`} {
 		f.Add(s)
 	}
-	e := &fsEntry{ID: 5, Target: "/x", FSType: "tmpfs", Kernel: true, OptFields: "shared:1"}
+	e := &fsEntry{Mount: mountinfo.Mount{ID: 5, Target: "/x", FSType: "tmpfs", Optional: "shared:1"}, Kernel: true}
 	f.Fuzz(func(t *testing.T, expr string) {
 		n, _, err := parseFilter(expr, columnByName, false)
 		if err != nil {

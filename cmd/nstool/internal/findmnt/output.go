@@ -54,12 +54,12 @@ var (
 )
 
 func propagationColor(e *fsEntry) *color.Color {
-	switch {
-	case e.unbindable():
+	switch fl := e.flags(); {
+	case fl.Unbindable:
 		return colorUnbindable
-	case e.slave():
+	case fl.Slave:
 		return colorSlave
-	case e.shared():
+	case fl.Shared:
 		return colorShared
 	}
 	return nil

@@ -316,14 +316,14 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 			return true
 		}
 	}
-	if e.Tag != "" && source == e.Source {
+	if e.tagged && source == e.Source {
 		return true
 	}
 	if f.o.NoCanonicalize || e.pseudo || e.net {
 		return false
 	}
 	var cn string
-	if name, val, ok := strings.Cut(source, "="); ok && (name == "LABEL" || name == "UUID" || name == "PARTLABEL" || name == "PARTUUID") {
+	if name, val, ok := strings.Cut(source, "="); ok && isTagName(name) {
 		cn = resolveTag(name, strings.Trim(val, `"'`))
 	} else {
 		cn = f.ctx.resolve(source)
@@ -340,7 +340,7 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 		}
 		return false
 	}
-	return resolveTag(e.Tag, e.TagVal) == cn
+	return resolveTag(e.tag()) == cn
 }
 
 // streqPaths compares paths segment by segment, ignoring repeated and

@@ -36,7 +36,7 @@ func (c *runCtx) source(e *fsEntry) string {
 	if !ok {
 		spec = e.Source
 		if c.opts.Evaluate {
-			if d := resolveTag(e.Tag, e.TagVal); d != "" {
+			if d := resolveTag(e.tag()); d != "" {
 				spec = d
 			}
 		}
@@ -94,8 +94,8 @@ func encodeUdev(s string) string {
 // tag is the LABEL/UUID/PARTLABEL/PARTUUID column: the tag written in an
 // fstab source, else the /dev/disk/by-* link that points to the device.
 func (c *runCtx) tag(e *fsEntry, name string) string {
-	if e.Tag == name {
-		return e.TagVal
+	if tag, val := e.tag(); tag == name {
+		return val
 	}
 	dev, ok := e.srcpath()
 	if !ok || !strings.HasPrefix(dev, "/dev/") {

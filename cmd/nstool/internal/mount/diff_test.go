@@ -108,7 +108,7 @@ func normalise(s, work string) string {
 	return strings.Join(keep, "\n")
 }
 
-// table is nstest.Canonical plus each mount's source, root and per-mount
+// table is mountinfo.Table.Canonical plus each mount's source, root and per-mount
 // options, so that ro/nosuid and bind roots are compared too.
 func table(mounts []mountinfo.Mount, prefix string) string {
 	var opts []string
@@ -119,7 +119,7 @@ func table(mounts []mountinfo.Mount, prefix string) string {
 		}
 	}
 	sort.Strings(opts)
-	return nstest.Canonical(mounts, prefix) + "--\n" + strings.Join(opts, "\n")
+	return mountinfo.Table(mounts).Canonical(prefix) + "--\n" + strings.Join(opts, "\n")
 }
 
 // compare runs a case with util-linux and with nstool and demands the same

@@ -139,14 +139,12 @@ func underSharedMount(path string) bool {
 	if err != nil {
 		return false
 	}
-	m := mountcmd.TopMountAt(mounts, path)
+	m := mounts.Top(path)
 	if m == nil {
 		return false
 	}
-	for _, parent := range mounts {
-		if parent.ID == m.Parent {
-			return parent.Shared()
-		}
+	if parent := mounts.ByID(m.Parent); parent != nil {
+		return parent.Shared()
 	}
 	return false
 }

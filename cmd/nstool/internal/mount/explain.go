@@ -43,13 +43,13 @@ func focusFor(before []mountinfo.Mount, p *plan, st step) map[int]bool {
 	if st.kind != stepPropagation {
 		return focus
 	}
-	top := mountcmd.TopMountAt(before, st.call.Target)
+	top := mountinfo.Table(before).Top(st.call.Target)
 	if top == nil {
 		return focus
 	}
 	focus[top.ID] = true
 	if st.call.Flags&unix.MS_REC != 0 {
-		for id := range mountcmd.Subtree(before, top.ID) {
+		for id := range mountinfo.Table(before).Subtree(top.ID) {
 			focus[id] = true
 		}
 	}
@@ -68,11 +68,11 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 	case p.remount:
 		return []string{"remount changes a mount's flags and options; propagation is untouched"}
 	case p.move || p.bind:
-		src := mountcmd.MountContaining(before, p.source)
+		src := mountinfo.Table(before).Containing(p.source)
 		if p.move {
-			src = mountcmd.TopMountAt(before, p.source)
+			src = mountinfo.Table(before).Top(p.source)
 		}
-		dest := mountcmd.MountContaining(before, p.target)
+		dest := mountinfo.Table(before).Containing(p.target)
 		if src == nil || dest == nil {
 			return nil
 		}
@@ -88,7 +88,7 @@ func rulesFor(before, after []mountinfo.Mount, p *plan, st step) []string {
 		}
 		return rules
 	default:
-		dest := mountcmd.MountContaining(before, p.target)
+		dest := mountinfo.Table(before).Containing(p.target)
 		if dest == nil {
 			return nil
 		}

@@ -74,7 +74,7 @@ func planPropagation(target string, o mountopt.Options) *plan {
 func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
-	if m := mountcmd.TopMountAt(mounts, target); m != nil {
+	if m := mountinfo.Table(mounts).Top(target); m != nil {
 		if src == "" {
 			src = m.Source
 		}

@@ -124,12 +124,7 @@ func TestSameSystemCalls(t *testing.T) {
 // target: a mount stacked on it first, then each child in mount-ID order,
 // depth first, then the mount itself.
 func recursiveOrder(mounts []mountinfo.Mount, target string) []string {
-	var root *mountinfo.Mount
-	for i := range mounts {
-		if mounts[i].Target == target {
-			root = &mounts[i]
-		}
-	}
+	root := mountinfo.Table(mounts).Top(target)
 	if root == nil {
 		return nil
 	}

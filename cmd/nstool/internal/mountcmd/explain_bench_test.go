@@ -20,7 +20,7 @@ func BenchmarkExplainChange10k(b *testing.B) {
 		}
 		after = append(after, m)
 	}
-	focus := Subtree(before, 1)
+	focus := mountinfo.Table(before).Subtree(1)
 	e := &Explainer{W: io.Discard, On: true}
 	b.ResetTimer()
 	for b.Loop() {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 
 	"golang.org/x/sys/unix"
 
@@ -68,11 +67,11 @@ func (o *Options) one(spec string, flags int) int {
 }
 
 // oneIn is one with the mount table already read.
-func (o *Options) oneIn(mounts []mountinfo.Mount, spec string, flags int) int {
+func (o *Options) oneIn(mounts mountinfo.Table, spec string, flags int) int {
 	target := spec
 	var found *mountinfo.Mount
 	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
-		if m := mountcmd.TopMountAt(mounts, c); m != nil {
+		if m := mounts.Top(c); m != nil {
 			target, found = c, m
 		}
 	}
@@ -126,7 +125,7 @@ func (o *Options) recursive(spec string, flags int) int {
 	}
 	var root *mountinfo.Mount
 	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
-		root = mountcmd.TopMountAt(mounts, c)
+		root = mounts.Top(c)
 	}
 	if root == nil {
 		if _, err := os.Stat(spec); err == nil {
@@ -136,10 +135,7 @@ func (o *Options) recursive(spec string, flags int) int {
 		}
 		return cli.ExitUsage
 	}
-	children := mountcmd.Children(mounts)
-	for _, c := range children {
-		sort.Slice(c, func(i, j int) bool { return c[i].ID < c[j].ID })
-	}
+	children := mounts.Children() // in ID order: the order they were mounted
 	var walk func(m mountinfo.Mount) int
 	walk = func(m mountinfo.Mount) int {
 		var over *mountinfo.Mount
@@ -162,7 +158,7 @@ func (o *Options) recursive(spec string, flags int) int {
 			}
 		}
 		now, err := mountinfo.Read(0)
-		if err == nil && mountcmd.TopMountAt(now, m.Target) == nil {
+		if err == nil && now.Top(m.Target) == nil {
 			return 0 // propagation took it already
 		}
 		return o.oneIn(now, m.Target, flags)

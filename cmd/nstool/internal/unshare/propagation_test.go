@@ -107,7 +107,7 @@ func runPropagation(t *testing.T, tool nsexectest.Tool, o nsexectest.Options, ar
 
 func canonicalFile(t *testing.T, path, prefix string) string {
 	t.Helper()
-	return nstest.Canonical(nstest.ReadMountinfo(t, path), prefix)
+	return nstest.ReadMountinfo(t, path).Canonical(prefix)
 }
 
 func mounted(t *testing.T, pid int, target string) bool {
@@ -116,12 +116,7 @@ func mounted(t *testing.T, pid int, target string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range mounts {
-		if m.Target == target {
-			return true
-		}
-	}
-	return false
+	return mounts.Top(target) != nil
 }
 
 // expected is what mount_namespaces(7) says each mode does.

@@ -1,26 +1,20 @@
-package nstest
+package mountinfo
 
 import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // Canonical renders the mounts at or under prefix as "TARGET FSTYPE
 // propagation" lines, sorted by target, with peer-group numbers renamed in
-// order of first appearance (g1, g2, ...). Two mount tables made by different
-// tools (nstool and util-linux) compare equal exactly when they have the same
-// mounts with the same propagation structure, whatever numbers the kernel
-// handed out.
-func Canonical(mounts []mountinfo.Mount, prefix string) string {
-	var sel []mountinfo.Mount
-	for _, m := range mounts {
-		if m.Target == prefix || strings.HasPrefix(m.Target, strings.TrimSuffix(prefix, "/")+"/") {
-			sel = append(sel, m)
-		}
-	}
+// order of first appearance (g1, g2, ...). Two mount tables made by
+// different tools (nstool and util-linux) or in different namespaces
+// compare equal exactly when they have the same mounts with the same
+// propagation structure, whatever numbers the kernel handed out (they are
+// machine-wide and never the same twice).
+func (t Table) Canonical(prefix string) string {
+	sel := t.Under(prefix)
 	// Stable by target, then by mount ID so stacked mounts keep their order.
 	sort.SliceStable(sel, func(i, j int) bool {
 		if sel[i].Target != sel[j].Target {
