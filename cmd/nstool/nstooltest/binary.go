@@ -22,6 +22,15 @@ var (
 	buildErr  error
 )
 
+// RootBinary is Binary for a test that needs root: it skips the test
+// without root, and records it among those a run without root did not
+// cover (nstest.RequireRoot).
+func RootBinary(t testing.TB) string {
+	t.Helper()
+	nstest.RequireRoot(t)
+	return Binary(t)
+}
+
 // Binary returns the path of an nstool binary for tests that must run it as
 // a separate process (re-exec stages, signals, TTYs): $NSTOOL_BIN when set
 // (`make test` sets it to the binary it just built), else one built once per

@@ -22,8 +22,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // and one held only by an open file. `nstool holders -J` must list all four
 // copies; running the free line of each must leave no copy anywhere.
 func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	scratch := nstest.Tmpfs(t)
 	source := fmt.Sprintf("nstool-holders-%d", os.Getpid())
 	fs := filepath.Join(scratch, "fs")

@@ -188,8 +188,7 @@ func leftovers(seen map[int]proc, hostNS map[string]bool, killedAt int64, now ma
 // One round in four also leaks on purpose, from outside the sandbox, a
 // process in its mount namespace: the check must find exactly that one.
 func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	if _, err := namespaces.UniqueID("/proc/self/ns/mnt"); errors.Is(err, namespaces.ErrNoUniqueID) {

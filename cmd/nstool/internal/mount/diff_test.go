@@ -126,8 +126,7 @@ func table(mounts []mountinfo.Mount, prefix string) string {
 // exit code, the same message and the same mount table.
 func compare(t *testing.T, setup, cmd string) outcome {
 	t.Helper()
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	ul := runCase(t, "mount", "umount", setup, cmd)
 	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
 	if ul.code != ns.code {

@@ -5,14 +5,12 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // --explain: the call in kernel terms, before → after with numbers for the
 // target and (recursive) its submounts, and the rule that applied.
 func TestExplain(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	for _, c := range []struct {
 		state, cmd string
 		want       []string // regexps, each must match stderr

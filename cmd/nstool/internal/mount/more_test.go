@@ -77,8 +77,7 @@ func TestDifferentialStdout(t *testing.T) {
 // Where nstool deliberately differs: no fstab, and a propagation-only -o
 // list with one path acts like --make-*.
 func TestNoFstab(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M a")
 	if o.code != 1 || !strings.Contains(o.stderr, "can't find in /etc/fstab (nstool does not read /etc/fstab") || strings.Count(o.stderr, "\n") != 1 {
 		t.Errorf("mount with one path: exit %d, stderr %q", o.code, o.stderr)
@@ -97,8 +96,7 @@ func TestNoFstab(t *testing.T) {
 // MS_REC turns the call into a mount of "none"); nstool makes the one
 // MS_SHARED call that the dedup rule leaves.
 func TestSameTypeTwice(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	ul := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared --make-rshared a")
 	ns := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M --make-shared --make-rshared a")
 	want := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared a")
@@ -112,8 +110,7 @@ func TestSameTypeTwice(t *testing.T) {
 
 // --fake shows the calls and makes none.
 func TestFake(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "mkdir b; $M --fake --explain --make-shared --bind -o ro a b")
 	untouched := runCase(t, "mount", "umount", states[3].setup, "true")
 	if o.code != 0 || o.table != untouched.table {

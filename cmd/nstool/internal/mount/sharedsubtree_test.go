@@ -18,8 +18,7 @@ import (
 // (what it checks, not its code) run against nstool: each step's
 // PROPAGATION (findmnt's text) and, for the last, VFS-OPTIONS.
 func TestUtilLinuxSharedSubtree(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	mp := filepath.Join(nstest.Tmpfs(t), "mnt")
 	if err := os.Mkdir(mp, 0o755); err != nil {
 		t.Fatal(err)

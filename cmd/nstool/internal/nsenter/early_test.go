@@ -179,8 +179,7 @@ func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
 // nstool stops when the program stops, and goes on when continued, as
 // util-linux nsenter: early, ordinary, with a fork and without.
 func TestFollowsStops(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	pid := strconv.Itoa(nsexectest.Target(t, nil, "--pid", "--mount"))
 	for _, c := range []struct {
 		env  string

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // TestInPlace: `nstool nsenter -t PID -m sleep 100 &` makes $! the sleep
@@ -21,8 +20,7 @@ import (
 // namespace without -F forks the program once in every start, as
 // util-linux does: setns(2) moves only the children.
 func TestInPlace(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	target := nsexectest.Target(t, nil, "--mount", "--uts", "--ipc", "--net", "--cgroup", "--pid")
 	rootless := nsexectest.Target(t, nsexectest.Nobody, "--user", "--map-root-user", "--mount")
 	all := []string{"mnt", "uts", "ipc", "net", "cgroup", "user", "pid"}

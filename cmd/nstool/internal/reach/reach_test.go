@@ -21,8 +21,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // the mount is made and every namespace's new mounts are compared with the
 // prediction, place by place.
 func TestReachJSONAgainstKernel(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	base := nstest.Tmpfs(t)
 	for _, d := range []string{"a/x", "b"} {
 		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {

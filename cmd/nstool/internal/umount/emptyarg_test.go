@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // An empty argument is an argument, never an absent one: for each command
@@ -18,8 +17,7 @@ import (
 // Same stdout, same exit code, same stderr but for the program's name and
 // PIDs, and the same mount table afterwards.
 func TestEmptyArgumentsAsUtilLinux(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	cases := []string{
 		"umount ''", "umount -l ''", "umount -R ''", "umount -lR ''", "umount -q ''", "umount -c ''", "umount '' /no-such",
 		"mount --make-shared ''", "mount --make-rprivate ''", "mount -t tmpfs x ''", "mount --bind '' /mnt", "mount --move '' /mnt",

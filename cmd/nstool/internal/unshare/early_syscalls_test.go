@@ -8,7 +8,6 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // The early start makes util-linux unshare's system calls, in its order,
@@ -55,8 +54,7 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 // exit status and namespaces for the shapes it takes, and the same message
 // when it fails after making namespaces.
 func TestEarlyStartAsTheOrdinaryStart(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	t.Setenv("NSTOOL_EARLY", "") // restored after the test,
 	os.Unsetenv("NSTOOL_EARLY")  // and meanwhile the early start is on
 	plain, script := testFiles(t)

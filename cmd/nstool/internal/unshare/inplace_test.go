@@ -7,7 +7,6 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // TestInPlace: `nstool unshare -m sleep 100 &` makes $! the sleep itself,
@@ -20,8 +19,7 @@ import (
 // forks a single-threaded child that becomes the program, and $! is nstool.
 // With --fork the program is a child in both, as in util-linux.
 func TestInPlace(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	all := []string{"mnt", "uts", "ipc", "net", "cgroup", "user", "pid"}
 	mine := nsexectest.NsLinks(t, 0, all...)
 	both := nsexectest.Shape{EarlyInPlace: true, OrdinaryInPlace: true}

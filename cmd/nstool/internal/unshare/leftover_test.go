@@ -20,8 +20,7 @@ import (
 // child plays the program that util-linux would have exec'd in place (with
 // the early start, --user --map-root-user --mount is the program itself).
 func TestKill9LeavesNothing(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	self := strconv.Itoa(os.Getpid())
 	for _, args := range [][]string{
 		{"unshare", "--fork", "--pid", "--mount-proc", "--kill-child", "sleep", "1000"},

@@ -217,8 +217,7 @@ func TestPidWithoutFork(t *testing.T) {
 // TestPersist: --mount=FILE and --uts=FILE keep the namespaces on files
 // that util-linux nsenter can enter.
 func TestPersist(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	dir := t.TempDir() // in the test's private namespace: not shared
 	mnt, uts := filepath.Join(dir, "mnt"), filepath.Join(dir, "uts")
 	for _, f := range []string{mnt, uts} {
@@ -286,8 +285,7 @@ func TestPersistOnSharedMount(t *testing.T) {
 
 // TestExplain: --explain shows the kernel's view of each step.
 func TestExplain(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	tool := nsexectest.Tool{Name: "nstool", Argv: []string{bin, "unshare", "--explain"}}
 	early := nsexectest.HasEarlyStart(bin)
 	for _, c := range []struct {
@@ -329,8 +327,7 @@ func TestExplain(t *testing.T) {
 // TestPersistPidWithFork: --pid=FILE binds pid_for_children, which exists
 // once the forked child does; in both shapes of --fork.
 func TestPersistPidWithFork(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	file := filepath.Join(t.TempDir(), "pid")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
