@@ -259,7 +259,37 @@ func (sc *scenario) run(t *testing.T, hows map[string]int) (mounts, umounts, els
 	predicted = pred.Verdicts
 	gone := sc.machine(t)
 	sc.compare(t, "unmount at "+place+" in ns"+strconv.Itoa(src), predicted, diffMounts(gone, after), after)
-	return 1, 1, elsewhere
+	return 1, 1 + sc.unmountExisting(t, src, gone), elsewhere
+}
+
+// unmountExisting unmounts, in namespace src, a mount the scenario made
+// before the event (a bind, a recursive bind's copy: copies of it may sit
+// in namespaces made since, locked where a user namespace owns them) and
+// checks the prediction. It returns 1 when it checked one, 0 when there
+// was none to take or umount(8) refused it (busy).
+func (sc *scenario) unmountExisting(t *testing.T, src int, m *Machine) int {
+	ns := m.Namespaces[src]
+	var targets []string
+	for _, mt := range ns.Mounts {
+		if _, inside := below(mt.Target, sc.base); inside && mt.Target != sc.base {
+			if top, ok := ns.Lookup(mt.Target); ok && top.Target == mt.Target {
+				targets = append(targets, mt.Target)
+			}
+		}
+	}
+	if len(targets) == 0 {
+		return 0
+	}
+	target := targets[sc.rng.Intn(len(targets))]
+	pred, err := m.Reach(Event{Source: src, Path: target, Umount: true})
+	if err != nil {
+		t.Fatalf("scenario %d: Reach umount of %s in ns%d: %v", sc.id, target, src, err)
+	}
+	if !sc.sh(t, sc.pids[src], "umount "+target) {
+		return 0
+	}
+	sc.compare(t, "unmount of the existing "+target+" in ns"+strconv.Itoa(src), pred.Verdicts, diffMounts(sc.machine(t), m), m)
+	return 1
 }
 
 // diffMounts lists, per namespace, the mounts of b that a does not have:
