@@ -37,7 +37,7 @@ func Commands(solution string) []string {
 // would type it into the sandbox's shell (a command like `unshare -m` starts
 // a shell that reads the following lines, as in a terminal), and checks each
 // step after its last command.
-func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer) error {
+func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer, layout func(string) string) error {
 	sess, err := newSession()
 	if err != nil {
 		return &ScriptError{err}
@@ -45,12 +45,12 @@ func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer
 	defer sess.close()
 	demo := mode == ModeDemo
 	if demo {
-		fmt.Fprint(out, Banner(lab))
+		fmt.Fprint(out, layout(Banner(lab)))
 	}
 	for i, step := range lab.Steps {
 		start := time.Now()
 		if demo {
-			fmt.Fprint(out, StepText(lab, i, true))
+			fmt.Fprint(out, layout(StepText(lab, i, true)))
 		}
 		var transcript bytes.Buffer
 		if !demo && passes(stages, step) {
@@ -77,7 +77,7 @@ func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer
 			fmt.Fprintf(out, "✗ %s step %d/%d (%s)\n", lab.ID, i+1, len(lab.Steps), step.Title)
 			for _, r := range results {
 				if !r.OK {
-					fmt.Fprintf(out, "    %s\n", r.Message())
+					fmt.Fprint(out, layout("    "+r.Message()+"\n"))
 				}
 			}
 			if !demo {

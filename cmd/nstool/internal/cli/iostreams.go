@@ -23,6 +23,7 @@ type IOStreams struct {
 	stdinTTY   bool   // a person can answer a question
 	colorMode  string // "auto", "always" or "never"
 	termWidth  int
+	errWidth   int // of stderr's terminal: --explain reports there
 	noColorEnv bool
 }
 
@@ -35,6 +36,11 @@ func System() *IOStreams {
 	if s.stdoutTTY {
 		if w, _, err := term.GetSize(fd); err == nil {
 			s.termWidth = w
+		}
+	}
+	if fd := int(os.Stderr.Fd()); term.IsTerminal(fd) {
+		if w, _, err := term.GetSize(fd); err == nil {
+			s.errWidth = w
 		}
 	}
 	// https://no-color.org: any non-empty value turns colour off.
@@ -61,6 +67,13 @@ func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
 
 // TerminalWidth is the width of the terminal, or 0 when stdout is no terminal.
 func (s *IOStreams) TerminalWidth() int { return s.termWidth }
+
+// StderrWidth is the width of the terminal on standard error, or 0 when
+// it is no terminal.
+func (s *IOStreams) StderrWidth() int { return s.errWidth }
+
+// SetStderrWidth overrides the detected width of stderr's terminal (tests).
+func (s *IOStreams) SetStderrWidth(w int) { s.errWidth = w }
 
 // SetTerminalWidth overrides the detected width (tests).
 func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = w }

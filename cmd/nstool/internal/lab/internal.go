@@ -30,7 +30,8 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		return cli.Exit(code)
 	})
 	supCmd := sessionCmd(verbSupervise, func(mode labs.Mode, noPause bool) error {
-		return superviseExit(ios, labs.Supervise(stages, mode, noPause, ios.Out))
+		layout := func(text string) string { return cli.Wrap(text, ios.TerminalWidth()) }
+		return superviseExit(ios, labs.Supervise(stages, mode, noPause, ios.Out, layout))
 	})
 	runCmd := sessionCmd(verbRun, func(mode labs.Mode, noPause bool) error {
 		out, err := labs.RunForParent(labs.RunOptions{Mode: mode, NoPause: noPause, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, Stages: stages})

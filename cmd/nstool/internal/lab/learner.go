@@ -79,27 +79,28 @@ it saw and what the step wants. Exit status 0 when the step is done, 1 if not.`,
 				return cli.Exitf(1, "%v", err)
 			}
 			if rep.Results == nil {
-				fmt.Fprint(ios.Out, rep.Next)
+				show(ios, rep.Next)
 				return nil
 			}
 			step := lab.Steps[rep.Step]
 			if rep.Passed {
-				fmt.Fprintf(ios.Out, "%s step %d/%d: %s\n", green(ios, "✓"), rep.Step+1, len(lab.Steps), step.Title)
-				fmt.Fprint(ios.Out, rep.Next)
+				show(ios, fmt.Sprintf("%s step %d/%d: %s\n", green(ios, "✓"), rep.Step+1, len(lab.Steps), step.Title))
+				show(ios, rep.Next)
 				return nil
 			}
-			fmt.Fprintf(ios.Out, "%s step %d/%d: %s: not yet\n", red(ios, "✗"), rep.Step+1, len(lab.Steps), step.Title)
+			show(ios, fmt.Sprintf("%s step %d/%d: %s: not yet\n", red(ios, "✗"), rep.Step+1, len(lab.Steps), step.Title))
 			for _, r := range rep.Results {
 				if r.OK {
-					fmt.Fprintf(ios.Out, "  %s %s\n", green(ios, "✓"), r.Check.Line)
+					show(ios, fmt.Sprintf("  %s %s\n", green(ios, "✓"), r.Check.Line))
 				} else {
-					fmt.Fprintf(ios.Out, "  %s %s\n      %s\n", red(ios, "✗"), r.Check.Line, r.Saw)
+					show(ios, fmt.Sprintf("  %s %s\n", red(ios, "✗"), r.Check.Line))
+					show(ios, "      "+r.Saw+"\n")
 					if r.Check.Why != "" {
-						fmt.Fprintf(ios.Out, "      why: %s\n", r.Check.Why)
+						show(ios, "      why: "+r.Check.Why+"\n")
 					}
 				}
 			}
-			fmt.Fprintln(ios.Out, "  (`nstool lab hint` for a hint)")
+			show(ios, "  (`nstool lab hint` for a hint)\n")
 			return cli.Exit(1)
 		},
 	}
@@ -116,7 +117,7 @@ func newHintCmd(ios *cli.IOStreams) *cobra.Command {
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
-			fmt.Fprintf(ios.Out, "hint %d/%d: %s\n", n, total, hint)
+			show(ios, fmt.Sprintf("hint %d/%d: %s\n", n, total, hint))
 			return nil
 		},
 	}
@@ -136,6 +137,12 @@ func newAnswerCmd(ios *cli.IOStreams) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// show writes text laid out for the terminal (cli.Wrap): prose refilled at
+// its width, command lines whole; on a pipe, as it is.
+func show(ios *cli.IOStreams, text string) {
+	fmt.Fprint(ios.Out, cli.Wrap(text, ios.TerminalWidth()))
 }
 
 func green(ios *cli.IOStreams, s string) string { return paint(ios, "32", s) }

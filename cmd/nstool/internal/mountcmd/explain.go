@@ -23,11 +23,12 @@ type Explainer struct {
 	W     io.Writer
 	On    bool // --explain was given
 	Color bool // colour propagations as findmnt does
+	Width int  // of W's terminal: lines are laid out for it (cli.Wrap); 0 for none
 }
 
 // NewExplainer reports on the command's stderr when on.
 func NewExplainer(ios *cli.IOStreams, on bool) *Explainer {
-	return &Explainer{W: ios.ErrOut, On: on, Color: explainColor(ios)}
+	return &Explainer{W: ios.ErrOut, On: on, Color: explainColor(ios), Width: ios.StderrWidth()}
 }
 
 // explainColor reports whether the report (on stderr) is coloured: colour
@@ -41,7 +42,7 @@ func explainColor(ios *cli.IOStreams) bool {
 // Note writes one line of the report.
 func (e *Explainer) Note(format string, args ...any) {
 	if e.On {
-		fmt.Fprintf(e.W, format+"\n", args...)
+		fmt.Fprint(e.W, cli.Wrap(fmt.Sprintf(format, args...), e.Width)+"\n")
 	}
 }
 
