@@ -184,6 +184,10 @@ func TestParseCheck(t *testing.T) {
 		{"host /lab/t has at least 3 mounts", Check{Kind: "count", Who: "host", Path: "/lab/t", N: 3, Cmp: ">="}},
 		{"other is a new namespace", Check{Kind: "newns", Who: "other"}},
 		{"other is gone", Check{Kind: "gone", Who: "all"}},
+		{"other is one namespace", Check{Kind: "one", Who: "all"}},
+		{"other /lab/a came from host", Check{Kind: "from", Who: "other", Path: "/lab/a", Who2: "host", Path2: "/lab/a"}},
+		{"c /lab/a came from host /lab/b", Check{Kind: "from", Who: "c", Path: "/lab/a", Who2: "host", Path2: "/lab/b"}},
+		{"host /lab/a came from other", Check{Kind: "from", Who: "host", Path: "/lab/a", Who2: "other", Path2: "/lab/a"}},
 		{"answer is peer group of host /lab/b", Check{Kind: "answer-of", Arg: "peer group", Who: "host", Path: "/lab/b"}},
 		{"answer is mnt ns of host", Check{Kind: "answer-ns", Who: "host"}},
 		{"answer is 42", Check{Kind: "answer", Arg: "42"}},
@@ -198,7 +202,7 @@ func TestParseCheck(t *testing.T) {
 			t.Errorf("%q:\n got %+v\nwant %+v", tc.line, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts"} {
+	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts", "other /lab/a came from other"} {
 		if c, err := ParseCheck(bad); err == nil {
 			t.Errorf("%q parsed as %+v, want an error", bad, c)
 		}
