@@ -50,7 +50,7 @@ func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	if rep.Step+1 < len(lab.Steps) {
 		rep.Next = StepText(lab, rep.Step+1, true)
 	} else {
-		rep.Next = fmt.Sprintf("\n%s `exit` in the host's terminal ends the sandbox; nothing of it stays behind.\n", paint("1;32", "Lab "+lab.Number()+" complete."))
+		rep.Next = fmt.Sprintf("\n%s `exit` in the host's terminal ends the sandbox; nothing of it stays behind.\n", Complete(lab))
 	}
 	return rep, lab, err
 }

@@ -35,7 +35,7 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout fun
 
 	switch mode {
 	case ModeStart:
-		fmt.Fprint(out, layout(Banner(lab)))
+		fmt.Fprint(out, layout(Banner(lab)+SandboxIntro))
 		fmt.Fprint(out, layout(StepText(lab, 0, true)))
 		shell := SandboxDir + "/bin/labsh"
 		err := syscall.Exec(shell, []string{"bash", "-i"}, os.Environ())

@@ -25,10 +25,16 @@ func Banner(lab *Lab) string {
 	if lab.Intro != "" {
 		fmt.Fprintf(&b, "\n%s\n", lab.Intro)
 	}
-	fmt.Fprintf(&b, "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n"+
-		"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n")
 	return b.String()
 }
+
+// SandboxIntro tells the learner, after the banner, where the shell is and
+// what to type (not in a demo: nobody types there).
+const SandboxIntro = "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n" +
+	"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n"
+
+// Complete is the line that ends a lab.
+func Complete(lab *Lab) string { return paint("1;32", "Lab "+lab.Number()+" complete.") }
 
 // StepText is a step's heading and text as the learner sees it.
 func StepText(lab *Lab, i int, bold bool) string {

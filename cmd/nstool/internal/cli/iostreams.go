@@ -25,6 +25,7 @@ type IOStreams struct {
 	termWidth  int
 	errWidth   int // of stderr's terminal: --explain reports there
 	noColorEnv bool
+	forceColor bool // CLICOLOR_FORCE: colour on a pipe (a lab demo's commands)
 }
 
 // System returns the process's real streams.
@@ -45,6 +46,9 @@ func System() *IOStreams {
 	}
 	// https://no-color.org: any non-empty value turns colour off.
 	s.noColorEnv = os.Getenv("NO_COLOR") != ""
+	// CLICOLOR_FORCE (bixense.com/clicolors): colour although stdout is no
+	// terminal; set by `nstool lab demo` for the commands it runs.
+	s.forceColor = os.Getenv("CLICOLOR_FORCE") != "" && os.Getenv("CLICOLOR_FORCE") != "0"
 	return s
 }
 
@@ -90,5 +94,5 @@ func (s *IOStreams) ColorEnabled() bool {
 	case "never":
 		return false
 	}
-	return s.stdoutTTY && !s.noColorEnv
+	return (s.stdoutTTY || s.forceColor) && !s.noColorEnv
 }

@@ -18,7 +18,7 @@ func TestLabTextAtWidths(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range all {
-		text := labs.Banner(l)
+		text := labs.Banner(l) + labs.SandboxIntro
 		for i := range l.Steps {
 			text += labs.StepText(l, i, false)
 		}
