@@ -51,6 +51,10 @@ func FindSandboxes(stages Stages) []Sandbox {
 	return out
 }
 
+// Running tells whether the sandbox still runs (its init is alive and
+// still a sandbox's init, not a zombie or a new process).
+func (sb Sandbox) Running(stages Stages) bool { return stages.isInitPID(strconv.Itoa(sb.InitPID)) }
+
 // startedByOf reads envStartedBy from the init's environment; without it
 // (an older nstool), the owner of the process.
 func startedByOf(pid int) int {

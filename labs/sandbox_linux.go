@@ -102,7 +102,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
 		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready"; fd 4: the lab as JSON
-		Env:        append(os.Environ(), EnvColor+"="+map[bool]string{true: "1", false: "0"}[opts.Color], startedBy()),
+		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy()),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own

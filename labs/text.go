@@ -10,6 +10,14 @@ import (
 // ("1") or not: the host side decides (--color, NO_COLOR, a TTY).
 const EnvColor = "NSTOOL_LAB_COLOR"
 
+// colorEnv is EnvColor's setting for a terminal that wants colour or not.
+func colorEnv(color bool) string {
+	if color {
+		return EnvColor + "=1"
+	}
+	return EnvColor + "=0"
+}
+
 // paint wraps s in an SGR colour code when colour is on.
 func paint(code, s string) string {
 	if os.Getenv(EnvColor) != "1" {

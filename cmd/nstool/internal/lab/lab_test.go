@@ -149,9 +149,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 // actor's mount namespace.
 func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
-	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	first := startLab(t, cmd)
+	first := startLabID(t, "05-slave")
 	defer first.kill()
 	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
 	got, errOut, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
@@ -402,6 +400,14 @@ type bgLab struct {
 	err   error         // how it ended, once done
 }
 
+// startLabID starts `nstool lab start ID` with a progress file of its own.
+func startLabID(t *testing.T, id string) *bgLab {
+	t.Helper()
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", id)
+	cmd.Env = append(os.Environ(), stateEnv(t)...)
+	return startLab(t, cmd)
+}
+
 func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
 	t.Helper()
 	stdin, err := cmd.StdinPipe()
@@ -490,5 +496,37 @@ func TestAnswerOnlyWhereAsked(t *testing.T) {
 	out, _, _ = nstool(t, "nstool lab answer 3; echo rc=$?\nexit\n", stateEnv(t), "lab", "start", "01-isolation")
 	if !strings.Contains(out, "answer recorded: 3") || !strings.Contains(out, "rc=0") {
 		t.Errorf("lab 01 step 1, an answer:\n%s", out)
+	}
+}
+
+// The second terminal is told when the lab ends under it, and the prompt
+// there has the colour of the first terminal's when the terminal wants it.
+func TestSecondTerminalToldWhenTheLabEnds(t *testing.T) {
+	nstest.RequireRoot(t)
+	first := startLabID(t, "05-slave")
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	second := exec.Command(nstooltest.Binary(t), "--color=always", "lab", "shell", "container", "--", "sh", "-c", `echo "color=$NSTOOL_LAB_COLOR"; exec sleep 1000`)
+	var out lockedBuffer
+	second.Stdout, second.Stderr = &out, &out
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- second.Wait() }()
+	for !strings.Contains(out.String(), "color=") {
+		select {
+		case err := <-done:
+			t.Fatalf("lab shell ended (%v) before its command ran:\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	first.end()
+	err := <-done
+	if err == nil || !strings.Contains(out.String(), "nstool lab shell: lab 05-slave has ended") {
+		t.Errorf("the second terminal, after the lab ended: %v:\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "color=1\n") {
+		t.Errorf("the second terminal's shell is not told the terminal wants colour:\n%s", out.String())
 	}
 }

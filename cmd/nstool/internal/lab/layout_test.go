@@ -56,3 +56,31 @@ func TestLabTextAtWidths(t *testing.T) {
 		}
 	}
 }
+
+// `lab --help`'s example enters an actor that a lab starts.
+func TestHelpNamesARealActor(t *testing.T) {
+	ios, _, out, _ := cli.Test()
+	cmd := NewCmd(ios)
+	cmd.SetOut(out)
+	cmd.SetArgs([]string{"--help"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := labs.All()
+	for _, line := range strings.Split(out.String(), "\n") {
+		_, rest, ok := strings.Cut(line, "nstool lab shell ")
+		if !ok {
+			continue
+		}
+		actor := strings.Fields(rest)[0]
+		found := actor == "host"
+		for _, l := range all {
+			found = found || strings.Contains(l.Setup, "nstool lab actor "+actor+" ")
+		}
+		if !found {
+			t.Errorf("lab --help enters actor %q, which no lab starts:\n%s", actor, line)
+		}
+		return
+	}
+	t.Errorf("lab --help has no `nstool lab shell` example:\n%s", out.String())
+}

@@ -54,9 +54,15 @@ From a second terminal on the host, it first enters the sandbox.`,
 				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
 			}
 			ignoreTerminalSignals()
-			code, err := labs.EnterSandbox(stages, pick[0].InitPID, name, argv, stdio(ios))
+			sb := pick[0]
+			code, err := labs.EnterSandbox(stages, sb.InitPID, name, argv, stdio(ios), ios.ColorEnabled())
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
+			}
+			if !sb.Running(stages) {
+				// The lab ended under this shell: the kernel killed it with
+				// the sandbox's PID namespace. Say so, not just end.
+				return cli.Exitf(max(code, 1), "lab %s has ended (exit in its first terminal, or nstool lab reset), and this shell with it; `nstool lab start %s` starts it again", sb.Lab, sb.Lab)
 			}
 			return cli.Exit(code)
 		},
