@@ -61,9 +61,12 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 
 func newShowCmd(ios *cli.IOStreams) *cobra.Command {
 	return &cobra.Command{
-		Use:               "show ID",
-		Short:             "Print a lab's narrative and its steps",
-		Example:           "  nstool lab show 04-types | less",
+		Use:   "show ID",
+		Short: "Print a lab's narrative and its steps",
+		Long: `Print a lab's narrative (its README.md) and its steps: rendered for a
+terminal (headings and bold in bold, code in colour, tables in columns,
+prose at the terminal's width), the Markdown itself on a pipe.`,
+		Example:           "  nstool lab show 04-types\n  nstool lab show 04-types | less",
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,12 +74,19 @@ func newShowCmd(ios *cli.IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(ios.Out, strings.TrimSpace(l.README))
-			fmt.Fprintf(ios.Out, "\n## Steps\n\n")
+			var b strings.Builder
+			fmt.Fprintln(&b, strings.TrimSpace(l.README))
+			fmt.Fprintf(&b, "\n## Steps\n\n")
 			for i, s := range l.Steps {
-				fmt.Fprintf(ios.Out, "%d. %s\n", i+1, s.Title)
+				fmt.Fprintf(&b, "%d. %s\n", i+1, s.Title)
 			}
-			fmt.Fprintf(ios.Out, "\nStart it with `nstool lab start %s`.\n", l.ID)
+			fmt.Fprintf(&b, "\nStart it with `nstool lab start %s`.\n", l.ID)
+			// Markdown for a pipe (a pager, the web); rendered for a person.
+			if !ios.IsStdoutTTY() {
+				fmt.Fprint(ios.Out, b.String())
+				return nil
+			}
+			fmt.Fprint(ios.Out, renderMarkdown(b.String(), ios.TerminalWidth(), ios.ColorEnabled()))
 			return nil
 		},
 	}
