@@ -112,6 +112,34 @@ func (e *Explainer) Change(before, after []mountinfo.Mount, focus map[int]bool) 
 	}
 }
 
+// Prediction is what --fake --explain says a call would do to a mount:
+// its propagation now (or New), and the state it would be in.
+type Prediction struct {
+	Target string
+	Before mountinfo.Propagation
+	New    bool
+	After  string // a state as sharedsubtree.rst words it: "shared", "slave", ...
+}
+
+// Predict reports predictions as Change reports changes:
+// "TARGET  BEFORE → AFTER (predicted)".
+func (e *Explainer) Predict(ps []Prediction) {
+	if !e.On {
+		return
+	}
+	width := 0
+	for _, p := range ps {
+		width = max(width, len(p.Target))
+	}
+	for _, p := range ps {
+		from := "(new)"
+		if !p.New {
+			from = paint(e.Color, p.Before, p.Before.Detail())
+		}
+		fmt.Fprintf(e.W, "  %-*s  %s → %s (predicted)\n", width, p.Target, from, p.After)
+	}
+}
+
 // paint colours a propagation as findmnt does: shared green, slave yellow,
 // unbindable red, private plain.
 func paint(on bool, p mountinfo.Propagation, text string) string {
