@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // The sandbox, seen from the host:
@@ -56,7 +54,7 @@ type RunOptions struct {
 // Outcome is how a sandbox run ended.
 type Outcome struct {
 	Code  int    // the sandbox's exit status (verify: 0 only if every step passed)
-	State *State // the last state the sandbox wrote (nil if it never got ready)
+	State *State // the last state the sandbox wrote (nil if it died before it wrote one)
 }
 
 const envRootlessDone = "NSTOOL_LAB_ROOTLESS"
@@ -83,7 +81,7 @@ func Run(opts RunOptions) (Outcome, error) {
 	// Without root, every lab runs in a user namespace: the learner is root
 	// there, over the sandbox's mounts only (user_namespaces(7)).
 	userns := opts.Lab.Rootless || os.Geteuid() != 0
-	readyR, readyW, err := os.Pipe()
+	readyR, readyW, err := readySocket()
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -101,7 +99,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdin:      opts.Stdin,
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready"; fd 4: the lab as JSON
+		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready" (a socket); fd 4: the lab as JSON
 		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy()),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
@@ -128,19 +126,19 @@ func Run(opts RunOptions) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
 	}
 
-	// Once the sandbox is ready, hold its state directory open: its tmpfs
-	// stays readable after the sandbox ends, so the final state (progress)
-	// is still there to read. The fd dies with this process.
+	// Hold the sandbox's state directory open (init sends it, see
+	// statedir_linux.go): its tmpfs stays readable after the sandbox ends,
+	// so the final state (progress, who ended it) is still there to read.
 	var stateDir *os.File
-	ready := make(chan struct{})
+	received := make(chan struct{})
 	go func() {
-		defer close(ready)
-		if b, _ := io.ReadAll(readyR); len(b) > 0 {
-			stateDir, _ = os.OpenFile(fmt.Sprintf("/proc/%d/root%s", cmd.Process.Pid, SandboxDir), unix.O_PATH|unix.O_DIRECTORY, 0)
-		}
+		defer close(received)
+		stateDir = receiveStateDir(readyR)
 	}()
 	werr := cmd.Wait()
-	<-ready
+	// The sandbox's processes are gone, and with them every writer of the
+	// socket: the reader sees its end.
+	<-received
 	out := Outcome{Code: exitCode(cmd.ProcessState, werr)}
 	if stateDir != nil {
 		defer stateDir.Close()

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -529,4 +530,50 @@ func TestSecondTerminalToldWhenTheLabEnds(t *testing.T) {
 	if !strings.Contains(out.String(), "color=1\n") {
 		t.Errorf("the second terminal's shell is not told the terminal wants colour:\n%s", out.String())
 	}
+}
+
+// A reset right at a lab's start, before its setup has run: the learner's
+// terminal still says who ended the lab (the state reached `lab start`).
+func TestResetRightAtTheStart(t *testing.T) {
+	nstest.RequireRoot(t)
+	for i := 0; i < 3; i++ {
+		env := stateEnv(t)
+		cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
+		cmd.Env = append(os.Environ(), env...)
+		learner := startLab(t, cmd)
+		// The moment the sandbox's init runs: its command line says so.
+		if !learner.until(func() bool {
+			for _, p := range children(learner.cmd.Process.Pid) {
+				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+				if stages.IsInit(strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00")) {
+					return true
+				}
+			}
+			return false
+		}) {
+			t.Fatalf("the lab ended before its init ran:\n%s", learner.out.String())
+		}
+		got, _, code := nstool(t, "", env, "lab", "reset", "05")
+		learner.end()
+		if code != 0 || !strings.Contains(got, "ended the running sandbox of 05-slave") {
+			t.Fatalf("reset at the start: exit %d: %s", code, got)
+		}
+		if !strings.Contains(learner.out.String(), "root ended the lab (nstool lab reset)") {
+			t.Fatalf("the learner's terminal after a reset at the start:\n%s", learner.out.String())
+		}
+	}
+}
+
+// children are the PIDs whose parent is pid.
+func children(pid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			if p, ok := readProc(n); ok && p.ppid == pid {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
