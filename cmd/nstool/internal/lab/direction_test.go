@@ -28,7 +28,7 @@ func TestChecksSeeTheDirection(t *testing.T) {
 			"other /lab is private", "/lab in your namespace is shared"},
 		{"03 step 2 mounted in the copy", "03", 1,
 			"mkdir /lab/shared/from-host\nnstool mount -t tmpfs h /lab/shared/from-host",
-			"other /lab/shared/from-host came from host", "/lab/shared/from-host in your namespace is the original, mounted in your namespace, and host /lab/shared/from-host the copy"},
+			"other /lab/shared/from-host came from host", "/lab/shared/from-host in your namespace is the original, mounted in your namespace, and host /lab/shared/from-host is the copy"},
 		{"03 step 3 mounted on the host", "03", 2,
 			"mkdir /lab/shared/from-copy\nnstool lab shell host -- nstool mount -t tmpfs c /lab/shared/from-copy",
 			"host /lab/shared/from-copy came from other", "host /lab/shared/from-copy is the original, mounted in host's namespace"},
