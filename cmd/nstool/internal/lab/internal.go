@@ -69,12 +69,25 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		},
 	}
 	promptCmd := &cobra.Command{
-		Use: verbPrompt, Hidden: true, Args: cobra.NoArgs,
+		Use: verbPrompt + " [--after STEP]", Hidden: true, Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if after, _ := cmd.Flags().GetBool("after"); after {
+				last := ""
+				if len(args) == 1 {
+					last = args[0]
+				}
+				note, now := labs.StepNote(last)
+				if note != "" {
+					fmt.Fprintln(ios.ErrOut, note)
+				}
+				fmt.Fprint(ios.Out, now)
+				return nil
+			}
 			fmt.Fprint(ios.Out, labs.Prompt())
 			return nil
 		},
 	}
+	promptCmd.Flags().Bool("after", false, "")
 	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd}
 }
 

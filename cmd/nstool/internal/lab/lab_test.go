@@ -428,9 +428,11 @@ func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
 // shell has run it: the sandbox is up, and line has done its work.
 func (b *bgLab) typeThenWait(t *testing.T, line string) {
 	t.Helper()
-	// The shell computes the mark, so that the line typed cannot show it.
+	// The shell computes the mark, so that the line typed cannot show it;
+	// one more of them than before says this line has run.
+	ran := strings.Count(b.out.String(), "ran-42-lines\n")
 	fmt.Fprintf(b.stdin, "%s; echo ran-$((6*7))-lines\n", line)
-	if !b.until(func() bool { return strings.Contains(b.out.String(), "ran-42-lines\n") }) {
+	if !b.until(func() bool { return strings.Count(b.out.String(), "ran-42-lines\n") > ran }) {
 		t.Fatalf("lab start ended (%v) before it ran %q:\n%s", b.err, line, b.out.String())
 	}
 }
@@ -576,4 +578,29 @@ func children(pid int) []int {
 		}
 	}
 	return out
+}
+
+// A prompt once drawn cannot change: a second terminal's next prompt says
+// that the lab moved on in the first; the first, where `lab check` showed
+// the new step, is not told again.
+func TestSecondTerminalToldOfTheNextStep(t *testing.T) {
+	nstest.RequireRoot(t)
+	first := startLabID(t, "05-slave")
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	second := startLab(t, exec.Command(nstooltest.Binary(t), "lab", "shell", "container"))
+	defer second.kill()
+	second.typeThenWait(t, "true")
+	all, _ := labs.All()
+	l, _ := labs.Find(all, "05")
+	first.typeThenWait(t, strings.ReplaceAll(l.Steps[0].Solution, "\n", "; ")+"; nstool lab check")
+	first.typeThenWait(t, "true")
+	second.typeThenWait(t, "true")
+	note := "(the lab is at step 2/6 now: " + l.Steps[1].Title + ")"
+	if !strings.Contains(second.out.String(), note) {
+		t.Errorf("the second terminal is not told of step 2:\n%s", second.out.String())
+	}
+	if strings.Contains(first.out.String(), note) {
+		t.Errorf("the first terminal, which checked, is told again:\n%s", first.out.String())
+	}
 }

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -62,7 +63,10 @@ From a second terminal on the host, it first enters the sandbox.`,
 			if !sb.Running(stages) {
 				// The lab ended under this shell: the kernel killed it with
 				// the sandbox's PID namespace. Say so, not just end.
-				return cli.Exitf(max(code, 1), "lab %s has ended (exit in its first terminal, or nstool lab reset), and this shell with it; `nstool lab start %s` starts it again", sb.Lab, sb.Lab)
+				// The shell died mid-prompt: a line of its own, laid out.
+				msg := fmt.Sprintf("nstool lab shell: lab %s has ended (exit in its first terminal, or nstool lab reset), and this shell with it; `nstool lab start %s` starts it again", sb.Lab, sb.Lab)
+				fmt.Fprintln(ios.ErrOut, "\n"+cli.Wrap(msg, ios.StderrWidth()))
+				return cli.Exit(max(code, 1))
 			}
 			return cli.Exit(code)
 		},

@@ -66,5 +66,6 @@ var stages = labs.Stages{
 		return append(args, argv...)
 	},
 	Prompt:     labArgv(verbPrompt),
+	StepNote:   labArgv(verbPrompt, "--after"),
 	Completion: []string{"nstool", "completion", "bash"},
 }
