@@ -44,6 +44,7 @@ type RunOptions struct {
 	Lab     *Lab
 	Mode    Mode
 	NoPause bool // demo: do not wait for Enter between steps
+	From    int  // start: begin at this step (0-based), the earlier ones redone (resume_linux.go)
 	Color   bool // the learner's terminal takes colour
 	Stdin   io.Reader
 	Stdout  io.Writer
@@ -100,7 +101,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
 		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready" (a socket); fd 4: the lab as JSON
-		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy()),
+		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy(), envFrom+"="+strconv.Itoa(opts.From)),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own

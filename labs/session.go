@@ -93,6 +93,15 @@ func (s *session) run(command string, w io.Writer) error {
 	}
 }
 
+// output runs command and returns what it printed.
+func (s *session) output(command string) string {
+	var b strings.Builder
+	if s.run(command, &b) != nil {
+		return ""
+	}
+	return b.String()
+}
+
 func (s *session) close() {
 	s.in.Close()
 	done := make(chan struct{})

@@ -40,6 +40,9 @@ type Stages struct {
 	// showed, prints the step now and says on stderr if the lab moved on
 	// (StepNote). The sandbox's bashrc runs them.
 	Prompt, Completion, StepNote []string
+	// Enter, followed by a PID, is the learner's nested shell in that
+	// process's mount namespace when a lab goes on (EnterNamespaceOf).
+	Enter []string
 }
 
 // isInitPID tells whether pid is a sandbox's init, by its command line.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 )
 
@@ -36,9 +37,21 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout fun
 	switch mode {
 	case ModeStart:
 		fmt.Fprint(out, layout(Banner(lab)+SandboxIntro))
-		fmt.Fprint(out, layout(StepText(lab, 0, true)))
+		env, step := os.Environ(), 0
+		if from := fromEnv(); from > 0 {
+			reached, pid, err := fastForward(stages, lab, from)
+			if err != nil {
+				return err
+			}
+			step = reached
+			fmt.Fprint(out, layout(goingOn(lab, from, reached)))
+			if pid != 0 {
+				env = append(env, EnvEnter+"="+strconv.Itoa(pid))
+			}
+		}
+		fmt.Fprint(out, layout(StepText(lab, step, true)))
 		shell := SandboxDir + "/bin/labsh"
-		err := syscall.Exec(shell, []string{"bash", "-i"}, os.Environ())
+		err := syscall.Exec(shell, []string{"bash", "-i"}, env)
 		return fmt.Errorf("starting the shell: %w", err)
 	case ModeVerify, ModeDemo:
 		return runScripted(stages, lab, mode, noPause, out, layout)

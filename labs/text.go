@@ -41,6 +41,15 @@ func Banner(lab *Lab) string {
 const SandboxIntro = "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n" +
 	"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n"
 
+// goingOn says what a sandbox that goes on from step from did: the steps
+// before it redone by their reference solutions, up to reached.
+func goingOn(lab *Lab, from, reached int) string {
+	if reached < from {
+		return fmt.Sprintf("\nGoing on: the reference solutions of steps 1-%d ran, but step %d's checks did not pass after its own; you go on from step %d.\n", from, reached+1, reached+1)
+	}
+	return fmt.Sprintf("\nGoing on from step %d/%d: the sandbox is new, and steps 1-%d were redone for you by their reference solutions.\n", from+1, len(lab.Steps), from)
+}
+
 // Complete is the line that ends a lab.
 func Complete(lab *Lab) string { return paint("1;32", "Lab "+lab.Number()+" complete.") }
 

@@ -66,6 +66,9 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // on stderr can be answered. Test streams never are.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
+// SetStdinTTY overrides the terminal detection of stdin (tests).
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }
+
 // SetStdoutTTY overrides the terminal detection (tests, --raw style flags).
 func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
 

@@ -88,7 +88,17 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		},
 	}
 	promptCmd.Flags().Bool("after", false, "")
-	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd}
+	enterCmd := &cobra.Command{
+		Use: verbEnter + " PID", Hidden: true, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pid, err := strconv.Atoi(args[0])
+			if err != nil {
+				return cli.Exitf(1, "bad pid %q", args[0])
+			}
+			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(pid))
+		},
+	}
+	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd, enterCmd}
 }
 
 // sessionCmd is a hidden verb `VERB MODE [--no-pause]` (see session in

@@ -11,14 +11,20 @@ import (
 )
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
+	var step int
+	cmd := &cobra.Command{
 		Use:   "start ID",
 		Short: "Open a sandbox shell for a lab",
 		Long: `Open a shell in a fresh sandbox for the lab: its own mount and PID
 namespaces with a tmpfs work area /lab. The prompt shows the lab, the step and
 whose mount namespace the shell is in. Type real commands; ` + "`nstool lab check`" + `
-checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
-		Example:           "  nstool lab start 04-types\n  nstool lab start 4",
+checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.
+
+A lab left mid-way can go on from the step reached: on a terminal, start
+offers it; --step N goes to step N. The sandbox is new each time: the steps
+before are redone by their reference solutions, and the shell opens where
+they leave it (in the copy a step's unshare made, say).`,
+		Example:           "  nstool lab start 04-types\n  nstool lab start 4\n  nstool lab start 04-types --step 3",
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -26,9 +32,13 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			if err != nil {
 				return err
 			}
+			opts := runOptions(ios, l, labs.ModeStart)
+			if opts.From, err = startingStep(ios, l, step); err != nil {
+				return err
+			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
-			out, err := labs.Run(runOptions(ios, l, labs.ModeStart))
+			out, err := labs.Run(opts)
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -58,6 +68,8 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&step, "step", 0, "go to step N, the steps before redone by their reference solutions")
+	return cmd
 }
 
 func ignoreTerminalSignals() {
