@@ -48,9 +48,12 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 					mark = "✓"
 				} else if r.Passed > 0 {
 					// In progress: say how far, instead of a bare mark.
-					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed)", r.Passed, r.Steps)
+					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed; lab start goes on from step %d)", r.Passed, r.Steps, r.Passed+1)
 				}
 				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s%s\n", mark, r.ID, r.Minutes, r.Title, reached)
+			}
+			if ios.IsStdoutTTY() {
+				fmt.Fprintln(ios.Out, "\n✓ done   … in progress   `nstool lab start ID` starts one")
 			}
 			return nil
 		},

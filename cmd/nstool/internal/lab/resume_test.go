@@ -65,3 +65,21 @@ func TestGoOnFromAStep(t *testing.T) {
 		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 	}
 }
+
+// On a terminal `lab list` says what its marks mean; a pipe gets the rows
+// only.
+func TestListExplainsItsMarks(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	for _, tty := range []bool{true, false} {
+		ios, _, out, _ := cli.Test()
+		ios.SetStdoutTTY(tty)
+		cmd := NewCmd(ios)
+		cmd.SetArgs([]string{"list"})
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out.String(), "✓ done   … in progress"); got != tty {
+			t.Errorf("tty=%v: legend shown %v:\n%s", tty, got, out.String())
+		}
+	}
+}
