@@ -50,7 +50,12 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 					// In progress: say how far, instead of a bare mark.
 					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed; lab start goes on from step %d)", r.Passed, r.Steps, r.Passed+1)
 				}
-				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s%s\n", mark, r.ID, r.Minutes, r.Title, reached)
+				line := fmt.Sprintf("%s %-14s %3d min  %s", mark, r.ID, r.Minutes, r.Title)
+				if w := ios.TerminalWidth(); w > 0 && cli.Width(line+reached) > w {
+					// No room beside the title: below it, under it.
+					reached = "\n" + strings.Repeat(" ", cli.Width(fmt.Sprintf("%s %-14s %3d min  ", mark, r.ID, r.Minutes))) + strings.TrimSpace(reached)
+				}
+				fmt.Fprintf(ios.Out, "%s%s\n", line, reached)
 			}
 			if ios.IsStdoutTTY() {
 				fmt.Fprintln(ios.Out, "\n✓ done   … in progress   `nstool lab start ID` starts one")

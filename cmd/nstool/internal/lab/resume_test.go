@@ -82,4 +82,20 @@ func TestListExplainsItsMarks(t *testing.T) {
 			t.Errorf("tty=%v: legend shown %v:\n%s", tty, got, out.String())
 		}
 	}
+	// At 80 columns the step reached goes under the title, whole.
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	os.MkdirAll(dir+"/nstool", 0o755)
+	os.WriteFile(dir+"/nstool/progress.json", []byte(`{"03-peers": {"best_step": 3}}`), 0o644)
+	ios, _, out, _ := cli.Test()
+	ios.SetStdoutTTY(true)
+	ios.SetTerminalWidth(80)
+	cmd := NewCmd(ios)
+	cmd.SetArgs([]string{"list"})
+	cmd.Execute()
+	want := "… 03-peers        15 min  Copies are peers, and unshare's default is private\n" +
+		"                          (3/5 steps passed; lab start goes on from step 4)\n"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("lab list at 80 columns:\n%s", out.String())
+	}
 }
