@@ -20,6 +20,7 @@ import (
 // Commands: a line indented 4 or more columns deeper than the text's
 // least indented line is shown as it is, never broken. When it is too
 // wide and ends with a comment ("   # util-linux: ..."), the comment goes
+// moves closer to it (three spaces) or, if that is still too wide, goes
 // on a line of its own below it, at the same indentation.
 func Wrap(text string, width int) string {
 	if width <= 0 || text == "" {
@@ -65,6 +66,9 @@ func layCommand(l string, width int) []string {
 	cmd, comment, ok := splitComment(l)
 	if !ok {
 		return []string{l}
+	}
+	if closer := cmd + "   " + comment; Width(closer) <= width {
+		return []string{closer} // beside it still, with less space between
 	}
 	pre := l[:indentOf(l)]
 	return []string{cmd, pre + comment}

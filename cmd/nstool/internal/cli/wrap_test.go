@@ -92,6 +92,18 @@ func TestWrapLeads(t *testing.T) {
 	}
 }
 
+// A comment set far from its command comes closer before it goes below.
+func TestWrapBringsACommentCloser(t *testing.T) {
+	in := "  Then:\n      nstool unshare --mount                            # util-linux: unshare --mount"
+	want := "  Then:\n      nstool unshare --mount   # util-linux: unshare --mount"
+	if got := Wrap(in, 80); got != want {
+		t.Errorf("at 80:\n%s\nwant\n%s", got, want)
+	}
+	if got := Wrap(in, 40); got != "  Then:\n      nstool unshare --mount\n      # util-linux: unshare --mount" {
+		t.Errorf("at 40:\n%s", got)
+	}
+}
+
 // Lines that fit keep their spacing and their breaks; a column layout
 // hangs under its second column.
 func TestWrapKeepsWhatFits(t *testing.T) {

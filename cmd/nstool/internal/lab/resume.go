@@ -23,7 +23,8 @@ func startingStep(ios *cli.IOStreams, l *labs.Lab, step int) (int, error) {
 	if p.Done || p.Best == 0 || p.Best >= len(l.Steps) || !ios.IsStdinTTY() {
 		return 0, nil
 	}
-	fmt.Fprintf(ios.ErrOut, "You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n] ", l.ID, p.Best+1, len(l.Steps))
+	q := fmt.Sprintf("You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n]", l.ID, p.Best+1, len(l.Steps))
+	fmt.Fprint(ios.ErrOut, cli.Wrap(q, ios.StderrWidth())+" ")
 	if line := readLine(ios.In); line == "" || line[0] == 'y' || line[0] == 'Y' {
 		return p.Best, nil
 	}
