@@ -32,9 +32,11 @@ func predict(before []mountinfo.Mount, p *plan, st step) []mountcmd.Prediction {
 			}
 			to := t.To
 			if to == "slave/private" {
-				// A slave of the group it leaves, if anyone is left in it.
+				// A slave of the group it leaves, if anyone is left in it:
+				// a peer the same call changes leaves it too (MS_REC), and
+				// the last to leave takes the group's slaves' master away.
 				to = "private (no peer left to receive from)"
-				if peers(before, m) > 0 {
+				if peersBeyond(before, m, focus) > 0 {
 					to = "slave"
 				}
 			}
@@ -77,11 +79,12 @@ func predict(before []mountinfo.Mount, p *plan, st step) []mountcmd.Prediction {
 	return out
 }
 
-// peers counts the other mounts in m's peer group.
-func peers(mounts []mountinfo.Mount, m mountinfo.Mount) int {
+// peersBeyond counts the mounts of m's peer group that the call leaves
+// where they are (not in focus).
+func peersBeyond(mounts []mountinfo.Mount, m mountinfo.Mount, focus map[int]bool) int {
 	n := 0
 	for _, o := range mounts {
-		if o.ID != m.ID && m.PeerGroup != 0 && o.PeerGroup == m.PeerGroup {
+		if !focus[o.ID] && m.PeerGroup != 0 && o.PeerGroup == m.PeerGroup {
 			n++
 		}
 	}

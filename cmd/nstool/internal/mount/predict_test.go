@@ -22,7 +22,9 @@ func TestFakePredictsTheKernel(t *testing.T) {
 		cmds = append(cmds, "--make-"+w+" a")
 	}
 	n := 0
-	for _, st := range states {
+	// And a peer inside the subtree a recursive call changes.
+	inside := struct{ name, setup string }{"shared, its peer inside", `mkdir a; mount -t tmpfs a a; mount --make-shared a; mkdir a/p; mount --bind a a/p`}
+	for _, st := range append(states, inside) {
 		for _, args := range cmds {
 			setup := st.setup + "; mkdir -p b"
 			o := runCase(t, bin+" mount", bin+" umount", setup, `t=$(cat /proc/self/mountinfo); $M -f --explain `+args+
