@@ -125,6 +125,7 @@ func EnterActor(name string, argv []string) error {
 	}
 	env := append(os.Environ(), "NSTOOL_LAB=1")
 	if len(argv) == 0 {
+		env = append(env, EnvSecond+"=1")
 		return syscall.Exec(SandboxDir+"/bin/labsh", []string{"bash", "-i"}, env)
 	}
 	path, err := exec.LookPath(argv[0])

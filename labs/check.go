@@ -22,7 +22,9 @@ import (
 //	host /lab/u is not bindable            (a bind of it is refused)
 //	other is a new namespace               ("other": any namespace the learner made)
 //	other is gone                          (no namespace the learner made is left)
+//	other is one namespace                 (the learner made one, and left any other)
 //	answer is peer group of host /lab/b    (`nstool lab answer N`)
+//	other /lab/a/x came from host [/lab/a/x] (propagation made it of host's: origin.go)
 //
 // An actor is "host" (the sandbox's first mount namespace), a name the setup
 // gave with `nstool lab actor NAME`, or "other": a check on "other" passes
@@ -53,6 +55,7 @@ var checkForms = sync.OnceValue(func() []checkForm {
 	return []checkForm{
 		{"newns", regexp.MustCompile(`^` + actorRe + ` is a new namespace$`)},
 		{"gone", regexp.MustCompile(`^other is gone$`)},
+		{"one", regexp.MustCompile(`^other is one namespace$`)},
 		{"answer-of", regexp.MustCompile(`^answer is (peer group|master|mount id|parent id) of ` + actorRe + ` ` + pathRe + `$`)},
 		{"answer-ns", regexp.MustCompile(`^answer is mnt ns of ` + actorRe + `$`)},
 		{"answer", regexp.MustCompile(`^answer is (.+)$`)},
@@ -63,6 +66,7 @@ var checkForms = sync.OnceValue(func() []checkForm {
 		{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
 		{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
 		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
+		{"from", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` came from ` + actorRe + `(?: ` + pathRe + `)?$`)},
 		{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
 		{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
 	}
@@ -100,6 +104,8 @@ func ParseCheck(line string) (Check, error) {
 			c.Who = m[1]
 		case "gone":
 			c.Who = "all"
+		case "one":
+			c.Who = "all"
 		case "answer-of":
 			c.Arg, c.Who, c.Path = m[1], m[2], m[3]
 		case "answer-ns":
@@ -116,6 +122,15 @@ func ParseCheck(line string) (Check, error) {
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] == "is missing"
 		case "contains":
 			c.Who, c.Path, c.Arg = m[1], m[2], m[3]
+		case "from":
+			c.Who, c.Path, c.Who2, c.Path2 = m[1], m[2], m[3], m[4]
+			if c.Path2 == "" {
+				c.Path2 = c.Path
+			}
+			if c.Who == "other" && c.Who2 == "other" {
+				return c, fmt.Errorf("check %q: \"other\" may be one side only", c.Line)
+			}
+			return c, nil
 		case "count":
 			c.Who, c.Path = m[1], m[2]
 			c.Cmp = map[string]string{"": "=", "at least ": ">=", "at most ": "<="}[m[3]]

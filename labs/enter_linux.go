@@ -14,8 +14,9 @@ import (
 // namespaces and runs the sandbox's own nstool there (stages.Shell). A
 // rootless sandbox needs its user namespace joined first, which a
 // multithreaded Go process cannot do (setns(2)): stages.Nsenter does it from
-// a single-threaded child. It returns the shell's exit status.
-func EnterSandbox(stages Stages, initPID int, name string, argv []string, stdio [3]*os.File) (int, error) {
+// a single-threaded child. color is the terminal's wish for colour (the
+// prompt's, as in `lab start`'s shell). It returns the shell's exit status.
+func EnterSandbox(stages Stages, initPID int, name string, argv []string, stdio [3]*os.File, color bool) (int, error) {
 	inner := stages.Shell(name, argv)
 	var cmd *exec.Cmd
 	ownUserNS, _ := os.Readlink("/proc/self/ns/user")
@@ -56,7 +57,7 @@ func EnterSandbox(stages Stages, initPID int, name string, argv []string, stdio 
 	}
 	// Either way the shell gets the sandbox's environment (its nstool first
 	// in PATH), not the host terminal's.
-	cmd.Env = sandboxEnv()
+	cmd.Env = append(sandboxEnv(), colorEnv(color))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio[0], stdio[1], stdio[2]
 	err := cmd.Run()
 	return exitCode(cmd.ProcessState, err), nil

@@ -22,6 +22,8 @@ type World struct {
 	Locked func(pid int, path string) (bool, error)
 	// Unbindable tries a detached bind of path in pid's namespace.
 	Unbindable func(pid int, path string) (bool, error)
+	// MountID is mountid.Of unless a test replaces it (origin.go).
+	MountID func(path string) (unique uint64, old int, err error)
 
 	mounts map[int]mountinfo.Table
 	others []int
@@ -66,19 +68,28 @@ func allOK(results []Result) bool {
 // evalAny resolves "other" to each namespace the learner made and passes if
 // one of them satisfies the check.
 func (w *World) evalAny(c Check) Result {
-	if c.Kind == "gone" {
-		if others := w.Others(); len(others) > 0 {
-			var ids []string
-			for _, pid := range others {
-				ids = append(ids, fmt.Sprintf("%s (PID %d %s)", nsID(pid), pid, comm(pid)))
-			}
+	if c.Kind == "gone" || c.Kind == "one" {
+		others, want := w.Others(), map[string]int{"gone": 0, "one": 1}[c.Kind]
+		var ids []string
+		for _, pid := range others {
+			ids = append(ids, fmt.Sprintf("%s (PID %d %s)", nsID(pid), pid, comm(pid)))
+		}
+		switch {
+		case len(others) == want:
+			return Result{Check: c, OK: true}
+		case len(others) == 0:
+			return Result{Check: c, Saw: "no mount namespace but the lab's own: nothing runs in a new one yet"}
+		case want == 0:
 			return Result{Check: c, Saw: "still in a namespace you made: " + strings.Join(ids, ", ")}
 		}
-		return Result{Check: c, OK: true}
+		return Result{Check: c, Saw: fmt.Sprintf("%d namespaces you made are running: %s; an earlier one is still open (`exit` leaves a shell's namespace)", len(others), strings.Join(ids, ", "))}
 	}
 	if c.Kind == "answer" {
 		ok, saw := w.evalAnswer(c)
 		return Result{Check: c, OK: ok, Saw: saw}
+	}
+	if c.Kind == "from" && c.Who2 == "other" {
+		return w.evalFromOther(c)
 	}
 	if c.Who != "other" {
 		pid, ok := w.Actors[c.Who]
@@ -102,6 +113,29 @@ func (w *World) evalAny(c Check) Result {
 		if first == "" {
 			first = "(" + nsID(pid) + ") " + saw
 		}
+	}
+	return Result{Check: c, Saw: first}
+}
+
+// evalFromOther is a "came from other" check: it passes if the mount came
+// from one of the namespaces the learner made.
+func (w *World) evalFromOther(c Check) Result {
+	pid, ok := w.Actors[c.Who]
+	if !ok {
+		return Result{Check: c, Saw: fmt.Sprintf("no actor %q in this lab", c.Who)}
+	}
+	first := ""
+	for _, other := range w.Others() {
+		ok, saw := w.evalFrom(c, pid, other)
+		if ok {
+			return Result{Check: c, OK: true}
+		}
+		if first == "" {
+			first = saw
+		}
+	}
+	if first == "" {
+		first = "no mount namespace but the lab's own: nothing runs in a new one yet"
 	}
 	return Result{Check: c, Saw: first}
 }
@@ -345,6 +379,13 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 
 	case "answer", "answer-of", "answer-ns":
 		return w.evalAnswer(c)
+
+	case "from":
+		pid2, ok := w.Actors[c.Who2]
+		if !ok {
+			return false, fmt.Sprintf("no actor %q in this lab", c.Who2)
+		}
+		return w.evalFrom(c, pid, pid2)
 	}
 	return false, "unknown check kind " + c.Kind
 }

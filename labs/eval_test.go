@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/nsutil/mountid"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -105,6 +106,35 @@ func TestChecksOnTheKernel(t *testing.T) {
 		saw := strings.ReplaceAll(r.Saw, d, "D")
 		if r.OK != tc.ok || (!tc.ok && !strings.Contains(saw, tc.saw)) {
 			t.Errorf("%s: ok=%v saw %q; want ok=%v saw ~%q", tc.check, r.OK, saw, tc.ok, tc.saw)
+		}
+	}
+
+	// Who made a mount: D/src/new was mounted there, its peer's and its
+	// slaves' copies came by propagation. Without 64-bit mount IDs (before
+	// Linux 6.8) the check can only see that one receives from the other.
+	for _, tc := range []struct {
+		check            string
+		ok, okWithoutIDs bool
+		saw              string
+	}{
+		{"host D/peer/new came from host D/src/new", true, true, ""},
+		{"host D/slave/new came from host D/src/new", true, true, ""},
+		{"host D/src/new came from host D/peer/new", false, true, "host D/src/new is the original, mounted in host's namespace, and host D/peer/new is the copy"},
+		{"host D/src/new came from host D/slave/new", false, false, ""},
+		{"host D/src/new came from host D/src", false, false, "two filesystems"},
+		{"host D/private/x came from host D/src", false, false, "is not a mount point"},
+	} {
+		c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := w.Evaluate([]Check{c})[0]
+		if saw := strings.ReplaceAll(r.Saw, d, "D"); r.OK != tc.ok || !strings.Contains(saw, tc.saw) {
+			t.Errorf("%s: ok=%v saw %q; want ok=%v saw ~%q", tc.check, r.OK, saw, tc.ok, tc.saw)
+		}
+		old := &World{Actors: w.Actors, MountID: func(string) (uint64, int, error) { return 0, 0, mountid.ErrUnsupported }}
+		if r := old.Evaluate([]Check{c})[0]; r.OK != tc.okWithoutIDs {
+			t.Errorf("%s without 64-bit mount IDs: ok=%v (%s), want %v", tc.check, r.OK, r.Saw, tc.okWithoutIDs)
 		}
 	}
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -40,7 +41,7 @@ func FindSandboxes(stages Stages) []Sandbox {
 			}
 		}
 		sb := Sandbox{InitPID: pid, StartedBy: startedByOf(pid)}
-		if s, err := readStateFile(fmt.Sprintf("/proc/%d/root%s", pid, stateFile)); err == nil {
+		if s, err := stateSoon(stages, pid); err == nil {
 			sb.Lab = s.Lab
 			for name := range s.Actors {
 				sb.Actors = append(sb.Actors, name)
@@ -49,6 +50,25 @@ func FindSandboxes(stages Stages) []Sandbox {
 		out = append(out, sb)
 	}
 	return out
+}
+
+// Running tells whether the sandbox still runs (its init is alive and
+// still a sandbox's init, not a zombie or a new process).
+func (sb Sandbox) Running(stages Stages) bool { return stages.isInitPID(strconv.Itoa(sb.InitPID)) }
+
+// stateSoon reads the state of the sandbox whose init is pid. An init just
+// started writes it within milliseconds, once it has built the sandbox's
+// root: wait for it (a little while at most), so that a `lab reset` right
+// at a lab's start finds the lab and can say who ended it.
+func stateSoon(stages Stages, pid int) (*State, error) {
+	path := fmt.Sprintf("/proc/%d/root%s", pid, stateFile)
+	for try := 0; ; try++ {
+		s, err := readStateFile(path)
+		if err == nil || try == 200 || !stages.isInitPID(strconv.Itoa(pid)) {
+			return s, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // startedByOf reads envStartedBy from the init's environment; without it

@@ -27,6 +27,9 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 		return 1, err
 	}
 	ready := os.NewFile(3, "ready")
+	if err := sendStateDir(ready); err != nil {
+		return 1, err
+	}
 	sup := &exec.Cmd{
 		Path: SandboxDir + "/bin/nstool", Args: stages.Supervise(mode, noPause),
 		Stdin: stdio[0], Stdout: stdio[1], Stderr: stdio[2],

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -42,6 +43,7 @@ func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	_, err = UpdateState(func(s *State) error {
 		if s.Step == rep.Step {
 			s.Step++
+			s.AdvancedBy = os.Getppid() // the learner's shell
 			s.Hints, s.Answer = 0, ""
 			s.Done = s.Step >= len(lab.Steps)
 		}
@@ -50,7 +52,7 @@ func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	if rep.Step+1 < len(lab.Steps) {
 		rep.Next = StepText(lab, rep.Step+1, true)
 	} else {
-		rep.Next = fmt.Sprintf("\n%s `exit` in the host's terminal ends the sandbox; nothing of it stays behind.\n", paint("1;32", "Lab "+lab.Number()+" complete."))
+		rep.Next = fmt.Sprintf("\n%s `exit` in the host's terminal ends the sandbox; nothing of it stays behind.\n", Complete(lab))
 	}
 	return rep, lab, err
 }
@@ -126,6 +128,30 @@ func Prompt() string {
 		step = "done"
 	}
 	return fmt.Sprintf("[lab %s · %s] %s", lab.Number(), step, whereAmI(st))
+}
+
+// EnvSecond marks a shell opened by `lab shell NAME` (a second terminal):
+// its prompt tells it when the lab moves on (StepNote).
+const EnvSecond = "NSTOOL_LAB_SECOND"
+
+// StepNote is for a second terminal's prompt: last is the step it showed
+// at its previous prompt ("" at its first). It returns the step now and,
+// if the lab moved on in another terminal since, a line that says where
+// it is: a prompt, once drawn, cannot change, so the next one says it.
+func StepNote(last string) (note, now string) {
+	lab, err := LoadSandboxLab()
+	st, err2 := ReadState()
+	if err != nil || err2 != nil {
+		return "", last
+	}
+	now = strconv.Itoa(st.Step)
+	if last == "" || last == now || st.AdvancedBy == os.Getppid() {
+		return "", now
+	}
+	if st.Step >= len(lab.Steps) {
+		return fmt.Sprintf("(%s every step passed)", "Lab "+lab.Number()+" complete:"), now
+	}
+	return fmt.Sprintf("(the lab is at step %d/%d now: %s)", st.Step+1, len(lab.Steps), lab.Steps[st.Step].Title), now
 }
 
 // whereAmI names the caller's mount namespace: an actor's name, or the

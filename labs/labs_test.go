@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,12 +92,11 @@ func TestEmbeddedLabsAreValid(t *testing.T) {
 				for _, m := range actorRe.FindAllStringSubmatch(s.Solution, -1) {
 					actors[m[1]] = true
 				}
-				// Hints lead to the answer; they never hand over the command.
-				for _, h := range s.Hints {
-					for _, cmd := range Commands(s.Solution) {
-						if len(cmd) >= 10 && strings.Contains(h, cmd) {
-							t.Errorf("step %d: a hint gives the solution's command %q", n+1, cmd)
-						}
+				// Hints lead to the answer; they never hand over the command,
+				// alone or together.
+				for _, cmd := range Commands(s.Solution) {
+					if givesAway(s.Hints, cmd) {
+						t.Errorf("step %d: the hints give the solution's command %q:\n%s", n+1, cmd, strings.Join(s.Hints, "\n"))
 					}
 				}
 				// A check's why is shown alone ("why: ..."): it must read as a
@@ -113,6 +113,55 @@ func TestEmbeddedLabsAreValid(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// givesAway tells whether hints, read together, spell out a command line
+// of the solution: the line itself, or all of its options and arguments
+// (two at least), the program being plain from them.
+func givesAway(hints []string, command string) bool {
+	text := strings.Join(hints, "\n")
+	if len(command) >= 10 && strings.Contains(text, command) {
+		return true
+	}
+	words := strings.Fields(command)
+	// The program and its subcommand: "nstool mount", "nstool lab shell
+	// host -- nstool mount", "mkdir".
+	if i := slices.Index(words, "--"); i >= 0 && slices.Contains(words[:i], "shell") {
+		words = words[i+1:]
+	}
+	if len(words) > 0 && words[0] == "nstool" {
+		words = words[1:]
+	}
+	if len(words) > 0 {
+		words = words[1:]
+	}
+	tokens := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \n\t`'\",;:()", r) }) {
+		tokens[strings.TrimSuffix(w, ".")] = true
+	}
+	n := 0
+	for _, w := range words {
+		if !tokens[strings.Trim(w, `'"`)] {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// The hints of lab 06 step 2 once were, together, its command.
+func TestGivesAway(t *testing.T) {
+	old := []string{"--rbind is --bind with every submount.", "Source /lab/tree, target /lab/tree/a, and the recursive form of a bind."}
+	if !givesAway(old, "nstool mount --rbind /lab/tree /lab/tree/a") {
+		t.Errorf("lab 06 step 2's old hints were not seen to give the command away")
+	}
+	if !givesAway([]string{"type `nstool mount -t tmpfs x /lab/x`"}, "nstool lab shell host -- nstool mount -t tmpfs x /lab/x") {
+		t.Errorf("a hint holding the command itself was not seen")
+	}
+	if givesAway([]string{"The flag is named after the namespace type."}, "nstool unshare --mount") ||
+		givesAway([]string{"Mount a tmpfs on /lab/x."}, "nstool mount -t tmpfs x /lab/x") {
+		t.Errorf("a hint that leaves the command to the learner was seen to give it away")
 	}
 }
 
@@ -184,6 +233,10 @@ func TestParseCheck(t *testing.T) {
 		{"host /lab/t has at least 3 mounts", Check{Kind: "count", Who: "host", Path: "/lab/t", N: 3, Cmp: ">="}},
 		{"other is a new namespace", Check{Kind: "newns", Who: "other"}},
 		{"other is gone", Check{Kind: "gone", Who: "all"}},
+		{"other is one namespace", Check{Kind: "one", Who: "all"}},
+		{"other /lab/a came from host", Check{Kind: "from", Who: "other", Path: "/lab/a", Who2: "host", Path2: "/lab/a"}},
+		{"c /lab/a came from host /lab/b", Check{Kind: "from", Who: "c", Path: "/lab/a", Who2: "host", Path2: "/lab/b"}},
+		{"host /lab/a came from other", Check{Kind: "from", Who: "host", Path: "/lab/a", Who2: "other", Path2: "/lab/a"}},
 		{"answer is peer group of host /lab/b", Check{Kind: "answer-of", Arg: "peer group", Who: "host", Path: "/lab/b"}},
 		{"answer is mnt ns of host", Check{Kind: "answer-ns", Who: "host"}},
 		{"answer is 42", Check{Kind: "answer", Arg: "42"}},
@@ -198,7 +251,7 @@ func TestParseCheck(t *testing.T) {
 			t.Errorf("%q:\n got %+v\nwant %+v", tc.line, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts"} {
+	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts", "other /lab/a came from other"} {
 		if c, err := ParseCheck(bad); err == nil {
 			t.Errorf("%q parsed as %+v, want an error", bad, c)
 		}

@@ -108,7 +108,8 @@ func buildRoot(stages Stages) error {
 // its bashrc, whose prompt names the lab, the step and the namespace
 // (stages.Prompt) and which completes nstool's commands (stages.Completion).
 func writeShellFiles(dir string, stages Stages) error {
-	prompt, completion := shellLine(stages.Prompt), shellLine(stages.Completion)
+	prompt, completion, note := shellLine(stages.Prompt), shellLine(stages.Completion), shellLine(stages.StepNote)
+	enter := shellLine(stages.Enter)
 	bashrc := `# nstool lab shell: the system's defaults, nstool's completion, the lab's prompt.
 [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
 if [ -f /usr/share/bash-completion/bash_completion ]; then
@@ -121,6 +122,16 @@ else
 	PS1='$(` + prompt + ` 2>/dev/null || echo "[lab]") \w # '
 fi
 alias ls='ls --color=auto'
+if [ -n "$NSTOOL_LAB_SECOND" ]; then
+	# A second terminal: told at its next prompt when the lab moves on.
+	PROMPT_COMMAND='__nstool_step=$(` + note + ` "$__nstool_step")'
+fi
+if [ -n "$NSTOOL_LAB_ENTER" ]; then
+	# Going on from a step: the earlier steps left a shell in a namespace of
+	# its own; this one opens there, and exit comes back here.
+	__nstool_enter=$NSTOOL_LAB_ENTER; unset NSTOOL_LAB_ENTER
+	` + enter + ` "$__nstool_enter"
+fi
 `
 	labsh := `#!/bin/sh
 # nstool lab: the shell for every namespace of the sandbox, with the lab's prompt.

@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // The sandbox, seen from the host:
@@ -46,6 +44,7 @@ type RunOptions struct {
 	Lab     *Lab
 	Mode    Mode
 	NoPause bool // demo: do not wait for Enter between steps
+	From    int  // start: begin at this step (0-based), the earlier ones redone (resume_linux.go)
 	Color   bool // the learner's terminal takes colour
 	Stdin   io.Reader
 	Stdout  io.Writer
@@ -56,7 +55,7 @@ type RunOptions struct {
 // Outcome is how a sandbox run ended.
 type Outcome struct {
 	Code  int    // the sandbox's exit status (verify: 0 only if every step passed)
-	State *State // the last state the sandbox wrote (nil if it never got ready)
+	State *State // the last state the sandbox wrote (nil if it died before it wrote one)
 }
 
 const envRootlessDone = "NSTOOL_LAB_ROOTLESS"
@@ -83,7 +82,7 @@ func Run(opts RunOptions) (Outcome, error) {
 	// Without root, every lab runs in a user namespace: the learner is root
 	// there, over the sandbox's mounts only (user_namespaces(7)).
 	userns := opts.Lab.Rootless || os.Geteuid() != 0
-	readyR, readyW, err := os.Pipe()
+	readyR, readyW, err := readySocket()
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -101,8 +100,8 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdin:      opts.Stdin,
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready"; fd 4: the lab as JSON
-		Env:        append(os.Environ(), EnvColor+"="+map[bool]string{true: "1", false: "0"}[opts.Color], startedBy()),
+		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready" (a socket); fd 4: the lab as JSON
+		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy(), envFrom+"="+strconv.Itoa(opts.From)),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own
@@ -128,19 +127,19 @@ func Run(opts RunOptions) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
 	}
 
-	// Once the sandbox is ready, hold its state directory open: its tmpfs
-	// stays readable after the sandbox ends, so the final state (progress)
-	// is still there to read. The fd dies with this process.
+	// Hold the sandbox's state directory open (init sends it, see
+	// statedir_linux.go): its tmpfs stays readable after the sandbox ends,
+	// so the final state (progress, who ended it) is still there to read.
 	var stateDir *os.File
-	ready := make(chan struct{})
+	received := make(chan struct{})
 	go func() {
-		defer close(ready)
-		if b, _ := io.ReadAll(readyR); len(b) > 0 {
-			stateDir, _ = os.OpenFile(fmt.Sprintf("/proc/%d/root%s", cmd.Process.Pid, SandboxDir), unix.O_PATH|unix.O_DIRECTORY, 0)
-		}
+		defer close(received)
+		stateDir = receiveStateDir(readyR)
 	}()
 	werr := cmd.Wait()
-	<-ready
+	// The sandbox's processes are gone, and with them every writer of the
+	// socket: the reader sees its end.
+	<-received
 	out := Outcome{Code: exitCode(cmd.ProcessState, werr)}
 	if stateDir != nil {
 		defer stateDir.Close()

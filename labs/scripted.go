@@ -37,20 +37,20 @@ func Commands(solution string) []string {
 // would type it into the sandbox's shell (a command like `unshare -m` starts
 // a shell that reads the following lines, as in a terminal), and checks each
 // step after its last command.
-func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer) error {
-	sess, err := newSession()
+func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer, layout func(string) string) error {
+	demo := mode == ModeDemo
+	sess, err := newSession(demo && os.Getenv(EnvColor) == "1")
 	if err != nil {
 		return &ScriptError{err}
 	}
 	defer sess.close()
-	demo := mode == ModeDemo
 	if demo {
-		fmt.Fprint(out, Banner(lab))
+		fmt.Fprint(out, layout(Banner(lab)))
 	}
 	for i, step := range lab.Steps {
 		start := time.Now()
 		if demo {
-			fmt.Fprint(out, StepText(lab, i, true))
+			fmt.Fprint(out, layout(StepText(lab, i, true)))
 		}
 		var transcript bytes.Buffer
 		if !demo && passes(stages, step) {
@@ -77,7 +77,7 @@ func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer
 			fmt.Fprintf(out, "✗ %s step %d/%d (%s)\n", lab.ID, i+1, len(lab.Steps), step.Title)
 			for _, r := range results {
 				if !r.OK {
-					fmt.Fprintf(out, "    %s\n", r.Message())
+					fmt.Fprint(out, layout("    "+r.Message()+"\n"))
 				}
 			}
 			if !demo {
@@ -86,6 +86,14 @@ func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer
 			return ErrStepFailed
 		}
 		if demo {
+			if !strings.Contains(step.Solution, "findmnt") {
+				// The room sees what the step made: the tree, as the
+				// shell the solution ended in sees it.
+				fmt.Fprintf(out, "%s # %s\n", paint("1;36", fmt.Sprintf("[lab %s · step %d/%d]", lab.Number(), i+1, len(lab.Steps))), demoTree)
+				if err := sess.run(demoTree, out); err != nil {
+					return &ScriptError{err}
+				}
+			}
 			fmt.Fprintln(out, paint("1;32", fmt.Sprintf("✓ step %d/%d: %s", i+1, len(lab.Steps), step.Title)))
 			if !noPause && i+1 < len(lab.Steps) {
 				pause(out)
@@ -97,8 +105,15 @@ func runScripted(stages Stages, lab *Lab, mode Mode, noPause bool, out io.Writer
 		UpdateState(func(s *State) error { s.Step, s.Answer, s.Hints = i+1, "", 0; return nil })
 	}
 	UpdateState(func(s *State) error { s.Done = true; return nil })
+	if demo {
+		fmt.Fprintf(out, "\n%s Every step ran and passed its checks on this kernel.\n", Complete(lab))
+	}
 	return nil
 }
+
+// demoTree shows the lab's work area after a demo step whose solution
+// shows none.
+const demoTree = "nstool findmnt -R -o TARGET,SOURCE,FSTYPE,PROPAGATION /lab"
 
 // passes reports whether every check of step holds now.
 func passes(stages Stages, step Step) bool {

@@ -20,13 +20,20 @@ type session struct {
 	n     int
 }
 
-func newSession() (*session, error) {
+// EnvForceColor asks nstool's commands for colour on a pipe (cli reads it):
+// a demo's commands write to the engine, which shows them on a projector.
+const EnvForceColor = "CLICOLOR_FORCE"
+
+func newSession(color bool) (*session, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(SandboxDir+"/bin/labsh", "-s")
 	cmd.Dir = LabDir
+	if color {
+		cmd.Env = append(os.Environ(), EnvForceColor+"=1")
+	}
 	cmd.Stdout, cmd.Stderr = pw, pw
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -84,6 +91,15 @@ func (s *session) run(command string, w io.Writer) error {
 			return fmt.Errorf("%q did not finish in %s", command, stepTimeout)
 		}
 	}
+}
+
+// output runs command and returns what it printed.
+func (s *session) output(command string) string {
+	var b strings.Builder
+	if s.run(command, &b) != nil {
+		return ""
+	}
+	return b.String()
 }
 
 func (s *session) close() {

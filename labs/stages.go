@@ -36,8 +36,13 @@ type Stages struct {
 	// rootless sandbox, which a multithreaded process cannot).
 	Nsenter func(pid int, preserve bool, argv []string) []string
 	// Prompt prints the learner's prompt; Completion prints bash's
-	// completion script. The sandbox's bashrc runs both.
-	Prompt, Completion []string
+	// completion script; StepNote, given the step a second terminal last
+	// showed, prints the step now and says on stderr if the lab moved on
+	// (StepNote). The sandbox's bashrc runs them.
+	Prompt, Completion, StepNote []string
+	// Enter, followed by a PID, is the learner's nested shell in that
+	// process's mount namespace when a lab goes on (EnterNamespaceOf).
+	Enter []string
 }
 
 // isInitPID tells whether pid is a sandbox's init, by its command line.

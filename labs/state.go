@@ -30,6 +30,9 @@ type State struct {
 	// EndedBy names who ended the sandbox from outside (`lab reset`), for
 	// the learner's terminal to say.
 	EndedBy string `json:"ended_by,omitempty"`
+	// AdvancedBy is the shell whose `lab check` moved to the current step:
+	// it has shown the step; other terminals are told at their next prompt.
+	AdvancedBy int `json:"advanced_by,omitempty"`
 }
 
 // errNotInSandbox is what the learner's commands say outside a sandbox.

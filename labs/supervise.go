@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 )
 
@@ -13,8 +14,9 @@ import (
 // the lab's setup, tells the host side the sandbox is ready, then runs the
 // session: the learner's shell (start, which replaces this process), or
 // the reference solution, reported on out (verify, demo). Its end ends the
-// sandbox.
-func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer) error {
+// sandbox. layout lays out the lab's texts for out (the command's line
+// wrapping for its terminal).
+func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout func(string) string) error {
 	lab, err := LoadSandboxLab()
 	if err != nil {
 		return err
@@ -34,13 +36,25 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer) error {
 
 	switch mode {
 	case ModeStart:
-		fmt.Fprint(out, Banner(lab))
-		fmt.Fprint(out, StepText(lab, 0, true))
+		fmt.Fprint(out, layout(Banner(lab)+SandboxIntro))
+		env, step := os.Environ(), 0
+		if from := fromEnv(); from > 0 {
+			reached, pid, err := fastForward(stages, lab, from)
+			if err != nil {
+				return err
+			}
+			step = reached
+			fmt.Fprint(out, layout(goingOn(lab, from, reached)))
+			if pid != 0 {
+				env = append(env, EnvEnter+"="+strconv.Itoa(pid))
+			}
+		}
+		fmt.Fprint(out, layout(StepText(lab, step, true)))
 		shell := SandboxDir + "/bin/labsh"
-		err := syscall.Exec(shell, []string{"bash", "-i"}, os.Environ())
+		err := syscall.Exec(shell, []string{"bash", "-i"}, env)
 		return fmt.Errorf("starting the shell: %w", err)
 	case ModeVerify, ModeDemo:
-		return runScripted(stages, lab, mode, noPause, out)
+		return runScripted(stages, lab, mode, noPause, out, layout)
 	}
 	return fmt.Errorf("unknown mode %q", mode)
 }

@@ -10,6 +10,14 @@ import (
 // ("1") or not: the host side decides (--color, NO_COLOR, a TTY).
 const EnvColor = "NSTOOL_LAB_COLOR"
 
+// colorEnv is EnvColor's setting for a terminal that wants colour or not.
+func colorEnv(color bool) string {
+	if color {
+		return EnvColor + "=1"
+	}
+	return EnvColor + "=0"
+}
+
 // paint wraps s in an SGR colour code when colour is on.
 func paint(code, s string) string {
 	if os.Getenv(EnvColor) != "1" {
@@ -25,10 +33,25 @@ func Banner(lab *Lab) string {
 	if lab.Intro != "" {
 		fmt.Fprintf(&b, "\n%s\n", lab.Intro)
 	}
-	fmt.Fprintf(&b, "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n"+
-		"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n")
 	return b.String()
 }
+
+// SandboxIntro tells the learner, after the banner, where the shell is and
+// what to type (not in a demo: nobody types there).
+const SandboxIntro = "\nThis shell is the lab's sandbox: its own mount and PID namespaces, work area /lab.\n" +
+	"`nstool lab check` checks a step, `nstool lab hint` helps, `exit` leaves (nothing stays behind).\n"
+
+// goingOn says what a sandbox that goes on from step from did: the steps
+// before it redone by their reference solutions, up to reached.
+func goingOn(lab *Lab, from, reached int) string {
+	if reached < from {
+		return fmt.Sprintf("\nGoing on: the reference solutions of steps 1-%d ran, but step %d's checks did not pass after its own; you go on from step %d.\n", from, reached+1, reached+1)
+	}
+	return fmt.Sprintf("\nGoing on from step %d/%d: the sandbox is new, and steps 1-%d were redone for you by their reference solutions.\n", from+1, len(lab.Steps), from)
+}
+
+// Complete is the line that ends a lab.
+func Complete(lab *Lab) string { return paint("1;32", "Lab "+lab.Number()+" complete.") }
 
 // StepText is a step's heading and text as the learner sees it.
 func StepText(lab *Lab, i int, bold bool) string {

@@ -23,7 +23,9 @@ type IOStreams struct {
 	stdinTTY   bool   // a person can answer a question
 	colorMode  string // "auto", "always" or "never"
 	termWidth  int
+	errWidth   int // of stderr's terminal: --explain reports there
 	noColorEnv bool
+	forceColor bool // CLICOLOR_FORCE: colour on a pipe (a lab demo's commands)
 }
 
 // System returns the process's real streams.
@@ -37,8 +39,16 @@ func System() *IOStreams {
 			s.termWidth = w
 		}
 	}
+	if fd := int(os.Stderr.Fd()); term.IsTerminal(fd) {
+		if w, _, err := term.GetSize(fd); err == nil {
+			s.errWidth = w
+		}
+	}
 	// https://no-color.org: any non-empty value turns colour off.
 	s.noColorEnv = os.Getenv("NO_COLOR") != ""
+	// CLICOLOR_FORCE (bixense.com/clicolors): colour although stdout is no
+	// terminal; set by `nstool lab demo` for the commands it runs.
+	s.forceColor = os.Getenv("CLICOLOR_FORCE") != "" && os.Getenv("CLICOLOR_FORCE") != "0"
 	return s
 }
 
@@ -56,11 +66,21 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // on stderr can be answered. Test streams never are.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
+// SetStdinTTY overrides the terminal detection of stdin (tests).
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }
+
 // SetStdoutTTY overrides the terminal detection (tests, --raw style flags).
 func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
 
 // TerminalWidth is the width of the terminal, or 0 when stdout is no terminal.
 func (s *IOStreams) TerminalWidth() int { return s.termWidth }
+
+// StderrWidth is the width of the terminal on standard error, or 0 when
+// it is no terminal.
+func (s *IOStreams) StderrWidth() int { return s.errWidth }
+
+// SetStderrWidth overrides the detected width of stderr's terminal (tests).
+func (s *IOStreams) SetStderrWidth(w int) { s.errWidth = w }
 
 // SetTerminalWidth overrides the detected width (tests).
 func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = w }
@@ -77,5 +97,5 @@ func (s *IOStreams) ColorEnabled() bool {
 	case "never":
 		return false
 	}
-	return s.stdoutTTY && !s.noColorEnv
+	return (s.stdoutTTY || s.forceColor) && !s.noColorEnv
 }

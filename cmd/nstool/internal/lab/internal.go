@@ -30,7 +30,8 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		return cli.Exit(code)
 	})
 	supCmd := sessionCmd(verbSupervise, func(mode labs.Mode, noPause bool) error {
-		return superviseExit(ios, labs.Supervise(stages, mode, noPause, ios.Out))
+		layout := func(text string) string { return cli.Wrap(text, ios.TerminalWidth()) }
+		return superviseExit(ios, labs.Supervise(stages, mode, noPause, ios.Out, layout))
 	})
 	runCmd := sessionCmd(verbRun, func(mode labs.Mode, noPause bool) error {
 		out, err := labs.RunForParent(labs.RunOptions{Mode: mode, NoPause: noPause, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, Stages: stages})
@@ -68,13 +69,36 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		},
 	}
 	promptCmd := &cobra.Command{
-		Use: verbPrompt, Hidden: true, Args: cobra.NoArgs,
+		Use: verbPrompt + " [--after STEP]", Hidden: true, Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if after, _ := cmd.Flags().GetBool("after"); after {
+				last := ""
+				if len(args) == 1 {
+					last = args[0]
+				}
+				note, now := labs.StepNote(last)
+				if note != "" {
+					fmt.Fprintln(ios.ErrOut, note)
+				}
+				fmt.Fprint(ios.Out, now)
+				return nil
+			}
 			fmt.Fprint(ios.Out, labs.Prompt())
 			return nil
 		},
 	}
-	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd}
+	promptCmd.Flags().Bool("after", false, "")
+	enterCmd := &cobra.Command{
+		Use: verbEnter + " PID", Hidden: true, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pid, err := strconv.Atoi(args[0])
+			if err != nil {
+				return cli.Exitf(1, "bad pid %q", args[0])
+			}
+			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(pid))
+		},
+	}
+	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd, enterCmd}
 }
 
 // sessionCmd is a hidden verb `VERB MODE [--no-pause]` (see session in

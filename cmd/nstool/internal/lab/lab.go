@@ -27,7 +27,7 @@ docs/labs.md) to the built-in ones, to try a new lab without rebuilding.`,
   nstool lab start 04-types        # a shell in the sandbox; follow the steps
   nstool lab check                 # (inside) is this step done?
   nstool lab hint                  # (inside) a hint; ask again for a closer one
-  nstool lab shell container-a     # (second terminal) into one of the lab's actors
+  nstool lab shell container       # (second terminal) into the lab's container (lab 05)
   nstool lab verify                # run every lab's reference solution`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -149,9 +150,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 // actor's mount namespace.
 func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
-	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	first := startLab(t, cmd)
+	first := startLabID(t, "05-slave")
 	defer first.kill()
 	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
 	got, errOut, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
@@ -339,7 +338,7 @@ func TestListShowsTheStepReached(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, _ := nstool(t, "", env, "lab", "list")
-	if !regexp.MustCompile(`(?m)^… 05-slave +\d+ min  .+  \(3/\d+ steps passed\)$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^… 05-slave +\d+ min  .+  \(3/\d+ steps passed; lab start goes on from step 4\)$`).MatchString(out) {
 		t.Errorf("lab list, a lab in progress:\n%s", out)
 	}
 	if !regexp.MustCompile(`(?m)^✓ 01-isolation +\d+ min  What a mount namespace isolates$`).MatchString(out) {
@@ -402,6 +401,14 @@ type bgLab struct {
 	err   error         // how it ended, once done
 }
 
+// startLabID starts `nstool lab start ID` with a progress file of its own.
+func startLabID(t *testing.T, id string) *bgLab {
+	t.Helper()
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", id)
+	cmd.Env = append(os.Environ(), stateEnv(t)...)
+	return startLab(t, cmd)
+}
+
 func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
 	t.Helper()
 	stdin, err := cmd.StdinPipe()
@@ -421,9 +428,11 @@ func startLab(t *testing.T, cmd *exec.Cmd) *bgLab {
 // shell has run it: the sandbox is up, and line has done its work.
 func (b *bgLab) typeThenWait(t *testing.T, line string) {
 	t.Helper()
-	// The shell computes the mark, so that the line typed cannot show it.
+	// The shell computes the mark, so that the line typed cannot show it;
+	// one more of them than before says this line has run.
+	ran := strings.Count(b.out.String(), "ran-42-lines\n")
 	fmt.Fprintf(b.stdin, "%s; echo ran-$((6*7))-lines\n", line)
-	if !b.until(func() bool { return strings.Contains(b.out.String(), "ran-42-lines\n") }) {
+	if !b.until(func() bool { return strings.Count(b.out.String(), "ran-42-lines\n") > ran }) {
 		t.Fatalf("lab start ended (%v) before it ran %q:\n%s", b.err, line, b.out.String())
 	}
 }
@@ -490,5 +499,111 @@ func TestAnswerOnlyWhereAsked(t *testing.T) {
 	out, _, _ = nstool(t, "nstool lab answer 3; echo rc=$?\nexit\n", stateEnv(t), "lab", "start", "01-isolation")
 	if !strings.Contains(out, "answer recorded: 3") || !strings.Contains(out, "rc=0") {
 		t.Errorf("lab 01 step 1, an answer:\n%s", out)
+	}
+}
+
+// The second terminal is told when the lab ends under it, and the prompt
+// there has the colour of the first terminal's when the terminal wants it.
+func TestSecondTerminalToldWhenTheLabEnds(t *testing.T) {
+	nstest.RequireRoot(t)
+	first := startLabID(t, "05-slave")
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	second := exec.Command(nstooltest.Binary(t), "--color=always", "lab", "shell", "container", "--", "sh", "-c", `echo "color=$NSTOOL_LAB_COLOR"; exec sleep 1000`)
+	var out lockedBuffer
+	second.Stdout, second.Stderr = &out, &out
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- second.Wait() }()
+	for !strings.Contains(out.String(), "color=") {
+		select {
+		case err := <-done:
+			t.Fatalf("lab shell ended (%v) before its command ran:\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	first.end()
+	err := <-done
+	if err == nil || !strings.Contains(out.String(), "nstool lab shell: lab 05-slave has ended") {
+		t.Errorf("the second terminal, after the lab ended: %v:\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "color=1\n") {
+		t.Errorf("the second terminal's shell is not told the terminal wants colour:\n%s", out.String())
+	}
+}
+
+// A reset right at a lab's start, before its setup has run: the learner's
+// terminal still says who ended the lab (the state reached `lab start`).
+func TestResetRightAtTheStart(t *testing.T) {
+	nstest.RequireRoot(t)
+	for i := 0; i < 3; i++ {
+		env := stateEnv(t)
+		cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "05-slave")
+		cmd.Env = append(os.Environ(), env...)
+		learner := startLab(t, cmd)
+		// The moment the sandbox's init runs: its command line says so.
+		if !learner.until(func() bool {
+			for _, p := range children(learner.cmd.Process.Pid) {
+				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+				if stages.IsInit(strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00")) {
+					return true
+				}
+			}
+			return false
+		}) {
+			t.Fatalf("the lab ended before its init ran:\n%s", learner.out.String())
+		}
+		got, _, code := nstool(t, "", env, "lab", "reset", "05")
+		learner.end()
+		if code != 0 || !strings.Contains(got, "ended the running sandbox of 05-slave") {
+			t.Fatalf("reset at the start: exit %d: %s", code, got)
+		}
+		if !strings.Contains(learner.out.String(), "root ended the lab (nstool lab reset)") {
+			t.Fatalf("the learner's terminal after a reset at the start:\n%s", learner.out.String())
+		}
+	}
+}
+
+// children are the PIDs whose parent is pid.
+func children(pid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			if p, ok := readProc(n); ok && p.ppid == pid {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// A prompt once drawn cannot change: a second terminal's next prompt says
+// that the lab moved on in the first; the first, where `lab check` showed
+// the new step, is not told again.
+func TestSecondTerminalToldOfTheNextStep(t *testing.T) {
+	nstest.RequireRoot(t)
+	first := startLabID(t, "05-slave")
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	second := startLab(t, exec.Command(nstooltest.Binary(t), "lab", "shell", "container"))
+	defer second.kill()
+	second.typeThenWait(t, "true")
+	all, _ := labs.All()
+	l, _ := labs.Find(all, "05")
+	first.typeThenWait(t, strings.ReplaceAll(l.Steps[0].Solution, "\n", "; ")+"; nstool lab check")
+	first.typeThenWait(t, "true")
+	// The note is in the prompt drawn after a line has run: a second line
+	// makes sure that prompt is in the output already.
+	second.typeThenWait(t, "true")
+	second.typeThenWait(t, "true")
+	note := "(the lab is at step 2/6 now: " + l.Steps[1].Title + ")"
+	if !strings.Contains(second.out.String(), note) {
+		t.Errorf("the second terminal is not told of step 2:\n%s", second.out.String())
+	}
+	if strings.Contains(first.out.String(), note) {
+		t.Errorf("the first terminal, which checked, is told again:\n%s", first.out.String())
 	}
 }

@@ -11,14 +11,20 @@ import (
 )
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
+	var step int
+	cmd := &cobra.Command{
 		Use:   "start ID",
 		Short: "Open a sandbox shell for a lab",
 		Long: `Open a shell in a fresh sandbox for the lab: its own mount and PID
 namespaces with a tmpfs work area /lab. The prompt shows the lab, the step and
 whose mount namespace the shell is in. Type real commands; ` + "`nstool lab check`" + `
-checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
-		Example:           "  nstool lab start 04-types\n  nstool lab start 4",
+checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.
+
+A lab left mid-way can go on from the step reached: on a terminal, start
+offers it; --step N goes to step N. The sandbox is new each time: the steps
+before are redone by their reference solutions, and the shell opens where
+they leave it (in the copy a step's unshare made, say).`,
+		Example:           "  nstool lab start 04-types\n  nstool lab start 4\n  nstool lab start 04-types --step 3",
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -26,9 +32,13 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			if err != nil {
 				return err
 			}
+			opts := runOptions(ios, l, labs.ModeStart)
+			if opts.From, err = startingStep(ios, l, step); err != nil {
+				return err
+			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
-			out, err := labs.Run(runOptions(ios, l, labs.ModeStart))
+			out, err := labs.Run(opts)
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
@@ -58,6 +68,8 @@ checks the step. ` + "`exit`" + ` leaves; nothing of the sandbox stays behind.`,
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&step, "step", 0, "go to step N, the steps before redone by their reference solutions")
+	return cmd
 }
 
 func ignoreTerminalSignals() {
@@ -79,27 +91,28 @@ it saw and what the step wants. Exit status 0 when the step is done, 1 if not.`,
 				return cli.Exitf(1, "%v", err)
 			}
 			if rep.Results == nil {
-				fmt.Fprint(ios.Out, rep.Next)
+				show(ios, rep.Next)
 				return nil
 			}
 			step := lab.Steps[rep.Step]
 			if rep.Passed {
-				fmt.Fprintf(ios.Out, "%s step %d/%d: %s\n", green(ios, "✓"), rep.Step+1, len(lab.Steps), step.Title)
-				fmt.Fprint(ios.Out, rep.Next)
+				show(ios, fmt.Sprintf("%s step %d/%d: %s\n", green(ios, "✓"), rep.Step+1, len(lab.Steps), step.Title))
+				show(ios, rep.Next)
 				return nil
 			}
-			fmt.Fprintf(ios.Out, "%s step %d/%d: %s: not yet\n", red(ios, "✗"), rep.Step+1, len(lab.Steps), step.Title)
+			show(ios, fmt.Sprintf("%s step %d/%d: %s: not yet\n", red(ios, "✗"), rep.Step+1, len(lab.Steps), step.Title))
 			for _, r := range rep.Results {
 				if r.OK {
-					fmt.Fprintf(ios.Out, "  %s %s\n", green(ios, "✓"), r.Check.Line)
+					show(ios, fmt.Sprintf("  %s %s\n", green(ios, "✓"), r.Check.Line))
 				} else {
-					fmt.Fprintf(ios.Out, "  %s %s\n      %s\n", red(ios, "✗"), r.Check.Line, r.Saw)
+					show(ios, fmt.Sprintf("  %s %s\n", red(ios, "✗"), r.Check.Line))
+					show(ios, "      "+r.Saw+"\n")
 					if r.Check.Why != "" {
-						fmt.Fprintf(ios.Out, "      why: %s\n", r.Check.Why)
+						show(ios, "      why: "+r.Check.Why+"\n")
 					}
 				}
 			}
-			fmt.Fprintln(ios.Out, "  (`nstool lab hint` for a hint)")
+			show(ios, "  (`nstool lab hint` for a hint)\n")
 			return cli.Exit(1)
 		},
 	}
@@ -116,7 +129,7 @@ func newHintCmd(ios *cli.IOStreams) *cobra.Command {
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
-			fmt.Fprintf(ios.Out, "hint %d/%d: %s\n", n, total, hint)
+			show(ios, fmt.Sprintf("hint %d/%d: %s\n", n, total, hint))
 			return nil
 		},
 	}
@@ -136,6 +149,12 @@ func newAnswerCmd(ios *cli.IOStreams) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// show writes text laid out for the terminal (cli.Wrap): prose refilled at
+// its width, command lines whole; on a pipe, as it is.
+func show(ios *cli.IOStreams, text string) {
+	fmt.Fprint(ios.Out, cli.Wrap(text, ios.TerminalWidth()))
 }
 
 func green(ios *cli.IOStreams, s string) string { return paint(ios, "32", s) }

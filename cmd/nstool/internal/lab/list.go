@@ -48,9 +48,17 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 					mark = "✓"
 				} else if r.Passed > 0 {
 					// In progress: say how far, instead of a bare mark.
-					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed)", r.Passed, r.Steps)
+					mark, reached = "…", fmt.Sprintf("  (%d/%d steps passed; lab start goes on from step %d)", r.Passed, r.Steps, r.Passed+1)
 				}
-				fmt.Fprintf(ios.Out, "%s %-14s %3d min  %s%s\n", mark, r.ID, r.Minutes, r.Title, reached)
+				line := fmt.Sprintf("%s %-14s %3d min  %s", mark, r.ID, r.Minutes, r.Title)
+				if w := ios.TerminalWidth(); w > 0 && cli.Width(line+reached) > w {
+					// No room beside the title: below it, under it.
+					reached = "\n" + strings.Repeat(" ", cli.Width(fmt.Sprintf("%s %-14s %3d min  ", mark, r.ID, r.Minutes))) + strings.TrimSpace(reached)
+				}
+				fmt.Fprintf(ios.Out, "%s%s\n", line, reached)
+			}
+			if ios.IsStdoutTTY() {
+				fmt.Fprintln(ios.Out, "\n✓ done   … in progress   `nstool lab start ID` starts one")
 			}
 			return nil
 		},
@@ -61,9 +69,12 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 
 func newShowCmd(ios *cli.IOStreams) *cobra.Command {
 	return &cobra.Command{
-		Use:               "show ID",
-		Short:             "Print a lab's narrative and its steps",
-		Example:           "  nstool lab show 04-types | less",
+		Use:   "show ID",
+		Short: "Print a lab's narrative and its steps",
+		Long: `Print a lab's narrative (its README.md) and its steps: rendered for a
+terminal (headings and bold in bold, code in colour, tables in columns,
+prose at the terminal's width), the Markdown itself on a pipe.`,
+		Example:           "  nstool lab show 04-types\n  nstool lab show 04-types | less",
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,12 +82,19 @@ func newShowCmd(ios *cli.IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(ios.Out, strings.TrimSpace(l.README))
-			fmt.Fprintf(ios.Out, "\n## Steps\n\n")
+			var b strings.Builder
+			fmt.Fprintln(&b, strings.TrimSpace(l.README))
+			fmt.Fprintf(&b, "\n## Steps\n\n")
 			for i, s := range l.Steps {
-				fmt.Fprintf(ios.Out, "%d. %s\n", i+1, s.Title)
+				fmt.Fprintf(&b, "%d. %s\n", i+1, s.Title)
 			}
-			fmt.Fprintf(ios.Out, "\nStart it with `nstool lab start %s`.\n", l.ID)
+			fmt.Fprintf(&b, "\nStart it with `nstool lab start %s`.\n", l.ID)
+			// Markdown for a pipe (a pager, the web); rendered for a person.
+			if !ios.IsStdoutTTY() {
+				fmt.Fprint(ios.Out, b.String())
+				return nil
+			}
+			fmt.Fprint(ios.Out, renderMarkdown(b.String(), ios.TerminalWidth(), ios.ColorEnabled()))
 			return nil
 		},
 	}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -54,9 +55,18 @@ From a second terminal on the host, it first enters the sandbox.`,
 				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
 			}
 			ignoreTerminalSignals()
-			code, err := labs.EnterSandbox(stages, pick[0].InitPID, name, argv, stdio(ios))
+			sb := pick[0]
+			code, err := labs.EnterSandbox(stages, sb.InitPID, name, argv, stdio(ios), ios.ColorEnabled())
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
+			}
+			if !sb.Running(stages) {
+				// The lab ended under this shell: the kernel killed it with
+				// the sandbox's PID namespace. Say so, not just end.
+				// The shell died mid-prompt: a line of its own, laid out.
+				msg := fmt.Sprintf("nstool lab shell: lab %s has ended (exit in its first terminal, or nstool lab reset), and this shell with it; `nstool lab start %s` starts it again", sb.Lab, sb.Lab)
+				fmt.Fprintln(ios.ErrOut, "\n"+cli.Wrap(msg, ios.StderrWidth()))
+				return cli.Exit(max(code, 1))
 			}
 			return cli.Exit(code)
 		},

@@ -17,6 +17,7 @@ const (
 	verbActor     = "__actor"
 	verbProbe     = "__probe"
 	verbPrompt    = "__prompt"
+	verbEnter     = "__enter"
 	flagNoPause   = "no-pause"
 	// verbShell is not hidden: the engine runs it to enter a sandbox.
 	verbShell = "shell"
@@ -66,5 +67,7 @@ var stages = labs.Stages{
 		return append(args, argv...)
 	},
 	Prompt:     labArgv(verbPrompt),
+	StepNote:   labArgv(verbPrompt, "--after"),
+	Enter:      labArgv(verbEnter),
 	Completion: []string{"nstool", "completion", "bash"},
 }

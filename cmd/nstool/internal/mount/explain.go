@@ -17,6 +17,14 @@ import (
 func makeCall(ex *mountcmd.Explainer, fake bool, p *plan, st step) error {
 	if fake {
 		ex.Note("%s (not made: --fake)", st.call)
+		if ex.On {
+			// What it would do, predicted from the table as it is.
+			before, _ := mountinfo.Read(0)
+			ex.Predict(predict(before, p, st))
+			for _, r := range rulesFor(before, nil, p, st) {
+				ex.Rule(r)
+			}
+		}
 		return nil
 	}
 	if !ex.On {

@@ -111,7 +111,7 @@ applied.`,
 	mk.NoOptDefVal = "0755"
 	f.BoolVar(&opts.Explain, "explain", false, "print each mount(2) call and the propagation before → after on stderr")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
-	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: print what would be done (with --explain), skip the mount(2) calls")
+	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: skip the mount(2) calls (with --explain: each call and the predicted propagation before → after)")
 	f.BoolVarP(&opts.NoCanon, "no-canonicalize", "c", false, "don't canonicalize paths")
 	f.BoolP("no-mtab", "n", false, "accepted for compatibility (there is no /etc/mtab to write)")
 	f.BoolVarP(&opts.All, "all", "a", false, "not supported: nstool does not read /etc/fstab")

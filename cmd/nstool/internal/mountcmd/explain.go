@@ -23,11 +23,12 @@ type Explainer struct {
 	W     io.Writer
 	On    bool // --explain was given
 	Color bool // colour propagations as findmnt does
+	Width int  // of W's terminal: lines are laid out for it (cli.Wrap); 0 for none
 }
 
 // NewExplainer reports on the command's stderr when on.
 func NewExplainer(ios *cli.IOStreams, on bool) *Explainer {
-	return &Explainer{W: ios.ErrOut, On: on, Color: explainColor(ios)}
+	return &Explainer{W: ios.ErrOut, On: on, Color: explainColor(ios), Width: ios.StderrWidth()}
 }
 
 // explainColor reports whether the report (on stderr) is coloured: colour
@@ -41,7 +42,7 @@ func explainColor(ios *cli.IOStreams) bool {
 // Note writes one line of the report.
 func (e *Explainer) Note(format string, args ...any) {
 	if e.On {
-		fmt.Fprintf(e.W, format+"\n", args...)
+		fmt.Fprint(e.W, cli.Wrap(fmt.Sprintf(format, args...), e.Width)+"\n")
 	}
 }
 
@@ -108,6 +109,34 @@ func (e *Explainer) Change(before, after []mountinfo.Mount, focus map[int]bool) 
 	}
 	for _, l := range lines {
 		fmt.Fprintf(e.W, "  %-*s  %s → %s\n", width, l.target, l.from, l.to)
+	}
+}
+
+// Prediction is what --fake --explain says a call would do to a mount:
+// its propagation now (or New), and the state it would be in.
+type Prediction struct {
+	Target string
+	Before mountinfo.Propagation
+	New    bool
+	After  string // a state as sharedsubtree.rst words it: "shared", "slave", ...
+}
+
+// Predict reports predictions as Change reports changes:
+// "TARGET  BEFORE → AFTER (predicted)".
+func (e *Explainer) Predict(ps []Prediction) {
+	if !e.On {
+		return
+	}
+	width := 0
+	for _, p := range ps {
+		width = max(width, len(p.Target))
+	}
+	for _, p := range ps {
+		from := "(new)"
+		if !p.New {
+			from = paint(e.Color, p.Before, p.Before.Detail())
+		}
+		fmt.Fprintf(e.W, "  %-*s  %s → %s (predicted)\n", width, p.Target, from, p.After)
 	}
 }
 

@@ -153,9 +153,9 @@ func run(ios *cli.IOStreams, o *Options) error {
 	sp := c.Spawn()
 	explain := func(inProcess bool, why string) {
 		if o.Explain {
-			nsexec.Explain(ios.ErrOut, sp, inProcess, why)
+			nsexec.Explain(ios.ErrOut, ios.StderrWidth(), sp, inProcess, why)
 			if early.Takes(os.Args, os.Environ()) {
-				nsexec.ExplainEarly(ios.ErrOut)
+				nsexec.ExplainEarly(ios.ErrOut, ios.StderrWidth())
 			}
 		}
 	}

@@ -32,32 +32,34 @@ func Program(args []string) (name string, argv []string, noPathSearch bool) {
 
 // Explain writes the steps on w, one per line, naming which process makes
 // each: "nstool" itself (in place), its "child", and after a fork the
-// "grandchild".
-func Explain(w io.Writer, sp *spawn.Spawn, inProcess bool, why string) {
+// "grandchild". Lines are laid out for a terminal width columns wide
+// (cli.Wrap; 0: as they are).
+func Explain(w io.Writer, width int, sp *spawn.Spawn, inProcess bool, why string) {
+	say := func(format string, args ...any) { fmt.Fprint(w, cli.Wrap(fmt.Sprintf(format, args...), width)+"\n") }
 	who := "nstool"
 	if why != "" {
-		fmt.Fprintf(w, "%-10s # %s\n", who, why)
+		say("%-10s # %s", who, why)
 	}
 	for i, s := range sp.Steps {
 		if i == sp.Here && !inProcess {
-			fmt.Fprintf(w, "%-10s fork()\n", who)
+			say("%-10s fork()", who)
 			who = "child"
 		}
 		actor := who
 		if s.Kind == spawn.StepPause && i > 0 && sp.Steps[i-1].Kind == spawn.StepForkWait {
 			actor = "child" // the waiting parent pauses, not the new child
 		}
-		fmt.Fprintf(w, "%-10s %s\n", actor, s.Text)
+		say("%-10s %s", actor, s.Text)
 		if s.Kind == spawn.StepForkWait {
 			who = "grandchild"
 		}
 	}
 	if !inProcess && sp.Here == len(sp.Steps) {
-		fmt.Fprintf(w, "%-10s fork()\n", who)
+		say("%-10s fork()", who)
 		who = "child"
 	}
 	if sp.ParentDeathSignal != 0 {
-		fmt.Fprintf(w, "%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool\n", who, sysfmt.SignalName(sp.ParentDeathSignal))
+		say("%-10s prctl(PR_SET_PDEATHSIG, %s)  # the program dies with nstool", who, sysfmt.SignalName(sp.ParentDeathSignal))
 	}
 	argv := make([]string, len(sp.Argv))
 	for i, a := range sp.Argv {
@@ -67,17 +69,18 @@ func Explain(w io.Writer, sp *spawn.Spawn, inProcess bool, why string) {
 	if sp.NoPathSearch || strings.Contains(sp.Name, "/") {
 		call = "execve"
 	}
-	fmt.Fprintf(w, "%-10s %s(%s, [%s])\n", who, call, strconv.Quote(sp.Name), strings.Join(argv, ", "))
+	say("%-10s %s(%s, [%s])", who, call, strconv.Quote(sp.Name), strings.Join(argv, ", "))
 	if !inProcess {
-		fmt.Fprintf(w, "%-10s wait4(child) and exit with its status (or die of its signal)\n", "nstool")
+		say("%-10s wait4(child) and exit with its status (or die of its signal)", "nstool")
 	}
 }
 
 // ExplainEarly notes, after Explain, that without --explain the same
 // command line runs before Go's runtime starts (cmd/nstool/internal/early).
-func ExplainEarly(w io.Writer) {
-	fmt.Fprintf(w, "%-10s # without --explain, nstool makes these steps before Go's runtime starts,\n"+
-		"%-10s # in its own process as util-linux does (plus the child of a fork): docs/unshare.md#speed\n", "nstool", "nstool")
+func ExplainEarly(w io.Writer, width int) {
+	// One paragraph, in two lines of the report's first column.
+	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # without --explain, nstool makes these steps before Go's runtime starts,", "nstool"), width)+"\n")
+	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # in its own process as util-linux does (plus the child of a fork): docs/unshare.md#speed", "nstool"), width)+"\n")
 }
 
 // Failure turns a step error into util-linux's message and exit code.

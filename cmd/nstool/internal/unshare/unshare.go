@@ -285,9 +285,9 @@ func run(ios *cli.IOStreams, o *Options) error {
 		sp.ParentDeathSignal = syscall.SIGKILL
 	}
 	if o.Explain {
-		nsexec.Explain(ios.ErrOut, sp, inPlace, why(c))
+		nsexec.Explain(ios.ErrOut, ios.StderrWidth(), sp, inPlace, why(c))
 		if early.Takes(os.Args, os.Environ()) {
-			nsexec.ExplainEarly(ios.ErrOut)
+			nsexec.ExplainEarly(ios.ErrOut, ios.StderrWidth())
 		}
 	}
 	pause := persister(c)

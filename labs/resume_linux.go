@@ -1,0 +1,95 @@
+package labs
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// A lab left mid-way can go on from the step reached (RunOptions.From):
+// the new sandbox redoes the earlier steps by their reference solutions,
+// typed into a hidden shell as verify does, and the learner's shell opens
+// where that shell ended. A solution that starts a shell (`nstool unshare
+// --mount`) ends in a namespace of its own: the learner's shell then opens
+// in the host's namespace and at once starts a nested shell in that one,
+// so that `exit` leaves the copy, not the lab.
+
+// envFrom carries RunOptions.From into the sandbox; EnvEnter tells the
+// learner's first shell whose mount namespace to open a nested shell in.
+const (
+	envFrom  = "NSTOOL_LAB_FROM"
+	EnvEnter = "NSTOOL_LAB_ENTER"
+)
+
+// fromEnv is the step the sandbox starts at (0 unless going on).
+func fromEnv() int {
+	n, _ := strconv.Atoi(os.Getenv(envFrom))
+	return n
+}
+
+// fastForward runs the solutions of the steps before from and checks each;
+// it returns the step reached (from, or the first whose checks failed) and
+// the process whose mount namespace the learner's shell goes into (0: the
+// host's). That process is the hidden shell that ran the last command,
+// turned into a sleep that EnterNamespaceOf ends once it has entered.
+func fastForward(stages Stages, lab *Lab, from int) (int, int, error) {
+	sess, err := newSession(false)
+	if err != nil {
+		return 0, 0, err
+	}
+	reached := 0
+	for i := 0; i < from && i < len(lab.Steps); i++ {
+		for _, c := range Commands(lab.Steps[i].Solution) {
+			if err := sess.run(c, io.Discard); err != nil {
+				sess.close()
+				return i, 0, err
+			}
+		}
+		st, _ := UpdateState(func(s *State) error { s.Step = i; return nil })
+		if !allOK(stages.world(st).Evaluate(lab.Steps[i].Checks)) {
+			break
+		}
+		reached = i + 1
+		UpdateState(func(s *State) error { s.Step, s.Answer, s.Hints = i+1, "", 0; return nil })
+	}
+	mine := nsID(os.Getpid())
+	pid, _ := strconv.Atoi(strings.TrimSpace(sess.output("echo $$")))
+	if pid == 0 || nsID(pid) == mine {
+		sess.close()
+		return reached, 0, nil
+	}
+	// The innermost shell holds the namespace: it becomes a sleep, which
+	// waits for the learner's shell to come in. The shells around it wait
+	// for it, and leave when it ends.
+	fmt.Fprintln(sess.in, "exec sleep infinity")
+	return reached, pid, nil
+}
+
+// EnterNamespaceOf is the learner's nested shell when a lab goes on (the
+// bashrc runs it with EnvEnter): into pid's mount namespace and working
+// directory, pid (the sleep that held the namespace) ended, then the lab's
+// shell in place of this process.
+func EnterNamespaceOf(pid int) error {
+	dir, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+	runtime.LockOSThread() // for good: this thread execs the shell
+	if err := setnsMount(pid); err != nil {
+		return fmt.Errorf("entering the namespace the earlier steps made: %w", err)
+	}
+	unix.Kill(pid, unix.SIGKILL)
+	if dir == "" || os.Chdir(dir) != nil {
+		os.Chdir(LabDir)
+	}
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, EnvEnter+"=") {
+			env = append(env, kv)
+		}
+	}
+	return syscall.Exec(SandboxDir+"/bin/labsh", []string{"bash", "-i"}, env)
+}
