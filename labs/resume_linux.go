@@ -66,8 +66,14 @@ func fastForward(stages Stages, lab *Lab, from int) (int, int, error) {
 	}
 	// The innermost shell holds the namespace: it becomes a sleep, which
 	// waits for the learner's shell to come in. The shells around it wait
-	// for it, and leave when it ends.
-	fmt.Fprintln(sess.in, "exec sleep infinity")
+	// for it, and leave when it ends. execLast returns once that shell has
+	// read its last line: were the line still in the pipe when
+	// EnterNamespaceOf kills the shell, the shell around it would read it
+	// and stay on as a sleep.
+	if err := sess.execLast("sleep infinity"); err != nil {
+		sess.close()
+		return reached, 0, err
+	}
 	return reached, pid, nil
 }
 

@@ -58,11 +58,33 @@ const stepTimeout = 60 * time.Second
 
 // run types one command and copies its output to w until it has finished.
 func (s *session) run(command string, w io.Writer) error {
-	s.n++
-	mark := fmt.Sprintf("__nstool_lab_done_%d_%d__", os.Getpid(), s.n)
+	mark := s.mark()
 	if _, err := fmt.Fprintf(s.in, "%s\nprintf '\\n%s\\n'\n", command, mark); err != nil {
 		return fmt.Errorf("the shell has gone (it exited?): %w", err)
 	}
+	return s.waitFor(mark, command, w)
+}
+
+// execLast has the shell exec command, which is to be the last it runs,
+// and returns once the shell has read the whole line: marker and exec are
+// one line, which bash reads entirely before it runs any of it, so nothing
+// is left in the pipe for another shell reading it (one the exec'd command
+// is nested in) once that command ends.
+func (s *session) execLast(command string) error {
+	mark := s.mark()
+	if _, err := fmt.Fprintf(s.in, "printf '\\n%s\\n'; exec %s\n", mark, command); err != nil {
+		return fmt.Errorf("the shell has gone (it exited?): %w", err)
+	}
+	return s.waitFor(mark, command, io.Discard)
+}
+
+func (s *session) mark() string {
+	s.n++
+	return fmt.Sprintf("__nstool_lab_done_%d_%d__", os.Getpid(), s.n)
+}
+
+// waitFor copies the shell's output to w until the line mark.
+func (s *session) waitFor(mark, command string, w io.Writer) error {
 	timeout := time.After(stepTimeout)
 	// The marker is printed after a newline, so an output ending in one
 	// gives an empty line before the marker: hold empty lines back and drop
