@@ -260,7 +260,7 @@ func TestExplainNotesEarlyStart(t *testing.T) {
 	for args, want := range map[string]bool{"-m true": true, "-a -F true": true, "-m -r true": true, "-m --wdns=/ true": true,
 		"-m -S=0 true": false} {
 		r := tool.Run(t, nsexectest.Options{}, append([]string{"-t", pid}, strings.Fields(args)...)...)
-		if got := strings.Contains(r.Stderr, "before Go's runtime starts"); got != want || r.Code != 0 {
+		if got := strings.Contains(r.Stderr, "(the early start;"); got != want || r.Code != 0 {
 			t.Errorf("nsenter --explain -t PID %s: note %v, want %v: %+v", args, got, want, r)
 		}
 	}

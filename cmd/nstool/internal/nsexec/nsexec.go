@@ -76,11 +76,12 @@ func Explain(w io.Writer, width int, sp *spawn.Spawn, inProcess bool, why string
 }
 
 // ExplainEarly notes, after Explain, that without --explain the same
-// command line runs before Go's runtime starts (cmd/nstool/internal/early).
+// command line runs before Go's runtime starts (cmd/nstool/internal/early),
+// in words for a student: the same steps at once, as one process.
 func ExplainEarly(w io.Writer, width int) {
 	// One paragraph, in two lines of the report's first column.
-	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # without --explain, nstool makes these steps before Go's runtime starts,", "nstool"), width)+"\n")
-	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # in its own process as util-linux does (plus the child of a fork): docs/unshare.md#speed", "nstool"), width)+"\n")
+	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # without --explain, nstool makes these same steps at once, as one process", "nstool"), width)+"\n")
+	fmt.Fprint(w, cli.Wrap(fmt.Sprintf("%-10s # like util-linux's (the early start; the child of a fork aside): docs/unshare.md#speed", "nstool"), width)+"\n")
 }
 
 // Failure turns a step error into util-linux's message and exit code.

@@ -315,11 +315,15 @@ func TestExplain(t *testing.T) {
 			last = i
 		}
 		// The early start takes these command lines without --explain: say so.
-		if !strings.Contains(r.Stderr, "before Go's runtime starts") && early {
+		if !strings.Contains(r.Stderr, "(the early start;") && early {
 			t.Errorf("%v: no note on the early start in:\n%s", c.args, r.Stderr)
 		}
+		// --explain is for students: the kernel's words, not Go's.
+		if strings.Contains(r.Stderr, "Go's") || strings.Contains(r.Stderr, "runtime") {
+			t.Errorf("%v: --explain speaks of Go's runtime:\n%s", c.args, r.Stderr)
+		}
 	}
-	if r := tool.Run(t, nsexectest.Options{}, "--kill-child", "true"); strings.Contains(r.Stderr, "runtime starts") || r.Code != 0 {
+	if r := tool.Run(t, nsexectest.Options{}, "--kill-child", "true"); strings.Contains(r.Stderr, "(the early start;") || r.Code != 0 {
 		t.Errorf("--kill-child true (not early): %+v", r)
 	}
 }

@@ -394,7 +394,7 @@ func Syscalls(t *testing.T, argv ...string) (calls string, threads bool) {
 // own entry point on linux/amd64 only), as its --explain says.
 func HasEarlyStart(bin string) bool {
 	out, _ := exec.Command(bin, "unshare", "--explain", "--mount", "true").CombinedOutput()
-	return strings.Contains(string(out), "before Go's runtime starts")
+	return strings.Contains(string(out), "(the early start;")
 }
 
 // RequireEarlyStart skips a test of the early start when the binary has none.
