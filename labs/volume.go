@@ -78,7 +78,11 @@ func (v Volume) checkSource(tab []mountinfo.Mount) error {
 	if err != nil {
 		return err
 	}
-	m := holder(tab, path)
+	return v.refusal(holder(tab, path))
+}
+
+// refusal is Docker's error for the volume whose source is held by m.
+func (v Volume) refusal(m *mountinfo.Mount) error {
 	if m == nil {
 		return fmt.Errorf("can't find mount point of %s", v.Src)
 	}
