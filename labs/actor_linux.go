@@ -188,6 +188,11 @@ func EnterActor(stages Stages, name string, argv []string) error {
 		sort.Strings(names)
 		return fmt.Errorf("no actor %q in this lab (actors: %s)", name, strings.Join(names, ", "))
 	}
+	// The actors' PIDs are the sandbox's; in an actor with a PID namespace
+	// of its own, /proc names other processes.
+	if !stages.isInitPID("1") {
+		return fmt.Errorf("this shell has a /proc of its own (a new PID namespace?), where the lab's processes are not seen: enter %s from the lab's first shell, or from a terminal on the host", name)
+	}
 	env := append(os.Environ(), "NSTOOL_LAB=1")
 	nss := ownNamespaces(pid)
 	_, noLabsh := os.Stat(fmt.Sprintf("/proc/%d/root%s/bin/labsh", pid, SandboxDir))
