@@ -83,16 +83,19 @@ func TestActorRootfs(t *testing.T) {
 	nstest.RequireRoot(t)
 	before, _ := os.ReadFile("/proc/self/mountinfo")
 	// The sandbox sees the host's top-level directories but its own /tmp:
-	// the root is made under /var/tmp, on a tmpfs of this test's namespace.
-	root, err := os.MkdirTemp("/var/tmp", "nstool-rootfs-")
-	if err != nil {
-		t.Skipf("no /var/tmp: %v", err)
+	// the root is made on a tmpfs over /var/tmp in this test's private
+	// mount namespace (TestMain), so that nothing is written on the host.
+	if fi, err := os.Stat("/var/tmp"); err != nil || !fi.IsDir() {
+		t.Skipf("no /var/tmp to mount the rootfs on: %v", err)
 	}
-	t.Cleanup(func() { os.Remove(root) })
-	if err := syscall.Mount("rootfs", root, "tmpfs", 0, "size=64m"); err != nil {
+	if err := syscall.Mount("rootfs", "/var/tmp", "tmpfs", 0, "size=64m"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { syscall.Unmount(root, syscall.MNT_DETACH) })
+	t.Cleanup(func() { syscall.Unmount("/var/tmp", syscall.MNT_DETACH) })
+	root := "/var/tmp/root"
+	if err := os.Mkdir(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	progs := append(append([]string{}, rootfs.DefaultPrograms...), "hostname", "id", "tr", "ls")
 	if _, err := rootfs.Build(root, rootfs.Options{Programs: progs, Nstool: nstooltest.Binary(t)}); err != nil {
 		t.Fatal(err)
@@ -105,6 +108,6 @@ func TestActorRootfs(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "ok   92-rootfs") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	syscall.Unmount(root, syscall.MNT_DETACH)
+	syscall.Unmount("/var/tmp", syscall.MNT_DETACH)
 	sameMountTable(t, before, "the mount table changed")
 }
