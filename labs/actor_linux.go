@@ -21,6 +21,22 @@ import (
 // unshare(1) --propagation names them.
 var actorPropagation = map[string]bool{"private": true, "slave": true, "shared": true, "unchanged": true}
 
+// envActor names an actor in its own environment: in an actor's PID
+// namespace /proc/1 is the actor, and the prompt reads its name there.
+const envActor = "NSTOOL_LAB_ACTOR"
+
+// actorOfPID1 is the name of the actor that is PID 1 of the caller's PID
+// namespace, or "" (PID 1 is the sandbox's init).
+func actorOfPID1() string {
+	env, _ := os.ReadFile("/proc/1/environ")
+	for _, kv := range strings.Split(string(env), "\x00") {
+		if v, ok := strings.CutPrefix(kv, envActor+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // An Actor is what `nstool lab actor NAME` starts: a long-lived process
 // in a new mount namespace, copied from the caller's, made as a container
 // runtime makes a container, one option each.
@@ -99,6 +115,7 @@ func StartActor(stages Stages, a Actor) error {
 		Args:       stages.Actor(stage),
 		ExtraFiles: []*os.File{w},
 		Dir:        "/",
+		Env:        append(os.Environ(), envActor+"="+a.Name),
 	}
 	// Cloneflags, not Unshareflags: Go would remount / private, and a
 	// child cannot unshare a PID namespace for itself (DESIGN.md).
