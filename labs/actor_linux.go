@@ -110,8 +110,14 @@ func StartActor(stages Stages, a Actor) error {
 		return err
 	}
 	defer r.Close()
+	// The binary by its name, not /proc/self/exe: ps in the container shows
+	// its PID 1 as nstool, not exe (comm is the name execve(2) was given).
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "/proc/self/exe"
+	}
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
+		Path:       exe,
 		Args:       stages.Actor(stage),
 		ExtraFiles: []*os.File{w},
 		Dir:        "/",
