@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -12,97 +13,191 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil/mountinfo"
 )
 
 // Propagations an actor's copy of the mount table can start with, as
 // unshare(1) --propagation names them.
-var actorPropagation = map[string]uintptr{
-	"private":   unix.MS_REC | unix.MS_PRIVATE,
-	"slave":     unix.MS_REC | unix.MS_SLAVE,
-	"shared":    unix.MS_REC | unix.MS_SHARED,
-	"unchanged": 0,
+var actorPropagation = map[string]bool{"private": true, "slave": true, "shared": true, "unchanged": true}
+
+// envActor names an actor in its own environment: in an actor's PID
+// namespace /proc/1 is the actor, and the prompt reads its name there.
+const envActor = "NSTOOL_LAB_ACTOR"
+
+// actorOfPID1 is the name of the actor that is PID 1 of the caller's PID
+// namespace, or "" (PID 1 is the sandbox's init).
+func actorOfPID1() string {
+	env, _ := os.ReadFile("/proc/1/environ")
+	for _, kv := range strings.Split(string(env), "\x00") {
+		if v, ok := strings.CutPrefix(kv, envActor+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
-// StartActor starts a named actor (`nstool lab actor NAME`): a long-lived
-// process in a new mount namespace, copied from the caller's, with the given
-// propagation applied to every mount, as a container runtime does. It
-// returns once the actor is recorded in the sandbox's state; the actor lives
-// until the sandbox ends.
-func StartActor(stages Stages, name, propagation string, userns bool) error {
-	if _, ok := actorPropagation[propagation]; !ok {
-		return fmt.Errorf("unsupported propagation %q (private, slave, shared or unchanged)", propagation)
+// An Actor is what `nstool lab actor NAME` starts: a long-lived process
+// in a new mount namespace, copied from the caller's, made as a container
+// runtime makes a container, one option each.
+type Actor struct {
+	Name string
+	// Propagation is applied to every mount of the copy (unshare(1)
+	// --propagation): private, slave, shared or unchanged.
+	Propagation string
+	User        bool // a new user namespace: the copies of the mounts are locked
+	PID         bool // a new PID namespace: the actor is its PID 1
+	UTS         bool // a new UTS namespace, whose hostname is Name
+	// Rootfs is the directory the actor pivots into (pivot_root(2)), "" to
+	// keep the sandbox's root.
+	Rootfs  string
+	Volumes []Volume // bound into the actor's root, as docker run -v
+}
+
+// ActorStage is what the actor's own process (ActorMain) is told: the
+// namespaces are already made (StartActor clones it into them).
+type ActorStage struct {
+	Name string
+	// Root is the propagation given to the copy of the mount table, in
+	// Docker's words (rprivate, rslave, rshared, shared) or "unchanged":
+	// the actor's --propagation, changed as Docker changes it for volumes.
+	Root     string
+	Hostname bool // set the UTS namespace's hostname to Name
+	Rootfs   string
+	Volumes  []Volume
+}
+
+// StartActor starts a named actor and returns once the actor is made and
+// recorded in the sandbox's state; the actor lives until the sandbox ends.
+// Volumes are refused here, in the caller's mount namespace (the runtime's),
+// as Docker's daemon refuses them in its own (checkSource).
+func StartActor(stages Stages, a Actor) error {
+	if _, ok := actorPropagation[a.Propagation]; !ok {
+		return fmt.Errorf("unsupported propagation %q (private, slave, shared or unchanged)", a.Propagation)
 	}
-	if name == "host" || name == "other" || name == "answer" {
-		return fmt.Errorf("%q is reserved: name the actor something else", name)
+	if a.Name == "host" || a.Name == "other" || a.Name == "answer" {
+		return fmt.Errorf("%q is reserved: name the actor something else", a.Name)
 	}
-	if _, err := ReadState(); err != nil {
+	st, err := ReadState()
+	if err != nil {
 		return err
+	}
+	if _, ok := st.Actors[a.Name]; ok {
+		return fmt.Errorf("there is an actor %s already", a.Name)
+	}
+	stage := ActorStage{Name: a.Name, Root: rootPropagation(a.Propagation, a.Volumes), Hostname: a.UTS, Volumes: a.Volumes}
+	if a.Rootfs != "" {
+		if stage.Rootfs, err = filepath.Abs(a.Rootfs); err != nil {
+			return err
+		}
+		if fi, err := os.Stat(stage.Rootfs); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--rootfs %s: not a directory", a.Rootfs)
+		}
+	}
+	if len(a.Volumes) > 0 {
+		tab, err := mountinfo.Read(0)
+		if err != nil {
+			return err
+		}
+		for _, v := range a.Volumes {
+			if err := v.checkSource(tab); err != nil {
+				return err
+			}
+		}
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	// The binary by its name, not /proc/self/exe: ps in the container shows
+	// its PID 1 as nstool, not exe (comm is the name execve(2) was given).
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "/proc/self/exe"
+	}
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       stages.Actor(name, propagation),
+		Path:       exe,
+		Args:       stages.Actor(stage),
 		ExtraFiles: []*os.File{w},
 		Dir:        "/",
+		Env:        append(os.Environ(), envActor+"="+a.Name),
 	}
+	// Cloneflags, not Unshareflags: Go would remount / private, and a
+	// child cannot unshare a PID namespace for itself (DESIGN.md).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS, Setsid: true}
-	if userns {
+	if a.PID {
+		// The actor is PID 1 of the new namespace (pid_namespaces(7)); it
+		// dies with the sandbox's init like every process below it.
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWPID
+	}
+	if a.UTS {
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUTS
+	}
+	if a.User {
 		// A user namespace owned by the sandbox's root: the actor's copies
 		// of the mounts become locked (mount_namespaces(7)).
 		asRootOfNewUserNS(cmd.SysProcAttr)
 	}
 	if err := cmd.Start(); err != nil {
 		w.Close()
-		return fmt.Errorf("starting actor %s: %w", name, err)
+		return fmt.Errorf("starting actor %s: %w", a.Name, err)
 	}
 	w.Close()
 	msg, _ := io.ReadAll(r)
-	if len(msg) > 0 {
-		return fmt.Errorf("actor %s: %s", name, msg)
-	}
-	// The actor is recorded once it closed the pipe; it now belongs to the
-	// sandbox's init, which reaps it.
-	cmd.Process.Release()
-	return nil
-}
-
-// ActorMain is the actor stage: it applies the propagation, records itself
-// in the sandbox's state and lives until the sandbox ends. A failure is
-// reported to StartActor, on fd 3, and returned.
-func ActorMain(name, propagation string) error {
-	report := os.NewFile(3, "report")
-	fail := func(err error) error {
-		report.WriteString(err.Error())
-		return err
-	}
-	if flags := actorPropagation[propagation]; flags != 0 {
-		if err := unix.Mount("none", "/", "", flags, ""); err != nil {
-			return fail(fmt.Errorf("making its mounts %s: %w", propagation, err))
+	if string(msg) != actorReady {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if len(msg) == 0 {
+			msg = []byte("it ended before it was ready")
 		}
+		return fmt.Errorf("actor %s: %s", a.Name, msg)
 	}
+	// The PID as the sandbox sees it: the actor's own getpid(2) is 1 in a
+	// PID namespace of its own.
 	if _, err := UpdateState(func(s *State) error {
 		if s.Actors == nil {
 			s.Actors = map[string]int{}
 		}
-		s.Actors[name] = os.Getpid()
+		s.Actors[a.Name] = cmd.Process.Pid
 		return nil
 	}); err != nil {
-		return fail(err)
+		cmd.Process.Kill()
+		cmd.Wait()
+		return err
 	}
-	report.Close()
-	os.Chdir("/")
-	for {
-		unix.Pause()
-	}
+	// It now belongs to the sandbox's init, which reaps it.
+	cmd.Process.Release()
+	return nil
 }
 
-// EnterActor replaces this process with a shell (or argv) in the mount
-// namespace of actor name; it runs inside the sandbox.
-func EnterActor(name string, argv []string) error {
+// actorReady is what an actor writes on fd 3 once it is made; anything else
+// is why it failed.
+const actorReady = "\x00"
+
+// ActorMain is the actor stage, in its new namespaces: it makes the
+// container (makeContainer), says so on fd 3, and lives until the
+// sandbox ends, reaping what the shells entering it leave (it may be a PID
+// namespace's init). A failure is reported on fd 3, and returned.
+func ActorMain(a ActorStage) error {
+	report := os.NewFile(3, "report")
+	if err := makeContainer(a); err != nil {
+		report.WriteString(err.Error())
+		return err
+	}
+	report.WriteString(actorReady)
+	report.Close()
+	reapForever()
+	return nil
+}
+
+// EnterActor replaces this process with a shell (or argv) in actor name's
+// namespaces and root; it runs inside the sandbox. An actor that has only a
+// mount namespace of its own is entered here (setns(2)); one with more
+// (user, PID, UTS) or a root of its own through nsenter (stages.EnterActor),
+// which enters a user namespace from a single-threaded child and forks into
+// a PID namespace, as setns(2) wants.
+func EnterActor(stages Stages, name string, argv []string) error {
 	st, err := ReadState()
 	if err != nil {
 		return err
@@ -116,6 +211,31 @@ func EnterActor(name string, argv []string) error {
 		sort.Strings(names)
 		return fmt.Errorf("no actor %q in this lab (actors: %s)", name, strings.Join(names, ", "))
 	}
+	// The actors' PIDs are the sandbox's; in an actor with a PID namespace
+	// of its own, /proc names other processes.
+	if !stages.isInitPID("1") {
+		return fmt.Errorf("this shell has a /proc of its own (a new PID namespace?), where the lab's processes are not seen: enter %s from the lab's first shell, or from a terminal on the host", name)
+	}
+	env := append(os.Environ(), "NSTOOL_LAB=1")
+	nss := ownNamespaces(pid)
+	_, noLabsh := os.Stat(fmt.Sprintf("/proc/%d/root%s/bin/labsh", pid, SandboxDir))
+	if len(argv) == 0 {
+		// A second terminal's shell: it is told of the next step and of
+		// the lab's end (see EnvSecond).
+		env = append(env, EnvSecond+"=1")
+		argv = []string{SandboxDir + "/bin/labsh", "-i"}
+		if noLabsh != nil {
+			// A root of its own (--rootfs): its own shell.
+			argv = []string{"/bin/sh", "-i"}
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d/root/bin/bash", pid)); err == nil {
+				argv = []string{"/bin/bash", "-i"}
+			}
+		}
+	}
+	if len(nss) > 1 || noLabsh != nil {
+		args := stages.EnterActor(pid, nss, argv)
+		return syscall.Exec(SandboxDir+"/bin/nstool", args, env)
+	}
 	runtime.LockOSThread()
 	if err := setnsMount(pid); err != nil {
 		return fmt.Errorf("entering %s's mount namespace: %w", name, err)
@@ -123,16 +243,28 @@ func EnterActor(name string, argv []string) error {
 	if err := os.Chdir(LabDir); err != nil {
 		os.Chdir("/")
 	}
-	env := append(os.Environ(), "NSTOOL_LAB=1")
-	if len(argv) == 0 {
-		env = append(env, EnvSecond+"=1")
-		return syscall.Exec(SandboxDir+"/bin/labsh", []string{"bash", "-i"}, env)
+	if argv[0] == SandboxDir+"/bin/labsh" {
+		return syscall.Exec(argv[0], []string{"bash", "-i"}, env)
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return err
 	}
 	return syscall.Exec(path, argv, env)
+}
+
+// ownNamespaces names the namespaces of pid that are not this process's,
+// as /proc/PID/ns names them: user, mnt, uts, pid.
+func ownNamespaces(pid int) []string {
+	var out []string
+	for _, ns := range []string{"user", "mnt", "uts", "pid"} {
+		theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, ns))
+		ours, _ := os.Readlink("/proc/self/ns/" + ns)
+		if err == nil && theirs != ours {
+			out = append(out, ns)
+		}
+	}
+	return out
 }
 
 // setnsMount moves the calling (locked) thread into pid's mount namespace.

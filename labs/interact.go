@@ -158,6 +158,14 @@ func StepNote(last string) (note, now string) {
 // namespace's inode when the learner made it.
 func whereAmI(st *State) string {
 	mine := nsID(os.Getpid())
+	// In an actor's PID namespace, /proc names its processes only: the
+	// sandbox's PIDs in the state mean nothing here.
+	if name := actorOfPID1(); name != "" {
+		if nsID(1) == mine {
+			return name
+		}
+		return "new " + mine
+	}
 	for name, pid := range st.Actors {
 		if nsID(pid) == mine && name == "host" {
 			return "host"

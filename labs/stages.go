@@ -25,12 +25,17 @@ type Stages struct {
 	// Supervise runs the setup and the session (Supervise).
 	Supervise func(mode Mode, noPause bool) []string
 	// Actor is a named actor's process (ActorMain).
-	Actor func(name, propagation string) []string
+	Actor func(a ActorStage) []string
 	// Probe asks the kernel about a mount in pid's namespace (ProbeMain).
 	Probe func(kind string, pid int, path string) []string
 	// Shell opens a shell, or runs argv, in an actor of the sandbox this
 	// process is in (what EnterSandbox runs there).
 	Shell func(actor string, argv []string) []string
+	// EnterActor runs argv in pid's namespaces named in ns (user, mnt, uts,
+	// pid, as /proc/PID/ns names them) and in its root and working
+	// directory, keeping the caller's credentials in a user namespace (how
+	// EnterActor enters an actor with more than a mount namespace).
+	EnterActor func(pid int, ns []string, argv []string) []string
 	// Nsenter runs argv in the user, mount and PID namespaces of pid, keeping
 	// the caller's credentials if preserve (how EnterSandbox joins a
 	// rootless sandbox, which a multithreaded process cannot).

@@ -40,15 +40,7 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		}
 		return cli.Exit(out.Code)
 	})
-	actorCmd := &cobra.Command{
-		Use: verbActor + " NAME PROPAGATION", Hidden: true, Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			// It returns only on failure, which it reported to the
-			// `lab actor` that started it.
-			labs.ActorMain(args[0], args[1])
-			return cli.Exit(1)
-		},
-	}
+	actorCmd := newActorStageCmd()
 	probeCmd := &cobra.Command{
 		Use: verbProbe + " umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -196,19 +196,27 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	}
 	rng := rand.New(rand.NewSource(seed))
 	all, _ := labs.All()
-	l, _ := labs.Find(all, "05")
-	var script strings.Builder
-	for _, s := range l.Steps {
-		script.WriteString(s.Solution + "\nnstool lab check\n")
+	// What a learner types into `lab start`: every step's solution and check.
+	scripts := map[string]string{}
+	for _, id := range []string{"05-slave", "07-volumes"} {
+		l, _ := labs.Find(all, id)
+		var script strings.Builder
+		for _, s := range l.Steps {
+			script.WriteString(s.Solution + "\nnstool lab check\n")
+		}
+		scripts[id] = script.String() + "exit\n"
 	}
-	script.WriteString("exit\n")
 	before, _ := os.ReadFile("/proc/self/mountinfo")
 	hostNS := hostNamespaces(allProcs())
 
+	// 07-volumes' actors have PID and UTS namespaces of their own, and
+	// volumes bound into them.
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
 		{"lab", "start", "05-slave"},
+		{"lab", "verify", "07-volumes"},
+		{"lab", "start", "07-volumes"},
 	}
 	reusedTotal := 0
 	for round := 0; round < 12; round++ {
@@ -216,7 +224,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		leak := round%4 == 3
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
-		cmd.Stdin = strings.NewReader(script.String())
+		cmd.Stdin = strings.NewReader(scripts[args[2]])
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

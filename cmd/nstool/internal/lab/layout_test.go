@@ -33,10 +33,15 @@ func TestLabTextAtWidths(t *testing.T) {
 			}
 			commands := map[string]bool{}
 			for _, line := range strings.Split(text, "\n") {
-				if strings.HasPrefix(line, "      ") {
+				// As cli.Wrap reads them: lines indented four columns or
+				// more (the banner's at 4, a step's at 6) are commands.
+				if strings.HasPrefix(line, "    ") && strings.TrimSpace(line) != "" {
 					cmd, comment, ok := strings.Cut(strings.TrimSpace(line), "  #")
 					cmd = strings.TrimSpace(cmd)
 					commands[cmd] = true
+					if ok {
+						commands["#"+comment] = true // a comment moved below is never broken either
+					}
 					whole := shown[strings.TrimSpace(line)]
 					below := ok && shown[cmd] && shown["#"+comment]
 					closer := ok && shown[cmd+"   #"+comment]

@@ -82,28 +82,3 @@ unless --no-pause.`,
 	cmd.Flags().BoolVar(&noPause, "no-pause", false, "run every step without waiting for Enter")
 	return cmd
 }
-
-func newActorCmd(ios *cli.IOStreams) *cobra.Command {
-	var propagation string
-	var userns bool
-	cmd := &cobra.Command{
-		Use:   "actor NAME",
-		Short: "Start a named actor (for a lab's setup)",
-		Long: `Start a named actor inside the lab sandbox: a long-lived process in a new
-mount namespace copied from the caller's, whose mounts get the given
-propagation, as a container runtime does (unshare(1) --propagation). Checks
-and ` + "`nstool lab shell NAME`" + ` refer to it by name. It lives until the sandbox ends.`,
-		Example: `  nstool lab actor container-a --propagation slave
-  nstool lab actor rootless-c --user --propagation unchanged`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := labs.StartActor(stages, args[0], propagation, userns); err != nil {
-				return cli.Exitf(1, "%v", err)
-			}
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&propagation, "propagation", "private", "private, slave, shared or unchanged")
-	cmd.Flags().BoolVar(&userns, "user", false, "also a new user namespace (its copies of the mounts are locked)")
-	return cmd
-}

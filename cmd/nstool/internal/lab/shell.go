@@ -16,9 +16,10 @@ func newShellCmd(ios *cli.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   verbShell + " NAME [-- COMMAND [ARG...]]",
 		Short: "A shell in one of the lab's actors (host, container-a, ...)",
-		Long: `Open a shell in the mount namespace of one of the running lab's actors:
-"host" is the sandbox's own namespace, others are started by the lab's setup.
-From a second terminal on the host, it first enters the sandbox.`,
+		Long: `Open a shell in one of the running lab's actors: in all of its namespaces
+(mount, and user, PID, UTS where it has its own, as nsenter(1) enters them)
+and its root. "host" is the sandbox's own namespace, others are started by the
+lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 		Example: `  nstool lab shell host
   nstool lab shell container-a
   nstool lab shell container-a -- findmnt -R /lab`,
@@ -30,7 +31,7 @@ From a second terminal on the host, it first enters the sandbox.`,
 				argv = argv[1:]
 			}
 			if labs.InSandbox() {
-				if err := labs.EnterActor(name, argv); err != nil {
+				if err := labs.EnterActor(stages, name, argv); err != nil {
 					return cli.Exitf(1, "%v", err)
 				}
 				return nil

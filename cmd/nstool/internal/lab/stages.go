@@ -21,7 +21,30 @@ const (
 	flagNoPause   = "no-pause"
 	// verbShell is not hidden: the engine runs it to enter a sandbox.
 	verbShell = "shell"
+	// The actor stage's flags.
+	flagActorHostname = "hostname"
+	flagActorRootfs   = "rootfs"
+	flagActorVolume   = "volume"
 )
+
+// nsenterFlag is nsenter(1)'s option for each namespace /proc/PID/ns names.
+var nsenterFlag = map[string]string{"user": "-U", "mnt": "-m", "uts": "-u", "pid": "-p"}
+
+// actorArgv is the actor stage's command line:
+// `__actor NAME ROOT [--hostname] [--rootfs DIR] [--volume SRC:DST:MODE]...`.
+func actorArgv(a labs.ActorStage) []string {
+	argv := labArgv(verbActor, a.Name, a.Root)
+	if a.Hostname {
+		argv = append(argv, "--"+flagActorHostname)
+	}
+	if a.Rootfs != "" {
+		argv = append(argv, "--"+flagActorRootfs, a.Rootfs)
+	}
+	for _, v := range a.Volumes {
+		argv = append(argv, "--"+flagActorVolume, v.String())
+	}
+	return argv
+}
 
 // labArgv is the command line of `nstool lab` followed by words.
 func labArgv(words ...string) []string { return append([]string{"nstool", "lab"}, words...) }
@@ -49,7 +72,7 @@ var stages = labs.Stages{
 	},
 	AsNobody:  session(verbRun),
 	Supervise: session(verbSupervise),
-	Actor:     func(name, propagation string) []string { return labArgv(verbActor, name, propagation) },
+	Actor:     actorArgv,
 	Probe: func(kind string, pid int, path string) []string {
 		return labArgv(verbProbe, kind, strconv.Itoa(pid), path)
 	},
@@ -58,6 +81,16 @@ var stages = labs.Stages{
 			return labArgv(verbShell, actor)
 		}
 		return append(labArgv(verbShell, actor, "--"), argv...)
+	},
+	EnterActor: func(pid int, ns []string, argv []string) []string {
+		args := []string{"nstool", "nsenter", "-t", strconv.Itoa(pid)}
+		for _, n := range ns {
+			args = append(args, nsenterFlag[n])
+			if n == "user" {
+				args = append(args, "--preserve-credentials")
+			}
+		}
+		return append(append(args, "-r", "-w"), argv...)
 	},
 	Nsenter: func(pid int, preserve bool, argv []string) []string {
 		args := []string{"nstool", "nsenter", "-t", strconv.Itoa(pid), "-U", "-m", "-p"}
