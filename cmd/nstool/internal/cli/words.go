@@ -32,15 +32,15 @@ func UserName(uid uint32) string {
 func LeftOut(procs, tables int) string {
 	var parts []string
 	if procs > 0 {
-		parts = append(parts, "the namespaces of "+Plural(procs, "1 process", strconv.Itoa(procs)+" processes"))
+		parts = append(parts, Plural(procs, "1 process", strconv.Itoa(procs)+" processes"))
 	}
 	if tables > 0 {
-		parts = append(parts, "the table of "+Plural(tables, "1 mount namespace", strconv.Itoa(tables)+" mount namespaces"))
+		parts = append(parts, Plural(tables, "1 mount namespace's table", strconv.Itoa(tables)+" mount namespaces' tables"))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	s := strings.Join(parts, " and ") + " could not be read (permission denied): left out"
+	s := "left out, unreadable (permission denied): " + strings.Join(parts, " and ")
 	if os.Geteuid() != 0 {
 		s += "; run as root to see them"
 	}

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
+
+	"github.com/fatih/color"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
@@ -24,7 +27,7 @@ func Load(ios *cli.IOStreams, verb string) (*crossns.Machine, error) {
 		return nil, cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
 	}
 	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
-		fmt.Fprintf(ios.ErrOut, "nstool %s: %s\n", verb, note)
+		fmt.Fprintln(ios.ErrOut, cli.Wrap("nstool "+verb+": "+note, ios.TerminalWidth()))
 	}
 	return m, nil
 }
@@ -137,4 +140,54 @@ func NamespaceJSON(ns *crossns.Namespace) JSONNamespace {
 		j.Owner = &owner
 	}
 	return j
+}
+
+// Row is one line of a cross-namespace table: its cells, and the long
+// text of its last column (why not, the line that frees a copy).
+type Row struct {
+	Cells []string
+	Note  string
+	Color map[int]*color.Color // cells to colour on a terminal, by column
+}
+
+// PrintTable writes rows under cols. In a pipe the note is the last column,
+// as written; on a terminal, where it would wrap across the other columns,
+// it goes on a line of its own below its row, "label: note", wrapped at
+// the terminal's width on word boundaries.
+func PrintTable(ios *cli.IOStreams, name string, raw, noHeadings bool, cols []Column, label string, rows []Row) error {
+	below := ios.IsStdoutTTY() && !raw
+	if below {
+		cols = cols[:len(cols)-1]
+	}
+	t := NewTable(ios, name, raw, noHeadings, cols)
+	for _, r := range rows {
+		cells := r.Cells
+		if !below {
+			cells = append(cells[:len(cells):len(cells)], r.Note)
+		}
+		l := t.NewLine(nil)
+		SetCells(l, cells...)
+		for i, c := range r.Color {
+			l.SetColor(i, c)
+		}
+	}
+	if !below {
+		return t.Print(ios.Out)
+	}
+	var b strings.Builder
+	if err := t.Print(&b); err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if !noHeadings && len(lines) > 0 {
+		fmt.Fprintln(ios.Out, lines[0])
+		lines = lines[1:]
+	}
+	for i, l := range lines {
+		fmt.Fprintln(ios.Out, l)
+		if i < len(rows) && rows[i].Note != "" {
+			fmt.Fprintln(ios.Out, cli.Wrap("           "+label+": "+rows[i].Note, ios.TerminalWidth()))
+		}
+	}
+	return nil
 }

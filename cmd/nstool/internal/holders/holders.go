@@ -17,6 +17,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 	"github.com/nstool/nstool/nsutil/crossns"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 )
@@ -163,11 +164,12 @@ func writeJSON(w io.Writer, major, minor uint32, list []crossns.Holding) error {
 }
 
 func writeTable(o *Options, list []crossns.Holding) error {
-	t := crossview.NewTable(o.IO, "holders", o.Raw, o.NoHeadings, append(crossview.NamespaceColumns[:3:3],
-		crossview.Column{Name: "TARGET", Whint: 0.25}, crossview.Column{Name: "ROOT", Whint: 0.1},
-		crossview.Column{Name: "HOW", Whint: 0.15}, crossview.Column{Name: "FREE", Whint: 0.3}))
+	cols := append(crossview.NamespaceColumns[:3:3],
+		crossview.Column{Name: "TARGET", Whint: 0.25, Flags: scols.NoExtremes}, crossview.Column{Name: "ROOT", Whint: 0.1, Flags: scols.Trunc},
+		crossview.Column{Name: "HOW", Whint: 0.15}, crossview.Column{Name: "FREE", Whint: 0.3})
+	var rows []crossview.Row
 	for _, h := range list {
-		crossview.SetCells(t.NewLine(nil), append(crossview.NamespaceCells(h.NS), h.Mount.Target, h.Mount.Root, h.How, h.Free)...)
+		rows = append(rows, crossview.Row{Cells: append(crossview.NamespaceCells(h.NS), h.Mount.Target, h.Mount.Root, h.How), Note: h.Free})
 	}
-	return t.Print(o.IO.Out)
+	return crossview.PrintTable(o.IO, "holders", o.Raw, o.NoHeadings, cols, "free", rows)
 }

@@ -5,8 +5,8 @@ import (
 	"io"
 
 	"github.com/fatih/color"
-
 	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 	"github.com/nstool/nstool/nsutil/crossns"
 )
 
@@ -53,33 +53,32 @@ func writeJSON(w io.Writer, target string, p *crossns.Prediction) error {
 	return enc.Encode(doc)
 }
 
-var (
-	colorYes = color.New(color.FgGreen)
-	colorNo  = color.New(color.Faint)
-)
-
 // writeTable prints one line per place a namespace receives the event, and
 // one for a namespace that receives nothing.
 func writeTable(o *Options, p *crossns.Prediction) error {
-	t := crossview.NewTable(o.IO, "namespaces", o.Raw, o.NoHeadings, append(crossview.NamespaceColumns[:3:3],
-		crossview.Column{Name: "RECEIVES", Whint: 3}, crossview.Column{Name: "AT", Whint: 0.3},
-		crossview.Column{Name: "HOW", Whint: 0.1}, crossview.Column{Name: "WHY", Whint: 0.4}))
-	line := func(v crossns.Verdict, receives, at, how, why string) {
-		l := t.NewLine(nil)
-		crossview.SetCells(l, append(crossview.NamespaceCells(v.NS), receives, at, how, why)...)
-		l.SetColor(3, map[bool]*color.Color{true: colorYes, false: colorNo}[v.Receives])
-	}
+	cols := append(crossview.NamespaceColumns[:3:3],
+		crossview.Column{Name: "RECEIVES", Whint: 3}, crossview.Column{Name: "AT", Whint: 0.3, Flags: scols.NoExtremes},
+		crossview.Column{Name: "HOW", Whint: 0.15}, crossview.Column{Name: "WHY", Whint: 0.3})
+	var rows []crossview.Row
 	for _, v := range p.Verdicts {
 		if !v.Receives {
-			line(v, "no", "", "", v.Why)
+			rows = append(rows, crossview.Row{Cells: append(crossview.NamespaceCells(v.NS), "no", "", ""), Note: v.Why,
+				Color: map[int]*color.Color{3: colorNo}})
 		}
 		for i, land := range v.Landings {
 			why := ""
 			if i == len(v.Landings)-1 {
 				why = v.Why
 			}
-			line(v, "yes", land.At, land.How, why)
+			rows = append(rows, crossview.Row{Cells: append(crossview.NamespaceCells(v.NS), "yes", land.At, land.How), Note: why,
+				Color: map[int]*color.Color{3: colorYes}})
 		}
 	}
-	return t.Print(o.IO.Out)
+	return crossview.PrintTable(o.IO, "namespaces", o.Raw, o.NoHeadings, cols, "why", rows)
 }
+
+// On a terminal: who receives in green, who does not faint.
+var (
+	colorYes = color.New(color.FgGreen)
+	colorNo  = color.New(color.Faint)
+)

@@ -102,19 +102,22 @@ func run(o *Options) error {
 	if errors.Is(err, crossns.ErrNotMountPoint) || err != nil {
 		return cli.Exitf(1, "%s: %v", path, err)
 	}
-	w := o.IO.Out
-	fmt.Fprintf(w, "%s in mnt:[%d] → mnt:[%d]%s\n", path, srcIno, dstIno, about(m.Namespaces[dst]))
+	lines := []string{fmt.Sprintf("%s in mnt:[%d] → mnt:[%d]%s", path, srcIno, dstIno, about(m.Namespaces[dst]))}
 	for _, l := range c.Links {
-		fmt.Fprintf(w, "  %s\n", l)
+		lines = append(lines, "  "+l)
 	}
 	if c.Receives {
-		fmt.Fprintf(w, "receives: yes, at %s\n", strings.Join(c.At, ", "))
+		lines = append(lines, "receives: yes, at "+strings.Join(c.At, ", "))
 	} else {
-		fmt.Fprintf(w, "receives: no: %s\n", c.Break)
+		lines = append(lines, "receives: no: "+c.Break)
 	}
-	fmt.Fprintf(w, "rule: %s\n", c.Rule)
+	lines = append(lines, "rule: "+c.Rule)
 	if c.Fix != "" {
-		fmt.Fprintf(w, "fix: %s\n", c.Fix)
+		lines = append(lines, "fix: "+c.Fix)
+	}
+	// Each line wraps on its own at the terminal's width, under its label.
+	for _, l := range lines {
+		fmt.Fprintln(o.IO.Out, cli.Wrap(l, o.IO.TerminalWidth()))
 	}
 	return nil
 }
