@@ -118,15 +118,17 @@ func newRoot(ios *cli.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "nstool",
 		Short: "Learn and inspect Linux mount namespaces and mount propagation",
-		Long: `nstool reproduces util-linux's findmnt, mount, umount, unshare and nsenter,
-an lsns/cinf-style namespace lister, and guided labs that show mount
-namespaces and propagation on the running kernel.
+		Long: `nstool reproduces util-linux's findmnt, mount, umount, unshare, nsenter and
+pivot_root, an lsns/cinf-style namespace lister, views across every mount
+namespace at once (reach, why, holders, graph), and guided labs that show
+mount namespaces and propagation on the running kernel.
 
 When standard output is a pipe, the util-linux commands print exactly what
 util-linux prints; on a terminal they add colour.`,
 		Example: `  nstool findmnt -o TARGET,PROPAGATION
   nstool unshare --mount --propagation=shared bash
   nstool ls mnt
+  nstool reach /srv/data
   nstool lab start 03-peers`,
 		Version:       version.Version,
 		SilenceErrors: true,
