@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-snapshot() { cat /proc/self/mountinfo; }
+# The mount table, and util-linux's record of userspace mount options
+# (/run/mount/utab: a file, which no mount namespace keeps from the host).
+snapshot() { cat /proc/self/mountinfo; echo "-- /run/mount/utab"; cat /run/mount/utab 2>/dev/null || true; }
 # Cgroups that the owner tests make (named as container runtimes name
 # theirs) live under nstool-test-PID; a killed run may leave them, empty.
 test_cgroups() { find /sys/fs/cgroup/unified /sys/fs/cgroup -maxdepth 1 -name 'nstool-test-*' -type d 2>/dev/null; }
@@ -33,7 +35,7 @@ fi
 
 snapshot >"$after"
 if ! diff -u "$before" "$after"; then
-	echo "FAIL: the tests changed the host's mount table (diff above)" >&2
+	echo "FAIL: the tests changed the host's mount table or /run/mount/utab (diff above)" >&2
 	status=1
 fi
 if [ -n "$(test_cgroups)" ]; then

@@ -27,6 +27,9 @@ const envInside = "NSTOOL_TEST_PRIVATE_MNTNS"
 // registered and says which tests RequireRoot skipped.
 func Main(m *testing.M) {
 	if os.Getenv(envInside) != "" || os.Geteuid() != 0 {
+		if os.Getenv(envInside) != "" {
+			privateRunMount()
+		}
 		mu.Lock()
 		underMain = true
 		mu.Unlock()
@@ -197,4 +200,20 @@ func byTopLevel(skipped []string) []string {
 		}
 	}
 	return names
+}
+
+// privateRunMount mounts a tmpfs on /run/mount in the tests' private
+// namespace. util-linux's mount(8) records userspace options (x-*, user=)
+// in /run/mount/utab, a file: without this, the differential tests'
+// util-linux runs would leave their lines in the host's utab although
+// their mounts went with the namespace. Copies of this namespace that the
+// tests make share the tmpfs, so their util-linux runs write there too.
+func privateRunMount() {
+	if st, err := os.Stat("/run/mount"); err != nil || !st.IsDir() {
+		return
+	}
+	if err := syscall.Mount("nstest-run-mount", "/run/mount", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=0755"); err != nil {
+		fmt.Fprintf(os.Stderr, "nstest: cannot give the tests a /run/mount of their own: %v\n", err)
+		os.Exit(2)
+	}
 }
