@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
 
@@ -173,37 +172,8 @@ func heldByFD() []fdHold {
 // needs a thread that shares no filesystem attributes: unshare(CLONE_FS)
 // first.
 func readJoined(path string) (mounts []mountinfo.Mount, err error) {
-	onSpareThread(func() { mounts, err = readFromInside(path) })
+	namespaces.OnSpareThread(func() { mounts, err = readFromInside(path) })
 	return mounts, err
-}
-
-// onSpareThread runs fn on a locked OS thread that is not the main thread
-// and that ends with fn: a thread fn moved into another namespace must
-// never run Go code again. A goroutine that exits locked ends its thread,
-// except on the main thread (the runtime keeps that one: /proc/self/ns
-// names the main thread's namespaces), so when the goroutine lands there,
-// it holds it and hands fn to a second goroutine, which cannot run on a
-// thread locked to another.
-func onSpareThread(fn func()) {
-	done := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() != unix.Getpid() {
-			fn()
-			close(done)
-			return // locked: the thread ends
-		}
-		inner := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			fn()
-			close(inner)
-		}()
-		<-inner
-		runtime.UnlockOSThread() // the main thread was not touched
-		close(done)
-	}()
-	<-done
 }
 
 func readFromInside(path string) ([]mountinfo.Mount, error) {

@@ -30,6 +30,9 @@ import (
 // Version is set at build time: -ldflags "-X .../root.Version=v1.2.3".
 var Version = "dev"
 
+// The commands' -V prints the same version (cli.VersionLine).
+func init() { cli.Version = Version }
+
 // commands are nstool's subcommands in help order, each built only when
 // it is run (see NewCmdFor). A composite literal of functions: static data,
 // no work at start-up.
