@@ -101,3 +101,14 @@ func TestBadUsageAndNotMounted(t *testing.T) {
 		t.Errorf("stderr: %q", errOut)
 	}
 }
+
+// -V names nstool in util-linux's shape, and does nothing else: no
+// target is needed (umount -V alone is no "bad usage").
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"-V"}, {"--version"}, {"-V", "/nonexistent"}} {
+		ios, _, out, errOut := cli.Test()
+		if err := cli.Execute(NewCmd(ios), args...); err != nil || out.String() != "umount from nstool "+cli.Version+"\n" || errOut.Len() != 0 {
+			t.Errorf("%q: %v, stdout %q, stderr %q", args, err, out, errOut)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package umount
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountsys"
+)
+
+// one unmounts the mount spec names: a directory given by its absolute
+// path as typed (fastPath), else what the mount table says (lookup).
+func (o *Options) one(spec string, flags int) int {
+	if o.fastPath(spec) {
+		return o.unmount(nil, found{target: spec}, flags, false)
+	}
+	mounts, _ := readTable()
+	f := o.lookup(mounts, spec)
+	if f.stacked {
+		// umount(8) refuses rather than take the mount on top.
+		o.warn("%s: umount failed: %s.", spec, cli.Strerror(unix.EINVAL))
+		return cli.ExitFailure
+	}
+	return o.unmount(mounts, f, flags, true)
+}
+
+// unmount makes the umount2(2) call for f (none with --fake) and says what
+// umount(8) says: the error for the target, or with -v "TARGET (SOURCE)
+// unmounted" (withSource: the table gave the source; -R and -A say
+// "TARGET unmounted"). A busy mount with -r is remounted read-only
+// instead, which counts as done; -d frees the loop device after.
+func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSource bool) int {
+	ex := mountcmd.NewExplainer(o.IO, o.Explain)
+	var err error
+	call := mountsys.Call{Op: "umount2", Target: f.target, Flags: uintptr(flags)}
+	if o.Fake {
+		ex.Note("%s (not made: --fake)", call)
+	} else {
+		err = call.Do()
+		ex.Call(call, err)
+	}
+	var errno unix.Errno
+	errors.As(err, &errno)
+	if errno == unix.EBUSY && o.ReadOnly && f.mount != nil {
+		// umount(8) -r: the read-only remount of the superblock.
+		call := mountsys.Call{Op: "mount", Source: f.mount.Source, Target: f.target, Flags: unix.MS_REMOUNT | unix.MS_RDONLY}
+		rerr := call.Do()
+		ex.Call(call, rerr)
+		if rerr == nil {
+			err, errno = nil, 0
+		}
+	}
+	if err != nil {
+		if o.Quiet && errno == unix.EINVAL {
+			return cli.ExitMountFailure
+		}
+		msg := umountMessage(errno)
+		if errno == unix.EPERM && os.Geteuid() != 0 {
+			msg += " " + mountcmd.RootHint
+		}
+		o.warn("%s: %s", f.target, msg)
+		return cli.ExitMountFailure
+	}
+	if o.DetachLoop && f.mount != nil && !o.Fake {
+		freeLoop(f.mount.Source)
+	}
+	if o.Explain && !o.Fake {
+		after, _ := readTable()
+		ex.Change(before, after, nil)
+		if f.mount != nil {
+			ex.Rule(unmountRule(before, f.mount))
+		}
+		if lostMaster(before, after) {
+			ex.Rule("slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
+		}
+	}
+	if o.Verbose {
+		// umount(8) says this on stderr.
+		if withSource && f.mount != nil && f.mount.Source != "" {
+			o.warn("%s (%s) unmounted", f.target, f.mount.Source)
+		} else {
+			o.warn("%s unmounted", f.target)
+		}
+	}
+	return 0
+}
