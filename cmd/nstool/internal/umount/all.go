@@ -38,7 +38,7 @@ func (o *Options) allTargets(spec string, flags int) int {
 		if o.Recursive {
 			code = o.recurseFrom(now, m, flags)
 		} else {
-			code = o.unmount(now, found{target: m.Target, mount: &m}, flags, false)
+			code = o.byTarget(now, m, flags)
 		}
 		if code != 0 {
 			return code

@@ -39,6 +39,12 @@ var diffCases = []struct{ state, cmd string }{
 	{"sub", "$U -v a/s"}, {"sub", "$U -v $W/a/s"}, {"sub", "$U -v $W/la/s"}, {"sub", "$U -v $W/./a/s"},
 	{"sub", "$U -v $W/a/s/"}, {"sub", "$U -v -l $W/a/s"}, {"sub", "$U -v -f $W/a/s"}, {"sub", "$U -v -c $W/a/s"},
 	{"sub", "$U -v -R a"}, {"sub", "$U -v -R la"}, {"sub", "$U -v -A a/s"}, {"sub", "$U -v $W/la"},
+	// -R and -A unmount each mount by its absolute target, so the quick
+	// path's rule holds there too; -d is forgotten after their first
+	{"sub", "$U -v -R -c a"}, {"sub", "$U -v -l -R a"}, {"sub", "$U -v -f -A a/s"}, {"sub", "$U -v -c -A a/s"},
+	{"sub", "mkdir a/s/u; mount -t tmpfs u a/s/u; $U -v -d -R a"}, {"binds", "$U -v -d -A a"}, {"binds", "$U -v -d -R a b"},
+	{"binds", "$U -v -d a b c"}, {"sub", "touch f g; mount --bind f g; $U -v -A g"}, {"sub", "touch f g; mount --bind f g; $U -v -R g"},
+	{"sub", "hold a/s; $U -v -r -A a/s"}, {"sub", "hold a/s; $U -v -r -c -A a/s"},
 	// by source
 	{"sub", "$U -v y"}, {"sub", "$U -v x"}, {"binds", "$U -v cc"}, {"binds", "$U -v cc cc cc"},
 	{"srcpath", "$U -v sd"}, {"srcpath", "$U -v $W/sd"}, {"srcpath", "rmdir sd; $U -v sd"}, {"srcpath", "rmdir sd; $U -v $W/sd"},

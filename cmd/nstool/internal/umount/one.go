@@ -28,9 +28,23 @@ func (o *Options) one(spec string, flags int) int {
 	return o.unmount(mounts, f, flags, true)
 }
 
+// byTarget unmounts m, which -R and -A reach in the table, as umount(8)
+// unmounts the absolute path of its target: on the quick path when
+// fastPath allows (no source in -v, no -r remount), else as found there.
+// umount(8) 2.38.1 forgets -d after the first of them (it resets its
+// context between mounts): the rest, of this argument and the next ones,
+// take the quick path, and their loop devices stay.
+func (o *Options) byTarget(before []mountinfo.Mount, m mountinfo.Mount, flags int) int {
+	defer func() { o.DetachLoop = false }()
+	if o.fastPath(m.Target) {
+		return o.unmount(before, found{target: m.Target}, flags, false)
+	}
+	return o.unmount(before, found{target: m.Target, mount: &m}, flags, true)
+}
+
 // unmount makes the umount2(2) call for f (none with --fake) and says what
 // umount(8) says: the error for the target, or with -v "TARGET (SOURCE)
-// unmounted" (withSource: the table gave the source; -R and -A say
+// unmounted" (withSource: the table gave the source; the quick path says
 // "TARGET unmounted"). A busy mount with -r is remounted read-only
 // instead, which counts as done; -d frees the loop device after.
 func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSource bool) int {

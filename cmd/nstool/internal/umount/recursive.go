@@ -75,7 +75,10 @@ func (o *Options) recurseFrom(mounts []mountinfo.Mount, root mountinfo.Mount, fl
 		if err == nil && !o.Fake && mountcmd.TopMountAt(now, m.Target) == nil {
 			return 0 // propagation took it already
 		}
-		return o.unmount(now, found{target: m.Target, mount: mountcmd.TopMountAt(now, m.Target)}, flags, false)
+		if top := mountcmd.TopMountAt(now, m.Target); top != nil {
+			m = *top
+		}
+		return o.byTarget(now, m, flags)
 	}
 	return walk(root)
 }
