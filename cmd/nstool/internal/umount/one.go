@@ -16,7 +16,11 @@ import (
 // path as typed (fastPath), else what the mount table says (lookup).
 func (o *Options) one(spec string, flags int) int {
 	if o.fastPath(spec) {
-		return o.unmount(nil, found{target: spec}, flags, false)
+		var before []mountinfo.Mount
+		if o.Explain { // for the report only: umount(8) reads no table here
+			before, _ = readTable()
+		}
+		return o.unmount(before, found{target: spec}, flags, false)
 	}
 	mounts, _ := readTable()
 	f := o.lookup(mounts, spec)
@@ -85,8 +89,12 @@ func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSour
 	if o.Explain && !o.Fake {
 		after, _ := readTable()
 		ex.Change(before, after, nil)
-		if f.mount != nil {
-			ex.Rule(unmountRule(before, f.mount))
+		m := f.mount
+		if m == nil { // the quick path: the report looks the mount up
+			m = mountcmd.TopMountAt(before, f.target)
+		}
+		if m != nil {
+			ex.Rule(unmountRule(before, m))
 		}
 		if lostMaster(before, after) {
 			ex.Rule("slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")

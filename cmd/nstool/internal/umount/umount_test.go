@@ -112,3 +112,19 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// --explain on util-linux's quick path (an absolute directory, no table
+// read for the unmount) still reports what went away, and only that.
+func TestExplainQuickPath(t *testing.T) {
+	base := nstest.Tmpfs(t)
+	a := filepath.Join(base, "a")
+	mkmount(t, a)
+	ios, _, _, errOut := cli.Test()
+	if err := cli.Execute(NewCmd(ios), "--explain", a); err != nil {
+		t.Fatalf("umount: %v\n%s", err, errOut)
+	}
+	want := "umount2(\"" + a + "\", 0) = 0\n  " + a + "  private → (unmounted)\n  rule: the parent mount is not shared: only this mount goes (sharedsubtree.rst 5f)\n"
+	if errOut.String() != want {
+		t.Errorf("--explain:\n%s\nwant:\n%s", errOut, want)
+	}
+}
