@@ -69,9 +69,13 @@ As util-linux, an absolute path to a directory is unmounted as typed,
 without a look at the mount table (unless -l, -f, -c or -d): -v then
 says "DIR unmounted", and -r cannot remount it read-only.
 
-Where nstool differs, on purpose: it never reads /etc/fstab (no -a), runs
-no umount.TYPE helpers (-i is always so), writes no /run/mount/utab, and
--V names nstool, not util-linux (see docs/umount.md).`,
+Where nstool differs, on purpose (docs/umount.md): no -a, since unmounting
+the whole table on a typo is no lesson; no umount.TYPE helpers (-i is
+always so) and no /run/mount/utab, since nstool teaches what the kernel
+calls do; -V prints "umount from nstool VERSION", since a script that
+reads the version must not be told it runs util-linux; as non-root the
+kernel's EPERM is reported with a hint, where setuid util-linux checks
+the table first.`,
 		Example: `  nstool umount /lab/b
   nstool umount cc                 # the mount whose source is cc
   nstool umount --explain /lab/a/sub
