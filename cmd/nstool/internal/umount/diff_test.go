@@ -185,3 +185,28 @@ func TestDetachLoopAsUtilLinux(t *testing.T) {
 		compareUmount(t, setup, cmd)
 	}
 }
+
+// As a user (nobody): util-linux's umount is setuid and checks each
+// argument first; nstool says the same, and adds its hint after "must be
+// superuser to unmount.".
+func TestUmountAsUserAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv is not installed")
+	}
+	// The work area searchable by nobody, up to /.
+	setup := `d=$W; while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+		mkdir a b c; mount -t tmpfs x a; mkdir a/s; mount -t tmpfs y a/s; chmod 755 . a; ln -s b lb; ln -s nowhere ln`
+	const as = "setpriv --reuid=65534 --regid=65534 --clear-groups $U "
+	bin := nstooltest.BinaryForNobody(t)
+	hint := strings.NewReplacer("must be superuser to unmount.\n", "must be superuser to unmount. hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n")
+	for _, args := range []string{"b", "lb", "ln", "-q b", "-c b", "b c", "nonexist b", "b a/s", "''", "y", "-R b",
+		"-A nonexist", "--fake a/s", "$W/a/./s", "-v a/s", "a/s"} {
+		ul := runDiffCase(t, "umount", setup, as+args)
+		ns := runDiffCase(t, bin+" umount", setup, as+args)
+		ul.stderr = hint.Replace(ul.stderr)
+		if ul != ns {
+			t.Errorf("as nobody, umount %s:\nutil-linux: rc %s, stderr %q\nnstool:     rc %s, stderr %q", args, ul.rc, ul.stderr, ns.rc, ns.stderr)
+		}
+	}
+}

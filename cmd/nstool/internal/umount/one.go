@@ -23,6 +23,9 @@ func (o *Options) one(spec string, flags int) int {
 		return o.unmount(before, found{target: spec}, flags, false)
 	}
 	mounts, _ := readTable()
+	if os.Geteuid() != 0 {
+		return o.restricted(mounts, spec, flags)
+	}
 	f := o.lookup(mounts, spec)
 	if f.stacked {
 		// umount(8) refuses rather than take the mount on top.

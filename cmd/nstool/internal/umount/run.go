@@ -61,6 +61,10 @@ func run(o *Options) error {
 			default:
 				code += o.one(t, flags)
 			}
+			if o.fatal {
+				code = cli.ExitFailure
+				return
+			}
 		}
 	}
 	if o.changed != nil && o.changed("namespace") {

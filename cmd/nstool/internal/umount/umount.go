@@ -31,6 +31,7 @@ type Options struct {
 	Namespace  string // -N: a PID or an nsfs file of a mount namespace
 	Targets    []string
 	changed    func(name string) bool
+	fatal      bool // a user's umount met a path that does not resolve: stop, exit 1
 }
 
 // NewCmd returns the `umount` command.
@@ -73,9 +74,8 @@ Where nstool differs, on purpose (docs/umount.md): no -a, since unmounting
 the whole table on a typo is no lesson; no umount.TYPE helpers (-i is
 always so) and no /run/mount/utab, since nstool teaches what the kernel
 calls do; -V prints "umount from nstool VERSION", since a script that
-reads the version must not be told it runs util-linux; as non-root the
-kernel's EPERM is reported with a hint, where setuid util-linux checks
-the table first.`,
+reads the version must not be told it runs util-linux; as non-root,
+"must be superuser to unmount." is followed by a hint a person can act on.`,
 		Example: `  nstool umount /lab/b
   nstool umount cc                 # the mount whose source is cc
   nstool umount --explain /lab/a/sub
