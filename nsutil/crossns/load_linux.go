@@ -1,12 +1,9 @@
 package crossns
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
 
@@ -169,73 +166,29 @@ func heldByFD() []fdHold {
 }
 
 // readJoined reads the mount table of the namespace that path (an nsfs
-// file) names, from a thread that joins it. setns(2) into a mount namespace
-// needs a thread that shares no filesystem attributes: unshare(CLONE_FS)
-// first.
-func readJoined(path string) (mounts []mountinfo.Mount, err error) {
-	onSpareThread(func() { mounts, err = readFromInside(path) })
-	return mounts, err
-}
-
-// onSpareThread runs fn on a locked OS thread that is not the main thread
-// and that ends with fn: a thread fn moved into another namespace must
-// never run Go code again. A goroutine that exits locked ends its thread,
-// except on the main thread (the runtime keeps that one: /proc/self/ns
-// names the main thread's namespaces), so when the goroutine lands there,
-// it holds it and hands fn to a second goroutine, which cannot run on a
-// thread locked to another.
-func onSpareThread(fn func()) {
-	done := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() != unix.Getpid() {
-			fn()
-			close(done)
-			return // locked: the thread ends
+// file) names, from a thread that joins it (namespaces.InMount). The table
+// is read through this process's own /proc, opened before the join: once
+// in, the thread's root is the namespace's, where /proc may not be mounted
+// at all; thread-self there is the joined thread.
+func readJoined(path string) ([]mountinfo.Mount, error) {
+	proc, err := unix.Open("/proc", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: "/proc", Err: err}
+	}
+	defer unix.Close(proc)
+	var mounts []mountinfo.Mount
+	var readErr error
+	if err := namespaces.InMount(path, func() {
+		fd, err := unix.Openat(proc, "thread-self/mountinfo", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			readErr = err
+			return
 		}
-		inner := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			fn()
-			close(inner)
-		}()
-		<-inner
-		runtime.UnlockOSThread() // the main thread was not touched
-		close(done)
-	}()
-	<-done
-}
-
-func readFromInside(path string) ([]mountinfo.Mount, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		f := os.NewFile(uintptr(fd), "mountinfo")
+		defer f.Close()
+		mounts, _, readErr = mountinfo.Parse(f)
+	}); err != nil {
+		return nil, fmt.Errorf("entering %s: %w", path, err)
 	}
-	defer unix.Close(fd)
-	// The table is read through this process's own /proc, opened before
-	// the join: once in, the thread's root is the namespace's, where /proc
-	// may not be mounted at all.
-	task, err := unix.Open("/proc/self/task/"+strconv.Itoa(unix.Gettid()), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(task)
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return nil, fmt.Errorf("unshare(CLONE_FS): %w", err)
-	}
-	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
-		return nil, fmt.Errorf("setns %s: %w", path, err)
-	}
-	tf, err := unix.Openat(task, "mountinfo", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	f := os.NewFile(uintptr(tf), "mountinfo")
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, err
-	}
-	mounts, _, err := mountinfo.Parse(bytes.NewReader(b))
-	return mounts, err
+	return mounts, readErr
 }

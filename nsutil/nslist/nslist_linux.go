@@ -25,6 +25,9 @@ type Namespace struct {
 	// bound only in another mount namespace, a path that reaches it from
 	// here, /proc/PID/root/TARGET.
 	NSFS []string
+	// NSFSHere says that NSFS are paths in the caller's own mount
+	// namespace (the only table lsns reads), not /proc/PID/root paths.
+	NSFSHere bool
 	// Rel holds the nsfs ioctl answers (owner, parent) when asked for
 	// and readable; HaveRel says whether it is filled.
 	Rel     namespaces.Relations
@@ -313,7 +316,7 @@ func readMountTables(mntNS []*Namespace, byKey map[nsKey]*Namespace, opts Option
 			ns = &Namespace{Ino: k.ino, Type: k.t, Mounts: -1}
 			byKey[k] = ns
 		}
-		ns.NSFS = paths
+		ns.NSFS, ns.NSFSHere = paths, len(b.own) > 0
 	}
 	return unread
 }

@@ -14,4 +14,7 @@ const (
 	// fails, umount(8) for each target that could not be unmounted (the
 	// codes of several targets add up, to at most 255).
 	ExitMountFailure = 32
+	// ExitSysErr is MNT_EX_SYSERR: mount(8) and umount(8) could not set
+	// up what they work in (umount -N: the namespace could not be joined).
+	ExitSysErr = 2
 )

@@ -123,8 +123,8 @@ var columns = []*column{
 			return c.netnsid(ns)
 		}},
 	{name: "NSFS", flags: scols.Wrap, help: "nsfs mountpoint (usually used network subsystem)",
-		ns:   func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(ns.NSFS, ",") },
-		proc: perProcNS(func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(ns.NSFS, ",") })},
+		ns:   func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(c.nsfsPaths(ns), ",") },
+		proc: perProcNS(func(c *runCtx, ns *nslist.Namespace) string { return strings.Join(c.nsfsPaths(ns), ",") })},
 	{name: "PNS", whint: 10, flags: scols.Right, json: scols.Number, help: "parent namespace identifier (inode number)", need: needRelations,
 		ns:   func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) },
 		proc: perProcNS(func(_ *runCtx, ns *nslist.Namespace) string { return strconv.FormatUint(ns.Rel.Parent, 10) })},

@@ -2,8 +2,6 @@
 package ls
 
 import (
-	"strconv"
-
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -25,7 +23,8 @@ type Options struct {
 	NoWrap     bool
 	Tree       string // "", "owner", "parent" or "process"
 	Namespace  uint64 // --namespace ID (0: not given)
-	PID        int    // --pid PID (0: not given)
+	Version    bool   // -V: print the version only
+	PID        int    // --pid PID (0: not given; negative: no process, as lsns reads it)
 
 	// The command line as given, which validate reads into the fields
 	// above: -t's values, the one argument, --namespace, --pid, --task.
@@ -33,6 +32,7 @@ type Options struct {
 	Args                       []string
 	namespaceArg, pidArg, task string
 	changed                    func(name string) bool
+	typesGiven                 namespaces.TypeSet // before validate made none all
 }
 
 // The default columns: cinf's for the namespace list and the process view,
@@ -68,10 +68,16 @@ namespace, then type.
 argument does the same, as with lsns. --pid PID lists every namespace of one
 process and whether it is PID 1's and the caller's.
 
-Columns and flags that lsns has print what util-linux lsns 2.38 prints
-(with -l; lsns's default process tree is -T process). Only processes are
-counted, not threads. As non-root, the namespaces of other users' processes
-cannot be read: they are left out and said so once on stderr.
+-l is the lsns-exact view: what util-linux lsns -l 2.38.1 prints, with its
+default columns (NETNSID and NSFS too with -t net), only namespaces some
+process is in, NSFS only from your own mount table, nothing on stderr.
+Elsewhere, columns and flags that lsns has print what lsns prints (lsns's
+default process tree is -T process). Only processes are counted, not
+threads. As non-root, the namespaces of other users' processes cannot be
+read: they are left out and, outside -l, said so once on stderr. --pid of a
+process that is not there, or not readable, lists nothing (exit 0), as lsns.
+-V prints "ls from nstool VERSION", not util-linux's line: nstool is not
+util-linux.
 
 Available output columns:
 ` + columnHelp(),
@@ -83,7 +89,7 @@ Available output columns:
   nstool ls --namespace 4026531840   # the processes in one namespace
   nstool ls --pid $$                 # the namespaces of this shell
   nstool ls -J | jq '.namespaces[] | select(.nprocs == 0)'
-  nstool ls -l -o NS,TYPE,NPROCS,PID,USER,COMMAND   # exactly lsns -l's bytes`,
+  nstool ls -l -t net                # exactly lsns -l -t net's bytes`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -101,7 +107,7 @@ Available output columns:
 	f.StringArrayVarP(&opts.typeArgs, "type", "t", nil, "namespace `TYPE` (mnt, net, ipc, user, pid, uts, cgroup, time); repeatable")
 	f.StringVarP(&opts.Output, "output", "o", "", "output columns: a comma-separated `LIST`; +LIST adds to the default")
 	f.BoolVar(&opts.OutputAll, "output-all", false, "output all columns")
-	f.BoolVarP(&opts.List, "list", "l", false, "use list format output (the default; for lsns muscle memory)")
+	f.BoolVarP(&opts.List, "list", "l", false, "lsns's list: its columns and rows, byte for byte")
 	f.BoolVarP(&opts.Raw, "raw", "r", false, "use the raw output format")
 	f.BoolVarP(&opts.NoHeadings, "noheadings", "n", false, "don't print headings")
 	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
@@ -112,6 +118,7 @@ Available output columns:
 	f.StringVar(&opts.namespaceArg, "namespace", "", "list the processes in namespace `ID` (its inode number)")
 	f.StringVarP(&opts.pidArg, "pid", "p", "", "list the namespaces of process `PID`")
 	f.StringVar(&opts.task, "task", "", "the same as --pid (lsns's name)")
+	f.BoolVarP(&opts.Version, "version", "V", false, "display version (ls from nstool VERSION)")
 	_ = f.MarkHidden("task")
 	_ = cmd.RegisterFlagCompletionFunc("type", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return typeNames(), cobra.ShellCompDirectiveNoFileComp
@@ -142,16 +149,21 @@ func (o *Options) validate() error {
 		pid, pidGiven = o.task, true
 	}
 	if namespace != "" || o.changed("namespace") {
-		id, err := strconv.ParseUint(namespace, 10, 64)
-		if err != nil || id == 0 {
+		id, err := cli.ParseStrtou64(namespace, "invalid namespace argument")
+		if err != nil {
+			return err
+		}
+		if id == 0 {
 			return cli.NumberError("invalid namespace argument", namespace)
 		}
 		o.Namespace = id
 	}
 	if pidGiven {
-		n, err := strconv.ParseInt(pid, 10, 32)
-		if err != nil || n <= 0 {
-			return cli.NumberError("invalid PID argument", pid)
+		// As lsns: strtol's reading; 0 is no --pid at all, and a PID no
+		// process has (negative ones too) lists nothing.
+		n, err := cli.ParseStrtos32(pid, "invalid PID argument")
+		if err != nil {
+			return err
 		}
 		o.PID = int(n)
 	}
@@ -168,9 +180,12 @@ func (o *Options) validate() error {
 		return cli.Exitf(1, "mutually exclusive arguments: --json --raw")
 	case o.List && o.Tree != "":
 		return cli.Exitf(1, "mutually exclusive arguments: --list --tree")
+	case o.PID != 0 && o.Namespace != 0 && o.namespaceArg == "" && !o.changed("namespace"):
+		return cli.Exitf(1, "--task is mutually exclusive with <namespace>") // lsns's words
 	case o.PID != 0 && o.Namespace != 0:
 		return cli.Exitf(1, "--pid is mutually exclusive with --namespace")
 	}
+	o.typesGiven = o.Types
 	if o.Types == 0 {
 		o.Types = namespaces.AllTypeSet
 	}

@@ -58,8 +58,11 @@ while IFS= read -r args; do
 		touch "$DIR/netns"
 		unshare --net="$DIR/netns" true
 		echo "@@bound-net $(stat -L -c %i "$DIR/netns")"
+		# The group's UTS namespace (it has processes) bound here too, and
+		# its IPC namespace bound only inside the other mount namespace.
+		touch "$DIR/grouputs"; mount --bind /proc/$GROUP_PID/ns/uts "$DIR/grouputs"
 		mkdir "$DIR/other"
-		unshare -m bash -c 'mount -t tmpfs x "$1"; touch "$1/uts"; unshare --uts="$1/uts" true; echo "@@bound-uts $(stat -L -c %i "$1/uts") $$"; exec sleep inf' bash "$DIR/other" &
+		unshare -m bash -c 'mount -t tmpfs x "$1"; touch "$1/uts" "$1/ipc"; mount --bind /proc/$2/ns/ipc "$1/ipc"; unshare --uts="$1/uts" true; echo "@@bound-uts $(stat -L -c %i "$1/uts") $$"; exec sleep inf' bash "$DIR/other" $GROUP_PID &
 		# Its last step is "exec sleep": when a 13th sleep runs, every
 		# process it started has finished.
 		tries=0
@@ -171,6 +174,11 @@ func TestSameBytesAsLsns(t *testing.T) {
 		"-p abc",
 		"-t foo",
 		"-T=foo",
+		// lsns's default columns in the lsns-exact view (-l), NETNSID and
+		// NSFS when net is asked for; -p of no process: nothing, exit 0.
+		"-l", "-l -t net", "-l -J -t net", "-l -r -t net -t uts", "-l -t uts", "-l $GROUP_UTS", "-l -J $GROUP_UTS",
+		"-l -p $GROUP_PID", "-l -p 999999", "-l -J -p 999999", "-l -r -p 999999", "-l -p -1", "-l -p ' 1'", "-l -p +1",
+		"-l -p 0 -t uts", "-l -p 2147483648", "-l -p 5x", "-l $GROUP_UTS -p 1", "-l 99999999999999999999999",
 	}
 	for _, typ := range []string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"} {
 		lines = append(lines, "-l -t "+typ+" "+base)

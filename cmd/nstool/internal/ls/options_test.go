@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/version"
 	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
@@ -30,6 +31,12 @@ func TestValidate(t *testing.T) {
 	if o, err := parse(t, "--task", "7"); err != nil || o.PID != 7 {
 		t.Errorf("ls --task 7: %v", err)
 	}
+	// strtol's reading, as lsns: blanks and a sign; 0 is no --pid.
+	for arg, want := range map[string]int{" 7": 7, "+7": 7, "-7": -7, "0": 0} {
+		if o, err := parse(t, "-p", arg); err != nil || o.PID != want {
+			t.Errorf("ls -p %q: %v, PID %d; want %d", arg, err, o.PID, want)
+		}
+	}
 	if o, err := parse(t, "-T", "parent"); err != nil || o.Tree != "parent" {
 		t.Errorf("ls -T parent: %v, tree %q", err, o.Tree)
 	}
@@ -43,10 +50,22 @@ func TestValidate(t *testing.T) {
 		{[]string{"--tree=x"}, "unknown tree type: x"},
 		{[]string{"-J", "-r"}, "mutually exclusive arguments: --json --raw"},
 		{[]string{"--pid=1", "--namespace=2"}, "--pid is mutually exclusive with --namespace"},
+		{[]string{"--pid=1", "2"}, "--task is mutually exclusive with <namespace>"},
+		{[]string{"--pid=4294967296"}, "invalid PID argument: '4294967296': Numerical result out of range"},
 	} {
 		_, err := parse(t, c.args...)
 		if err == nil || err.Error() != c.want || cli.ExitCode(err) != 1 {
 			t.Errorf("ls %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
+
+// -V names nstool in util-linux's shape ("lsns from util-linux 2.38.1").
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"-V"}, {"--version", "-t", "bogus"}} {
+		ios, _, out, _ := cli.Test()
+		if err := cli.Execute(NewCmd(ios), args...); err != nil || out.String() != "ls from nstool "+version.Version+"\n" {
+			t.Errorf("%q: %v, %q", args, err, out)
 		}
 	}
 }

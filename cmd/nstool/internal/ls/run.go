@@ -125,6 +125,10 @@ func (c *runCtx) compare(ns *nslist.Namespace, ref [namespaces.NumTypes]uint64) 
 }
 
 func run(opts *Options) error {
+	if opts.Version {
+		_, err := fmt.Fprint(opts.IO.Out, cli.VersionLine("ls"))
+		return err
+	}
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -135,6 +139,9 @@ func run(opts *Options) error {
 		defaults = defaultProcessColumns
 	case opts.PID != 0:
 		defaults = defaultPIDColumns
+	}
+	if opts.List {
+		defaults = opts.lsnsColumns(forProcesses)
 	}
 	reg := registryFor(forProcesses)
 	cols := reg.Named(defaults...)
@@ -151,12 +158,6 @@ func run(opts *Options) error {
 	for _, c := range cols {
 		needs |= c.need
 	}
-	if opts.PID != 0 {
-		if _, err := os.Stat("/proc/" + strconv.Itoa(opts.PID) + "/ns"); err != nil {
-			return cli.Exitf(1, "no process with PID %d", opts.PID)
-		}
-	}
-
 	lopts := nslist.Options{
 		Types:      opts.Types,
 		BindMounts: true,
@@ -217,7 +218,9 @@ func run(opts *Options) error {
 	if err := tab.Print(opts.IO.Out); err != nil {
 		return cli.Exitf(1, "write error: %v", err)
 	}
-	c.warnUnreadable()
+	if !opts.List { // lsns says nothing
+		c.warnUnreadable()
+	}
 	return nil
 }
 

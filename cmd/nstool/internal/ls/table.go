@@ -66,7 +66,7 @@ func (c *runCtx) fillNS(t *scols.Table, parent *scols.Line, cols []*column, ns *
 // namespaceTable is the namespace list (and the --pid view): one row per
 // namespace, in a tree with -T.
 func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
-	list := c.listing.Namespaces
+	list := c.opts.lsnsRows(c.listing.Namespaces)
 	if pid := c.opts.PID; pid != 0 {
 		var mine []*nslist.Namespace
 		for _, ns := range list {
@@ -77,16 +77,9 @@ func (c *runCtx) namespaceTable(cols []*column) (*scols.Table, error) {
 				}
 			}
 		}
-		if len(mine) == 0 {
-			if _, err := namespaces.Of(pid, namespaces.User); err != nil && !os.IsNotExist(err) {
-				hint := "" // root is refused only by a non-dumpable process or a security module
-				if os.Geteuid() != 0 {
-					hint = " (need root or CAP_SYS_PTRACE)"
-				}
-				return nil, cli.Exitf(1, "cannot read the namespaces of PID %d: %v%s", pid, unwrapPathError(err), hint)
-			}
-			return nil, cli.Exitf(1, "no process with PID %d", pid)
-		}
+		// No such process, or one whose namespaces may not be read:
+		// no rows and exit 0, as lsns -p (the scan's note says what
+		// could not be read).
 		list = mine
 	}
 	t := c.newTable(cols)
@@ -239,11 +232,4 @@ func (c *runCtx) processTable(cols []*column, needs need) (*scols.Table, error) 
 		fill(nil, p)
 	}
 	return t, nil
-}
-
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

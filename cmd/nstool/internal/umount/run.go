@@ -1,23 +1,33 @@
 package umount
 
 import (
-	"errors"
 	"fmt"
-	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
-	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
-	"github.com/nstool/nstool/nsutil/mountinfo"
-	"github.com/nstool/nstool/nsutil/mountsys"
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
-// validate refuses a command line without a target, as umount(8) does
-// (nstool never reads /etc/fstab, so there is no "umount -a").
+// validate refuses what umount(8) refuses: no target (nstool never reads
+// /etc/fstab, so there is no "umount -a"), and the options it cannot
+// combine, with its message and exit status 1.
 func (o *Options) validate() error {
 	if len(o.Targets) == 0 {
 		return cli.Usagef(cli.ExitUsage, "bad usage")
+	}
+	given := func(name string) bool { return o.changed != nil && o.changed(name) }
+	for _, group := range [][]string{{"test-opts", "recursive", "types"}, {"recursive", "read-only"}} {
+		n := 0
+		for _, name := range group {
+			if given(name) {
+				n++
+			}
+		}
+		if n > 1 {
+			return cli.Exitf(cli.ExitUsage, "mutually exclusive arguments: --%s", strings.Join(group, " --"))
+		}
 	}
 	return nil
 }
@@ -26,6 +36,10 @@ func (o *Options) validate() error {
 // cli.ExitMountFailure for each that failed, to at most 255, as umount(8)
 // does.
 func run(o *Options) error {
+	if o.Version {
+		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("umount"))
+		return err
+	}
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -37,12 +51,29 @@ func run(o *Options) error {
 		flags |= unix.MNT_FORCE
 	}
 	code := 0
-	for _, t := range o.Targets {
-		if o.Recursive {
-			code += o.recursive(t, flags)
-		} else {
-			code += o.one(t, flags)
+	all := func() {
+		for _, t := range o.Targets {
+			switch {
+			case o.AllTargets:
+				code += o.allTargets(t, flags)
+			case o.Recursive:
+				code += o.recursive(t, flags)
+			default:
+				code += o.one(t, flags)
+			}
+			if o.fatal {
+				code = cli.ExitFailure
+				return
+			}
 		}
+	}
+	if o.changed != nil && o.changed("namespace") {
+		path := namespacePath(o.Namespace)
+		if err := namespaces.InMount(path, all); err != nil {
+			return cli.Exitf(cli.ExitSysErr, "failed to set target namespace to %s: %s", path, cli.Strerror(err))
+		}
+	} else {
+		all()
 	}
 	if code > 255 {
 		code = 255
@@ -53,115 +84,15 @@ func run(o *Options) error {
 	return nil
 }
 
+// namespacePath is the nsfs file -N names: a number is a PID.
+func namespacePath(arg string) string {
+	if arg != "" && strings.Trim(arg, "0123456789") == "" {
+		return "/proc/" + arg + "/ns/mnt"
+	}
+	return arg
+}
+
 // warn prints one error line, "nstool umount: TARGET: message".
 func (o *Options) warn(format string, args ...any) {
 	fmt.Fprintf(o.IO.ErrOut, "nstool umount: "+format+"\n", args...)
-}
-
-// one unmounts the mount at spec. As umount(8), a path found in the mount
-// table is unmounted under its canonical name; one that is not is passed
-// to umount2(2) as given (and the kernel says why not).
-func (o *Options) one(spec string, flags int) int {
-	mounts, _ := mountinfo.Read(0)
-	return o.oneIn(mounts, spec, flags)
-}
-
-// oneIn is one with the mount table already read.
-func (o *Options) oneIn(mounts mountinfo.Table, spec string, flags int) int {
-	target := spec
-	var found *mountinfo.Mount
-	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
-		if m := mounts.Top(c); m != nil {
-			target, found = c, m
-		}
-	}
-	ex := mountcmd.NewExplainer(o.IO, o.Explain)
-	call := mountsys.Call{Op: "umount2", Target: target, Flags: uintptr(flags)}
-	err := call.Do()
-	ex.Call(call, err)
-	if err != nil {
-		var errno unix.Errno
-		errors.As(err, &errno)
-		if o.Quiet && errno == unix.EINVAL {
-			return cli.ExitMountFailure
-		}
-		msg := umountMessage(errno)
-		if errno == unix.EPERM && os.Geteuid() != 0 {
-			msg += " " + mountcmd.RootHint
-		}
-		o.warn("%s: %s", target, msg)
-		return cli.ExitMountFailure
-	}
-	if o.Explain {
-		after, _ := mountinfo.Read(0)
-		ex.Change(mounts, after, nil)
-		if found != nil {
-			ex.Rule(unmountRule(mounts, found))
-		}
-		if lostMaster(mounts, after) {
-			ex.Rule("slaves of an unmounted mount that had no peers left pass to that mount's own master, or become private if it had none (the kernel's fs/pnode.c)")
-		}
-	}
-	if o.Verbose {
-		src := "none"
-		if found != nil && found.Source != "" {
-			src = found.Source
-		}
-		// umount(8) says this on stderr.
-		o.warn("%s (%s) unmounted", target, src)
-	}
-	return 0
-}
-
-// recursive is umount -R: the mount at spec and everything under it,
-// deepest first. For each mount: first a mount stacked on top of it, then
-// its children in mount-ID order (the order they were mounted), then the
-// mount itself, skipped if propagation already took it.
-func (o *Options) recursive(spec string, flags int) int {
-	mounts, err := mountinfo.Read(0)
-	if err != nil {
-		o.warn("%s: cannot read the mount table: %v", spec, err)
-		return cli.ExitMountFailure
-	}
-	var root *mountinfo.Mount
-	if c, ok := mountcmd.Canonical(spec, o.NoCanon); ok {
-		root = mounts.Top(c)
-	}
-	if root == nil {
-		if _, err := os.Stat(spec); err == nil {
-			o.warn("%s: not mounted", spec)
-		} else {
-			o.warn("%s: not found", spec)
-		}
-		return cli.ExitUsage
-	}
-	children := mounts.Children() // in ID order: the order they were mounted
-	var walk func(m mountinfo.Mount) int
-	walk = func(m mountinfo.Mount) int {
-		var over *mountinfo.Mount
-		for i, c := range children[m.ID] {
-			if c.Target == m.Target {
-				over = &children[m.ID][i]
-			}
-		}
-		if over != nil {
-			if rc := walk(*over); rc != 0 {
-				return rc
-			}
-		}
-		for _, c := range children[m.ID] {
-			if over != nil && c.ID == over.ID {
-				continue
-			}
-			if rc := walk(c); rc != 0 {
-				return rc
-			}
-		}
-		now, err := mountinfo.Read(0)
-		if err == nil && now.Top(m.Target) == nil {
-			return 0 // propagation took it already
-		}
-		return o.oneIn(now, m.Target, flags)
-	}
-	return walk(*root)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/version"
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountsys"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -99,5 +100,32 @@ func TestBadUsageAndNotMounted(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "nstool umount: "+base+"/nope: no mount point specified.\n") {
 		t.Errorf("stderr: %q", errOut)
+	}
+}
+
+// -V names nstool in util-linux's shape, and does nothing else: no
+// target is needed (umount -V alone is no "bad usage").
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"-V"}, {"--version"}, {"-V", "/nonexistent"}} {
+		ios, _, out, errOut := cli.Test()
+		if err := cli.Execute(NewCmd(ios), args...); err != nil || out.String() != "umount from nstool "+version.Version+"\n" || errOut.Len() != 0 {
+			t.Errorf("%q: %v, stdout %q, stderr %q", args, err, out, errOut)
+		}
+	}
+}
+
+// --explain on util-linux's quick path (an absolute directory, no table
+// read for the unmount) still reports what went away, and only that.
+func TestExplainQuickPath(t *testing.T) {
+	base := nstest.Tmpfs(t)
+	a := filepath.Join(base, "a")
+	mkmount(t, a)
+	ios, _, _, errOut := cli.Test()
+	if err := cli.Execute(NewCmd(ios), "--explain", a); err != nil {
+		t.Fatalf("umount: %v\n%s", err, errOut)
+	}
+	want := "umount2(\"" + a + "\", 0) = 0\n  " + a + "  private → (unmounted)\n  rule: the parent mount is not shared: only this mount goes (sharedsubtree.rst 5f)\n"
+	if errOut.String() != want {
+		t.Errorf("--explain:\n%s\nwant:\n%s", errOut, want)
 	}
 }

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ParseStrtos32 reads a number as util-linux's strtos32_or_err() does
+// (lsns -p): strtol(3) in base 10, so leading blanks and a sign are
+// allowed and nothing may follow; refused with "WHAT: 'ARG'", or, for a
+// number outside int32, "WHAT: 'ARG': Numerical result out of range"
+// (strerror(ERANGE)); exit 1.
+func ParseStrtos32(s, what string) (int32, error) {
+	n, err := strtol(s)
+	if err == strconv.ErrRange || err == nil && (n < math.MinInt32 || n > math.MaxInt32) {
+		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
+	}
+	if err != nil {
+		return 0, NumberError(what, s)
+	}
+	return int32(n), nil
+}
+
+// ParseStrtou64 reads a number as strtou64_or_err() does (lsns's
+// namespace argument): as ParseStrtos32, for 0 to 2^64-1.
+func ParseStrtou64(s, what string) (uint64, error) {
+	t := strings.TrimPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "+")
+	if t == "" || strings.Trim(t, "0123456789") != "" {
+		return 0, NumberError(what, s)
+	}
+	n, err := strconv.ParseUint(t, 10, 64)
+	if err != nil {
+		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
+	}
+	return n, nil
+}
+
+// strtol is strtol(3) in base 10 that must use all of s: blanks, one
+// sign, at least one digit.
+func strtol(s string) (int64, error) {
+	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	sign := ""
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		sign, t = t[:1], t[1:]
+	}
+	if t == "" || strings.Trim(t, "0123456789") != "" {
+		return 0, strconv.ErrSyntax
+	}
+	n, err := strconv.ParseInt(strings.TrimPrefix(sign, "+")+t, 10, 64)
+	if err != nil {
+		return 0, strconv.ErrRange
+	}
+	return n, nil
+}

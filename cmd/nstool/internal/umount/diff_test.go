@@ -1,0 +1,213 @@
+package umount_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
+	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// The starting states of the differential table, made with util-linux in
+// a fresh tmpfs ($W, the working directory). hold DIR keeps DIR busy (a
+// process works in it), holdw FILE keeps FILE open for writing, ns2 CMDS
+// starts a second mount namespace ($P) where CMDS ran; all of them are
+// killed when the case ends.
+var diffStates = map[string]string{
+	"sub": `mkdir a b; mount -t tmpfs x a; mkdir a/s; mount -t tmpfs y a/s
+		ln -s a la; ln -s b lb; ln -s nowhere ln; ln -s a/s ls`,
+	"binds":   `mkdir a b c d; mount -t tmpfs cc a; mount --bind a b; mount --bind a c; mount -t tmpfs cc d`,
+	"srcpath": `mkdir a sd; mount -t tmpfs "$W/sd" a`,
+	"stacked": `mkdir a; mount -t tmpfs cc a; mount -t tmpfs dd a`,
+	"ns2": `mkdir a b; mount -t tmpfs x a
+		ns2 'mount -t tmpfs inner b; mkdir b/s; mount -t tmpfs inner2 b/s; ln -s s b/l'`,
+}
+
+// The table: util-linux umount 2.38.1 and nstool umount on the same state,
+// the same stdout, stderr, exit code and mount tables afterwards (of both
+// namespaces for ns2).
+var diffCases = []struct{ state, cmd string }{
+	// -v as util-linux: "DIR (SOURCE) unmounted" when the table was read,
+	// "DIR unmounted" for an absolute directory (as typed), -R and -A.
+	{"sub", "$U -v a/s"}, {"sub", "$U -v $W/a/s"}, {"sub", "$U -v $W/la/s"}, {"sub", "$U -v $W/./a/s"},
+	{"sub", "$U -v $W/a/s/"}, {"sub", "$U -v -l $W/a/s"}, {"sub", "$U -v -f $W/a/s"}, {"sub", "$U -v -c $W/a/s"},
+	{"sub", "$U -v -R a"}, {"sub", "$U -v -R la"}, {"sub", "$U -v -A a/s"}, {"sub", "$U -v $W/la"},
+	// -R and -A unmount each mount by its absolute target, so the quick
+	// path's rule holds there too; -d is forgotten after their first
+	{"sub", "$U -v -R -c a"}, {"sub", "$U -v -l -R a"}, {"sub", "$U -v -f -A a/s"}, {"sub", "$U -v -c -A a/s"},
+	{"sub", "mkdir a/s/u; mount -t tmpfs u a/s/u; $U -v -d -R a"}, {"binds", "$U -v -d -A a"}, {"binds", "$U -v -d -R a b"},
+	{"binds", "$U -v -d a b c"}, {"sub", "touch f g; mount --bind f g; $U -v -A g"}, {"sub", "touch f g; mount --bind f g; $U -v -R g"},
+	{"sub", "hold a/s; $U -v -r -A a/s"}, {"sub", "hold a/s; $U -v -r -c -A a/s"},
+	// by source
+	{"sub", "$U -v y"}, {"sub", "$U -v x"}, {"binds", "$U -v cc"}, {"binds", "$U -v cc cc cc"},
+	{"srcpath", "$U -v sd"}, {"srcpath", "$U -v $W/sd"}, {"srcpath", "rmdir sd; $U -v sd"}, {"srcpath", "rmdir sd; $U -v $W/sd"},
+	{"stacked", "$U -v cc"}, {"stacked", "$U -v dd"}, {"stacked", "$U -v -A cc"}, {"stacked", "$U -R cc"}, {"stacked", "$U -v -R a"},
+	// not there; -q; symlinks named as typed
+	{"sub", "$U -R nonexist"}, {"sub", "$U -q -R nonexist"}, {"sub", "$U -R b"}, {"sub", "$U -q -R b"},
+	{"sub", "$U -R lb"}, {"sub", "$U -R ln"}, {"sub", "$U lb"}, {"sub", "$U ln"}, {"sub", "$U la"},
+	{"sub", "$U -q lb"}, {"sub", "$U -q ln"}, {"sub", "$U -q b"}, {"sub", "$U -q nonexist"}, {"sub", "$U a/s a b nonexist"},
+	// -t, -O (nothing to filter without -a) and what they exclude
+	{"sub", "$U -t tmpfs a/s"}, {"sub", "$U -v -t proc a/s a"}, {"sub", "$U -O ro a/s"},
+	{"sub", "$U -t proc -R a"}, {"sub", "$U -r -R a"}, {"sub", "$U -O x -t y -R a"},
+	// -c
+	{"sub", "$U -v -c a//s"}, {"sub", "$U -v -c ./a/s"}, {"sub", "$U -v -c la/s"}, {"sub", "$U -v -c a/../a/s"},
+	{"sub", "$U -c la"}, {"sub", "$U -c ls"},
+	// --fake, -i, -n, -d without a loop device
+	{"sub", "$U -v --fake $W/a/s"}, {"sub", "$U -v --fake a/s"}, {"sub", "$U --fake -v -R la"}, {"sub", "$U --fake -v -A ls"},
+	{"sub", "$U --fake nonexist"}, {"sub", "$U -v -i a/s"}, {"sub", "$U -v -n a/s"}, {"sub", "$U -v -d a/s"},
+	// -A
+	{"binds", "$U -v -A a"}, {"binds", "$U -v -A cc"}, {"binds", "$U -v -A b"}, {"binds", "$U -A nonexist"},
+	{"binds", "$U -q -A nonexist"}, {"binds", "$U -v -A -R a"}, {"binds", "mkdir a/s; mount -t tmpfs s a/s; $U -v -A b"},
+	{"binds", "mkdir a/s; mount -t tmpfs s a/s; $U -v -A -R b"}, {"binds", "hold c; $U -v -A a"}, {"binds", "hold c; $U -v -A a d"},
+	// -r: busy, and a remount that fails too
+	{"sub", "hold a/s; $U -r a/s"}, {"sub", "hold a/s; $U -v -r a/s"}, {"sub", "hold a/s; $U -r -l a/s"}, {"sub", "hold a/s; $U -r y"},
+	{"sub", "hold a/s; $U -r a"}, {"sub", "hold a/s; $U -v -r $W/a/s"}, {"sub", "$U -r b"}, {"sub", "hold a/s; $U -q -r a/s"},
+	{"sub", "holdw a/s/f; $U -v -r a/s"},
+	// -N: a PID or a file; paths are the other namespace's, relative ones from its root
+	{"ns2", "$U -v -N $P $W/b/s"}, {"ns2", "$U -v -N $P $W/b/l"}, {"ns2", "$U -v -N $P $W/b"}, {"ns2", "$U -v -N $P -R $W/b"},
+	{"ns2", "$U -v -N $P -l $W/b"}, {"ns2", "$U -v -N $P $W/a"}, {"ns2", "$U -v -N $P -A inner2"},
+	{"ns2", "$U -v -N /proc/$P/ns/mnt inner2"}, {"ns2", "$U -v -N $P $W/nonexist"}, {"ns2", "$U -v -N $P b"},
+	{"ns2", "$U -v -N $P ${W#/}/b/s"}, {"ns2", "$U -N /proc/$P/ns/net a"}, {"ns2", "$U -N $P"},
+	{"sub", "$U -N 999999 a"}, {"sub", `$U -N "" a`}, {"sub", "$U -N abc a"}, {"sub", "$U -N /etc/passwd a"},
+	{"sub", "$U -N $$ -v $W/a/s"}, {"sub", "$U -N $$ -v a"},
+}
+
+// diffScript runs one case: $1 the state, $2 the command line, $U the
+// umount under test; what it printed and left is written under $OUT.
+const diffScript = `set -e
+mount -t tmpfs base "$WORK"
+cd "$WORK"; W=$PWD; BG= P=
+wait_for() { while [ ! -e "$W/.ready" ]; do sleep 0.01; done; rm "$W/.ready"; }
+hold() { (cd "$1" && : >"$W/.ready" && exec setpriv --pdeathsig KILL sleep 1000) & BG="$BG $!"; wait_for; }
+holdw() { (exec 3>"$1"; : >"$W/.ready"; exec setpriv --pdeathsig KILL sleep 1000) & BG="$BG $!"; wait_for; }
+ns2() { unshare -m --propagation private sh -c "$1"'; : >.ready; exec setpriv --pdeathsig KILL sleep 1000' & P=$!; BG="$BG $P"; wait_for; }
+eval "$1"
+set +e
+{ eval "$2"; } >"$OUT/stdout" 2>"$OUT/stderr"
+echo $? >"$OUT/rc"
+cat /proc/self/mountinfo >"$OUT/mountinfo"
+if [ -n "$P" ]; then cat /proc/$P/mountinfo >"$OUT/inner"; fi
+if [ -n "$BG" ]; then kill $BG; wait; fi
+true
+`
+
+// diffOutcome is what one tool printed and left, normalised: the work
+// directory is $W, PIDs are PID, nstool's program name is util-linux's.
+type diffOutcome struct{ stdout, stderr, rc, table string }
+
+var (
+	procPID   = regexp.MustCompile(`/proc/[0-9]+/`)
+	loopDev   = regexp.MustCompile(`/dev/loop[0-9]+`)
+	nstoolPre = strings.NewReplacer("nstool umount:", "umount:", "Try 'nstool umount", "Try 'umount")
+)
+
+func runDiffCase(t *testing.T, umount, setup, cmd string) diffOutcome {
+	t.Helper()
+	work, out := t.TempDir(), t.TempDir()
+	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", diffScript, "sh", setup, cmd)
+	c.Env = append(os.Environ(), "U="+umount, "WORK="+work, "OUT="+out)
+	// If the test dies, so does the script; its sleepers end by its kill.
+	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if b, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("%s: the case's script failed: %v\n%s", cmd, err, b)
+	}
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		s := strings.ReplaceAll(string(b), work, "$W")
+		return loopDev.ReplaceAllString(procPID.ReplaceAllString(s, "/proc/PID/"), "/dev/loopN")
+	}
+	o := diffOutcome{stdout: read("stdout"), stderr: nstoolPre.Replace(read("stderr")), rc: strings.TrimSpace(read("rc"))}
+	o.table = tableOf(t, filepath.Join(out, "mountinfo"), work)
+	if _, err := os.Stat(filepath.Join(out, "inner")); err == nil {
+		o.table += "-- the second namespace --\n" + tableOf(t, filepath.Join(out, "inner"), work)
+	}
+	return o
+}
+
+// tableOf is a mount table under prefix: mountinfo.Table.Canonical (propagation
+// with peer groups renamed), then each mount's source and options.
+func tableOf(t *testing.T, path, prefix string) string {
+	mounts := nstest.ReadMountinfo(t, path)
+	var lines []string
+	for _, m := range mounts {
+		if strings.HasPrefix(m.Target+"/", prefix+"/") {
+			lines = append(lines, fmt.Sprintf("%s %s %s", m.Target, m.Source, m.VFSOptions))
+		}
+	}
+	sort.Strings(lines)
+	s := mountinfo.Table(mounts).Canonical(prefix) + strings.Join(lines, "\n") + "\n"
+	return strings.ReplaceAll(loopDev.ReplaceAllString(s, "/dev/loopN"), prefix, "$W")
+}
+
+func compareUmount(t *testing.T, setup, cmd string) diffOutcome {
+	t.Helper()
+	ul := runDiffCase(t, "umount", setup, cmd)
+	ns := runDiffCase(t, nstooltest.Binary(t)+" umount", setup, cmd)
+	if ul != ns {
+		t.Errorf("%s:\nutil-linux: rc %s\nstdout %q\nstderr %q\n%s\nnstool: rc %s\nstdout %q\nstderr %q\n%s",
+			cmd, ul.rc, ul.stdout, ul.stderr, ul.table, ns.rc, ns.stdout, ns.stderr, ns.table)
+	}
+	return ul
+}
+
+// TestUmountAsUtilLinux runs the table.
+func TestUmountAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, c := range diffCases {
+		t.Run(c.state+"/"+c.cmd, func(t *testing.T) { compareUmount(t, diffStates[c.state], c.cmd) })
+	}
+	if !t.Failed() {
+		t.Logf("%d command lines as util-linux umount", len(diffCases))
+	}
+}
+
+// -d frees the loop device of the mount (and only with -d): a real ext2
+// image on a loop device, detached again at the end whatever happened.
+func TestDetachLoopAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, tool := range []string{"losetup", "mkfs.ext2"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	// The trap detaches the device however the case ends (a device still
+	// mounted is freed when the namespace's last mount of it goes).
+	setup := `mkdir a; truncate -s 4M img; mkfs.ext2 -q img; L=$(losetup -f --show img)
+		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
+	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l"} {
+		compareUmount(t, setup, cmd)
+	}
+}
+
+// As a user (nobody): util-linux's umount is setuid and checks each
+// argument first; nstool says the same, and adds its hint after "must be
+// superuser to unmount.".
+func TestUmountAsUserAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv is not installed")
+	}
+	// The work area searchable by nobody, up to /.
+	setup := `d=$W; while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+		mkdir a b c; mount -t tmpfs x a; mkdir a/s; mount -t tmpfs y a/s; chmod 755 . a; ln -s b lb; ln -s nowhere ln`
+	const as = "setpriv --reuid=65534 --regid=65534 --clear-groups $U "
+	bin := nstooltest.BinaryForNobody(t)
+	hint := strings.NewReplacer("must be superuser to unmount.\n", "must be superuser to unmount. hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n")
+	for _, args := range []string{"b", "lb", "ln", "-q b", "-c b", "b c", "nonexist b", "b a/s", "''", "y", "-R b",
+		"-A nonexist", "--fake a/s", "$W/a/./s", "-v a/s", "a/s"} {
+		ul := runDiffCase(t, "umount", setup, as+args)
+		ns := runDiffCase(t, bin+" umount", setup, as+args)
+		ul.stderr = hint.Replace(ul.stderr)
+		if ul != ns {
+			t.Errorf("as nobody, umount %s:\nutil-linux: rc %s, stderr %q\nnstool:     rc %s, stderr %q", args, ul.rc, ul.stderr, ns.rc, ns.stderr)
+		}
+	}
+}
