@@ -55,6 +55,19 @@ func (l *Lab) Number() string {
 	return n
 }
 
+// LabsDirError is a $NSTOOL_LABS_DIR whose labs cannot be read; All still
+// returns the built-in labs with it.
+type LabsDirError struct {
+	Dir string
+	Err error
+}
+
+func (e *LabsDirError) Error() string {
+	return fmt.Sprintf("$NSTOOL_LABS_DIR %s: %v; the built-in labs only", e.Dir, e.Err)
+}
+
+func (e *LabsDirError) Unwrap() error { return e.Err }
+
 // All returns the labs embedded in the binary, in order, and those in the
 // folder $NSTOOL_LABS_DIR if set (a teacher's own labs, tried without
 // rebuilding nstool; a lab there replaces an embedded one of the same ID).
@@ -68,8 +81,13 @@ func All() ([]*Lab, error) {
 		return labs, nil
 	}
 	extra, err := Load(os.DirFS(dir))
+	if err == nil {
+		if _, statErr := os.Stat(dir); statErr != nil {
+			err = statErr
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("$NSTOOL_LABS_DIR: %w", err)
+		return labs, &LabsDirError{Dir: dir, Err: err}
 	}
 	byID := map[string]*Lab{}
 	for _, l := range append(labs, extra...) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,10 +52,19 @@ func newSession(color bool) (*session, error) {
 	return s, nil
 }
 
-// stepTimeout bounds one command of a reference solution: a solution that
-// never returns (a foreground `sleep infinity`) is a broken lab, and the
-// learner's CI must say so rather than hang.
-const stepTimeout = 60 * time.Second
+// StepTimeout bounds a lab's setup and each command of its reference
+// solution: one that never returns (a foreground `sleep infinity`) is a
+// broken lab, and start, verify and the class's CI must say so rather than
+// hang. 60 s, or $NSTOOL_LAB_TIMEOUT seconds (a teacher trying a slow lab).
+func StepTimeout() time.Duration {
+	if n, err := strconv.Atoi(os.Getenv(EnvTimeout)); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return 60 * time.Second
+}
+
+// EnvTimeout overrides StepTimeout.
+const EnvTimeout = "NSTOOL_LAB_TIMEOUT"
 
 // run types one command and copies its output to w until it has finished.
 func (s *session) run(command string, w io.Writer) error {
@@ -85,7 +95,8 @@ func (s *session) mark() string {
 
 // waitFor copies the shell's output to w until the line mark.
 func (s *session) waitFor(mark, command string, w io.Writer) error {
-	timeout := time.After(stepTimeout)
+	limit := StepTimeout()
+	timeout := time.After(limit)
 	// The marker is printed after a newline, so an output ending in one
 	// gives an empty line before the marker: hold empty lines back and drop
 	// that one.
@@ -110,7 +121,7 @@ func (s *session) waitFor(mark, command string, w io.Writer) error {
 				fmt.Fprintln(w, line)
 			}
 		case <-timeout:
-			return fmt.Errorf("%q did not finish in %s", command, stepTimeout)
+			return fmt.Errorf("%q did not finish in %s", command, limit)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package labs
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,7 +50,7 @@ func InSandbox() bool {
 func ReadState() (*State, error) { return readStateFile(stateFile) }
 
 func readStateFile(path string) (*State, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, errNotInSandbox
@@ -128,10 +130,31 @@ func LoadProgress() Progress {
 	if err != nil {
 		return p
 	}
-	if data, err := os.ReadFile(path); err == nil {
+	if data, err := readSmallFile(path); err == nil {
 		_ = json.Unmarshal(data, &p)
 	}
 	return p
+}
+
+// maxStateFile bounds what the engine reads of its own JSON files: they
+// hold a few lines; a larger one (or /dev/zero behind a symlink) is broken.
+const maxStateFile = 1 << 20
+
+// readSmallFile reads a regular file of at most maxStateFile bytes.
+func readSmallFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxStateFile+1))
+	if err == nil && len(data) > maxStateFile {
+		err = fmt.Errorf("%s: larger than %d bytes", path, maxStateFile)
+	}
+	return data, err
 }
 
 // Save writes the progress file (atomically: a kill leaves old or new).
@@ -153,7 +176,7 @@ func (p Progress) Save() error {
 
 // LoadSandboxLab reads the lab the sandbox runs.
 func LoadSandboxLab() (*Lab, error) {
-	data, err := os.ReadFile(SandboxDir + "/lab.json")
+	data, err := readSmallFile(SandboxDir + "/lab.json")
 	if err != nil {
 		return nil, errNotInSandbox
 	}

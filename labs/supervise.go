@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // Supervise is the sandbox's second process (the Supervise stage): it runs
@@ -22,12 +23,8 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout fun
 		return err
 	}
 	if lab.Setup != "" {
-		setup := exec.Command("bash", "-euc", lab.Setup)
-		setup.Dir = LabDir
-		var buf bytes.Buffer
-		setup.Stdout, setup.Stderr = &buf, &buf
-		if err := setup.Run(); err != nil {
-			return &SetupError{Lab: lab.ID, Err: err, Output: buf.String()}
+		if err := runSetup(lab); err != nil {
+			return err
 		}
 	}
 	ready := os.NewFile(3, "ready")
@@ -57,4 +54,31 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout fun
 		return runScripted(stages, lab, mode, noPause, out, layout)
 	}
 	return fmt.Errorf("unknown mode %q", mode)
+}
+
+// runSetup runs the lab's setup, stopped (it and what it started: its
+// process group) when it takes longer than StepTimeout.
+func runSetup(lab *Lab) error {
+	setup := exec.Command("bash", "-euc", lab.Setup)
+	setup.Dir = LabDir
+	setup.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var buf bytes.Buffer
+	setup.Stdout, setup.Stderr = &buf, &buf
+	if err := setup.Start(); err != nil {
+		return &SetupError{Lab: lab.ID, Err: err}
+	}
+	done := make(chan error, 1)
+	go func() { done <- setup.Wait() }()
+	limit := StepTimeout()
+	select {
+	case err := <-done:
+		if err != nil {
+			return &SetupError{Lab: lab.ID, Err: err, Output: buf.String()}
+		}
+		return nil
+	case <-time.After(limit):
+		syscall.Kill(-setup.Process.Pid, syscall.SIGKILL)
+		<-done
+		return &SetupError{Lab: lab.ID, Err: fmt.Errorf("it did not finish in %s and was stopped ($%s sets the limit)", limit, EnvTimeout), Output: buf.String()}
+	}
 }

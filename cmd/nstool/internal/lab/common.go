@@ -1,6 +1,8 @@
 package lab
 
 import (
+	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -11,10 +13,10 @@ import (
 
 // findLabs returns the labs named by ids (each an ID, a number or a name),
 // or every lab if there are none.
-func findLabs(ids []string) ([]*labs.Lab, error) {
-	all, err := labs.All()
+func findLabs(ios *cli.IOStreams, ids []string) ([]*labs.Lab, error) {
+	all, err := allLabs(ios)
 	if err != nil {
-		return nil, cli.Exitf(1, "%v", err)
+		return nil, err
 	}
 	if len(ids) == 0 {
 		return all, nil
@@ -30,8 +32,8 @@ func findLabs(ids []string) ([]*labs.Lab, error) {
 	return sel, nil
 }
 
-func loadLab(id string) (*labs.Lab, error) {
-	sel, err := findLabs([]string{id})
+func loadLab(ios *cli.IOStreams, id string) (*labs.Lab, error) {
+	sel, err := findLabs(ios, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +42,11 @@ func loadLab(id string) (*labs.Lab, error) {
 
 // labOutside is the lab for a verb that starts a sandbox: it refuses to
 // run inside one.
-func labOutside(verb, id string) (*labs.Lab, error) {
+func labOutside(ios *cli.IOStreams, verb, id string) (*labs.Lab, error) {
 	if err := outsideOnly(verb); err != nil {
 		return nil, err
 	}
-	return loadLab(id)
+	return loadLab(ios, id)
 }
 
 // runOptions runs l in a sandbox on the command's terminal.
@@ -75,4 +77,19 @@ func fileOr(v any, def *os.File) *os.File {
 		return f
 	}
 	return def
+}
+
+// allLabs is labs.All for a command: a $NSTOOL_LABS_DIR that cannot be read
+// is said in one line on stderr, and the built-in labs go on.
+func allLabs(ios *cli.IOStreams) ([]*labs.Lab, error) {
+	all, err := labs.All()
+	var dirErr *labs.LabsDirError
+	if errors.As(err, &dirErr) {
+		fmt.Fprintf(ios.ErrOut, "nstool lab: %v\n", err)
+		return all, nil
+	}
+	if err != nil {
+		return nil, cli.Exitf(1, "%v", err)
+	}
+	return all, nil
 }

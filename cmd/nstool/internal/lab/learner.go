@@ -28,7 +28,7 @@ they leave it (in the copy a step's unshare made, say).`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := labOutside("start", args[0])
+			l, err := labOutside(ios, "start", args[0])
 			if err != nil {
 				return err
 			}

@@ -20,9 +20,9 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
   nstool lab list --json | jq -r '.[] | select(.done | not) | .id'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			all, err := labs.All()
+			all, err := allLabs(ios)
 			if err != nil {
-				return cli.Exitf(1, "%v", err)
+				return err
 			}
 			prog := labs.LoadProgress()
 			type row struct {
@@ -78,7 +78,7 @@ prose at the terminal's width), the Markdown itself on a pipe.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := loadLab(args[0])
+			l, err := loadLab(ios, args[0])
 			if err != nil {
 				return err
 			}

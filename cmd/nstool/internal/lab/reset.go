@@ -33,7 +33,7 @@ learner's terminal then says who ended the lab.`,
 			}
 			id := ""
 			if len(args) == 1 {
-				l, err := loadLab(args[0])
+				l, err := loadLab(ios, args[0])
 				if err != nil {
 					return err
 				}

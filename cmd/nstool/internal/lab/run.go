@@ -23,7 +23,7 @@ step of every lab passed.`,
 			if err := outsideOnly("verify"); err != nil {
 				return err
 			}
-			sel, err := findLabs(args)
+			sel, err := findLabs(ios, args)
 			if err != nil {
 				return err
 			}
@@ -66,7 +66,7 @@ unless --no-pause.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: labIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := labOutside("demo", args[0])
+			l, err := labOutside(ios, "demo", args[0])
 			if err != nil {
 				return err
 			}
