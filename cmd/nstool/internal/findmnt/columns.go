@@ -116,6 +116,9 @@ func columnByName(name string) *column {
 
 // jsonType is the JSON type util-linux gives the column.
 func (c *column) jsonType(bytes bool) scols.JSONType {
+	if c.name == "SOURCES" {
+		return scols.ArrayString // all the devices a source names, one per line
+	}
 	switch c.kind {
 	case "integer":
 		return scols.Number

@@ -18,6 +18,7 @@ type Options struct {
 	Invert, JSON, FirstOnly, NoTruncate, OutputAll, Pairs, Raw, List bool
 	NoHeadings, Mtab, Fstab, Kernel, NoFSRoot, Submounts, Shell      bool
 	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose, Uniq    bool
+	Version                                                          bool // -V: "findmnt from nstool VERSION"
 
 	TabFiles   []string
 	Direction  string
@@ -132,6 +133,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.StringVarP(&o.Filter, "filter", "Q", "", "apply display filter (libsmartcols expression)")
 	f.BoolVarP(&o.ListColumns, "list-columns", "H", false, "list the available columns")
 	f.BoolVar(&o.Verbose, "verbose", false, "print more details")
+	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
 	return cmd
 }
 

@@ -115,6 +115,13 @@ func TestLiveDifferential(t *testing.T) {
 		{"-N", "999999999"},
 		{"-F", "/nonexistent/mountinfo"},
 		{"-F", base},
+		// SOURCES is an array in JSON; --poll's columns need --poll.
+		{"-R", base, "-J", "-o", "TARGET,SOURCES"},
+		{"-R", base, "-J", "--tree", "-o", "SOURCES,TARGET,SOURCE"},
+		{"-R", base, "-o", "ACTION"},
+		{"-o", "TARGET,OLD-TARGET,ACTION", "/"},
+		{"-o", "+OLD-OPTIONS", "-J"},
+		{"-o", "ACTION,NOSUCH"},
 	}
 	for _, loc := range []string{"C", "C.UTF-8"} {
 		for _, args := range argsets {

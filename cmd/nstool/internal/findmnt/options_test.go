@@ -36,3 +36,13 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// -V prints util-linux's version line with nstool's name, whatever follows.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"-V"}, {"--version"}, {"-V", "/nonexistent"}} {
+		ios, _, out, errOut := cli.Test()
+		if err := cli.Execute(NewCmd(ios), args...); err != nil || out.String() != cli.VersionLine("findmnt") || errOut.Len() != 0 {
+			t.Errorf("findmnt %v: %v, out %q, err %q", args, err, out.String(), errOut.String())
+		}
+	}
+}

@@ -88,6 +88,13 @@ func (o *Options) plan() (*plan, error) {
 			return nil, cli.Exitf(1, "%v", err)
 		}
 	}
+	// --poll's columns: util-linux refuses them without it (nstool has
+	// no --poll), naming the first one asked for.
+	for _, c := range cols {
+		if c.tabdiff {
+			return nil, cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)
+		}
+	}
 
 	tt := tabType(0)
 	var files []string

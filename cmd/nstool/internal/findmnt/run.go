@@ -27,6 +27,10 @@ func run(o *Options) error {
 	// A findmnt run is short and allocates little per mount; collecting
 	// less often saves a third of the time on tables of 10,000+ mounts.
 	debug.SetGCPercent(400)
+	if o.Version {
+		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("findmnt"))
+		return err
+	}
 	if err := o.validate(); err != nil {
 		return err
 	}

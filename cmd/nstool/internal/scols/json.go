@@ -139,8 +139,28 @@ func (p *printer) jsonCells(j *jsonWriter, l *Line) {
 		if p.t.ShellVar {
 			name = c.ShellVarName()
 		}
+		if c.JSON == ArrayString {
+			j.stringArray(name, p.cellText(l, c))
+			continue
+		}
 		j.value(name, jsonValueText(c, p.cellText(l, c)))
 	}
+}
+
+// stringArray writes "name": [ then each line of data as a string, one
+// per line a level deeper, then ].
+func (j *jsonWriter) stringArray(name, data string) {
+	j.open(name, true, jsonArray)
+	if data != "" {
+		for i, s := range strings.Split(data, "\n") {
+			if i > 0 {
+				j.p.w.WriteString(",\n")
+			}
+			j.writeIndent()
+			j.p.w.WriteString(" " + jsonQuote(s))
+		}
+	}
+	j.close(jsonArray)
 }
 
 // jsonTree writes l and its subtree: {cells, "children": [ ... ]}.

@@ -42,6 +42,9 @@ const (
 	Boolean
 	// BooleanOptional is Boolean, with "" and "-" as null.
 	BooleanOptional
+	// ArrayString is an array of strings, one per line of the cell (as
+	// findmnt's SOURCES, libsmartcols' SCOLS_JSON_ARRAY_STRING).
+	ArrayString
 )
 
 // Format is the output style.
