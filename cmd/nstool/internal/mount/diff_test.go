@@ -285,6 +285,19 @@ func TestDifferentialBadInput(t *testing.T) {
 		"$M -o",
 		"$U --bogus a",
 		"$U -Z a",
+		// One argument that is not a propagation change: fstab (which
+		// neither reads), or mount(2) with no source; tags; -t ''.
+		"$M -o ro a",
+		"mkdir b; $M b",
+		"$M --bind a",
+		"$M --rbind a",
+		"$M --move a",
+		"$M -t tmpfs a",
+		"$M --make-shared -o ro a",
+		"mkdir b; $M -t '' x b",
+		"mkdir b; $M UUID=0000-nstool b",
+		"mkdir b; $M LABEL=nstool-none b",
+		"$M -t tmpfs x nonexist/b",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			o := compare(t, states[0].setup, cmd)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -29,9 +31,32 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 	}
 	msg := mountMessage(p, st, errno)
 	if errno == unix.EPERM && os.Geteuid() != 0 {
-		msg += " " + mountcmd.RootHint
+		// libmount refuses before any system call: no dmesg line.
+		return cli.Exitf(cli.ExitMountFailure, "%s: %s %s", p.spec, msg, mountcmd.RootHint)
 	}
-	return cli.Exitf(cli.ExitMountFailure, "%s: %s", p.spec, msg)
+	return cli.Exitf(cli.ExitMountFailure, "%s: %s%s", p.spec, msg, dmesgHint)
+}
+
+// dmesgHint is the line mount(8) adds after a failed mount(2) system call,
+// indented as util-linux indents it.
+const dmesgHint = "\n       dmesg(1) may have more information after failed mount system call."
+
+// resolveTag turns a LABEL=, UUID=, PARTLABEL= or PARTUUID= source into the
+// device udev names for it (/dev/disk/by-label/...), as libmount does
+// through blkid; a tag that names no device is util-linux's
+// "TARGET: can't find UUID=...", exit 1, with the target as typed.
+func resolveTag(source, target string) (string, error) {
+	dirs := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}
+	tag, value, ok := strings.Cut(source, "=")
+	dir, isTag := dirs[tag]
+	if !ok || !isTag {
+		return source, nil
+	}
+	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
+	if err != nil || value == "" {
+		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
+	}
+	return dev, nil
 }
 
 func mountMessage(p *plan, st step, errno unix.Errno) string {
@@ -99,7 +124,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 	case unix.EIO:
 		return fmt.Sprintf("can't read superblock on %s.", src)
 	case unix.ENODEV:
-		if st.call.FSType != "" {
+		if st.call.FSType != "" || p.emptyType {
 			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType)
 		}
 		return "unknown filesystem type."

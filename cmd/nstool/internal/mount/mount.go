@@ -17,14 +17,18 @@ type Options struct {
 	// the order decides the order of the propagation calls.
 	OptList []string
 	Types   string // -t
-	Move    bool   // -M
-	Opers   []string
-	Explain bool
-	Verbose bool
-	Fake    bool
-	NoCanon bool
-	All     bool
-	Args    []string
+	// TypesGiven: -t was given, empty or not (`-t ''` is the type "", which
+	// the kernel refuses, not "no type").
+	TypesGiven bool
+	Version    bool // -V
+	Move       bool // -M
+	Opers      []string
+	Explain    bool
+	Verbose    bool
+	Fake       bool
+	NoCanon    bool
+	All        bool
+	Args       []string
 }
 
 // NewCmd returns the `mount` command.
@@ -56,8 +60,10 @@ bad usage).
   filesystem's options.
 
 nstool never reads /etc/fstab: give both SOURCE and TARGET, or a single
-mount point with a propagation option or -o remount. Without arguments it
-lists the mounts, as mount(8) does.
+mount point with a propagation option or -o remount. Any other single path
+gets what util-linux says of a path /etc/fstab does not list ("can't find
+in /etc/fstab.", exit 1). Without arguments it lists the mounts, as
+mount(8) does.
 
 --explain prints on stderr each system call in kernel terms and, after it,
 the propagation of the mounts it touched (before → after, with peer-group
@@ -76,6 +82,7 @@ applied.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
+			opts.TypesGiven = cmd.Flags().Changed("types")
 			for _, name := range []string{"bind", "move", "rbind"} {
 				if cmd.Flags().Changed(name) {
 					opts.Opers = append(opts.Opers, name)
@@ -89,6 +96,7 @@ applied.`,
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
 	f.StringVarP(&opts.Types, "types", "t", "", "filesystem type (a comma list tries each)")
+	f.BoolVarP(&opts.Version, "version", "V", false, "display version (mount from nstool VERSION)")
 	addWord(f, &opts.OptList, "bind", "B", "bind", "mount a subtree somewhere else (same as -o bind)")
 	addWord(f, &opts.OptList, "rbind", "R", "rbind", "mount a subtree and all submounts somewhere else")
 	f.BoolVarP(&opts.Move, "move", "M", false, "move a subtree to some other place")

@@ -38,6 +38,7 @@ type plan struct {
 	remount         bool
 	move            bool
 	bind            bool
+	emptyType       bool // -t '': mount(2) gets the type ""
 	steps           []step
 }
 
@@ -117,10 +118,13 @@ func planBindOrMove(source, target string, o mountopt.Options, move bool) *plan 
 // call is made once; with a list (or none: probed, then every type the
 // kernel lists) each is tried with MS_SILENT until one is not refused with
 // EINVAL or ENODEV, as mount(8) does.
-func planNew(source, target, types string, o mountopt.Options) *plan {
+func planNew(source, target, types string, typesGiven bool, o mountopt.Options) *plan {
 	p := &plan{source: source, target: target, spec: target, opts: o}
 	fstype := types
 	switch {
+	case types == "" && typesGiven:
+		// `-t ''`: the type "" goes to the kernel, which knows none such.
+		p.emptyType = true
 	case types == "":
 		if t := mountsys.ProbeFSType(source); t != "" {
 			fstype = t

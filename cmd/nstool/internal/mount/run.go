@@ -67,6 +67,10 @@ func (o *Options) validate() (*request, error) {
 // change or a remount; two are the SOURCE and TARGET of a bind, a move or a
 // new mount.
 func run(o *Options) error {
+	if o.Version {
+		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("mount"))
+		return err
+	}
 	r, err := o.validate()
 	if err != nil {
 		return err
@@ -101,8 +105,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 		case mopts.PropagationOnly() && o.Types == "" && !move:
 			p = planPropagation(target, mopts)
 		default:
-			// util-linux looks the path up in /etc/fstab here.
-			return nil, cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab (nstool does not read /etc/fstab: give SOURCE and TARGET, or a --make-* option)", target)
+			return nil, oneArgumentFailure(o.Args[0], target, mopts, move, len(o.Opers) > 0)
 		}
 	} else {
 		if err := mkdirTarget(o.Args[1], mopts); err != nil {
@@ -115,7 +118,11 @@ func (o *Options) plan(r *request) (*plan, error) {
 		case move || mopts.Flags&unix.MS_BIND != 0:
 			p = planBindOrMove(canonical(o.Args[0], o.NoCanon), target, mopts, move)
 		default:
-			p = planNew(newSource(o.Args[0], o.Types, o.NoCanon), target, o.Types, mopts)
+			src, err := resolveTag(o.Args[0], o.Args[1])
+			if err != nil {
+				return nil, err
+			}
+			p = planNew(newSource(src, o.Types, o.NoCanon), target, o.Types, o.TypesGiven, mopts)
 		}
 	}
 	if err != nil {
@@ -271,4 +278,20 @@ func typeMatcher(types string) func(string) bool {
 		set[t] = true
 	}
 	return func(t string) bool { return set[t] != neg }
+}
+
+// oneArgumentFailure is what mount(8) says of one argument that is neither
+// a propagation change nor a remount: it looks the path up in /etc/fstab
+// (nstool never reads it) and, finding nothing, stops there ("can't find
+// in /etc/fstab.", exit 1), or for a bind, or for a propagation change
+// mixed with other options, asks the kernel anyway with no source
+// (mount(2) fails with ENOENT), or for a move refuses it (EINVAL).
+func oneArgumentFailure(typed, target string, mopts mountopt.Options, move, oper bool) error {
+	switch {
+	case move:
+		return cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
+	case oper || len(mopts.Propagation) > 0:
+		return cli.Exitf(cli.ExitMountFailure, "%s: mount(2) system call failed: No such file or directory.%s", target, dmesgHint)
+	}
+	return cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab.", typed) // the path as typed
 }
