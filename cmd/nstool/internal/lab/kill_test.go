@@ -198,7 +198,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	all, _ := labs.All()
 	// What a learner types into `lab start`: every step's solution and check.
 	scripts := map[string]string{}
-	for _, id := range []string{"05-slave", "07-volumes"} {
+	for _, id := range []string{"05-slave", "07-volumes", "08-utility"} {
 		l, _ := labs.Find(all, id)
 		var script strings.Builder
 		for _, s := range l.Steps {
@@ -210,16 +210,19 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	hostNS := hostNamespaces(allProcs())
 
 	// 07-volumes' actors have PID and UTS namespaces of their own, and
-	// volumes bound into them.
+	// volumes bound into them; 08-utility's containers are started from
+	// inside another actor's mount namespace.
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
 		{"lab", "start", "05-slave"},
 		{"lab", "verify", "07-volumes"},
 		{"lab", "start", "07-volumes"},
+		{"lab", "verify", "08-utility"},
+		{"lab", "start", "08-utility"},
 	}
 	reusedTotal := 0
-	for round := 0; round < 12; round++ {
+	for round := 0; round < 2*len(modes); round++ {
 		args := modes[round%len(modes)]
 		leak := round%4 == 3
 		cmd := exec.Command(bin, args...)
