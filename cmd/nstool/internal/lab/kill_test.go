@@ -198,7 +198,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	all, _ := labs.All()
 	// What a learner types into `lab start`: every step's solution and check.
 	scripts := map[string]string{}
-	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "13-busy"} {
+	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "13-busy"} {
 		l, _ := labs.Find(all, id)
 		var script strings.Builder
 		for _, s := range l.Steps {
@@ -213,7 +213,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	// 07-volumes' actors have PID and UTS namespaces of their own, and
 	// volumes bound into them; 08-utility's containers are started from
 	// inside another actor's mount namespace; 13-busy's disk is ext2 on a
-	// loop device (as root), which must not stay attached.
+	// loop device (as root), which must not stay attached; 09-pivot's
+	// learner pivots into a root of its own.
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
@@ -222,6 +223,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		{"lab", "start", "07-volumes"},
 		{"lab", "verify", "08-utility"},
 		{"lab", "start", "08-utility"},
+		{"lab", "verify", "09-pivot"},
+		{"lab", "start", "09-pivot"},
 		{"lab", "verify", "13-busy"},
 		{"lab", "start", "13-busy"},
 	}
