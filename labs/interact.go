@@ -32,6 +32,10 @@ func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	}
 	// The actors' PIDs are the sandbox's: a shell with a /proc of its own
 	// (unshare --pid --mount-proc) sees other processes under those numbers.
+	if _, err := os.Stat("/proc/self"); err != nil {
+		// A root of its own (pivot_root, chroot) with nothing on /proc yet.
+		return nil, nil, errors.New("this shell sees no /proc (a root of its own?), and the checks read the lab's processes there: mount one on /proc, or check from `nstool lab shell host`")
+	}
 	if !stages.isInitPID("1") {
 		return nil, nil, errors.New("this shell has a /proc of its own (a new PID namespace?), where the lab's processes are not seen: check from the lab's first shell, or from `nstool lab shell host`")
 	}

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
@@ -23,21 +22,7 @@ func TestLoadFindsHeldNamespaces(t *testing.T) {
 	if err := os.WriteFile(bound, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The kernel refuses (EINVAL) to bind a mount namespace's file in a
-	// namespace it does not see as older, and on 6.18 it now and then
-	// misjudges namespaces made on different CPUs: make another one.
-	var byBind *exec.Cmd
-	for try := 0; ; try++ {
-		byBind = lonelyNamespace(t, "crossns-bind")
-		err := syscall.Mount(fmt.Sprintf("/proc/%d/ns/mnt", byBind.Process.Pid), bound, "", syscall.MS_BIND, "")
-		if err == nil {
-			break
-		}
-		if err != syscall.EINVAL || try == 20 {
-			t.Fatalf("bind the namespace's file: %v", err)
-		}
-	}
-	t.Cleanup(func() { _ = syscall.Unmount(bound, syscall.MNT_DETACH) })
+	byBind := nstest.BoundMountNS(t, bound, "unshare", "-m", "sh", "-c", "mount -t tmpfs crossns-bind /mnt && exec sleep 1000")
 	byFD := lonelyNamespace(t, "crossns-fd")
 	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/mnt", byFD.Process.Pid))
 	if err != nil {

@@ -198,7 +198,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	all, _ := labs.All()
 	// What a learner types into `lab start`: every step's solution and check.
 	scripts := map[string]string{}
-	for _, id := range []string{"05-slave", "07-volumes"} {
+	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "13-busy"} {
 		l, _ := labs.Find(all, id)
 		var script strings.Builder
 		for _, s := range l.Steps {
@@ -208,18 +208,28 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	}
 	before, _ := os.ReadFile("/proc/self/mountinfo")
 	hostNS := hostNamespaces(allProcs())
+	loopsBefore := attachedLoops()
 
 	// 07-volumes' actors have PID and UTS namespaces of their own, and
-	// volumes bound into them.
+	// volumes bound into them; 08-utility's containers are started from
+	// inside another actor's mount namespace; 13-busy's disk is ext2 on a
+	// loop device (as root), which must not stay attached; 09-pivot's
+	// learner pivots into a root of its own.
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
 		{"lab", "start", "05-slave"},
 		{"lab", "verify", "07-volumes"},
 		{"lab", "start", "07-volumes"},
+		{"lab", "verify", "08-utility"},
+		{"lab", "start", "08-utility"},
+		{"lab", "verify", "09-pivot"},
+		{"lab", "start", "09-pivot"},
+		{"lab", "verify", "13-busy"},
+		{"lab", "start", "13-busy"},
 	}
 	reusedTotal := 0
-	for round := 0; round < 12; round++ {
+	for round := 0; round < 2*len(modes); round++ {
 		args := modes[round%len(modes)]
 		leak := round%4 == 3
 		cmd := exec.Command(bin, args...)
@@ -288,6 +298,12 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		if !bytes.Equal(before, after) {
 			t.Fatalf("round %d: the mount table changed:\n%s\n----\n%s", round, before, after)
 		}
+		if loops := loopsLeft(loopsBefore); loops != "" {
+			t.Fatalf("round %d: a loop device left attached: %s", round, loops)
+		}
+	}
+	if loops := loopsLeft(loopsBefore); loops != "" {
+		t.Fatalf("a loop device left attached: %s", loops)
 	}
 	if reusedTotal > 0 {
 		t.Logf("%d times a namespace made after a kill had a sandbox namespace's inode number (told apart by 64-bit ID)", reusedTotal)
@@ -433,4 +449,34 @@ func readProcOrFail(t *testing.T, pid int) proc {
 		t.Fatalf("process %d is gone", pid)
 	}
 	return p
+}
+
+// attachedLoops lists the loop devices attached, with their backing files,
+// as losetup -a reads them from sysfs.
+func attachedLoops() string {
+	files, _ := filepath.Glob("/sys/block/loop*/loop/backing_file")
+	var out []string
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		out = append(out, strings.TrimPrefix(filepath.Dir(filepath.Dir(f)), "/sys/block/")+" "+strings.TrimSpace(string(b)))
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
+
+// loopsLeft is what is attached now and was not before, once the kernel
+// has had the time to let go: a loop device attached with autoclear (mount
+// -o loop) detaches when the last mount of its filesystem goes, which a
+// dying namespace's teardown does after its last process is gone.
+func loopsLeft(before string) string {
+	for wait := 0; ; wait++ {
+		now := attachedLoops()
+		if now == before || wait == 1000 {
+			if now == before {
+				return ""
+			}
+			return now + " (before: " + before + ")"
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

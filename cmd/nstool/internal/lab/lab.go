@@ -36,6 +36,7 @@ docs/labs.md) to the built-in ones, to try a new lab without rebuilding.`,
 		newListCmd(ios), newShowCmd(ios), newStartCmd(ios), newCheckCmd(ios), newHintCmd(ios),
 		newAnswerCmd(ios), newShellCmd(ios), newResetCmd(ios), newVerifyCmd(ios), newDemoCmd(ios),
 		newActorCmd(ios),
+		newRootfsCmd(ios),
 	)
 	cmd.AddCommand(internalCmds(ios)...)
 	return cmd
