@@ -79,7 +79,8 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 		},
 	}
 	f := cmd.Flags()
-	f.SetInterspersed(false)
+	f.SetInterspersed(false) // the program's own options are its own
+	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], opts.field)
 	return cmd
