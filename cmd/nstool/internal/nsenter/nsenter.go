@@ -125,7 +125,7 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		if o.Wd.On {
 			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
 		}
-		c.Wdns = o.Wdns
+		c.Wdns = &o.Wdns
 	}
 	if o.changed("setuid") {
 		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {
