@@ -174,23 +174,25 @@ func (g *getopt) flag(o longopt) *pflag.Flag {
 	return nil
 }
 
-// long is the flag of --name (arg as typed), or getopt's error.
-func (g *getopt) long(arg, name string) (*pflag.Flag, error) {
+// long is the flag of --name (arg as typed) and the name getopt found
+// (the one its messages give: --ro where nstool's flag is --read-only), or
+// getopt's error.
+func (g *getopt) long(arg, name string) (*pflag.Flag, string, error) {
 	o, ok, err := matchLong(arg, name, g.utils)
 	if err == nil && !ok {
 		o, ok, err = matchLong(arg, name, g.owns)
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var f *pflag.Flag
 	if ok {
 		f = g.flag(o)
 	}
 	if f == nil {
-		return nil, Usagef(ExitUsage, "unrecognized option '%s'", arg)
+		return nil, "", Usagef(ExitUsage, "unrecognized option '%s'", arg)
 	}
-	return f, nil
+	return f, o.name, nil
 }
 
 // An argKind is getopt's has_arg (0: not known).
@@ -272,19 +274,19 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			continue
 		case a[1] == '-':
 			name, value, eq := strings.Cut(a[2:], "=")
-			f, err := g.long(a, name)
+			f, full, err := g.long(a, name)
 			if err != nil {
 				return fail(err)
 			}
 			switch kind(f) {
 			case noArgument:
 				if eq {
-					return fail(Usagef(ExitUsage, "option '--%s' doesn't allow an argument", f.Name))
+					return fail(Usagef(ExitUsage, "option '--%s' doesn't allow an argument", full))
 				}
 			case requiredArgument:
 				if !eq {
 					if i+1 == len(args) {
-						return fail(Usagef(ExitUsage, "option '--%s' requires an argument", f.Name))
+						return fail(Usagef(ExitUsage, "option '--%s' requires an argument", full))
 					}
 					i++
 					value, eq = args[i], true

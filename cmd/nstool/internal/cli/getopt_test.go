@@ -57,6 +57,7 @@ func TestGetopt(t *testing.T) {
 		{"+at:m::r", "--follow", "unrecognized option '--follow'"},
 		{"+at:m::r", "--bogus=1", "unrecognized option '--bogus=1'"},
 		{"+at:m::r", "--al=1", "option '--all' doesn't allow an argument"},
+		{"+at:m::r", "--ro=1", "option '--ro' doesn't allow an argument"},
 		{"+at:m::r", "--targ", "option '--target' requires an argument"},
 		{"+at:m::r", "-at", "option requires an argument -- 't'"},
 		{"+at:m::r", "-ax", "invalid option -- 'x'"},
