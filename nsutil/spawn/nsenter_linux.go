@@ -23,7 +23,7 @@ type NsenterConfig struct {
 	All   bool // -a: every namespace of the target but our own user namespace
 	// Root and Wd: set to change the root or working directory.
 	Root, Wd         *TargetFile
-	Wdns             string // --wdns: a working directory inside the namespace, after the root change
+	Wdns             *string // --wdns: a working directory inside the namespace, after the root change (nil: none; "" is a name, which open(2) refuses)
 	PreserveCreds    bool
 	SetUID, SetGID   int // -1: keep (0 is forced when entering a user namespace)
 	NoFork           bool
@@ -303,8 +303,8 @@ func (c *NsenterConfig) Spawn() *Spawn {
 		p.wdFd = int(c.wdFile.Fd())
 		names[c.wdFile.Fd()] = c.wdFile.Name()
 	}
-	if c.Wdns != "" {
-		b := append([]byte(c.Wdns), 0)
+	if c.Wdns != nil {
+		b := append([]byte(*c.Wdns), 0)
 		sp.keep = append(sp.keep, b)
 		p.wdns = &b[0]
 	}

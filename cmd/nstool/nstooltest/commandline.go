@@ -27,8 +27,7 @@ func Parse[O, C any](t testing.TB, newCmd func(*cli.IOStreams, func(*O) error) *
 		cfg, cfgErr = config(o)
 		return nil
 	})
-	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
+	if err := cli.Execute(cmd, args...); err != nil { // read as the root reads it (cli.Getopt)
 		var zero C
 		return zero, err
 	}

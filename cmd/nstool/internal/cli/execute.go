@@ -10,6 +10,10 @@ func Execute(cmd *cobra.Command, args ...string) error {
 	if args == nil {
 		args = []string{} // nil would make cobra read os.Args
 	}
+	args, err := Getopt(cmd, args)
+	if err != nil {
+		return err
+	}
 	cmd.SetArgs(args)
 	return cmd.Execute()
 }

@@ -77,7 +77,8 @@ type kernelSigaction struct {
 func Parse(u *spawn.EarlyUnshare, args []*byte, env **byte) bool {
 	*u = spawn.EarlyUnshare{Propagation: mountopt.PropagationPrivate, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
 		EarlyProgram: spawn.EarlyProgram{Env: env}}
-	opts, prog, ok := scan(nsopt.Unshare[:], args)
+	cmd := command{nsopt.Unshare[:], nsopt.UnshareOptstring, nsopt.UnshareLongopts}
+	opts, prog, ok := scan(&cmd, args)
 	if !ok {
 		return false
 	}

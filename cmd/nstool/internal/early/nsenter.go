@@ -14,7 +14,8 @@ import (
 //go:nocheckptr
 func ParseNsenter(u *spawn.EarlyNsenter, args []*byte, env **byte) bool {
 	*u = spawn.EarlyNsenter{SetUID: -1, SetGID: -1, EarlyProgram: spawn.EarlyProgram{Env: env}}
-	opts, prog, ok := scan(nsopt.Nsenter[:], args)
+	cmd := command{nsopt.Nsenter[:], nsopt.NsenterOptstring, nsopt.NsenterLongopts}
+	opts, prog, ok := scan(&cmd, args)
 	if !ok {
 		return false
 	}

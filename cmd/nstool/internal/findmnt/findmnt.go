@@ -91,6 +91,11 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 			return runF(o)
 		},
 	}
+	// util-linux 2.38's longopts; --id, --filter and --list-columns are newer, nstool's own here.
+	cli.UseGetopt(cmd, "abcd:efhiklmno:p::rst:uvw:xyACDF:JM:N:O:PRS:T:UV", "all ascii bytes canonicalize direction df evaluate first-only fstab help invert "+
+		"json kernel list mountpoint mtab noheadings notruncate options output output-all poll pairs raw types "+
+		"nocanonicalize nofsroot submounts source tab-file task target timeout uniq verify version shell verbose "+
+		"tree real pseudo vfs-all shadowed")
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&o.All, "all", "A", false, "disable all built-in filters, print all filesystems")

@@ -2,6 +2,8 @@
 package ls
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -103,6 +105,8 @@ Available output columns:
 			return runF(opts)
 		},
 	}
+	// util-linux lsns 2.38's optstring and longopts, as lsns reads them.
+	cli.UseGetopt(cmd, "hlno:p:rt:uJT::VW", "json task help output output-all notruncate version noheadings nowrap list raw type tree")
 	f := cmd.Flags()
 	f.StringArrayVarP(&opts.typeArgs, "type", "t", nil, "namespace `TYPE` (mnt, net, ipc, user, pid, uts, cgroup, time); repeatable")
 	f.StringVarP(&opts.Output, "output", "o", "", "output columns: a comma-separated `LIST`; +LIST adds to the default")
@@ -168,6 +172,8 @@ func (o *Options) validate() error {
 		o.PID = int(n)
 	}
 	if o.changed("tree") {
+		// lsns drops one "=" from an attached -T value: -T=owner.
+		o.Tree = strings.TrimPrefix(o.Tree, "=")
 		switch o.Tree {
 		case "owner", "parent", "process":
 		default:

@@ -159,6 +159,11 @@ func TestSameBytesAsLsns(t *testing.T) {
 		"-l -u " + base,
 		"-T " + base,
 		"-T=owner -o NS,TYPE,NPROCS,PID,USER",
+		"-T==owner",
+		"-l --nohead --ty mnt " + base,
+		"-l --out NS",
+		"-l --no",
+		"-l -nt mnt " + base,
 		"-T=parent -o NS,TYPE,NPROCS,PID,USER",
 		"-T=parent -J -o NS,TYPE,NPROCS,PNS,ONS",
 		"-T=process " + base,
@@ -192,7 +197,7 @@ func TestSameBytesAsLsns(t *testing.T) {
 			continue
 		}
 		// Errors: the same exit code and message, with our program name.
-		lsns = strings.ReplaceAll(lsns, "lsns: ", "nstool ls: ")
+		lsns = strings.NewReplacer("lsns: ", "nstool ls: ", "'lsns --help'", "'nstool ls --help'").Replace(lsns)
 		if lsns != ours {
 			t.Errorf("nstool ls %s differs from lsns:\n%s", args, lineDiff(lsns, ours))
 		}

@@ -91,7 +91,12 @@ applied.`,
 			return runF(opts)
 		},
 	}
+	// util-linux 2.38's longopts: --ro and --read-only are one option, as are --rw and --read-write.
 	cmd.SetFlagErrorFunc(cli.GetoptError)
+	cli.UseGetopt(cmd, "acfhilm::no:rst:vwBFL:MN:O:RT:U:V", "all fake fstab fork help no-mtab read-only:r ro:r verbose version read-write:w rw:w "+
+		"options test-opts types uuid label bind move rbind make-shared make-slave make-private make-unbindable "+
+		"make-rshared make-rslave make-rprivate make-runbindable mkdir no-canonicalize internal-only show-labels "+
+		"target target-prefix source options-mode options-source options-source-force namespace")
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")

@@ -79,7 +79,8 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 		},
 	}
 	f := cmd.Flags()
-	f.SetInterspersed(false)
+	f.SetInterspersed(false) // the program's own options are its own
+	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], opts.field)
 	return cmd
@@ -124,7 +125,7 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		if o.Wd.On {
 			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
 		}
-		c.Wdns = o.Wdns
+		c.Wdns = &o.Wdns
 	}
 	if o.changed("setuid") {
 		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {

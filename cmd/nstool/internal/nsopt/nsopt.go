@@ -89,6 +89,28 @@ func (o *Option) Names() (long string, short byte) {
 	return o.Long, o.Short
 }
 
+// UnshareOptstring and NsenterOptstring are util-linux 2.38's short
+// options as getopt_long takes them (cli.UseGetopt): unshare's letters
+// take no optional argument (-mu is -m -u), nsenter's namespace letters
+// and -r, -w do (-m/proc/1/ns/mnt; -mu is -m with "u").
+const (
+	UnshareOptstring = "+cfhimnpruw:CG:R:S:TUV"
+	NsenterOptstring = "+ahi::m::n::p::r::t:u::w::C::FG:S:T::U::VW:Z"
+)
+
+// UnshareLongopts and NsenterLongopts are util-linux 2.38's long option
+// names in the order of its longopts array: getopt_long's order, in which
+// it lists an ambiguous prefix's possibilities, and with the names nstool
+// lacks, which still make a prefix ambiguous (cli.UseGetopt; the early
+// parser reads them too).
+const (
+	UnshareLongopts = "help version mount uts ipc net pid user cgroup time fork kill-child mount-proc " +
+		"map-user map-users map-group map-groups map-root-user map-current-user map-auto propagation " +
+		"setgroups keep-caps setuid setgid root wd monotonic boottime"
+	NsenterLongopts = "all help version target mount uts ipc net pid user cgroup time setuid setgid root wd " +
+		"wdns no-fork preserve-credentials follow-context"
+)
+
 // Unshare is util-linux unshare's options, in its help's order.
 var Unshare = [...]Option{
 	{ID: ID(namespaces.Mnt), Arg: Optional, Usage: "unshare mounts namespace; =FILE keeps it"},

@@ -77,22 +77,6 @@ func parseArgs(args []string, o *Options) (words []string, act action, err error
 	return append(words, operands...), actPivot, nil
 }
 
-// matchLong finds the long option that name is, or is the unique prefix of.
-func matchLong(arg, name string) (string, error) {
-	var found []string
-	for _, l := range longOptions {
-		if l == name {
-			return l, nil
-		}
-		if strings.HasPrefix(l, name) { // "" (--=x) is a prefix of all
-			found = append(found, l)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return "", cli.Usagef(cli.ExitUsage, "unrecognized option '%s'", arg)
-	}
-	return "", cli.Usagef(cli.ExitUsage, "option '%s' is ambiguous; possibilities: '--%s'", arg, strings.Join(found, "' '--"))
-}
+// matchLong finds the long option that name is, or is the unique prefix
+// of, with getopt's messages (cli.MatchLong).
+func matchLong(arg, name string) (string, error) { return cli.MatchLong(arg, name, longOptions) }

@@ -80,19 +80,44 @@ func NewCmdFor(ios *cli.IOStreams, args []string) *cobra.Command {
 	return NewCmd(ios)
 }
 
+// getopt rewrites the arguments of a subcommand that util-linux's
+// getopt_long reads (cli.UseGetopt) into the form cobra reads as getopt
+// meant them; sub is that subcommand (nil: none) and err getopt's message.
+func getopt(root *cobra.Command, args []string) (_ []string, sub *cobra.Command, err error) {
+	i := verbIndex(args)
+	if i < 0 {
+		return args, nil, nil
+	}
+	for _, c := range root.Commands() {
+		if c.Name() == args[i] && cli.UsesGetopt(c) {
+			rest, err := cli.Getopt(c, args[i+1:])
+			return append(args[:i+1:i+1], rest...), c, err
+		}
+	}
+	return args, nil, nil
+}
+
 // verbOf is the first word of args that is no root flag: the subcommand
 // cobra will look for ("" when a word cannot be told from a flag value).
 func verbOf(args []string) string {
+	if i := verbIndex(args); i >= 0 {
+		return args[i]
+	}
+	return ""
+}
+
+// verbIndex is the index in args of verbOf's word (-1: none).
+func verbIndex(args []string) int {
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--color":
 			i++ // its value
 		case strings.HasPrefix(a, "--color="):
 		default:
-			return a
+			return i
 		}
 	}
-	return ""
+	return -1
 }
 
 // Options are the root's own options, which every command takes.
@@ -182,10 +207,14 @@ func Main() int {
 // Run executes root with args (nil: os.Args[1:]) and reports a failure as
 // one line on stderr: "nstool VERB: what failed: why".
 func Run(ios *cli.IOStreams, root *cobra.Command, args []string) int {
-	if args != nil {
-		root.SetArgs(args)
+	if args == nil {
+		args = os.Args[1:]
 	}
-	cmd, err := root.ExecuteC()
+	args, cmd, err := getopt(root, args)
+	if err == nil {
+		root.SetArgs(args)
+		cmd, err = root.ExecuteC()
+	}
 	if err == nil {
 		return 0
 	}

@@ -85,7 +85,7 @@ func TestCompletion(t *testing.T) {
 
 func TestUsageErrorIsOneLinePlusHint(t *testing.T) {
 	code, out, errOut := run(t, "findmnt", "--no-such-flag")
-	want := "nstool findmnt: unknown flag: --no-such-flag\nTry 'nstool findmnt --help' for more information.\n"
+	want := "nstool findmnt: unrecognized option '--no-such-flag'\nTry 'nstool findmnt --help' for more information.\n"
 	if code != 1 || out != "" || errOut != want {
 		t.Errorf("code %d, stdout %q, stderr %q; want 1, \"\", %q", code, out, errOut, want)
 	}

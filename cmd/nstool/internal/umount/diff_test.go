@@ -54,6 +54,8 @@ var diffCases = []struct{ state, cmd string }{
 	{"sub", "$U -R nonexist"}, {"sub", "$U -q -R nonexist"}, {"sub", "$U -R b"}, {"sub", "$U -q -R b"},
 	{"sub", "$U -R lb"}, {"sub", "$U -R ln"}, {"sub", "$U lb"}, {"sub", "$U ln"}, {"sub", "$U la"},
 	{"sub", "$U -q lb"}, {"sub", "$U -q ln"}, {"sub", "$U -q b"}, {"sub", "$U -q nonexist"}, {"sub", "$U a/s a b nonexist"},
+	// getopt_long: unique prefixes, an ambiguous one, a cluster
+	{"sub", "$U --recur a"}, {"sub", "$U --verb a/s"}, {"sub", "$U --no a"}, {"sub", "$U -vR a"}, {"sub", "$U --lazy=x a"},
 	// -t, -O (nothing to filter without -a) and what they exclude
 	{"sub", "$U -t tmpfs a/s"}, {"sub", "$U -v -t proc a/s a"}, {"sub", "$U -O ro a/s"},
 	{"sub", "$U -t proc -R a"}, {"sub", "$U -r -R a"}, {"sub", "$U -O x -t y -R a"},

@@ -91,6 +91,9 @@ reads the version must not be told it runs util-linux; as non-root,
 		},
 	}
 	cmd.SetFlagErrorFunc(cli.GetoptError)
+	// util-linux 2.38's optstring and longopts, as umount reads them.
+	cli.UseGetopt(cmd, "acdfhilnqrt:vAN:O:RV", "all all-targets detach-loop fake force help internal-only lazy "+
+		"no-canonicalize no-mtab quiet read-only recursive test-opts types verbose version namespace")
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.BoolVarP(&opts.AllTargets, "all-targets", "A", false, "unmount all mountpoints for the given device in the current namespace")

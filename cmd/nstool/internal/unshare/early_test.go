@@ -62,6 +62,9 @@ func earlyArgv() [][]string {
 		"--map-group=0", "--map-group=daemon", "--map-group 4294967295", "--setgroups=deny", "--setgroups allow",
 		"--keep-caps", "-T --monotonic=5", "-T --boottime -3", "--monotonic=+7", "-R /", "-R/", "--root=/",
 		"--wd=/tmp", "-w /", "-S0", "-S 1", "--setuid=0", "-G0", "--setgid 2", "-Tf --monotonic 1",
+		// getopt's forms: unique prefixes, ambiguous ones, values starting with '-'
+		"--mou", "--propa=shared", "--propa slave", "--map-r", "--map-u=0", "--setu 0", "--w=/tmp", "--ro=/",
+		"--mount-p", "--f", "--se=0", "--ma", "-w -m", "-S=0", "--u", "--=x",
 		// not early: values, other options, odd words
 		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=",
 		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "-S", "--map-user=nosuchuser",

@@ -125,6 +125,7 @@ off.`,
 	}
 	f := cmd.Flags()
 	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
+	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], opts.field)
 	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user"} {

@@ -93,6 +93,7 @@ func Compare(t *testing.T, verb string, tools []Tool, o Options, args ...string)
 // "nstool VERB:" prefix becomes "VERB:" and nstool's hints are dropped.
 func NormStderr(verb, s string) string {
 	s = strings.ReplaceAll(s, "nstool "+verb+": ", verb+": ")
+	s = strings.ReplaceAll(s, "Try 'nstool "+verb+" --help'", "Try '"+verb+" --help'")
 	var lines []string
 	for _, l := range strings.Split(s, "\n") {
 		if i := strings.Index(l, " (need root: "); i >= 0 {
@@ -455,4 +456,26 @@ func StartInBackground(t *testing.T, bin, env string, want Shape, verb string, a
 		t.Errorf("the sleep's parent is %d, not $! (%d): more than one fork", st.PPid, bang)
 	}
 	return prog
+}
+
+// CompareLines runs each command line (sh words, nstooltest.ShellWords,
+// after replace) with util-linux's verb and nstool's (tools as Tools
+// returns them) and reports any difference in stdout, stderr (NormStderr)
+// and exit status, once with the early start allowed (the binary's
+// default) and once with NSTOOL_EARLY=off: both starts must read a command
+// line as util-linux does. Standard input is empty, so a shell the
+// command starts ends at once.
+func CompareLines(t *testing.T, verb string, tools []Tool, replace *strings.Replacer, lines []string) {
+	t.Helper()
+	for _, line := range lines {
+		args := nstooltest.ShellWords(replace.Replace(line))
+		t.Run(line, func(t *testing.T) {
+			for _, env := range []string{"NSTOOL_EARLY=", "NSTOOL_EARLY=off"} {
+				if r := Compare(t, verb, tools, Options{Env: []string{env}}, args...); t.Failed() {
+					t.Logf("with %s: nstool %+v", env, r)
+					return
+				}
+			}
+		})
+	}
 }

@@ -1,0 +1,63 @@
+package nsenter
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// getoptLines are command lines drawn from getopt_long's rules ($PID: a
+// process in its own mount and UTS namespaces), each run by util-linux
+// nsenter and nstool (cli.Getopt, and the early start's reading):
+// unique and ambiguous prefixes, nsenter's optional arguments only ever
+// attached (-m/proc/PID/ns/mnt; -mu is -m with "u"; --mount FILE is
+// --mount and the program FILE), required ones attached, detached,
+// missing, empty or starting with '-', clusters, "--", "-" and "" as the
+// program, the program's own options.
+//
+// Left out, as nstool differs elsewhere: --help's text; -Z and
+// --follow-context (issue 11: a clear refusal is to come); numbers such
+// as -S +0, which util-linux's strtoul takes.
+var getoptLines = []string{
+	// long options by unique prefix
+	"-t $PID -m readlink /proc/self/ns/mnt",
+	"--targ $PID --mou readlink /proc/self/ns/mnt",
+	"--target=$PID --mount readlink /proc/self/ns/mnt",
+	"--ta=$PID --ut readlink /proc/self/ns/uts",
+	"-t $PID --al readlink /proc/self/ns/mnt",
+	"-t $PID -m --wd=/tmp pwd", "-t $PID -m --wdn=/tmp pwd", "-t $PID -m --ro=/ pwd",
+	"-t $PID -m --no echo x", "-t $PID -m --pre echo x", "-t $PID -m --setu=0 id -u", "-t $PID -m --setg 0 id -g",
+	// ambiguous prefixes
+	"--t $PID -m true", "-t $PID --u true", "-t $PID -m --w pwd", "-t $PID -m --se=0 true", "--=x",
+	// unknown options, values where none is allowed, missing or empty values
+	"-x", "--bogus", "--bogus=1 true", "-t $PID -mx true", "-t $PID -m --no-fork=1 true", "--al=1",
+	"-t", "--target", "--targ", "-t $PID -m -S", "-t $PID -m -W", "--target= -m true", "-t '' -m true",
+	"-t -m true", "-t $PID -m -W '' pwd", "-t $PID --mount= true", "-t $PID -m --root= pwd",
+	// optional arguments: attached only
+	"-m/proc/$PID/ns/mnt readlink /proc/self/ns/mnt",
+	"--mount=/proc/$PID/ns/mnt readlink /proc/self/ns/mnt",
+	"-u/proc/$PID/ns/uts readlink /proc/self/ns/uts",
+	"--mount /proc/$PID/ns/mnt readlink /proc/self/ns/mnt",
+	"-mu true", "-t $PID -mu true", "-t $PID -um true", "-mt$PID true",
+	"-t $PID -m -w/tmp pwd", "-t $PID -m -w /tmp", "-t $PID -m -r/ pwd", "-t $PID -m -rw pwd",
+	// required arguments: attached, detached, odd
+	"-t$PID -m readlink /proc/self/ns/mnt", "-t $PID -m -S0 id -u", "-t $PID -m -S 0 id -u",
+	"-t $PID -m -S=0 id -u", "-t $PID -m -W/tmp pwd", "-t $PID -m -W -x pwd",
+	// clusters
+	"-t $PID -m -u readlink /proc/self/ns/uts", "-t $PID -Fm echo x", "-at$PID readlink /proc/self/ns/mnt",
+	// "--", the program and its own options
+	"-t $PID -m -- echo -m", "-t $PID -m echo --m -t", "-t $PID -m -- -", "-t $PID -m -", "-t $PID -m ''",
+	"-t $PID -m --", "--",
+}
+
+// nsenter reads its command line as util-linux's getopt_long does, with
+// either start.
+func TestGetoptAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.Tools(t, "nsenter")
+	pid := strconv.Itoa(nsexectest.Target(t, nil, "--mount", "--uts"))
+	nsexectest.CompareLines(t, "nsenter", tools, strings.NewReplacer("$PID", pid), getoptLines)
+}
