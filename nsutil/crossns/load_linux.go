@@ -48,6 +48,11 @@ func Load() (m *Machine, unread int, err error) {
 		ns.PIDs = append(ns.PIDs, p.PID)
 	}
 	m.DeniedProcesses = scan.Denied
+	// The open files that hold namespaces are looked for while the tables
+	// are read: the kernel writing mountinfo is the cost, and both CPUs
+	// share it better with this beside it.
+	fdHolds := make(chan []fdHold, 1)
+	go func() { fdHolds <- heldByFD() }()
 	errs := make([]error, len(m.Namespaces))
 	parallel.Do(len(m.Namespaces), func(i int) {
 		ns := m.Namespaces[i]
@@ -93,7 +98,7 @@ func Load() (m *Machine, unread int, err error) {
 			}
 		}
 	}
-	for _, h := range heldByFD() {
+	for _, h := range <-fdHolds {
 		held(h.ino, fmt.Sprintf("pid %d fd %d", h.pid, h.fd), fmt.Sprintf("/proc/%d/fd/%d", h.pid, h.fd))
 	}
 	for i, ns := range m.Namespaces {
