@@ -94,7 +94,6 @@ func (m *Machine) Reach(ev Event) (*Prediction, error) {
 		pred.Mount = gone
 	}
 	for i, ns := range m.Namespaces {
-		ns.index()
 		v := &verdicts[i]
 		v.NS = ns
 		var refused []string
@@ -188,6 +187,7 @@ func (m *Machine) umountCopy(src, ns *Namespace, r *mountinfo.Mount, at string, 
 	if r.ID == gone.Parent && ns == src {
 		return "", true
 	}
+	ns.index() // only the namespaces that receive an unmount need their children
 	copyIdx := -1
 	for _, c := range ns.children[r.ID] {
 		if ns.Mounts[c].Target == at {
