@@ -4,6 +4,7 @@
 package nsenter
 
 import (
+	"fmt"
 	"os"
 	"syscall"
 
@@ -29,6 +30,7 @@ type Options struct {
 	NoFork        bool
 	PreserveCreds bool
 	Explain       bool
+	Version       bool // -V: "nsenter from nstool VERSION"
 	Args          []string
 	changed       func(string) bool
 }
@@ -94,7 +96,7 @@ func (o *Options) field(id nsopt.ID) any {
 	return map[nsopt.ID]any{
 		nsopt.All: &o.All, nsopt.Target: &o.Target, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.PreserveCredentials: &o.PreserveCreds, nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.Wdns: &o.Wdns,
-		nsopt.NoFork: &o.NoFork, nsopt.Explain: &o.Explain,
+		nsopt.NoFork: &o.NoFork, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
 	}[id]
 }
 
@@ -143,6 +145,10 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
+	if o.Version {
+		_, err := fmt.Fprint(ios.Out, cli.VersionLine("nsenter"))
+		return err
+	}
 	c, err := o.Config()
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ const (
 	PreserveCredentials
 	Wdns
 	NoFork
+	Version
 )
 
 // Option is one option of a command.
@@ -140,6 +141,7 @@ var Unshare = [...]Option{
 	{Long: "monotonic", ID: Monotonic, Arg: Required, Usage: "set clock monotonic `offset` (seconds) in time namespaces"},
 	{Long: "boottime", ID: Boottime, Arg: Required, Usage: "set clock boottime `offset` (seconds) in time namespaces"},
 	{Long: "explain", ID: Explain, Usage: "print each step in kernel terms on stderr before making it"},
+	{Long: "version", Short: 'V', ID: Version, Usage: "display version (unshare from nstool VERSION)"},
 }
 
 // Nsenter is util-linux nsenter's options, in its help's order.
@@ -162,4 +164,5 @@ var Nsenter = [...]Option{
 	{Long: "wdns", Short: 'W', ID: Wdns, Arg: Required, Usage: "set the working directory in namespace to `dir`"},
 	{Long: "no-fork", Short: 'F', ID: NoFork, Usage: "do not fork before exec'ing <program>"},
 	{Long: "explain", ID: Explain, Usage: "print each step in kernel terms on stderr before making it"},
+	{Long: "version", Short: 'V', ID: Version, Usage: "display version (nsenter from nstool VERSION)"},
 }

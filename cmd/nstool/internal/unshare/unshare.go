@@ -4,6 +4,7 @@ package unshare
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -42,6 +43,7 @@ type Options struct {
 	Boottime    string
 	KeepCaps    bool
 	Explain     bool
+	Version     bool // -V: "unshare from nstool VERSION"
 	Args        []string
 
 	changed func(name string) bool
@@ -145,7 +147,7 @@ func (o *Options) field(id nsopt.ID) any {
 		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
 		nsopt.Propagation: &o.Propagation, nsopt.Setgroups: &o.Setgroups, nsopt.KeepCaps: &o.KeepCaps,
 		nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
-		nsopt.Monotonic: &o.Monotonic, nsopt.Boottime: &o.Boottime, nsopt.Explain: &o.Explain,
+		nsopt.Monotonic: &o.Monotonic, nsopt.Boottime: &o.Boottime, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
 	}[id]
 }
 
@@ -274,6 +276,10 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
+	if o.Version {
+		_, err := fmt.Fprint(ios.Out, cli.VersionLine("unshare"))
+		return err
+	}
 	c, err := o.Config()
 	if err != nil {
 		return err
