@@ -53,3 +53,34 @@ func strtol(s string) (int64, error) {
 	}
 	return n, nil
 }
+
+// ParseStrtoul reads a number as strtoul_or_err() does (unshare's and
+// nsenter's -S, -G and numeric --map-user/--map-group): strtoul(3) in base
+// 10, so leading blanks and a sign are allowed, and a "-" negates in
+// unsigned arithmetic ("-1" is 2^64-1); nothing may follow. Beyond 2^64-1
+// it says "WHAT: 'ARG': Numerical result out of range". The caller keeps
+// the low 32 bits, as the C cast to uid_t does (4294967296 is 0).
+func ParseStrtoul(s, what string) (uint64, error) {
+	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	neg := t != "" && t[0] == '-'
+	if t != "" && (neg || t[0] == '+') {
+		t = t[1:]
+	}
+	if t == "" || strings.Trim(t, "0123456789") != "" {
+		return 0, NumberError(what, s)
+	}
+	n, err := strconv.ParseUint(t, 10, 64)
+	if err != nil {
+		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// ParseID is ParseStrtoul for a uid or gid: the low 32 bits, as uid_t.
+func ParseID(s, what string) (int, error) {
+	n, err := ParseStrtoul(s, what)
+	return int(uint32(n)), err
+}

@@ -117,12 +117,12 @@ func setUnshare(u *spawn.EarlyUnshare, o *opt) bool {
 		uid, _, _ := syscall.RawSyscall(syscall.SYS_GETEUID, 0, 0, 0)
 		gid, _, _ := syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
 		u.MapUser, u.MapGroup = int(uid), int(gid)
-	case nsopt.MapUser:
+	case nsopt.MapUser: // (uid_t)-1, util-linux's "no mapping": the ordinary start's
 		u.MapUser, ok = lookupID(o.value, false)
-		return ok
+		return ok && u.MapUser != 1<<32-1
 	case nsopt.MapGroup:
 		u.MapGroup, ok = lookupID(o.value, true)
-		return ok
+		return ok && u.MapGroup != 1<<32-1
 	case nsopt.MountProc:
 		u.MountProc = unsafe.StringData(cProc) // its Bare, as a C string
 		if o.given {

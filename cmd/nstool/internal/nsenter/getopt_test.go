@@ -51,6 +51,9 @@ var getoptLines = []string{
 	// "--", the program and its own options
 	"-t $PID -m -- echo -m", "-t $PID -m echo --m -t", "-t $PID -m -- -", "-t $PID -m -", "-t $PID -m ''",
 	"-t $PID -m --", "--",
+	// numbers as strtoul(3) reads them, kept to 32 bits as uid_t
+	"-t $PID -m -S -1 true", "-t $PID -m -S +0 id -u", "-t $PID -m -S ' 0' id -u",
+	"-t $PID -m -S 4294967296 id -u", "-t $PID -m -G -5 true", "-t $PID -m -S 18446744073709551616 true",
 }
 
 // nsenter reads its command line as util-linux's getopt_long does, with

@@ -130,12 +130,12 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		c.Wdns = &o.Wdns
 	}
 	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {
+		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
 			return nil, err
 		}
 	}
 	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseUint(o.SetGID, "failed to parse gid"); err != nil {
+		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
 			return nil, err
 		}
 	}

@@ -19,8 +19,8 @@ import (
 //
 // Left out, as nstool differs on purpose or elsewhere: nstool's own
 // --explain, which takes a prefix where util-linux has no option (--e);
-// --help's text; numbers (-S -1) and the options util-linux 2.38 has and
-// nstool lacks (--map-users, --map-auto, -V), issue 11's other classes.
+// --help's text; -V's line (nstool's name); the options util-linux 2.38
+// has and nstool lacks (--map-users, --map-auto), issue 11's other class.
 var getoptLines = []string{
 	// long options by unique prefix, attached and detached
 	"-m --propa=shared findmnt -no PROPAGATION /",
@@ -45,6 +45,12 @@ var getoptLines = []string{
 	// "--", the program and its own options
 	"--", "-- true", "-m -- echo -m --mount", "-m echo --m -x", "-m sh -c 'echo $#' sh -- -x",
 	"-m -", "-m ''", "'' true",
+	// numbers as strtoul(3) reads them, kept to 32 bits as uid_t:
+	// blanks and a sign, "-1" wraps, (uid_t)-1 maps nothing
+	"-S -1 true", "-S +0 id -u", "-S ' 0' id -u", "-S 4294967296 id -u", "-S -5 true",
+	"-S 18446744073709551616 true", "-S '0 ' true", "-S 0x10 true", "-G -1 true",
+	"-U --map-user=-1 cat /proc/self/uid_map", "-U --map-user=4294967295 cat /proc/self/uid_map",
+	"-U --map-user=' 7' cat /proc/self/uid_map", "--map-group=-1 cat /proc/self/gid_map",
 }
 
 // unshare reads its command line as util-linux's getopt_long does, with

@@ -158,12 +158,12 @@ func lookupID(s string, group bool) (int, error) {
 		if g, err := user.LookupGroup(s); err == nil {
 			return strconv.Atoi(g.Gid)
 		}
-		return cli.ParseUint(s, "failed to parse gid")
+		return cli.ParseID(s, "failed to parse gid")
 	}
 	if u, err := user.Lookup(s); err == nil {
 		return strconv.Atoi(u.Uid)
 	}
-	return cli.ParseUint(s, "failed to parse uid")
+	return cli.ParseID(s, "failed to parse uid")
 }
 
 // signalByName is util-linux signame_to_signum: a name, any case, with or
@@ -222,6 +222,14 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 		if err != nil {
 			return nil, err
 		}
+		// (uid_t)-1 is util-linux's "no mapping": --map-user=-1 makes the
+		// user namespace and maps nothing.
+		if c.MapUser == 1<<32-1 {
+			c.MapUser = -1
+		}
+		if c.MapGroup == 1<<32-1 {
+			c.MapGroup = -1
+		}
 		c.Flags |= unix.CLONE_NEWUSER
 	}
 	if o.changed("kill-child") {
@@ -233,12 +241,12 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 		c.KillChild = sig
 	}
 	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseUint(o.SetUID, "failed to parse uid"); err != nil {
+		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
 			return nil, err
 		}
 	}
 	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseUint(o.SetGID, "failed to parse gid"); err != nil {
+		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
 			return nil, err
 		}
 	}
