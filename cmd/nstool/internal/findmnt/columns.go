@@ -76,7 +76,12 @@ var columns = []*column{
 	{name: "USED", whint: 5, flags: scols.Right, help: "filesystem size used", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "USED") }},
 	{name: "USE%", whint: 3, flags: scols.Right, help: "filesystem use percentage", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "USE%") }},
 	{name: "UUID", whint: 36, help: "filesystem UUID", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.tag(e, "UUID") }},
-	{name: "VFS-OPTIONS", whint: 0.20, flags: scols.Trunc, help: "VFS specific mount options", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.VFSOptions }},
+	{name: "VFS-OPTIONS", whint: 0.20, flags: scols.Trunc, help: "VFS specific mount options", kind: "string", get: func(c *runCtx, e *fsEntry) string {
+		if c.opts.VFSAll {
+			return allVFSOptions(e.VFSOptions, e.FSOptions)
+		}
+		return e.VFSOptions
+	}},
 
 	// nstool's own: findmnt's PROPAGATION says "shared" but not with whom.
 	{name: "PEER-GROUP", whint: 2, flags: scols.Right, extra: true, help: "peer group ID (N of shared:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "shared") }},

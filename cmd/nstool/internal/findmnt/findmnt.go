@@ -19,6 +19,7 @@ type Options struct {
 	NoHeadings, Mtab, Fstab, Kernel, NoFSRoot, Submounts, Shell      bool
 	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose, Uniq    bool
 	Version                                                          bool // -V: "findmnt from nstool VERSION"
+	VFSAll                                                           bool // --vfs-all
 
 	TabFiles   []string
 	Direction  string
@@ -139,6 +140,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.ListColumns, "list-columns", "H", false, "list the available columns")
 	f.BoolVar(&o.Verbose, "verbose", false, "print more details")
 	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
+	f.BoolVar(&o.VFSAll, "vfs-all", false, "print all VFS options")
 	return cmd
 }
 

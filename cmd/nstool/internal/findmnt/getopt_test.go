@@ -15,11 +15,11 @@ import (
 // empty arguments, values starting with '-', missing values, unknown
 // options, values where none is allowed.
 //
-// Left out, as nstool differs elsewhere: --help's text; --poll, --verify,
-// -x, --vfs-all and -V, which nstool lacks (issue 11), and --id, --filter,
-// --list-columns, which util-linux 2.38 lacks.
+// Left out, as nstool differs elsewhere: --help's text and -V's line;
+// --poll, --verify and -x, which nstool lacks (issue 11), and --id,
+// --filter, --list-columns, which util-linux 2.38 lacks.
 var getoptLines = []string{
-	"--targ / -o TARGET", "--output TARGET -T /", "--fi -T / -o TARGET", "--pa -T / -o TARGET",
+	"--vfs -o VFS-OPTIONS /", "--vfs-all=1 /", "--targ / -o TARGET", "--output TARGET -T /", "--fi -T / -o TARGET", "--pa -T / -o TARGET",
 	"--ty=proc -lno TARGET", "--noh -T / -o TARGET", "--tr -T / -o TARGET", "-T / -o TARGET,PROPAGATION --li",
 	"--ta /", "--out=TARGET -T /", "--p", "--no", "--=x",
 	"--bogus", "-Z", "--tree=1", "-o", "-t", "-N", "-d",

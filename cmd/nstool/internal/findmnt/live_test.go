@@ -37,7 +37,7 @@ func liveTree(t *testing.T) string {
 			t.Fatalf("mount %s %s: %v", src, target, err)
 		}
 	}
-	for _, d := range []string{"shared", "peer", "slave", "shared+slave", "private", "unbindable", "with space", "tab\tname", `back\slash`, "subbind"} {
+	for _, d := range []string{"shared", "peer", "slave", "shared+slave", "private", "unbindable", "with space", "tab\tname", `back\slash`, "subbind", "flags"} {
 		mkdir(d)
 	}
 	shared := filepath.Join(base, "shared")
@@ -67,6 +67,9 @@ func liveTree(t *testing.T) string {
 	mkdir("shared/inner")
 	mount("prop", filepath.Join(shared, "inner"), "tmpfs", 0, "size=1m")
 	mount("over", filepath.Join(base, "private"), "tmpfs", 0, "size=1m")
+	// every per-mount flag --vfs-all words otherwise
+	mount("flags", filepath.Join(base, "flags"), "tmpfs",
+		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
 	return base
 }
 
@@ -115,6 +118,8 @@ func TestLiveDifferential(t *testing.T) {
 		{"-N", "999999999"},
 		{"-F", "/nonexistent/mountinfo"},
 		{"-F", base},
+		{"-R", base, "--vfs-all", "-o", "TARGET,VFS-OPTIONS,OPTIONS"},
+		{"-R", base, "--vfs-all", "-J", "-o", "TARGET,VFS-OPTIONS"},
 		// SOURCES is an array in JSON; --poll's columns need --poll.
 		{"-R", base, "-J", "-o", "TARGET,SOURCES"},
 		{"-R", base, "-J", "--tree", "-o", "SOURCES,TARGET,SOURCE"},
