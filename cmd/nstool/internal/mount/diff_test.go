@@ -229,6 +229,9 @@ func TestDifferentialNewMounts(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, cmd := range []string{
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
+		"mkdir b; $M --source x --target b -t tmpfs", "mkdir b; $M --source x b -t tmpfs",
+		"mkdir b; $M --target b x -t tmpfs", "mkdir b; $M --sou x --tar b -t tmpfs",
+		"mkdir b; $M -t tmpfs x b; $M -l -t tmpfs",
 		"mkdir b; $M -t tmpfs -o ro,defaults,nofail,x-foo=1,comment=hi x b",
 		"mkdir b; $M -r -t tmpfs x b",
 		"mkdir b; $M -t proc proc b",
@@ -298,6 +301,9 @@ func TestDifferentialBadInput(t *testing.T) {
 		"mkdir b; $M UUID=0000-nstool b",
 		"mkdir b; $M LABEL=nstool-none b",
 		"$M -t tmpfs x nonexist/b",
+		// --source and --target alone: fstab's words
+		"mkdir b; $M --target b", "$M --source x",
+		"mkdir b; $M --source x --target b b -t tmpfs",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			o := compare(t, states[0].setup, cmd)

@@ -21,14 +21,20 @@ type Options struct {
 	// the kernel refuses, not "no type").
 	TypesGiven bool
 	Version    bool // -V
-	Move       bool // -M
-	Opers      []string
-	Explain    bool
-	Verbose    bool
-	Fake       bool
-	NoCanon    bool
-	All        bool
-	Args       []string
+	// ShowLabels (-l) adds each listed filesystem's label, " [LABEL]".
+	ShowLabels bool
+	// Source and Target (--source, --target) name the two arguments
+	// explicitly; SourceGiven and TargetGiven say they were given.
+	Source, Target           string
+	SourceGiven, TargetGiven bool
+	Move                     bool // -M
+	Opers                    []string
+	Explain                  bool
+	Verbose                  bool
+	Fake                     bool
+	NoCanon                  bool
+	All                      bool
+	Args                     []string
 }
 
 // NewCmd returns the `mount` command.
@@ -83,6 +89,7 @@ applied.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.TypesGiven = cmd.Flags().Changed("types")
+			opts.SourceGiven, opts.TargetGiven = cmd.Flags().Changed("source"), cmd.Flags().Changed("target")
 			for _, name := range []string{"bind", "move", "rbind"} {
 				if cmd.Flags().Changed(name) {
 					opts.Opers = append(opts.Opers, name)
@@ -102,6 +109,9 @@ applied.`,
 	f.VarP(&listValue{list: &opts.OptList}, "options", "o", "comma-separated list of mount options")
 	f.StringVarP(&opts.Types, "types", "t", "", "filesystem type (a comma list tries each)")
 	f.BoolVarP(&opts.Version, "version", "V", false, "display version (mount from nstool VERSION)")
+	f.BoolVarP(&opts.ShowLabels, "show-labels", "l", false, "show also filesystem labels when listing")
+	f.StringVar(&opts.Source, "source", "", "explicitly specifies the source (path, label, uuid)")
+	f.StringVar(&opts.Target, "target", "", "explicitly specifies the mountpoint")
 	addWord(f, &opts.OptList, "bind", "B", "bind", "mount a subtree somewhere else (same as -o bind)")
 	addWord(f, &opts.OptList, "rbind", "R", "rbind", "mount a subtree and all submounts somewhere else")
 	f.BoolVarP(&opts.Move, "move", "M", false, "move a subtree to some other place")

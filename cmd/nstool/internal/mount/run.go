@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -69,6 +70,9 @@ func (o *Options) validate() (*request, error) {
 func run(o *Options) error {
 	if o.Version {
 		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("mount"))
+		return err
+	}
+	if err := o.explicitArgs(); err != nil {
 		return err
 	}
 	r, err := o.validate()
@@ -238,6 +242,30 @@ func verbose(o *Options, p *plan) {
 
 // list prints the mount table as mount(8) does without arguments:
 // "SOURCE on TARGET type FSTYPE (OPTIONS)", filtered by -t.
+// explicitArgs puts --source and --target in place of the arguments, as
+// mount(8) reads them: both, or one of them with the other as the one
+// argument; alone, each is looked up in /etc/fstab (which nstool never
+// reads: util-linux's words for a path fstab does not list).
+func (o *Options) explicitArgs() error {
+	switch {
+	case !o.SourceGiven && !o.TargetGiven:
+		return nil
+	case o.SourceGiven && o.TargetGiven && len(o.Args) == 0:
+		o.Args = []string{o.Source, o.Target}
+	case o.SourceGiven && len(o.Args) == 1 && !o.TargetGiven:
+		o.Args = []string{o.Source, o.Args[0]}
+	case o.TargetGiven && len(o.Args) == 1 && !o.SourceGiven:
+		o.Args = []string{o.Args[0], o.Target}
+	case o.TargetGiven && len(o.Args) == 0:
+		return cli.Exitf(cli.ExitUsage, "%s: can't find mount point in /etc/fstab.", o.Target)
+	case o.SourceGiven && len(o.Args) == 0:
+		return cli.Exitf(cli.ExitUsage, "%s: can't find mount source %s in /etc/fstab.", o.Source, o.Source)
+	default:
+		return cli.Usagef(cli.ExitUsage, "bad usage")
+	}
+	return nil
+}
+
 func list(o *Options) error {
 	mounts, err := mountinfo.Read(0)
 	if err != nil {
@@ -258,9 +286,30 @@ func list(o *Options) error {
 				opts += "," + fo
 			}
 		}
-		fmt.Fprintf(o.IO.Out, "%s on %s type %s (%s)\n", src, m.Target, m.FSType, opts)
+		label := ""
+		if o.ShowLabels {
+			if l := labels()[src]; l != "" {
+				label = " [" + l + "]"
+			}
+		}
+		fmt.Fprintf(o.IO.Out, "%s on %s type %s (%s)%s\n", src, m.Target, m.FSType, opts, label)
 	}
 	return nil
+}
+
+// labels maps devices to their filesystem labels, as udev names them in
+// /dev/disk/by-label (mount -l; the kernel's table has no labels). udev
+// escapes a label's spaces and slashes as \x20, \x2f.
+func labels() map[string]string {
+	out := map[string]string{}
+	ents, _ := os.ReadDir("/dev/disk/by-label")
+	for _, e := range ents {
+		dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk/by-label", e.Name()))
+		if err == nil {
+			out[dev] = strings.NewReplacer(`\x20`, " ", `\x2f`, "/", `\x5c`, `\`).Replace(e.Name())
+		}
+	}
+	return out
 }
 
 // typeMatcher implements -t lists: "tmpfs,proc" selects those types,
