@@ -76,10 +76,12 @@ func Parse(r io.Reader) (mounts Table, bad []*ParseError, err error) {
 	return mounts, bad, lines.Err()
 }
 
-// Read parses /proc/PID/mountinfo; pid 0 means the caller
-// (/proc/self). Bad lines are dropped: the kernel writes none.
+// Read parses /proc/PID/mountinfo; pid 0 means the calling thread
+// (/proc/thread-self: its root and mount namespace, which are the
+// process's unless the thread joined another, as umount -N's does; proc(5)).
+// Bad lines are dropped: the kernel writes none.
 func Read(pid int) (Table, error) {
-	path := "/proc/self/mountinfo"
+	path := "/proc/thread-self/mountinfo"
 	if pid != 0 {
 		path = "/proc/" + strconv.Itoa(pid) + "/mountinfo"
 	}

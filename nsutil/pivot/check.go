@@ -3,7 +3,6 @@ package pivot
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -71,7 +70,7 @@ func Check(c Call) ([]Problem, error) {
 			return k.out, nil
 		}
 	}
-	mounts, err := threadTable()
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the mount table: %w", err)
 	}
@@ -187,20 +186,6 @@ func (k *checker) mountPoints(rootAttached bool) {
 		k.add(PutOldNotUnderNewRoot, unix.EINVAL, "put_old must be new_root or a directory under it: mkdir "+shellQuote(c.NewRoot+"/old"),
 			"put_old %s (%s) is not at or under new_root %s (%s)", quoteName(c.PutOld), k.putOld.abs, quoteName(c.NewRoot), k.newRoot.abs)
 	}
-}
-
-// threadTable is the mount table as the calling thread sees it (its root,
-// its mount namespace: proc(5) /proc/thread-self), which is what
-// pivot_root(2) judges; the threads of a Go program share both, unless one
-// has unshared them on its own.
-func threadTable() ([]mountinfo.Mount, error) {
-	f, err := os.Open("/proc/thread-self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	mounts, _, err := mountinfo.Parse(f)
-	return mounts, err
 }
 
 // hasSysAdmin reports whether the caller has CAP_SYS_ADMIN in its

@@ -2,6 +2,7 @@ package mount_test
 
 import (
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -125,5 +126,26 @@ func TestFake(t *testing.T) {
 		if !strings.Contains(o.stderr, want) {
 			t.Errorf("--fake output lacks %s:\n%s", want, o.stderr)
 		}
+	}
+}
+
+// mount -N PID|FILE mounts in that process's namespace, as util-linux
+// does: the mount is there and not here, and a namespace that cannot be
+// joined is util-linux's line and exit 2.
+func TestMountInAnotherNamespace(t *testing.T) {
+	bin := nstooltest.RootBinary(t)
+	for _, tool := range []string{"mount", bin + " mount"} {
+		sleeper := nstest.Sleeper(t, "unshare", "-m", "--propagation", "private", "sleep", "1000")
+		pid := strconv.Itoa(sleeper.Process.Pid)
+		dir := t.TempDir()
+		script := tool + " -N " + pid + " -t tmpfs ns-only " + dir + " && " + tool + " -N /proc/" + pid + "/ns/mnt --make-shared " + dir +
+			" && nsenter -t " + pid + " -m findmnt -n -o SOURCE,PROPAGATION " + dir + "; findmnt -n " + dir + "; echo here=$?; " +
+			tool + " -N 999999999 -t tmpfs x " + dir + " 2>&1 | sed 's/^nstool //'; echo rc=${PIPESTATUS[0]}"
+		out, err := exec.Command("bash", "-c", script).CombinedOutput()
+		want := "ns-only shared\nhere=1\nmount: failed to set target namespace to /proc/999999999/ns/mnt: No such file or directory\nrc=2\n"
+		if err != nil || strings.Join(strings.Fields(string(out)), " ") != strings.Join(strings.Fields(want), " ") {
+			t.Errorf("%s -N: %v\n%s\nwant:\n%s", tool, err, out, want)
+		}
+		nstest.Stop(sleeper)
 	}
 }

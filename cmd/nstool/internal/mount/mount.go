@@ -27,14 +27,17 @@ type Options struct {
 	// explicitly; SourceGiven and TargetGiven say they were given.
 	Source, Target           string
 	SourceGiven, TargetGiven bool
-	Move                     bool // -M
-	Opers                    []string
-	Explain                  bool
-	Verbose                  bool
-	Fake                     bool
-	NoCanon                  bool
-	All                      bool
-	Args                     []string
+	// Namespace (-N PID|FILE): everything is done in that mount namespace.
+	Namespace      string
+	NamespaceGiven bool
+	Move           bool // -M
+	Opers          []string
+	Explain        bool
+	Verbose        bool
+	Fake           bool
+	NoCanon        bool
+	All            bool
+	Args           []string
 }
 
 // NewCmd returns the `mount` command.
@@ -90,6 +93,7 @@ applied.`,
 			opts.Args = args
 			opts.TypesGiven = cmd.Flags().Changed("types")
 			opts.SourceGiven, opts.TargetGiven = cmd.Flags().Changed("source"), cmd.Flags().Changed("target")
+			opts.NamespaceGiven = cmd.Flags().Changed("namespace")
 			for _, name := range []string{"bind", "move", "rbind"} {
 				if cmd.Flags().Changed(name) {
 					opts.Opers = append(opts.Opers, name)
@@ -112,6 +116,7 @@ applied.`,
 	f.BoolVarP(&opts.ShowLabels, "show-labels", "l", false, "show also filesystem labels when listing")
 	f.StringVar(&opts.Source, "source", "", "explicitly specifies the source (path, label, uuid)")
 	f.StringVar(&opts.Target, "target", "", "explicitly specifies the mountpoint")
+	f.StringVarP(&opts.Namespace, "namespace", "N", "", "perform mount in another mount namespace (`PID` or an nsfs file)")
 	addWord(f, &opts.OptList, "bind", "B", "bind", "mount a subtree somewhere else (same as -o bind)")
 	addWord(f, &opts.OptList, "rbind", "R", "rbind", "mount a subtree and all submounts somewhere else")
 	f.BoolVarP(&opts.Move, "move", "M", false, "move a subtree to some other place")

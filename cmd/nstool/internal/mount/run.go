@@ -15,6 +15,7 @@ import (
 	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/mountopt"
 	"github.com/nstool/nstool/nsutil/mountsys"
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
 // request is a command line that passed validate: its option string and
@@ -68,6 +69,21 @@ func (o *Options) validate() (*request, error) {
 // change or a remount; two are the SOURCE and TARGET of a bind, a move or a
 // new mount.
 func run(o *Options) error {
+	if !o.NamespaceGiven {
+		return runHere(o)
+	}
+	// As mount(8): the thread joins the namespace and does all there;
+	// paths resolve from that namespace's root, its table is the thread's.
+	var err error
+	path := mountcmd.NamespacePath(o.Namespace)
+	if joinErr := namespaces.InMount(path, func() { err = runHere(o) }); joinErr != nil {
+		return cli.Exitf(cli.ExitSysErr, "failed to set target namespace to %s: %s", path, cli.Strerror(joinErr))
+	}
+	return err
+}
+
+// runHere is run in the namespace the thread is in.
+func runHere(o *Options) error {
 	if o.Version {
 		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("mount"))
 		return err

@@ -1,6 +1,9 @@
 package mountcmd
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // Canonical is the path mount(8) and umount(8) work with: realpath(3) of p,
 // or p itself with --no-canonicalize (noCanon). resolved is false, and p
@@ -24,4 +27,14 @@ func Canonical(p string, noCanon bool) (path string, resolved bool) {
 		return p, false
 	}
 	return r, true
+}
+
+// NamespacePath is the nsfs file that -N/--namespace names: a number is a
+// PID (/proc/PID/ns/mnt), anything else a file, as mount(8) and umount(8)
+// read it.
+func NamespacePath(arg string) string {
+	if arg != "" && strings.Trim(arg, "0123456789") == "" {
+		return "/proc/" + arg + "/ns/mnt"
+	}
+	return arg
 }

@@ -12,7 +12,7 @@ import (
 // in the namespace (the same device, MAJ:MIN), the last mounted first (the first
 // that fails ends it); with -R each with everything under it.
 func (o *Options) allTargets(spec string, flags int) int {
-	mounts, _ := readTable()
+	mounts, _ := mountinfo.Read(0)
 	f := o.lookup(mounts, spec)
 	if f.mount == nil {
 		return o.notFound(spec)
@@ -33,7 +33,7 @@ func (o *Options) allTargets(spec string, flags int) int {
 	// The first that fails ends the list.
 	for i := len(same) - 1; i >= 0; i-- {
 		m := same[i]
-		now, _ := readTable()
+		now, _ := mountinfo.Read(0)
 		var code int
 		if o.Recursive {
 			code = o.recurseFrom(now, m, flags)

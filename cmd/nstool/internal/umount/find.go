@@ -111,16 +111,3 @@ func (o *Options) lookup(mounts []mountinfo.Mount, spec string) found {
 	}
 	return found{target: spec}
 }
-
-// readTable reads the mount table of the calling thread's mount namespace
-// (after umount -N joined another, /proc/self would still name the main
-// thread's).
-func readTable() ([]mountinfo.Mount, error) {
-	f, err := os.Open("/proc/thread-self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	mounts, _, err := mountinfo.Parse(f)
-	return mounts, err
-}

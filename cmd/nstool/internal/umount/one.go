@@ -18,11 +18,11 @@ func (o *Options) one(spec string, flags int) int {
 	if o.fastPath(spec) {
 		var before []mountinfo.Mount
 		if o.Explain { // for the report only: umount(8) reads no table here
-			before, _ = readTable()
+			before, _ = mountinfo.Read(0)
 		}
 		return o.unmount(before, found{target: spec}, flags, false)
 	}
-	mounts, _ := readTable()
+	mounts, _ := mountinfo.Read(0)
 	if os.Geteuid() != 0 {
 		return o.restricted(mounts, spec, flags)
 	}
@@ -90,7 +90,7 @@ func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSour
 		freeLoop(f.mount.Source)
 	}
 	if o.Explain && !o.Fake {
-		after, _ := readTable()
+		after, _ := mountinfo.Read(0)
 		ex.Change(before, after, nil)
 		m := f.mount
 		if m == nil { // the quick path: the report looks the mount up

@@ -27,7 +27,7 @@ func (o *Options) notFound(spec string) int {
 // mount itself, skipped if propagation already took it. Only targets are
 // looked for, not sources.
 func (o *Options) recursive(spec string, flags int) int {
-	mounts, err := readTable()
+	mounts, err := mountinfo.Read(0)
 	if err != nil {
 		o.warn("%s: cannot read the mount table: %v", spec, err)
 		return cli.ExitMountFailure
@@ -66,7 +66,7 @@ func (o *Options) recurseFrom(mounts []mountinfo.Mount, root mountinfo.Mount, fl
 				return rc
 			}
 		}
-		now, err := readTable()
+		now, err := mountinfo.Read(0)
 		if err == nil && !o.Fake && mountinfo.Table(now).Top(m.Target) == nil {
 			return 0 // propagation took it already
 		}

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
@@ -68,7 +69,7 @@ func run(o *Options) error {
 		}
 	}
 	if o.changed != nil && o.changed("namespace") {
-		path := namespacePath(o.Namespace)
+		path := mountcmd.NamespacePath(o.Namespace)
 		if err := namespaces.InMount(path, all); err != nil {
 			return cli.Exitf(cli.ExitSysErr, "failed to set target namespace to %s: %s", path, cli.Strerror(err))
 		}
@@ -82,14 +83,6 @@ func run(o *Options) error {
 		return cli.Exit(code)
 	}
 	return nil
-}
-
-// namespacePath is the nsfs file -N names: a number is a PID.
-func namespacePath(arg string) string {
-	if arg != "" && strings.Trim(arg, "0123456789") == "" {
-		return "/proc/" + arg + "/ns/mnt"
-	}
-	return arg
 }
 
 // warn prints one error line, "nstool umount: TARGET: message".
