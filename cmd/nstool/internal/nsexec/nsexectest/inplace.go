@@ -87,3 +87,20 @@ func NsDiffer(pid, ref int) []string {
 	sort.Strings(out)
 	return out
 }
+
+// CheckVersion runs `bin VERB -V` (and --version, a prefix of it) in both
+// starts and wants util-linux's version line with nstool's name, exit 0:
+// the early start leaves -V to the ordinary one.
+func CheckVersion(t *testing.T, bin, verb string) {
+	t.Helper()
+	for _, env := range Starts {
+		for _, arg := range []string{"-V", "--version", "--vers"} {
+			cmd := exec.Command(bin, verb, arg)
+			cmd.Env = append(os.Environ(), env)
+			out, err := cmd.Output()
+			if err != nil || !strings.HasPrefix(string(out), verb+" from nstool ") || strings.Count(string(out), "\n") != 1 {
+				t.Errorf("%s %s %s: %v, %q", env, verb, arg, err, out)
+			}
+		}
+	}
+}
