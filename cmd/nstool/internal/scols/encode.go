@@ -55,6 +55,9 @@ func safeEncode(s string, utf bool) (string, int) {
 			hexByte(&b, c)
 			width += 4
 			n = 1
+		case isBoxDrawing(r): // the tree's art, on every line: no table lookups
+			b.WriteString(s[i : i+n])
+			width++
 		case !unicode.IsGraphic(r):
 			for k := 0; k < n; k++ {
 				hexByte(&b, s[i+k])
@@ -92,7 +95,7 @@ func textWidth(s string) int {
 // runeWidth is wcwidth(3) for printable characters: 0 for combining marks,
 // 2 for East Asian wide and fullwidth characters, else 1.
 func runeWidth(r rune) int {
-	if r < 0x300 {
+	if r < 0x300 || isBoxDrawing(r) {
 		return 1
 	}
 	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
@@ -113,6 +116,10 @@ var wideRanges = [][2]rune{
 	{0xFE10, 0xFE19}, {0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6},
 	{0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
 }
+
+// isBoxDrawing reports whether r is in Unicode's Box Drawing block
+// (U+2500..U+257F, the tree's ├─ └─ │): all graphic, one cell wide.
+func isBoxDrawing(r rune) bool { return r >= 0x2500 && r <= 0x257F }
 
 // rawEncode is --raw's encoding: blanks, backslashes and every byte that
 // is not printable ASCII become \xNN, so that cells never contain a space.

@@ -189,3 +189,26 @@ func TestLocaleIsUTF8(t *testing.T) {
 		}
 	}
 }
+
+// The tree's art is encoded on every line: its box-drawing characters take
+// a fast path, which must agree with the general rule (graphic, one cell).
+func TestSafeEncodeBoxDrawing(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		out   string
+		width int
+	}{
+		{"├─/lab", "├─/lab", 6},
+		{"│ └─x", "│ └─x", 5},
+		{"╿é", "╿é", 2},
+		{"├\x01", "├\\x01", 5},
+	} {
+		out, width := safeEncode(tc.in, true)
+		if out != tc.out || width != tc.width {
+			t.Errorf("safeEncode(%q) = %q, %d; want %q, %d", tc.in, out, width, tc.out, tc.width)
+		}
+		if w := textWidth(tc.in); tc.in == tc.out && w != tc.width {
+			t.Errorf("textWidth(%q) = %d, want %d", tc.in, w, tc.width)
+		}
+	}
+}
