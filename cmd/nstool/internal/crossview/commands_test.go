@@ -289,3 +289,51 @@ func TestGraphRendersTheKernelsLinks(t *testing.T) {
 		t.Errorf("nstool graph --format svg: %v\n%.200s", err, svg)
 	}
 }
+
+// TestHoldersOfADeviceNode: a block device node names the filesystem on
+// that device (its rdev), as /dev/loop0 or /dev/sdb1 does, not the mount
+// the node lives on. The node is made with the tmpfs's own device number,
+// so the answer must be the one MAJ:MIN gives: the tmpfs at its mount point.
+func TestHoldersOfADeviceNode(t *testing.T) {
+	bin := nstooltest.RootBinary(t)
+	scratch := nstest.Tmpfs(t)
+	fs := filepath.Join(scratch, "fs")
+	if err := os.Mkdir(fs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("nstool-node", fs, "tmpfs", 0, "size=1m"); err != nil {
+		t.Fatal(err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(fs, &st); err != nil {
+		t.Fatal(err)
+	}
+	node := filepath.Join(scratch, "node")
+	if err := syscall.Mknod(node, syscall.S_IFBLK|0o600, int(st.Dev)); err != nil {
+		t.Fatal(err)
+	}
+	number := fmt.Sprintf("%d:%d", st.Dev>>8&0xfff, st.Dev&0xff|st.Dev>>12&0xfff00)
+	byNumber, err := exec.Command(bin, "holders", "-J", number).Output()
+	if err != nil {
+		t.Fatalf("nstool holders -J %s: %v", number, err)
+	}
+	byNode, err := exec.Command(bin, "holders", "-J", node).Output()
+	if err != nil {
+		t.Fatalf("nstool holders -J %s: %v\n%s", node, err, byNode)
+	}
+	// The PIDs differ (the running nstool is a member); the rest must not.
+	type answer struct {
+		Filesystem struct{ Device, Source string }
+		Holders    []struct {
+			NS     uint64
+			Target string
+		}
+	}
+	var node1, number1 answer
+	if json.Unmarshal(byNode, &node1) != nil || json.Unmarshal(byNumber, &number1) != nil {
+		t.Fatalf("not JSON:\n%s\n%s", byNode, byNumber)
+	}
+	if fmt.Sprint(node1) != fmt.Sprint(number1) || len(node1.Holders) != 1 || node1.Holders[0].Target != fs {
+		t.Errorf("holders %s:\n%s\nwant what holders %s says:\n%s", node, byNode, number, byNumber)
+	}
+}

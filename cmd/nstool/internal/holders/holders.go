@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
@@ -48,12 +50,14 @@ says who owns the namespace (from its processes' cgroups: docker,
 kubernetes, podman, systemd...), how the copy relates to yours (peer,
 slave, private copy) and a command line that unmounts it.
 
-The filesystem is the one mounted at PATH (the mount a lookup of PATH ends
-on), the device MAJ:MIN, or the mounts whose source is SOURCE (/dev/sdb1,
-a tmpfs's name).`,
+The filesystem is the one on a block device node (/dev/loop0, /dev/sdb1:
+the device it names, as a mount of it shows MAJ:MIN), the one mounted at
+PATH (the mount a lookup of PATH ends on), the device MAJ:MIN, or the
+mounts whose source is SOURCE (a tmpfs's name, a source that no longer
+exists as a file).`,
 		Example: `  nstool holders /mnt/usb            # who still has it: "target is busy"
   nstool holders 8:17                # by device number
-  nstool holders /dev/sdb1           # by source
+  nstool holders /dev/sdb1           # by device node
   nstool holders -J /data | jq -r '.holders[].free'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,7 +104,13 @@ func identify(m *crossns.Machine, what string) (major, minor uint32, ref *mounti
 			return uint32(major), uint32(minor), nil, nil
 		}
 	}
-	if _, statErr := os.Stat(what); statErr == nil {
+	if fi, statErr := os.Stat(what); statErr == nil {
+		// A block device node (/dev/loop0, /dev/sdb1) names the filesystem
+		// on it, by the device number a mount of it has (mountinfo's
+		// MAJ:MIN), not the mount of /dev the node lives on.
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && fi.Mode()&os.ModeDevice != 0 && fi.Mode()&os.ModeCharDevice == 0 {
+			return unix.Major(st.Rdev), unix.Minor(st.Rdev), nil, nil
+		}
 		path, err := filepath.Abs(what)
 		if err == nil {
 			path, err = filepath.EvalSymlinks(path)
