@@ -106,13 +106,18 @@ func (p *printer) encodeAll() {
 		ew := widths[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
 			s := p.cellText(l, c)
-			if p.treeColumn(c) {
-				s = p.artFor(l) + s
-			}
 			if t.NoEncoding {
 				e[c.seq], ew[c.seq] = s, textWidth(s)
 			} else {
 				e[c.seq], ew[c.seq] = safeEncode(s, t.UTF8)
+			}
+			// The art is nstool's own text (box drawing or ASCII, no
+			// backslash), which the encoding keeps as it is: it goes in
+			// front of the encoded cell rather than through the encoder.
+			if p.treeColumn(c) {
+				if art := p.artFor(l); art != "" {
+					e[c.seq], ew[c.seq] = art+e[c.seq], textWidth(art)+ew[c.seq]
+				}
 			}
 		}
 		l.enc, l.encW = e, ew
