@@ -71,7 +71,7 @@ func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uin
 			done[ns.Flag] = true
 			continue
 		}
-		perr := &PersistError{Source: src, Target: target, Err: err}
+		perr := &PersistError{Source: shownProcDir(procDir) + "/ns/" + ns.ForChildren, Target: target, Err: err}
 		if ns.Flag == unix.CLONE_NEWNS && errors.Is(err, unix.EINVAL) {
 			if parent := sharedParent(target); parent != "" {
 				perr.SharedParent = parent
@@ -82,6 +82,16 @@ func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uin
 		return perr
 	}
 	return nil
+}
+
+// shownProcDir is procDir as util-linux's message names it, /proc/ID: a
+// thread's /proc/PID/task/TID is also /proc/TID (a directory readdir does
+// not list, with that thread's namespaces).
+func shownProcDir(procDir string) string {
+	if _, tid, ok := strings.Cut(procDir, "/task/"); ok {
+		return "/proc/" + tid
+	}
+	return procDir
 }
 
 // sharedParent returns the mount point holding path if that mount is

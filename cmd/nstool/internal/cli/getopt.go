@@ -230,6 +230,17 @@ func kind(f *pflag.Flag) argKind {
 	return optionalArgument
 }
 
+// ExplicitMark starts a value that Getopt passes on for an optional
+// argument typed exactly as the flag's bare value (pflag's NoOptDefVal):
+// `--mount=true` is the file "true" to getopt_long, while pflag would
+// hand "true" to Set for a bare --mount too. No argument can hold a NUL,
+// so what follows the mark is the value the user typed.
+const ExplicitMark = "\x00"
+
+// ReadsExplicitMark is implemented by flag values whose Set reads
+// ExplicitMark; Getopt marks values for those flags only.
+type ReadsExplicitMark interface{ ReadsExplicitMark() }
+
 // Getopt reads args (a command line after the command's name) as
 // getopt_long reads the util-linux original of cmd (marked by UseGetopt;
 // any other command's args are returned as they are) and writes them back
@@ -254,6 +265,11 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 		return nil, err
 	}
 	emit := func(f *pflag.Flag, value string, has bool) {
+		if has && value == f.NoOptDefVal && kind(f) == optionalArgument {
+			if _, ok := f.Value.(ReadsExplicitMark); ok {
+				value = ExplicitMark + value
+			}
+		}
 		if has {
 			out = append(out, "--"+f.Name+"="+value)
 		} else {

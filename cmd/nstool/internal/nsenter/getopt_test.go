@@ -41,6 +41,7 @@ var getoptLines = []string{
 	"--mount=/proc/$PID/ns/mnt readlink /proc/self/ns/mnt",
 	"-u/proc/$PID/ns/uts readlink /proc/self/ns/uts",
 	"--mount /proc/$PID/ns/mnt readlink /proc/self/ns/mnt",
+	"-t $PID --mount=true true", "-t $PID -mtrue true", "--uts=true true", // the file "true"
 	"-mu true", "-t $PID -mu true", "-t $PID -um true", "-mt$PID true",
 	"-t $PID -m -w/tmp pwd", "-t $PID -m -w /tmp", "-t $PID -m -r/ pwd", "-t $PID -m -rw pwd",
 	// required arguments: attached, detached, odd

@@ -1,8 +1,11 @@
 package nsexec
 
 import (
+	"strings"
+
 	"github.com/spf13/pflag"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
@@ -17,9 +20,12 @@ type OptionalFile struct {
 }
 
 // bare is what pflag passes for the flag without "=". It must be "true" for
-// help to show the flag without a value, so `--mount=true` reads as a bare
-// --mount: the one file name nstool cannot be given this way (./true can).
+// help to show the flag without a value; `--mount=true` (the file "true",
+// as getopt_long reads it) reaches Set marked by cli.Getopt.
 const bare = "true"
+
+// ReadsExplicitMark: Set reads cli.ExplicitMark.
+func (o *OptionalFile) ReadsExplicitMark() {}
 
 func (o *OptionalFile) String() string { return o.File }
 
@@ -36,6 +42,10 @@ func (o *OptionalFile) Type() string { return "bool" }
 
 func (o *OptionalFile) Set(v string) error {
 	o.On = true
+	if file, ok := strings.CutPrefix(v, cli.ExplicitMark); ok {
+		o.HasFile, o.File = true, file
+		return nil
+	}
 	o.HasFile, o.File = v != bare, ""
 	if o.HasFile {
 		o.File = v
