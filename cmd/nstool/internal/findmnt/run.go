@@ -10,17 +10,17 @@ import (
 
 // finder is one run of findmnt over one table.
 type finder struct {
-	o      *Options
-	ctx    *runCtx
-	tab    *mountTable
-	m      search
-	tree   bool // FL_TREE
-	cols   []*column
-	out    *scols.Table
-	lines  []*scols.Line      // by entry index
-	kids   map[int][]*fsEntry // children by parent ID, sorted by ID
-	byID   map[int]*fsEntry   // first entry with each ID
-	onPath []bool             // by entry index: recursion guard against parent loops
+	o     *Options
+	ctx   *runCtx
+	tab   *mountTable
+	m     search
+	tree  bool // FL_TREE
+	cols  []*column
+	out   *scols.Table
+	lines []*scols.Line // by entry index
+	// index: the table by parent ID and by ID (tree.go)
+	byParent, byID []*fsEntry
+	onPath         []bool // by entry index: recursion guard against parent loops
 }
 
 func run(o *Options) error {
@@ -88,7 +88,9 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	ctx := newRunCtx(o)
 	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
-	f.index()
+	if tree || submounts {
+		f.index() // only the tree walk asks for parents and children
+	}
 
 	var rc int
 	if tree && !submounts {
