@@ -132,7 +132,7 @@ func (p *printer) columnWidth(c *Column) {
 		}
 	}
 	for _, l := range t.lines {
-		n := l.encW[c.seq]
+		_, n := p.cell(l, c)
 		if n > c.widthMax {
 			c.widthMax = n
 		}
@@ -147,7 +147,7 @@ func (p *printer) columnWidth(c *Column) {
 			c.width = n
 		}
 		if p.treeColumn(c) {
-			if a := textWidth(p.artFor(l)); a > c.widthTreeArt {
+			if a := artWidth(l); a > c.widthTreeArt {
 				c.widthTreeArt = a
 			}
 		}

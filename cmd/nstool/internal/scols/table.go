@@ -119,15 +119,9 @@ type Line struct {
 	Cells    []Cell
 	parent   *Line
 	children []*Line
-	index    int // position among the parent's children (or among roots)
-
-	// set while printing: encoded cells, their widths, tree drawing
-	enc       []string
-	encW      []int
-	art       string
-	prefix    string
-	hasArt    bool
-	hasPrefix bool
+	index    int32 // position among the parent's children (or among roots)
+	depth    int32 // number of ancestors: the tree art is depth glyphs
+	seq      int   // position in the table: its cells' place in the printer's arrays
 }
 
 // Set puts data into column i.
@@ -200,12 +194,12 @@ func (t *Table) NewLine(parent *Line) *Line {
 	l := &t.lineSlab[len(t.lineSlab)-1]
 	l.Cells = t.cellSlab[len(t.cellSlab) : len(t.cellSlab)+n : len(t.cellSlab)+n]
 	t.cellSlab = t.cellSlab[:len(t.cellSlab)+n]
-	l.parent = parent
+	l.parent, l.seq = parent, len(t.lines)
 	if parent != nil {
-		l.index = len(parent.children)
+		l.index, l.depth = int32(len(parent.children)), parent.depth+1
 		parent.children = append(parent.children, l)
 	} else {
-		l.index = len(t.roots)
+		l.index = int32(len(t.roots))
 		t.roots = append(t.roots, l)
 	}
 	t.lines = append(t.lines, l)
@@ -220,9 +214,9 @@ func (t *Table) Len() int { return len(t.lines) }
 
 func (t *Table) isLastChild(l *Line) bool {
 	if l.parent == nil {
-		return l.index == len(t.roots)-1
+		return int(l.index) == len(t.roots)-1
 	}
-	return l.index == len(l.parent.children)-1
+	return int(l.index) == len(l.parent.children)-1
 }
 
 // walk visits the lines in tree order (roots in order, each followed by its
