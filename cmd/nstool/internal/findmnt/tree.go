@@ -21,17 +21,32 @@ func (f *finder) index() {
 	if !f.tab.isMountinfo() {
 		return
 	}
-	f.byParent = sortedEntries(f.tab.entries, func(a, b *fsEntry) int {
-		return cmp.Or(cmp.Compare(a.Parent, b.Parent), cmp.Compare(a.ID, b.ID), cmp.Compare(a.index, b.index))
-	})
-	f.byID = sortedEntries(f.tab.entries, func(a, b *fsEntry) int {
-		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.index, b.index))
-	})
+	f.byParent = sortedEntries(f.tab.entries, byParentThenID)
+	f.byID = sortedEntries(f.tab.entries, byIDThenPosition)
 }
 
+func byIDThenPosition(a, b *fsEntry) int {
+	if a.ID != b.ID {
+		return cmp.Compare(a.ID, b.ID)
+	}
+	return cmp.Compare(a.index, b.index)
+}
+
+func byParentThenID(a, b *fsEntry) int {
+	if a.Parent != b.Parent {
+		return cmp.Compare(a.Parent, b.Parent)
+	}
+	return byIDThenPosition(a, b)
+}
+
+// sortedEntries is a sorted copy. A kernel table (6.8 and later) lists the
+// mounts in the order they were made, which is mostly ID order: the check
+// is cheaper than the sort.
 func sortedEntries(entries []*fsEntry, order func(a, b *fsEntry) int) []*fsEntry {
 	s := slices.Clone(entries)
-	slices.SortFunc(s, order)
+	if !slices.IsSortedFunc(s, order) {
+		slices.SortFunc(s, order)
+	}
 	return s
 }
 
