@@ -31,8 +31,11 @@ var opaqueXattrs = []string{"trusted.overlay.opaque", "user.overlay.opaque"}
 func evalUpper(c Check, file, where string) (bool, string) {
 	var st unix.Stat_t
 	if err := unix.Lstat(file, &st); err != nil {
-		if c.Not && errors.Is(err, unix.ENOENT) {
+		switch {
+		case c.Not && errors.Is(err, unix.ENOENT):
 			return true, ""
+		case errors.Is(err, unix.ENOENT) && c.Kind == "whiteout":
+			return false, fmt.Sprintf("%s does not exist: no whiteout there", where)
 		}
 		return false, fmt.Sprintf("%s: %v", where, err)
 	}
@@ -56,7 +59,7 @@ func evalUpper(c Check, file, where string) (bool, string) {
 	}
 	saw := fmt.Sprintf("%s is a directory without an overlay.opaque xattr (%s)", where, strings.Join(opaqueXattrs, ", "))
 	if n := whiteoutsIn(file); n > 0 {
-		saw += fmt.Sprintf("; it holds %d %s: the lower layers' entries are hidden one by one, and a name not in upper would still show through", n, plural(n, "whiteout", "whiteouts"))
+		saw += fmt.Sprintf("; it holds %d %s: the lower layers' entries are hidden one by one, each by a whiteout of its name", n, plural(n, "whiteout", "whiteouts"))
 	}
 	return false, saw
 }

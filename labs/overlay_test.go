@@ -20,7 +20,7 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 		// mount's options)
 		t.Run(map[string]string{"": "trusted", ",userxattr": "userxattr"}[opt], func(t *testing.T) {
 			d := nstest.Tmpfs(t)
-			for _, f := range []string{"low/etc/conf.d/a", "low/etc/conf.d/b", "low/etc/gone", "low/etc/motd"} {
+			for _, f := range []string{"low/etc/conf.d/a", "low/etc/conf.d/b", "low/etc/keep.d/a", "low/etc/gone", "low/etc/motd"} {
 				if err := os.MkdirAll(d+"/"+f[:strings.LastIndex(f, "/")], 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -41,9 +41,7 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 			must(t, os.Remove(m+"/gone"))
 			must(t, os.RemoveAll(m+"/conf.d"))
 			must(t, os.Mkdir(m+"/conf.d", 0o755))
-			must(t, os.Mkdir(m+"/one-by-one", 0o755))
-			must(t, os.WriteFile(m+"/one-by-one/x", nil, 0o644))
-			must(t, os.Remove(m+"/one-by-one/x"))
+			must(t, os.Remove(m+"/keep.d/a")) // a file deleted, its directory kept
 			xattr := map[string]string{"": "trusted.overlay.opaque", ",userxattr": "user.overlay.opaque"}[opt]
 
 			w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})
@@ -56,15 +54,16 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 				{"host D/upper/etc/motd is a whiteout", false, "D/upper/etc/motd is a regular file"},
 				{"host D/upper/etc/motd is not a whiteout", true, ""},
 				{"host D/upper/etc/nothing is not a whiteout", true, ""},
-				{"host D/upper/etc/nothing is a whiteout", false, "no such file or directory"},
+				{"host D/upper/etc/nothing is a whiteout", false, "D/upper/etc/nothing does not exist: no whiteout there"},
+				{"host D/upper/etc/nothing is opaque", false, "no such file or directory"},
 				{"host D/upper/etc/motd contains and the merged view", true, ""},
 				{"host D/low/etc/motd does not contain and the merged view", true, ""},
 				{"host D/upper/etc/motd does not contain merged", false, `holds "and the merged view"`},
 				{"host D/upper/etc/conf.d is opaque", true, ""},
 				{"host D/upper/etc/conf.d is not opaque", false, "is an opaque directory (" + xattr + ` is "y")`},
 				{"host D/upper/etc/gone is opaque", false, "a character device 0:0 (a whiteout), not a directory"},
-				{"host D/upper/etc/one-by-one is opaque", false, "without an overlay.opaque xattr"},
-				{"host D/upper/etc/one-by-one is not opaque", true, ""},
+				{"host D/upper/etc/keep.d is opaque", false, "without an overlay.opaque xattr (trusted.overlay.opaque, user.overlay.opaque); it holds 1 whiteout:"},
+				{"host D/upper/etc/keep.d is not opaque", true, ""},
 				{"host D/merged is mounted with lowerdir=D/low", true, ""},
 				{"host D/merged is mounted with upperdir=D/upper", true, ""},
 				{"host D/merged is mounted with rw", true, ""},
