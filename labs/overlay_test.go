@@ -45,11 +45,7 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 			xattr := map[string]string{"": "trusted.overlay.opaque", ",userxattr": "user.overlay.opaque"}[opt]
 
 			w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})
-			for _, tc := range []struct {
-				check string
-				ok    bool
-				saw   string
-			}{
+			expectChecks(t, w, d, []checkCase{
 				{"host D/upper/etc/gone is a whiteout", true, ""},
 				{"host D/upper/etc/motd is a whiteout", false, "D/upper/etc/motd is a regular file"},
 				{"host D/upper/etc/motd is not a whiteout", true, ""},
@@ -70,17 +66,7 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 				{"host D/merged is mounted with lowerdir=D/upper", false, "is mounted overlay with lowerdir=D/low"},
 				{"host D/merged is mounted with nosuid", false, "is mounted overlay without nosuid"},
 				{"host D/low is mounted with rw", false, "is not a mount point"},
-			} {
-				c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
-				if err != nil {
-					t.Fatalf("%s: %v", tc.check, err)
-				}
-				r := w.Evaluate([]Check{c})[0]
-				saw := strings.ReplaceAll(r.Saw, d, "D")
-				if r.OK != tc.ok || (!tc.ok && !strings.Contains(saw, tc.saw)) {
-					t.Errorf("%s: ok=%v saw %q; want ok=%v saw ~%q", tc.check, r.OK, saw, tc.ok, tc.saw)
-				}
-			}
+			})
 			// The lower layer is as it was: the deletions are only marks.
 			for _, f := range []string{"conf.d/a", "gone", "motd"} {
 				if _, err := os.Stat(d + "/low/etc/" + f); err != nil {
