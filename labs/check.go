@@ -16,7 +16,10 @@ import (
 //	container-a /lab/a is slave of host /lab/a
 //	container-a /lab/a/x is mounted [tmpfs]
 //	host /lab/a/x is not mounted
-//	host /lab/x exists | is missing | contains TEXT
+//	host /lab/x exists | is missing | contains TEXT | does not contain TEXT
+//	host /lab/upper/f is a whiteout        (overlayfs: a character device 0:0)
+//	host /lab/upper/d is opaque            (overlayfs: the xattr overlay.opaque "y")
+//	host /lab/merged is mounted with lowerdir=/lab/a:/lab/b (an option in mountinfo)
 //	host /lab/dst has [at least|at most] 7 mounts
 //	container-a /lab/ro is locked          (an unmount in its namespace is refused)
 //	host /lab/u is not bindable            (a bind of it is refused)
@@ -59,13 +62,16 @@ var checkForms = sync.OnceValue(func() []checkForm {
 		{"answer-of", regexp.MustCompile(`^answer is (peer group|master|mount id|parent id) of ` + actorRe + ` ` + pathRe + `$`)},
 		{"answer-ns", regexp.MustCompile(`^answer is mnt ns of ` + actorRe + `$`)},
 		{"answer", regexp.MustCompile(`^answer is (.+)$`)},
+		{"option", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is mounted with (\S+)$`)},
 		{"mounted", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?mounted(?: (\S+))?$`)},
 		{"peer", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?peer of ` + actorRe + ` ` + pathRe + `$`)},
 		{"slaveof", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?slave of ` + actorRe + ` ` + pathRe + `$`)},
 		{"locked", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?locked$`)},
 		{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
 		{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
-		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
+		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (contains|does not contain) (.+)$`)},
+		{"whiteout", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?a whiteout$`)},
+		{"opaque", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?opaque$`)},
 		{"from", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` came from ` + actorRe + `(?: ` + pathRe + `)?$`)},
 		{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
 		{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
@@ -116,11 +122,13 @@ func ParseCheck(line string) (Check, error) {
 			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] != "", m[4]
 		case "peer", "slaveof":
 			c.Who, c.Path, c.Not, c.Who2, c.Path2 = m[1], m[2], m[3] != "", m[4], m[5]
-		case "locked", "bindable":
+		case "locked", "bindable", "whiteout", "opaque":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] != ""
 		case "exists":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] == "is missing"
 		case "contains":
+			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] != "contains", m[4]
+		case "option":
 			c.Who, c.Path, c.Arg = m[1], m[2], m[3]
 		case "from":
 			c.Who, c.Path, c.Who2, c.Path2 = m[1], m[2], m[3], m[4]

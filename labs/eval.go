@@ -360,10 +360,23 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		if err != nil {
 			return false, fmt.Sprintf("cannot read %s as %s sees it: %v", c.Path, who, unwrapPath(err))
 		}
-		if !strings.Contains(string(data), c.Arg) {
+		switch has := strings.Contains(string(data), c.Arg); {
+		case has && c.Not:
+			return false, fmt.Sprintf("%s holds %q", where, lineWith(string(data), c.Arg))
+		case !has && !c.Not:
 			return false, fmt.Sprintf("%s holds %q", where, firstLine(string(data)))
 		}
 		return true, ""
+
+	case "whiteout", "opaque":
+		return evalUpper(c, fmt.Sprintf("/proc/%d/root%s", pid, c.Path), where)
+
+	case "option":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		return evalOption(c, m, where)
 
 	case "count":
 		tab, err := w.table(pid)
@@ -466,6 +479,16 @@ func comm(pid int) string {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
+}
+
+// lineWith is the first line of s that holds text.
+func lineWith(s, text string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(line, text) {
+			return line
+		}
+	}
+	return ""
 }
 
 func unwrapPath(err error) error {

@@ -198,7 +198,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	all, _ := labs.All()
 	// What a learner types into `lab start`: every step's solution and check.
 	scripts := map[string]string{}
-	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "13-busy"} {
+	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "10-overlay", "13-busy"} {
 		l, _ := labs.Find(all, id)
 		var script strings.Builder
 		for _, s := range l.Steps {
@@ -214,7 +214,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	// volumes bound into them; 08-utility's containers are started from
 	// inside another actor's mount namespace; 13-busy's disk is ext2 on a
 	// loop device (as root), which must not stay attached; 09-pivot's
-	// learner pivots into a root of its own.
+	// learner pivots into a root of its own; 10-overlay's container has an
+	// overlay mount as its root.
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
 		{"lab", "demo", "05-slave", "--no-pause"},
@@ -225,6 +226,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		{"lab", "start", "08-utility"},
 		{"lab", "verify", "09-pivot"},
 		{"lab", "start", "09-pivot"},
+		{"lab", "verify", "10-overlay"},
+		{"lab", "start", "10-overlay"},
 		{"lab", "verify", "13-busy"},
 		{"lab", "start", "13-busy"},
 	}
