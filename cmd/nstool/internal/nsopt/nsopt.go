@@ -55,6 +55,9 @@ const (
 	Wdns
 	NoFork
 	Version
+	MapUsers
+	MapGroups
+	MapAuto
 )
 
 // Option is one option of a command.
@@ -127,6 +130,11 @@ var Unshare = [...]Option{
 	{Long: "map-group", ID: MapGroup, Arg: Required, Usage: "map current group to `gid|name` (implies --user)"},
 	{Long: "map-root-user", Short: 'r', ID: MapRootUser, Usage: "map current user to root (implies --user)"},
 	{Long: "map-current-user", Short: 'c', ID: MapCurrentUser, Usage: "map current user to itself (implies --user)"},
+	{Long: "map-auto", ID: MapAuto, Usage: "map users and groups automatically: --map-users=auto --map-groups=auto (implies --user)"},
+	{Long: "map-users", ID: MapUsers, Arg: Required,
+		Usage: "map `outeruid,inneruid,count|auto`: count users from outeruid to inneruid, by newuidmap(1); auto: /etc/subuid's first range at 0 (implies --user)"},
+	{Long: "map-groups", ID: MapGroups, Arg: Required,
+		Usage: "map `outergid,innergid,count|auto`: count groups from outergid to innergid, by newgidmap(1); auto: /etc/subgid's first range at 0 (implies --user)"},
 	{Long: "kill-child", ID: KillChild, Arg: Optional, Bare: "SIGKILL",
 		Usage: "when dying, kill the forked child with `signame` (implies --fork; default SIGKILL)"},
 	{Long: "mount-proc", ID: MountProc, Arg: Optional, Bare: "/proc", Usage: "mount proc filesystem first on `dir` (implies --mount)"},

@@ -41,6 +41,13 @@ func TestOptions(t *testing.T) {
 			return c.MapUser == os.Geteuid() && c.MapGroup == os.Getegid()
 		}},
 		{[]string{"--map-user=0", "true"}, func(c *spawn.UnshareConfig) bool { return c.MapUser == 0 && c.MapGroup == -1 }},
+		{[]string{"--map-users=100000,0,65536", "-r", "true"}, func(c *spawn.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWUSER && *c.UserRange == spawn.IDRange{Outer: 100000, Inner: 0, Count: 65536} &&
+				c.GroupRange == nil && c.MapUser == 0 && c.MapGroup == 0 && !c.InProcess()
+		}},
+		{[]string{"--map-groups", "1,2,3", "--map-groups=4,5,6", "true"}, func(c *spawn.UnshareConfig) bool {
+			return c.Flags == unix.CLONE_NEWUSER && *c.GroupRange == spawn.IDRange{Outer: 4, Inner: 5, Count: 6} && c.UserRange == nil
+		}},
 		{[]string{"--mount-proc", "true"}, func(c *spawn.UnshareConfig) bool {
 			return c.Flags == unix.CLONE_NEWNS && c.MountProc == "/proc" && c.InProcess()
 		}},
@@ -69,6 +76,9 @@ func TestOptionErrors(t *testing.T) {
 		"--kill-child=NOPE true":               "unknown signal: NOPE",
 		"--boottime 5 true":                    "options --monotonic and --boottime require unsharing of a time namespace (-t)",
 		"--map-group=0 --setgroups=allow true": "options --setgroups=allow and --map-group are mutually exclusive",
+		"--map-users=1,2 true":                 "mapping '1,2' contains only 2 elements",
+		"--map-groups=1,2,3,4 true":            "too many elements for mapping '1,2,3,4'",
+		"--map-users=1,x,3 true":               "could not parse ID: 'x'",
 	} {
 		_, err := parse(t, strings.Fields(args)...)
 		if err == nil || err.Error() != want || cli.ExitCode(err) != 1 {

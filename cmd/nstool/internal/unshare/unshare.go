@@ -34,6 +34,9 @@ type Options struct {
 	MapCurrent  bool
 	MapUser     string
 	MapGroup    string
+	MapUsers    string // --map-users: OUTER,INNER,COUNT or auto
+	MapGroups   string
+	MapAuto     bool
 	Propagation string
 	Setgroups   string
 	Root, Wd    string
@@ -60,6 +63,13 @@ type inOrder struct {
 	pflag.Value
 	name  string
 	order *[]mapOption
+}
+
+// IsBoolFlag keeps -r, -c and --map-auto options without an argument, for
+// pflag and for cli.Getopt ("--map-auto=1": "doesn't allow an argument").
+func (v *inOrder) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func (v *inOrder) Set(s string) error {
@@ -96,11 +106,17 @@ program killed by a signal makes nstool die of the same signal.
 uid_map lines, the propagation mount(2), the proc mount, the exec) before
 making it.
 
+--map-users, --map-groups and --map-auto map ranges of IDs as util-linux
+does, through newuidmap(1) and newgidmap(1) (package uidmap), which check
+them against /etc/subuid and /etc/subgid; auto takes the user's first range
+there and maps it at 0 (for root: the first line named by root, 0, or any
+name that is not a number, as util-linux 2.38 reads the file).
+
 Start-up: with every option but a namespace file to keep (--mount=FILE and
-friends), --kill-child and --explain, nstool does the work before Go's
-runtime starts, in one process as util-linux does (the program keeps
-nstool's PID) and as fast; NSTOOL_EARLY=off in the environment turns that
-off.`,
+friends), --kill-child, the ranges of IDs (newuidmap must run while nstool
+waits) and --explain, nstool does the work before Go's runtime starts, in
+one process as util-linux does (the program keeps nstool's PID) and as
+fast; NSTOOL_EARLY=off in the environment turns that off.`,
 		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
   nstool unshare --mount --propagation=shared bash
 
@@ -130,7 +146,7 @@ off.`,
 	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], opts.field)
-	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user"} {
+	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user", "map-users", "map-groups", "map-auto"} {
 		fl := f.Lookup(name)
 		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
 	}
@@ -144,7 +160,8 @@ func (o *Options) field(id nsopt.ID) any {
 	}
 	return map[nsopt.ID]any{
 		nsopt.Fork: &o.Fork, nsopt.MapUser: &o.MapUser, nsopt.MapGroup: &o.MapGroup, nsopt.MapRootUser: &o.MapRoot,
-		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
+		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.MapUsers: &o.MapUsers, nsopt.MapGroups: &o.MapGroups, nsopt.MapAuto: &o.MapAuto,
+		nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
 		nsopt.Propagation: &o.Propagation, nsopt.Setgroups: &o.Setgroups, nsopt.KeepCaps: &o.KeepCaps,
 		nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.Monotonic: &o.Monotonic, nsopt.Boottime: &o.Boottime, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
@@ -212,12 +229,20 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 			c.MapUser, err = lookupID(m.value, false)
 		case m.name == "map-group":
 			c.MapGroup, err = lookupID(m.value, true)
+		case m.name == "map-users": // the files are read here, in turn, as util-linux reads them
+			c.UserRange, err = mapRange(m.value, subUIDFile, c.RealUID)
+		case m.name == "map-groups":
+			c.GroupRange, err = mapRange(m.value, subGIDFile, c.RealUID) // the user's ranges of groups
 		case !on:
 			continue // --map-root-user=false
 		case m.name == "map-root-user":
 			c.MapUser, c.MapGroup = 0, 0
 		case m.name == "map-current-user":
 			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
+		case m.name == "map-auto":
+			if c.UserRange, err = subIDRange(subUIDFile, c.RealUID); err == nil {
+				c.GroupRange, err = subIDRange(subGIDFile, c.RealUID)
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -268,7 +293,7 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
 		return nil, cli.Exitf(1, "options --monotonic and --boottime require unsharing of a time namespace (-t)")
 	}
-	if c.MapGroup >= 0 && c.Setgroups == "allow" {
+	if c.MapGroup >= 0 && c.GroupRange == nil && c.Setgroups == "allow" {
 		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
 	}
 	if o.changed("root") {
@@ -305,7 +330,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 			nsexec.ExplainEarly(ios.ErrOut, ios.StderrWidth())
 		}
 	}
-	pause := persister(c)
+	pause := pauser(c)
 	if inPlace {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
@@ -323,6 +348,22 @@ func why(c *spawn.UnshareConfig) string {
 		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
 	}
 	return "no user namespace, no --fork: nstool unshares on its own thread and becomes the program"
+}
+
+// pauser answers the child's pauses: at spawn.MapIDs it runs newuidmap
+// and newgidmap (runIDMaps), at the others it binds the namespace files
+// (persister).
+func pauser(c *spawn.UnshareConfig) nsexec.Paused {
+	persist := persister(c)
+	if c.UserRange == nil && c.GroupRange == nil {
+		return persist
+	}
+	return func(procDir string, phase int) (bool, int, error) {
+		if phase == spawn.MapIDs {
+			return false, 0, runIDMaps(c, procDir)
+		}
+		return persist(procDir, phase)
+	}
 }
 
 // persister binds the namespace files when the namespaces exist. When the
