@@ -58,6 +58,7 @@ const (
 	MapUsers
 	MapGroups
 	MapAuto
+	FollowContext
 )
 
 // Option is one option of a command.
@@ -171,6 +172,8 @@ var Nsenter = [...]Option{
 	{Long: "wd", Short: 'w', ID: Wd, Arg: Optional, Usage: "set the working directory (--wd=DIR; default: the target's)"},
 	{Long: "wdns", Short: 'W', ID: Wdns, Arg: Required, Usage: "set the working directory in namespace to `dir`"},
 	{Long: "no-fork", Short: 'F', ID: NoFork, Usage: "do not fork before exec'ing <program>"},
+	{Long: "follow-context", Short: 'Z', ID: FollowContext,
+		Usage: "set SELinux context according to --target PID: nothing to do where SELinux is off; where it is on, nstool refuses (it does not set SELinux contexts)"},
 	{Long: "explain", ID: Explain, Usage: "print each step in kernel terms on stderr before making it"},
 	{Long: "version", Short: 'V', ID: Version, Usage: "display version (nsenter from nstool VERSION)"},
 }
