@@ -129,7 +129,7 @@ func subIDRange(file string, uid int) (*spawn.IDRange, error) {
 		if !ok {
 			continue
 		}
-		n, overflow := strtoulPrefix(name)
+		n, overflow := cli.StrtoulPrefix(name)
 		if overflow {
 			errno = sysfmt.Strerror(unix.ERANGE)
 		}
@@ -152,27 +152,4 @@ func subIDRange(file string, uid int) (*spawn.IDRange, error) {
 		return &spawn.IDRange{Outer: uint32(outer), Inner: 0, Count: uint32(size)}, nil
 	}
 	return nil, cli.Exitf(1, "no line matching user \"%s\" in %s: %s", u.Username, file, errno)
-}
-
-// strtoulPrefix is strtoul(s, NULL, 10): the number at the start of s
-// (blanks, a sign, digits; 0 when there is none; "-" negates in unsigned
-// arithmetic), or 2^64-1 with overflow set when it does not fit.
-func strtoulPrefix(s string) (n uint64, overflow bool) {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
-	neg := s != "" && s[0] == '-'
-	if s != "" && (neg || s[0] == '+') {
-		s = s[1:]
-	}
-	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
-	if digits == 0 {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(s[:digits], 10, 64)
-	if err != nil {
-		return math.MaxUint64, true
-	}
-	if neg {
-		n = -n
-	}
-	return n, false
 }

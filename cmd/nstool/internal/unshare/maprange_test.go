@@ -210,3 +210,14 @@ func TestMapRangesWithoutNewuidmap(t *testing.T) {
 		}
 	}
 }
+
+// The shell completes --map-users and --map-groups with their one word,
+// auto (cobra's __complete, which the completion scripts call).
+func TestMapRangesComplete(t *testing.T) {
+	for _, name := range []string{"--map-users", "--map-groups"} {
+		out, err := exec.Command(nstooltest.Binary(t), "__complete", "unshare", name, "").Output()
+		if err != nil || !strings.HasPrefix(string(out), "auto\n") {
+			t.Errorf("__complete unshare %s '': %v, %q", name, err, out)
+		}
+	}
+}

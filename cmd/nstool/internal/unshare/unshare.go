@@ -150,6 +150,9 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 		fl := f.Lookup(name)
 		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
 	}
+	for _, name := range []string{"map-users", "map-groups"} { // OUTER,INNER,COUNT is the user's to type
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"auto"}, cobra.ShellCompDirectiveNoFileComp))
+	}
 	return cmd
 }
 
