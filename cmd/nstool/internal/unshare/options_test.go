@@ -1,6 +1,7 @@
 package unshare
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -83,6 +84,47 @@ func TestOptionErrors(t *testing.T) {
 		_, err := parse(t, strings.Fields(args)...)
 		if err == nil || err.Error() != want || cli.ExitCode(err) != 1 {
 			t.Errorf("%s: %v (exit %d), want %q (exit 1)", args, err, cli.ExitCode(err), want)
+		}
+	}
+}
+
+// With ranges the child pauses right after unshare(2), before the time
+// offsets, for newuidmap and newgidmap (named in --explain's text), and
+// writes no uid_map, setgroups or gid_map of its own; with a range of uids
+// only, -r's gid is still written, after setgroups=deny.
+func TestMapRangesPlan(t *testing.T) {
+	uid, gid := os.Geteuid(), os.Getegid() // mapped to 0 by -r, beside the ranges (none holds them)
+	for _, c := range []struct {
+		args   []string
+		writes string // the files the child writes itself
+		helper string // the commands the pause names
+	}{
+		{[]string{"--map-users=100000,0,65536", "--map-groups=200000,0,65536", "-r", "-T", "--monotonic=1", "true"},
+			"/proc/self/timens_offsets", fmt.Sprintf("newuidmap PID 0 %d 1 1 100000 65535, then newgidmap PID 0 %d 1 1 200000 65535", uid, gid)},
+		{[]string{"--map-users=100000,0,65536", "-r", "true"},
+			"/proc/self/setgroups /proc/self/gid_map", fmt.Sprintf("newuidmap PID 0 %d 1 1 100000 65535", uid)},
+		{[]string{"--map-groups=200000,0,10", "true"}, "", "newgidmap PID 0 200000 10"},
+	} {
+		cfg, err := parse(t, c.args...)
+		if err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		steps := cfg.Spawn().Steps
+		if len(steps) < 2 || steps[0].Trap != unix.SYS_UNSHARE || steps[1].Kind != spawn.StepPause || steps[1].Args[1] != spawn.MapIDs {
+			t.Errorf("%q: no MapIDs pause right after unshare: %+v", c.args, steps)
+			continue
+		}
+		if want := "pause: nstool runs " + c.helper; steps[1].Text != want {
+			t.Errorf("%q: pause %q, want %q", c.args, steps[1].Text, want)
+		}
+		var writes []string
+		for _, s := range steps {
+			if s.Data != "" {
+				writes = append(writes, s.Path)
+			}
+		}
+		if got := strings.Join(writes, " "); got != c.writes {
+			t.Errorf("%q: writes %q, want %q", c.args, got, c.writes)
 		}
 	}
 }
