@@ -105,9 +105,10 @@ const (
 
 // UnshareLongopts and NsenterLongopts are util-linux 2.38's long option
 // names in the order of its longopts array: getopt_long's order, in which
-// it lists an ambiguous prefix's possibilities, and with the names nstool
-// lacks, which still make a prefix ambiguous (cli.UseGetopt; the early
-// parser reads them too).
+// it lists an ambiguous prefix's possibilities (cli.UseGetopt; the early
+// parser reads them too). nstool has each of them now (--map-users,
+// --map-groups, --map-auto, --follow-context last); a name it lacked would
+// still make a prefix ambiguous.
 const (
 	UnshareLongopts = "help version mount uts ipc net pid user cgroup time fork kill-child mount-proc " +
 		"map-user map-users map-group map-groups map-root-user map-current-user map-auto propagation " +
