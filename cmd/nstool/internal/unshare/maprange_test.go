@@ -221,3 +221,21 @@ func TestMapRangesComplete(t *testing.T) {
 		}
 	}
 }
+
+// util-linux checks each option as getopt_long returns it, so of two bad
+// options the first is reported, and a bad value fails even when a later
+// one replaces it; nstool takes them in the same turn (Options.order).
+func TestOptionsTakenInTurnAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	var lines []string
+	bad := []string{"--map-users=1,2", "--map-user=nosuchuser-nstool", "--propagation=bad", "--setuid=x", "--setgid=y",
+		"--setgroups=maybe", "--kill-child=NOPE", "-T --monotonic=x", "-T --boottime=z", "--map-groups=a,b,c"}
+	for i, a := range bad {
+		for _, b := range bad[i+1:] {
+			lines = append(lines, a+" "+b+" true", b+" "+a+" true")
+		}
+	}
+	lines = append(lines, "--setuid=x --setuid=0 true", "-T --monotonic=x --monotonic=1 true", "--propagation=bad --propagation=shared -m true",
+		"--kill-child=NOPE --kill-child true", "--setgroups= true", "--map-users=1,2 --map-users=0,0,1 true")
+	nsexectest.CompareLines(t, "unshare", nsexectest.Tools(t, "unshare"), strings.NewReplacer(), lines)
+}

@@ -50,33 +50,40 @@ type Options struct {
 	Args        []string
 
 	changed func(name string) bool
-	// mapOrder lists the user-mapping options in command-line order: as
-	// in util-linux, each is taken in turn (a bad name fails even when a
-	// later option overrides it) and the last to set the uid (gid) wins.
-	mapOrder []mapOption
+	// order lists the options whose values util-linux checks (inOrder)
+	// in command-line order, each time given: as in util-linux, each is
+	// taken in turn, so the first bad one is the one reported (a bad name
+	// fails even when a later option overrides it) and the last to set
+	// the uid (gid) wins.
+	order []given
 }
 
-type mapOption struct{ name, value string }
+// given is one option of the command line and its value.
+type given struct{ name, value string }
 
-// inOrder is a flag value that also records, in order, each value it is set to.
-type inOrder struct {
+// inOrder are the options util-linux checks as it reads them.
+var inOrder = []string{"map-user", "map-group", "map-root-user", "map-current-user", "map-users", "map-groups", "map-auto",
+	"kill-child", "propagation", "setgroups", "setuid", "setgid", "monotonic", "boottime"}
+
+// ordered is a flag value that also records, in order, each value it is set to.
+type ordered struct {
 	pflag.Value
 	name  string
-	order *[]mapOption
+	order *[]given
 }
 
 // IsBoolFlag keeps -r, -c and --map-auto options without an argument, for
 // pflag and for cli.Getopt ("--map-auto=1": "doesn't allow an argument").
-func (v *inOrder) IsBoolFlag() bool {
+func (v *ordered) IsBoolFlag() bool {
 	b, ok := v.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
 }
 
-func (v *inOrder) Set(s string) error {
+func (v *ordered) Set(s string) error {
 	if err := v.Value.Set(s); err != nil {
 		return err
 	}
-	*v.order = append(*v.order, mapOption{v.name, s})
+	*v.order = append(*v.order, given{v.name, s})
 	return nil
 }
 
@@ -146,9 +153,9 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], opts.field)
-	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user", "map-users", "map-groups", "map-auto"} {
+	for _, name := range inOrder {
 		fl := f.Lookup(name)
-		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
+		fl.Value = &ordered{Value: fl.Value, name: name, order: &opts.order}
 	}
 	for _, name := range []string{"map-users", "map-groups"} { // OUTER,INNER,COUNT is the user's to type
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"auto"}, cobra.ShellCompDirectiveNoFileComp))
@@ -201,7 +208,7 @@ func signalByName(s string) (syscall.Signal, bool) {
 // util-linux does.
 func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c := &spawn.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
-		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork}
+		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork, Propagation: mountopt.PropagationPrivate}
 	for t := range namespaces.Table {
 		if ns := &namespaces.Table[t]; o.NS[t].On {
 			c.Flags |= ns.Flag
@@ -210,89 +217,16 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 			}
 		}
 	}
-	var ok bool
-	if c.Propagation, ok = mountopt.PropagationFlags(o.Propagation); !ok {
-		return nil, cli.Exitf(1, "unsupported propagation mode: %s", o.Propagation)
-	}
-	switch o.Setgroups {
-	case "", "allow", "deny":
-		c.Setgroups = o.Setgroups
-	default:
-		return nil, cli.Exitf(1, "unsupported --setgroups argument '%s'", o.Setgroups)
-	}
-	var err error
 	if o.changed("mount-proc") {
 		c.Flags |= unix.CLONE_NEWNS
 		c.MountProc = o.MountProc
 	}
-	for _, m := range o.mapOrder {
-		on, _ := strconv.ParseBool(m.value) // -r and -c (pflag has checked it)
-		switch {
-		case m.name == "map-user":
-			c.MapUser, err = lookupID(m.value, false)
-		case m.name == "map-group":
-			c.MapGroup, err = lookupID(m.value, true)
-		case m.name == "map-users": // the files are read here, in turn, as util-linux reads them
-			c.UserRange, err = mapRange(m.value, subUIDFile, c.RealUID)
-		case m.name == "map-groups":
-			c.GroupRange, err = mapRange(m.value, subGIDFile, c.RealUID) // the user's ranges of groups
-		case !on:
-			continue // --map-root-user=false
-		case m.name == "map-root-user":
-			c.MapUser, c.MapGroup = 0, 0
-		case m.name == "map-current-user":
-			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
-		case m.name == "map-auto":
-			if c.UserRange, err = subIDRange(subUIDFile, c.RealUID); err == nil {
-				c.GroupRange, err = subIDRange(subGIDFile, c.RealUID)
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		// (uid_t)-1 is util-linux's "no mapping": --map-user=-1 makes the
-		// user namespace and maps nothing.
-		if c.MapUser == 1<<32-1 {
-			c.MapUser = -1
-		}
-		if c.MapGroup == 1<<32-1 {
-			c.MapGroup = -1
-		}
-		c.Flags |= unix.CLONE_NEWUSER
-	}
-	if o.changed("kill-child") {
-		c.Fork = true
-		sig, ok := signalByName(o.KillChild)
-		if !ok {
-			return nil, cli.Exitf(1, "unknown signal: %s", o.KillChild)
-		}
-		c.KillChild = sig
-	}
-	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
+	for _, g := range o.order {
+		if err := take(c, g); err != nil {
 			return nil, err
 		}
 	}
-	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
-			return nil, err
-		}
-	}
-	for _, t := range []struct {
-		name, what string
-		val        string
-		dst        **int64
-	}{{"monotonic", "failed to parse monotonic offset", o.Monotonic, &c.Monotonic},
-		{"boottime", "failed to parse boottime offset", o.Boottime, &c.Boottime}} {
-		if !o.changed(t.name) {
-			continue
-		}
-		n, perr := cli.ParseInt64(t.val, t.what)
-		if perr != nil {
-			return nil, perr
-		}
-		*t.dst = &n
-	}
+	// util-linux's checks once all options are read.
 	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
 		return nil, cli.Exitf(1, "options --monotonic and --boottime require unsharing of a time namespace (-t)")
 	}
@@ -309,6 +243,83 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil
+}
+
+// take is util-linux's reading of one option that it checks (inOrder),
+// into c.
+func take(c *spawn.UnshareConfig, g given) error {
+	var err error
+	on, _ := strconv.ParseBool(g.value) // -r, -c, --map-auto (pflag has checked it)
+	switch g.name {
+	case "propagation":
+		var ok bool
+		if c.Propagation, ok = mountopt.PropagationFlags(g.value); !ok {
+			return cli.Exitf(1, "unsupported propagation mode: %s", g.value)
+		}
+		return nil
+	case "setgroups":
+		if g.value != "allow" && g.value != "deny" {
+			return cli.Exitf(1, "unsupported --setgroups argument '%s'", g.value)
+		}
+		c.Setgroups = g.value
+		return nil
+	case "kill-child":
+		sig, ok := signalByName(g.value)
+		if !ok {
+			return cli.Exitf(1, "unknown signal: %s", g.value)
+		}
+		c.Fork, c.KillChild = true, sig
+		return nil
+	case "setuid":
+		c.SetUID, err = cli.ParseID(g.value, "failed to parse uid")
+		return err
+	case "setgid":
+		c.SetGID, err = cli.ParseID(g.value, "failed to parse gid")
+		return err
+	case "monotonic", "boottime":
+		n, err := cli.ParseInt64(g.value, "failed to parse "+g.name+" offset")
+		if g.name == "monotonic" {
+			c.Monotonic = &n
+		} else {
+			c.Boottime = &n
+		}
+		return err
+	case "map-user":
+		c.MapUser, err = lookupID(g.value, false)
+	case "map-group":
+		c.MapGroup, err = lookupID(g.value, true)
+	case "map-users": // the files are read here, in turn, as util-linux reads them
+		c.UserRange, err = mapRange(g.value, subUIDFile, c.RealUID)
+	case "map-groups":
+		c.GroupRange, err = mapRange(g.value, subGIDFile, c.RealUID) // the user's ranges of groups
+	case "map-root-user", "map-current-user", "map-auto":
+		if !on {
+			return nil // --map-root-user=false (pflag's reading)
+		}
+		switch g.name {
+		case "map-root-user":
+			c.MapUser, c.MapGroup = 0, 0
+		case "map-current-user":
+			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
+		default:
+			if c.UserRange, err = subIDRange(subUIDFile, c.RealUID); err == nil {
+				c.GroupRange, err = subIDRange(subGIDFile, c.RealUID)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	// (uid_t)-1 is util-linux's "no mapping": --map-user=-1 makes the
+	// user namespace and maps nothing.
+	if c.MapUser == 1<<32-1 {
+		c.MapUser = -1
+	}
+	if c.MapGroup == 1<<32-1 {
+		c.MapGroup = -1
+	}
+	c.Flags |= unix.CLONE_NEWUSER
+	return nil
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
