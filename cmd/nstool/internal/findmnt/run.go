@@ -19,7 +19,8 @@ type finder struct {
 	lines []*scols.Line // by entry index
 	// index: the table by parent ID and by ID (tree.go)
 	byParent, byID []*fsEntry
-	onPath         []bool // by entry index: recursion guard against parent loops
+	kids           [][2]int32 // by entry index: where its children are in byParent
+	onPath         []bool     // by entry index: recursion guard against parent loops
 }
 
 func run(o *Options) error {

@@ -23,6 +23,20 @@ func (f *finder) index() {
 	}
 	f.byParent = sortedEntries(f.tab.entries, byParentThenID)
 	f.byID = sortedEntries(f.tab.entries, byIDThenPosition)
+	// Both are in ID order (of the parent, of the mount): one merge finds
+	// where each ID's children start and end in byParent.
+	f.kids = make([][2]int32, len(f.tab.entries))
+	j := 0
+	for _, e := range f.byID {
+		for j < len(f.byParent) && f.byParent[j].Parent < e.ID {
+			j++
+		}
+		end := j
+		for end < len(f.byParent) && f.byParent[end].Parent == e.ID {
+			end++
+		}
+		f.kids[e.index] = [2]int32{int32(j), int32(end)}
+	}
 }
 
 func byIDThenPosition(a, b *fsEntry) int {
@@ -62,13 +76,10 @@ func (f *finder) entryByID(id int) *fsEntry {
 // children are the mounts whose parent is id, in ID order; of two entries
 // with one ID libmount returns the first only. The rootfs can be its own
 // parent: it is not its own child.
-func (f *finder) children(id int) []*fsEntry {
-	i, _ := slices.BinarySearchFunc(f.byParent, id, func(e *fsEntry, id int) int { return cmp.Compare(e.Parent, id) })
-	j := i
-	for j < len(f.byParent) && f.byParent[j].Parent == id {
-		j++
-	}
-	run := f.byParent[i:j]
+func (f *finder) children(m *fsEntry) []*fsEntry {
+	id := m.ID
+	r := f.kids[m.index]
+	run := f.byParent[r[0]:r[1]]
 	clean := true
 	for k, e := range run {
 		if e.ID == id || k > 0 && e.ID == run[k-1].ID {
@@ -142,7 +153,7 @@ func (f *finder) createTreenode(e *fsEntry, parent *scols.Line) int {
 	if f.o.Submounts || f.match(e) {
 		line = f.addLine(e, parent)
 	}
-	for _, c := range f.children(e.ID) {
+	for _, c := range f.children(e) {
 		f.createTreenode(c, line)
 	}
 	f.onPath[e.index] = false
@@ -316,7 +327,7 @@ func (f *finder) match(e *fsEntry) bool {
 // overmounted reports whether another mount sits on e's mount point (a
 // child mounted on the same path hides e).
 func (f *finder) overmounted(e *fsEntry) bool {
-	for _, c := range f.children(e.ID) {
+	for _, c := range f.children(e) {
 		if c.Target == e.Target {
 			return true
 		}
