@@ -26,8 +26,10 @@ type World struct {
 	MountID func(path string) (unique uint64, old int, err error)
 
 	mounts map[int]mountinfo.Table
-	others []int
-	listed bool
+	// nsTables are the tables of namespaces held by files (nsfile.go).
+	nsTables map[string]mountinfo.Table
+	others   []int
+	listed   bool
 }
 
 // Result is a check's outcome; Saw says what the kernel showed when it failed.
@@ -390,8 +392,11 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		}
 		return true, ""
 
-	case "answer", "answer-of", "answer-ns":
+	case "answer", "answer-of", "answer-ns", "answer-file", "answer-pid":
 		return w.evalAnswer(c)
+
+	case "holds", "holds-procs", "holds-mounted":
+		return w.evalHolds(c, pid)
 
 	case "from":
 		pid2, ok := w.Actors[c.Who2]
@@ -407,6 +412,9 @@ func (w *World) evalAnswer(c Check) (bool, string) {
 	got := strings.TrimSpace(w.Answer)
 	if got == "" {
 		return false, "no answer yet (give it with `nstool lab answer ...`)"
+	}
+	if c.Kind == "answer-file" || c.Kind == "answer-pid" {
+		return w.evalAnswerFile(c, got)
 	}
 	var want string
 	switch c.Kind {
