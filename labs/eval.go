@@ -153,16 +153,8 @@ func (w *World) Others() []int {
 	for _, pid := range w.Actors {
 		known[nsID(pid)] = true
 	}
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
 	seen := map[string]bool{}
-	for _, pid := range pids {
+	for _, pid := range sandboxPIDs() {
 		id := nsID(pid)
 		if id == "" || known[id] || seen[id] {
 			continue
@@ -171,6 +163,20 @@ func (w *World) Others() []int {
 		w.others = append(w.others, pid)
 	}
 	return w.others
+}
+
+// sandboxPIDs lists the processes this /proc shows (the sandbox's, as a
+// check runs there), in ascending order.
+func sandboxPIDs() []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	sort.Ints(pids)
+	return pids
 }
 
 // nsID is the mount namespace of pid as readlink shows it: "mnt:[4026532281]".

@@ -67,11 +67,9 @@ func (w *World) nsFileAt(pid int, path string) nsFile {
 // procsIn lists the processes of the sandbox in f's namespace, as
 // "PID (comm)", but for this one: a `lab check` typed inside is no daemon.
 func procsIn(f nsFile) []string {
-	ents, _ := os.ReadDir("/proc")
 	var out []string
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
+	for _, pid := range sandboxPIDs() {
+		if pid == os.Getpid() {
 			continue
 		}
 		if id, err := namespaces.Of(pid, f.typ); err == nil && id == f.id {

@@ -28,11 +28,12 @@ func TestNamespaceFileChecks(t *testing.T) {
 	keeper := nstest.BoundMountNS(t, d+"/mnt", "unshare", "-m", "sh", "-c", "mount -t tmpfs keep /mnt && exec sleep 1000")
 	held := nstest.Inode(t, d+"/mnt")
 	w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})
-	checks := func(step string, cases []struct {
+	type cases = []struct {
 		check string
 		ok    bool
 		saw   string
-	}) {
+	}
+	checks := func(step string, cases cases) {
 		t.Helper()
 		for _, tc := range cases {
 			c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
@@ -46,11 +47,6 @@ func TestNamespaceFileChecks(t *testing.T) {
 				t.Errorf("%s: %s: ok=%v saw %q; want ok=%v saw ~%q", step, tc.check, r.OK, saw, tc.ok, tc.saw)
 			}
 		}
-	}
-	type cases = []struct {
-		check string
-		ok    bool
-		saw   string
 	}
 	link := fmt.Sprintf("mnt:[%d]", held)
 	checks("a process in it", cases{
@@ -80,11 +76,12 @@ func TestNamespaceFileChecks(t *testing.T) {
 
 	// Answers: the namespace's inode (as nstool ls and lsns show it, or as
 	// readlink does), and a PID of a process in it.
-	answers := func(cases []struct {
+	type answerCases = []struct {
 		answer, check string
 		ok            bool
 		saw           string
-	}) {
+	}
+	answers := func(cases answerCases) {
 		t.Helper()
 		for _, tc := range cases {
 			c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
@@ -98,11 +95,6 @@ func TestNamespaceFileChecks(t *testing.T) {
 		}
 	}
 	own := strconv.FormatUint(nstest.MountNS(t, os.Getpid()), 10)
-	type answerCases = []struct {
-		answer, check string
-		ok            bool
-		saw           string
-	}
 	answers(answerCases{
 		{strconv.FormatUint(held, 10), "answer is namespace of host D/mnt", true, ""},
 		{link, "answer is namespace of host D/mnt", true, ""},
