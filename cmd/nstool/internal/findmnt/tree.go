@@ -77,6 +77,9 @@ func (f *finder) entryByID(id int) *fsEntry {
 // with one ID libmount returns the first only. The rootfs can be its own
 // parent: it is not its own child.
 func (f *finder) children(m *fsEntry) []*fsEntry {
+	if f.kids == nil {
+		return nil // no mountinfo: no tree
+	}
 	id := m.ID
 	r := f.kids[m.index]
 	run := f.byParent[r[0]:r[1]]
