@@ -119,16 +119,8 @@ func sharedParent(path string) string {
 	if err != nil {
 		return ""
 	}
-	best := -1
-	for i, m := range mounts {
-		if m.Target == abs || m.Target == "/" || strings.HasPrefix(abs, strings.TrimSuffix(m.Target, "/")+"/") {
-			if best < 0 || len(m.Target) >= len(mounts[best].Target) {
-				best = i
-			}
-		}
-	}
-	if best >= 0 && mounts[best].PeerGroup != 0 {
-		return mounts[best].Target
+	if m := mounts.Containing(abs); m != nil && m.PeerGroup != 0 {
+		return m.Target
 	}
 	return ""
 }
