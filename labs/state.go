@@ -35,6 +35,10 @@ type State struct {
 	// AdvancedBy is the shell whose `lab check` moved to the current step:
 	// it has shown the step; other terminals are told at their next prompt.
 	AdvancedBy int `json:"advanced_by,omitempty"`
+	// UserNS is the sandbox's user namespace (readlink /proc/1/ns/user as
+	// init sees it): a shell in another one is the learner's (InOwnUserNS),
+	// which may not even read the link of init's.
+	UserNS string `json:"userns,omitempty"`
 }
 
 // errNotInSandbox is what the learner's commands say outside a sandbox.
