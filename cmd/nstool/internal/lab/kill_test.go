@@ -199,7 +199,7 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	all, _ := labs.All()
 	// What a learner types into `lab start`: every step's solution and check.
 	scripts := map[string]string{}
-	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "10-overlay", "12-persist", "13-busy"} {
+	for _, id := range []string{"05-slave", "07-volumes", "08-utility", "09-pivot", "10-overlay", "11-rootless", "12-persist", "13-busy"} {
 		l, _ := labs.Find(all, id)
 		var script strings.Builder
 		for _, s := range l.Steps {
@@ -216,7 +216,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 	// inside another actor's mount namespace; 13-busy's disk is ext2 on a
 	// loop device (as root), which must not stay attached; 09-pivot's
 	// learner pivots into a root of its own; 10-overlay's container has an
-	// overlay mount as its root; 12-persist keeps namespaces that no
+	// overlay mount as its root; 11-rootless runs as nobody, its learner in
+	// a user namespace of its own; 12-persist keeps namespaces that no
 	// process is in, by bind mounts (seen by persisted, below).
 	modes := [][]string{
 		{"lab", "verify", "05-slave"},
@@ -230,6 +231,8 @@ func TestNothingLeftBehindAfterSIGKILL(t *testing.T) {
 		{"lab", "start", "09-pivot"},
 		{"lab", "verify", "10-overlay"},
 		{"lab", "start", "10-overlay"},
+		{"lab", "verify", "11-rootless"},
+		{"lab", "start", "11-rootless"},
 		{"lab", "verify", "12-persist"},
 		{"lab", "start", "12-persist"},
 		{"lab", "verify", "13-busy"},
