@@ -24,7 +24,8 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 		return 1, err
 	}
 	userns, _ := os.Readlink("/proc/self/ns/user")
-	if err := writeState(&State{Lab: lab.ID, Actors: map[string]int{"host": 1}, UserNS: userns}); err != nil {
+	mntns, _ := os.Readlink("/proc/self/ns/mnt")
+	if err := writeState(&State{Lab: lab.ID, Actors: map[string]int{"host": 1}, UserNS: userns, MountNS: mntns}); err != nil {
 		return 1, err
 	}
 	children := &reaper{}

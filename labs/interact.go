@@ -169,6 +169,9 @@ func whereAmI(st *State) string {
 		}
 		return "new " + mine
 	}
+	if mine == st.MountNS {
+		return "host" // also where init's link cannot be read
+	}
 	for name, pid := range st.Actors {
 		if nsID(pid) == mine && name == "host" {
 			return "host"
