@@ -107,6 +107,7 @@ func relayOne(c *net.UnixConn, children *reaper) {
 		p.Kill()
 	}()
 	ws := <-exited
+	p.Release() // its pidfd: init relays for as long as the lab runs
 	code := ws.ExitStatus()
 	if ws.Signaled() {
 		code = 128 + int(ws.Signal())

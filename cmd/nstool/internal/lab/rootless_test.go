@@ -100,3 +100,23 @@ func TestGoOnIntoTheCopysUserNamespace(t *testing.T) {
 		t.Fatalf("lab start 11-rootless --step 3: the shell is not in the copy's user namespace (%q):\n%s", m, out)
 	}
 }
+
+// A rootless lab that root started runs as nobody, and is still root's:
+// root's `lab reset` ends it as its own, and root's terminal says who did.
+func TestResetEndsRootsRootlessLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	env := stateEnv(t)
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "11-rootless")
+	cmd.Env = append(os.Environ(), env...)
+	first := startLab(t, cmd)
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	got, _, code := nstool(t, "", env, "lab", "reset", "11")
+	if code != 0 || !strings.Contains(got, "ended the running sandbox of 11-rootless (root's)") {
+		t.Fatalf("root's lab reset 11: exit %d:\n%s", code, got)
+	}
+	first.end()
+	if !strings.Contains(first.out.String(), "root ended the lab (nstool lab reset)") {
+		t.Errorf("root's terminal does not say who ended the lab:\n%s", first.out.String())
+	}
+}
