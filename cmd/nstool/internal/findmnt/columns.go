@@ -24,10 +24,15 @@ type column struct {
 	extra bool
 	// tabdiff columns only exist for --poll (not implemented).
 	tabdiff bool
-	get     func(c *runCtx, e *fsEntry) string
+	// newer columns came after util-linux 2.38: -o and -Q take them, but
+	// --output-all shows them only as util-linux HEAD does (compat=head),
+	// so that its default output stays 2.38.1's.
+	newer bool
+	get   func(c *runCtx, e *fsEntry) string
 }
 
-// columns is util-linux 2.38.1's column list (in its order), then nstool's.
+// columns is util-linux 2.38.1's column list (in its order: the order of
+// --output-all), then the columns util-linux added later, then nstool's.
 var columns = []*column{
 	{name: "ACTION", whint: 10, flags: scols.StrictWidth, help: "action detected by --poll", kind: "string", tabdiff: true},
 	{name: "AVAIL", whint: 5, flags: scols.Right, help: "filesystem size available", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "AVAIL") }},
@@ -83,6 +88,16 @@ var columns = []*column{
 		return e.VFSOptions
 	}},
 
+	// util-linux 2.40 (-I/--dfi's inode counts) and 2.41 (UNIQ-ID).
+	{name: "INO.AVAIL", whint: 5, flags: scols.Right, newer: true, help: "number of available inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.AVAIL") }},
+	{name: "INO.TOTAL", whint: 5, flags: scols.Right, newer: true, help: "total number of inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.TOTAL") }},
+	{name: "INO.USED", whint: 5, flags: scols.Right, newer: true, help: "number of used inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USED") }},
+	{name: "INO.USE%", whint: 3, flags: scols.Right, newer: true, help: "percentage of INO.USED divided by INO.TOTAL", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USE%") }},
+	// The kernel's 64-bit mount ID comes from statmount(2) or listmount(2)
+	// (util-linux's --kernel=listmount); a mountinfo line has none, and
+	// util-linux leaves the cell empty then, as nstool always does.
+	{name: "UNIQ-ID", whint: 10, flags: scols.Right, newer: true, help: "mount 64-bit ID (requires --kernel=listmount)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return "" }},
+
 	// nstool's own: findmnt's PROPAGATION says "shared" but not with whom.
 	{name: "PEER-GROUP", whint: 2, flags: scols.Right, extra: true, help: "peer group ID (N of shared:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "shared") }},
 	{name: "MASTER", whint: 2, flags: scols.Right, extra: true, help: "peer group this mount is a slave of (N of master:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "master") }},
@@ -103,6 +118,15 @@ func propagation(e *fsEntry) string {
 		return ""
 	}
 	return e.flags().String()
+}
+
+// headOrder is util-linux HEAD's column order (TARGET first, "to make
+// --output-all readable"), which its --list-columns and --output-all use.
+var headOrder = []string{
+	"TARGET", "ACTION", "AVAIL", "FREQ", "FSROOT", "FSTYPE", "FS-OPTIONS", "ID",
+	"INO.AVAIL", "INO.TOTAL", "INO.USED", "INO.USE%", "LABEL", "MAJ:MIN", "OLD-OPTIONS", "OLD-TARGET",
+	"OPTIONS", "OPT-FIELDS", "PARENT", "PARTLABEL", "PARTUUID", "PASSNO", "PROPAGATION", "SIZE",
+	"SOURCE", "SOURCES", "TID", "UNIQ-ID", "USED", "USE%", "UUID", "VFS-OPTIONS",
 }
 
 // registry is the column list as -o, -Q and the defaults look it up.

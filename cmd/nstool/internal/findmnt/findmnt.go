@@ -20,6 +20,13 @@ type Options struct {
 	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose, Uniq    bool
 	Version                                                          bool // -V: "findmnt from nstool VERSION"
 	VFSAll                                                           bool // --vfs-all
+	DFI                                                              bool // -I/--dfi: -D with inode counts
+	Verify                                                           bool // -x/--verify
+	Hyperlink                                                        string
+
+	// head is NSTOOL_FINDMNT_COMPAT=head: util-linux HEAD's bytes where
+	// they differ from 2.38.1's (see compat.go).
+	head bool
 
 	TabFiles   []string
 	Direction  string
@@ -92,7 +99,8 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 			return runF(o)
 		},
 	}
-	// util-linux 2.38's longopts; --id, --filter and --list-columns are newer, nstool's own here.
+	// util-linux 2.38's longopts; --dfi, --id, --filter, --list-columns
+	// and --hyperlink are newer, nstool's own here.
 	cli.UseGetopt(cmd, "abcd:efhiklmno:p::rst:uvw:xyACDF:JM:N:O:PRS:T:UV", "all ascii bytes canonicalize direction df evaluate first-only fstab help invert "+
 		"json kernel list mountpoint mtab noheadings notruncate options output output-all poll pairs raw types "+
 		"nocanonicalize nofsroot submounts source tab-file task target timeout uniq verify version shell verbose "+
@@ -135,10 +143,14 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVar(&o.Real, "real", false, "print only real filesystems")
 	f.BoolVar(&o.Pseudo, "pseudo", false, "print only pseudo-filesystems")
 	f.BoolVar(&o.Shadowed, "shadowed", false, "print only filesystems over-mounted by another filesystem")
-	f.StringVarP(&o.ID, "id", "I", "", "filter by mount node ID")
+	f.BoolVarP(&o.DFI, "dfi", "I", false, "imitate the output of df(1) with -i option")
+	f.StringVar(&o.ID, "id", "", "filter by mount node ID")
 	f.StringVarP(&o.Filter, "filter", "Q", "", "apply display filter (libsmartcols expression)")
 	f.BoolVarP(&o.ListColumns, "list-columns", "H", false, "list the available columns")
+	f.BoolVarP(&o.Verify, "verify", "x", false, "verify mount table content (default is fstab)")
 	f.BoolVar(&o.Verbose, "verbose", false, "print more details")
+	f.StringVar(&o.Hyperlink, "hyperlink", "", "print paths as terminal hyperlinks (`when`: always, never or auto)")
+	f.Lookup("hyperlink").NoOptDefVal = "auto"
 	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
 	f.BoolVar(&o.VFSAll, "vfs-all", false, "print all VFS options")
 	return cmd
@@ -149,19 +161,17 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 var exclusive = [][]string{
 	{"nocanonicalize", "canonicalize"},
 	{"nocanonicalize", "evaluate"},
-	{"json", "pairs", "raw"},
+	{"json", "pairs", "raw", "verify"},
 	{"mountpoint", "target"},
 	{"task", "kernel", "mtab", "fstab"},
-	{"pairs", "list", "raw"},
+	{"pairs", "list", "raw", "verify"},
 	{"mtab", "fstab"},
 	{"pseudo", "real"},
 }
 
-// utilLinuxNames is how util-linux prints each group (with --verify and
-// --poll, which nstool does not have).
+// utilLinuxNames is how util-linux prints each group (with --poll, which
+// nstool does not have).
 var utilLinuxNames = map[string]string{
-	"json,pairs,raw":         "--json --pairs --raw --verify",
-	"pairs,list,raw":         "--pairs --list --raw --verify",
 	"mtab,fstab":             "--mtab --poll --fstab",
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }

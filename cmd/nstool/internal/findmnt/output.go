@@ -80,6 +80,9 @@ func (f *finder) addLine(e *fsEntry, parent *scols.Line) *scols.Line {
 	return l
 }
 
+// listColumns is -H/--list-columns (util-linux 2.40): every column's name,
+// value type and description, in util-linux HEAD's order, then nstool's
+// own (left out with compat=head, as HEAD has none of them).
 func listColumns(o *Options) error {
 	t := &scols.Table{NoHeadings: true, Format: scols.Human, UTF8: scols.LocaleIsUTF8(o.Getenv)}
 	switch {
@@ -90,12 +93,12 @@ func listColumns(o *Options) error {
 		t.Name = "findmnt-columns"
 		t.NoHeadings = false
 	}
-	t.NewColumn("NAME", 0, scols.Right)
+	t.NewColumn("HOLDER", 0, scols.Right)
 	t.NewColumn("TYPE", 0, 0)
 	t.NewColumn("DESCRIPTION", 0, 0)
-	for _, c := range columns {
-		if c.tabdiff {
-			continue // --poll's columns; nstool has no --poll
+	for _, c := range headColumns() {
+		if c.extra && o.head {
+			continue
 		}
 		typ, help := "<"+c.kind+">", c.help
 		if c.kind == "size" {

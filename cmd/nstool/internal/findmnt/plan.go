@@ -61,19 +61,18 @@ func (o *Options) plan() (*plan, error) {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
 	}
 
-	tree := !(o.DF || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
 
 	// Columns: -D's df set or the four defaults, then -o (which replaces
 	// them unless it starts with '+').
 	var cols []*column
 	if o.OutputAll {
-		for _, c := range columns {
-			if !c.tabdiff && !c.extra {
-				cols = append(cols, c)
-			}
-		}
+		cols = o.outputAll()
 	}
-	if len(cols) == 0 && o.DF {
+	switch {
+	case len(cols) == 0 && o.DFI:
+		cols = registry.Named("SOURCE", "FSTYPE", "INO.TOTAL", "INO.USED", "INO.AVAIL", "INO.USE%", "TARGET")
+	case len(cols) == 0 && o.DF:
 		cols = registry.Named("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
 	}
 	if len(cols) == 0 {
@@ -201,7 +200,7 @@ func (m *search) setSource(s string) {
 
 // isListAll is util-linux's is_listall_mode: "findmnt" without filters.
 func isListAll(o *Options, m *search) bool {
-	if (o.DF || o.Real || o.Pseudo) && !o.All {
+	if (o.DF || o.DFI || o.Real || o.Pseudo) && !o.All {
 		return false
 	}
 	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil

@@ -31,6 +31,9 @@ func run(o *Options) error {
 		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("findmnt"))
 		return err
 	}
+	if err := o.readCompat(); err != nil {
+		return err
+	}
 	if err := o.validate(); err != nil {
 		return err
 	}

@@ -217,7 +217,7 @@ func (f *finder) mountCompatible() bool {
 	return f.m.source != "" && f.m.fstype == "" && f.m.options == "" && f.o.FirstOnly
 }
 
-// match is util-linux's match_func plus -I and -Q.
+// match is util-linux's match_func plus --id and -Q.
 func (f *finder) match(e *fsEntry) bool {
 	o, m := f.o, &f.m
 	no := o.Invert
@@ -239,7 +239,7 @@ func (f *finder) match(e *fsEntry) bool {
 	if m.id != nil && e.ID != *m.id {
 		return no
 	}
-	if o.DF && !o.All {
+	if (o.DF || o.DFI) && !o.All {
 		if strings.Contains(e.FSType, "tmpfs") {
 			return !no
 		}

@@ -137,8 +137,10 @@ func unhexmangle(s string) string {
 	return b.String()
 }
 
-// vfsAttr is SIZE, AVAIL, USED or USE% from statfs(2) of the mount point
-// (statvfs(3) in util-linux; same numbers): sizes in f_frsize units.
+// vfsAttr is SIZE, AVAIL, USED, USE% or an INO. column from statfs(2) of
+// the mount point (statvfs(3) in util-linux; same numbers): sizes in
+// f_frsize units, inode counts always as numbers (f_favail is f_ffree on
+// Linux, statvfs(3)).
 func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 	st, ok := c.statfs[e.Target]
 	if !ok {
@@ -156,6 +158,7 @@ func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 		frsize = uint64(st.Bsize)
 	}
 	var v uint64
+	count := false // a number of inodes, never a human size
 	switch which {
 	case "SIZE":
 		v = frsize * st.Blocks
@@ -168,11 +171,22 @@ func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 			return "-"
 		}
 		return fmt.Sprintf("%.0f%%", float64(st.Blocks-st.Bfree)/float64(st.Blocks)*100)
+	case "INO.AVAIL":
+		v, count = st.Ffree, true
+	case "INO.TOTAL":
+		v, count = st.Files, true
+	case "INO.USED":
+		v, count = st.Files-st.Ffree, true
+	case "INO.USE%":
+		if st.Files == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f%%", float64(st.Files-st.Ffree)/float64(st.Files)*100)
 	}
 	if v == 0 {
 		return "0"
 	}
-	if c.opts.Bytes {
+	if c.opts.Bytes || count {
 		return strconv.FormatUint(v, 10)
 	}
 	return humanSize(v)
