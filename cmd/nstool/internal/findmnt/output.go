@@ -42,6 +42,9 @@ func (f *finder) newTable(tree bool) *scols.Table {
 		}
 		sc := t.NewColumn(c.name, c.whint, fl)
 		sc.JSON = c.jsonType(o.Bytes)
+		if c.name == "TARGET" {
+			sc.URI = f.linkURI
+		}
 	}
 	return t
 }

@@ -35,9 +35,14 @@ type plan struct {
 	tt        tabType
 	files     []string
 	submounts bool
+	linkURI   string // --hyperlink's "file://HOST" for TARGET, "" for none
 }
 
 func (o *Options) plan() (*plan, error) {
+	linkURI, err := o.hyperlinkURI()
+	if err != nil {
+		return nil, err
+	}
 	var m search
 	m.fstype, m.options = o.Types, o.Options
 	if o.Source != "" || cmdChanged(o, "source") {
@@ -79,7 +84,6 @@ func (o *Options) plan() (*plan, error) {
 		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
-		var err error
 		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
 			if errors.Is(err, scols.ErrEmptyColumnName) {
 				return nil, cli.Exit(1) // util-linux says nothing
@@ -168,7 +172,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.filter = n
 	}
-	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts}, nil
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI}, nil
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths

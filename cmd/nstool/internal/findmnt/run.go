@@ -10,17 +10,19 @@ import (
 
 // finder is one run of findmnt over one table.
 type finder struct {
-	o      *Options
-	ctx    *runCtx
-	tab    *mountTable
-	m      search
-	tree   bool // FL_TREE
-	cols   []*column
-	out    *scols.Table
-	lines  []*scols.Line      // by entry index
-	kids   map[int][]*fsEntry // children by parent ID, sorted by ID
-	byID   map[int]*fsEntry   // first entry with each ID
-	onPath []bool             // by entry index: recursion guard against parent loops
+	o    *Options
+	ctx  *runCtx
+	tab  *mountTable
+	m    search
+	tree bool // FL_TREE
+	cols []*column
+	// linkURI is what TARGET cells link to (--hyperlink), "" for none.
+	linkURI string
+	out     *scols.Table
+	lines   []*scols.Line      // by entry index
+	kids    map[int][]*fsEntry // children by parent ID, sorted by ID
+	byID    map[int]*fsEntry   // first entry with each ID
+	onPath  []bool             // by entry index: recursion guard against parent loops
 }
 
 func run(o *Options) error {
@@ -89,7 +91,7 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	}
 
 	ctx := newRunCtx(o)
-	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, lines: make([]*scols.Line, len(tab.entries))}
+	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
 	f.index()
 

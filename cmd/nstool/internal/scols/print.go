@@ -213,7 +213,11 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 			emit(p.spaces(width - n))
 			n = width
 		}
-		emit(data)
+		if c.URI != "" && l != nil {
+			p.hyperlink(c, l, data, emit)
+		} else {
+			emit(data)
+		}
 	}
 	if !last && n < width {
 		emit(p.spaces(width - n))
@@ -226,6 +230,34 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	} else if !last {
 		p.w.WriteByte(' ')
 	}
+}
+
+// OSC 8, the terminal hyperlink: ESC ] 8 ; params ; URI ST text, then
+// ESC ] 8 ; ; ST to end it (ST is ESC \).
+const (
+	osc8Start = "\x1b]8;;"
+	osc8ST    = "\x1b\\"
+)
+
+// hyperlink emits the encoded cell data as a link to the column's URI
+// followed by the cell's own text (a path, not encoded); the tree art in
+// front of the text is printed before the link, as libsmartcols does.
+func (p *printer) hyperlink(c *Column, l *Line, data string, emit func(string)) {
+	if p.treeColumn(c) {
+		art := p.artFor(l)
+		if len(art) > len(data) {
+			art = data
+		}
+		emit(art)
+		data = data[len(art):]
+	}
+	emit(osc8Start)
+	emit(c.URI)
+	emit(p.cellText(l, c))
+	emit(osc8ST)
+	emit(data)
+	emit(osc8Start)
+	emit(osc8ST)
 }
 
 var blanks = strings.Repeat(" ", 512)

@@ -71,6 +71,11 @@ type Column struct {
 	JSON      JSONType
 	// Color, when set, colours every cell of the column on a terminal.
 	Color *color.Color
+	// URI, when set, makes each non-empty cell of human output a terminal
+	// hyperlink (OSC 8) to URI followed by the cell's text, as
+	// libsmartcols' scols_column_set_uri (findmnt --hyperlink); the tree
+	// art stays outside the link.
+	URI string
 
 	seq int
 	// sizing state (libsmartcols' width, width_min, width_max, ...)
