@@ -9,9 +9,10 @@ import (
 )
 
 // ProbeFSType reads a device's (or image file's) superblock and names the
-// filesystem on it, for mount without -t. It knows ext2/3/4, xfs, btrfs and
-// squashfs; "" means not recognised (the caller then tries every type the
-// kernel lists in /proc/filesystems, as mount(8) does).
+// filesystem on it, for mount without -t and findmnt --verify. It knows
+// ext2/3/4, xfs, btrfs, squashfs and swap areas; "" means not recognised
+// (mount then tries every type the kernel lists in /proc/filesystems, as
+// mount(8) does).
 func ProbeFSType(dev string) string {
 	f, err := os.Open(dev)
 	if err != nil {
@@ -53,7 +54,22 @@ func ProbeFSType(dev string) string {
 	if n, _ := f.ReadAt(btrfs, 65536+64); n == 8 && string(btrfs) == "_BHRfS_M" {
 		return "btrfs"
 	}
+	if isSwap(f) {
+		return "swap"
+	}
 	return ""
+}
+
+// isSwap looks for mkswap(8)'s signature, the last 10 bytes of the first
+// page, for the page sizes Linux has (4 KiB to 64 KiB), as libblkid does.
+func isSwap(f *os.File) bool {
+	sig := make([]byte, 10)
+	for page := int64(4096); page <= 65536; page *= 2 {
+		if n, _ := f.ReadAt(sig, page-10); n == 10 && (string(sig) == "SWAPSPACE2" || string(sig) == "SWAP-SPACE") {
+			return true
+		}
+	}
+	return false
 }
 
 // KernelFilesystems lists /proc/filesystems: the types the running kernel

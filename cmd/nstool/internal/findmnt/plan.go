@@ -120,6 +120,9 @@ func (o *Options) plan() (*plan, error) {
 	}
 	if tt == 0 {
 		tt = tabKernel
+		if o.Verify {
+			tt = tabFstab // --verify checks fstab unless told otherwise
+		}
 	}
 
 	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {

@@ -94,6 +94,9 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
 	f.index()
+	if o.Verify {
+		return f.verify()
+	}
 
 	var rc int
 	if tree && !submounts {

@@ -60,6 +60,9 @@ const (
 type mountTable struct {
 	entries []*fsEntry
 	format  tabFormat
+	// parseErrors counts the lines ignored as unparsable (--verify's
+	// summary counts them, and exits 1 for them).
+	parseErrors int
 }
 
 // parseWarning is one ignored line.
@@ -130,6 +133,7 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 			e, ok = parseFstabLine(s)
 		}
 		if !ok {
+			t.parseErrors++
 			warn(parseWarning{File: name, Line: lines.Number()})
 			continue
 		}
@@ -163,7 +167,8 @@ func parseMountinfoLine(s string) (*fsEntry, bool) {
 }
 
 // parseFstabLine follows libmount's fstab/mtab parser (fstab(5)): source,
-// target, type, then optional options, freq and passno.
+// target and type, which must be there (a line with fewer fields is a
+// parse error), then optional options, freq and passno.
 func parseFstabLine(s string) (*fsEntry, bool) {
 	e := &fsEntry{}
 	f := mountinfo.NewFields(s)
@@ -172,6 +177,9 @@ func parseFstabLine(s string) (*fsEntry, bool) {
 	e.Target = f.Next()
 	f.SkipBlanks()
 	e.setFSType(f.Next())
+	if e.Source == "" || e.Target == "" || e.FSType == "" {
+		return nil, false
+	}
 	f.SkipBlanks()
 	if f.Empty() {
 		// libmount's unmangle of an empty field still gives ""; the
