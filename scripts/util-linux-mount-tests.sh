@@ -1,17 +1,37 @@
 #!/usr/bin/env bash
-# Runs util-linux's own mount tests (tests/ts/mount/shared-subtree and
-# remount by default) against nstool, in a throwaway mount namespace.
+# Runs util-linux's own tests against nstool, each in a throwaway mount
+# namespace: tests/ts/mount/shared-subtree and remount by default.
 # Usage: scripts/util-linux-mount-tests.sh UTIL_LINUX_SRC [path/to/nstool] [test...]
+# A test is NAME (tests/ts/mount/NAME), DIR/NAME (tests/ts/DIR/NAME), or
+# DIR, every test of tests/ts/DIR (scripts/util-linux-findmnt-tests.sh runs
+# DIR=findmnt). At the end it prints how many sub-tests passed (a test
+# without sub-tests counts as one).
 # UTIL_LINUX_SRC is a util-linux source tree (e.g. `git archive v2.38.1 tests`
 # of github.com/util-linux/util-linux); nothing of it is kept in this repo.
-# FINDMNT=/usr/bin/findmnt uses util-linux findmnt instead of nstool's.
+# FINDMNT=/usr/bin/findmnt uses util-linux findmnt instead of nstool's;
+# NSTOOL_FINDMNT_COMPAT (see docs/findmnt.md) is passed on to nstool.
 set -euo pipefail
 src=$(realpath "$1")
 nstool=$(realpath "${2:-bin/nstool}")
 shift 2 || shift $#
-tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(shared-subtree remount)
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(shared-subtree remount)
 [ "$(id -u)" -eq 0 ] || { echo "run as root (the tests mount)" >&2; exit 1; }
+tests=()
+for n in "${names[@]}"; do
+	if [ -d "$src/tests/ts/$n" ]; then
+		for t in "$src/tests/ts/$n"/*; do
+			[ -f "$t" ] && tests+=("$t")
+		done
+	elif [[ $n == */* ]]; then
+		tests+=("$src/tests/ts/$n")
+	else
+		tests+=("$src/tests/ts/mount/$n")
+	fi
+done
+# Each run starts afresh, as util-linux's run.sh does (a test's files, an
+# fstab for one, may otherwise carry over).
+rm -rf "$src/tests/output" "$src/tests/diff"
 wrap=$(mktemp -d)
 trap 'rm -rf "$wrap"' EXIT
 for verb in mount umount findmnt; do
@@ -22,7 +42,15 @@ status=0
 for t in "${tests[@]}"; do
 	TS_CMD_MOUNT=$wrap/mount TS_CMD_UMOUNT=$wrap/umount TS_CMD_FINDMNT=${FINDMNT:-$wrap/findmnt} \
 	TS_CMD_LOSETUP=$(command -v losetup) TS_CMD_BLKID=$(command -v blkid) TS_CMD_WIPEFS=$(command -v wipefs) \
+	TS_CMD_HEXDUMP=$(command -v hexdump) \
 		unshare --mount --propagation private \
-		bash "$src/tests/ts/mount/$t" --srcdir="$src" --builddir="$src" --show-diff || status=1
-done
+		bash "$t" --srcdir="$src" --builddir="$src" --show-diff --parsable || true
+done | tee "$wrap/results"
+# --parsable prints one line per sub-test ("findmnt: outputs: [03] list ...
+# OK"), and one per test that sums its sub-tests up ("(all 26 sub-tests
+# PASSED)", not counted again).
+grep -v 'sub-tests' "$wrap/results" | awk '
+	/\.\.\. ?OK/ { ok++ } / \.\.\. ?FAILED/ { failed++ } /\.\.\. ?SKIPPED/ { skipped++ }
+	END { printf "%d of %d sub-tests passed, %d failed, %d skipped\n", ok, ok + failed, failed, skipped }'
+grep -q '\.\.\. \?FAILED' "$wrap/results" && status=1
 exit $status

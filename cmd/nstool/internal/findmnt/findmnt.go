@@ -79,6 +79,11 @@ It exits 1 when a list search (a source, target, -f, -l with filters) found
 nothing; in tree output a filter that matches nothing prints nothing and
 exits 0, as util-linux does.
 
+-x checks a table (/etc/fstab by default) as util-linux does. -H, -I/--dfi,
+--id, --hyperlink and the INO.* and UNIQ-ID columns are util-linux's newer
+ones. Where util-linux HEAD prints other bytes than 2.38.1 (--output-all,
+some -x messages), NSTOOL_FINDMNT_COMPAT=head selects HEAD's.
+
 Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 =~ and !~ (regular expressions), &&/and, ||/or, !/not, parentheses, e.g.
   -Q 'PROPAGATION =~ "shared" && TARGET =~ "^/srv"'`,
@@ -89,7 +94,8 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
   nstool findmnt -Q 'PROPAGATION != "private"' -l # only mounts that propagate
   nstool findmnt -J -o TARGET,PEER-GROUP /sys     # JSON for scripts
   nstool findmnt -F saved-mountinfo --real        # a captured table, real filesystems only
-  nstool findmnt -D                               # df-like sizes`,
+  nstool findmnt -D                               # df-like sizes
+  nstool findmnt -x --verbose                     # check /etc/fstab`,
 		Args:                  cobra.ArbitraryArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
