@@ -75,7 +75,7 @@ var columns = []*column{
 	{name: "PROPAGATION", whint: 0.10, help: "VFS propagation flags", kind: "string", get: func(c *runCtx, e *fsEntry) string { return propagation(e) }},
 	{name: "SIZE", whint: 5, flags: scols.Right, help: "filesystem size", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "SIZE") }},
 	{name: "SOURCE", whint: 0.25, flags: scols.NoExtremes, help: "source device", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.source(e) }},
-	{name: "SOURCES", whint: 0.25, flags: scols.Wrap, help: "all possible source devices", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.source(e) }},
+	{name: "SOURCES", whint: 0.25, flags: scols.Wrap, help: "all possible source devices", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.sources(e) }},
 	{name: "TARGET", whint: 0.30, flags: scols.Tree | scols.NoExtremes, help: "mountpoint", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.Target }},
 	{name: "TID", whint: 4, flags: scols.Right, help: "task ID", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return nonZero(e.TID) }},
 	{name: "USED", whint: 5, flags: scols.Right, help: "filesystem size used", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "USED") }},

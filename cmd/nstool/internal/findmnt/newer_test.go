@@ -216,7 +216,7 @@ func TestDFInodes(t *testing.T) {
 	}
 	r := runNstool(t, "C", []string{"-I", "-r", "-n", "-T", dir})
 	want := strings.Join([]string{"nstool-dfi", "tmpfs", itoa(st.Files), itoa(st.Files - st.Ffree), itoa(st.Ffree),
-		itoa((100*(st.Files-st.Ffree) + st.Files/2) / st.Files) + "%", dir}, " ") + "\n"
+		itoa((100*(st.Files-st.Ffree)+st.Files/2)/st.Files) + "%", dir}, " ") + "\n"
 	if r.rc != 0 || r.stdout != want || st.Files != 1000 || st.Files-st.Ffree != 4 {
 		t.Errorf("-I -T %s: %v\nwant %q (statfs: %d files, %d free)", dir, r, want, st.Files, st.Ffree)
 	}

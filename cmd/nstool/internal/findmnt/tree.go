@@ -324,7 +324,7 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 	}
 	var cn string
 	if name, val, ok := strings.Cut(source, "="); ok && isTagName(name) {
-		cn = resolveTag(name, strings.Trim(val, `"'`))
+		cn = f.ctx.resolveTag(name, strings.Trim(val, `"'`))
 	} else {
 		cn = f.ctx.resolve(source)
 	}
@@ -340,7 +340,7 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 		}
 		return false
 	}
-	return resolveTag(e.tag()) == cn
+	return f.ctx.deviceHasTag(cn, e)
 }
 
 // streqPaths compares paths segment by segment, ignoring repeated and

@@ -275,7 +275,7 @@ func isTagString(s string) bool {
 
 // tag resolves a NAME=value source; "" when no device has it.
 func (v *verifier) tag(name, val string) string {
-	dev := resolveTag(name, val)
+	dev := v.f.ctx.resolveTag(name, val)
 	switch {
 	case dev == "" && !v.e.hasOption("noauto"):
 		v.err("unreachable on boot required source: %s=%s", name, val)
@@ -291,7 +291,7 @@ func (v *verifier) tag(name, val string) string {
 // the source path made canonical where it resolves.
 func (v *verifier) spec() string {
 	if name, val := v.e.tag(); name != "" {
-		return resolveTag(name, val)
+		return v.f.ctx.resolveTag(name, val)
 	}
 	if v.e.Source == "" {
 		return ""
@@ -331,7 +331,7 @@ func (v *verifier) fstype() {
 			v.warn("%s seems unsupported by the current kernel", typ)
 		}
 	}
-	real, reason := probeFSType(src)
+	real, reason := v.probeFSType(src)
 	if real == "" {
 		if auto {
 			v.err("cannot detect on-disk filesystem type (%s)", reason)
@@ -366,7 +366,7 @@ func (v *verifier) fstype() {
 // libblkid's reasons: the error of open(2), "Invalid argument" for what is
 // neither a regular file nor a block device (a directory, /dev/null),
 // "reason unknown" when no known superblock is there.
-func probeFSType(dev string) (fstype, reason string) {
+func (v *verifier) probeFSType(dev string) (fstype, reason string) {
 	fd, err := unix.Open(dev, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return "", cli.Strerror(err)
@@ -380,7 +380,7 @@ func probeFSType(dev string) (fstype, reason string) {
 	if m := st.Mode & unix.S_IFMT; m != unix.S_IFREG && m != unix.S_IFBLK {
 		return "", cli.Strerror(unix.EINVAL)
 	}
-	if t := mountsys.ProbeFSType(dev); t != "" {
+	if t := v.f.ctx.probe(dev).Type; t != "" {
 		return t, ""
 	}
 	return "", "reason unknown"

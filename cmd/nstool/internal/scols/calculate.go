@@ -132,7 +132,7 @@ func (p *printer) columnWidth(c *Column) {
 		}
 	}
 	for _, l := range t.lines {
-		n := l.encW[c.seq]
+		n := p.cellWidth(l, c)
 		if n > c.widthMax {
 			c.widthMax = n
 		}

@@ -106,6 +106,9 @@ func (p *printer) encodeAll() {
 		ew := widths[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
 			s := p.cellText(l, c)
+			if c.has(Wrap) && strings.IndexByte(s, '\n') >= 0 {
+				s = p.encodeLines(l, c, s)
+			}
 			if t.NoEncoding {
 				e[c.seq], ew[c.seq] = s, textWidth(s)
 			} else {
@@ -122,6 +125,98 @@ func (p *printer) encodeAll() {
 		}
 		l.enc, l.encW = e, ew
 	}
+}
+
+// encodeLines keeps the second and later lines of a multi-line cell,
+// encoded, in l.more and returns the first line.
+func (p *printer) encodeLines(l *Line, c *Column, s string) string {
+	lines := strings.Split(s, "\n")
+	if l.more == nil {
+		l.more = map[int][]chunk{}
+	}
+	more := make([]chunk, 0, len(lines)-1)
+	for _, x := range lines[1:] {
+		var ch chunk
+		if p.t.NoEncoding {
+			ch = chunk{x, textWidth(x)}
+		} else {
+			ch.s, ch.w = safeEncode(x, p.t.UTF8)
+		}
+		more = append(more, ch)
+	}
+	l.more[c.seq] = more
+	return lines[0]
+}
+
+// cellWidth is the width of l's cell in c: its widest line.
+func (p *printer) cellWidth(l *Line, c *Column) int {
+	n := l.encW[c.seq]
+	if l.more != nil {
+		for _, ch := range l.more[c.seq] {
+			n = max(n, ch.w)
+		}
+	}
+	return n
+}
+
+// printMore prints the further lines of l's multi-line cells, each under
+// the line before: the cell's next line in its column, the other columns
+// blank but for the tree's vertical lines (libsmartcols' pending data).
+func (p *printer) printMore(l *Line) {
+	for k := 0; ; k++ {
+		pending := false
+		for _, m := range l.more {
+			pending = pending || k < len(m)
+		}
+		if !pending {
+			return
+		}
+		p.w.WriteByte('\n')
+		for _, c := range p.t.Columns {
+			if c.has(Hidden) {
+				continue
+			}
+			if m := l.more[c.seq]; k < len(m) {
+				p.humanCell(c, l, m[k].s, m[k].w)
+				continue
+			}
+			p.emptyCell(c, l, p.stillPending(l, c, k))
+		}
+	}
+}
+
+// stillPending reports whether, when column c's blank cell of l's k-th
+// further line is printed, a cell has lines left: one to the right of c
+// that is still to print its k-th, or one to the left with more after it.
+func (p *printer) stillPending(l *Line, c *Column, k int) bool {
+	for seq, m := range l.more {
+		if seq > c.seq && k < len(m) || seq < c.seq && k+1 < len(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// emptyCell is a blank cell under a multi-line one: in the tree column the
+// vertical lines of l's ancestors, and l's own when l has children and
+// lines are still to come.
+func (p *printer) emptyCell(c *Column, l *Line, pending bool) {
+	n := 0
+	if p.treeColumn(c) {
+		art := p.prefixFor(l)
+		if pending && len(l.children) > 0 {
+			art += p.sym.vert
+		}
+		p.w.WriteString(art)
+		n = textWidth(art)
+	}
+	if p.t.isLast(c) {
+		return
+	}
+	if n < c.width {
+		p.w.WriteString(p.spaces(c.width - n))
+	}
+	p.w.WriteByte(' ')
 }
 
 func (p *printer) printHeader() {
@@ -178,6 +273,9 @@ func (p *printer) printLine(l *Line) {
 		case Human:
 			p.humanCell(c, l, l.enc[c.seq], l.encW[c.seq])
 		}
+	}
+	if l.more != nil && t.Format == Human {
+		p.printMore(l)
 	}
 	p.w.WriteByte('\n')
 }

@@ -22,7 +22,10 @@ const (
 	// NoExtremes ignores unusually long cells when sizing the column for
 	// a terminal.
 	NoExtremes
-	// Wrap is treated as Trunc (libsmartcols without a wrap function).
+	// Wrap columns may be truncated as Trunc ones are, and their cells may
+	// hold several lines ("a\nb"): in human output each line of the cell
+	// is printed under the previous one, the other columns left blank
+	// (libsmartcols' wrapnl functions, as findmnt's SOURCES uses them).
 	Wrap
 	// StrictWidth keeps the column at its width hint.
 	StrictWidth
@@ -129,10 +132,17 @@ type Line struct {
 	// set while printing: encoded cells, their widths, tree drawing
 	enc       []string
 	encW      []int
+	more      map[int][]chunk // a multi-line cell's lines after the first, by column
 	art       string
 	prefix    string
 	hasArt    bool
 	hasPrefix bool
+}
+
+// chunk is one encoded line of a multi-line cell and its width.
+type chunk struct {
+	s string
+	w int
 }
 
 // Set puts data into column i.
