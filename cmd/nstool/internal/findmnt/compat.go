@@ -12,12 +12,13 @@ import (
 //	head           util-linux's development HEAD (2.41 and later), the
 //	               version its own test suite (tests/ts/findmnt) expects
 //
-// Only two things differ today. --output-all: 2.38.1 prints its 27
-// columns in its registry order (AVAIL first); HEAD puts TARGET first and
-// adds INO.AVAIL, INO.TOTAL, INO.USED, INO.USE% and UNIQ-ID. --verify:
-// HEAD warns (rather than errs) about a type that does not match the one
-// on disk, checks kernel support only for an "auto" or absent type, and
-// spells "operations" right. Options 2.38.1 lacks (--list-columns,
+// Three things differ today. --output-all: 2.38.1 prints its 27 columns
+// in its registry order (AVAIL first); HEAD puts TARGET first and adds
+// INO.AVAIL, INO.TOTAL, INO.USED, INO.USE% and UNIQ-ID. --verify: HEAD
+// warns (rather than errs) about a type that does not match the one on
+// disk, checks kernel support only for an "auto" or absent type, and
+// spells "operations" right. -n: HEAD's libsmartcols sizes columns to
+// their data, without the headers it does not print. Options 2.38.1 lacks (--list-columns,
 // --dfi, --hyperlink, ...) are HEAD's in both modes; nstool's own columns
 // (PEER-GROUP, MASTER, PROPAGATE-FROM) are left out of --list-columns
 // with head, as HEAD has no such columns.

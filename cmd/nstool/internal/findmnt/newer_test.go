@@ -232,3 +232,27 @@ func TestDFInodes(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// Without headings, util-linux HEAD's libsmartcols sizes each column to its
+// data alone (a column with no data at all is 0 wide); 2.38.1's counts the
+// header it does not print.
+func TestNoHeadingsWidths(t *testing.T) {
+	table := writeTable(t, smallTable)
+	tools := nsexectest.Tools(t, "findmnt")
+	args := []string{"-n", "-l", "-o", "FSTYPE,TARGET,LABEL,ID", "-F", table}
+	old := nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, args...)
+	t.Setenv("NSTOOL_FINDMNT_COMPAT", "head")
+	head := runNstool(t, "C", args)
+	if want := "tmpfs  /nstool-test" + strings.Repeat(" ", 6+1+5+1+1) + "1\n"; !strings.HasPrefix(old.Stdout, want) {
+		t.Errorf("2.38.1: %q, want it to start %q", old.Stdout, want)
+	}
+	// FSTYPE as wide as "tmpfs", LABEL 0 wide, ID as its width hint (2)
+	if want := "tmpfs /nstool-test" + strings.Repeat(" ", 6+1+0+1+1) + "1\n"; !strings.HasPrefix(head.stdout, want) {
+		t.Errorf("HEAD: %q, want it to start %q", head.stdout, want)
+	}
+	// with headings nothing changes
+	with := []string{"-l", "-o", "FSTYPE,TARGET,LABEL,ID", "-F", table}
+	if h, o := runNstool(t, "C", with), nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, with...); h.stdout != o.Stdout {
+		t.Errorf("with headings, HEAD %q and 2.38.1 %q", h.stdout, o.Stdout)
+	}
+}

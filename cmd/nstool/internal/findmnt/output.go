@@ -19,6 +19,8 @@ func (f *finder) newTable(tree bool) *scols.Table {
 		Terminal:   ios.IsStdoutTTY(),
 		TermWidth:  ios.TerminalWidth(),
 		Colors:     ios.ColorEnabled(),
+		// util-linux HEAD's libsmartcols sizes headerless columns to their data
+		HiddenHeadersNarrow: o.head,
 	}
 	switch {
 	case o.Raw:

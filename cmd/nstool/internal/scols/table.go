@@ -179,6 +179,11 @@ type Table struct {
 	Colors    bool
 	// NoEncoding prints data as is instead of \xNN-encoding unsafe bytes.
 	NoEncoding bool
+	// HiddenHeadersNarrow sizes columns as libsmartcols 2.40 and later
+	// do: with NoHeadings the headers do not widen the columns, and a
+	// column with no data at all is 0 wide. libsmartcols 2.38 counts the
+	// headers all the same.
+	HiddenHeadersNarrow bool
 
 	lines []*Line
 	roots []*Line
