@@ -29,22 +29,33 @@ for n in "${names[@]}"; do
 		tests+=("$src/tests/ts/mount/$n")
 	fi
 done
-# Each run starts afresh, as util-linux's run.sh does (a test's files, an
-# fstab for one, may otherwise carry over).
-rm -rf "$src/tests/output" "$src/tests/diff"
+# The "build directory" is a fresh temporary one: the tests write their
+# output and images there, and find there the commands (nstool's) and
+# test_sysinfo, the one util-linux helper they ask (whether the kernel has
+# statmount(2) and listmount(2), which came in Linux 6.8).
 wrap=$(mktemp -d)
 trap 'rm -rf "$wrap"' EXIT
 for verb in mount umount findmnt; do
 	printf '#!/bin/sh\nexec %q %s "$@"\n' "$nstool" "$verb" >"$wrap/$verb"
 	chmod +x "$wrap/$verb"
 done
+cat >"$wrap/test_sysinfo" <<'EOF_HELPER'
+#!/bin/sh
+case "$1" in
+statmount-ok | listmount-ok)
+	v=$(uname -r) maj=${v%%.*} rest=${v#*.} min=${rest%%[!0-9]*}
+	if [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 8 ]; }; then echo 1; else echo 0; fi ;;
+*) exit 1 ;;
+esac
+EOF_HELPER
+chmod +x "$wrap/test_sysinfo"
 status=0
 for t in "${tests[@]}"; do
 	TS_CMD_MOUNT=$wrap/mount TS_CMD_UMOUNT=$wrap/umount TS_CMD_FINDMNT=${FINDMNT:-$wrap/findmnt} \
 	TS_CMD_LOSETUP=$(command -v losetup) TS_CMD_BLKID=$(command -v blkid) TS_CMD_WIPEFS=$(command -v wipefs) \
 	TS_CMD_HEXDUMP=$(command -v hexdump) \
 		unshare --mount --propagation private \
-		bash "$t" --srcdir="$src" --builddir="$src" --show-diff --parsable || true
+		bash "$t" --srcdir="$src" --builddir="$wrap" --show-diff --parsable || true
 done | tee "$wrap/results"
 # --parsable prints one line per sub-test ("findmnt: outputs: [03] list ...
 # OK"), and one per test that sums its sub-tests up ("(all 26 sub-tests

@@ -93,10 +93,15 @@ var columns = []*column{
 	{name: "INO.TOTAL", whint: 5, flags: scols.Right, newer: true, help: "total number of inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.TOTAL") }},
 	{name: "INO.USED", whint: 5, flags: scols.Right, newer: true, help: "number of used inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USED") }},
 	{name: "INO.USE%", whint: 3, flags: scols.Right, newer: true, help: "percentage of INO.USED divided by INO.TOTAL", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USE%") }},
-	// The kernel's 64-bit mount ID comes from statmount(2) or listmount(2)
-	// (util-linux's --kernel=listmount); a mountinfo line has none, and
-	// util-linux leaves the cell empty then, as nstool always does.
-	{name: "UNIQ-ID", whint: 10, flags: scols.Right, newer: true, help: "mount 64-bit ID (requires --kernel=listmount)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return "" }},
+	// The kernel's 64-bit mount ID comes from statmount(2)
+	// (--kernel=listmount); a mountinfo line has none, and the cell is
+	// empty then, as in util-linux.
+	{name: "UNIQ-ID", whint: 10, flags: scols.Right, newer: true, help: "mount 64-bit ID (requires --kernel=listmount)", kind: "integer", get: func(c *runCtx, e *fsEntry) string {
+		if e.UniqID == 0 {
+			return ""
+		}
+		return strconv.FormatUint(e.UniqID, 10)
+	}},
 
 	// nstool's own: findmnt's PROPAGATION says "shared" but not with whom.
 	{name: "PEER-GROUP", whint: 2, flags: scols.Right, extra: true, help: "peer group ID (N of shared:N)", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return mountinfo.OptionalValue(e.Optional, "shared") }},

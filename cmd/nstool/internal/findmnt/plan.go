@@ -23,6 +23,7 @@ type search struct {
 	fstype, options, target, source string
 	majmin                          *[2]uint32
 	id                              *int
+	uniqID                          *uint64
 	strictTarget, noSwap            bool
 	filter                          filterNode
 }
@@ -34,6 +35,7 @@ type plan struct {
 	tree      bool
 	tt        tabType
 	files     []string
+	listmount bool // --kernel=listmount: the table comes from listmount(2)
 	submounts bool
 	linkURI   string // --hyperlink's "file://HOST" for TARGET, "" for none
 }
@@ -42,6 +44,14 @@ func (o *Options) plan() (*plan, error) {
 	linkURI, err := o.hyperlinkURI()
 	if err != nil {
 		return nil, err
+	}
+	listmount := false
+	switch o.Kernel {
+	case "", "mountinfo":
+	case "listmount":
+		listmount = true
+	default:
+		return nil, cli.Exitf(1, "invalid --kernel argument")
 	}
 	var m search
 	m.fstype, m.options = o.Types, o.Options
@@ -61,6 +71,13 @@ func (o *Options) plan() (*plan, error) {
 			return nil, cli.NumberError("invalid id argument", o.ID)
 		}
 		m.id = &n
+	}
+	if o.UniqID != "" || cmdChanged(o, "uniq-id") {
+		n, err := strconv.ParseUint(strings.TrimLeft(o.UniqID, " \t"), 10, 64)
+		if err != nil {
+			return nil, cli.NumberError("invalid uniq-id argument", o.UniqID)
+		}
+		m.uniqID = &n
 	}
 	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
@@ -106,7 +123,7 @@ func (o *Options) plan() (*plan, error) {
 		tt = tabMtab
 	case o.Fstab:
 		tt = tabFstab
-	case o.Kernel:
+	case o.Kernel != "":
 		tt = tabKernel
 	}
 	files = append(files, o.TabFiles...)
@@ -125,6 +142,9 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
+	if listmount && len(files) > 0 {
+		return nil, cli.Exitf(1, "options --kernel=listmount and --tab-file or --task can't be used together")
+	}
 	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
 		return nil, cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
 	}
@@ -143,7 +163,7 @@ func (o *Options) plan() (*plan, error) {
 	if submounts && isListAll(o, &m) {
 		submounts = false
 	}
-	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil) {
+	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil || m.uniqID != nil) {
 		tree = false
 	}
 	if !m.noSwap && m.target == "" && m.source != "" {
@@ -154,7 +174,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
-	if len(files) == 0 {
+	if len(files) == 0 && !listmount {
 		switch tt {
 		case tabFstab:
 			files = []string{"/etc/fstab"}
@@ -175,7 +195,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.filter = n
 	}
-	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI}, nil
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths
@@ -210,7 +230,7 @@ func isListAll(o *Options, m *search) bool {
 	if (o.DF || o.DFI || o.Real || o.Pseudo) && !o.All {
 		return false
 	}
-	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil
+	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil && m.uniqID == nil
 }
 
 func cmdChanged(o *Options, name string) bool { return o.given[name] }

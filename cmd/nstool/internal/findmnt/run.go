@@ -51,6 +51,11 @@ func run(o *Options) error {
 	if p.tt == tabFstab {
 		tab.format = fmtFstab // -s reads fstab(5) lines, whatever they look like
 	}
+	if p.listmount {
+		if err := tab.readListmount(); err != nil {
+			return cli.Exitf(1, "failed to read mount table by listmount(2): %s", cli.Strerror(err))
+		}
+	}
 	for _, path := range p.files {
 		err := tab.readFile(path, func(w parseWarning) {
 			fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)

@@ -25,10 +25,11 @@ type fsEntry struct {
 	Options      string // VFS and FS options merged, as libmount does
 	TID          int
 	Freq, Passno int
-	index        int // position in the table
+	index        int    // position in the table
+	UniqID       uint64 // the kernel's 64-bit mount ID (listmount tables only)
 
 	// The flags last, side by side, without padding between them: the
-	// entry is 224 bytes (findmnt allocates one per mount; the tag of an
+	// entry is 232 bytes (findmnt allocates one per mount; the tag of an
 	// fstab source is read from Source when asked rather than kept).
 	Kernel      bool // from mountinfo
 	hasRoot     bool // Root is known (mountinfo); "" for fstab entries
@@ -141,6 +142,23 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 		t.entries = append(t.entries, e)
 	}
 	return lines.Err()
+}
+
+// readListmount fills t from listmount(2) and statmount(2)
+// (--kernel=listmount): kernel entries, as mountinfo's lines would be.
+func (t *mountTable) readListmount() error {
+	mounts, err := mountinfo.List()
+	if err != nil {
+		return err
+	}
+	for _, l := range mounts {
+		e := &fsEntry{Mount: l.Mount, Kernel: true, hasRoot: true, UniqID: l.UniqID}
+		e.setFSType(e.FSType)
+		e.Options = mergeOptions(e.VFSOptions, e.FSOptions)
+		e.index = len(t.entries)
+		t.entries = append(t.entries, e)
+	}
+	return nil
 }
 
 // guessFormat: a line that starts with two numbers is mountinfo, a swaps

@@ -239,6 +239,9 @@ func (f *finder) match(e *fsEntry) bool {
 	if m.id != nil && e.ID != *m.id {
 		return no
 	}
+	if m.uniqID != nil && e.UniqID != *m.uniqID {
+		return no
+	}
 	if (o.DF || o.DFI) && !o.All {
 		if strings.Contains(e.FSType, "tmpfs") {
 			return !no
