@@ -47,7 +47,11 @@ func (o *Options) plan() (*plan, error) {
 	}
 	listmount := false
 	switch o.Kernel {
-	case "", "mountinfo":
+	case "mountinfo":
+	case "":
+		if o.given["kernel"] { // --kernel= names no backend
+			return nil, cli.Exitf(1, "invalid --kernel argument")
+		}
 	case "listmount":
 		listmount = true
 	default:
