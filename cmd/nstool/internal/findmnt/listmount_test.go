@@ -74,6 +74,7 @@ func TestListmount(t *testing.T) {
 
 	for args, want := range map[string]string{
 		"--kernel=sysfs":                       "findmnt: invalid --kernel argument\n",
+		"--kernel=":                            "findmnt: invalid --kernel argument\n",
 		"--kernel=listmount -F /etc/fstab":     "findmnt: options --kernel=listmount and --tab-file or --task can't be used together\n",
 		"--kernel=listmount -N " + pidString(): "findmnt: options --kernel=listmount and --tab-file or --task can't be used together\n",
 		"--uniq-id 12x":                        "findmnt: invalid uniq-id argument: '12x'\n",
