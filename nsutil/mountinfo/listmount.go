@@ -151,14 +151,8 @@ func fromStatmount(sm []byte) Listed {
 	if attr&attrRdonly != 0 {
 		vfs[0] = "ro"
 	}
-	for _, o := range []struct {
-		bit  uint64
-		name string
-	}{{attrNosuid, "nosuid"}, {attrNodev, "nodev"}, {attrNoexec, "noexec"}, {attrNodiratime, "nodiratime"}, {attrNosymfollow, "nosymfollow"}} {
-		if attr&o.bit != 0 {
-			vfs = append(vfs, o.name)
-		}
-	}
+	vfs = appendSet(vfs, attr, []flagName{{attrNosuid, "nosuid"}, {attrNodev, "nodev"}, {attrNoexec, "noexec"},
+		{attrNodiratime, "nodiratime"}, {attrNosymfollow, "nosymfollow"}})
 	switch attr & attrAtime {
 	case attrStrictatime:
 		vfs = append(vfs, "strictatime")
@@ -174,14 +168,7 @@ func fromStatmount(sm []byte) Listed {
 	if sb&sbRdonly != 0 {
 		super[0] = "ro"
 	}
-	for _, o := range []struct {
-		bit  uint32
-		name string
-	}{{sbSync, "sync"}, {sbDirsync, "dirsync"}, {sbLazytime, "lazytime"}} {
-		if sb&o.bit != 0 {
-			super = append(super, o.name)
-		}
-	}
+	super = appendSet(super, uint64(sb), []flagName{{sbSync, "sync"}, {sbDirsync, "dirsync"}, {sbLazytime, "lazytime"}})
 	if opts := str(smMntOpts, 0x80); opts != "" {
 		super = append(super, Unescape(opts))
 	}
@@ -208,4 +195,20 @@ func fromStatmount(sm []byte) Listed {
 	}
 	l.Optional = strings.Join(opt, " ")
 	return l
+}
+
+// flagName is an option word and the flag bit that sets it.
+type flagName struct {
+	bit  uint64
+	name string
+}
+
+// appendSet appends the names of the flags set in v, in the list's order.
+func appendSet(out []string, v uint64, names []flagName) []string {
+	for _, f := range names {
+		if v&f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
