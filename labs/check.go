@@ -16,7 +16,10 @@ import (
 //	container-a /lab/a is slave of host /lab/a
 //	container-a /lab/a/x is mounted [tmpfs]
 //	host /lab/a/x is not mounted
-//	host /lab/x exists | is missing | contains TEXT
+//	host /lab/x exists | is missing | contains TEXT | does not contain TEXT
+//	host /lab/upper/f is a whiteout        (overlayfs: a character device 0:0)
+//	host /lab/upper/d is opaque            (overlayfs: the xattr overlay.opaque "y")
+//	host /lab/merged is mounted with lowerdir=/lab/a:/lab/b (an option in mountinfo)
 //	host /lab/dst has [at least|at most] 7 mounts
 //	container-a /lab/ro is locked          (an unmount in its namespace is refused)
 //	host /lab/u is not bindable            (a bind of it is refused)
@@ -25,6 +28,10 @@ import (
 //	other is one namespace                 (the learner made one, and left any other)
 //	answer is peer group of host /lab/b    (`nstool lab answer N`)
 //	other /lab/a/x came from host [/lab/a/x] (propagation made it of host's: origin.go)
+//	host /run/ns/mnt holds a mnt namespace | holds no namespace (nsfile.go)
+//	host /run/ns/mnt holds a namespace no process is in | a process is in
+//	host /run/ns/mnt holds a namespace where /lab/x is [not] mounted [tmpfs]
+//	answer is namespace of host /run/ns/mnt | answer is a pid in host /run/ns/mnt
 //
 // An actor is "host" (the sandbox's first mount namespace), a name the setup
 // gave with `nstool lab actor NAME`, or "other": a check on "other" passes
@@ -45,8 +52,9 @@ type Check struct {
 }
 
 var (
-	actorRe = `([a-z][a-z0-9-]*)`
-	pathRe  = `(/\S*)`
+	actorRe  = `([a-z][a-z0-9-]*)`
+	pathRe   = `(/\S*)`
+	nsTypeRe = `cgroup|ipc|mnt|net|pid|time|user|uts`
 )
 
 // checkForms are tried in order; the first match wins. They are compiled
@@ -58,14 +66,22 @@ var checkForms = sync.OnceValue(func() []checkForm {
 		{"one", regexp.MustCompile(`^other is one namespace$`)},
 		{"answer-of", regexp.MustCompile(`^answer is (peer group|master|mount id|parent id) of ` + actorRe + ` ` + pathRe + `$`)},
 		{"answer-ns", regexp.MustCompile(`^answer is mnt ns of ` + actorRe + `$`)},
+		{"answer-file", regexp.MustCompile(`^answer is namespace of ` + actorRe + ` ` + pathRe + `$`)},
+		{"answer-pid", regexp.MustCompile(`^answer is a pid in ` + actorRe + ` ` + pathRe + `$`)},
 		{"answer", regexp.MustCompile(`^answer is (.+)$`)},
+		{"option", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is mounted with (\S+)$`)},
+		{"holds", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` holds (no |an? (?:(` + nsTypeRe + `) )?)namespace$`)},
+		{"holds-procs", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` holds a namespace (no|a) process is in$`)},
+		{"holds-mounted", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` holds a namespace where ` + pathRe + ` is (not )?mounted(?: (\S+))?$`)},
 		{"mounted", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?mounted(?: (\S+))?$`)},
 		{"peer", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?peer of ` + actorRe + ` ` + pathRe + `$`)},
 		{"slaveof", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?slave of ` + actorRe + ` ` + pathRe + `$`)},
 		{"locked", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?locked$`)},
 		{"bindable", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?bindable$`)},
 		{"exists", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (exists|is missing)$`)},
-		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` contains (.+)$`)},
+		{"contains", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` (contains|does not contain) (.+)$`)},
+		{"whiteout", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?a whiteout$`)},
+		{"opaque", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is (not )?opaque$`)},
 		{"from", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` came from ` + actorRe + `(?: ` + pathRe + `)?$`)},
 		{"count", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` has (at least |at most )?(\d+) mounts?$`)},
 		{"prop", regexp.MustCompile(`^` + actorRe + ` ` + pathRe + ` is ([a-z,]+)$`)},
@@ -110,17 +126,27 @@ func ParseCheck(line string) (Check, error) {
 			c.Arg, c.Who, c.Path = m[1], m[2], m[3]
 		case "answer-ns":
 			c.Who = m[1]
+		case "answer-file", "answer-pid":
+			c.Who, c.Path = m[1], m[2]
+		case "holds":
+			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] == "no ", m[4]
+		case "holds-procs":
+			c.Who, c.Path, c.Not = m[1], m[2], m[3] == "no"
+		case "holds-mounted":
+			c.Who, c.Path, c.Path2, c.Not, c.Arg = m[1], m[2], m[3], m[4] != "", m[5]
 		case "answer":
 			c.Arg = m[1]
 		case "mounted":
 			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] != "", m[4]
 		case "peer", "slaveof":
 			c.Who, c.Path, c.Not, c.Who2, c.Path2 = m[1], m[2], m[3] != "", m[4], m[5]
-		case "locked", "bindable":
+		case "locked", "bindable", "whiteout", "opaque":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] != ""
 		case "exists":
 			c.Who, c.Path, c.Not = m[1], m[2], m[3] == "is missing"
 		case "contains":
+			c.Who, c.Path, c.Not, c.Arg = m[1], m[2], m[3] != "contains", m[4]
+		case "option":
 			c.Who, c.Path, c.Arg = m[1], m[2], m[3]
 		case "from":
 			c.Who, c.Path, c.Who2, c.Path2 = m[1], m[2], m[3], m[4]
@@ -144,6 +170,9 @@ func ParseCheck(line string) (Check, error) {
 		}
 		if c.Who2 == "other" {
 			return c, fmt.Errorf("check %q: \"other\" may only be the first actor", c.Line)
+		}
+		if (c.Kind == "answer-file" || c.Kind == "answer-pid") && c.Who == "other" {
+			return c, fmt.Errorf("check %q: an answer is compared with a named actor's, not \"other\"", c.Line)
 		}
 		return c, nil
 	}

@@ -26,8 +26,10 @@ type World struct {
 	MountID func(path string) (unique uint64, old int, err error)
 
 	mounts map[int]mountinfo.Table
-	others []int
-	listed bool
+	// nsTables are the tables of namespaces held by files (nsfile.go).
+	nsTables map[string]mountinfo.Table
+	others   []int
+	listed   bool
 }
 
 // Result is a check's outcome; Saw says what the kernel showed when it failed.
@@ -151,16 +153,8 @@ func (w *World) Others() []int {
 	for _, pid := range w.Actors {
 		known[nsID(pid)] = true
 	}
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
 	seen := map[string]bool{}
-	for _, pid := range pids {
+	for _, pid := range sandboxPIDs() {
 		id := nsID(pid)
 		if id == "" || known[id] || seen[id] {
 			continue
@@ -169,6 +163,20 @@ func (w *World) Others() []int {
 		w.others = append(w.others, pid)
 	}
 	return w.others
+}
+
+// sandboxPIDs lists the processes this /proc shows (the sandbox's, as a
+// check runs there), in ascending order.
+func sandboxPIDs() []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	sort.Ints(pids)
+	return pids
 }
 
 // nsID is the mount namespace of pid as readlink shows it: "mnt:[4026532281]".
@@ -360,10 +368,23 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		if err != nil {
 			return false, fmt.Sprintf("cannot read %s as %s sees it: %v", c.Path, who, unwrapPath(err))
 		}
-		if !strings.Contains(string(data), c.Arg) {
+		switch has := strings.Contains(string(data), c.Arg); {
+		case has && c.Not:
+			return false, fmt.Sprintf("%s holds %q", where, lineWith(string(data), c.Arg))
+		case !has && !c.Not:
 			return false, fmt.Sprintf("%s holds %q", where, firstLine(string(data)))
 		}
 		return true, ""
+
+	case "whiteout", "opaque":
+		return evalUpper(c, fmt.Sprintf("/proc/%d/root%s", pid, c.Path), where)
+
+	case "option":
+		m, saw := needMount()
+		if m == nil {
+			return false, saw
+		}
+		return evalOption(c, m, where)
 
 	case "count":
 		tab, err := w.table(pid)
@@ -377,8 +398,11 @@ func (w *World) eval(c Check, pid int) (bool, string) {
 		}
 		return true, ""
 
-	case "answer", "answer-of", "answer-ns":
+	case "answer", "answer-of", "answer-ns", "answer-file", "answer-pid":
 		return w.evalAnswer(c)
+
+	case "holds", "holds-procs", "holds-mounted":
+		return w.evalHolds(c, pid)
 
 	case "from":
 		pid2, ok := w.Actors[c.Who2]
@@ -394,6 +418,9 @@ func (w *World) evalAnswer(c Check) (bool, string) {
 	got := strings.TrimSpace(w.Answer)
 	if got == "" {
 		return false, "no answer yet (give it with `nstool lab answer ...`)"
+	}
+	if c.Kind == "answer-file" || c.Kind == "answer-pid" {
+		return w.evalAnswerFile(c, got)
 	}
 	var want string
 	switch c.Kind {
@@ -466,6 +493,16 @@ func comm(pid int) string {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
+}
+
+// lineWith is the first line of s that holds text.
+func lineWith(s, text string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(line, text) {
+			return line
+		}
+	}
+	return ""
 }
 
 func unwrapPath(err error) error {

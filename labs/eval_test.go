@@ -54,11 +54,7 @@ func TestChecksOnTheKernel(t *testing.T) {
 	}
 
 	w := testStages.world(&State{Actors: map[string]int{"host": os.Getpid()}})
-	for _, tc := range []struct {
-		check string
-		ok    bool
-		saw   string // part of what a failed check says
-	}{
+	expectChecks(t, w, d, []checkCase{
 		{"host D/src is shared", true, ""},
 		{"host D/src is private", false, "D/src is shared"},
 		{"host D/peer is peer of host D/src", true, ""},
@@ -97,17 +93,7 @@ func TestChecksOnTheKernel(t *testing.T) {
 		{"host D/nowhere is shared", false, "is not a mount point"},
 		{"ghost D/src is shared", false, `no actor "ghost"`},
 		{"host D/src is peer of ghost D/src", false, `no actor "ghost"`},
-	} {
-		c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
-		if err != nil {
-			t.Fatalf("%s: %v", tc.check, err)
-		}
-		r := w.Evaluate([]Check{c})[0]
-		saw := strings.ReplaceAll(r.Saw, d, "D")
-		if r.OK != tc.ok || (!tc.ok && !strings.Contains(saw, tc.saw)) {
-			t.Errorf("%s: ok=%v saw %q; want ok=%v saw ~%q", tc.check, r.OK, saw, tc.ok, tc.saw)
-		}
-	}
+	})
 
 	// Who made a mount: D/src/new was mounted there, its peer's and its
 	// slaves' copies came by propagation. Without 64-bit mount IDs (before
@@ -166,6 +152,30 @@ func TestChecksOnTheKernel(t *testing.T) {
 			if r := w.Evaluate([]Check{c})[0]; !strings.Contains(r.Saw, "is the mount ID of "+d+"/src") {
 				t.Errorf("a wrong answer should say what the number is: %q", r.Saw)
 			}
+		}
+	}
+}
+
+// A checkCase is a check line (D stands for the test's directory), whether
+// it passes, and part of what it says when it fails.
+type checkCase struct {
+	check string
+	ok    bool
+	saw   string
+}
+
+// expectChecks evaluates each case's check in w, d put for D.
+func expectChecks(t *testing.T, w *World, d string, cases []checkCase) {
+	t.Helper()
+	for _, tc := range cases {
+		c, err := ParseCheck(strings.ReplaceAll(tc.check, "D", d))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.check, err)
+		}
+		r := w.Evaluate([]Check{c})[0]
+		saw := strings.ReplaceAll(r.Saw, d, "D")
+		if r.OK != tc.ok || (!tc.ok && !strings.Contains(saw, tc.saw)) {
+			t.Errorf("%s: ok=%v saw %q; want ok=%v saw ~%q", tc.check, r.OK, saw, tc.ok, tc.saw)
 		}
 	}
 }

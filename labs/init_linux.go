@@ -23,7 +23,13 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 	if err := os.WriteFile(SandboxDir+"/lab.json", labJSON, 0o644); err != nil {
 		return 1, err
 	}
-	if err := writeState(&State{Lab: lab.ID, Actors: map[string]int{"host": 1}}); err != nil {
+	userns, _ := os.Readlink("/proc/self/ns/user")
+	mntns, _ := os.Readlink("/proc/self/ns/mnt")
+	if err := writeState(&State{Lab: lab.ID, Actors: map[string]int{"host": 1}, UserNS: userns, MountNS: mntns}); err != nil {
+		return 1, err
+	}
+	children := &reaper{}
+	if err := serveRelay(children); err != nil {
 		return 1, err
 	}
 	ready := os.NewFile(3, "ready")
@@ -53,6 +59,7 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 		if err != nil {
 			return 1, err
 		}
+		children.exited(pid, ws)
 		if pid == sup.Process.Pid {
 			if ws.Signaled() {
 				return 128 + int(ws.Signal()), nil

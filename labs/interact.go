@@ -47,7 +47,7 @@ func CheckCurrent(stages Stages) (*CheckReport, *Lab, error) {
 	_, err = UpdateState(func(s *State) error {
 		if s.Step == rep.Step {
 			s.Step++
-			s.AdvancedBy = os.Getppid() // the learner's shell
+			s.AdvancedBy = learnerShell()
 			s.Hints, s.Answer = 0, ""
 			s.Done = s.Step >= len(lab.Steps)
 		}
@@ -112,8 +112,7 @@ func SetAnswer(answer string) error {
 // asksQuestion: one of the step's checks reads the learner's answer.
 func asksQuestion(step *Step) bool {
 	for _, c := range step.Checks {
-		switch c.Kind {
-		case "answer", "answer-of", "answer-ns":
+		if c.Kind == "answer" || strings.HasPrefix(c.Kind, "answer-") {
 			return true
 		}
 	}
@@ -169,6 +168,9 @@ func whereAmI(st *State) string {
 			return name
 		}
 		return "new " + mine
+	}
+	if mine == st.MountNS {
+		return "host" // also where init's link cannot be read
 	}
 	for name, pid := range st.Actors {
 		if nsID(pid) == mine && name == "host" {

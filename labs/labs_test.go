@@ -232,6 +232,10 @@ func TestParseCheck(t *testing.T) {
 		{"host /lab/f exists", Check{Kind: "exists", Who: "host", Path: "/lab/f"}},
 		{"host /lab/f is missing", Check{Kind: "exists", Who: "host", Path: "/lab/f", Not: true}},
 		{"host /lab/f contains hello world", Check{Kind: "contains", Who: "host", Path: "/lab/f", Arg: "hello world"}},
+		{"host /lab/f does not contain hello", Check{Kind: "contains", Who: "host", Path: "/lab/f", Arg: "hello", Not: true}},
+		{"host /lab/u/f is a whiteout", Check{Kind: "whiteout", Who: "host", Path: "/lab/u/f"}},
+		{"host /lab/u/d is not opaque", Check{Kind: "opaque", Who: "host", Path: "/lab/u/d", Not: true}},
+		{"c / is mounted with lowerdir=/a:/b", Check{Kind: "option", Who: "c", Path: "/", Arg: "lowerdir=/a:/b"}},
 		{"host /lab/t has 84 mounts", Check{Kind: "count", Who: "host", Path: "/lab/t", N: 84, Cmp: "="}},
 		{"host /lab/t has at least 3 mounts", Check{Kind: "count", Who: "host", Path: "/lab/t", N: 3, Cmp: ">="}},
 		{"other is a new namespace", Check{Kind: "newns", Who: "other"}},
@@ -243,6 +247,15 @@ func TestParseCheck(t *testing.T) {
 		{"answer is peer group of host /lab/b", Check{Kind: "answer-of", Arg: "peer group", Who: "host", Path: "/lab/b"}},
 		{"answer is mnt ns of host", Check{Kind: "answer-ns", Who: "host"}},
 		{"answer is 42", Check{Kind: "answer", Arg: "42"}},
+		{"host /run/ns/mnt holds a mnt namespace", Check{Kind: "holds", Who: "host", Path: "/run/ns/mnt", Arg: "mnt"}},
+		{"host /run/ns/mnt holds a namespace", Check{Kind: "holds", Who: "host", Path: "/run/ns/mnt"}},
+		{"host /run/ns/mnt holds no namespace", Check{Kind: "holds", Who: "host", Path: "/run/ns/mnt", Not: true}},
+		{"host /run/ns/mnt holds a namespace no process is in", Check{Kind: "holds-procs", Who: "host", Path: "/run/ns/mnt", Not: true}},
+		{"host /run/ns/mnt holds a namespace a process is in", Check{Kind: "holds-procs", Who: "host", Path: "/run/ns/mnt"}},
+		{"host /run/ns/mnt holds a namespace where /lab/k is mounted tmpfs", Check{Kind: "holds-mounted", Who: "host", Path: "/run/ns/mnt", Path2: "/lab/k", Arg: "tmpfs"}},
+		{"host /run/ns/mnt holds a namespace where /lab/k is not mounted", Check{Kind: "holds-mounted", Who: "host", Path: "/run/ns/mnt", Path2: "/lab/k", Not: true}},
+		{"answer is namespace of host /run/ns/mnt", Check{Kind: "answer-file", Who: "host", Path: "/run/ns/mnt"}},
+		{"answer is a pid in host /run/ns/mnt", Check{Kind: "answer-pid", Who: "host", Path: "/run/ns/mnt"}},
 	} {
 		got, err := ParseCheck(tc.line)
 		if err != nil {
@@ -254,7 +267,8 @@ func TestParseCheck(t *testing.T) {
 			t.Errorf("%q:\n got %+v\nwant %+v", tc.line, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts", "other /lab/a came from other"} {
+	for _, bad := range []string{"host lab/a is shared", "host /lab/a is peer of other /lab/b", "Host /lab/a is shared", "host /lab/a has many mounts", "other /lab/a came from other",
+		"host /run/x holds a pink namespace", "answer is namespace of other /run/x", "answer is a pid in other /run/x"} {
 		if c, err := ParseCheck(bad); err == nil {
 			t.Errorf("%q parsed as %+v, want an error", bad, c)
 		}

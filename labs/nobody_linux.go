@@ -30,8 +30,17 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 	if _, err := io.Copy(mem, self); err != nil {
 		return Outcome{}, err
 	}
+	// The sandbox's ready socket is made here and its write end handed
+	// over (fd 5): the state directory comes to root's side, which keeps
+	// the learner's progress and says who ended the lab.
+	readyR, readyW, err := readySocket()
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer readyR.Close()
 	lab, err := newLabPipe(opts.Lab)
 	if err != nil {
+		readyW.Close()
 		return Outcome{}, err
 	}
 	cmd := &exec.Cmd{
@@ -40,9 +49,11 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 		Stdin:      opts.Stdin,
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{mem, lab.r}, // fd 3: the binary; fd 4: the lab
-		Env:        append(os.Environ(), envRootlessDone+"=1", "HOME=/nonexistent"),
-		Dir:        "/",
+		ExtraFiles: []*os.File{mem, lab.r, readyW}, // fd 3: the binary; fd 4: the lab; fd 5: ready
+		// --step, the colour and who started the lab go over too: nobody's
+		// Run reads them back (RunForParent). startedBy is root's UID.
+		Env: append(append(os.Environ(), handoverEnv(opts)...), envRootlessDone+"=1", "HOME=/nonexistent"),
+		Dir: "/",
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
@@ -50,12 +61,16 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := lab.start(cmd); err != nil {
+	err = lab.start(cmd)
+	readyW.Close()
+	if err != nil {
 		return Outcome{}, fmt.Errorf("running as nobody: %w", err)
 	}
-	werr := cmd.Wait()
-	return Outcome{Code: exitCode(cmd.ProcessState, werr)}, nil
+	return waitSandbox(cmd, readyR), nil
 }
+
+// readyFD is the ready socket's write end in nobody's side (runAsNobody).
+const readyFD = 5
 
 // RunForParent is the unprivileged side of runAsNobody (the AsNobody
 // stage): Run, with the lab that arrives from the parent on fd 4 in place
@@ -66,5 +81,8 @@ func RunForParent(opts RunOptions) (Outcome, error) {
 		return Outcome{Code: 1}, err
 	}
 	opts.Lab = lab
+	opts.From = fromEnv()
+	opts.Color = os.Getenv(EnvColor) == "1"
+	opts.ready = os.NewFile(readyFD, "ready")
 	return Run(opts)
 }

@@ -80,9 +80,21 @@ func fastForward(stages Stages, lab *Lab, from int) (int, int, error) {
 // EnterNamespaceOf is the learner's nested shell when a lab goes on (the
 // bashrc runs it with EnvEnter): into pid's mount namespace and working
 // directory, pid (the sleep that held the namespace) ended, then the lab's
-// shell in place of this process.
-func EnterNamespaceOf(pid int) error {
+// shell in place of this process. If the earlier steps made a user
+// namespace too (`nstool unshare --user`), the shell goes into both, as
+// the learner's was: in the mount namespace alone it would keep the
+// sandbox's privileges over it.
+func EnterNamespaceOf(stages Stages, pid int) error {
 	dir, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, EnvEnter+"=") {
+			env = append(env, kv)
+		}
+	}
+	if ownUserNS(pid) {
+		return enterUserNSOf(stages, pid, dir, env)
+	}
 	runtime.LockOSThread() // for good: this thread execs the shell
 	if err := setnsMount(pid); err != nil {
 		return fmt.Errorf("entering the namespace the earlier steps made: %w", err)
@@ -91,11 +103,34 @@ func EnterNamespaceOf(pid int) error {
 	if dir == "" || os.Chdir(dir) != nil {
 		os.Chdir(LabDir)
 	}
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, EnvEnter+"=") {
-			env = append(env, kv)
-		}
-	}
 	return syscall.Exec(SandboxDir+"/bin/labsh", []string{"bash", "-i"}, env)
+}
+
+// ownUserNS tells whether pid is in a user namespace other than this
+// process's.
+func ownUserNS(pid int) bool {
+	theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", pid))
+	mine, _ := os.Readlink("/proc/self/ns/user")
+	return err == nil && theirs != mine
+}
+
+// enterUserNSOf execs the lab's shell in pid's user and mount namespaces.
+// setns(2) into a user namespace wants a single-threaded process: nstool
+// nsenter's. The sleep is ended first; the descriptors of its namespaces,
+// inherited by nsenter, keep them (namespaces(7)).
+func enterUserNSOf(stages Stages, pid int, dir string, env []string) error {
+	var fds [2]int
+	for i, ns := range []string{"user", "mnt"} {
+		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", pid, ns), unix.O_RDONLY, 0) // no O_CLOEXEC: for nsenter
+		if err != nil {
+			return fmt.Errorf("entering the namespaces the earlier steps made: %w", err)
+		}
+		fds[i] = fd
+	}
+	unix.Kill(pid, unix.SIGKILL)
+	if dir == "" {
+		dir = LabDir
+	}
+	argv := stages.NsenterFiles(fds[0], fds[1], dir, []string{SandboxDir + "/bin/labsh", "-i"})
+	return syscall.Exec(SandboxDir+"/bin/nstool", argv, env)
 }

@@ -50,6 +50,8 @@ type RunOptions struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Stages  Stages // how to start the sandbox's stages
+
+	ready *os.File // nobody's side of a rootless lab: root's ready socket (RunForParent)
 }
 
 // Outcome is how a sandbox run ended.
@@ -82,11 +84,17 @@ func Run(opts RunOptions) (Outcome, error) {
 	// Without root, every lab runs in a user namespace: the learner is root
 	// there, over the sandbox's mounts only (user_namespaces(7)).
 	userns := opts.Lab.Rootless || os.Geteuid() != 0
-	readyR, readyW, err := readySocket()
-	if err != nil {
-		return Outcome{}, err
+	// The ready socket: init sends the sandbox's state directory on it
+	// (statedir_linux.go). Run as nobody for root (runAsNobody), the write
+	// end is root's, handed over: root's side keeps the state.
+	readyR, readyW := (*os.File)(nil), opts.ready
+	if readyW == nil {
+		var err error
+		if readyR, readyW, err = readySocket(); err != nil {
+			return Outcome{}, err
+		}
+		defer readyR.Close()
 	}
-	defer readyR.Close()
 	lab, err := newLabPipe(opts.Lab)
 	if err != nil {
 		readyW.Close()
@@ -101,7 +109,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		Stdout:     opts.Stdout,
 		Stderr:     opts.Stderr,
 		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready" (a socket); fd 4: the lab as JSON
-		Env:        append(os.Environ(), colorEnv(opts.Color), startedBy(), envFrom+"="+strconv.Itoa(opts.From)),
+		Env:        append(os.Environ(), handoverEnv(opts)...),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
 	// for us and cannot make a PID namespace (DESIGN.md); init does its own
@@ -126,7 +134,24 @@ func Run(opts RunOptions) (Outcome, error) {
 		}
 		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
 	}
+	out := waitSandbox(cmd, readyR)
+	if out.Code == SetupFailedStatus {
+		return out, fmt.Errorf("lab %s: its setup failed (output above)", opts.Lab.ID)
+	}
+	return out, nil
+}
 
+// handoverEnv is what a sandbox (or nobody's side of one, runAsNobody) is
+// told by the environment: the terminal's colour, who started it, and the
+// step to go on from.
+func handoverEnv(opts RunOptions) []string {
+	return []string{colorEnv(opts.Color), startedBy(), envFrom + "=" + strconv.Itoa(opts.From)}
+}
+
+// waitSandbox waits for cmd, the sandbox (or nobody's side of it), to end,
+// and reads its last state from the state directory that comes on readyR
+// (nil: someone else reads it).
+func waitSandbox(cmd *exec.Cmd, readyR *os.File) Outcome {
 	// Hold the sandbox's state directory open (init sends it, see
 	// statedir_linux.go): its tmpfs stays readable after the sandbox ends,
 	// so the final state (progress, who ended it) is still there to read.
@@ -134,7 +159,9 @@ func Run(opts RunOptions) (Outcome, error) {
 	received := make(chan struct{})
 	go func() {
 		defer close(received)
-		stateDir = receiveStateDir(readyR)
+		if readyR != nil {
+			stateDir = receiveStateDir(readyR)
+		}
 	}()
 	werr := cmd.Wait()
 	// The sandbox's processes are gone, and with them every writer of the
@@ -145,10 +172,7 @@ func Run(opts RunOptions) (Outcome, error) {
 		defer stateDir.Close()
 		out.State, _ = readStateFile(fmt.Sprintf("/proc/self/fd/%d/state.json", stateDir.Fd()))
 	}
-	if out.Code == SetupFailedStatus {
-		return out, fmt.Errorf("lab %s: its setup failed (output above)", opts.Lab.ID)
-	}
-	return out, nil
+	return out
 }
 
 func exitCode(ps *os.ProcessState, err error) int {

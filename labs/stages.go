@@ -40,6 +40,11 @@ type Stages struct {
 	// the caller's credentials if preserve (how EnterSandbox joins a
 	// rootless sandbox, which a multithreaded process cannot).
 	Nsenter func(pid int, preserve bool, argv []string) []string
+	// NsenterFiles runs argv in the user and mount namespaces that the
+	// descriptors userFD and mntFD (inherited) name, in directory dir
+	// there, keeping the caller's credentials (how a lab that goes on
+	// enters a user namespace the earlier steps made).
+	NsenterFiles func(userFD, mntFD int, dir string, argv []string) []string
 	// Prompt prints the learner's prompt; Completion prints bash's
 	// completion script; StepNote, given the step a second terminal last
 	// showed, prints the step now and says on stderr if the lab moved on

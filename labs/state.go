@@ -35,6 +35,12 @@ type State struct {
 	// AdvancedBy is the shell whose `lab check` moved to the current step:
 	// it has shown the step; other terminals are told at their next prompt.
 	AdvancedBy int `json:"advanced_by,omitempty"`
+	// UserNS and MountNS are the sandbox's user namespace and the host's
+	// mount namespace (readlink /proc/1/ns/... as init sees them): a shell
+	// in another user namespace is the learner's (InOwnUserNS), which may
+	// not read init's links (ptrace access mode, proc(5)).
+	UserNS  string `json:"userns,omitempty"`
+	MountNS string `json:"mntns,omitempty"`
 }
 
 // errNotInSandbox is what the learner's commands say outside a sandbox.

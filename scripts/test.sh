@@ -9,9 +9,15 @@ cd "$(dirname "$0")/.."
 # (/run/mount/utab: a file, which no mount namespace keeps from the host).
 snapshot() { cat /proc/self/mountinfo; echo "-- /run/mount/utab"; cat /run/mount/utab 2>/dev/null || true; }
 # Cgroups that the owner tests make (named as container runtimes name
-# theirs) live under nstool-test-PID; a killed run may leave them, empty.
-test_cgroups() { find /sys/fs/cgroup/unified /sys/fs/cgroup -maxdepth 1 -name 'nstool-test-*' -type d 2>/dev/null; }
-for dir in $(test_cgroups); do find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
+# theirs) live under nstool-test-RUN-PID, RUN this run's mark below
+# (nstest.Cgroup); a killed run may leave them, empty. Another run on the
+# machine has its own: only those of a run whose script is gone are removed.
+test_cgroups() { find /sys/fs/cgroup/unified /sys/fs/cgroup -maxdepth 1 -name "nstool-test-${1:-}*" -type d 2>/dev/null; }
+for dir in $(test_cgroups); do
+	run=${dir##*/nstool-test-} run=${run%%_*}
+	if [[ $run =~ ^[0-9]+$ ]] && kill -0 "$run" 2>/dev/null; then continue; fi # that run goes on
+	find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+done
 before=$(mktemp) after=$(mktemp)
 # Tests that need root and were skipped (nstest.RequireRoot), one line each.
 rootskips=$(mktemp)
@@ -20,7 +26,8 @@ snapshot >"$before"
 # Every process the suite starts inherits this mark in its environment (but
 # for the few that a test starts with an environment of its own): it tells
 # the suite's leftovers from whatever else runs on the machine.
-mark="NSTOOL_TEST_RUN=$$.$RANDOM$RANDOM"
+run=$$.$RANDOM$RANDOM
+mark="NSTOOL_TEST_RUN=$run"
 status=0
 # TEST_PACKAGES: which packages (default all; `make test-plain` names those
 # whose tests start nstool as a process).
@@ -38,8 +45,8 @@ if ! diff -u "$before" "$after"; then
 	echo "FAIL: the tests changed the host's mount table or /run/mount/utab (diff above)" >&2
 	status=1
 fi
-if [ -n "$(test_cgroups)" ]; then
-	echo "FAIL: the tests left cgroups behind: $(test_cgroups)" >&2
+if [ -n "$(test_cgroups "${run/./_}-")" ]; then
+	echo "FAIL: the tests left cgroups behind: $(test_cgroups "${run/./_}-")" >&2
 	status=1
 fi
 # Processes still running the binary under test (tests start it as $NSTOOL_BIN).

@@ -105,7 +105,7 @@ func Load() (m *Machine, unread int, err error) {
 		if len(ns.PIDs) > 0 {
 			continue
 		}
-		ns.Mounts, errs[i] = readJoined(opener[ns])
+		ns.Mounts, errs[i] = mountinfo.ReadJoined(opener[ns])
 		if errs[i] == nil {
 			if r, rerr := namespaces.ReadRelations(opener[ns]); rerr == nil {
 				ns.UserNS = r.Owner
@@ -168,32 +168,4 @@ func heldByFD() []fdHold {
 		}
 	}
 	return out
-}
-
-// readJoined reads the mount table of the namespace that path (an nsfs
-// file) names, from a thread that joins it (namespaces.InMount). The table
-// is read through this process's own /proc, opened before the join: once
-// in, the thread's root is the namespace's, where /proc may not be mounted
-// at all; thread-self there is the joined thread.
-func readJoined(path string) ([]mountinfo.Mount, error) {
-	proc, err := unix.Open("/proc", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: "/proc", Err: err}
-	}
-	defer unix.Close(proc)
-	var mounts []mountinfo.Mount
-	var readErr error
-	if err := namespaces.InMount(path, func() {
-		fd, err := unix.Openat(proc, "thread-self/mountinfo", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			readErr = err
-			return
-		}
-		f := os.NewFile(uintptr(fd), "mountinfo")
-		defer f.Close()
-		mounts, _, readErr = mountinfo.Parse(f)
-	}); err != nil {
-		return nil, fmt.Errorf("entering %s: %w", path, err)
-	}
-	return mounts, readErr
 }

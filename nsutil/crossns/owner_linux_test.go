@@ -8,7 +8,7 @@ import (
 
 // TestOwnerFromRealCgroups: processes put into cgroups named as Docker,
 // Kubernetes with containerd, Podman and systemd name theirs are given those
-// owners by Load. The cgroups live under nstool-test-PID (scripts/test.sh
+// owners by Load. The cgroups live under nstool-test-RUN-PID (scripts/test.sh
 // removes any that a killed run left) and go in t.Cleanup.
 func TestOwnerFromRealCgroups(t *testing.T) {
 	id := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -5,16 +5,42 @@ import (
 	"strings"
 )
 
-// Table is a mount table in the kernel's order: a mount comes after its
-// parent, and of several mounts on one mount point the last is on top
-// (it covers the others).
+// Table is a mount table in the kernel's order: by mount ID since Linux
+// 6.8, in the order of mounting before. Mounts stacked on one mount point
+// form a chain, each one's parent the mount it covers; the last one
+// listed there is not always the top one (see Top).
 type Table []Mount
 
-// Top is the mount on top at target (the last one listed there), or nil.
-// target is compared as written: clean it first.
+// Top is the mount on top at target, the one a path lookup of target ends
+// in, or nil. It is usually the last one listed there, but not when
+// propagation brought a mount to a place where one was already mounted:
+// the kernel then puts the newcomer under the mount that was there, which
+// is moved onto it (since Linux 4.11, "tucked"; propagate_mnt and
+// attach_recursive_mnt). The newcomer is listed later and lies beneath. So
+// Top climbs from the last one listed to the mount that no other mount at
+// target sits on. target is compared as written: clean it first.
 func (t Table) Top(target string) *Mount {
-	for i := len(t) - 1; i >= 0; i-- {
+	var top *Mount
+	for i := len(t) - 1; i >= 0 && top == nil; i-- {
 		if t[i].Target == target {
+			top = &t[i]
+		}
+	}
+	// At most one step per mount: a hand-made table may loop.
+	for steps := 0; top != nil && steps < len(t); steps++ {
+		above := t.sittingOn(top)
+		if above == nil {
+			break
+		}
+		top = above
+	}
+	return top
+}
+
+// sittingOn is the mount mounted at m's own mount point on top of m, or nil.
+func (t Table) sittingOn(m *Mount) *Mount {
+	for i := range t {
+		if t[i].Parent == m.ID && t[i].Target == m.Target && &t[i] != m {
 			return &t[i]
 		}
 	}
@@ -44,7 +70,10 @@ func (t Table) Containing(path string) *Mount {
 			}
 		}
 	}
-	return found
+	if found == nil {
+		return nil
+	}
+	return t.Top(found.Target)
 }
 
 // Under is the mounts at path or below it, in table order.

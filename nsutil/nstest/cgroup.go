@@ -11,10 +11,12 @@ import (
 
 // Cgroup makes the cgroup v2 directory rel (e.g.
 // "system.slice/docker-ID.scope", named as a container runtime names its
-// own) under nstool-test-PID of the v2 hierarchy, and removes it and its
-// parents in t.Cleanup, once the processes put in it have gone (run it
-// before the Cleanup that stops them). scripts/test.sh removes any that a
-// killed run left. It skips the test where no v2 hierarchy is mounted.
+// own) under nstool-test-RUN-PID of the v2 hierarchy, and removes it and
+// its parents in t.Cleanup, once the processes put in it have gone (run it
+// before the Cleanup that stops them). RUN is scripts/test.sh's run (its
+// NSTOOL_TEST_RUN mark, or "go" for a plain go test): a run checks for and
+// removes only what its own tests left, not what another run on the same
+// machine is using. It skips the test where no v2 hierarchy is mounted.
 func Cgroup(t testing.TB, rel string) string {
 	t.Helper()
 	RequireRoot(t)
@@ -28,7 +30,7 @@ func Cgroup(t testing.TB, rel string) string {
 	if root == "" {
 		t.Skip("no cgroup v2 hierarchy is mounted")
 	}
-	top := filepath.Join(root, fmt.Sprintf("nstool-test-%d", os.Getpid()))
+	top := filepath.Join(root, fmt.Sprintf("nstool-test-%s-%d", runName(), os.Getpid()))
 	dir := filepath.Join(top, rel)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -47,4 +49,14 @@ func Cgroup(t testing.TB, rel string) string {
 		}
 	})
 	return dir
+}
+
+// runName is the NSTOOL_TEST_RUN mark as a file name (PID.RANDOM becomes
+// PID_RANDOM), "go" outside scripts/test.sh.
+func runName() string {
+	run := os.Getenv("NSTOOL_TEST_RUN")
+	if run == "" {
+		return "go"
+	}
+	return strings.NewReplacer(".", "_", "/", "_").Replace(run)
 }

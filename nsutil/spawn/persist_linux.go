@@ -26,8 +26,19 @@ type PersistError struct {
 func (e *PersistError) Error() string {
 	msg := fmt.Sprintf("mount %s on %s failed: %s", e.Source, e.Target, errnoText(e.Err))
 	if e.SharedParent != "" {
-		msg += fmt.Sprintf(" (%s is on the shared mount %s: a mount namespace file cannot be bound there; "+
-			"make it private first, e.g. `nstool mount --make-private %s`)", e.Target, e.SharedParent, e.SharedParent)
+		msg += fmt.Sprintf(" (%s is on the shared mount %s: a mount namespace file cannot be bound there; ", e.Target, e.SharedParent)
+		// The fix unshare(1) shows: the file's folder as a private mount
+		// of its own, the shared mount (a systemd host's / or /run) left as
+		// it is.
+		dir := filepath.Dir(e.Target)
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		if dir != e.SharedParent {
+			msg += fmt.Sprintf("give its folder a private mount of its own: `nstool mount --bind %s %s && nstool mount --make-private %s`)", dir, dir, dir)
+		} else {
+			msg += fmt.Sprintf("make it private first: `nstool mount --make-private %s`)", dir)
+		}
 	}
 	return msg
 }
@@ -108,16 +119,8 @@ func sharedParent(path string) string {
 	if err != nil {
 		return ""
 	}
-	best := -1
-	for i, m := range mounts {
-		if m.Target == abs || m.Target == "/" || strings.HasPrefix(abs, strings.TrimSuffix(m.Target, "/")+"/") {
-			if best < 0 || len(m.Target) >= len(mounts[best].Target) {
-				best = i
-			}
-		}
-	}
-	if best >= 0 && mounts[best].PeerGroup != 0 {
-		return mounts[best].Target
+	if m := mounts.Containing(abs); m != nil && m.PeerGroup != 0 {
+		return m.Target
 	}
 	return ""
 }

@@ -53,6 +53,11 @@ type UnshareConfig struct {
 	KeepCaps    bool           // --keep-caps (with a user namespace)
 	SetUID      int            // -1: keep
 	SetGID      int            // -1: keep
+	// UserRange and GroupRange are --map-users and --map-groups (nil:
+	// none), mapped by newuidmap(1) and newgidmap(1) at the MapIDs pause;
+	// with one, MapUser (MapGroup) is the single ID mapped beside it
+	// rather than a line of its own (NewIDMapArgs).
+	UserRange, GroupRange *IDRange
 	// Monotonic and Boottime are time namespace offsets in seconds (nil: none).
 	Monotonic, Boottime *int64
 	RealUID, RealGID    int // euid and egid before the user namespace
@@ -94,6 +99,8 @@ type unsharePlan struct {
 	killChild      uintptr // a signal; 0: none
 	mapUser        int     // -1: none
 	mapGroup       int
+	userRange      bool // newuidmap maps the uids at a MapIDs pause (mapUser goes with it)
+	groupRange     bool
 	realUID        int
 	realGID        int
 	setgroups      string
@@ -129,6 +136,11 @@ const (
 func (p *unsharePlan) plan(out []Step) (n, here int) {
 	add := func(s Step) { out[n] = s; n++ }
 	add(Step{Kind: StepSyscall, Err: "unshare failed", Trap: unix.SYS_UNSHARE, Args: [6]uintptr{p.flags}})
+	// newuidmap and newgidmap write the maps from outside, right after the
+	// user namespace exists, as util-linux's helper child does.
+	if p.userRange || p.groupRange {
+		add(Step{Kind: StepPause, Text: textMapIDs, Err: "unshare failed", Args: [6]uintptr{0, MapIDs}})
+	}
 	// Offsets may be written only before a process enters the time
 	// namespace, i.e. here, before the fork or the exec (time_namespaces(7)).
 	if p.boottime != nil {
@@ -162,10 +174,10 @@ func (p *unsharePlan) plan(out []Step) (n, here int) {
 	if p.killChild != 0 {
 		add(Step{Kind: StepSyscall, Err: "prctl failed", Trap: unix.SYS_PRCTL, Args: [6]uintptr{unix.PR_SET_PDEATHSIG, p.killChild}})
 	}
-	if p.mapUser >= 0 {
+	if p.mapUser >= 0 && !p.userRange {
 		add(planWrite(cUIDMap, idMap(p.lines[0][:], p.mapUser, p.realUID), "write failed /proc/self/uid_map", false))
 	}
-	if p.mapGroup >= 0 {
+	if p.mapGroup >= 0 && !p.groupRange {
 		// Since Linux 3.19 an unprivileged gid_map needs setgroups denied
 		// first (user_namespaces(7)).
 		add(planWrite(cSetgroups, "deny", "write failed /proc/self/setgroups", true))
@@ -236,7 +248,7 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	sp := &Spawn{Name: c.Name, Argv: c.Argv, Env: c.Env, NoPathSearch: c.NoPathSearch,
 		ExecErr: "failed to execute " + c.Name}
 	p := &unsharePlan{flags: c.Flags, fork: c.Fork, parentUnshares: c.ParentUnshares(), parentDies: true, killChild: uintptr(c.KillChild),
-		mapUser: c.MapUser, mapGroup: c.MapGroup, realUID: c.RealUID, realGID: c.RealGID, setgroups: c.Setgroups,
+		mapUser: c.MapUser, mapGroup: c.MapGroup, userRange: c.UserRange != nil, groupRange: c.GroupRange != nil, realUID: c.RealUID, realGID: c.RealGID, setgroups: c.Setgroups,
 		propagation: c.Propagation, setUID: c.SetUID, setGID: c.SetGID, keepCaps: c.KeepCaps,
 		monotonic: c.Monotonic, boottime: c.Boottime}
 	for flag := range c.Persist {
@@ -264,9 +276,21 @@ func (c *UnshareConfig) Spawn() *Spawn {
 	for i := range sp.Steps {
 		if s := &sp.Steps[i]; s.Text == "" {
 			s.Text = describe(s)
+		} else if s.Kind == StepPause && s.Args[1] == MapIDs {
+			s.Text = c.describeIDMaps()
 		}
 	}
 	return sp
+}
+
+// describeIDMaps renders the MapIDs pause with the commands nstool runs.
+func (c *UnshareConfig) describeIDMaps() string {
+	var cmds []string
+	for _, argv := range c.NewIDMapArgs(0) {
+		argv[1] = "PID"
+		cmds = append(cmds, strings.Join(argv, " "))
+	}
+	return "pause: nstool runs " + strings.Join(cmds, ", then ")
 }
 
 // describe renders a step strace-like, for --explain.

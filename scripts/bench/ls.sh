@@ -46,15 +46,20 @@ measure() { # name cmd...: adds one run's wall and CPU ms
 lsns >/dev/null; "$NSTOOL" ls >/dev/null 2>&1 # warm up
 for ((r = 0; r < LS_BENCH_RUNS; r++)); do
 	measure lsns lsns
+	measure "lsns -t mnt" lsns -t mnt
+	measure "nstool ls mnt" "$NSTOOL" ls mnt
 	for v in "${variants[@]}"; do measure "nstool $v" "$NSTOOL" $v; done
 	if [ -n "$LS_BENCH_EXTRA" ]; then measure "$LS_BENCH_EXTRA" $LS_BENCH_EXTRA; fi
 done
-report() {
-	awk -v name="$1" -v w="${wall[$1]}" -v c="${cpu[$1]}" -v lw="${wall[lsns]}" -v lc="${cpu[lsns]}" -v n="$LS_BENCH_RUNS" \
-		'BEGIN { printf "%-42s wall %6.1f ms (%.2fx lsns)   cpu %6.1f ms (%.2fx lsns)\n", name, w / n, w / lw, c / n, c / lc }'
+report() { # name [base]: the figures of name, and its ratios to base (lsns)
+	local base=${2:-lsns}
+	awk -v name="$1" -v w="${wall[$1]}" -v c="${cpu[$1]}" -v lw="${wall[$base]}" -v lc="${cpu[$base]}" -v n="$LS_BENCH_RUNS" -v b="$base" \
+		'BEGIN { printf "%-42s wall %6.1f ms (%.2fx %s)   cpu %6.1f ms (%.2fx %s)\n", name, w / n, w / lw, b, c / n, c / lc, b }'
 }
 echo "mean of $LS_BENCH_RUNS runs, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 report lsns
 for v in "${variants[@]}"; do report "nstool $v"; done
+report "lsns -t mnt"
+report "nstool ls mnt" "lsns -t mnt"
 if [ -n "$LS_BENCH_EXTRA" ]; then report "$LS_BENCH_EXTRA"; fi
 INNER

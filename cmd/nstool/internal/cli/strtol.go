@@ -84,3 +84,27 @@ func ParseID(s, what string) (int, error) {
 	n, err := ParseStrtoul(s, what)
 	return int(uint32(n)), err
 }
+
+// StrtoulPrefix is strtoul(s, NULL, 10) (util-linux's subid lookup for
+// unshare --map-auto reads a name so): the number at the start of s
+// (blanks, a sign, digits; 0 when there is none; "-" negates in unsigned
+// arithmetic), or 2^64-1 with overflow set when it does not fit.
+func StrtoulPrefix(s string) (n uint64, overflow bool) {
+	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	neg := s != "" && s[0] == '-'
+	if s != "" && (neg || s[0] == '+') {
+		s = s[1:]
+	}
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	if digits == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s[:digits], 10, 64)
+	if err != nil {
+		return math.MaxUint64, true
+	}
+	if neg {
+		n = -n
+	}
+	return n, false
+}

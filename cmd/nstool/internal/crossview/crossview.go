@@ -22,6 +22,7 @@ import (
 // Load reads every mount namespace (crossns.Load) and says on stderr, as
 // verb, what could not be read.
 func Load(ios *cli.IOStreams, verb string) (*crossns.Machine, error) {
+	cli.BatchGC()
 	m, unread, err := crossns.Load()
 	if err != nil {
 		return nil, cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))

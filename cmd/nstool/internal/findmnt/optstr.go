@@ -47,6 +47,76 @@ func mergeOptions(vfs, fs string) string {
 	if vfs == fs {
 		return vfs
 	}
+	if m, ok := mergeKernelOptions(vfs, fs); ok {
+		return m
+	}
+	return mergeOptionsSlow(vfs, fs)
+}
+
+// mergeKernelOptions is mergeOptions for what the kernel writes: each list
+// starts with rw or ro and has no other rw/ro and no quotes. Then the
+// lead is rw only if both are, and the rest follows in order; one string
+// is made instead of three.
+func mergeKernelOptions(vfs, fs string) (string, bool) {
+	a, restA, ok1 := cutAccessMode(vfs)
+	b, restB, ok2 := cutAccessMode(fs)
+	if !ok1 || !ok2 || mayHoldAccessMode(restA) || mayHoldAccessMode(restB) {
+		return "", false
+	}
+	lead := "ro"
+	if a == "rw" && b == "rw" {
+		lead = "rw"
+	}
+	var buf strings.Builder
+	buf.Grow(len(lead) + len(restA) + len(restB) + 2)
+	buf.WriteString(lead)
+	for _, r := range [2]string{restA, restB} {
+		if r != "" {
+			buf.WriteByte(',')
+			buf.WriteString(r)
+		}
+	}
+	return buf.String(), true
+}
+
+// cutAccessMode splits "rw,rest" or "ro,rest" (or a lone rw/ro).
+func cutAccessMode(s string) (mode, rest string, ok bool) {
+	if len(s) < 2 || s[:2] != "rw" && s[:2] != "ro" {
+		return "", "", false
+	}
+	switch {
+	case len(s) == 2:
+		return s, "", true
+	case s[2] == ',' && len(s) > 3:
+		return s[:2], s[3:], true
+	}
+	return "", "", false
+}
+
+// mayHoldAccessMode reports whether s has a quote, an empty option or an
+// option rw or ro (with or without a value): what the shortcut leaves to
+// libmount's way.
+func mayHoldAccessMode(s string) bool {
+	if strings.IndexByte(s, '"') >= 0 {
+		return true
+	}
+	for s != "" {
+		tok := s
+		if i := strings.IndexByte(s, ','); i >= 0 {
+			tok, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if tok == "" || len(tok) >= 2 && (tok[:2] == "rw" || tok[:2] == "ro") && (len(tok) == 2 || tok[2] == '=') {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeOptionsSlow is libmount's merge_optstr step by step: up to two rw
+// removed, then ro, and the lead put back.
+func mergeOptionsSlow(vfs, fs string) string {
 	p := vfs + "," + fs
 	rw, ro := 0, 0
 	var ok bool

@@ -61,6 +61,7 @@ const (
 type mountTable struct {
 	entries []*fsEntry
 	format  tabFormat
+	slab    []fsEntry // where newEntry takes the next entry from
 	// parseErrors counts the lines ignored as unparsable (--verify's
 	// summary counts them, and exits 1 for them).
 	parseErrors int
@@ -121,9 +122,11 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 		var ok bool
 		switch t.format {
 		case fmtMountinfo:
-			e, ok = parseMountinfoLine(s)
-			if ok {
+			e = t.newEntry()
+			if ok = parseMountinfoLine(s, e); ok {
 				e.TID = tid
+			} else {
+				t.slab = t.slab[:len(t.slab)-1] // the next line takes it
 			}
 		case fmtSwaps:
 			if strings.HasPrefix(s, "Filename\t") {
@@ -173,15 +176,27 @@ func guessFormat(s string) tabFormat {
 	return fmtFstab
 }
 
-// parseMountinfoLine is a kernel entry: the line as libmount reads it.
-func parseMountinfoLine(s string) (*fsEntry, bool) {
-	e := &fsEntry{Kernel: true, hasRoot: true}
+// parseMountinfoLine reads a kernel entry into e (zero): the line as
+// libmount reads it.
+func parseMountinfoLine(s string, e *fsEntry) bool {
+	e.Kernel, e.hasRoot = true, true
 	if !mountinfo.ParseLineLenient(s, &e.Mount) {
-		return nil, false
+		*e = fsEntry{}
+		return false
 	}
 	e.setFSType(e.FSType)
 	e.Options = mergeOptions(e.VFSOptions, e.FSOptions)
-	return e, true
+	return true
+}
+
+// newEntry is a zero entry from the table's slab: one allocation per 256
+// mounts rather than one per mount.
+func (t *mountTable) newEntry() *fsEntry {
+	if len(t.slab) == cap(t.slab) {
+		t.slab = make([]fsEntry, 0, 256)
+	}
+	t.slab = t.slab[:len(t.slab)+1]
+	return &t.slab[len(t.slab)-1]
 }
 
 // parseFstabLine follows libmount's fstab/mtab parser (fstab(5)): source,

@@ -64,6 +64,17 @@ func labIDs(cmd *cobra.Command, args []string, toComplete string) ([]string, cob
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }
 
+// relayed has the sandbox's relay run argv, a command line of nstool's, on
+// this command's terminal (from a user namespace the learner made, see
+// labs.RunRelayed), and exits as it did.
+func relayed(ios *cli.IOStreams, argv []string) error {
+	code, err := labs.RunRelayed(argv, stdio(ios))
+	if err != nil {
+		return cli.Exitf(1, "%v", err)
+	}
+	return cli.Exit(code)
+}
+
 func outsideOnly(verb string) error {
 	if labs.InSandbox() {
 		return cli.Exitf(1, "already inside a lab sandbox: `exit` first, then `nstool lab %s`", verb)

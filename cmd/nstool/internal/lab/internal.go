@@ -87,7 +87,7 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 			if err != nil {
 				return cli.Exitf(1, "bad pid %q", args[0])
 			}
-			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(pid))
+			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(stages, pid))
 		},
 	}
 	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd, enterCmd}

@@ -86,6 +86,10 @@ it saw and what the step wants. Exit status 0 when the step is done, 1 if not.`,
 		Example: "  nstool lab check",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if labs.InOwnUserNS(stages) {
+				// Probes of the lab's namespaces need the sandbox's privileges.
+				return relayed(ios, labArgv("check"))
+			}
 			rep, lab, err := labs.CheckCurrent(stages)
 			if err != nil {
 				return cli.Exitf(1, "%v", err)

@@ -30,6 +30,14 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 			if len(argv) > 0 && argv[0] == "--" {
 				argv = argv[1:]
 			}
+			if labs.InSandbox() && labs.InOwnUserNS(stages) {
+				// Less privileged than the lab's namespaces: no setns(2) into
+				// them from here; one command goes through the sandbox's relay.
+				if len(argv) == 0 {
+					return cli.Exitf(1, "%v: open %s's shell from a terminal on the machine (`nstool lab shell %s`), or `exit` first; here `nstool lab shell %s -- COMMAND` runs one command there", labs.ErrNeedsRelay, name, name, name)
+				}
+				return relayed(ios, append(labArgv(verbShell, name, "--"), argv...))
+			}
 			if labs.InSandbox() {
 				if err := labs.EnterActor(stages, name, argv); err != nil {
 					return cli.Exitf(1, "%v", err)

@@ -99,6 +99,10 @@ var stages = labs.Stages{
 		}
 		return append(args, argv...)
 	},
+	NsenterFiles: func(userFD, mntFD int, dir string, argv []string) []string {
+		return append([]string{"nstool", "nsenter", "--user=/proc/self/fd/" + strconv.Itoa(userFD),
+			"--mount=/proc/self/fd/" + strconv.Itoa(mntFD), "--preserve-credentials", "--wdns=" + dir}, argv...)
+	},
 	Prompt:     labArgv(verbPrompt),
 	StepNote:   labArgv(verbPrompt, "--after"),
 	Enter:      labArgv(verbEnter),

@@ -77,7 +77,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		"--mou", "--ut", "--wdn=/", "--ro=/", "--no", "--pre", "-m/proc/self/ns/mnt", "-u/proc/1/ns/uts", "-mu",
 		"--w", "--t", "--se=0", "-W -x",
 		// not early
-		"--explain", "-x", "-", "-S=0", "--root=", "-t=1"}
+		"--explain", "-x", "-", "-S=0", "--root=", "-t=1", "-Z", "--follow-context", "-mZ"}
 	targets := func(pid string) [][]string {
 		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
 	}

@@ -29,6 +29,7 @@ type Options struct {
 	SetGID        string
 	NoFork        bool
 	PreserveCreds bool
+	FollowContext bool // -Z: SELinux (followContext)
 	Explain       bool
 	Version       bool // -V: "nsenter from nstool VERSION"
 	Args          []string
@@ -57,9 +58,14 @@ util-linux.
 After entering a pid namespace nstool forks (unless --no-fork), because
 setns(2) moves only the children into it. The program defaults to $SHELL.
 
-Start-up: with every option but --explain nstool does the work before Go's
-runtime starts, in one process as util-linux does (the program keeps
-nstool's PID unless a pid namespace needs a fork) and as fast;
+-Z (--follow-context) sets the target's SELinux context in util-linux;
+where SELinux is not enabled (no selinuxfs mounted) it does nothing there
+and here. Where SELinux is enabled nstool refuses it (exit 1): it does not
+set SELinux contexts.
+
+Start-up: with every option but --explain and -Z nstool does the work
+before Go's runtime starts, in one process as util-linux does (the program
+keeps nstool's PID unless a pid namespace needs a fork) and as fast;
 NSTOOL_EARLY=off in the environment turns that off.`,
 		Example: `  # a shell in every namespace of process 1234
   nstool nsenter -t 1234 -a
@@ -96,7 +102,7 @@ func (o *Options) field(id nsopt.ID) any {
 	return map[nsopt.ID]any{
 		nsopt.All: &o.All, nsopt.Target: &o.Target, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.PreserveCredentials: &o.PreserveCreds, nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.Wdns: &o.Wdns,
-		nsopt.NoFork: &o.NoFork, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
+		nsopt.NoFork: &o.NoFork, nsopt.FollowContext: &o.FollowContext, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
 	}[id]
 }
 
@@ -136,6 +142,11 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	}
 	if o.changed("setgid") {
 		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
+			return nil, err
+		}
+	}
+	if o.FollowContext {
+		if err := followContext(selinuxEnabled(), c.Target != 0); err != nil {
 			return nil, err
 		}
 	}

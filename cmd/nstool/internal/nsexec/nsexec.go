@@ -190,6 +190,9 @@ func RunChild(sp *spawn.Spawn, pause Paused, forward bool) error {
 		if err != nil {
 			_ = syscall.Kill(p.Pid, syscall.SIGKILL)
 			_, _ = p.Wait()
+			if errors.As(err, new(*cli.ExitError)) {
+				return err // its own code (newuidmap's status), its own message or none
+			}
 			return cli.Exitf(1, "%v", err)
 		}
 		if err := p.Resume(again, cpu); err != nil {

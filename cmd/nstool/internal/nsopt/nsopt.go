@@ -55,6 +55,10 @@ const (
 	Wdns
 	NoFork
 	Version
+	MapUsers
+	MapGroups
+	MapAuto
+	FollowContext
 )
 
 // Option is one option of a command.
@@ -101,9 +105,10 @@ const (
 
 // UnshareLongopts and NsenterLongopts are util-linux 2.38's long option
 // names in the order of its longopts array: getopt_long's order, in which
-// it lists an ambiguous prefix's possibilities, and with the names nstool
-// lacks, which still make a prefix ambiguous (cli.UseGetopt; the early
-// parser reads them too).
+// it lists an ambiguous prefix's possibilities (cli.UseGetopt; the early
+// parser reads them too). nstool has each of them now (--map-users,
+// --map-groups, --map-auto, --follow-context last); a name it lacked would
+// still make a prefix ambiguous.
 const (
 	UnshareLongopts = "help version mount uts ipc net pid user cgroup time fork kill-child mount-proc " +
 		"map-user map-users map-group map-groups map-root-user map-current-user map-auto propagation " +
@@ -127,6 +132,11 @@ var Unshare = [...]Option{
 	{Long: "map-group", ID: MapGroup, Arg: Required, Usage: "map current group to `gid|name` (implies --user)"},
 	{Long: "map-root-user", Short: 'r', ID: MapRootUser, Usage: "map current user to root (implies --user)"},
 	{Long: "map-current-user", Short: 'c', ID: MapCurrentUser, Usage: "map current user to itself (implies --user)"},
+	{Long: "map-auto", ID: MapAuto, Usage: "map users and groups automatically: --map-users=auto --map-groups=auto (implies --user)"},
+	{Long: "map-users", ID: MapUsers, Arg: Required,
+		Usage: "map `outeruid,inneruid,count|auto`: count users from outeruid to inneruid, by newuidmap(1); auto: /etc/subuid's first range at 0 (implies --user)"},
+	{Long: "map-groups", ID: MapGroups, Arg: Required,
+		Usage: "map `outergid,innergid,count|auto`: count groups from outergid to innergid, by newgidmap(1); auto: /etc/subgid's first range at 0 (implies --user)"},
 	{Long: "kill-child", ID: KillChild, Arg: Optional, Bare: "SIGKILL",
 		Usage: "when dying, kill the forked child with `signame` (implies --fork; default SIGKILL)"},
 	{Long: "mount-proc", ID: MountProc, Arg: Optional, Bare: "/proc", Usage: "mount proc filesystem first on `dir` (implies --mount)"},
@@ -163,6 +173,8 @@ var Nsenter = [...]Option{
 	{Long: "wd", Short: 'w', ID: Wd, Arg: Optional, Usage: "set the working directory (--wd=DIR; default: the target's)"},
 	{Long: "wdns", Short: 'W', ID: Wdns, Arg: Required, Usage: "set the working directory in namespace to `dir`"},
 	{Long: "no-fork", Short: 'F', ID: NoFork, Usage: "do not fork before exec'ing <program>"},
+	{Long: "follow-context", Short: 'Z', ID: FollowContext,
+		Usage: "set SELinux context according to --target PID: nothing to do where SELinux is off; where it is on, nstool refuses (it does not set SELinux contexts)"},
 	{Long: "explain", ID: Explain, Usage: "print each step in kernel terms on stderr before making it"},
 	{Long: "version", Short: 'V', ID: Version, Usage: "display version (nsenter from nstool VERSION)"},
 }

@@ -149,7 +149,7 @@ func (p *printer) columnWidth(c *Column) {
 			c.width = n
 		}
 		if p.treeColumn(c) {
-			if a := textWidth(p.artFor(l)); a > c.widthTreeArt {
+			if a := artWidth(l); a > c.widthTreeArt {
 				c.widthTreeArt = a
 			}
 		}

@@ -24,12 +24,31 @@ func (t *Table) symbols() symbols {
 	return asciiSymbols
 }
 
+// glyphWidth is the width of each tree symbol, in both sets: the art in
+// front of a line at depth d is 2*d cells wide.
+const glyphWidth = 2
+
 // printer holds one Print call's state.
 type printer struct {
 	t     *Table
 	w     *bufio.Writer
 	sym   symbols
 	human bool
+
+	// Human output: every cell encoded once, and its width, by line seq
+	// and column (encodeAll). The width of a tree column's cell counts
+	// the art in front of it; the text does not hold it.
+	enc   []string
+	encW  []int
+	ncols int
+
+	// The tree art of the line being printed, kept while walking the tree
+	// rather than drawn and stored for every line: pre holds the prefix
+	// that the current line's ancestors leave to their descendants, and
+	// preEnd[d] where the prefix of the last line seen at depth d ends.
+	pre    []byte
+	preEnd []int
+	art    []byte // the current line's art
 }
 
 // Print writes the table to w. An empty table prints nothing, except an
@@ -51,40 +70,52 @@ func (t *Table) Print(w io.Writer) error {
 	if !t.NoHeadings && t.Format != Pairs {
 		p.printHeader()
 	}
-	t.walk(func(l *Line) { p.printLine(l) })
+	t.walk(func(l *Line) {
+		if t.Tree {
+			p.drawArt(l)
+		}
+		p.printLine(l)
+	})
 	return bw.Flush()
 }
 
 // treeColumn reports whether c draws the tree in this output.
 func (p *printer) treeColumn(c *Column) bool { return p.t.Tree && c.has(Tree) }
 
-// artFor is the tree drawing in front of l's cell: the ancestors' vertical
-// lines (or blanks below a last child) and l's own branch.
-func (p *printer) artFor(l *Line) string {
-	return p.treeText(l, &l.art, &l.hasArt, p.sym.right, p.sym.branch)
-}
+// artWidth is the width of the art in front of l's cell.
+func artWidth(l *Line) int { return glyphWidth * int(l.depth) }
 
-// prefixFor is what the descendants of l inherit: l's ancestors' prefix
-// plus "│ " when l has later siblings, else blanks.
-func (p *printer) prefixFor(l *Line) string {
-	return p.treeText(l, &l.prefix, &l.hasPrefix, p.sym.blank, p.sym.vert)
-}
-
-// treeText is the parent's prefix plus last when l is the last child of its
-// parent, else other; "" for a root. It is drawn once per line and kept in
-// *text.
-func (p *printer) treeText(l *Line, text *string, done *bool, last, other string) string {
+// drawArt makes p.art the tree drawing in front of l's cell (the
+// ancestors' vertical lines, or blanks below a last child, and l's own
+// branch) and p.pre what l's descendants inherit: called for each line in
+// tree order, where l's parent is the last line seen one level up.
+func (p *printer) drawArt(l *Line) {
+	p.art = p.art[:0]
+	d := int(l.depth)
+	for len(p.preEnd) <= d {
+		p.preEnd = append(p.preEnd, 0)
+	}
 	if l.parent == nil {
-		return ""
+		p.pre, p.preEnd[0] = p.pre[:0], 0
+		return
 	}
-	if !*done {
-		glyph := other
-		if p.t.isLastChild(l) {
-			glyph = last
-		}
-		*text, *done = p.prefixFor(l.parent)+glyph, true
+	base := p.pre[:p.preEnd[d-1]]
+	last := p.t.isLastChild(l)
+	glyph, inherit := p.sym.branch, p.sym.vert
+	if last {
+		glyph, inherit = p.sym.right, p.sym.blank
 	}
-	return *text
+	p.art = append(append(p.art, base...), glyph...)
+	p.pre = append(base, inherit...)
+	p.preEnd[d] = len(p.pre)
+}
+
+// prefix is what the current line (drawArt) leaves to its descendants.
+func (p *printer) prefix(l *Line) []byte {
+	if l.parent == nil {
+		return nil
+	}
+	return p.pre[:p.preEnd[l.depth]]
 }
 
 func (p *printer) cellText(l *Line, c *Column) string {
@@ -98,12 +129,12 @@ func (p *printer) cellText(l *Line, c *Column) string {
 func (p *printer) encodeAll() {
 	t := p.t
 	ncol := len(t.Columns)
-	encs := make([]string, ncol*len(t.lines))
-	widths := make([]int, ncol*len(t.lines))
+	p.ncols = ncol
+	p.enc = make([]string, ncol*len(t.lines))
+	p.encW = make([]int, ncol*len(t.lines))
 	for i, l := range t.lines {
-		l.hasArt, l.hasPrefix = false, false
-		e := encs[i*ncol : (i+1)*ncol : (i+1)*ncol]
-		ew := widths[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		e := p.enc[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		ew := p.encW[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
 			s := p.cellText(l, c)
 			if c.has(Wrap) && strings.IndexByte(s, '\n') >= 0 {
@@ -115,16 +146,20 @@ func (p *printer) encodeAll() {
 				e[c.seq], ew[c.seq] = safeEncode(s, t.UTF8)
 			}
 			// The art is nstool's own text (box drawing or ASCII, no
-			// backslash), which the encoding keeps as it is: it goes in
-			// front of the encoded cell rather than through the encoder.
+			// backslash), which the encoding keeps as it is: it is
+			// printed in front of the encoded cell (printLine), and
+			// counts in its width.
 			if p.treeColumn(c) {
-				if art := p.artFor(l); art != "" {
-					e[c.seq], ew[c.seq] = art+e[c.seq], textWidth(art)+ew[c.seq]
-				}
+				ew[c.seq] += artWidth(l)
 			}
 		}
-		l.enc, l.encW = e, ew
 	}
+}
+
+// cell is the encoded text of l's cell in column c, and its width.
+func (p *printer) cell(l *Line, c *Column) (string, int) {
+	i := l.seq*p.ncols + c.seq
+	return p.enc[i], p.encW[i]
 }
 
 // encodeLines keeps the second and later lines of a multi-line cell,
@@ -150,7 +185,7 @@ func (p *printer) encodeLines(l *Line, c *Column, s string) string {
 
 // cellWidth is the width of l's cell in c: its widest line.
 func (p *printer) cellWidth(l *Line, c *Column) int {
-	n := l.encW[c.seq]
+	_, n := p.cell(l, c)
 	if l.more != nil {
 		for _, ch := range l.more[c.seq] {
 			n = max(n, ch.w)
@@ -203,12 +238,12 @@ func (p *printer) stillPending(l *Line, c *Column, k int) bool {
 func (p *printer) emptyCell(c *Column, l *Line, pending bool) {
 	n := 0
 	if p.treeColumn(c) {
-		art := p.prefixFor(l)
+		p.w.Write(p.prefix(l))
+		n = glyphWidth * int(l.depth)
 		if pending && len(l.children) > 0 {
-			art += p.sym.vert
+			p.w.WriteString(p.sym.vert)
+			n += glyphWidth
 		}
-		p.w.WriteString(art)
-		n = textWidth(art)
 	}
 	if p.t.isLast(c) {
 		return
@@ -253,7 +288,7 @@ func (p *printer) printLine(l *Line) {
 		case Raw:
 			s := p.cellText(l, c)
 			if p.treeColumn(c) {
-				s = p.artFor(l) + s
+				s = string(p.art) + s
 			}
 			p.w.WriteString(rawEncode(s))
 			if !t.isLast(c) {
@@ -271,7 +306,16 @@ func (p *printer) printLine(l *Line) {
 				p.w.WriteByte(' ')
 			}
 		case Human:
-			p.humanCell(c, l, l.enc[c.seq], l.encW[c.seq])
+			s, n := p.cell(l, c)
+			if p.treeColumn(c) && len(p.art) > 0 {
+				if c.has(Right) || n > c.width || p.t.Colors && p.cellColor(c, l) != nil {
+					// cut, padded on the left or coloured as one text
+					s = string(p.art) + s
+				} else {
+					p.w.Write(p.art)
+				}
+			}
+			p.humanCell(c, l, s, n)
 		}
 	}
 	if l.more != nil && t.Format == Human {
@@ -339,15 +383,12 @@ const (
 
 // hyperlink emits the encoded cell data as a link to the column's URI
 // followed by the cell's own text (a path, not encoded); the tree art in
-// front of the text is printed before the link, as libsmartcols does.
+// front of the text (when printLine put it into data) stays before the
+// link, as libsmartcols does.
 func (p *printer) hyperlink(c *Column, l *Line, data string, emit func(string)) {
-	if p.treeColumn(c) {
-		art := p.artFor(l)
-		if len(art) > len(data) {
-			art = data
-		}
-		emit(art)
-		data = data[len(art):]
+	if p.treeColumn(c) && len(p.art) > 0 && strings.HasPrefix(data, string(p.art)) {
+		emit(data[:len(p.art)])
+		data = data[len(p.art):]
 	}
 	emit(osc8Start)
 	emit(c.URI)
@@ -395,9 +436,9 @@ func (p *printer) newlinePadding(upto *Column, l *Line) {
 		}
 		n := 0
 		if l != nil && p.treeColumn(c) {
-			a := p.prefixFor(l)
-			p.w.WriteString(a)
-			n = textWidth(a)
+			a := p.prefix(l)
+			p.w.Write(a)
+			n = glyphWidth * int(l.depth)
 		}
 		for ; n < c.width; n++ {
 			p.w.WriteByte(' ')

@@ -127,16 +127,12 @@ type Line struct {
 	Cells    []Cell
 	parent   *Line
 	children []*Line
-	index    int // position among the parent's children (or among roots)
-
-	// set while printing: encoded cells, their widths, tree drawing
-	enc       []string
-	encW      []int
-	more      map[int][]chunk // a multi-line cell's lines after the first, by column
-	art       string
-	prefix    string
-	hasArt    bool
-	hasPrefix bool
+	index    int32 // position among the parent's children (or among roots)
+	depth    int32 // number of ancestors: the tree art is depth glyphs
+	seq      int   // position in the table: its cells' place in the printer's arrays
+	// more holds, while printing, a multi-line cell's lines after the
+	// first, by column (nil for the lines without any)
+	more map[int][]chunk
 }
 
 // chunk is one encoded line of a multi-line cell and its width.
@@ -187,6 +183,10 @@ type Table struct {
 
 	lines []*Line
 	roots []*Line
+	// where NewLine takes lines and cells from: one allocation per 256
+	// lines rather than two per line (tables of 16,000 mounts)
+	lineSlab []Line
+	cellSlab []Cell
 }
 
 // NewColumn appends a column.
@@ -205,12 +205,23 @@ func (t *Table) AddColumn(c *Column) *Column {
 
 // NewLine appends a line; parent (may be nil) makes it a child in the tree.
 func (t *Table) NewLine(parent *Line) *Line {
-	l := &Line{Cells: make([]Cell, len(t.Columns)), parent: parent}
+	if len(t.lineSlab) == cap(t.lineSlab) {
+		t.lineSlab = make([]Line, 0, 256)
+	}
+	n := len(t.Columns)
+	if len(t.cellSlab)+n > cap(t.cellSlab) {
+		t.cellSlab = make([]Cell, 0, 256*max(n, 1))
+	}
+	t.lineSlab = t.lineSlab[:len(t.lineSlab)+1]
+	l := &t.lineSlab[len(t.lineSlab)-1]
+	l.Cells = t.cellSlab[len(t.cellSlab) : len(t.cellSlab)+n : len(t.cellSlab)+n]
+	t.cellSlab = t.cellSlab[:len(t.cellSlab)+n]
+	l.parent, l.seq = parent, len(t.lines)
 	if parent != nil {
-		l.index = len(parent.children)
+		l.index, l.depth = int32(len(parent.children)), parent.depth+1
 		parent.children = append(parent.children, l)
 	} else {
-		l.index = len(t.roots)
+		l.index = int32(len(t.roots))
 		t.roots = append(t.roots, l)
 	}
 	t.lines = append(t.lines, l)
@@ -225,9 +236,9 @@ func (t *Table) Len() int { return len(t.lines) }
 
 func (t *Table) isLastChild(l *Line) bool {
 	if l.parent == nil {
-		return l.index == len(t.roots)-1
+		return int(l.index) == len(t.roots)-1
 	}
-	return l.index == len(l.parent.children)-1
+	return int(l.index) == len(l.parent.children)-1
 }
 
 // walk visits the lines in tree order (roots in order, each followed by its

@@ -69,7 +69,9 @@ func earlyArgv() [][]string {
 		"--propagation=bogus", "--propagation", "-m=/tmp/x", "--mount=/tmp/x", "--mount-proc=",
 		"-x", "-mx", "--explain", "--help", "-h", "--kill-child", "-R", "-S", "--map-user=nosuchuser",
 		"--map-user=-1", "--setgroups=maybe", "--monotonic=x", "--monotonic=5", "--root=", "-S-1", "-S=0",
-		"--fork=true", "--propagation=", "--mo", "--color=never"}
+		"--fork=true", "--propagation=", "--mo", "--color=never",
+		// newuidmap must run while the program waits: the ordinary start's
+		"--map-auto", "--map-users=0,0,1", "--map-groups 0,0,1", "--map-users=auto", "--map-a", "--map-users=1,2"}
 	programs := [][]string{nil, {"true"}, {"ls", "-la"}, {"--", "-x"}, {"--"}, {"-"}, {"/bin/echo", "-m"}, {""}}
 	var out [][]string
 	for _, a := range options {

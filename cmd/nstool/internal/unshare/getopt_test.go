@@ -19,8 +19,7 @@ import (
 //
 // Left out, as nstool differs on purpose or elsewhere: nstool's own
 // --explain, which takes a prefix where util-linux has no option (--e);
-// --help's text; -V's line (nstool's name); the options util-linux 2.38
-// has and nstool lacks (--map-users, --map-auto), issue 11's other class.
+// --help's text; -V's line (nstool's name).
 var getoptLines = []string{
 	// long options by unique prefix, attached and detached
 	"-m --propa=shared findmnt -no PROPAGATION /",
@@ -51,6 +50,10 @@ var getoptLines = []string{
 	"-S 18446744073709551616 true", "-S '0 ' true", "-S 0x10 true", "-G -1 true",
 	"-U --map-user=-1 cat /proc/self/uid_map", "-U --map-user=4294967295 cat /proc/self/uid_map",
 	"-U --map-user=' 7' cat /proc/self/uid_map", "--map-group=-1 cat /proc/self/gid_map",
+	// the ranges: their names' prefixes, values attached, detached, missing
+	"--map-users=0,0,1 cat /proc/self/uid_map", "--map-users 0,0,1 cat /proc/self/uid_map",
+	"--map-gr 0,0,1 cat /proc/self/gid_map", "--map-groups=0,0,1 cat /proc/self/gid_map", "--map-us=0 true",
+	"--map-users", "--map-groups", "--map-a true", "--map-auto=1 true", "--map-root-user=1 id -u", "--map-c=0 id -u", "--map-users= true", "--map-users -r true",
 }
 
 // unshare reads its command line as util-linux's getopt_long does, with

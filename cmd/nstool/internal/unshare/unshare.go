@@ -34,6 +34,9 @@ type Options struct {
 	MapCurrent  bool
 	MapUser     string
 	MapGroup    string
+	MapUsers    string // --map-users: OUTER,INNER,COUNT or auto
+	MapGroups   string
+	MapAuto     bool
 	Propagation string
 	Setgroups   string
 	Root, Wd    string
@@ -47,26 +50,40 @@ type Options struct {
 	Args        []string
 
 	changed func(name string) bool
-	// mapOrder lists the user-mapping options in command-line order: as
-	// in util-linux, each is taken in turn (a bad name fails even when a
-	// later option overrides it) and the last to set the uid (gid) wins.
-	mapOrder []mapOption
+	// order lists the options whose values util-linux checks (inOrder)
+	// in command-line order, each time given: as in util-linux, each is
+	// taken in turn, so the first bad one is the one reported (a bad name
+	// fails even when a later option overrides it) and the last to set
+	// the uid (gid) wins.
+	order []given
 }
 
-type mapOption struct{ name, value string }
+// given is one option of the command line and its value.
+type given struct{ name, value string }
 
-// inOrder is a flag value that also records, in order, each value it is set to.
-type inOrder struct {
+// inOrder are the options util-linux checks as it reads them.
+var inOrder = []string{"map-user", "map-group", "map-root-user", "map-current-user", "map-users", "map-groups", "map-auto",
+	"kill-child", "propagation", "setgroups", "setuid", "setgid", "monotonic", "boottime"}
+
+// ordered is a flag value that also records, in order, each value it is set to.
+type ordered struct {
 	pflag.Value
 	name  string
-	order *[]mapOption
+	order *[]given
 }
 
-func (v *inOrder) Set(s string) error {
+// IsBoolFlag keeps -r, -c and --map-auto options without an argument, for
+// pflag and for cli.Getopt ("--map-auto=1": "doesn't allow an argument").
+func (v *ordered) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func (v *ordered) Set(s string) error {
 	if err := v.Value.Set(s); err != nil {
 		return err
 	}
-	*v.order = append(*v.order, mapOption{v.name, s})
+	*v.order = append(*v.order, given{v.name, s})
 	return nil
 }
 
@@ -96,11 +113,17 @@ program killed by a signal makes nstool die of the same signal.
 uid_map lines, the propagation mount(2), the proc mount, the exec) before
 making it.
 
+--map-users, --map-groups and --map-auto map ranges of IDs as util-linux
+does, through newuidmap(1) and newgidmap(1) (package uidmap), which check
+them against /etc/subuid and /etc/subgid; auto takes the user's first range
+there and maps it at 0 (for root: the first line named by root, 0, or any
+name that is not a number, as util-linux 2.38 reads the file).
+
 Start-up: with every option but a namespace file to keep (--mount=FILE and
-friends), --kill-child and --explain, nstool does the work before Go's
-runtime starts, in one process as util-linux does (the program keeps
-nstool's PID) and as fast; NSTOOL_EARLY=off in the environment turns that
-off.`,
+friends), --kill-child, the ranges of IDs (newuidmap must run while nstool
+waits) and --explain, nstool does the work before Go's runtime starts, in
+one process as util-linux does (the program keeps nstool's PID) and as
+fast; NSTOOL_EARLY=off in the environment turns that off.`,
 		Example: `  # a shell in a new mount namespace whose mounts stay shared with the host's
   nstool unshare --mount --propagation=shared bash
 
@@ -130,9 +153,12 @@ off.`,
 	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], opts.field)
-	for _, name := range []string{"map-user", "map-group", "map-root-user", "map-current-user"} {
+	for _, name := range inOrder {
 		fl := f.Lookup(name)
-		fl.Value = &inOrder{Value: fl.Value, name: name, order: &opts.mapOrder}
+		fl.Value = &ordered{Value: fl.Value, name: name, order: &opts.order}
+	}
+	for _, name := range []string{"map-users", "map-groups"} { // OUTER,INNER,COUNT is the user's to type
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"auto"}, cobra.ShellCompDirectiveNoFileComp))
 	}
 	return cmd
 }
@@ -144,7 +170,8 @@ func (o *Options) field(id nsopt.ID) any {
 	}
 	return map[nsopt.ID]any{
 		nsopt.Fork: &o.Fork, nsopt.MapUser: &o.MapUser, nsopt.MapGroup: &o.MapGroup, nsopt.MapRootUser: &o.MapRoot,
-		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
+		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.MapUsers: &o.MapUsers, nsopt.MapGroups: &o.MapGroups, nsopt.MapAuto: &o.MapAuto,
+		nsopt.KillChild: &o.KillChild, nsopt.MountProc: &o.MountProc,
 		nsopt.Propagation: &o.Propagation, nsopt.Setgroups: &o.Setgroups, nsopt.KeepCaps: &o.KeepCaps,
 		nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.Monotonic: &o.Monotonic, nsopt.Boottime: &o.Boottime, nsopt.Explain: &o.Explain, nsopt.Version: &o.Version,
@@ -181,7 +208,7 @@ func signalByName(s string) (syscall.Signal, bool) {
 // util-linux does.
 func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c := &spawn.UnshareConfig{Persist: map[uintptr]string{}, MapUser: -1, MapGroup: -1, SetUID: -1, SetGID: -1,
-		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork}
+		RealUID: os.Geteuid(), RealGID: os.Getegid(), Fork: o.Fork, Propagation: mountopt.PropagationPrivate}
 	for t := range namespaces.Table {
 		if ns := &namespaces.Table[t]; o.NS[t].On {
 			c.Flags |= ns.Flag
@@ -190,85 +217,20 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 			}
 		}
 	}
-	var ok bool
-	if c.Propagation, ok = mountopt.PropagationFlags(o.Propagation); !ok {
-		return nil, cli.Exitf(1, "unsupported propagation mode: %s", o.Propagation)
-	}
-	switch o.Setgroups {
-	case "", "allow", "deny":
-		c.Setgroups = o.Setgroups
-	default:
-		return nil, cli.Exitf(1, "unsupported --setgroups argument '%s'", o.Setgroups)
-	}
-	var err error
 	if o.changed("mount-proc") {
 		c.Flags |= unix.CLONE_NEWNS
 		c.MountProc = o.MountProc
 	}
-	for _, m := range o.mapOrder {
-		on, _ := strconv.ParseBool(m.value) // -r and -c (pflag has checked it)
-		switch {
-		case m.name == "map-user":
-			c.MapUser, err = lookupID(m.value, false)
-		case m.name == "map-group":
-			c.MapGroup, err = lookupID(m.value, true)
-		case !on:
-			continue // --map-root-user=false
-		case m.name == "map-root-user":
-			c.MapUser, c.MapGroup = 0, 0
-		case m.name == "map-current-user":
-			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
-		}
-		if err != nil {
-			return nil, err
-		}
-		// (uid_t)-1 is util-linux's "no mapping": --map-user=-1 makes the
-		// user namespace and maps nothing.
-		if c.MapUser == 1<<32-1 {
-			c.MapUser = -1
-		}
-		if c.MapGroup == 1<<32-1 {
-			c.MapGroup = -1
-		}
-		c.Flags |= unix.CLONE_NEWUSER
-	}
-	if o.changed("kill-child") {
-		c.Fork = true
-		sig, ok := signalByName(o.KillChild)
-		if !ok {
-			return nil, cli.Exitf(1, "unknown signal: %s", o.KillChild)
-		}
-		c.KillChild = sig
-	}
-	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
+	for _, g := range o.order {
+		if err := take(c, g); err != nil {
 			return nil, err
 		}
 	}
-	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
-			return nil, err
-		}
-	}
-	for _, t := range []struct {
-		name, what string
-		val        string
-		dst        **int64
-	}{{"monotonic", "failed to parse monotonic offset", o.Monotonic, &c.Monotonic},
-		{"boottime", "failed to parse boottime offset", o.Boottime, &c.Boottime}} {
-		if !o.changed(t.name) {
-			continue
-		}
-		n, perr := cli.ParseInt64(t.val, t.what)
-		if perr != nil {
-			return nil, perr
-		}
-		*t.dst = &n
-	}
+	// util-linux's checks once all options are read.
 	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
 		return nil, cli.Exitf(1, "options --monotonic and --boottime require unsharing of a time namespace (-t)")
 	}
-	if c.MapGroup >= 0 && c.Setgroups == "allow" {
+	if c.MapGroup >= 0 && c.GroupRange == nil && c.Setgroups == "allow" {
 		return nil, cli.Exitf(1, "options --setgroups=allow and --map-group are mutually exclusive")
 	}
 	if o.changed("root") {
@@ -281,6 +243,83 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil
+}
+
+// take is util-linux's reading of one option that it checks (inOrder),
+// into c.
+func take(c *spawn.UnshareConfig, g given) error {
+	var err error
+	on, _ := strconv.ParseBool(g.value) // -r, -c, --map-auto (pflag has checked it)
+	switch g.name {
+	case "propagation":
+		var ok bool
+		if c.Propagation, ok = mountopt.PropagationFlags(g.value); !ok {
+			return cli.Exitf(1, "unsupported propagation mode: %s", g.value)
+		}
+		return nil
+	case "setgroups":
+		if g.value != "allow" && g.value != "deny" {
+			return cli.Exitf(1, "unsupported --setgroups argument '%s'", g.value)
+		}
+		c.Setgroups = g.value
+		return nil
+	case "kill-child":
+		sig, ok := signalByName(g.value)
+		if !ok {
+			return cli.Exitf(1, "unknown signal: %s", g.value)
+		}
+		c.Fork, c.KillChild = true, sig
+		return nil
+	case "setuid":
+		c.SetUID, err = cli.ParseID(g.value, "failed to parse uid")
+		return err
+	case "setgid":
+		c.SetGID, err = cli.ParseID(g.value, "failed to parse gid")
+		return err
+	case "monotonic", "boottime":
+		n, err := cli.ParseInt64(g.value, "failed to parse "+g.name+" offset")
+		if g.name == "monotonic" {
+			c.Monotonic = &n
+		} else {
+			c.Boottime = &n
+		}
+		return err
+	case "map-user":
+		c.MapUser, err = lookupID(g.value, false)
+	case "map-group":
+		c.MapGroup, err = lookupID(g.value, true)
+	case "map-users": // the files are read here, in turn, as util-linux reads them
+		c.UserRange, err = mapRange(g.value, subUIDFile, c.RealUID)
+	case "map-groups":
+		c.GroupRange, err = mapRange(g.value, subGIDFile, c.RealUID) // the user's ranges of groups
+	case "map-root-user", "map-current-user", "map-auto":
+		if !on {
+			return nil // --map-root-user=false (pflag's reading)
+		}
+		switch g.name {
+		case "map-root-user":
+			c.MapUser, c.MapGroup = 0, 0
+		case "map-current-user":
+			c.MapUser, c.MapGroup = c.RealUID, c.RealGID
+		default:
+			if c.UserRange, err = subIDRange(subUIDFile, c.RealUID); err == nil {
+				c.GroupRange, err = subIDRange(subGIDFile, c.RealUID)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	// (uid_t)-1 is util-linux's "no mapping": --map-user=-1 makes the
+	// user namespace and maps nothing.
+	if c.MapUser == 1<<32-1 {
+		c.MapUser = -1
+	}
+	if c.MapGroup == 1<<32-1 {
+		c.MapGroup = -1
+	}
+	c.Flags |= unix.CLONE_NEWUSER
+	return nil
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
@@ -305,7 +344,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 			nsexec.ExplainEarly(ios.ErrOut, ios.StderrWidth())
 		}
 	}
-	pause := persister(c)
+	pause := pauser(c)
 	if inPlace {
 		return hint(c, nsexec.RunInPlace(sp, pause))
 	}
@@ -323,6 +362,22 @@ func why(c *spawn.UnshareConfig) string {
 		return "time offsets are written to /proc/self/timens_offsets of a single-threaded child"
 	}
 	return "no user namespace, no --fork: nstool unshares on its own thread and becomes the program"
+}
+
+// pauser answers the child's pauses: at spawn.MapIDs it runs newuidmap
+// and newgidmap (runIDMaps), at the others it binds the namespace files
+// (persister).
+func pauser(c *spawn.UnshareConfig) nsexec.Paused {
+	persist := persister(c)
+	if c.UserRange == nil && c.GroupRange == nil {
+		return persist
+	}
+	return func(procDir string, phase int) (bool, int, error) {
+		if phase == spawn.MapIDs {
+			return false, 0, runIDMaps(c, procDir)
+		}
+		return persist(procDir, phase)
+	}
 }
 
 // persister binds the namespace files when the namespaces exist. When the
