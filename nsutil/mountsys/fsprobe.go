@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // ProbeFSType reads a device's (or image file's) superblock and names the
@@ -25,11 +26,16 @@ type Superblock struct {
 // xfs, btrfs, squashfs (no label or UUID) and swap areas; the zero
 // Superblock means none of them (or an unreadable device).
 func Probe(dev string) Superblock {
-	f, err := os.Open(dev)
+	// O_NONBLOCK: a FIFO or a device that waits for a peer is not waited
+	// for; only regular files and block devices are read.
+	f, err := os.OpenFile(dev, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return Superblock{}
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() && fi.Mode()&(os.ModeDevice|os.ModeCharDevice) != os.ModeDevice {
+		return Superblock{}
+	}
 	buf := make([]byte, 2048)
 	n, _ := f.ReadAt(buf, 0)
 	buf = buf[:n]
