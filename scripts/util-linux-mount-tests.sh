@@ -49,6 +49,9 @@ statmount-ok | listmount-ok)
 esac
 EOF_HELPER
 chmod +x "$wrap/test_sysinfo"
+# libblkid (blkid(8), which some tests run) keeps its cache there too,
+# not in the machine's /run/blkid.
+export BLKID_FILE=$wrap/blkid.tab
 status=0
 for t in "${tests[@]}"; do
 	TS_CMD_MOUNT=$wrap/mount TS_CMD_UMOUNT=$wrap/umount TS_CMD_FINDMNT=${FINDMNT:-$wrap/findmnt} \

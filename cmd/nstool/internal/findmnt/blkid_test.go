@@ -13,6 +13,13 @@ import (
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
+// privateBlkid runs util-linux with libblkid's cache in the test's own
+// directory rather than the machine's /run/blkid/blkid.tab: the test leaves
+// no cache behind, and no earlier run's cache answers for a device.
+func privateBlkid(t *testing.T) nsexectest.Options {
+	return nsexectest.Options{Env: []string{"BLKID_FILE=" + filepath.Join(t.TempDir(), "blkid.tab")}}
+}
+
 // loopDevice attaches img to a free loop device (losetup(8)) and detaches
 // it when the test ends.
 func loopDevice(t *testing.T, img string) string {
@@ -78,8 +85,7 @@ func TestTagsAsUtilLinux(t *testing.T) {
 		devB + " /mnt/b ext2 defaults 0 0",
 		"UUID=00000000-nstool /mnt/none ext2 defaults 0 0",
 	}, "\n")+"\n")
-	// util-linux keeps libblkid's cache in the test's directory, not /run
-	o := nsexectest.Options{Env: []string{"BLKID_FILE=" + filepath.Join(base, "blkid.tab")}}
+	o := privateBlkid(t)
 	for _, args := range [][]string{
 		{"-o", "TARGET,SOURCES,UUID,LABEL", "-T", mnt},
 		{"-o", "SOURCES,TARGET,FSTYPE", "-R", mnt},

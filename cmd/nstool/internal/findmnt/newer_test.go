@@ -115,7 +115,7 @@ func TestListColumns(t *testing.T) {
 func TestOutputAllCompat(t *testing.T) {
 	table := writeTable(t, smallTable)
 	tools := nsexectest.Tools(t, "findmnt")
-	nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, "--output-all", "-F", table)
+	nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), "--output-all", "-F", table)
 	nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{Env: []string{"NSTOOL_FINDMNT_COMPAT=2.38"}}, "--output-all", "-J", "-F", table)
 
 	t.Setenv("NSTOOL_FINDMNT_COMPAT", "head")
@@ -240,7 +240,7 @@ func TestNoHeadingsWidths(t *testing.T) {
 	table := writeTable(t, smallTable)
 	tools := nsexectest.Tools(t, "findmnt")
 	args := []string{"-n", "-l", "-o", "FSTYPE,TARGET,LABEL,ID", "-F", table}
-	old := nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, args...)
+	old := nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
 	t.Setenv("NSTOOL_FINDMNT_COMPAT", "head")
 	head := runNstool(t, "C", args)
 	if want := "tmpfs  /nstool-test" + strings.Repeat(" ", 6+1+5+1+1) + "1\n"; !strings.HasPrefix(old.Stdout, want) {
@@ -252,7 +252,7 @@ func TestNoHeadingsWidths(t *testing.T) {
 	}
 	// with headings nothing changes
 	with := []string{"-l", "-o", "FSTYPE,TARGET,LABEL,ID", "-F", table}
-	if h, o := runNstool(t, "C", with), nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, with...); h.stdout != o.Stdout {
+	if h, o := runNstool(t, "C", with), nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), with...); h.stdout != o.Stdout {
 		t.Errorf("with headings, HEAD %q and 2.38.1 %q", h.stdout, o.Stdout)
 	}
 }

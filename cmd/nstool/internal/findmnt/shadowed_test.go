@@ -19,7 +19,7 @@ func TestShadowedAsUtilLinux(t *testing.T) {
 		{"--shadowed", "-o", "TARGET,SOURCE"}, {"--shadowed", "-l", "-o", "TARGET,SOURCE"}, {"--shadowed", "-n", "-o", "TARGET,SOURCE", private},
 		{"--shadowed", "-J", "-T", private}, {"--shadowed", "-x", "-k"},
 	} {
-		r := nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, args...)
+		r := nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
 		if args[1] != "-x" && r.Code != 0 {
 			t.Errorf("%q found nothing: %+v", args, r)
 		}

@@ -25,7 +25,7 @@ func TestTabFileStrictAsUtilLinux(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			table := writeTable(t, text)
 			for _, args := range [][]string{{}, {"-l"}, {"-s"}, {"-J"}, {"-x"}} {
-				nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, append(args, "-F", table)...)
+				nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
 			}
 		})
 	}

@@ -106,13 +106,13 @@ func TestVerifyAsUtilLinux(t *testing.T) {
 		if len(args) > 2 && args[1] == "-F" {
 			a = args
 		}
-		r := nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, a...)
+		r := nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), a...)
 		if r.Stdout == "" && r.Stderr == "" {
 			t.Errorf("%q printed nothing", a)
 		}
 	}
 	// without -F: /etc/fstab, whatever it holds on this machine
-	nsexectest.Compare(t, "findmnt", tools, nsexectest.Options{}, "-x", "--verbose")
+	nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), "-x", "--verbose")
 }
 
 // util-linux HEAD (compat=head) warns where 2.38.1 errs about a type that
