@@ -23,6 +23,14 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 	if err := os.WriteFile(SandboxDir+"/lab.json", labJSON, 0o644); err != nil {
 		return 1, err
 	}
+	// The state directory goes to `lab start` before the state is written:
+	// whoever finds the state (a `lab reset` at this very moment) ends a
+	// sandbox whose starter can already read what it wrote there (who ended
+	// it). The message waits in the socket even if init is killed next.
+	ready := os.NewFile(3, "ready")
+	if err := sendStateDir(ready); err != nil {
+		return 1, err
+	}
 	userns, _ := os.Readlink("/proc/self/ns/user")
 	mntns, _ := os.Readlink("/proc/self/ns/mnt")
 	if err := writeState(&State{Lab: lab.ID, Actors: map[string]int{"host": 1}, UserNS: userns, MountNS: mntns}); err != nil {
@@ -30,10 +38,6 @@ func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error
 	}
 	children := &reaper{}
 	if err := serveRelay(children); err != nil {
-		return 1, err
-	}
-	ready := os.NewFile(3, "ready")
-	if err := sendStateDir(ready); err != nil {
 		return 1, err
 	}
 	sup := &exec.Cmd{

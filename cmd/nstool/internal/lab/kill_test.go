@@ -485,7 +485,7 @@ func readProcOrFail(t *testing.T, pid int) proc {
 
 // attachedLoops lists the loop devices attached, with their backing files,
 // as losetup -a reads them from sysfs.
-func attachedLoops() string {
+func attachedLoops() []string {
 	files, _ := filepath.Glob("/sys/block/loop*/loop/backing_file")
 	var out []string
 	for _, f := range files {
@@ -493,21 +493,28 @@ func attachedLoops() string {
 		out = append(out, strings.TrimPrefix(filepath.Dir(filepath.Dir(f)), "/sys/block/")+" "+strings.TrimSpace(string(b)))
 	}
 	slices.Sort(out)
-	return strings.Join(out, ", ")
+	return out
 }
 
 // loopsLeft is what is attached now and was not before, once the kernel
 // has had the time to let go: a loop device attached with autoclear (mount
 // -o loop) detaches when the last mount of its filesystem goes, which a
-// dying namespace's teardown does after its last process is gone.
-func loopsLeft(before string) string {
+// dying namespace's teardown does after its last process is gone. A loop
+// device that was there before and is gone now is someone else's business
+// (another test run on the machine).
+func loopsLeft(before []string) string {
 	for wait := 0; ; wait++ {
-		now := attachedLoops()
-		if now == before || wait == 1000 {
-			if now == before {
-				return ""
+		var added []string
+		for _, l := range attachedLoops() {
+			if !slices.Contains(before, l) {
+				added = append(added, l)
 			}
-			return now + " (before: " + before + ")"
+		}
+		if len(added) == 0 {
+			return ""
+		}
+		if wait == 1000 {
+			return strings.Join(added, ", ") + " (before: " + strings.Join(before, ", ") + ")"
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
