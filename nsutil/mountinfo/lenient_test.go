@@ -23,8 +23,10 @@ func TestLenientAndStrict(t *testing.T) {
 		{line: "4294967297 1 0:1 / /z rw - tmpfs t rw", lenient: true, strict: "bad mount ID",
 			want: Mount{ID: 1, Parent: 1, Minor: 1, Root: "/", Target: "/z", VFSOptions: "rw", FSType: "tmpfs", Source: "t", FSOptions: "rw"}},
 		{line: "22 20 0:21 / /sys rw - sysfs", lenient: false},
-		{line: "22 20 0:21 / /sys rw - sysfs sysfs", lenient: true, strict: "too few fields",
-			want: Mount{ID: 22, Parent: 20, Minor: 21, Root: "/", Target: "/sys", VFSOptions: "rw", FSType: "sysfs", Source: "sysfs"}},
+		{line: "22 20 0:21 / /sys rw - sysfs sysfs", lenient: false}, // no superblock options
+		{line: "22 20 0:21 / /sys rw - sysfs sysfs ", lenient: false},
+		{line: "22 20 0:21 / /sys rw - sysfs sysfs rw extra", lenient: true, strict: "too few fields",
+			want: Mount{ID: 22, Parent: 20, Minor: 21, Root: "/", Target: "/sys", VFSOptions: "rw", FSType: "sysfs", Source: "sysfs", FSOptions: "rw"}},
 		{line: "24 20 0:22 / /no-separator rw tmpfs t rw", lenient: false},
 		{line: "23 20 x:y / /bad rw - tmpfs t rw", lenient: false},
 		{line: "this is not a mountinfo line", lenient: false},

@@ -17,9 +17,9 @@ var errFields = errors.New("too few fields")
 //     sscanf(3)'s "%u:%u" (leading blanks, signs, trailing text all pass);
 //   - root, mount point and per-mount options are blank-separated words;
 //   - the optional fields are whatever lies before the first " - ";
-//   - after it the type, the source and the superblock options; two
-//     spaces after the type mean an empty source (the kernel prints the
-//     source it was given, and "" is one).
+//   - after it the type, the source and the superblock options, all
+//     three required; two spaces after the type mean an empty source
+//     (the kernel prints the source it was given, and "" is one).
 //
 // tokenize fills m, which must be zero. ok is false when libmount rejects
 // the line ("parse error at line N -- ignored"). A line libmount keeps may
@@ -84,9 +84,12 @@ func tokenize(line string, m *Mount) (quirk error, ok bool) {
 	}
 	f.SkipBlanks()
 	m.FSOptions = f.Next()
+	if m.FSOptions == "" {
+		return nil, false // libmount wants the superblock options (the kernel always writes them)
+	}
 	if quirk == nil {
 		f.SkipBlanks()
-		if m.FSOptions == "" || !f.Empty() {
+		if !f.Empty() {
 			quirk = errFields
 		}
 	}

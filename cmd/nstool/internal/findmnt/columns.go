@@ -24,10 +24,15 @@ type column struct {
 	extra bool
 	// tabdiff columns only exist for --poll (not implemented).
 	tabdiff bool
-	get     func(c *runCtx, e *fsEntry) string
+	// newer columns came after util-linux 2.38: -o and -Q take them, but
+	// --output-all shows them only as util-linux HEAD does (compat=head),
+	// so that its default output stays 2.38.1's.
+	newer bool
+	get   func(c *runCtx, e *fsEntry) string
 }
 
-// columns is util-linux 2.38.1's column list (in its order), then nstool's.
+// columns is util-linux 2.38.1's column list (in its order: the order of
+// --output-all), then the columns util-linux added later, then nstool's.
 var columns = []*column{
 	{name: "ACTION", whint: 10, flags: scols.StrictWidth, help: "action detected by --poll", kind: "string", tabdiff: true},
 	{name: "AVAIL", whint: 5, flags: scols.Right, help: "filesystem size available", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "AVAIL") }},
@@ -70,7 +75,7 @@ var columns = []*column{
 	{name: "PROPAGATION", whint: 0.10, help: "VFS propagation flags", kind: "string", get: func(c *runCtx, e *fsEntry) string { return propagation(e) }},
 	{name: "SIZE", whint: 5, flags: scols.Right, help: "filesystem size", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "SIZE") }},
 	{name: "SOURCE", whint: 0.25, flags: scols.NoExtremes, help: "source device", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.source(e) }},
-	{name: "SOURCES", whint: 0.25, flags: scols.Wrap, help: "all possible source devices", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.source(e) }},
+	{name: "SOURCES", whint: 0.25, flags: scols.Wrap, help: "all possible source devices", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.sources(e) }},
 	{name: "TARGET", whint: 0.30, flags: scols.Tree | scols.NoExtremes, help: "mountpoint", kind: "string", get: func(c *runCtx, e *fsEntry) string { return e.Target }},
 	{name: "TID", whint: 4, flags: scols.Right, help: "task ID", kind: "integer", get: func(c *runCtx, e *fsEntry) string { return nonZero(e.TID) }},
 	{name: "USED", whint: 5, flags: scols.Right, help: "filesystem size used", kind: "size", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "USED") }},
@@ -81,6 +86,21 @@ var columns = []*column{
 			return allVFSOptions(e.VFSOptions, e.FSOptions)
 		}
 		return e.VFSOptions
+	}},
+
+	// util-linux 2.40 (-I/--dfi's inode counts) and 2.41 (UNIQ-ID).
+	{name: "INO.AVAIL", whint: 5, flags: scols.Right, newer: true, help: "number of available inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.AVAIL") }},
+	{name: "INO.TOTAL", whint: 5, flags: scols.Right, newer: true, help: "total number of inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.TOTAL") }},
+	{name: "INO.USED", whint: 5, flags: scols.Right, newer: true, help: "number of used inodes", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USED") }},
+	{name: "INO.USE%", whint: 3, flags: scols.Right, newer: true, help: "percentage of INO.USED divided by INO.TOTAL", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.vfsAttr(e, "INO.USE%") }},
+	// The kernel's 64-bit mount ID comes from statmount(2)
+	// (--kernel=listmount); a mountinfo line has none, and the cell is
+	// empty then, as in util-linux.
+	{name: "UNIQ-ID", whint: 10, flags: scols.Right, newer: true, help: "mount 64-bit ID (requires --kernel=listmount)", kind: "integer", get: func(c *runCtx, e *fsEntry) string {
+		if e.UniqID == 0 {
+			return ""
+		}
+		return strconv.FormatUint(e.UniqID, 10)
 	}},
 
 	// nstool's own: findmnt's PROPAGATION says "shared" but not with whom.
@@ -103,6 +123,15 @@ func propagation(e *fsEntry) string {
 		return ""
 	}
 	return e.flags().String()
+}
+
+// headOrder is util-linux HEAD's column order (TARGET first, "to make
+// --output-all readable"), which its --list-columns and --output-all use.
+var headOrder = []string{
+	"TARGET", "ACTION", "AVAIL", "FREQ", "FSROOT", "FSTYPE", "FS-OPTIONS", "ID",
+	"INO.AVAIL", "INO.TOTAL", "INO.USED", "INO.USE%", "LABEL", "MAJ:MIN", "OLD-OPTIONS", "OLD-TARGET",
+	"OPTIONS", "OPT-FIELDS", "PARENT", "PARTLABEL", "PARTUUID", "PASSNO", "PROPAGATION", "SIZE",
+	"SOURCE", "SOURCES", "TID", "UNIQ-ID", "USED", "USE%", "UUID", "VFS-OPTIONS",
 }
 
 // registry is the column list as -o, -Q and the defaults look it up.

@@ -16,10 +16,20 @@ import (
 type Options struct {
 	All, ASCII, Bytes, NoCanonicalize, Canonicalize, DF, Evaluate    bool
 	Invert, JSON, FirstOnly, NoTruncate, OutputAll, Pairs, Raw, List bool
-	NoHeadings, Mtab, Fstab, Kernel, NoFSRoot, Submounts, Shell      bool
+	NoHeadings, Mtab, Fstab, NoFSRoot, Submounts, Shell              bool
 	ForceTree, Pseudo, Real, Shadowed, ListColumns, Verbose, Uniq    bool
 	Version                                                          bool // -V: "findmnt from nstool VERSION"
 	VFSAll                                                           bool // --vfs-all
+	DFI                                                              bool // -I/--dfi: -D with inode counts
+	Verify                                                           bool // -x/--verify
+	Hyperlink                                                        string
+	// Kernel is -k/--kernel[=mountinfo|listmount]: "" when not given.
+	Kernel string
+	UniqID string // --uniq-id
+
+	// head is NSTOOL_FINDMNT_COMPAT=head: util-linux HEAD's bytes where
+	// they differ from 2.38.1's (see compat.go).
+	head bool
 
 	TabFiles   []string
 	Direction  string
@@ -72,6 +82,11 @@ It exits 1 when a list search (a source, target, -f, -l with filters) found
 nothing; in tree output a filter that matches nothing prints nothing and
 exits 0, as util-linux does.
 
+-x checks a table (/etc/fstab by default) as util-linux does. -H, -I/--dfi,
+--id, --hyperlink and the INO.* and UNIQ-ID columns are util-linux's newer
+ones. Where util-linux HEAD prints other bytes than 2.38.1 (--output-all,
+some -x messages), NSTOOL_FINDMNT_COMPAT=head selects HEAD's.
+
 Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 =~ and !~ (regular expressions), &&/and, ||/or, !/not, parentheses, e.g.
   -Q 'PROPAGATION =~ "shared" && TARGET =~ "^/srv"'`,
@@ -82,7 +97,8 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
   nstool findmnt -Q 'PROPAGATION != "private"' -l # only mounts that propagate
   nstool findmnt -J -o TARGET,PEER-GROUP /sys     # JSON for scripts
   nstool findmnt -F saved-mountinfo --real        # a captured table, real filesystems only
-  nstool findmnt -D                               # df-like sizes`,
+  nstool findmnt -D                               # df-like sizes
+  nstool findmnt -x --verbose                     # check /etc/fstab`,
 		Args:                  cobra.ArbitraryArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,7 +108,9 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 			return runF(o)
 		},
 	}
-	// util-linux 2.38's longopts; --id, --filter and --list-columns are newer, nstool's own here.
+	// util-linux 2.38's longopts; --dfi, --id, --uniq-id, --filter,
+	// --list-columns, --hyperlink and --kernel's argument are newer,
+	// nstool's own here.
 	cli.UseGetopt(cmd, "abcd:efhiklmno:p::rst:uvw:xyACDF:JM:N:O:PRS:T:UV", "all ascii bytes canonicalize direction df evaluate first-only fstab help invert "+
 		"json kernel list mountpoint mtab noheadings notruncate options output output-all poll pairs raw types "+
 		"nocanonicalize nofsroot submounts source tab-file task target timeout uniq verify version shell verbose "+
@@ -129,16 +147,22 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.StringVarP(&o.Task, "task", "N", "", "use alternative namespace (/proc/<tid>/mountinfo file)")
 	f.BoolVarP(&o.Fstab, "fstab", "s", false, "search in static table of filesystems")
 	f.BoolVarP(&o.Mtab, "mtab", "m", false, "search in table of mounted filesystems (includes user space mount options)")
-	f.BoolVarP(&o.Kernel, "kernel", "k", false, "search in kernel table of mounted filesystems (default)")
+	f.StringVarP(&o.Kernel, "kernel", "k", "", "search in kernel table of mounted filesystems (default); `how`: mountinfo (default) or listmount")
+	f.Lookup("kernel").NoOptDefVal = "mountinfo"
 	f.BoolVar(&o.ForceTree, "tree", false, "enable tree format if possible")
 	f.BoolVarP(&o.Uniq, "uniq", "U", false, "ignore filesystems with duplicate target")
 	f.BoolVar(&o.Real, "real", false, "print only real filesystems")
 	f.BoolVar(&o.Pseudo, "pseudo", false, "print only pseudo-filesystems")
 	f.BoolVar(&o.Shadowed, "shadowed", false, "print only filesystems over-mounted by another filesystem")
-	f.StringVarP(&o.ID, "id", "I", "", "filter by mount node ID")
+	f.BoolVarP(&o.DFI, "dfi", "I", false, "imitate the output of df(1) with -i option")
+	f.StringVar(&o.ID, "id", "", "filter by mount node ID")
+	f.StringVar(&o.UniqID, "uniq-id", "", "filter by mount node 64-bit ID (requires --kernel=listmount)")
 	f.StringVarP(&o.Filter, "filter", "Q", "", "apply display filter (libsmartcols expression)")
 	f.BoolVarP(&o.ListColumns, "list-columns", "H", false, "list the available columns")
+	f.BoolVarP(&o.Verify, "verify", "x", false, "verify mount table content (default is fstab)")
 	f.BoolVar(&o.Verbose, "verbose", false, "print more details")
+	f.StringVar(&o.Hyperlink, "hyperlink", "", "print paths as terminal hyperlinks (`when`: always, never or auto)")
+	f.Lookup("hyperlink").NoOptDefVal = "auto"
 	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
 	f.BoolVar(&o.VFSAll, "vfs-all", false, "print all VFS options")
 	return cmd
@@ -149,19 +173,17 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 var exclusive = [][]string{
 	{"nocanonicalize", "canonicalize"},
 	{"nocanonicalize", "evaluate"},
-	{"json", "pairs", "raw"},
+	{"json", "pairs", "raw", "verify"},
 	{"mountpoint", "target"},
 	{"task", "kernel", "mtab", "fstab"},
-	{"pairs", "list", "raw"},
+	{"pairs", "list", "raw", "verify"},
 	{"mtab", "fstab"},
 	{"pseudo", "real"},
 }
 
-// utilLinuxNames is how util-linux prints each group (with --verify and
-// --poll, which nstool does not have).
+// utilLinuxNames is how util-linux prints each group (with --poll, which
+// nstool does not have).
 var utilLinuxNames = map[string]string{
-	"json,pairs,raw":         "--json --pairs --raw --verify",
-	"pairs,list,raw":         "--pairs --list --raw --verify",
 	"mtab,fstab":             "--mtab --poll --fstab",
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
@@ -172,7 +194,9 @@ func (o *Options) validate() error {
 	for _, g := range exclusive {
 		n := 0
 		for _, name := range g {
-			if o.given[name] {
+			// util-linux HEAD's --kernel=listmount is not its -k; the
+			// conflict with -N and -F is told later (plan)
+			if o.given[name] && !(name == "kernel" && o.Kernel == "listmount") {
 				n++
 			}
 		}

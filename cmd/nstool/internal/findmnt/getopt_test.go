@@ -16,8 +16,8 @@ import (
 // options, values where none is allowed.
 //
 // Left out, as nstool differs elsewhere: --help's text and -V's line;
-// --poll, --verify and -x, which nstool lacks (issue 11), and --id,
-// --filter, --list-columns, which util-linux 2.38 lacks.
+// --poll, which nstool lacks, and --id, --filter, --list-columns, --dfi,
+// --hyperlink, which util-linux 2.38 lacks.
 var getoptLines = []string{
 	"--vfs -o VFS-OPTIONS /", "--vfs-all=1 /", "--targ / -o TARGET", "--output TARGET -T /", "--fi -T / -o TARGET", "--pa -T / -o TARGET",
 	"--ty=proc -lno TARGET", "--noh -T / -o TARGET", "--tr -T / -o TARGET", "-T / -o TARGET,PROPAGATION --li",
@@ -27,6 +27,7 @@ var getoptLines = []string{
 	"-ln -tproc -oTARGET", "-T / -Jo TARGET", "-T / -rn -o TARGET", "-T / -P -o TARGET",
 	"/ -n -o TARGET", "-t proc -n -o TARGET -f", "-n -o TARGET -- /", "-n -o TARGET -- -T", "-T / -o TARGET -u --",
 	"-", "-T '' -o TARGET", "-S ''", "-o -x", "-N x", "-d x -T /",
+	"-x -J", "-xl", "--verif -r", "--ver", "-x -P -F /nonexistent",
 }
 
 func TestGetoptAsUtilLinux(t *testing.T) {

@@ -54,7 +54,7 @@ var ownArgs = []string{
 	"-l -Q 'PROPAGATION =~ \"slave\" && TARGET !~ \"inner\"'",
 	"-Q 'ID > 40 or ID < 22'",
 	"-Q 'PEER-GROUP == 11' -o TARGET,PEER-GROUP",
-	"-Q 'FOO == 1'", "-Q 'TARGET =='", "-I 33", "-I 33 -J", "--id 999",
+	"-Q 'FOO == 1'", "-Q 'TARGET =='", "--id 33", "--id 33 -J", "--id 999", "-r -o TARGET,INO.USE%,INO.TOTAL,UNIQ-ID -R /lab",
 	"-H",
 }
 

@@ -27,7 +27,8 @@ func TestValidate(t *testing.T) {
 		{[]string{"-C", "-c"}, "mutually exclusive arguments: --nocanonicalize --canonicalize"},
 		{[]string{"-o", "FOO,TARGET"}, "unknown column: FOO,TARGET"},
 		{[]string{"-N", "x"}, "invalid TID argument: 'x'"},
-		{[]string{"-I", "x"}, "invalid id argument: 'x'"},
+		{[]string{"--id", "x"}, "invalid id argument: 'x'"},
+		{[]string{"-I", "-o", "TARGET"}, ""},
 	} {
 		ios, _, _, _ := cli.Test()
 		err := cli.Execute(newCmd(ios, planOnly), c.args...)

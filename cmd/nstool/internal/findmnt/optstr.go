@@ -193,10 +193,14 @@ var vfsOptionNames = map[string]bool{
 // userOptionNames are userspace-only options (not passed to the kernel).
 var userOptionNames = map[string]bool{
 	"defaults": true, "auto": true, "noauto": true, "user": true, "nouser": true,
-	"users": true, "owner": true, "noowner": true, "group": true, "nogroup": true,
+	"users": true, "nousers": true, "owner": true, "noowner": true, "group": true, "nogroup": true,
 	"_netdev": true, "comment": true, "loop": true, "offset": true, "sizelimit": true,
 	"encryption": true, "nofail": true, "uhelper": true, "helper": true,
 	"x-": true, "X-": true,
+}
+
+func isUserOption(name string) bool {
+	return userOptionNames[name] || strings.HasPrefix(name, "x-") || strings.HasPrefix(name, "X-")
 }
 
 func splitOptions(all string) (vfs, fs string) {
@@ -205,12 +209,25 @@ func splitOptions(all string) (vfs, fs string) {
 		switch {
 		case vfsOptionNames[o.name]:
 			v = append(v, o)
-		case userOptionNames[o.name] || strings.HasPrefix(o.name, "x-") || strings.HasPrefix(o.name, "X-"):
+		case isUserOption(o.name):
 		default:
 			f = append(f, o)
 		}
 	}
 	return joinOptstr(v), joinOptstr(f)
+}
+
+// userOptions is an fstab entry's userspace options (noauto, user,
+// x-systemd.*, ...), as libmount's mnt_fs_get_user_options; "defaults"
+// stands for no option at all and is in none of the three lists.
+func userOptions(all string) string {
+	var u []option
+	for _, o := range splitOptstr(all) {
+		if o.name != "defaults" && !vfsOptionNames[o.name] && isUserOption(o.name) {
+			u = append(u, o)
+		}
+	}
+	return joinOptstr(u)
 }
 
 // matchOptions is libmount's mnt_match_options: every option of pattern

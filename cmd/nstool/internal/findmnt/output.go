@@ -19,6 +19,8 @@ func (f *finder) newTable(tree bool) *scols.Table {
 		Terminal:   ios.IsStdoutTTY(),
 		TermWidth:  ios.TerminalWidth(),
 		Colors:     ios.ColorEnabled(),
+		// util-linux HEAD's libsmartcols sizes headerless columns to their data
+		HiddenHeadersNarrow: o.head,
 	}
 	switch {
 	case o.Raw:
@@ -42,6 +44,9 @@ func (f *finder) newTable(tree bool) *scols.Table {
 		}
 		sc := t.NewColumn(c.name, c.whint, fl)
 		sc.JSON = c.jsonType(o.Bytes)
+		if c.name == "TARGET" {
+			sc.URI = f.linkURI
+		}
 	}
 	return t
 }
@@ -80,6 +85,9 @@ func (f *finder) addLine(e *fsEntry, parent *scols.Line) *scols.Line {
 	return l
 }
 
+// listColumns is -H/--list-columns (util-linux 2.40): every column's name,
+// value type and description, in util-linux HEAD's order, then nstool's
+// own (left out with compat=head, as HEAD has none of them).
 func listColumns(o *Options) error {
 	t := &scols.Table{NoHeadings: true, Format: scols.Human, UTF8: scols.LocaleIsUTF8(o.Getenv)}
 	switch {
@@ -90,12 +98,12 @@ func listColumns(o *Options) error {
 		t.Name = "findmnt-columns"
 		t.NoHeadings = false
 	}
-	t.NewColumn("NAME", 0, scols.Right)
+	t.NewColumn("HOLDER", 0, scols.Right)
 	t.NewColumn("TYPE", 0, 0)
 	t.NewColumn("DESCRIPTION", 0, 0)
-	for _, c := range columns {
-		if c.tabdiff {
-			continue // --poll's columns; nstool has no --poll
+	for _, c := range headColumns() {
+		if c.extra && o.head {
+			continue
 		}
 		typ, help := "<"+c.kind+">", c.help
 		if c.kind == "size" {

@@ -23,6 +23,7 @@ type search struct {
 	fstype, options, target, source string
 	majmin                          *[2]uint32
 	id                              *int
+	uniqID                          *uint64
 	strictTarget, noSwap            bool
 	filter                          filterNode
 }
@@ -34,10 +35,28 @@ type plan struct {
 	tree      bool
 	tt        tabType
 	files     []string
+	listmount bool // --kernel=listmount: the table comes from listmount(2)
 	submounts bool
+	linkURI   string // --hyperlink's "file://HOST" for TARGET, "" for none
 }
 
 func (o *Options) plan() (*plan, error) {
+	linkURI, err := o.hyperlinkURI()
+	if err != nil {
+		return nil, err
+	}
+	listmount := false
+	switch o.Kernel {
+	case "mountinfo":
+	case "":
+		if o.given["kernel"] { // --kernel= names no backend
+			return nil, cli.Exitf(1, "invalid --kernel argument")
+		}
+	case "listmount":
+		listmount = true
+	default:
+		return nil, cli.Exitf(1, "invalid --kernel argument")
+	}
 	var m search
 	m.fstype, m.options = o.Types, o.Options
 	if o.Source != "" || cmdChanged(o, "source") {
@@ -57,30 +76,35 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.id = &n
 	}
+	if o.UniqID != "" || cmdChanged(o, "uniq-id") {
+		n, err := strconv.ParseUint(strings.TrimLeft(o.UniqID, " \t"), 10, 64)
+		if err != nil {
+			return nil, cli.NumberError("invalid uniq-id argument", o.UniqID)
+		}
+		m.uniqID = &n
+	}
 	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
 	}
 
-	tree := !(o.DF || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
 
 	// Columns: -D's df set or the four defaults, then -o (which replaces
 	// them unless it starts with '+').
 	var cols []*column
 	if o.OutputAll {
-		for _, c := range columns {
-			if !c.tabdiff && !c.extra {
-				cols = append(cols, c)
-			}
-		}
+		cols = o.outputAll()
 	}
-	if len(cols) == 0 && o.DF {
+	switch {
+	case len(cols) == 0 && o.DFI:
+		cols = registry.Named("SOURCE", "FSTYPE", "INO.TOTAL", "INO.USED", "INO.AVAIL", "INO.USE%", "TARGET")
+	case len(cols) == 0 && o.DF:
 		cols = registry.Named("SOURCE", "FSTYPE", "SIZE", "USED", "AVAIL", "USE%", "TARGET")
 	}
 	if len(cols) == 0 {
 		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
-		var err error
 		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
 			if errors.Is(err, scols.ErrEmptyColumnName) {
 				return nil, cli.Exit(1) // util-linux says nothing
@@ -103,7 +127,7 @@ func (o *Options) plan() (*plan, error) {
 		tt = tabMtab
 	case o.Fstab:
 		tt = tabFstab
-	case o.Kernel:
+	case o.Kernel != "":
 		tt = tabKernel
 	}
 	files = append(files, o.TabFiles...)
@@ -117,8 +141,14 @@ func (o *Options) plan() (*plan, error) {
 	}
 	if tt == 0 {
 		tt = tabKernel
+		if o.Verify {
+			tt = tabFstab // --verify checks fstab unless told otherwise
+		}
 	}
 
+	if listmount && len(files) > 0 {
+		return nil, cli.Exitf(1, "options --kernel=listmount and --tab-file or --task can't be used together")
+	}
 	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
 		return nil, cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
 	}
@@ -137,7 +167,7 @@ func (o *Options) plan() (*plan, error) {
 	if submounts && isListAll(o, &m) {
 		submounts = false
 	}
-	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil) {
+	if !submounts && (o.FirstOnly || m.target != "" || m.source != "" || m.majmin != nil || m.id != nil || m.uniqID != nil) {
 		tree = false
 	}
 	if !m.noSwap && m.target == "" && m.source != "" {
@@ -148,7 +178,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
-	if len(files) == 0 {
+	if len(files) == 0 && !listmount {
 		switch tt {
 		case tabFstab:
 			files = []string{"/etc/fstab"}
@@ -169,7 +199,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.filter = n
 	}
-	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts}, nil
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths
@@ -201,10 +231,10 @@ func (m *search) setSource(s string) {
 
 // isListAll is util-linux's is_listall_mode: "findmnt" without filters.
 func isListAll(o *Options, m *search) bool {
-	if (o.DF || o.Real || o.Pseudo) && !o.All {
+	if (o.DF || o.DFI || o.Real || o.Pseudo) && !o.All {
 		return false
 	}
-	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil
+	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil && m.uniqID == nil
 }
 
 func cmdChanged(o *Options, name string) bool { return o.given[name] }

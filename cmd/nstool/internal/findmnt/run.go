@@ -9,14 +9,16 @@ import (
 
 // finder is one run of findmnt over one table.
 type finder struct {
-	o     *Options
-	ctx   *runCtx
-	tab   *mountTable
-	m     search
-	tree  bool // FL_TREE
-	cols  []*column
-	out   *scols.Table
-	lines []*scols.Line // by entry index
+	o    *Options
+	ctx  *runCtx
+	tab  *mountTable
+	m    search
+	tree bool // FL_TREE
+	cols []*column
+	// linkURI is what TARGET cells link to (--hyperlink), "" for none.
+	linkURI string
+	out     *scols.Table
+	lines   []*scols.Line // by entry index
 	// index: the table by parent ID and by ID (tree.go)
 	byParent, byID []*fsEntry
 	kids           [][2]int32 // by entry index: where its children are in byParent
@@ -27,6 +29,9 @@ func run(o *Options) error {
 	cli.BatchGC()
 	if o.Version {
 		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("findmnt"))
+		return err
+	}
+	if err := o.readCompat(); err != nil {
 		return err
 	}
 	if err := o.validate(); err != nil {
@@ -43,6 +48,11 @@ func run(o *Options) error {
 	tab := &mountTable{}
 	if p.tt == tabFstab {
 		tab.format = fmtFstab // -s reads fstab(5) lines, whatever they look like
+	}
+	if p.listmount {
+		if err := tab.readListmount(); err != nil {
+			return cli.Exitf(1, "failed to read mount table by listmount(2): %s", cli.Strerror(err))
+		}
 	}
 	for _, path := range p.files {
 		err := tab.readFile(path, func(w parseWarning) {
@@ -84,10 +94,13 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	}
 
 	ctx := newRunCtx(o)
-	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, lines: make([]*scols.Line, len(tab.entries))}
+	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
-	if tree || submounts {
-		f.index() // only the tree walk asks for parents and children
+	if tree || submounts || o.Shadowed {
+		f.index() // only the tree walk and --shadowed ask for parents and children
+	}
+	if o.Verify {
+		return f.verify()
 	}
 
 	var rc int

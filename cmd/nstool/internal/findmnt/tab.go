@@ -25,10 +25,11 @@ type fsEntry struct {
 	Options      string // VFS and FS options merged, as libmount does
 	TID          int
 	Freq, Passno int
-	index        int // position in the table
+	index        int    // position in the table
+	UniqID       uint64 // the kernel's 64-bit mount ID (listmount tables only)
 
 	// The flags last, side by side, without padding between them: the
-	// entry is 224 bytes (findmnt allocates one per mount; the tag of an
+	// entry is 232 bytes (findmnt allocates one per mount; the tag of an
 	// fstab source is read from Source when asked rather than kept).
 	Kernel      bool // from mountinfo
 	hasRoot     bool // Root is known (mountinfo); "" for fstab entries
@@ -61,6 +62,9 @@ type mountTable struct {
 	entries []*fsEntry
 	format  tabFormat
 	slab    []fsEntry // where newEntry takes the next entry from
+	// parseErrors counts the lines ignored as unparsable (--verify's
+	// summary counts them, and exits 1 for them).
+	parseErrors int
 }
 
 // parseWarning is one ignored line.
@@ -133,6 +137,7 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 			e, ok = parseFstabLine(s)
 		}
 		if !ok {
+			t.parseErrors++
 			warn(parseWarning{File: name, Line: lines.Number()})
 			continue
 		}
@@ -140,6 +145,23 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 		t.entries = append(t.entries, e)
 	}
 	return lines.Err()
+}
+
+// readListmount fills t from listmount(2) and statmount(2)
+// (--kernel=listmount): kernel entries, as mountinfo's lines would be.
+func (t *mountTable) readListmount() error {
+	mounts, err := mountinfo.List()
+	if err != nil {
+		return err
+	}
+	for _, l := range mounts {
+		e := &fsEntry{Mount: l.Mount, Kernel: true, hasRoot: true, UniqID: l.UniqID}
+		e.setFSType(e.FSType)
+		e.Options = mergeOptions(e.VFSOptions, e.FSOptions)
+		e.index = len(t.entries)
+		t.entries = append(t.entries, e)
+	}
+	return nil
 }
 
 // guessFormat: a line that starts with two numbers is mountinfo, a swaps
@@ -178,7 +200,8 @@ func (t *mountTable) newEntry() *fsEntry {
 }
 
 // parseFstabLine follows libmount's fstab/mtab parser (fstab(5)): source,
-// target, type, then optional options, freq and passno.
+// target and type, which must be there (a line with fewer fields is a
+// parse error), then optional options, freq and passno.
 func parseFstabLine(s string) (*fsEntry, bool) {
 	e := &fsEntry{}
 	f := mountinfo.NewFields(s)
@@ -187,6 +210,9 @@ func parseFstabLine(s string) (*fsEntry, bool) {
 	e.Target = f.Next()
 	f.SkipBlanks()
 	e.setFSType(f.Next())
+	if e.Source == "" || e.Target == "" || e.FSType == "" {
+		return nil, false
+	}
 	f.SkipBlanks()
 	if f.Empty() {
 		// libmount's unmangle of an empty field still gives ""; the

@@ -277,7 +277,7 @@ func (f *finder) mountCompatible() bool {
 	return f.m.source != "" && f.m.fstype == "" && f.m.options == "" && f.o.FirstOnly
 }
 
-// match is util-linux's match_func plus -I and -Q.
+// match is util-linux's match_func plus --id and -Q.
 func (f *finder) match(e *fsEntry) bool {
 	o, m := f.o, &f.m
 	no := o.Invert
@@ -299,7 +299,10 @@ func (f *finder) match(e *fsEntry) bool {
 	if m.id != nil && e.ID != *m.id {
 		return no
 	}
-	if o.DF && !o.All {
+	if m.uniqID != nil && e.UniqID != *m.uniqID {
+		return no
+	}
+	if (o.DF || o.DFI) && !o.All {
 		if strings.Contains(e.FSType, "tmpfs") {
 			return !no
 		}
@@ -384,7 +387,7 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 	}
 	var cn string
 	if name, val, ok := strings.Cut(source, "="); ok && isTagName(name) {
-		cn = resolveTag(name, strings.Trim(val, `"'`))
+		cn = f.ctx.resolveTag(name, strings.Trim(val, `"'`))
 	} else {
 		cn = f.ctx.resolve(source)
 	}
@@ -400,7 +403,7 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 		}
 		return false
 	}
-	return resolveTag(e.tag()) == cn
+	return f.ctx.deviceHasTag(cn, e)
 }
 
 // streqPaths compares paths segment by segment, ignoring repeated and

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // runCtx is one findmnt run: options plus caches of what the columns and
@@ -16,11 +18,51 @@ type runCtx struct {
 	opts     *Options
 	statfs   map[string]*unix.Statfs_t
 	realpath map[string]string
-	noCache  bool
+	probed   map[string]mountsys.Superblock
+	tagged   map[[2]string][]string // devices by tag (SOURCES)
+	// tags is libmount's cache of tags: each LABEL and UUID a probe read
+	// and each tag resolved, in that order; a tag is resolved to the first
+	// device it lists.
+	tags    []cachedTag
+	noCache bool
 }
 
+type cachedTag struct{ name, value, dev string }
+
 func newRunCtx(o *Options) *runCtx {
-	return &runCtx{opts: o, statfs: map[string]*unix.Statfs_t{}, realpath: map[string]string{}, noCache: o.NoCanonicalize}
+	return &runCtx{opts: o, statfs: map[string]*unix.Statfs_t{}, realpath: map[string]string{},
+		probed: map[string]mountsys.Superblock{}, tagged: map[[2]string][]string{}, noCache: o.NoCanonicalize}
+}
+
+// probe is a device's superblock, read once per run.
+func (c *runCtx) probe(dev string) mountsys.Superblock {
+	sb, ok := c.probed[dev]
+	if !ok {
+		sb = mountsys.Probe(dev)
+		c.probed[dev] = sb
+		if sb.Label != "" {
+			c.tags = append(c.tags, cachedTag{"LABEL", sb.Label, dev})
+		}
+		if sb.UUID != "" {
+			c.tags = append(c.tags, cachedTag{"UUID", sb.UUID, dev})
+		}
+	}
+	return sb
+}
+
+// resolveTag is the device of a tag: the first one libmount's cache
+// knows with it, else what udev's links or a scan of the devices find.
+func (c *runCtx) resolveTag(name, val string) string {
+	for _, t := range c.tags {
+		if t.name == name && t.value == val {
+			return t.dev
+		}
+	}
+	dev := lookupTag(name, val)
+	if dev != "" {
+		c.tags = append(c.tags, cachedTag{name, val, dev})
+	}
+	return dev
 }
 
 // source is the SOURCE column: the device (or the tag as written), with
@@ -36,15 +78,56 @@ func (c *runCtx) source(e *fsEntry) string {
 	if !ok {
 		spec = e.Source
 		if c.opts.Evaluate {
-			if d := resolveTag(e.tag()); d != "" {
-				spec = d
-			}
+			spec = c.resolveTag(e.tag()) // "" when no device has the tag, as util-linux
 		}
 	}
 	if e.hasRoot && !c.opts.NoFSRoot && e.Root != "/" {
 		return spec + "[" + e.Root + "]"
 	}
 	return spec
+}
+
+// deviceHasTag is libmount's test of an fstab tag against a device: the
+// device's superblock has it; or, when the device may not be read (or the
+// tag is a partition's, which nstool's probe does not read), the tag
+// resolves to the device.
+func (c *runCtx) deviceHasTag(dev string, e *fsEntry) bool {
+	name, val := e.tag()
+	if name == "LABEL" || name == "UUID" {
+		if err := unix.Access(dev, unix.R_OK); err != unix.EACCES {
+			sb := c.probe(dev)
+			return name == "LABEL" && sb.Label == val || name == "UUID" && sb.UUID == val
+		}
+	}
+	return c.resolveTag(name, val) == dev
+}
+
+// sources is the SOURCES column (util-linux's get_data_col_sources):
+// every device that has the tag an fstab source names (with -e), or the
+// UUID of the source's device, one per line, as libblkid finds them by
+// reading every block device; else what SOURCE shows.
+func (c *runCtx) sources(e *fsEntry) string {
+	name, val := e.tag()
+	switch {
+	case name != "" && !c.opts.Evaluate:
+		return c.source(e)
+	case name == "":
+		dev, ok := e.srcpath()
+		if !ok || !strings.HasPrefix(dev, "/dev/") {
+			return c.source(e)
+		}
+		name, val = "UUID", c.probe(dev).UUID
+	}
+	key := [2]string{name, val}
+	devs, ok := c.tagged[key]
+	if !ok {
+		devs = mountsys.DevicesWithTag(name, val)
+		c.tagged[key] = devs
+	}
+	if len(devs) == 0 {
+		return c.source(e)
+	}
+	return strings.Join(devs, "\n")
 }
 
 // resolve is realpath(3) with a cache; "" when the path does not resolve.
@@ -63,16 +146,17 @@ func (c *runCtx) resolve(p string) string {
 	return r
 }
 
-// resolveTag finds the device of LABEL=, UUID=, PARTLABEL= or PARTUUID=
-// through udev's /dev/disk/by-* links.
-func resolveTag(tag, val string) string {
+// lookupTag finds the device of LABEL=, UUID=, PARTLABEL= or PARTUUID=
+// as libblkid does: through udev's /dev/disk/by-* links, else (LABEL and
+// UUID) by reading the superblock of every block device.
+func lookupTag(tag, val string) string {
 	dir := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}[tag]
 	if dir == "" {
 		return ""
 	}
 	r, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, encodeUdev(val)))
 	if err != nil {
-		return ""
+		return mountsys.FindByTag(tag, val)
 	}
 	return r
 }
@@ -91,18 +175,45 @@ func encodeUdev(s string) string {
 	return b.String()
 }
 
-// tag is the LABEL/UUID/PARTLABEL/PARTUUID column: the tag written in an
-// fstab source, else the /dev/disk/by-* link that points to the device.
+// tag is the LABEL/UUID/PARTLABEL/PARTUUID column as util-linux's
+// get_tag gives it: the tag written in an fstab source; else, for the
+// source's device (a tag resolved to its device, a path made canonical;
+// -C leaves both as written), the /dev/disk/by-* link that points to it
+// (udev's answer, asked first), else (LABEL, UUID) what its superblock
+// says, as libmount's cache reads it, which -C goes without.
 func (c *runCtx) tag(e *fsEntry, name string) string {
-	if tag, val := e.tag(); tag == name {
+	tag, val := e.tag()
+	if tag == name {
 		return val
 	}
-	dev, ok := e.srcpath()
-	if !ok || !strings.HasPrefix(dev, "/dev/") {
+	dev := e.Source
+	switch {
+	case tag != "" && c.noCache:
+		return ""
+	case tag != "":
+		dev = c.resolveTag(tag, val)
+	case !c.noCache:
+		if r := c.resolve(dev); r != "" {
+			dev = r
+		}
+	}
+	if dev == "" {
 		return ""
 	}
-	dev = c.resolve(dev)
-	if dev == "" {
+	if v := udevTag(dev, name); v != "" || c.noCache || name != "LABEL" && name != "UUID" {
+		return v
+	}
+	if sb := c.probe(dev); name == "LABEL" {
+		return sb.Label
+	} else {
+		return sb.UUID
+	}
+}
+
+// udevTag is the tag of a device (/dev/...) as udev's /dev/disk/by-*
+// links give it.
+func udevTag(dev, name string) string {
+	if !strings.HasPrefix(dev, "/dev/") {
 		return ""
 	}
 	dir := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}[name]
@@ -137,8 +248,10 @@ func unhexmangle(s string) string {
 	return b.String()
 }
 
-// vfsAttr is SIZE, AVAIL, USED or USE% from statfs(2) of the mount point
-// (statvfs(3) in util-linux; same numbers): sizes in f_frsize units.
+// vfsAttr is SIZE, AVAIL, USED, USE% or an INO. column from statfs(2) of
+// the mount point (statvfs(3) in util-linux; same numbers): sizes in
+// f_frsize units, inode counts always as numbers (f_favail is f_ffree on
+// Linux, statvfs(3)).
 func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 	st, ok := c.statfs[e.Target]
 	if !ok {
@@ -156,6 +269,7 @@ func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 		frsize = uint64(st.Bsize)
 	}
 	var v uint64
+	count := false // a number of inodes, never a human size
 	switch which {
 	case "SIZE":
 		v = frsize * st.Blocks
@@ -168,11 +282,22 @@ func (c *runCtx) vfsAttr(e *fsEntry, which string) string {
 			return "-"
 		}
 		return fmt.Sprintf("%.0f%%", float64(st.Blocks-st.Bfree)/float64(st.Blocks)*100)
+	case "INO.AVAIL":
+		v, count = st.Ffree, true
+	case "INO.TOTAL":
+		v, count = st.Files, true
+	case "INO.USED":
+		v, count = st.Files-st.Ffree, true
+	case "INO.USE%":
+		if st.Files == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f%%", float64(st.Files-st.Ffree)/float64(st.Files)*100)
 	}
 	if v == 0 {
 		return "0"
 	}
-	if c.opts.Bytes {
+	if c.opts.Bytes || count {
 		return strconv.FormatUint(v, 10)
 	}
 	return humanSize(v)

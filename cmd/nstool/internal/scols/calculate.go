@@ -124,15 +124,17 @@ func (p *printer) calculate() {
 func (p *printer) columnWidth(c *Column) {
 	t := p.t
 	c.width = 0
+	noHeader := t.NoHeadings && t.HiddenHeadersNarrow
 	if c.widthMin == 0 {
-		_, hw := safeEncode(c.Name, t.UTF8)
-		c.widthMin = hw
+		if !noHeader {
+			_, c.widthMin = safeEncode(c.Name, t.UTF8)
+		}
 		if c.widthMin == 0 {
 			c.widthMin = 1
 		}
 	}
 	for _, l := range t.lines {
-		_, n := p.cell(l, c)
+		n := p.cellWidth(l, c)
 		if n > c.widthMax {
 			c.widthMax = n
 		}
@@ -163,5 +165,8 @@ func (p *printer) columnWidth(c *Column) {
 		c.width = c.widthMin
 	} else if c.WidthHint >= 1 && c.width < hint && c.widthMin < hint {
 		c.width = hint
+	}
+	if noHeader && c.widthMax == 0 && c.widthMin == 1 && c.width <= 1 {
+		c.width, c.widthMin = 0, 0
 	}
 }

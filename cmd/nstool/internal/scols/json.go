@@ -147,18 +147,22 @@ func (p *printer) jsonCells(j *jsonWriter, l *Line) {
 	}
 }
 
-// stringArray writes "name": [ then each line of data as a string, one
-// per line a level deeper, then ].
+// stringArray writes "name": [ then, a level deeper on one line, each
+// line of data as a string ("a", "b") or null for no data, then ].
 func (j *jsonWriter) stringArray(name, data string) {
 	j.open(name, true, jsonArray)
-	if data != "" {
-		for i, s := range strings.Split(data, "\n") {
-			if i > 0 {
-				j.p.w.WriteString(",\n")
-			}
-			j.writeIndent()
-			j.p.w.WriteString(" " + jsonQuote(s))
+	j.writeIndent()
+	if data == "" {
+		j.p.w.WriteString(" null")
+	}
+	for i, s := range strings.Split(data, "\n") {
+		if data == "" {
+			break
 		}
+		if i > 0 {
+			j.p.w.WriteString(",")
+		}
+		j.p.w.WriteString(" " + jsonQuote(s))
 	}
 	j.close(jsonArray)
 }

@@ -137,6 +137,9 @@ func (p *printer) encodeAll() {
 		ew := p.encW[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
 			s := p.cellText(l, c)
+			if c.has(Wrap) && strings.IndexByte(s, '\n') >= 0 {
+				s = p.encodeLines(l, c, s)
+			}
 			if t.NoEncoding {
 				e[c.seq], ew[c.seq] = s, textWidth(s)
 			} else {
@@ -157,6 +160,98 @@ func (p *printer) encodeAll() {
 func (p *printer) cell(l *Line, c *Column) (string, int) {
 	i := l.seq*p.ncols + c.seq
 	return p.enc[i], p.encW[i]
+}
+
+// encodeLines keeps the second and later lines of a multi-line cell,
+// encoded, in l.more and returns the first line.
+func (p *printer) encodeLines(l *Line, c *Column, s string) string {
+	lines := strings.Split(s, "\n")
+	if l.more == nil {
+		l.more = map[int][]chunk{}
+	}
+	more := make([]chunk, 0, len(lines)-1)
+	for _, x := range lines[1:] {
+		var ch chunk
+		if p.t.NoEncoding {
+			ch = chunk{x, textWidth(x)}
+		} else {
+			ch.s, ch.w = safeEncode(x, p.t.UTF8)
+		}
+		more = append(more, ch)
+	}
+	l.more[c.seq] = more
+	return lines[0]
+}
+
+// cellWidth is the width of l's cell in c: its widest line.
+func (p *printer) cellWidth(l *Line, c *Column) int {
+	_, n := p.cell(l, c)
+	if l.more != nil {
+		for _, ch := range l.more[c.seq] {
+			n = max(n, ch.w)
+		}
+	}
+	return n
+}
+
+// printMore prints the further lines of l's multi-line cells, each under
+// the line before: the cell's next line in its column, the other columns
+// blank but for the tree's vertical lines (libsmartcols' pending data).
+func (p *printer) printMore(l *Line) {
+	for k := 0; ; k++ {
+		pending := false
+		for _, m := range l.more {
+			pending = pending || k < len(m)
+		}
+		if !pending {
+			return
+		}
+		p.w.WriteByte('\n')
+		for _, c := range p.t.Columns {
+			if c.has(Hidden) {
+				continue
+			}
+			if m := l.more[c.seq]; k < len(m) {
+				p.humanCell(c, l, m[k].s, m[k].w)
+				continue
+			}
+			p.emptyCell(c, l, p.stillPending(l, c, k))
+		}
+	}
+}
+
+// stillPending reports whether, when column c's blank cell of l's k-th
+// further line is printed, a cell has lines left: one to the right of c
+// that is still to print its k-th, or one to the left with more after it.
+func (p *printer) stillPending(l *Line, c *Column, k int) bool {
+	for seq, m := range l.more {
+		if seq > c.seq && k < len(m) || seq < c.seq && k+1 < len(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// emptyCell is a blank cell under a multi-line one: in the tree column the
+// vertical lines of l's ancestors, and l's own when l has children and
+// lines are still to come.
+func (p *printer) emptyCell(c *Column, l *Line, pending bool) {
+	n := 0
+	if p.treeColumn(c) {
+		p.w.Write(p.prefix(l))
+		n = glyphWidth * int(l.depth)
+		if pending && len(l.children) > 0 {
+			p.w.WriteString(p.sym.vert)
+			n += glyphWidth
+		}
+	}
+	if p.t.isLast(c) {
+		return
+	}
+	if n < c.width {
+		p.w.WriteString(p.spaces(c.width - n))
+	}
+	p.w.WriteByte(' ')
 }
 
 func (p *printer) printHeader() {
@@ -223,6 +318,9 @@ func (p *printer) printLine(l *Line) {
 			p.humanCell(c, l, s, n)
 		}
 	}
+	if l.more != nil && t.Format == Human {
+		p.printMore(l)
+	}
 	p.w.WriteByte('\n')
 }
 
@@ -257,7 +355,11 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 			emit(p.spaces(width - n))
 			n = width
 		}
-		emit(data)
+		if c.URI != "" && l != nil {
+			p.hyperlink(c, l, data, emit)
+		} else {
+			emit(data)
+		}
 	}
 	if !last && n < width {
 		emit(p.spaces(width - n))
@@ -270,6 +372,31 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	} else if !last {
 		p.w.WriteByte(' ')
 	}
+}
+
+// OSC 8, the terminal hyperlink: ESC ] 8 ; params ; URI ST text, then
+// ESC ] 8 ; ; ST to end it (ST is ESC \).
+const (
+	osc8Start = "\x1b]8;;"
+	osc8ST    = "\x1b\\"
+)
+
+// hyperlink emits the encoded cell data as a link to the column's URI
+// followed by the cell's own text (a path, not encoded); the tree art in
+// front of the text (when printLine put it into data) stays before the
+// link, as libsmartcols does.
+func (p *printer) hyperlink(c *Column, l *Line, data string, emit func(string)) {
+	if p.treeColumn(c) && len(p.art) > 0 && strings.HasPrefix(data, string(p.art)) {
+		emit(data[:len(p.art)])
+		data = data[len(p.art):]
+	}
+	emit(osc8Start)
+	emit(c.URI)
+	emit(p.cellText(l, c))
+	emit(osc8ST)
+	emit(data)
+	emit(osc8Start)
+	emit(osc8ST)
 }
 
 var blanks = strings.Repeat(" ", 512)

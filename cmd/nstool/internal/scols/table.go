@@ -22,7 +22,10 @@ const (
 	// NoExtremes ignores unusually long cells when sizing the column for
 	// a terminal.
 	NoExtremes
-	// Wrap is treated as Trunc (libsmartcols without a wrap function).
+	// Wrap columns may be truncated as Trunc ones are, and their cells may
+	// hold several lines ("a\nb"): in human output each line of the cell
+	// is printed under the previous one, the other columns left blank
+	// (libsmartcols' wrapnl functions, as findmnt's SOURCES uses them).
 	Wrap
 	// StrictWidth keeps the column at its width hint.
 	StrictWidth
@@ -71,6 +74,11 @@ type Column struct {
 	JSON      JSONType
 	// Color, when set, colours every cell of the column on a terminal.
 	Color *color.Color
+	// URI, when set, makes each non-empty cell of human output a terminal
+	// hyperlink (OSC 8) to URI followed by the cell's text, as
+	// libsmartcols' scols_column_set_uri (findmnt --hyperlink); the tree
+	// art stays outside the link.
+	URI string
 
 	seq int
 	// sizing state (libsmartcols' width, width_min, width_max, ...)
@@ -122,6 +130,15 @@ type Line struct {
 	index    int32 // position among the parent's children (or among roots)
 	depth    int32 // number of ancestors: the tree art is depth glyphs
 	seq      int   // position in the table: its cells' place in the printer's arrays
+	// more holds, while printing, a multi-line cell's lines after the
+	// first, by column (nil for the lines without any)
+	more map[int][]chunk
+}
+
+// chunk is one encoded line of a multi-line cell and its width.
+type chunk struct {
+	s string
+	w int
 }
 
 // Set puts data into column i.
@@ -158,6 +175,11 @@ type Table struct {
 	Colors    bool
 	// NoEncoding prints data as is instead of \xNN-encoding unsafe bytes.
 	NoEncoding bool
+	// HiddenHeadersNarrow sizes columns as libsmartcols 2.40 and later
+	// do: with NoHeadings the headers do not widen the columns, and a
+	// column with no data at all is 0 wide. libsmartcols 2.38 counts the
+	// headers all the same.
+	HiddenHeadersNarrow bool
 
 	lines []*Line
 	roots []*Line
