@@ -90,15 +90,12 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	f.SetInterspersed(false) // the program's own options are its own
 	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
-	nsexec.Register(f, nsopt.Nsenter[:], opts.field)
+	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
 	return cmd
 }
 
-// field is where an option of nsopt.Nsenter is kept.
+// field is where an option of nsopt.Nsenter other than a namespace is kept.
 func (o *Options) field(id nsopt.ID) any {
-	if id < nsopt.ID(namespaces.NumTypes) {
-		return &o.NS[id]
-	}
 	return map[nsopt.ID]any{
 		nsopt.All: &o.All, nsopt.Target: &o.Target, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.PreserveCredentials: &o.PreserveCreds, nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.Wdns: &o.Wdns,
