@@ -4,7 +4,6 @@
 package nsenter
 
 import (
-	"fmt"
 	"os"
 	"syscall"
 
@@ -154,8 +153,7 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(ios.Out, cli.VersionLine("nsenter"))
-		return err
+		return cli.PrintVersion(ios.Out, "nsenter")
 	}
 	c, err := o.Config()
 	if err != nil {

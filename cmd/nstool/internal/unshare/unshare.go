@@ -4,7 +4,6 @@ package unshare
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -321,8 +320,7 @@ func take(c *spawn.UnshareConfig, g given) error {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(ios.Out, cli.VersionLine("unshare"))
-		return err
+		return cli.PrintVersion(ios.Out, "unshare")
 	}
 	c, err := o.Config()
 	if err != nil {
