@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // (the current directory) with util-linux mount; "a" is the mount the
 // tested command works on and "a/sub" a submount, so that the recursive
 // forms have something to recurse into.
-var states = []struct{ name, setup string }{
+var states = []state{
 	{"shared", `mkdir a peer; mount -t tmpfs a a; mount --make-shared a; mount --bind a peer
 		mkdir a/sub; mount -t tmpfs sub a/sub`},
 	{"slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
@@ -33,6 +33,8 @@ var states = []struct{ name, setup string }{
 	{"private", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-shared a/sub`},
 	{"unbindable", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-unbindable a`},
 }
+
+type state struct{ name, setup string }
 
 var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
 
@@ -144,57 +146,58 @@ func compare(t *testing.T, setup, cmd string) outcome {
 	return ul
 }
 
+// compareEach compares each command from each starting state in from, a
+// subtest STATE/COMMAND each.
+func compareEach(t *testing.T, from []state, cmds ...string) {
+	t.Helper()
+	for _, st := range from {
+		for _, cmd := range cmds {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+		}
+	}
+}
+
 // Every starting state × every --make-* flag, recursive and not.
 func TestDifferentialMakeFlags(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, w := range makeWords {
-			t.Run(st.name+"/"+w, func(t *testing.T) {
-				compare(t, st.setup, "$M --make-"+w+" a")
-			})
-		}
+	var cmds []string
+	for _, w := range makeWords {
+		cmds = append(cmds, "$M --make-"+w+" a")
 	}
+	compareEach(t, states, cmds...)
 }
 
 // Several propagation flags in one call: one mount(2) each, in order,
 // each type once (as util-linux).
 func TestDifferentialSeveralFlags(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states,
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-private --make-shared --make-private a",
 		"$M --make-unbindable --make-rshared a",
 		"$M --make-rslave --make-runbindable a/sub",
-	} {
-		for _, st := range states {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	)
 }
 
 // Bind and rbind of each kind of source, with and without flags and
 // propagation changes; an unbindable source must fail.
 func TestDifferentialBind(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, cmd := range []string{
-			"mkdir b; $M --bind a b",
-			"mkdir b; $M --rbind a b",
-			"mkdir b; $M -B a b",
-			"mkdir b; $M -R a/sub b",
-			"mkdir b; $M --bind -o ro a b",
-			"mkdir b; $M --rbind -o ro,nosuid a b",
-			"mkdir b; $M --make-shared --bind a b",
-			"mkdir b; $M --make-rslave --rbind a b",
-			"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
-			"mkdir b; $M -o bind,shared a b",
-			// onto a shared destination: the bind propagates to its peer.
-			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
-			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"mkdir b; $M --bind a b",
+		"mkdir b; $M --rbind a b",
+		"mkdir b; $M -B a b",
+		"mkdir b; $M -R a/sub b",
+		"mkdir b; $M --bind -o ro a b",
+		"mkdir b; $M --rbind -o ro,nosuid a b",
+		"mkdir b; $M --make-shared --bind a b",
+		"mkdir b; $M --make-rslave --rbind a b",
+		"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
+		"mkdir b; $M -o bind,shared a b",
+		// onto a shared destination: the bind propagates to its peer.
+		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
+		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
+	)
 }
 
 func TestDifferentialUnbindableFails(t *testing.T) {
@@ -212,22 +215,18 @@ func TestDifferentialMove(t *testing.T) {
 	if o.code != 32 {
 		t.Errorf("move from under a shared mount: exit %d, want 32", o.code)
 	}
-	for _, st := range states {
-		for _, cmd := range []string{
-			"mkdir b; $M --move a b",
-			"mkdir b; $M -M a b",
-			"mkdir b; $M -o move a b",
-			"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"mkdir b; $M --move a b",
+		"mkdir b; $M -M a b",
+		"mkdir b; $M -o move a b",
+		"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
+	)
 }
 
 // New mounts: options split into flags and data, propagation afterwards.
 func TestDifferentialNewMounts(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states[3:4],
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
 		"mkdir b; $M --source x --target b -t tmpfs", "mkdir b; $M --source x b -t tmpfs",
 		"mkdir b; $M --target b x -t tmpfs", "mkdir b; $M --sou x --tar b -t tmpfs",
@@ -244,22 +243,18 @@ func TestDifferentialNewMounts(t *testing.T) {
 		"$M -m -t tmpfs x new/dir; stat -c '%n %a' new new/dir",
 		"$M --mkdir=0700 --bind a n2; stat -c '%n %a' n2",
 		"$M -o X-mount.mkdir=0711 -t tmpfs x n3; stat -c '%n %a' n3",
-	} {
-		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
-	}
+	)
 }
 
 // Remounts keep the mount's current options, as util-linux does.
 func TestDifferentialRemount(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states[3:4],
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
 		"$M -o remount,ro,bind a",
 		"$M -o remount,ro,rshared a",
-	} {
-		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
-	}
+	)
 }
 
 // Bad input: one line, util-linux's code (32), nothing changed.
@@ -324,29 +319,25 @@ func TestDifferentialBadInput(t *testing.T) {
 // umount: peers, lazy, recursive, forced, not mounted.
 func TestDifferentialUmount(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, cmd := range []string{
-			"$U a/sub",
-			"$U -l a",
-			"$U -R a",
-			"$U --recursive -l a",
-			"$U -f a/sub",
-			"$U a",
-			"mkdir b; $U b",
-			"$U nonexist",
-			"mkdir b; $U -R b",
-			"$U -R nonexist",
-			"mkdir b; $U a/sub b nonexist",
-			"$U",
-			"mount -t tmpfs over a; $U -R a",
-			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
-			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
-			"mkdir b; mount --rbind a b; $U -R b",
-			"mkdir b; mount --rbind a b; $U -R -l b a",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"$U a/sub",
+		"$U -l a",
+		"$U -R a",
+		"$U --recursive -l a",
+		"$U -f a/sub",
+		"$U a",
+		"mkdir b; $U b",
+		"$U nonexist",
+		"mkdir b; $U -R b",
+		"$U -R nonexist",
+		"mkdir b; $U a/sub b nonexist",
+		"$U",
+		"mount -t tmpfs over a; $U -R a",
+		"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
+		"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
+		"mkdir b; mount --rbind a b; $U -R b",
+		"mkdir b; mount --rbind a b; $U -R -l b a",
+	)
 }
 
 // The examples of mount_namespaces(7), with a second mount namespace made
