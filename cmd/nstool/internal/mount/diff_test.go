@@ -2,18 +2,10 @@ package mount_test
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -38,121 +30,13 @@ type state struct{ name, setup string }
 
 var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
 
-// outcome is what a tool left behind: exit code, stderr (paths and the
-// program name normalised) and the mount table under the work area.
-type outcome struct {
-	code   int
-	stdout string
-	stderr string
-	table  string
-}
-
-// runCase runs setup (util-linux) and then cmd, where $M is the mount and
-// $U the umount under test, in a throwaway mount namespace on a fresh
-// tmpfs, and reads back what it left.
-func runCase(t *testing.T, mountCmd, umountCmd, setup, cmd string) outcome {
-	t.Helper()
-	work := t.TempDir()
-	out := t.TempDir()
-	script := fmt.Sprintf(`set -e
-mount -t tmpfs base %[1]s
-cd %[1]s
-%[2]s
-set +e
-{
-%[3]s
-} 2>%[4]s/stderr >%[4]s/stdout
-echo $? >%[4]s/rc
-cat /proc/self/mountinfo >%[4]s/mountinfo
-`, shq(work), setup, cmd, shq(out))
-	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
-	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd, "INNER="+filepath.Join(out, "inner"))
-	// If the test dies, so does the script and (setpriv --pdeathsig) any
-	// process it left holding a second namespace.
-	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if b, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("setup failed: %v\n%s\nscript:\n%s", err, b, script)
-	}
-	rc, err := os.ReadFile(filepath.Join(out, "rc"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
-	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
-	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
-	tbl := table(nstest.ReadMountinfo(t, filepath.Join(out, "mountinfo")), work)
-	// A case may leave a second namespace's mountinfo in $INNER.
-	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
-		m2, _, _ := mountinfo.Parse(strings.NewReader(string(inner)))
-		tbl += "\n-- second namespace --\n" + table(m2, work)
-	}
-	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
-		stderr: normalise(string(stderr), work), table: tbl}
-}
-
-// shq quotes a string for sh.
-func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-// normalise makes two runs' stderr comparable: the work directory becomes
-// $D, "nstool mount:" is "mount:", and util-linux's second line about
-// dmesg(1) goes (nstool keeps to one line).
-func normalise(s, work string) string {
-	s = strings.ReplaceAll(s, work, "$D")
-	s = strings.ReplaceAll(s, "nstool mount:", "mount:")
-	s = strings.ReplaceAll(s, "nstool umount:", "umount:")
-	s = strings.ReplaceAll(s, "Try 'nstool ", "Try '")
-	var keep []string
-	for _, l := range strings.Split(s, "\n") {
-		if !strings.Contains(l, "dmesg(1) may have more information") {
-			keep = append(keep, l)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
-
-// table is mountinfo.Table.Canonical plus each mount's source, root and per-mount
-// options, so that ro/nosuid and bind roots are compared too.
-func table(mounts []mountinfo.Mount, prefix string) string {
-	var opts []string
-	for _, m := range mounts {
-		if m.Target == prefix || strings.HasPrefix(m.Target, prefix+"/") {
-			line := fmt.Sprintf("%s %s %s %s %s", strings.TrimPrefix(m.Target, prefix), m.Source, m.Root, m.VFSOptions, m.FSOptions)
-			opts = append(opts, strings.ReplaceAll(line, prefix, "$D"))
-		}
-	}
-	sort.Strings(opts)
-	return mountinfo.Table(mounts).Canonical(prefix) + "--\n" + strings.Join(opts, "\n")
-}
-
-// compare runs a case with util-linux and with nstool and demands the same
-// exit code, the same message and the same mount table.
-func compare(t *testing.T, setup, cmd string) outcome {
-	t.Helper()
-	bin := nstooltest.RootBinary(t)
-	ul := runCase(t, "mount", "umount", setup, cmd)
-	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
-	if ul.code != ns.code {
-		t.Errorf("%s: exit code: util-linux %d, nstool %d (nstool stderr %q)", cmd, ul.code, ns.code, ns.stderr)
-	}
-	if ul.stderr != ns.stderr {
-		t.Errorf("%s: stderr differs:\nutil-linux: %q\nnstool:     %q", cmd, ul.stderr, ns.stderr)
-	}
-	if ul.stdout != ns.stdout {
-		t.Errorf("%s: stdout differs:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.stdout, ns.stdout)
-	}
-	if ul.table != ns.table {
-		t.Errorf("%s: mount tables differ:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.table, ns.table)
-	}
-	return ul
-}
-
 // compareEach compares each command from each starting state in from, a
 // subtest STATE/COMMAND each.
 func compareEach(t *testing.T, from []state, cmds ...string) {
 	t.Helper()
 	for _, st := range from {
 		for _, cmd := range cmds {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { mountcmdtest.Compare(t, st.setup, cmd) })
 		}
 	}
 }
@@ -202,18 +86,18 @@ func TestDifferentialBind(t *testing.T) {
 
 func TestDifferentialUnbindableFails(t *testing.T) {
 	for _, cmd := range []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"} {
-		o := compare(t, states[4].setup, cmd)
-		if o.code != 32 {
-			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.code)
+		o := mountcmdtest.Compare(t, states[4].setup, cmd)
+		if o.Code != 32 {
+			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.Code)
 		}
 	}
 }
 
 // Moves: under a shared parent must fail (EINVAL), others follow 5d.
 func TestDifferentialMove(t *testing.T) {
-	o := compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
-	if o.code != 32 {
-		t.Errorf("move from under a shared mount: exit %d, want 32", o.code)
+	o := mountcmdtest.Compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
+	if o.Code != 32 {
+		t.Errorf("move from under a shared mount: exit %d, want 32", o.Code)
 	}
 	compareEach(t, states,
 		"mkdir b; $M --move a b",
@@ -301,16 +185,16 @@ func TestDifferentialBadInput(t *testing.T) {
 		"mkdir b; $M --source x --target b b -t tmpfs",
 	} {
 		t.Run(cmd, func(t *testing.T) {
-			o := compare(t, states[0].setup, cmd)
-			if o.code == 0 {
+			o := mountcmdtest.Compare(t, states[0].setup, cmd)
+			if o.Code == 0 {
 				t.Errorf("%s succeeded", cmd)
 			}
-			if strings.Count(o.stderr, "\n") > 2 {
-				t.Errorf("%s: more than one line of error: %q", cmd, o.stderr)
+			if strings.Count(o.Stderr, "\n") > 2 {
+				t.Errorf("%s: more than one line of error: %q", cmd, o.Stderr)
 			}
-			untouched := runCase(t, "mount", "umount", states[0].setup, "true")
-			if o.table != untouched.table {
-				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.table, untouched.table)
+			untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[0].setup, "true")
+			if o.Table != untouched.Table {
+				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.Table, untouched.Table)
 			}
 		})
 	}
@@ -342,15 +226,17 @@ func TestDifferentialUmount(t *testing.T) {
 
 // The examples of mount_namespaces(7), with a second mount namespace made
 // by unshare(1) (propagation unchanged) and entered with nsenter(1); the
-// tables of both namespaces are compared.
+// tables of both namespaces are compared. (The setup's ns2 replaces the
+// harness's: $Q is this second namespace, ns2end leaves its table in
+// $INNER.)
 func TestDifferentialManPageExamples(t *testing.T) {
 	nstest.RequireRoot(t)
 	setup := `mkdir mntS mntP mntX mntY
 mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
 mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c
-ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & P=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
-ns2() { nsenter -t $P -m --wd="$PWD" "$@"; }
-ns2end() { cat /proc/$P/mountinfo >"$INNER"; kill $P; }`
+ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & Q=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
+ns2() { nsenter -t $Q -m --wd="$PWD" "$@"; }
+ns2end() { cat /proc/$Q/mountinfo >"$INNER"; kill $Q; }`
 	for _, cmd := range []string{
 		// "MS_SHARED and MS_PRIVATE example": a mount under the shared
 		// /mntS in the second namespace appears in the first; one under
@@ -373,12 +259,12 @@ $M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
 		`$M --make-shared mntX; ns2start; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntY/c/z; ns2 $U mntX/z; ns2end`,
 	} {
 		t.Run(cmd, func(t *testing.T) {
-			o := compare(t, setup, cmd)
-			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.table, "second namespace") {
+			o := mountcmdtest.Compare(t, setup, cmd)
+			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.Table, "second namespace") {
 				t.Fatalf("no table from the second namespace")
 			}
-			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1) {
-				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.table)
+			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.Table, "/mntY/b y1 ") != 2 || strings.Count(o.Table, "/mntY/c y2 ") != 1) {
+				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.Table)
 			}
 		})
 	}
@@ -386,11 +272,11 @@ $M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
 
 func TestRunCaseSanity(t *testing.T) {
 	nstest.RequireRoot(t)
-	o := runCase(t, "mount", "umount", states[0].setup, "$M --make-private a")
-	if o.code != 0 || !strings.Contains(o.table, "/a tmpfs private") {
+	o := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[0].setup, "$M --make-private a")
+	if o.Code != 0 || !strings.Contains(o.Table, "/a tmpfs private") {
 		t.Fatalf("the harness does not see util-linux's change: %+v", o)
 	}
-	if !bytes.Contains([]byte(o.table), []byte("/peer tmpfs shared:")) {
-		t.Fatalf("the peer should still be shared: %s", o.table)
+	if !bytes.Contains([]byte(o.Table), []byte("/peer tmpfs shared:")) {
+		t.Fatalf("the peer should still be shared: %s", o.Table)
 	}
 }
