@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
 // Holding is one mount of a filesystem in one namespace: each keeps the
@@ -59,13 +60,13 @@ func relation(mt, ref *mountinfo.Mount) string {
 // freeLine is a command that unmounts mt in ns from the caller's: entered
 // by a member process, or by the file that holds the namespace.
 func freeLine(ns *Namespace, mt *mountinfo.Mount) string {
-	target := shellQuote(mt.Target)
+	target := sysfmt.ShellQuote(mt.Target)
 	switch {
 	case len(ns.PIDs) > 0:
 		return fmt.Sprintf("nstool nsenter -t %d -m umount %s", ns.PIDs[0], target)
 	case len(ns.Holders) > 0 && strings.HasPrefix(ns.Holders[0], "/"):
 		return fmt.Sprintf("nstool nsenter --mount=%s umount %s   # or drop the namespace: umount %s",
-			shellQuote(ns.Holders[0]), target, shellQuote(ns.Holders[0]))
+			sysfmt.ShellQuote(ns.Holders[0]), target, sysfmt.ShellQuote(ns.Holders[0]))
 	case len(ns.Holders) > 0:
 		var pid, fd int
 		if _, err := fmt.Sscanf(ns.Holders[0], "pid %d fd %d", &pid, &fd); err == nil {
@@ -73,15 +74,4 @@ func freeLine(ns *Namespace, mt *mountinfo.Mount) string {
 		}
 	}
 	return ""
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '+' || r == '=' || r == ',' ||
-			r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

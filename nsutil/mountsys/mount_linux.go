@@ -51,15 +51,8 @@ func (c Call) Do() error {
 	return nil
 }
 
-// Error is a failed mount(2) or umount2(2); Err is the errno
-// (unix.EINVAL, unix.EPERM, ...), so errors.Is works through it.
-type Error struct {
-	Call Call
-	Err  error
-}
-
-func (e *Error) Error() string { return e.Call.String() + ": " + e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a failed mount(2) or umount2(2); Err is the errno.
+type Error = sysfmt.CallError[Call]
 
 // Mount calls mount(2).
 func Mount(source, target, fstype string, flags uintptr, data string) error {

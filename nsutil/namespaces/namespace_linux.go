@@ -62,12 +62,23 @@ type Relations struct {
 	OwnerUID int64
 }
 
+// Open opens a namespace file (/proc/PID/ns/TYPE, a bind mount of one, or
+// /proc/PID/fd/N of an open one) for the nsfs ioctls (ioctl_ns(2)) and
+// setns(2); a failure is an *os.PathError.
+func Open(path string) (int, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return fd, nil
+}
+
 // ReadRelations opens a namespace file (/proc/PID/ns/TYPE or a bind mount of
 // one) and asks nsfs for its type, owner, parent and creator UID.
 func ReadRelations(path string) (Relations, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := Open(path)
 	if err != nil {
-		return Relations{}, &os.PathError{Op: "open", Path: path, Err: err}
+		return Relations{}, err
 	}
 	defer unix.Close(fd)
 	return RelationsOfFD(fd, path)
@@ -132,9 +143,9 @@ func relatedIno(fd int, req uint) (uint64, error) {
 // user namespace behind it (NS_GET_OWNER_UID, ioctl_ns(2)): the namespace
 // itself when it is a user namespace, else the user namespace owning it.
 func CreatorUID(path string) (uint32, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := Open(path)
 	if err != nil {
-		return 0, &os.PathError{Op: "open", Path: path, Err: err}
+		return 0, err
 	}
 	defer unix.Close(fd)
 	flag, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)

@@ -22,9 +22,9 @@ var ErrNoUniqueID = errors.New("the kernel gives this namespace no 64-bit ID")
 // path is /proc/PID/ns/TYPE, a bind mount of one, or /proc/PID/fd/N of an
 // open namespace file.
 func UniqueID(path string) (uint64, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := Open(path)
 	if err != nil {
-		return 0, &os.PathError{Op: "open", Path: path, Err: err}
+		return 0, err
 	}
 	defer unix.Close(fd)
 	for _, req := range []uint{unix.NS_GET_ID, unix.NS_GET_MNTNS_ID} {

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
 // NetNSIDNotAssigned is the answer for a network namespace the caller's
@@ -35,9 +37,9 @@ var errNetlink = errors.New("unexpected rtnetlink answer")
 // (/proc/PID/ns/net or a bind mount of it) refers to: a number >= 0, or
 // NetNSIDNotAssigned.
 func (n *NetNSIDs) Lookup(path string) (int, error) {
-	nsfd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	nsfd, err := namespaces.Open(path)
 	if err != nil {
-		return 0, &os.PathError{Op: "open", Path: path, Err: err}
+		return 0, err
 	}
 	defer unix.Close(nsfd)
 

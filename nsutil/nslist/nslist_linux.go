@@ -182,7 +182,7 @@ func addRelatives(list []*Namespace, types namespaces.TypeSet) []*Namespace {
 			continue
 		}
 		for _, path := range namespacePaths(ns) {
-			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			fd, err := namespaces.Open(path)
 			if err != nil {
 				continue
 			}

@@ -1,8 +1,13 @@
 package nslist
 
 import (
+	"fmt"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -96,5 +101,47 @@ func TestReadProcessSelf(t *testing.T) {
 	}
 	if ok, _ := readProcess(proc, 1<<30, ScanOptions{Types: namespaces.AllTypeSet}, &ProcInfo{}); ok {
 		t.Error("a PID that does not exist was read")
+	}
+}
+
+// The kernel is the oracle for the "Name:" line's escapes: a thread named
+// with the control characters a kernel may escape there (prctl(2)
+// PR_SET_NAME; 6.18 escapes only \\ and \n, older ones more) reads back
+// from its status as its comm file gives the name. (Not first: parseStatus
+// trims blanks after "Name:", so a name that starts with one loses it.)
+func TestStatusNameAsTheKernelEscapesIt(t *testing.T) {
+	const name = "q\t\r\f\v\a\x1b\\\"\n"
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		tid := strconv.Itoa(unix.Gettid())
+		b := append([]byte(name), 0)
+		if err := unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&b[0])), 0, 0, 0); err != nil {
+			done <- err
+			return
+		}
+		status, err := os.ReadFile("/proc/self/task/" + tid + "/status")
+		if err != nil {
+			done <- err
+			return
+		}
+		comm, err := os.ReadFile("/proc/self/task/" + tid + "/comm")
+		if err != nil {
+			done <- err
+			return
+		}
+		var p ProcInfo
+		if !parseStatus(status, &p) {
+			done <- fmt.Errorf("parseStatus failed on %q", status)
+			return
+		}
+		if want := strings.TrimSuffix(string(comm), "\n"); p.Name != want || want != name {
+			done <- fmt.Errorf("Name %q, comm %q, set %q (status %q)", p.Name, want, name, status)
+			return
+		}
+		done <- nil
+	}()
+	if err := <-done; err != nil {
+		t.Error(err)
 	}
 }

@@ -230,29 +230,18 @@ func unescapeStatusName(b []byte) string {
 			continue
 		}
 		i++
-		switch b[i] {
-		case 'n':
-			out = append(out, '\n')
-		case 't':
-			out = append(out, '\t')
-		case 'r':
-			out = append(out, '\r')
-		case 'f':
-			out = append(out, '\f')
-		case 'v':
-			out = append(out, '\v')
-		case 'a':
-			out = append(out, '\a')
-		case 'e':
-			out = append(out, 0x1b)
-		case '"':
-			out = append(out, '"')
-		default:
-			out = append(out, b[i])
+		if c := statusEscapes[b[i]]; c != 0 {
+			out = append(out, c)
+		} else {
+			out = append(out, b[i]) // \\ and any other: the byte itself
 		}
 	}
 	return string(out)
 }
+
+// statusEscapes is the byte each letter after a backslash stands for in
+// the "Name:" line (0: the letter itself).
+var statusEscapes = [256]byte{'n': '\n', 't': '\t', 'r': '\r', 'f': '\f', 'v': '\v', 'a': '\a', 'e': 0x1b}
 
 func atoi(b []byte) int {
 	n, neg := 0, false

@@ -112,17 +112,34 @@ func RequireRoot(t testing.TB) {
 	}
 }
 
-// Tmpfs mounts a fresh tmpfs on a new directory under t.TempDir() and
-// unmounts it (and everything under it) in t.Cleanup.
+// Tmpfs mounts a fresh 16 MiB tmpfs on a new directory under t.TempDir()
+// and unmounts it (and everything under it) in t.Cleanup.
 func Tmpfs(t testing.TB) string {
+	t.Helper()
+	return TmpfsOfSize(t, "16m")
+}
+
+// TmpfsOfSize is Tmpfs of size bytes (tmpfs(5)'s size=: "512m").
+func TmpfsOfSize(t testing.TB, size string) string {
 	t.Helper()
 	RequireRoot(t)
 	dir := t.TempDir()
-	if err := syscall.Mount("nstest", dir, "tmpfs", 0, "size=16m"); err != nil {
-		t.Fatalf("mount tmpfs on %s: %v", dir, err)
-	}
+	TmpfsAt(t, dir, "nstest", "size="+size)
 	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) })
 	return dir
+}
+
+// TmpfsAt mounts a tmpfs named source on dir, made first if need be, with
+// the options data ("size=1m"). Nothing unmounts it for the test: make dir
+// under a Tmpfs, whose cleanup detaches all below it.
+func TmpfsAt(t testing.TB, dir, source, data string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount(source, dir, "tmpfs", 0, data); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", dir, err)
+	}
 }
 
 // reportRootSkips prints the tests RequireRoot skipped (go test shows it

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
 // Call is one pivot_root(2) call: the calling process's mount namespace
@@ -30,15 +32,8 @@ func (c Call) Do() error {
 	return nil
 }
 
-// Error is a failed pivot_root(2); Err is the errno, so errors.Is works
-// through it.
-type Error struct {
-	Call Call
-	Err  error
-}
-
-func (e *Error) Error() string { return e.Call.String() + ": " + e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a failed pivot_root(2); Err is the errno.
+type Error = sysfmt.CallError[Call]
 
 // PutOldAfter is where put_old will be once the call succeeded: its path
 // below new_root, as an absolute path in the new root ("/old"). Read it

@@ -62,7 +62,7 @@ func Check(c Call) ([]Problem, error) {
 		if p.err != nil {
 			var errno unix.Errno
 			errors.As(p.err, &errno)
-			fix := "create it: mkdir -p " + shellQuote(p.path)
+			fix := "create it: mkdir -p " + sysfmt.ShellQuote(p.path)
 			if errno == unix.ENOTDIR {
 				fix = "new_root and put_old must be directories"
 			}
@@ -116,12 +116,12 @@ func (k *checker) shared() (rootAttached bool) {
 		if k.putOld.mountID == k.newRoot.mountID {
 			where = "new_root's own mount, which put_old " + quoteName(c.PutOld) + " lies on,"
 		}
-		k.add(PutOldMountShared, unix.EINVAL, "mount --make-private "+shellQuote(m.Target)+" (or, for the whole tree, mount --make-rprivate /)",
+		k.add(PutOldMountShared, unix.EINVAL, "mount --make-private "+sysfmt.ShellQuote(m.Target)+" (or, for the whole tree, mount --make-rprivate /)",
 			"%s is shared: %s", where, k.name(m.ID))
 	}
 	if m := k.byID[k.newRoot.mountID]; m != nil {
 		if p := k.byID[m.Parent]; p != nil && p.ID != m.ID && p.Shared() {
-			k.add(NewRootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target)+" (or mount --make-rprivate /, as `unshare -m` does by default)",
+			k.add(NewRootParentShared, unix.EINVAL, "mount --make-private "+sysfmt.ShellQuote(p.Target)+" (or mount --make-rprivate /, as `unshare -m` does by default)",
 				"the parent of new_root's mount is shared: %s", k.name(p.ID))
 		}
 	}
@@ -133,7 +133,7 @@ func (k *checker) shared() (rootAttached bool) {
 	}
 	if p := k.byID[rootMount.Parent]; p != nil {
 		if p.Shared() {
-			k.add(RootParentShared, unix.EINVAL, "mount --make-private "+shellQuote(p.Target),
+			k.add(RootParentShared, unix.EINVAL, "mount --make-private "+sysfmt.ShellQuote(p.Target),
 				"the parent of the current root's mount is shared: %s", k.name(p.ID))
 		}
 	} else if info, ok := hiddenParent("/"); ok {
@@ -153,7 +153,7 @@ func (k *checker) shared() (rootAttached bool) {
 func (k *checker) busy() {
 	c := k.c
 	if k.newRoot.mountID == k.root.mountID {
-		fix := "make new_root a mount point of its own: mount --bind " + shellQuote(c.NewRoot) + " " + shellQuote(c.NewRoot)
+		fix := "make new_root a mount point of its own: mount --bind " + sysfmt.ShellQuote(c.NewRoot) + " " + sysfmt.ShellQuote(c.NewRoot)
 		why := "new_root " + quoteName(c.NewRoot) + " is on the current root's mount " + k.name(k.root.mountID)
 		if k.newRoot.abs == "/" {
 			fix = "new_root must be another directory than /"
@@ -162,7 +162,7 @@ func (k *checker) busy() {
 		k.add(NewRootOnRootMount, unix.EBUSY, fix, "%s", why)
 	}
 	if k.putOld.mountID == k.root.mountID {
-		k.add(PutOldOnRootMount, unix.EBUSY, "put_old must be a directory under new_root: mkdir "+shellQuote(c.NewRoot+"/old"),
+		k.add(PutOldOnRootMount, unix.EBUSY, "put_old must be a directory under new_root: mkdir "+sysfmt.ShellQuote(c.NewRoot+"/old"),
 			"put_old %s is on the current root's mount %s", quoteName(c.PutOld), k.name(k.root.mountID))
 	}
 }
@@ -179,11 +179,11 @@ func (k *checker) mountPoints(rootAttached bool) {
 			"the current root is its mount namespace's first mount (the initramfs's rootfs): it has no parent to put new_root on")
 	}
 	if !k.newRoot.mountRoot {
-		k.add(NewRootNotMountPoint, unix.EINVAL, "mount --bind "+shellQuote(c.NewRoot)+" "+shellQuote(c.NewRoot),
+		k.add(NewRootNotMountPoint, unix.EINVAL, "mount --bind "+sysfmt.ShellQuote(c.NewRoot)+" "+sysfmt.ShellQuote(c.NewRoot),
 			"new_root %s is not a mount point: it lies on %s", quoteName(c.NewRoot), k.name(k.newRoot.mountID))
 	}
 	if !under(k.putOld.abs, k.newRoot.abs) {
-		k.add(PutOldNotUnderNewRoot, unix.EINVAL, "put_old must be new_root or a directory under it: mkdir "+shellQuote(c.NewRoot+"/old"),
+		k.add(PutOldNotUnderNewRoot, unix.EINVAL, "put_old must be new_root or a directory under it: mkdir "+sysfmt.ShellQuote(c.NewRoot+"/old"),
 			"put_old %s (%s) is not at or under new_root %s (%s)", quoteName(c.PutOld), k.putOld.abs, quoteName(c.NewRoot), k.newRoot.abs)
 	}
 }

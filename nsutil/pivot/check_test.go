@@ -21,10 +21,7 @@ func TestCheckNamesTheKernelsCondition(t *testing.T) {
 	nstest.RequireRoot(t)
 	tmpfs := func(t *testing.T, dir string) {
 		t.Helper()
-		mkdir(t, dir)
-		if err := unix.Mount("pivot-test", dir, "tmpfs", 0, "size=1m"); err != nil {
-			t.Fatal(err)
-		}
+		nstest.TmpfsAt(t, dir, "pivot-test", "size=1m")
 	}
 	shared := func(t *testing.T, dir string) {
 		t.Helper()

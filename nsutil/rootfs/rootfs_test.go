@@ -18,13 +18,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // is 16 MiB), unmounted when the test ends.
 func bigTmpfs(t testing.TB) string {
 	t.Helper()
-	nstest.RequireRoot(t)
-	dir := t.TempDir()
-	if err := syscall.Mount("rootfs-test", dir, "tmpfs", 0, "size=512m"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) })
-	return dir
+	return nstest.TmpfsOfSize(t, "512m")
 }
 
 func build(t *testing.T, dir string) *Manifest {

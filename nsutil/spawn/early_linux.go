@@ -227,6 +227,27 @@ func CString(p *byte) string {
 	return unsafe.String(p, n)
 }
 
+// CStrings is strs as a NULL-terminated array of C strings, as the kernel
+// passes a command line (for Go code, after the runtime started: it
+// allocates).
+func CStrings(strs []string) []*byte {
+	out := make([]*byte, len(strs)+1)
+	for i, s := range strs {
+		out[i] = &append([]byte(s), 0)[0]
+	}
+	return out
+}
+
+// Args is Argv as Go strings (for Go code, after the runtime started: it
+// allocates).
+func (e *EarlyProgram) Args() []string {
+	var out []string
+	for p := e.Argv; *p != nil; p = (**byte)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(p))) {
+		out = append(out, CString(*p))
+	}
+	return out
+}
+
 // Run makes the early start of unshare: it returns only when the Go
 // runtime must start after all: nothing was made (the first step failed,
 // or the command line does not fit in early's memory), or a later step or

@@ -75,7 +75,7 @@ func TestEarlyCandidates(t *testing.T) {
 	for _, env := range [][]string{nil, {"PATH="}, {"PATH=/a::/b"}, {"X=1", "PATH=:/usr/bin:", "PATH=/second"},
 		{"PATH=" + strings.Repeat("/long", 2000)}} {
 		for _, name := range []string{"ls", "a/b", "/bin/ls"} {
-			e := EarlyProgram{Name: name, Env: &cStrings(env)[0]}
+			e := EarlyProgram{Name: name, Env: &CStrings(env)[0]}
 			var got []string
 			if e.candidates() {
 				for _, p := range early.sp.paths {
@@ -157,15 +157,6 @@ func candidateStrings(name string, env []string) []string {
 	var out []string
 	for _, p := range execvpCandidates(name, env) {
 		out = append(out, string(p[:len(p)-1]))
-	}
-	return out
-}
-
-// cStrings is strs as a NULL-terminated array of C strings.
-func cStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
 	}
 	return out
 }

@@ -25,3 +25,13 @@ func SignalName(sig syscall.Signal) string {
 	}
 	return strconv.Itoa(int(sig))
 }
+
+// ShellQuote is s as a word of a command line a person may type (a fix to
+// try): as it is where no character needs quoting in a POSIX shell, else
+// in single quotes.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -23,23 +23,23 @@ func ParseStrtos32(s, what string) (int32, error) {
 }
 
 // ParseStrtou64 reads a number as strtou64_or_err() does (lsns's
-// namespace argument): as ParseStrtos32, for 0 to 2^64-1.
+// namespace argument): as ParseStrtos32, for 0 to 2^64-1 (ParseStrtoul
+// without its negation: a "-" is refused).
 func ParseStrtou64(s, what string) (uint64, error) {
-	t := strings.TrimPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "+")
-	if t == "" || strings.Trim(t, "0123456789") != "" {
+	if strings.HasPrefix(strings.TrimLeft(s, blanks), "-") {
 		return 0, NumberError(what, s)
 	}
-	n, err := strconv.ParseUint(t, 10, 64)
-	if err != nil {
-		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
-	}
-	return n, nil
+	return ParseStrtoul(s, what)
 }
+
+// blanks are what isspace(3) takes in the C locale: strtol(3) skips them
+// before a number.
+const blanks = " \t\n\v\f\r"
 
 // strtol is strtol(3) in base 10 that must use all of s: blanks, one
 // sign, at least one digit.
 func strtol(s string) (int64, error) {
-	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	t := strings.TrimLeft(s, blanks)
 	sign := ""
 	if t != "" && (t[0] == '+' || t[0] == '-') {
 		sign, t = t[:1], t[1:]
@@ -61,7 +61,7 @@ func strtol(s string) (int64, error) {
 // it says "WHAT: 'ARG': Numerical result out of range". The caller keeps
 // the low 32 bits, as the C cast to uid_t does (4294967296 is 0).
 func ParseStrtoul(s, what string) (uint64, error) {
-	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	t := strings.TrimLeft(s, blanks)
 	neg := t != "" && t[0] == '-'
 	if t != "" && (neg || t[0] == '+') {
 		t = t[1:]
@@ -90,7 +90,7 @@ func ParseID(s, what string) (int, error) {
 // (blanks, a sign, digits; 0 when there is none; "-" negates in unsigned
 // arithmetic), or 2^64-1 with overflow set when it does not fit.
 func StrtoulPrefix(s string) (n uint64, overflow bool) {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	s = strings.TrimLeft(s, blanks)
 	neg := s != "" && s[0] == '-'
 	if s != "" && (neg || s[0] == '+') {
 		s = s[1:]

@@ -147,12 +147,7 @@ func TestHoldersFindsAndFreesEveryCopy(t *testing.T) {
 	scratch := nstest.Tmpfs(t)
 	source := fmt.Sprintf("nstool-holders-%d", os.Getpid())
 	fs := filepath.Join(scratch, "fs")
-	if err := os.Mkdir(fs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount(source, fs, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.TmpfsAt(t, fs, source, "size=1m")
 	want := []uint64{nstest.Inode(t, "/proc/self/ns/mnt")}
 	withProc := copyNamespace(t)
 	want = append(want, nstest.Inode(t, fmt.Sprintf("/proc/%d/ns/mnt", withProc.Process.Pid)))
@@ -298,12 +293,7 @@ func TestHoldersOfADeviceNode(t *testing.T) {
 	bin := nstooltest.RootBinary(t)
 	scratch := nstest.Tmpfs(t)
 	fs := filepath.Join(scratch, "fs")
-	if err := os.Mkdir(fs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("nstool-node", fs, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.TmpfsAt(t, fs, "nstool-node", "size=1m")
 	var st syscall.Stat_t
 	if err := syscall.Stat(fs, &st); err != nil {
 		t.Fatal(err)

@@ -217,28 +217,17 @@ func Takes(argv, env []string) bool {
 			break
 		}
 	}
-	envp := &CStrings(env)[0]
+	envp := &spawn.CStrings(env)[0]
 	if off, _ := getenv(envp, "NSTOOL_EARLY="); off == "off" {
 		return false
 	}
 	switch argv[1] {
 	case "unshare":
 		var u spawn.EarlyUnshare
-		return Parse(&u, CStrings(args)[:len(args)], envp)
+		return Parse(&u, spawn.CStrings(args)[:len(args)], envp)
 	case "nsenter":
 		var u spawn.EarlyNsenter
-		return ParseNsenter(&u, CStrings(args)[:len(args)], envp)
+		return ParseNsenter(&u, spawn.CStrings(args)[:len(args)], envp)
 	}
 	return false
-}
-
-// CStrings is strs as a NULL-terminated array of C strings, as the kernel
-// passes a command line (for Go code, after the runtime started: it
-// allocates).
-func CStrings(strs []string) []*byte {
-	out := make([]*byte, len(strs)+1)
-	for i, s := range strs {
-		out[i] = &append([]byte(s), 0)[0]
-	}
-	return out
 }

@@ -23,10 +23,9 @@ type Options struct {
 }
 
 // NewCmd returns the `graph` command.
-func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, nil) }
+func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 
-// newCmd is NewCmd with runF in place of run (tests read the command line
-// through it without running anything).
+// newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
@@ -53,10 +52,7 @@ Graphviz's dot, where it is installed.`,
 			if err := dotgraph.ValidFormat(opts.Format, false); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(opts)
+			return runF(opts)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "private mounts too")

@@ -34,10 +34,9 @@ type Options struct {
 }
 
 // NewCmd returns the `holders` command.
-func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, nil) }
+func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 
-// newCmd is NewCmd with runF in place of run (tests read the command line
-// through it without running anything).
+// newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
@@ -65,10 +64,7 @@ exists as a file).`,
 			if opts.What == "" {
 				return cli.Exitf(1, "no path, device or source specified")
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()

@@ -126,8 +126,7 @@ func (c *runCtx) compare(ns *nslist.Namespace, ref [namespaces.NumTypes]uint64) 
 
 func run(opts *Options) error {
 	if opts.Version {
-		_, err := fmt.Fprint(opts.IO.Out, cli.VersionLine("ls"))
-		return err
+		return cli.PrintVersion(opts.IO.Out, "ls")
 	}
 	if err := opts.validate(); err != nil {
 		return err

@@ -2,18 +2,10 @@ package mount_test
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -23,7 +15,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // (the current directory) with util-linux mount; "a" is the mount the
 // tested command works on and "a/sub" a submount, so that the recursive
 // forms have something to recurse into.
-var states = []struct{ name, setup string }{
+var states = []state{
 	{"shared", `mkdir a peer; mount -t tmpfs a a; mount --make-shared a; mount --bind a peer
 		mkdir a/sub; mount -t tmpfs sub a/sub`},
 	{"slave", `mkdir m a; mount -t tmpfs m m; mount --make-shared m; mount --bind m a; mount --make-slave a
@@ -34,200 +26,91 @@ var states = []struct{ name, setup string }{
 	{"unbindable", `mkdir a; mount -t tmpfs a a; mkdir a/sub; mount -t tmpfs sub a/sub; mount --make-unbindable a`},
 }
 
+type state struct{ name, setup string }
+
 var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
 
-// outcome is what a tool left behind: exit code, stderr (paths and the
-// program name normalised) and the mount table under the work area.
-type outcome struct {
-	code   int
-	stdout string
-	stderr string
-	table  string
-}
-
-// runCase runs setup (util-linux) and then cmd, where $M is the mount and
-// $U the umount under test, in a throwaway mount namespace on a fresh
-// tmpfs, and reads back what it left.
-func runCase(t *testing.T, mountCmd, umountCmd, setup, cmd string) outcome {
+// compareEach compares each command from each starting state in from, a
+// subtest STATE/COMMAND each.
+func compareEach(t *testing.T, from []state, cmds ...string) {
 	t.Helper()
-	work := t.TempDir()
-	out := t.TempDir()
-	script := fmt.Sprintf(`set -e
-mount -t tmpfs base %[1]s
-cd %[1]s
-%[2]s
-set +e
-{
-%[3]s
-} 2>%[4]s/stderr >%[4]s/stdout
-echo $? >%[4]s/rc
-cat /proc/self/mountinfo >%[4]s/mountinfo
-`, shq(work), setup, cmd, shq(out))
-	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
-	c.Env = append(os.Environ(), "M="+mountCmd, "U="+umountCmd, "INNER="+filepath.Join(out, "inner"))
-	// If the test dies, so does the script and (setpriv --pdeathsig) any
-	// process it left holding a second namespace.
-	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if b, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("setup failed: %v\n%s\nscript:\n%s", err, b, script)
-	}
-	rc, err := os.ReadFile(filepath.Join(out, "rc"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := strconv.Atoi(strings.TrimSpace(string(rc)))
-	stderr, _ := os.ReadFile(filepath.Join(out, "stderr"))
-	stdout, _ := os.ReadFile(filepath.Join(out, "stdout"))
-	tbl := table(nstest.ReadMountinfo(t, filepath.Join(out, "mountinfo")), work)
-	// A case may leave a second namespace's mountinfo in $INNER.
-	if inner, err := os.ReadFile(filepath.Join(out, "inner")); err == nil {
-		m2, _, _ := mountinfo.Parse(strings.NewReader(string(inner)))
-		tbl += "\n-- second namespace --\n" + table(m2, work)
-	}
-	return outcome{code: code, stdout: strings.ReplaceAll(string(stdout), work, "$D"),
-		stderr: normalise(string(stderr), work), table: tbl}
-}
-
-// shq quotes a string for sh.
-func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-// normalise makes two runs' stderr comparable: the work directory becomes
-// $D, "nstool mount:" is "mount:", and util-linux's second line about
-// dmesg(1) goes (nstool keeps to one line).
-func normalise(s, work string) string {
-	s = strings.ReplaceAll(s, work, "$D")
-	s = strings.ReplaceAll(s, "nstool mount:", "mount:")
-	s = strings.ReplaceAll(s, "nstool umount:", "umount:")
-	s = strings.ReplaceAll(s, "Try 'nstool ", "Try '")
-	var keep []string
-	for _, l := range strings.Split(s, "\n") {
-		if !strings.Contains(l, "dmesg(1) may have more information") {
-			keep = append(keep, l)
+	for _, st := range from {
+		for _, cmd := range cmds {
+			t.Run(st.name+"/"+cmd, func(t *testing.T) { mountcmdtest.Compare(t, st.setup, cmd) })
 		}
 	}
-	return strings.Join(keep, "\n")
-}
-
-// table is mountinfo.Table.Canonical plus each mount's source, root and per-mount
-// options, so that ro/nosuid and bind roots are compared too.
-func table(mounts []mountinfo.Mount, prefix string) string {
-	var opts []string
-	for _, m := range mounts {
-		if m.Target == prefix || strings.HasPrefix(m.Target, prefix+"/") {
-			line := fmt.Sprintf("%s %s %s %s %s", strings.TrimPrefix(m.Target, prefix), m.Source, m.Root, m.VFSOptions, m.FSOptions)
-			opts = append(opts, strings.ReplaceAll(line, prefix, "$D"))
-		}
-	}
-	sort.Strings(opts)
-	return mountinfo.Table(mounts).Canonical(prefix) + "--\n" + strings.Join(opts, "\n")
-}
-
-// compare runs a case with util-linux and with nstool and demands the same
-// exit code, the same message and the same mount table.
-func compare(t *testing.T, setup, cmd string) outcome {
-	t.Helper()
-	bin := nstooltest.RootBinary(t)
-	ul := runCase(t, "mount", "umount", setup, cmd)
-	ns := runCase(t, bin+" mount", bin+" umount", setup, cmd)
-	if ul.code != ns.code {
-		t.Errorf("%s: exit code: util-linux %d, nstool %d (nstool stderr %q)", cmd, ul.code, ns.code, ns.stderr)
-	}
-	if ul.stderr != ns.stderr {
-		t.Errorf("%s: stderr differs:\nutil-linux: %q\nnstool:     %q", cmd, ul.stderr, ns.stderr)
-	}
-	if ul.stdout != ns.stdout {
-		t.Errorf("%s: stdout differs:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.stdout, ns.stdout)
-	}
-	if ul.table != ns.table {
-		t.Errorf("%s: mount tables differ:\nutil-linux:\n%s\nnstool:\n%s", cmd, ul.table, ns.table)
-	}
-	return ul
 }
 
 // Every starting state × every --make-* flag, recursive and not.
 func TestDifferentialMakeFlags(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, w := range makeWords {
-			t.Run(st.name+"/"+w, func(t *testing.T) {
-				compare(t, st.setup, "$M --make-"+w+" a")
-			})
-		}
+	var cmds []string
+	for _, w := range makeWords {
+		cmds = append(cmds, "$M --make-"+w+" a")
 	}
+	compareEach(t, states, cmds...)
 }
 
 // Several propagation flags in one call: one mount(2) each, in order,
 // each type once (as util-linux).
 func TestDifferentialSeveralFlags(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states,
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-private --make-shared --make-private a",
 		"$M --make-unbindable --make-rshared a",
 		"$M --make-rslave --make-runbindable a/sub",
-	} {
-		for _, st := range states {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	)
 }
 
 // Bind and rbind of each kind of source, with and without flags and
 // propagation changes; an unbindable source must fail.
 func TestDifferentialBind(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, cmd := range []string{
-			"mkdir b; $M --bind a b",
-			"mkdir b; $M --rbind a b",
-			"mkdir b; $M -B a b",
-			"mkdir b; $M -R a/sub b",
-			"mkdir b; $M --bind -o ro a b",
-			"mkdir b; $M --rbind -o ro,nosuid a b",
-			"mkdir b; $M --make-shared --bind a b",
-			"mkdir b; $M --make-rslave --rbind a b",
-			"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
-			"mkdir b; $M -o bind,shared a b",
-			// onto a shared destination: the bind propagates to its peer.
-			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
-			"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"mkdir b; $M --bind a b",
+		"mkdir b; $M --rbind a b",
+		"mkdir b; $M -B a b",
+		"mkdir b; $M -R a/sub b",
+		"mkdir b; $M --bind -o ro a b",
+		"mkdir b; $M --rbind -o ro,nosuid a b",
+		"mkdir b; $M --make-shared --bind a b",
+		"mkdir b; $M --make-rslave --rbind a b",
+		"mkdir b; $M --make-private --bind -o ro,nodev --make-rshared a b",
+		"mkdir b; $M -o bind,shared a b",
+		// onto a shared destination: the bind propagates to its peer.
+		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
+		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
+	)
 }
 
 func TestDifferentialUnbindableFails(t *testing.T) {
 	for _, cmd := range []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"} {
-		o := compare(t, states[4].setup, cmd)
-		if o.code != 32 {
-			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.code)
+		o := mountcmdtest.Compare(t, states[4].setup, cmd)
+		if o.Code != 32 {
+			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.Code)
 		}
 	}
 }
 
 // Moves: under a shared parent must fail (EINVAL), others follow 5d.
 func TestDifferentialMove(t *testing.T) {
-	o := compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
-	if o.code != 32 {
-		t.Errorf("move from under a shared mount: exit %d, want 32", o.code)
+	o := mountcmdtest.Compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
+	if o.Code != 32 {
+		t.Errorf("move from under a shared mount: exit %d, want 32", o.Code)
 	}
-	for _, st := range states {
-		for _, cmd := range []string{
-			"mkdir b; $M --move a b",
-			"mkdir b; $M -M a b",
-			"mkdir b; $M -o move a b",
-			"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"mkdir b; $M --move a b",
+		"mkdir b; $M -M a b",
+		"mkdir b; $M -o move a b",
+		"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
+	)
 }
 
 // New mounts: options split into flags and data, propagation afterwards.
 func TestDifferentialNewMounts(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states[3:4],
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
 		"mkdir b; $M --source x --target b -t tmpfs", "mkdir b; $M --source x b -t tmpfs",
 		"mkdir b; $M --target b x -t tmpfs", "mkdir b; $M --sou x --tar b -t tmpfs",
@@ -244,22 +127,18 @@ func TestDifferentialNewMounts(t *testing.T) {
 		"$M -m -t tmpfs x new/dir; stat -c '%n %a' new new/dir",
 		"$M --mkdir=0700 --bind a n2; stat -c '%n %a' n2",
 		"$M -o X-mount.mkdir=0711 -t tmpfs x n3; stat -c '%n %a' n3",
-	} {
-		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
-	}
+	)
 }
 
 // Remounts keep the mount's current options, as util-linux does.
 func TestDifferentialRemount(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	compareEach(t, states[3:4],
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
 		"$M -o remount,ro,bind a",
 		"$M -o remount,ro,rshared a",
-	} {
-		t.Run(cmd, func(t *testing.T) { compare(t, states[3].setup, cmd) })
-	}
+	)
 }
 
 // Bad input: one line, util-linux's code (32), nothing changed.
@@ -306,16 +185,16 @@ func TestDifferentialBadInput(t *testing.T) {
 		"mkdir b; $M --source x --target b b -t tmpfs",
 	} {
 		t.Run(cmd, func(t *testing.T) {
-			o := compare(t, states[0].setup, cmd)
-			if o.code == 0 {
+			o := mountcmdtest.Compare(t, states[0].setup, cmd)
+			if o.Code == 0 {
 				t.Errorf("%s succeeded", cmd)
 			}
-			if strings.Count(o.stderr, "\n") > 2 {
-				t.Errorf("%s: more than one line of error: %q", cmd, o.stderr)
+			if strings.Count(o.Stderr, "\n") > 2 {
+				t.Errorf("%s: more than one line of error: %q", cmd, o.Stderr)
 			}
-			untouched := runCase(t, "mount", "umount", states[0].setup, "true")
-			if o.table != untouched.table {
-				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.table, untouched.table)
+			untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[0].setup, "true")
+			if o.Table != untouched.Table {
+				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.Table, untouched.Table)
 			}
 		})
 	}
@@ -324,42 +203,40 @@ func TestDifferentialBadInput(t *testing.T) {
 // umount: peers, lazy, recursive, forced, not mounted.
 func TestDifferentialUmount(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, st := range states {
-		for _, cmd := range []string{
-			"$U a/sub",
-			"$U -l a",
-			"$U -R a",
-			"$U --recursive -l a",
-			"$U -f a/sub",
-			"$U a",
-			"mkdir b; $U b",
-			"$U nonexist",
-			"mkdir b; $U -R b",
-			"$U -R nonexist",
-			"mkdir b; $U a/sub b nonexist",
-			"$U",
-			"mount -t tmpfs over a; $U -R a",
-			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
-			"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
-			"mkdir b; mount --rbind a b; $U -R b",
-			"mkdir b; mount --rbind a b; $U -R -l b a",
-		} {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { compare(t, st.setup, cmd) })
-		}
-	}
+	compareEach(t, states,
+		"$U a/sub",
+		"$U -l a",
+		"$U -R a",
+		"$U --recursive -l a",
+		"$U -f a/sub",
+		"$U a",
+		"mkdir b; $U b",
+		"$U nonexist",
+		"mkdir b; $U -R b",
+		"$U -R nonexist",
+		"mkdir b; $U a/sub b nonexist",
+		"$U",
+		"mount -t tmpfs over a; $U -R a",
+		"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U a/sub",
+		"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
+		"mkdir b; mount --rbind a b; $U -R b",
+		"mkdir b; mount --rbind a b; $U -R -l b a",
+	)
 }
 
 // The examples of mount_namespaces(7), with a second mount namespace made
 // by unshare(1) (propagation unchanged) and entered with nsenter(1); the
-// tables of both namespaces are compared.
+// tables of both namespaces are compared. (The setup's ns2 replaces the
+// harness's: $Q is this second namespace, ns2end leaves its table in
+// $INNER.)
 func TestDifferentialManPageExamples(t *testing.T) {
 	nstest.RequireRoot(t)
 	setup := `mkdir mntS mntP mntX mntY
 mount -t tmpfs S mntS; mount -t tmpfs P mntP; mount -t tmpfs X mntX; mount -t tmpfs Y mntY
 mkdir mntS/a mntP/b mntX/a mntX/f mntY/b mntY/c
-ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & P=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
-ns2() { nsenter -t $P -m --wd="$PWD" "$@"; }
-ns2end() { cat /proc/$P/mountinfo >"$INNER"; kill $P; }`
+ns2start() { setpriv --pdeathsig KILL unshare -m --propagation unchanged sh -c 'touch ns2; exec sleep 300' & Q=$!; while [ ! -e ns2 ]; do sleep 0.01; done; rm ns2; }
+ns2() { nsenter -t $Q -m --wd="$PWD" "$@"; }
+ns2end() { cat /proc/$Q/mountinfo >"$INNER"; kill $Q; }`
 	for _, cmd := range []string{
 		// "MS_SHARED and MS_PRIVATE example": a mount under the shared
 		// /mntS in the second namespace appears in the first; one under
@@ -382,12 +259,12 @@ $M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
 		`$M --make-shared mntX; ns2start; mkdir mntX/z; $M --bind mntX mntY/c; $M -t tmpfs z mntY/c/z; ns2 $U mntX/z; ns2end`,
 	} {
 		t.Run(cmd, func(t *testing.T) {
-			o := compare(t, setup, cmd)
-			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.table, "second namespace") {
+			o := mountcmdtest.Compare(t, setup, cmd)
+			if strings.Contains(cmd, "ns2end") && !strings.Contains(o.Table, "second namespace") {
 				t.Fatalf("no table from the second namespace")
 			}
-			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.table, "/mntY/b y1 ") != 2 || strings.Count(o.table, "/mntY/c y2 ") != 1) {
-				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.table)
+			if strings.Contains(cmd, "x1 mntX/a") && (strings.Count(o.Table, "/mntY/b y1 ") != 2 || strings.Count(o.Table, "/mntY/c y2 ") != 1) {
+				t.Errorf("the slave example shows no propagation into the second namespace:\n%s", o.Table)
 			}
 		})
 	}
@@ -395,11 +272,11 @@ $M --make-unbindable mntS/u1; $M --rbind mntS mntS/u3`,
 
 func TestRunCaseSanity(t *testing.T) {
 	nstest.RequireRoot(t)
-	o := runCase(t, "mount", "umount", states[0].setup, "$M --make-private a")
-	if o.code != 0 || !strings.Contains(o.table, "/a tmpfs private") {
+	o := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[0].setup, "$M --make-private a")
+	if o.Code != 0 || !strings.Contains(o.Table, "/a tmpfs private") {
 		t.Fatalf("the harness does not see util-linux's change: %+v", o)
 	}
-	if !bytes.Contains([]byte(o.table), []byte("/peer tmpfs shared:")) {
-		t.Fatalf("the peer should still be shared: %s", o.table)
+	if !bytes.Contains([]byte(o.Table), []byte("/peer tmpfs shared:")) {
+		t.Fatalf("the peer should still be shared: %s", o.Table)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 )
 
@@ -59,10 +60,10 @@ func TestExplain(t *testing.T) {
 		}},
 	} {
 		t.Run(c.cmd, func(t *testing.T) {
-			o := runCase(t, bin+" mount", bin+" umount", c.state, c.cmd)
+			o := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), c.state, c.cmd)
 			for _, w := range c.want {
-				if !regexp.MustCompile(w).MatchString(o.stderr) {
-					t.Errorf("--explain output lacks %s:\n%s", w, o.stderr)
+				if !regexp.MustCompile(w).MatchString(o.Stderr) {
+					t.Errorf("--explain output lacks %s:\n%s", w, o.Stderr)
 				}
 			}
 		})

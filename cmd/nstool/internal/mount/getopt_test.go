@@ -3,6 +3,7 @@ package mount_test
 import (
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -37,7 +38,7 @@ func TestGetoptAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, line := range getoptLines {
 		t.Run(line, func(t *testing.T) {
-			compare(t, "mkdir a b; mount -t tmpfs a a", line)
+			mountcmdtest.Compare(t, "mkdir a b; mount -t tmpfs a a", line)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -30,21 +31,21 @@ func TestNonRoot(t *testing.T) {
 		t.Run(cmd, func(t *testing.T) {
 			setup := states[0].setup + "; chmod 755 . a; d=$PWD; while [ \"$d\" != / ]; do chmod a+x \"$d\"; d=$(dirname \"$d\"); done"
 			cmdAs := strings.Replace(strings.Replace(cmd, "$M", nobody+"$M", 1), "$U", nobody+"$U", 1)
-			ul := runCase(t, "mount", "umount", setup, cmdAs)
-			ns := runCase(t, bin+" mount", bin+" umount", setup, cmdAs)
-			if ul.code != 32 || ns.code != 32 {
-				t.Errorf("exit codes: util-linux %d, nstool %d, want 32", ul.code, ns.code)
+			ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, cmdAs)
+			ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, cmdAs)
+			if ul.Code != 32 || ns.Code != 32 {
+				t.Errorf("exit codes: util-linux %d, nstool %d, want 32", ul.Code, ns.Code)
 			}
-			if ul.table != ns.table {
-				t.Errorf("tables differ:\n%s\n%s", ul.table, ns.table)
+			if ul.Table != ns.Table {
+				t.Errorf("tables differ:\n%s\n%s", ul.Table, ns.Table)
 			}
-			untouched := runCase(t, "mount", "umount", setup, "true")
-			if ns.table != untouched.table {
-				t.Errorf("nstool changed the table as non-root:\n%s", ns.table)
+			untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, "true")
+			if ns.Table != untouched.Table {
+				t.Errorf("nstool changed the table as non-root:\n%s", ns.Table)
 			}
-			want := strings.TrimSuffix(ul.stderr, "\n") + " hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n"
-			if !strings.Contains(ul.stderr, "must be superuser to ") || ns.stderr != want {
-				t.Errorf("stderr:\nutil-linux %q\nnstool     %q\nwant       %q", ul.stderr, ns.stderr, want)
+			want := strings.TrimSuffix(ul.Stderr, "\n") + " hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n"
+			if !strings.Contains(ul.Stderr, "must be superuser to ") || ns.Stderr != want {
+				t.Errorf("stderr:\nutil-linux %q\nnstool     %q\nwant       %q", ul.Stderr, ns.Stderr, want)
 			}
 		})
 	}
@@ -67,9 +68,9 @@ func TestDifferentialStdout(t *testing.T) {
 		"$M",
 	} {
 		t.Run(cmd, func(t *testing.T) {
-			o := compare(t, states[0].setup, cmd)
-			if o.code != 0 || o.stdout+o.stderr == "" {
-				t.Errorf("%s: exit %d, stdout %q", cmd, o.code, o.stdout)
+			o := mountcmdtest.Compare(t, states[0].setup, cmd)
+			if o.Code != 0 || o.Stdout+o.Stderr == "" {
+				t.Errorf("%s: exit %d, stdout %q", cmd, o.Code, o.Stdout)
 			}
 		})
 	}
@@ -80,17 +81,17 @@ func TestDifferentialStdout(t *testing.T) {
 // propagation-only -o list with one path acts like --make-*.
 func TestNoFstab(t *testing.T) {
 	bin := nstooltest.RootBinary(t)
-	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M a")
-	if o.code != 1 || o.stderr != "mount: a: can't find in /etc/fstab.\n" {
-		t.Errorf("mount with one path: exit %d, stderr %q", o.code, o.stderr)
+	o := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "$M a")
+	if o.Code != 1 || o.Stderr != "mount: a: can't find in /etc/fstab.\n" {
+		t.Errorf("mount with one path: exit %d, stderr %q", o.Code, o.Stderr)
 	}
-	viaO := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M -o rshared a")
-	viaMake := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M --make-rshared a")
-	if viaO.code != 0 || viaO.table != viaMake.table {
-		t.Errorf("-o rshared a: exit %d %s\ntable:\n%s\nwant:\n%s", viaO.code, viaO.stderr, viaO.table, viaMake.table)
+	viaO := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "$M -o rshared a")
+	viaMake := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "$M --make-rshared a")
+	if viaO.Code != 0 || viaO.Table != viaMake.Table {
+		t.Errorf("-o rshared a: exit %d %s\ntable:\n%s\nwant:\n%s", viaO.Code, viaO.Stderr, viaO.Table, viaMake.Table)
 	}
-	if o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "mkdir b; $M -o loop x b"); o.code != 1 || !strings.Contains(o.stderr, "loop") {
-		t.Errorf("-o loop: exit %d, %q", o.code, o.stderr)
+	if o := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "mkdir b; $M -o loop x b"); o.Code != 1 || !strings.Contains(o.Stderr, "loop") {
+		t.Errorf("-o loop: exit %d, %q", o.Code, o.Stderr)
 	}
 }
 
@@ -99,32 +100,32 @@ func TestNoFstab(t *testing.T) {
 // MS_SHARED call that the dedup rule leaves.
 func TestSameTypeTwice(t *testing.T) {
 	bin := nstooltest.RootBinary(t)
-	ul := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared --make-rshared a")
-	ns := runCase(t, bin+" mount", bin+" umount", states[3].setup, "$M --make-shared --make-rshared a")
-	want := runCase(t, "mount", "umount", states[3].setup, "$M --make-shared a")
-	if ul.code != 32 {
-		t.Logf("util-linux no longer fails here (exit %d): the difference in docs/mount.md can go", ul.code)
+	ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[3].setup, "$M --make-shared --make-rshared a")
+	ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "$M --make-shared --make-rshared a")
+	want := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[3].setup, "$M --make-shared a")
+	if ul.Code != 32 {
+		t.Logf("util-linux no longer fails here (exit %d): the difference in docs/mount.md can go", ul.Code)
 	}
-	if ns.code != 0 || ns.table != want.table {
-		t.Errorf("nstool: exit %d %s\n%s\nwant:\n%s", ns.code, ns.stderr, ns.table, want.table)
+	if ns.Code != 0 || ns.Table != want.Table {
+		t.Errorf("nstool: exit %d %s\n%s\nwant:\n%s", ns.Code, ns.Stderr, ns.Table, want.Table)
 	}
 }
 
 // --fake shows the calls and makes none.
 func TestFake(t *testing.T) {
 	bin := nstooltest.RootBinary(t)
-	o := runCase(t, bin+" mount", bin+" umount", states[3].setup, "mkdir b; $M --fake --explain --make-shared --bind -o ro a b")
-	untouched := runCase(t, "mount", "umount", states[3].setup, "true")
-	if o.code != 0 || o.table != untouched.table {
-		t.Errorf("--fake changed the table or failed: exit %d\n%s", o.code, o.table)
+	o := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), states[3].setup, "mkdir b; $M --fake --explain --make-shared --bind -o ro a b")
+	untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[3].setup, "true")
+	if o.Code != 0 || o.Table != untouched.Table {
+		t.Errorf("--fake changed the table or failed: exit %d\n%s", o.Code, o.Table)
 	}
 	for _, want := range []string{
 		`mount("$D/a", "$D/b", NULL, MS_RDONLY|MS_BIND, NULL) (not made: --fake)`,
 		`mount("none", "$D/b", NULL, MS_SHARED, NULL) (not made: --fake)`,
 		`mount("none", "$D/b", NULL, MS_RDONLY|MS_REMOUNT|MS_BIND, NULL) (not made: --fake)`,
 	} {
-		if !strings.Contains(o.stderr, want) {
-			t.Errorf("--fake output lacks %s:\n%s", want, o.stderr)
+		if !strings.Contains(o.Stderr, want) {
+			t.Errorf("--fake output lacks %s:\n%s", want, o.Stderr)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -27,26 +28,26 @@ func TestFakePredictsTheKernel(t *testing.T) {
 	for _, st := range append(states, inside) {
 		for _, args := range cmds {
 			setup := st.setup + "; mkdir -p b"
-			o := runCase(t, bin+" mount", bin+" umount", setup, `t=$(cat /proc/self/mountinfo); $M -f --explain `+args+
+			o := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, `t=$(cat /proc/self/mountinfo); $M -f --explain `+args+
 				`; [ "$t" = "$(cat /proc/self/mountinfo)" ] || echo FAKE-CHANGED-THE-TABLE >&2; $M --explain `+args)
-			if strings.Contains(o.stderr, "FAKE-CHANGED-THE-TABLE") {
+			if strings.Contains(o.Stderr, "FAKE-CHANGED-THE-TABLE") {
 				t.Errorf("%s, mount -f %s changed the mount table", st.name, args)
 			}
 			want := map[string]string{}
-			for _, m := range predicted.FindAllStringSubmatch(o.stderr, -1) {
+			for _, m := range predicted.FindAllStringSubmatch(o.Stderr, -1) {
 				want[m[1]] = m[2]
 			}
-			if len(want) == 0 && !strings.Contains(o.stderr, "= -1") {
-				t.Errorf("%s, mount %s: no prediction:\n%s", st.name, args, o.stderr)
+			if len(want) == 0 && !strings.Contains(o.Stderr, "= -1") {
+				t.Errorf("%s, mount %s: no prediction:\n%s", st.name, args, o.Stderr)
 			}
-			for _, m := range real.FindAllStringSubmatch(o.stderr, -1) {
+			for _, m := range real.FindAllStringSubmatch(o.Stderr, -1) {
 				if strings.Contains(m[0], "(predicted)") {
 					continue
 				}
 				if w, ok := want[m[1]]; ok {
 					n++
 					if got := stateOf(m[2]); got != w {
-						t.Errorf("%s, mount %s: %s predicted %s, the kernel made it %s (%s):\n%s", st.name, args, m[1], w, got, m[2], o.stderr)
+						t.Errorf("%s, mount %s: %s predicted %s, the kernel made it %s (%s):\n%s", st.name, args, m[1], w, got, m[2], o.Stderr)
 					}
 				}
 			}

@@ -85,8 +85,7 @@ func run(o *Options) error {
 // runHere is run in the namespace the thread is in.
 func runHere(o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("mount"))
-		return err
+		return cli.PrintVersion(o.IO.Out, "mount")
 	}
 	if err := o.explicitArgs(); err != nil {
 		return err

@@ -153,3 +153,6 @@ func recursiveOrder(mounts []mountinfo.Mount, target string) []string {
 	walk(*root)
 	return out
 }
+
+// shq quotes a string for sh.
+func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
@@ -25,38 +22,10 @@ func parse(t *testing.T, args ...string) (*spawn.NsenterConfig, error) {
 	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
 }
 
-// describe renders the steps for the kernel: a setns(2) by the namespace
-// its file descriptor holds, the nstool-only prctl left out.
+// describe renders the plan for the kernel (nsexectest.DescribeSteps) and
+// the program.
 func describe(sp *spawn.Spawn) string {
-	var b strings.Builder
-	for _, s := range sp.Steps {
-		if s.Kind == spawn.StepSyscall && s.Trap == unix.SYS_PRCTL {
-			continue
-		}
-		args := fmt.Sprint(s.Args)
-		if s.Trap == unix.SYS_SETNS || s.Trap == unix.SYS_FCHDIR {
-			link, _ := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(s.Args[0])))
-			args = fmt.Sprintf("%s %#x", link, s.Args[1])
-		}
-		if s.Trap == unix.SYS_CHROOT || s.Trap == unix.SYS_CHDIR || s.Kind == spawn.StepOpenCwd && s.Args[0] != 0 {
-			args = strconv.Quote(spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[0]))))
-		}
-		if s.Trap == unix.SYS_RT_SIGACTION {
-			args = fmt.Sprint(s.Args[0], s.Args[2:]) // the struct's address differs
-		}
-		fmt.Fprintf(&b, "kind=%d trap=%d args=%s err=%q soft=%v skip=%d ok=%d untraced=%v\n",
-			s.Kind, s.Trap, args, s.Err, s.Soft, s.SkipIfDone, s.OKIfDone, s.Untraced)
-	}
-	fmt.Fprintf(&b, "program %q %q by path %v\n", sp.Name, sp.Argv, sp.NoPathSearch)
-	return b.String()
-}
-
-func earlyArgv(u *spawn.EarlyNsenter) []string {
-	var out []string
-	for p := u.Argv; *p != nil; p = &unsafePointer(p)[1] {
-		out = append(out, spawn.CString(*p))
-	}
-	return out
+	return nsexectest.DescribeSteps(sp.Steps, true) + fmt.Sprintf("program %q %q by path %v\n", sp.Name, sp.Argv, sp.NoPathSearch)
 }
 
 // The early start (cmd/nstool/internal/early) takes nsenter command lines
@@ -82,7 +51,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		return [][]string{{"-t", pid}, {"-t" + pid}, {"--target", pid}, {"--target=" + pid}, {"-mt" + pid}, {"-t", "0" + pid}}
 	}
 	programs := [][]string{nil, {"true"}, {"sh", "-c", "x"}, {"--", "-x"}}
-	env := early.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
+	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=" + os.Getenv("PATH")})
 	cases, taken := 0, 0
 	for ti, pid := range []string{self, other} {
 		for i, a := range options {
@@ -93,7 +62,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 				cases++
 				line := strings.Join(argv, " ")
 				var u spawn.EarlyNsenter
-				if !early.ParseNsenter(&u, early.CStrings(argv)[:len(argv)], &env[0]) {
+				if !early.ParseNsenter(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
 					continue
 				}
 				cfg, err := parse(t, argv...)
@@ -109,7 +78,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 				if opened && openErr == nil {
 					taken++
 					got, want := u.Plan(), cfg.Spawn()
-					got.Argv = earlyArgv(&u)
+					got.Argv = u.Args()
 					if g, w := describe(got), describe(want); g != w {
 						t.Errorf("nsenter %s: early\n%s\nthe command's\n%s", line, g, w)
 					}
@@ -251,8 +220,6 @@ func TestEarlyStartSyscallsAsUtilLinux(t *testing.T) {
 		}
 	}
 }
-
-func unsafePointer(p **byte) *[2]*byte { return (*[2]*byte)(unsafe.Pointer(p)) }
 
 // --explain says when the command line without it takes the early start.
 func TestExplainNotesEarlyStart(t *testing.T) {

@@ -4,7 +4,6 @@
 package nsenter
 
 import (
-	"fmt"
 	"os"
 	"syscall"
 
@@ -90,15 +89,12 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	f.SetInterspersed(false) // the program's own options are its own
 	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
-	nsexec.Register(f, nsopt.Nsenter[:], opts.field)
+	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
 	return cmd
 }
 
-// field is where an option of nsopt.Nsenter is kept.
+// field is where an option of nsopt.Nsenter other than a namespace is kept.
 func (o *Options) field(id nsopt.ID) any {
-	if id < nsopt.ID(namespaces.NumTypes) {
-		return &o.NS[id]
-	}
 	return map[nsopt.ID]any{
 		nsopt.All: &o.All, nsopt.Target: &o.Target, nsopt.SetUID: &o.SetUID, nsopt.SetGID: &o.SetGID,
 		nsopt.PreserveCredentials: &o.PreserveCreds, nsopt.Root: &o.Root, nsopt.Wd: &o.Wd, nsopt.Wdns: &o.Wdns,
@@ -157,8 +153,7 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(ios.Out, cli.VersionLine("nsenter"))
-		return err
+		return cli.PrintVersion(ios.Out, "nsenter")
 	}
 	c, err := o.Config()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/nsopt"
+	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
 
@@ -60,11 +61,12 @@ func AddOptionalFile(fs *pflag.FlagSet, o *OptionalFile, name, short, usage stri
 }
 
 // Register defines the flags of an option table (nsopt.Unshare,
-// nsopt.Nsenter) on fs, in its order. bind gives each option's
-// destination: a *bool for nsopt.None, a *string for nsopt.Required and
-// for an nsopt.Optional with a Bare value, an *OptionalFile for one
-// without (a namespace or directory: alone it means "the target's").
-func Register(fs *pflag.FlagSet, table []nsopt.Option, bind func(nsopt.ID) any) {
+// nsopt.Nsenter) on fs, in its order. A namespace option is kept in ns, by
+// its type; bind gives each other option's destination: a *bool for
+// nsopt.None, a *string for nsopt.Required and for an nsopt.Optional with
+// a Bare value, an *OptionalFile for one without (a directory: alone it
+// means "the target's").
+func Register(fs *pflag.FlagSet, table []nsopt.Option, ns *[namespaces.NumTypes]OptionalFile, bind func(nsopt.ID) any) {
 	for i := range table {
 		o := &table[i]
 		long, letter := o.Names()
@@ -72,7 +74,13 @@ func Register(fs *pflag.FlagSet, table []nsopt.Option, bind func(nsopt.ID) any) 
 		if letter != 0 {
 			short = string(rune(letter))
 		}
-		switch dst := bind(o.ID).(type) {
+		var dst any
+		if o.IsNamespace() {
+			dst = &ns[o.ID]
+		} else {
+			dst = bind(o.ID)
+		}
+		switch dst := dst.(type) {
 		case *bool:
 			fs.BoolVarP(dst, long, short, false, o.Usage)
 		case *string:

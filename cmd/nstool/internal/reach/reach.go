@@ -30,10 +30,9 @@ type Options struct {
 }
 
 // NewCmd returns the `reach` command.
-func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, nil) }
+func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 
-// newCmd is NewCmd with runF in place of run (tests read the command line
-// through it without running anything).
+// newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	var pid string
@@ -69,10 +68,7 @@ tests check it against the kernel on generated scenarios.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(opts)
+			return runF(opts)
 		},
 	}
 	f := cmd.Flags()

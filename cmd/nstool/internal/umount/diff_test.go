@@ -1,26 +1,20 @@
 package umount_test
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
-	"syscall"
 	"testing"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/mountinfo"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // The starting states of the differential table, made with util-linux in
-// a fresh tmpfs ($W, the working directory). hold DIR keeps DIR busy (a
-// process works in it), holdw FILE keeps FILE open for writing, ns2 CMDS
-// starts a second mount namespace ($P) where CMDS ran; all of them are
-// killed when the case ends.
+// a fresh tmpfs ($W, the working directory) with mountcmdtest's helpers:
+// hold DIR keeps DIR busy (a process works in it), holdw FILE keeps FILE
+// open for writing, ns2 CMDS starts a second mount namespace ($P) where
+// CMDS ran; all of them are killed when the case ends.
 var diffStates = map[string]string{
 	"sub": `mkdir a b; mount -t tmpfs x a; mkdir a/s; mount -t tmpfs y a/s
 		ln -s a la; ln -s b lb; ln -s nowhere ln; ln -s a/s ls`,
@@ -82,89 +76,11 @@ var diffCases = []struct{ state, cmd string }{
 	{"sub", "$U -N $$ -v $W/a/s"}, {"sub", "$U -N $$ -v a"},
 }
 
-// diffScript runs one case: $1 the state, $2 the command line, $U the
-// umount under test; what it printed and left is written under $OUT.
-const diffScript = `set -e
-mount -t tmpfs base "$WORK"
-cd "$WORK"; W=$PWD; BG= P=
-wait_for() { while [ ! -e "$W/.ready" ]; do sleep 0.01; done; rm "$W/.ready"; }
-hold() { (cd "$1" && : >"$W/.ready" && exec setpriv --pdeathsig KILL sleep 1000) & BG="$BG $!"; wait_for; }
-holdw() { (exec 3>"$1"; : >"$W/.ready"; exec setpriv --pdeathsig KILL sleep 1000) & BG="$BG $!"; wait_for; }
-ns2() { unshare -m --propagation private sh -c "$1"'; : >.ready; exec setpriv --pdeathsig KILL sleep 1000' & P=$!; BG="$BG $P"; wait_for; }
-eval "$1"
-set +e
-{ eval "$2"; } >"$OUT/stdout" 2>"$OUT/stderr"
-echo $? >"$OUT/rc"
-cat /proc/self/mountinfo >"$OUT/mountinfo"
-if [ -n "$P" ]; then cat /proc/$P/mountinfo >"$OUT/inner"; fi
-if [ -n "$BG" ]; then kill $BG; wait; fi
-true
-`
-
-// diffOutcome is what one tool printed and left, normalised: the work
-// directory is $W, PIDs are PID, nstool's program name is util-linux's.
-type diffOutcome struct{ stdout, stderr, rc, table string }
-
-var (
-	procPID   = regexp.MustCompile(`/proc/[0-9]+/`)
-	loopDev   = regexp.MustCompile(`/dev/loop[0-9]+`)
-	nstoolPre = strings.NewReplacer("nstool umount:", "umount:", "Try 'nstool umount", "Try 'umount")
-)
-
-func runDiffCase(t *testing.T, umount, setup, cmd string) diffOutcome {
-	t.Helper()
-	work, out := t.TempDir(), t.TempDir()
-	c := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", diffScript, "sh", setup, cmd)
-	c.Env = append(os.Environ(), "U="+umount, "WORK="+work, "OUT="+out)
-	// If the test dies, so does the script; its sleepers end by its kill.
-	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if b, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("%s: the case's script failed: %v\n%s", cmd, err, b)
-	}
-	read := func(name string) string {
-		b, _ := os.ReadFile(filepath.Join(out, name))
-		s := strings.ReplaceAll(string(b), work, "$W")
-		return loopDev.ReplaceAllString(procPID.ReplaceAllString(s, "/proc/PID/"), "/dev/loopN")
-	}
-	o := diffOutcome{stdout: read("stdout"), stderr: nstoolPre.Replace(read("stderr")), rc: strings.TrimSpace(read("rc"))}
-	o.table = tableOf(t, filepath.Join(out, "mountinfo"), work)
-	if _, err := os.Stat(filepath.Join(out, "inner")); err == nil {
-		o.table += "-- the second namespace --\n" + tableOf(t, filepath.Join(out, "inner"), work)
-	}
-	return o
-}
-
-// tableOf is a mount table under prefix: mountinfo.Table.Canonical (propagation
-// with peer groups renamed), then each mount's source and options.
-func tableOf(t *testing.T, path, prefix string) string {
-	mounts := nstest.ReadMountinfo(t, path)
-	var lines []string
-	for _, m := range mounts {
-		if strings.HasPrefix(m.Target+"/", prefix+"/") {
-			lines = append(lines, fmt.Sprintf("%s %s %s", m.Target, m.Source, m.VFSOptions))
-		}
-	}
-	sort.Strings(lines)
-	s := mountinfo.Table(mounts).Canonical(prefix) + strings.Join(lines, "\n") + "\n"
-	return strings.ReplaceAll(loopDev.ReplaceAllString(s, "/dev/loopN"), prefix, "$W")
-}
-
-func compareUmount(t *testing.T, setup, cmd string) diffOutcome {
-	t.Helper()
-	ul := runDiffCase(t, "umount", setup, cmd)
-	ns := runDiffCase(t, nstooltest.Binary(t)+" umount", setup, cmd)
-	if ul != ns {
-		t.Errorf("%s:\nutil-linux: rc %s\nstdout %q\nstderr %q\n%s\nnstool: rc %s\nstdout %q\nstderr %q\n%s",
-			cmd, ul.rc, ul.stdout, ul.stderr, ul.table, ns.rc, ns.stdout, ns.stderr, ns.table)
-	}
-	return ul
-}
-
 // TestUmountAsUtilLinux runs the table.
 func TestUmountAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, c := range diffCases {
-		t.Run(c.state+"/"+c.cmd, func(t *testing.T) { compareUmount(t, diffStates[c.state], c.cmd) })
+		t.Run(c.state+"/"+c.cmd, func(t *testing.T) { mountcmdtest.Compare(t, diffStates[c.state], c.cmd) })
 	}
 	if !t.Failed() {
 		t.Logf("%d command lines as util-linux umount", len(diffCases))
@@ -185,7 +101,7 @@ func TestDetachLoopAsUtilLinux(t *testing.T) {
 	setup := `mkdir a; truncate -s 4M img; mkfs.ext2 -q img; L=$(losetup -f --show img)
 		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
 	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l"} {
-		compareUmount(t, setup, cmd)
+		mountcmdtest.Compare(t, setup, cmd)
 	}
 }
 
@@ -205,11 +121,11 @@ func TestUmountAsUserAsUtilLinux(t *testing.T) {
 	hint := strings.NewReplacer("must be superuser to unmount.\n", "must be superuser to unmount. hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n")
 	for _, args := range []string{"b", "lb", "ln", "-q b", "-c b", "b c", "nonexist b", "b a/s", "''", "y", "-R b",
 		"-A nonexist", "--fake a/s", "$W/a/./s", "-v a/s", "a/s"} {
-		ul := runDiffCase(t, "umount", setup, as+args)
-		ns := runDiffCase(t, bin+" umount", setup, as+args)
-		ul.stderr = hint.Replace(ul.stderr)
+		ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, as+args)
+		ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, as+args)
+		ul.Stderr = hint.Replace(ul.Stderr)
 		if ul != ns {
-			t.Errorf("as nobody, umount %s:\nutil-linux: rc %s, stderr %q\nnstool:     rc %s, stderr %q", args, ul.rc, ul.stderr, ns.rc, ns.stderr)
+			t.Errorf("as nobody, umount %s:\nutil-linux: rc %d, stderr %q\nnstool:     rc %d, stderr %q", args, ul.Code, ul.Stderr, ns.Code, ns.Stderr)
 		}
 	}
 }

@@ -38,8 +38,7 @@ func (o *Options) validate() error {
 // does.
 func run(o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("umount"))
-		return err
+		return cli.PrintVersion(o.IO.Out, "umount")
 	}
 	if err := o.validate(); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package umount
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/version"
 	"github.com/nstool/nstool/nsutil/mountinfo"
-	"github.com/nstool/nstool/nsutil/mountsys"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -30,16 +28,6 @@ func mountsUnder(t *testing.T, dir string) []string {
 	return out
 }
 
-func mkmount(t *testing.T, dir string) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := mountsys.Mount("t", dir, "tmpfs", 0, ""); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // umount -R, in-process: nested submounts all go, and --explain names each
 // umount2(2) call, deepest first, in mount order. (With a mount stacked on
 // TARGET, util-linux and nstool take only the top one: the others are
@@ -47,10 +35,10 @@ func mkmount(t *testing.T, dir string) {
 func TestRecursiveInProcess(t *testing.T) {
 	base := nstest.Tmpfs(t)
 	a := filepath.Join(base, "a")
-	mkmount(t, a)
-	mkmount(t, filepath.Join(a, "x"))
-	mkmount(t, filepath.Join(a, "x", "y"))
-	mkmount(t, filepath.Join(a, "z"))
+	nstest.TmpfsAt(t, a, "t", "")
+	nstest.TmpfsAt(t, filepath.Join(a, "x"), "t", "")
+	nstest.TmpfsAt(t, filepath.Join(a, "x", "y"), "t", "")
+	nstest.TmpfsAt(t, filepath.Join(a, "z"), "t", "")
 	before, err := mountinfo.Read(0)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +107,7 @@ func TestVersion(t *testing.T) {
 func TestExplainQuickPath(t *testing.T) {
 	base := nstest.Tmpfs(t)
 	a := filepath.Join(base, "a")
-	mkmount(t, a)
+	nstest.TmpfsAt(t, a, "t", "")
 	ios, _, _, errOut := cli.Test()
 	if err := cli.Execute(NewCmd(ios), "--explain", a); err != nil {
 		t.Fatalf("umount: %v\n%s", err, errOut)

@@ -1,46 +1,14 @@
 package unshare
 
 import (
-	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/early"
+	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/nsutil/spawn"
 )
-
-// describeSteps renders the steps that matter to the kernel, one per line,
-// leaving out how the work is split between processes (nstool's child's
-// prctl and fork, the early start's fork): Fork says that separately.
-func describeSteps(steps []spawn.Step) string {
-	var b strings.Builder
-	for _, s := range steps {
-		if s.Kind == spawn.StepForkWait || s.Kind == spawn.StepSyscall && s.Trap == unix.SYS_PRCTL && s.Args[0] == unix.PR_SET_PDEATHSIG {
-			continue
-		}
-		args := fmt.Sprint(s.Args)
-		if s.Trap == unix.SYS_MOUNT { // source, target and type are C strings
-			var strs [3]string
-			for i := range strs {
-				if s.Args[i] != 0 {
-					strs[i] = spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[i])))
-				}
-			}
-			args = fmt.Sprintf("%q %#x %d", strs, s.Args[3], s.Args[4])
-		}
-		if s.Trap == unix.SYS_CHROOT || s.Trap == unix.SYS_CHDIR {
-			args = strconv.Quote(spawn.CString(*(**byte)(unsafe.Pointer(&s.Args[0]))))
-		}
-		fmt.Fprintf(&b, "kind=%d trap=%d args=%s path=%q data=%q err=%q soft=%v enoent=%v ignore=%d skip=%d ok=%d\n",
-			s.Kind, s.Trap, args, s.Path, s.Data, s.Err, s.Soft, s.IgnoreENOENT, s.IgnoreErrno, s.SkipIfDone, s.OKIfDone)
-	}
-	return b.String()
-}
 
 func hasForkWait(sp *spawn.Spawn) bool {
 	for _, s := range sp.Steps {
@@ -104,7 +72,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		"-U --setgroups=deny true": true, "-Ur --keep-caps true": true, "-T --monotonic=5 true": true,
 		"-T --boottime=-3 true": true, "-R / -w /tmp true": true, "-S 0 -G 0 true": true,
 		"--mount-proc=/mnt -p -f true": true, "--mount-proc=/mnt --propagation=shared true": true}
-	env := early.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
+	env := spawn.CStrings([]string{"SHELL=/bin/bash", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"})
 	taken := 0
 	cases := earlyArgv()
 	for k := range mustTake {
@@ -113,7 +81,7 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 	for _, argv := range cases {
 		line := strings.Join(argv, " ")
 		var u spawn.EarlyUnshare
-		if !early.Parse(&u, early.CStrings(argv)[:len(argv)], &env[0]) {
+		if !early.Parse(&u, spawn.CStrings(argv)[:len(argv)], &env[0]) {
 			if mustTake[line] {
 				t.Errorf("unshare %s: the early start does not take it", line)
 			}
@@ -127,16 +95,15 @@ func TestEarlyStartPlansAsTheCommand(t *testing.T) {
 		}
 		want := cfg.Spawn()
 		got := u.Plan()
-		if g, w := describeSteps(got.Steps), describeSteps(want.Steps); g != w {
+		// The fork is compared apart: the two starts split the work
+		// between processes differently.
+		if g, w := nsexectest.DescribeSteps(got.Steps, false), nsexectest.DescribeSteps(want.Steps, false); g != w {
 			t.Errorf("unshare %s: early steps\n%s\nthe command's\n%s", line, g, w)
 		}
 		if hasForkWait(got) != cfg.Fork {
 			t.Errorf("unshare %s: early fork %v, the command's %v", line, hasForkWait(got), cfg.Fork)
 		}
-		var gotArgv []string
-		for p := u.Argv; *p != nil; p = (**byte)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(p))) {
-			gotArgv = append(gotArgv, spawn.CString(*p))
-		}
+		gotArgv := u.Args()
 		if u.Name != cfg.Name || u.NoPathSearch != cfg.NoPathSearch || strings.Join(gotArgv, "\x00") != strings.Join(cfg.Argv, "\x00") {
 			t.Errorf("unshare %s: early program %q %q (by path %v), the command's %q %q (%v)",
 				line, u.Name, gotArgv, u.NoPathSearch, cfg.Name, cfg.Argv, cfg.NoPathSearch)
@@ -161,9 +128,9 @@ func TestEarlyStartShell(t *testing.T) {
 			t.Setenv("SHELL", shell)
 			envList = append(envList, "SHELL="+shell)
 		}
-		env := early.CStrings(envList)
+		env := spawn.CStrings(envList)
 		var u spawn.EarlyUnshare
-		took := early.Parse(&u, early.CStrings([]string{"-m"})[:1], &env[0])
+		took := early.Parse(&u, spawn.CStrings([]string{"-m"})[:1], &env[0])
 		if wantTake := shell != ""; took != wantTake {
 			t.Errorf("SHELL=%q: early start takes it: %v", shell, took)
 		}

@@ -4,7 +4,6 @@ package unshare
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -152,7 +151,7 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 	f.SetInterspersed(false) // `unshare -m ls -la`: everything after the program is its own
 	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
-	nsexec.Register(f, nsopt.Unshare[:], opts.field)
+	nsexec.Register(f, nsopt.Unshare[:], &opts.NS, opts.field)
 	for _, name := range inOrder {
 		fl := f.Lookup(name)
 		fl.Value = &ordered{Value: fl.Value, name: name, order: &opts.order}
@@ -163,11 +162,8 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 	return cmd
 }
 
-// field is where an option of nsopt.Unshare is kept.
+// field is where an option of nsopt.Unshare other than a namespace is kept.
 func (o *Options) field(id nsopt.ID) any {
-	if id < nsopt.ID(namespaces.NumTypes) {
-		return &o.NS[id]
-	}
 	return map[nsopt.ID]any{
 		nsopt.Fork: &o.Fork, nsopt.MapUser: &o.MapUser, nsopt.MapGroup: &o.MapGroup, nsopt.MapRootUser: &o.MapRoot,
 		nsopt.MapCurrentUser: &o.MapCurrent, nsopt.MapUsers: &o.MapUsers, nsopt.MapGroups: &o.MapGroups, nsopt.MapAuto: &o.MapAuto,
@@ -324,8 +320,7 @@ func take(c *spawn.UnshareConfig, g given) error {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
-		_, err := fmt.Fprint(ios.Out, cli.VersionLine("unshare"))
-		return err
+		return cli.PrintVersion(ios.Out, "unshare")
 	}
 	c, err := o.Config()
 	if err != nil {

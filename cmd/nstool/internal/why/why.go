@@ -27,10 +27,9 @@ type Options struct {
 }
 
 // NewCmd returns the `why` command.
-func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, nil) }
+func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 
-// newCmd is NewCmd with runF in place of run (tests read the command line
-// through it without running anything).
+// newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
 	var pid string
@@ -59,10 +58,7 @@ first link that is missing, the kernel's rule that decides it
 			if opts.Path == "" || opts.Target == "" {
 				return cli.Exitf(1, "no path or target namespace specified")
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(opts)
+			return runF(opts)
 		},
 	}
 	cmd.Flags().StringVarP(&pid, "target-pid", "N", "", "the source namespace is that of process `PID`")
