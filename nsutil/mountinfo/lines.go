@@ -85,6 +85,11 @@ func (l *Lines) fill() {
 	l.chunk = unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
+// Buffered is how many more whole lines have been read and not scanned:
+// a capacity for a caller that keeps one entry per line (a table that fits
+// one chunk is read whole before its first line is given).
+func (l *Lines) Buffered() int { return strings.Count(l.chunk, "\n") }
+
 // Text is the current line.
 func (l *Lines) Text() string { return l.text }
 

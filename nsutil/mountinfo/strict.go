@@ -63,6 +63,11 @@ func Parse(r io.Reader) (mounts Table, bad []*ParseError, err error) {
 	lines := NewLines(r)
 	for lines.Scan() {
 		line := lines.Text()
+		if mounts == nil {
+			// One allocation for the whole table rather than a copy at
+			// each doubling (reach reads hundreds of tables).
+			mounts = make(Table, 0, 1+lines.Buffered())
+		}
 		if line == "" {
 			continue
 		}
