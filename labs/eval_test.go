@@ -18,9 +18,7 @@ func mustMount(t *testing.T, src, dst, fstype string, flags uintptr) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount(src, dst, fstype, flags, ""); err != nil {
-		t.Fatalf("mount %s %s: %v", src, dst, err)
-	}
+	nstest.Mount(t, src, dst, fstype, flags, "")
 }
 
 // A tree of every propagation type, made in the test's private namespace,

@@ -166,9 +166,7 @@ func TestWhatLab12Says(t *testing.T) {
 	}
 	// The network namespace file travels: the slave made before receives it.
 	netns := nstest.Sleeper(t, "unshare", "-n", "sleep", "1000")
-	if err := unix.Mount(fmt.Sprintf("/proc/%d/ns/net", netns.Process.Pid), d+"/net", "", unix.MS_BIND, ""); err != nil {
-		t.Fatalf("bind of a network namespace file on a shared mount: %v", err)
-	}
+	nstest.Mount(t, fmt.Sprintf("/proc/%d/ns/net", netns.Process.Pid), d+"/net", "", unix.MS_BIND, "")
 	t.Cleanup(func() { unix.Unmount(d+"/net", unix.MNT_DETACH) })
 	svcTable := nstest.ReadMountinfo(t, fmt.Sprintf("/proc/%d/mountinfo", svc.Process.Pid))
 	if m := svcTable.Top(d + "/net"); m == nil || m.FSType != "nsfs" {

@@ -32,9 +32,7 @@ func TestOverlayChecksOnTheKernel(t *testing.T) {
 				os.Mkdir(d+"/"+dir, 0o755)
 			}
 			data := "lowerdir=" + d + "/low,upperdir=" + d + "/upper,workdir=" + d + "/work" + opt
-			if err := unix.Mount("overlay", d+"/merged", "overlay", 0, data); err != nil {
-				t.Fatalf("mount -t overlay -o %s: %v", data, err)
-			}
+			nstest.Mount(t, "overlay", d+"/merged", "overlay", 0, data)
 			t.Cleanup(func() { unix.Unmount(d+"/merged", unix.MNT_DETACH) })
 			m := d + "/merged/etc"
 			must(t, os.WriteFile(m+"/motd", []byte("from the lower layer\nand the merged view\n"), 0o644))

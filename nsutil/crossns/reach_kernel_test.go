@@ -94,9 +94,7 @@ func newScenario(t *testing.T, rng *rand.Rand, id int) *scenario {
 	if err := os.MkdirAll(sc.base, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount("reach-base", sc.base, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "reach-base", sc.base, "tmpfs", 0, "size=1m")
 	for _, d := range dirs[1:] {
 		if err := os.MkdirAll(filepath.Join(sc.base, d), 0o755); err != nil {
 			t.Fatal(err)

@@ -29,9 +29,7 @@ func TestTheMountMadeIsOlderThanItsCopies(t *testing.T) {
 		t.Skip(err)
 	}
 	d := nstest.Tmpfs(t)
-	if err := unix.Mount("", d, "", unix.MS_SHARED, ""); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "", d, "", unix.MS_SHARED, "")
 	os.Mkdir(d+"/by-a", 0o755)
 	os.Mkdir(d+"/by-b", 0o755)
 	b := nstest.SleepIn(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS})
@@ -45,9 +43,7 @@ func TestTheMountMadeIsOlderThanItsCopies(t *testing.T) {
 	}
 
 	// A mounts; B gets the copy.
-	if err := unix.Mount("a", d+"/by-a", "tmpfs", 0, ""); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "a", d+"/by-a", "tmpfs", 0, "")
 	// B mounts (nsenter into B's mount namespace); A gets the copy.
 	if out, err := exec.Command("nsenter", "-t", strconv.Itoa(b), "-m", "mount", "-t", "tmpfs", "b", d+"/by-b").CombinedOutput(); err != nil {
 		t.Fatalf("mount in B: %v: %s", err, out)

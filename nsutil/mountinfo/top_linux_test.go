@@ -20,12 +20,6 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // then one on x/d, whose copy goes beneath y/d's and is listed after it.
 func TestTopIsWhatTheKernelResolves(t *testing.T) {
 	nstest.RequireRoot(t)
-	must := func(src, target, fstype string, flags uintptr) {
-		t.Helper()
-		if err := syscall.Mount(src, target, fstype, flags, ""); err != nil {
-			t.Fatalf("mount %s on %s: %v", src, target, err)
-		}
-	}
 	for _, over := range []int{0, 1, 2} { // mounts stacked on top afterwards
 		t.Run(fmt.Sprintf("tucked+%d", over), func(t *testing.T) {
 			base := nstest.Tmpfs(t)
@@ -35,17 +29,17 @@ func TestTopIsWhatTheKernelResolves(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			must("xx", x, "tmpfs", 0)
-			must("", x, "", syscall.MS_SHARED)
+			nstest.Mount(t, "xx", x, "tmpfs", 0, "")
+			nstest.Mount(t, "", x, "", syscall.MS_SHARED, "")
 			if err := os.Mkdir(filepath.Join(x, "d"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			must(x, y, "", syscall.MS_BIND)
-			must("", y, "", syscall.MS_SLAVE)
-			must("first", filepath.Join(y, "d"), "tmpfs", 0)
-			must("propagated", filepath.Join(x, "d"), "tmpfs", 0)
+			nstest.Mount(t, x, y, "", syscall.MS_BIND, "")
+			nstest.Mount(t, "", y, "", syscall.MS_SLAVE, "")
+			nstest.Mount(t, "first", filepath.Join(y, "d"), "tmpfs", 0, "")
+			nstest.Mount(t, "propagated", filepath.Join(x, "d"), "tmpfs", 0, "")
 			for i := 0; i < over; i++ {
-				must(fmt.Sprintf("over%d", i), filepath.Join(y, "d"), "tmpfs", 0)
+				nstest.Mount(t, fmt.Sprintf("over%d", i), filepath.Join(y, "d"), "tmpfs", 0, "")
 			}
 			if err := os.Mkdir(filepath.Join(y, "d", "sub"), 0o755); err != nil {
 				t.Fatal(err)

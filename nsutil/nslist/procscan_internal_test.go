@@ -107,10 +107,10 @@ func TestReadProcessSelf(t *testing.T) {
 // The kernel is the oracle for the "Name:" line's escapes: a thread named
 // with the control characters a kernel may escape there (prctl(2)
 // PR_SET_NAME; 6.18 escapes only \\ and \n, older ones more) reads back
-// from its status as its comm file gives the name. (Not first: parseStatus
-// trims blanks after "Name:", so a name that starts with one loses it.)
+// from its status as its comm file gives the name, the blanks it starts
+// with too (the kernel writes one tab after "Name:", then the name).
 func TestStatusNameAsTheKernelEscapesIt(t *testing.T) {
-	const name = "q\t\r\f\v\a\x1b\\\"\n"
+	const name = "\t q\t\r\f\v\a\x1b\\\"\n"
 	done := make(chan error)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine

@@ -196,18 +196,21 @@ func parseStatus(b []byte, p *ProcInfo) bool {
 		if !ok {
 			continue
 		}
-		val = bytes.TrimLeft(val, " \t")
+		// The kernel writes one tab after the colon. The name (the comm)
+		// follows as it is but for its escapes, so it may itself start with
+		// a blank; the numbers are padded with more.
+		val = bytes.TrimPrefix(val, []byte{'\t'})
 		switch string(key) {
 		case "Name":
 			p.Name = unescapeStatusName(val)
 		case "State":
-			if len(val) > 0 {
+			if val = bytes.TrimLeft(val, " \t"); len(val) > 0 {
 				p.State = val[0]
 			}
 		case "PPid":
-			p.PPID = atoi(val)
+			p.PPID = atoi(bytes.TrimLeft(val, " \t"))
 		case "Threads":
-			p.Threads = atoi(val)
+			p.Threads = atoi(bytes.TrimLeft(val, " \t"))
 		default:
 			continue
 		}

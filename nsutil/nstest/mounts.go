@@ -2,6 +2,7 @@ package nstest
 
 import (
 	"os"
+	"syscall"
 	"testing"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
@@ -32,4 +33,13 @@ func TopMount(t testing.TB, target string) *mountinfo.Mount {
 		t.Fatal(err)
 	}
 	return mounts.Top(target)
+}
+
+// Mount is mount(2) for a test that cannot go on without it: it fails the
+// test with "mount SOURCE on TARGET: ERR" when the kernel refuses.
+func Mount(t testing.TB, source, target, fstype string, flags uintptr, data string) {
+	t.Helper()
+	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
+		t.Fatalf("mount %s on %s: %v", source, target, err)
+	}
 }

@@ -25,9 +25,7 @@ func TestCheckNamesTheKernelsCondition(t *testing.T) {
 	}
 	shared := func(t *testing.T, dir string) {
 		t.Helper()
-		if err := unix.Mount("", dir, "", unix.MS_SHARED, ""); err != nil {
-			t.Fatal(err)
-		}
+		nstest.Mount(t, "", dir, "", unix.MS_SHARED, "")
 	}
 	cases := []struct {
 		name  string
@@ -53,9 +51,7 @@ func TestCheckNamesTheKernelsCondition(t *testing.T) {
 		{"new_root's parent is shared", func(t *testing.T, d string) Call {
 			shared(t, d)
 			tmpfs(t, d+"/n")
-			if err := unix.Mount("", d+"/n", "", unix.MS_PRIVATE, ""); err != nil {
-				t.Fatal(err)
-			}
+			nstest.Mount(t, "", d+"/n", "", unix.MS_PRIVATE, "")
 			mkdir(t, d+"/n/old")
 			return Call{d + "/n", d + "/n/old"}
 		}, NewRootParentShared},

@@ -68,16 +68,12 @@ func TestTagsAsUtilLinux(t *testing.T) {
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount(devA, mnt, "ext2", 0, ""); err != nil {
-		t.Fatalf("mount %s: %v", devA, err)
-	}
+	nstest.Mount(t, devA, mnt, "ext2", 0, "")
 	t.Cleanup(func() { _ = unix.Unmount(mnt, unix.MNT_DETACH) })
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount("sub", sub, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "sub", sub, "tmpfs", 0, "size=1m")
 	fstab := writeTable(t, strings.Join([]string{
 		img + " /mnt/i ext2 loop 0 0",
 		"LABEL=" + label + " /mnt/l ext2 defaults 0 0",

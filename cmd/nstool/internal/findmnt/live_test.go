@@ -31,44 +31,38 @@ func liveTree(t *testing.T) string {
 		}
 		return full
 	}
-	mount := func(src, target, fstype string, flags uintptr, data string) {
-		t.Helper()
-		if err := unix.Mount(src, target, fstype, flags, data); err != nil {
-			t.Fatalf("mount %s %s: %v", src, target, err)
-		}
-	}
 	for _, d := range []string{"shared", "peer", "slave", "shared+slave", "private", "unbindable", "with space", "tab\tname", `back\slash`, "subbind", "flags"} {
 		mkdir(d)
 	}
 	shared := filepath.Join(base, "shared")
-	mount("src", shared, "tmpfs", 0, "size=1m")
-	mount("", shared, "", unix.MS_SHARED, "")
+	nstest.Mount(t, "src", shared, "tmpfs", 0, "size=1m")
+	nstest.Mount(t, "", shared, "", unix.MS_SHARED, "")
 	if err := os.MkdirAll(filepath.Join(shared, "sub/dir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	mount(shared, filepath.Join(base, "peer"), "", unix.MS_BIND, "")
-	mount(shared, filepath.Join(base, "slave"), "", unix.MS_BIND, "")
-	mount("", filepath.Join(base, "slave"), "", unix.MS_SLAVE, "")
-	mount(shared, filepath.Join(base, "shared+slave"), "", unix.MS_BIND, "")
-	mount("", filepath.Join(base, "shared+slave"), "", unix.MS_SLAVE, "")
-	mount("", filepath.Join(base, "shared+slave"), "", unix.MS_SHARED, "")
-	mount(shared, filepath.Join(base, "private"), "", unix.MS_BIND, "")
-	mount("", filepath.Join(base, "private"), "", unix.MS_PRIVATE, "")
-	mount("unb", filepath.Join(base, "unbindable"), "tmpfs", 0, "size=1m")
-	mount("", filepath.Join(base, "unbindable"), "", unix.MS_UNBINDABLE, "")
-	mount("spaced source", filepath.Join(base, "with space"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=2m,mode=700")
+	nstest.Mount(t, shared, filepath.Join(base, "peer"), "", unix.MS_BIND, "")
+	nstest.Mount(t, shared, filepath.Join(base, "slave"), "", unix.MS_BIND, "")
+	nstest.Mount(t, "", filepath.Join(base, "slave"), "", unix.MS_SLAVE, "")
+	nstest.Mount(t, shared, filepath.Join(base, "shared+slave"), "", unix.MS_BIND, "")
+	nstest.Mount(t, "", filepath.Join(base, "shared+slave"), "", unix.MS_SLAVE, "")
+	nstest.Mount(t, "", filepath.Join(base, "shared+slave"), "", unix.MS_SHARED, "")
+	nstest.Mount(t, shared, filepath.Join(base, "private"), "", unix.MS_BIND, "")
+	nstest.Mount(t, "", filepath.Join(base, "private"), "", unix.MS_PRIVATE, "")
+	nstest.Mount(t, "unb", filepath.Join(base, "unbindable"), "tmpfs", 0, "size=1m")
+	nstest.Mount(t, "", filepath.Join(base, "unbindable"), "", unix.MS_UNBINDABLE, "")
+	nstest.Mount(t, "spaced source", filepath.Join(base, "with space"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=2m,mode=700")
 	mkdir("with space/inner")
-	mount("inner", filepath.Join(base, "with space/inner"), "tmpfs", unix.MS_RDONLY, "size=1m")
-	mount("tabbed", filepath.Join(base, "tab\tname"), "tmpfs", 0, "size=1m")
-	mount(`back\src`, filepath.Join(base, `back\slash`), "tmpfs", 0, "size=1m")
+	nstest.Mount(t, "inner", filepath.Join(base, "with space/inner"), "tmpfs", unix.MS_RDONLY, "size=1m")
+	nstest.Mount(t, "tabbed", filepath.Join(base, "tab\tname"), "tmpfs", 0, "size=1m")
+	nstest.Mount(t, `back\src`, filepath.Join(base, `back\slash`), "tmpfs", 0, "size=1m")
 	// a bind of a subdirectory: SOURCE shows src[/sub/dir]
-	mount(filepath.Join(shared, "sub/dir"), filepath.Join(base, "subbind"), "", unix.MS_BIND, "")
+	nstest.Mount(t, filepath.Join(shared, "sub/dir"), filepath.Join(base, "subbind"), "", unix.MS_BIND, "")
 	// a mount propagated into the peer and the slaves, and an over-mount
 	mkdir("shared/inner")
-	mount("prop", filepath.Join(shared, "inner"), "tmpfs", 0, "size=1m")
-	mount("over", filepath.Join(base, "private"), "tmpfs", 0, "size=1m")
+	nstest.Mount(t, "prop", filepath.Join(shared, "inner"), "tmpfs", 0, "size=1m")
+	nstest.Mount(t, "over", filepath.Join(base, "private"), "tmpfs", 0, "size=1m")
 	// every per-mount flag --vfs-all words otherwise
-	mount("flags", filepath.Join(base, "flags"), "tmpfs",
+	nstest.Mount(t, "flags", filepath.Join(base, "flags"), "tmpfs",
 		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
 	return base
 }

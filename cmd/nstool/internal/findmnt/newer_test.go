@@ -202,9 +202,7 @@ func TestDFInodes(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount("nstool-dfi", dir, "tmpfs", 0, "size=1m,nr_inodes=1000"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "nstool-dfi", dir, "tmpfs", 0, "size=1m,nr_inodes=1000")
 	for _, n := range []string{"a", "b", "c"} {
 		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
 			t.Fatal(err)

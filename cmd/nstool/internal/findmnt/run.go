@@ -28,8 +28,7 @@ type finder struct {
 func run(o *Options) error {
 	cli.BatchGC()
 	if o.Version {
-		_, err := fmt.Fprint(o.IO.Out, cli.VersionLine("findmnt"))
-		return err
+		return cli.PrintVersion(o.IO.Out, "findmnt")
 	}
 	if err := o.readCompat(); err != nil {
 		return err

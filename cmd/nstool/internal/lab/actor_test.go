@@ -88,9 +88,7 @@ func TestActorRootfs(t *testing.T) {
 	if fi, err := os.Stat("/var/tmp"); err != nil || !fi.IsDir() {
 		t.Skipf("no /var/tmp to mount the rootfs on: %v", err)
 	}
-	if err := syscall.Mount("rootfs", "/var/tmp", "tmpfs", 0, "size=64m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "rootfs", "/var/tmp", "tmpfs", 0, "size=64m")
 	t.Cleanup(func() { syscall.Unmount("/var/tmp", syscall.MNT_DETACH) })
 	root := "/var/tmp/root"
 	if err := os.Mkdir(root, 0o755); err != nil {

@@ -44,9 +44,9 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 	probeCmd := &cobra.Command{
 		Use: verbProbe + " umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pid, err := strconv.Atoi(args[1])
+			pid, err := stagePID(args[1])
 			if err != nil {
-				return cli.Exitf(1, "bad pid %q", args[1])
+				return err
 			}
 			refused, err := labs.ProbeMain(args[0], pid, args[2])
 			switch {
@@ -83,14 +83,24 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 	enterCmd := &cobra.Command{
 		Use: verbEnter + " PID", Hidden: true, Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pid, err := strconv.Atoi(args[0])
+			pid, err := stagePID(args[0])
 			if err != nil {
-				return cli.Exitf(1, "bad pid %q", args[0])
+				return err
 			}
 			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(stages, pid))
 		},
 	}
 	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd, enterCmd}
+}
+
+// stagePID reads the PID a stage's command line names (stages.go builds
+// them: a bad one is nstool's own mistake).
+func stagePID(arg string) (int, error) {
+	pid, err := strconv.Atoi(arg)
+	if err != nil {
+		return 0, cli.Exitf(1, "bad pid %q", arg)
+	}
+	return pid, nil
 }
 
 // sessionCmd is a hidden verb `VERB MODE [--no-pause]` (see session in

@@ -216,9 +216,7 @@ func TestShowAndList(t *testing.T) {
 // a host, run every lab, and see that nothing propagated back.
 func TestLabsOnASharedHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	if err := syscall.Mount("none", "/", "", syscall.MS_REC|syscall.MS_SHARED, ""); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "none", "/", "", syscall.MS_REC|syscall.MS_SHARED, "")
 	t.Cleanup(func() { syscall.Mount("none", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, "") })
 	before, _ := os.ReadFile("/proc/self/mountinfo")
 	if !strings.Contains(string(before), " / / rw") || !strings.Contains(string(before), "shared:") {

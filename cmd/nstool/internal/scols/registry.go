@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
 
 // Registry is a command's list of columns, the one list that drives -o,
@@ -121,26 +123,12 @@ func splitList(list string, lenient bool) []listItem {
 	if list == "" {
 		return []listItem{{}}
 	}
-	begin := -1
-	for p := 0; p < len(list); p++ {
-		if begin < 0 {
-			begin = p
+	for _, f := range cli.SplitIDList(list) {
+		it := listItem{name: f.Text}
+		if f.Text != "" {
+			it.rest = list[f.Start:]
 		}
-		end := -1
-		if list[p] == ',' {
-			end = p
-		}
-		if p+1 == len(list) {
-			end = p + 1
-		}
-		if end < 0 {
-			continue
-		}
-		if end <= begin {
-			return append(items, listItem{})
-		}
-		items = append(items, listItem{name: list[begin:end], rest: list[begin:]})
-		begin = -1
+		items = append(items, it)
 	}
 	return items
 }

@@ -45,43 +45,37 @@ func render(t *testing.T, tb *Table) string {
 	return b.String()
 }
 
-func TestHumanTreeASCII(t *testing.T) {
-	want := "TARGET              SOURCE   ID OPTIONS\n" +
-		"/                   a        20 rw\n" +
-		"|-/caf\\xc3\\xa9\\x09x b\\x5cxy  21 rw\n" +
-		"`-/a b\\c            \"q$`     22 \n" +
-		"  `-/a b/d                  123 ro\n"
-	if got := render(t, sample(Human, true, false)); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestHumanTreeUTF8(t *testing.T) {
-	want := "TARGET       SOURCE   ID OPTIONS\n" +
-		"/            a        20 rw\n" +
-		"├─/café\\x09x b\\x5cxy  21 rw\n" +
-		"└─/a b\\c     \"q$`     22 \n" +
-		"  └─/a b/d           123 ro\n"
-	if got := render(t, sample(Human, true, true)); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
-
-func TestRawAndPairs(t *testing.T) {
-	raw := "TARGET SOURCE ID OPTIONS\n" +
-		"/ a 20 rw\n" +
-		"/caf\\xc3\\xa9\\x09x b\\x5cxy 21 rw\n" +
-		"/a\\x20b\\x5cc \"q$` 22 \n" +
-		"/a\\x20b/d  123 ro\n"
-	if got := render(t, sample(Raw, false, true)); got != raw {
-		t.Errorf("raw: got\n%s\nwant\n%s", got, raw)
-	}
-	pairs := `TARGET="/" SOURCE="a" ID="20" OPTIONS="rw"` + "\n" +
-		`TARGET="/caf\xc3\xa9\x09x" SOURCE="b\x5cxy" ID="21" OPTIONS="rw"` + "\n" +
-		`TARGET="/a b\x5cc" SOURCE="\x22q\x24\x60" ID="22" OPTIONS=""` + "\n" +
-		`TARGET="/a b/d" SOURCE="" ID="123" OPTIONS="ro"` + "\n"
-	if got := render(t, sample(Pairs, false, false)); got != pairs {
-		t.Errorf("pairs: got\n%s\nwant\n%s", got, pairs)
+// The sample in each text format, as util-linux 2.38.1 prints it.
+func TestTextFormats(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		format    Format
+		tree, utf bool
+		want      string
+	}{
+		{"tree, ASCII", Human, true, false, "TARGET              SOURCE   ID OPTIONS\n" +
+			"/                   a        20 rw\n" +
+			"|-/caf\\xc3\\xa9\\x09x b\\x5cxy  21 rw\n" +
+			"`-/a b\\c            \"q$`     22 \n" +
+			"  `-/a b/d                  123 ro\n"},
+		{"tree, UTF-8", Human, true, true, "TARGET       SOURCE   ID OPTIONS\n" +
+			"/            a        20 rw\n" +
+			"├─/café\\x09x b\\x5cxy  21 rw\n" +
+			"└─/a b\\c     \"q$`     22 \n" +
+			"  └─/a b/d           123 ro\n"},
+		{"raw", Raw, false, true, "TARGET SOURCE ID OPTIONS\n" +
+			"/ a 20 rw\n" +
+			"/caf\\xc3\\xa9\\x09x b\\x5cxy 21 rw\n" +
+			"/a\\x20b\\x5cc \"q$` 22 \n" +
+			"/a\\x20b/d  123 ro\n"},
+		{"pairs", Pairs, false, false, `TARGET="/" SOURCE="a" ID="20" OPTIONS="rw"` + "\n" +
+			`TARGET="/caf\xc3\xa9\x09x" SOURCE="b\x5cxy" ID="21" OPTIONS="rw"` + "\n" +
+			`TARGET="/a b\x5cc" SOURCE="\x22q\x24\x60" ID="22" OPTIONS=""` + "\n" +
+			`TARGET="/a b/d" SOURCE="" ID="123" OPTIONS="ro"` + "\n"},
+	} {
+		if got := render(t, sample(c.format, c.tree, c.utf)); got != c.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
+		}
 	}
 }
 

@@ -45,28 +45,11 @@ func mapRange(value, file string, uid int) (*spawn.IDRange, error) {
 func parseMapRange(s string) (*spawn.IDRange, error) {
 	tooMany := cli.Exitf(1, "too many elements for mapping '%s'", s)
 	var ids []uint32
-	begin := -1
-	for p := 0; p < len(s); p++ {
-		if len(ids) == 3 {
+	for _, f := range cli.SplitIDList(s) {
+		if len(ids) == 3 || f.Text == "" {
 			return nil, tooMany
 		}
-		if begin < 0 {
-			begin = p
-		}
-		end := -1
-		if s[p] == ',' {
-			end = p
-		}
-		if p+1 == len(s) {
-			end = p + 1
-		}
-		if end < 0 {
-			continue
-		}
-		if end <= begin {
-			return nil, tooMany
-		}
-		field := s[begin:end]
+		field := f.Text
 		if len(field) > idDigits {
 			field = field[:idDigits]
 		}
@@ -78,7 +61,6 @@ func parseMapRange(s string) (*spawn.IDRange, error) {
 			return nil, tooMany
 		}
 		ids = append(ids, uint32(n))
-		begin = -1
 	}
 	if len(s) == 0 {
 		return nil, tooMany

@@ -32,9 +32,7 @@ func subIDs(t *testing.T) (write func(subuid, subgid string)) {
 			t.Fatal(err)
 		}
 	}
-	if err := syscall.Mount("nstest-etc", "/etc", "overlay", 0, "lowerdir=/etc,upperdir="+upper+",workdir="+work); err != nil {
-		t.Fatalf("overlay on /etc: %v", err)
-	}
+	nstest.Mount(t, "nstest-etc", "/etc", "overlay", 0, "lowerdir=/etc,upperdir="+upper+",workdir="+work)
 	t.Cleanup(func() { _ = syscall.Unmount("/etc", syscall.MNT_DETACH) })
 	return func(subuid, subgid string) {
 		t.Helper()

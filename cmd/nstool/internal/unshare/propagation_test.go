@@ -28,9 +28,7 @@ type propagationRun struct {
 func sharedTree(t *testing.T) string {
 	t.Helper()
 	base := nstest.Tmpfs(t)
-	if err := syscall.Mount("none", base, "", syscall.MS_SHARED, ""); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "none", base, "", syscall.MS_SHARED, "")
 	for _, d := range []string{"sub", "fromchild", "fromparent"} {
 		if err := os.Mkdir(filepath.Join(base, d), 0o777); err != nil {
 			t.Fatal(err)
@@ -43,9 +41,7 @@ func sharedTree(t *testing.T) string {
 	if err := os.Chmod(base, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount("sub", filepath.Join(base, "sub"), "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "sub", filepath.Join(base, "sub"), "tmpfs", 0, "size=1m")
 	return base
 }
 
@@ -86,9 +82,7 @@ func runPropagation(t *testing.T, tool nsexectest.Tool, o nsexectest.Options, ar
 	}
 	var r propagationRun
 	r.parentSawChildMount = mounted(t, 0, filepath.Join(base, "fromchild"))
-	if err := syscall.Mount("fromparent", filepath.Join(base, "fromparent"), "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "fromparent", filepath.Join(base, "fromparent"), "tmpfs", 0, "size=1m")
 	if err := os.WriteFile(filepath.Join(out, "go"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -263,9 +263,7 @@ func TestPersist(t *testing.T) {
 func TestPersistOnSharedMount(t *testing.T) {
 	nstest.RequireRoot(t)
 	base := nstest.Tmpfs(t)
-	if err := syscall.Mount("none", base, "", syscall.MS_SHARED, ""); err != nil {
-		t.Fatal(err)
-	}
+	nstest.Mount(t, "none", base, "", syscall.MS_SHARED, "")
 	file := filepath.Join(base, "mnt")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
