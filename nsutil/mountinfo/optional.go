@@ -15,32 +15,99 @@ import (
 // well-formed field and returns the first malformed one as an error (a
 // tag this package knows with a value that is no positive number).
 func parseOptional(optional string) (p Propagation, err error) {
-	for f := range strings.FieldsSeq(optional) {
-		tag, val, _ := strings.Cut(f, ":")
-		var dst *int
-		switch tag {
-		case "shared":
-			dst = &p.PeerGroup
-		case "master":
-			dst = &p.Master
-		case "propagate_from":
-			dst = &p.PropagateFrom
-		case "unbindable":
-			p.Unbindable = true
-			continue
-		default:
-			continue
+	if !isASCII(optional) {
+		// strings.Fields also splits at Unicode's spaces
+		for _, f := range strings.Fields(optional) {
+			p.decode(f, &err)
 		}
-		n, perr := strconv.Atoi(val)
-		if perr != nil || n <= 0 {
-			if err == nil {
-				err = fmt.Errorf("bad optional field %q", f)
-			}
-			continue
-		}
-		*dst = n
+		return p, err
+	}
+	for f, rest := nextWord(optional); f != ""; f, rest = nextWord(rest) {
+		p.decode(f, &err)
 	}
 	return p, err
+}
+
+// decode takes one optional field "tag[:value]" into p; a malformed one
+// is kept in *err unless an earlier one is.
+func (p *Propagation) decode(f string, err *error) {
+	tag, val, _ := strings.Cut(f, ":")
+	var dst *int
+	switch tag {
+	case "shared":
+		dst = &p.PeerGroup
+	case "master":
+		dst = &p.Master
+	case "propagate_from":
+		dst = &p.PropagateFrom
+	case "unbindable":
+		p.Unbindable = true
+		return
+	default:
+		return
+	}
+	n, ok := positive(val)
+	if !ok {
+		if *err == nil {
+			*err = fmt.Errorf("bad optional field %q", f)
+		}
+		return
+	}
+	*dst = n
+}
+
+// nextWord cuts the first word of the optional fields from s, as
+// strings.Fields splits text that is all ASCII (the kernel writes nothing
+// else): rest is what follows it, word "" when none is left.
+func nextWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) && isASCIISpace(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && !isASCIISpace(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
+}
+
+// isASCII reports whether every byte of s is below 0x80.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCIISpace is what strings.Fields splits ASCII text at.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// positive is strconv.Atoi for a number that must be above zero, without
+// its generality for the short numbers of every line.
+func positive(s string) (int, bool) {
+	if s == "" || len(s) > 18 {
+		n, err := strconv.Atoi(s)
+		return n, err == nil && n > 0
+	}
+	start := 0
+	if s[0] == '+' {
+		start = 1 // Atoi takes a plus sign
+	}
+	if start == len(s) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range []byte(s[start:]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, n > 0
 }
 
 // OptionalValue is the value of the first optional field "tag:VALUE", as
