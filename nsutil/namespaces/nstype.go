@@ -38,10 +38,10 @@ func (t Type) String() string {
 // CloneFlag is the type's CLONE_NEW* flag.
 func (t Type) CloneFlag() int { return int(Table[t].Flag) }
 
-// ErrUnknownType is returned for a name that is no namespace type.
-type ErrUnknownType struct{ Name string }
+// unknownTypeError is returned for a name that is no namespace type.
+type unknownTypeError struct{ Name string }
 
-func (e *ErrUnknownType) Error() string { return "unknown namespace type: " + e.Name }
+func (e *unknownTypeError) Error() string { return "unknown namespace type: " + e.Name }
 
 // ParseType turns "mnt", "net", ... into an Type.
 func ParseType(name string) (Type, error) {
@@ -50,7 +50,7 @@ func ParseType(name string) (Type, error) {
 			return Type(i), nil
 		}
 	}
-	return 0, &ErrUnknownType{Name: name}
+	return 0, &unknownTypeError{Name: name}
 }
 
 // nsTypeFromCloneFlag maps NS_GET_NSTYPE's answer back to an Type.

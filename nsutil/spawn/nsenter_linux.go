@@ -43,14 +43,14 @@ type TargetFile struct{ Path *string }
 // File is the TargetFile that names path.
 func File(path string) TargetFile { return TargetFile{Path: &path} }
 
-// NsenterOpenError is a namespace or directory file that cannot be opened.
-type NsenterOpenError struct {
+// openError is a namespace or directory file that cannot be opened.
+type openError struct {
 	Path string
 	Err  error
 }
 
-func (e *NsenterOpenError) Error() string { return "cannot open " + e.Path + ": " + errnoText(e.Err) }
-func (e *NsenterOpenError) Unwrap() error { return e.Err }
+func (e *openError) Error() string { return "cannot open " + e.Path + ": " + errnoText(e.Err) }
+func (e *openError) Unwrap() error { return e.Err }
 
 func (c *NsenterConfig) targetPath(name string) (string, error) {
 	if c.Target == 0 {
@@ -70,7 +70,7 @@ func (c *NsenterConfig) pathOf(f TargetFile, name string) (string, error) {
 func openNsenterFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
-		return nil, &NsenterOpenError{Path: path, Err: err}
+		return nil, &openError{Path: path, Err: err}
 	}
 	return f, nil
 }
