@@ -17,6 +17,7 @@ package labs
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -63,7 +64,14 @@ type LabsDirError struct {
 }
 
 func (e *LabsDirError) Error() string {
-	return fmt.Sprintf("$NSTOOL_LABS_DIR %s: %v; the built-in labs only", e.Dir, e.Err)
+	err := e.Err
+	// The folder itself is named once: "DIR: no such file or directory",
+	// not "DIR: open .: ..." (a lab's own file keeps its name).
+	var pe *fs.PathError
+	if errors.As(err, &pe) && (pe.Path == "." || pe.Path == e.Dir) {
+		err = pe.Err
+	}
+	return fmt.Sprintf("$NSTOOL_LABS_DIR %s: %v; the built-in labs only", e.Dir, err)
 }
 
 func (e *LabsDirError) Unwrap() error { return e.Err }
@@ -81,10 +89,8 @@ func All() ([]*Lab, error) {
 		return labs, nil
 	}
 	extra, err := Load(os.DirFS(dir))
-	if err == nil {
-		if _, statErr := os.Stat(dir); statErr != nil {
-			err = statErr
-		}
+	if _, statErr := os.Stat(dir); statErr != nil {
+		err = statErr
 	}
 	if err != nil {
 		return labs, &LabsDirError{Dir: dir, Err: err}

@@ -30,14 +30,18 @@ func TestProgressFileIsReadWithALimit(t *testing.T) {
 	}
 }
 
-// A $NSTOOL_LABS_DIR that cannot be read is named in one line on stderr,
-// and the built-in labs still list.
+// A $NSTOOL_LABS_DIR that cannot be read is named in one line on stderr
+// that says why (the folder named once, not as "open ."), and the
+// built-in labs still list.
 func TestBadLabsDirStillListsTheBuiltIns(t *testing.T) {
-	for _, dir := range []string{"/nonexistent/labs", "/etc/passwd"} {
+	for dir, why := range map[string]string{
+		"/nonexistent/labs": "/nonexistent/labs: no such file or directory;",
+		"/etc/passwd":       "/etc/passwd: not a directory;",
+	} {
 		out, errOut, code := nstool(t, "", append(stateEnv(t), "NSTOOL_LABS_DIR="+dir), "lab", "list")
 		lines := strings.Split(strings.TrimSpace(errOut), "\n")
-		if code != 0 || !strings.Contains(out, "01-isolation") || len(lines) != 1 || !strings.Contains(lines[0], dir) {
-			t.Errorf("NSTOOL_LABS_DIR=%s: exit %d\nstdout:\n%s\nstderr:\n%s", dir, code, out, errOut)
+		if code != 0 || !strings.Contains(out, "01-isolation") || len(lines) != 1 || !strings.Contains(lines[0], why) {
+			t.Errorf("NSTOOL_LABS_DIR=%s: exit %d, want a line with %q\nstdout:\n%s\nstderr:\n%s", dir, code, why, out, errOut)
 		}
 	}
 }
