@@ -95,6 +95,7 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	ctx := newRunCtx(o)
 	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
+	f.out.Grow(len(tab.entries)) // mostly one line a mount
 	if tree || submounts || o.Shadowed {
 		f.index() // only the tree walk and --shadowed ask for parents and children
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,6 +143,10 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 			continue
 		}
 		e.index = len(t.entries)
+		if len(t.entries) == cap(t.entries) {
+			// doubling: append grows a long list by a quarter
+			t.entries = slices.Grow(t.entries, max(len(t.entries), 1+lines.Buffered()))
+		}
 		t.entries = append(t.entries, e)
 	}
 	return lines.Err()

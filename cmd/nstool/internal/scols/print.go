@@ -35,12 +35,16 @@ type printer struct {
 	sym   symbols
 	human bool
 
-	// Human output: every cell encoded once, and its width, by line seq
-	// and column (encodeAll). The width of a tree column's cell counts
-	// the art in front of it; the text does not hold it.
-	enc   []string
-	encW  []int
-	ncols int
+	// Human output: every cell encoded once (encodeAll). encW is each
+	// cell's width, by line seq and column; the width of a tree column's
+	// cell counts the art in front of it, the text does not hold it. enc
+	// holds only the cells whose text the encoding (or a multi-line cell)
+	// changed: the others are printed from the line, and a copy of every
+	// cell's string would be 16 bytes more a cell (1 MB at 16,000 mounts).
+	enc     map[int]string
+	encSome []uint64 // a bit a cell: its text is in enc
+	encW    []int32
+	ncols   int
 
 	// The tree art of the line being printed, kept while walking the tree
 	// rather than drawn and stored for every line: pre holds the prefix
@@ -130,27 +134,37 @@ func (p *printer) encodeAll() {
 	t := p.t
 	ncol := len(t.Columns)
 	p.ncols = ncol
-	p.enc = make([]string, ncol*len(t.lines))
-	p.encW = make([]int, ncol*len(t.lines))
+	p.encW = make([]int32, ncol*len(t.lines))
 	for i, l := range t.lines {
-		e := p.enc[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		ew := p.encW[i*ncol : (i+1)*ncol : (i+1)*ncol]
 		for _, c := range t.Columns {
-			s := p.cellText(l, c)
+			data := p.cellText(l, c)
+			s := data
 			if c.has(Wrap) && strings.IndexByte(s, '\n') >= 0 {
 				s = p.encodeLines(l, c, s)
 			}
+			var w int
 			if t.NoEncoding {
-				e[c.seq], ew[c.seq] = s, textWidth(s)
+				w = textWidth(s)
 			} else {
-				e[c.seq], ew[c.seq] = safeEncode(s, t.UTF8)
+				s, w = safeEncode(s, t.UTF8)
+			}
+			ew[c.seq] = int32(w)
+			if s != data {
+				if p.enc == nil {
+					p.enc = map[int]string{}
+					p.encSome = make([]uint64, (len(p.encW)+63)/64)
+				}
+				k := i*ncol + c.seq
+				p.enc[k] = s
+				p.encSome[k/64] |= 1 << (k % 64)
 			}
 			// The art is nstool's own text (box drawing or ASCII, no
 			// backslash), which the encoding keeps as it is: it is
 			// printed in front of the encoded cell (printLine), and
 			// counts in its width.
 			if p.treeColumn(c) {
-				ew[c.seq] += artWidth(l)
+				ew[c.seq] += int32(artWidth(l))
 			}
 		}
 	}
@@ -159,7 +173,10 @@ func (p *printer) encodeAll() {
 // cell is the encoded text of l's cell in column c, and its width.
 func (p *printer) cell(l *Line, c *Column) (string, int) {
 	i := l.seq*p.ncols + c.seq
-	return p.enc[i], p.encW[i]
+	if p.encSome != nil && p.encSome[i/64]&(1<<(i%64)) != 0 {
+		return p.enc[i], int(p.encW[i])
+	}
+	return p.cellText(l, c), int(p.encW[i])
 }
 
 // encodeLines keeps the second and later lines of a multi-line cell,

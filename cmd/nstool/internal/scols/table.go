@@ -6,6 +6,8 @@
 package scols
 
 import (
+	"slices"
+
 	"github.com/fatih/color"
 )
 
@@ -201,6 +203,16 @@ func (t *Table) AddColumn(c *Column) *Column {
 	c.seq = len(t.Columns)
 	t.Columns = append(t.Columns, c)
 	return c
+}
+
+// Grow makes room for n more lines, where the caller knows about how many
+// it will add (findmnt: one a mount), so that the table's lists of lines
+// are not copied at each growth.
+func (t *Table) Grow(n int) {
+	t.lines = slices.Grow(t.lines, n)
+	if !t.Tree { // a tree has few roots
+		t.roots = slices.Grow(t.roots, n)
+	}
 }
 
 // NewLine appends a line; parent (may be nil) makes it a child in the tree.
