@@ -60,9 +60,10 @@ const (
 
 // mountTable is a parsed table plus what findmnt needs to know about it.
 type mountTable struct {
-	entries []*fsEntry
-	format  tabFormat
-	slab    []fsEntry // where newEntry takes the next entry from
+	entries     []*fsEntry
+	lastOptions mergedOptions // the last line's, for the next (parse)
+	format      tabFormat
+	slab        []fsEntry // where newEntry takes the next entry from
 	// parseErrors counts the lines ignored as unparsable (--verify's
 	// summary counts them, and exits 1 for them).
 	parseErrors int
@@ -124,7 +125,7 @@ func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWar
 		switch t.format {
 		case fmtMountinfo:
 			e = t.newEntry()
-			if ok = parseMountinfoLine(s, e); ok {
+			if ok = parseMountinfoLine(s, e, &t.lastOptions); ok {
 				e.TID = tid
 			} else {
 				t.slab = t.slab[:len(t.slab)-1] // the next line takes it
@@ -183,15 +184,28 @@ func guessFormat(s string) tabFormat {
 
 // parseMountinfoLine reads a kernel entry into e (zero): the line as
 // libmount reads it.
-func parseMountinfoLine(s string, e *fsEntry) bool {
+func parseMountinfoLine(s string, e *fsEntry, last *mergedOptions) bool {
 	e.Kernel, e.hasRoot = true, true
 	if !mountinfo.ParseLineLenient(s, &e.Mount) {
 		*e = fsEntry{}
 		return false
 	}
 	e.setFSType(e.FSType)
-	e.Options = mergeOptions(e.VFSOptions, e.FSOptions)
+	e.Options = last.merge(e.VFSOptions, e.FSOptions)
 	return true
+}
+
+// mergedOptions is the last mergeOptions of a table's lines, kept: the
+// mounts of a big table mostly have the options of the line before (16,000
+// binds of one tmpfs, a host's hundreds of container mounts), and one
+// string then serves them all instead of one made for each.
+type mergedOptions struct{ vfs, fs, merged string }
+
+func (m *mergedOptions) merge(vfs, fs string) string {
+	if vfs != m.vfs || fs != m.fs || m.merged == "" {
+		*m = mergedOptions{vfs, fs, mergeOptions(vfs, fs)}
+	}
+	return m.merged
 }
 
 // newEntry is a zero entry from the table's slab: one allocation per 256
