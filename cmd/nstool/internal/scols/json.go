@@ -21,20 +21,30 @@ const (
 // jsonBrackets open and close an object and an array.
 var jsonBrackets = [...]string{jsonObject: "{}", jsonArray: "[]"}
 
+// indentSpaces serves the indents of up to 32 levels in one write each.
+var indentSpaces = strings.Repeat("   ", 32)
+
 func (j *jsonWriter) writeIndent() {
-	for i := 0; i < j.indent; i++ {
-		j.p.w.WriteString("   ")
+	n := j.indent
+	for ; n > 32; n -= 32 {
+		j.p.w.WriteString(indentSpaces)
 	}
+	j.p.w.WriteString(indentSpaces[:3*n])
 }
 
-func (j *jsonWriter) open(name string, named bool, kind int) {
+// jsonKey is a column name as a JSON key: lower case, quoted.
+func jsonKey(name string) string { return jsonQuote(strings.ToLower(name)) }
+
+// open starts a value, an object or an array; name is its key, as jsonKey
+// makes it, when named.
+func (j *jsonWriter) open(key string, named bool, kind int) {
 	w := j.p.w
 	if named {
 		if j.afterClose {
 			w.WriteString(",\n")
 		}
 		j.writeIndent()
-		w.WriteString(jsonQuote(strings.ToLower(name)))
+		w.WriteString(key)
 	} else {
 		if j.afterClose {
 			w.WriteString(",")
@@ -78,41 +88,63 @@ func (j *jsonWriter) close(kind int) {
 	j.afterClose = true
 }
 
-func (j *jsonWriter) value(name, raw string) {
-	j.open(name, true, jsonValue)
-	j.p.w.WriteString(raw)
-	j.afterClose = true
-}
-
-// jsonValueText is a cell's JSON text for its column type.
-func jsonValueText(c *Column, data string) string {
+// value writes "key": and a cell's data as its column's JSON type.
+func (j *jsonWriter) value(key string, c *Column, data string) {
+	j.open(key, true, jsonValue)
+	w := j.p.w
 	switch c.JSON {
 	case Number:
 		if data == "" {
-			return "null"
+			data = "null"
 		}
-		return data
+		w.WriteString(data)
 	case Boolean, BooleanOptional:
-		if c.JSON == BooleanOptional && (data == "" || data == "-") {
-			return "null"
+		switch {
+		case c.JSON == BooleanOptional && (data == "" || data == "-"):
+			w.WriteString("null")
+		case data == "" || data[0] == '0' || data[0] == 'N' || data[0] == 'n':
+			w.WriteString("false")
+		default:
+			w.WriteString("true")
 		}
-		if data == "" || data[0] == '0' || data[0] == 'N' || data[0] == 'n' {
-			return "false"
-		}
-		return "true"
 	default:
 		if data == "" {
-			return "null"
+			w.WriteString("null")
+		} else {
+			j.writeString(data)
 		}
-		return jsonQuote(data)
 	}
+	j.afterClose = true
+}
+
+// writeString writes s as jsonQuote does, without making the quoted copy
+// when nothing in s needs escaping (a mount table: almost every cell).
+func (j *jsonWriter) writeString(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			j.p.w.WriteString(jsonQuote(s))
+			return
+		}
+	}
+	w := j.p.w
+	w.WriteByte('"')
+	w.WriteString(s)
+	w.WriteByte('"')
 }
 
 func (p *printer) printJSON() {
 	t := p.t
 	j := &jsonWriter{p: p}
+	p.jsonKeys = make([]string, len(t.Columns))
+	for _, c := range t.Columns {
+		name := c.Name
+		if t.ShellVar {
+			name = c.ShellVarName()
+		}
+		p.jsonKeys[c.seq] = jsonKey(name)
+	}
 	j.open("", false, jsonObject)
-	j.open(t.Name, true, jsonArray)
+	j.open(jsonKey(t.Name), true, jsonArray)
 	if len(t.lines) > 0 {
 		if t.Tree {
 			for _, r := range t.roots {
@@ -135,22 +167,18 @@ func (p *printer) jsonCells(j *jsonWriter, l *Line) {
 		if c.has(Hidden) {
 			continue
 		}
-		name := c.Name
-		if p.t.ShellVar {
-			name = c.ShellVarName()
-		}
 		if c.JSON == ArrayString {
-			j.stringArray(name, p.cellText(l, c))
+			j.stringArray(p.jsonKeys[c.seq], p.cellText(l, c))
 			continue
 		}
-		j.value(name, jsonValueText(c, p.cellText(l, c)))
+		j.value(p.jsonKeys[c.seq], c, p.cellText(l, c))
 	}
 }
 
 // stringArray writes "name": [ then, a level deeper on one line, each
 // line of data as a string ("a", "b") or null for no data, then ].
-func (j *jsonWriter) stringArray(name, data string) {
-	j.open(name, true, jsonArray)
+func (j *jsonWriter) stringArray(key, data string) {
+	j.open(key, true, jsonArray)
 	j.writeIndent()
 	if data == "" {
 		j.p.w.WriteString(" null")
@@ -172,7 +200,7 @@ func (p *printer) jsonTree(j *jsonWriter, l *Line) {
 	j.open("", false, jsonObject)
 	p.jsonCells(j, l)
 	if len(l.children) > 0 {
-		j.open("children", true, jsonArray)
+		j.open(`"children"`, true, jsonArray)
 		for _, c := range l.children {
 			p.jsonTree(j, c)
 		}

@@ -41,6 +41,8 @@ type printer struct {
 	// holds only the cells whose text the encoding (or a multi-line cell)
 	// changed: the others are printed from the line, and a copy of every
 	// cell's string would be 16 bytes more a cell (1 MB at 16,000 mounts).
+	jsonKeys []string // by column: its quoted JSON key (printJSON)
+
 	enc     map[int]string
 	encSome []uint64 // a bit a cell: its text is in enc
 	encW    []int32
