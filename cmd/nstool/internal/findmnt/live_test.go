@@ -117,6 +117,10 @@ func TestLiveDifferential(t *testing.T) {
 		// SOURCES is an array in JSON; --poll's columns need --poll.
 		{"-R", base, "-J", "-o", "TARGET,SOURCES"},
 		{"-R", base, "-J", "--tree", "-o", "SOURCES,TARGET,SOURCE"},
+		// without TARGET no column draws the tree: JSON is a list then
+		{"-R", base, "-J", "-o", "SOURCE,FSTYPE"},
+		{"-J", "-o", "ID,PARENT,PROPAGATION"},
+		{"-R", base, "-o", "SOURCE,ID"},
 		{"-R", base, "-o", "ACTION"},
 		{"-o", "TARGET,OLD-TARGET,ACTION", "/"},
 		{"-o", "+OLD-OPTIONS", "-J"},

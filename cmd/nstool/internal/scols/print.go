@@ -70,8 +70,9 @@ func (t *Table) Print(w io.Writer) error {
 	if !t.NoHeadings && t.Format != Pairs {
 		p.printHeader()
 	}
+	tree := t.isTree()
 	t.walk(func(l *Line) {
-		if t.Tree {
+		if tree {
 			p.drawArt(l)
 		}
 		p.printLine(l)
