@@ -12,7 +12,8 @@ import (
 // ambiguous prefixes (possibilities in util-linux's longopts order),
 // options anywhere (getopt permutes: `findmnt / -n`), clusters with
 // required values attached or detached (-noTARGET, -nT /), "--", "-" and
-// empty arguments, values starting with '-', missing values, unknown
+// empty arguments (an empty -t matches no type, an empty -O every mount,
+// an empty -d is no direction), values starting with '-', missing values, unknown
 // options, values where none is allowed.
 //
 // Left out, as nstool differs elsewhere: --help's text and -V's line;
@@ -27,6 +28,7 @@ var getoptLines = []string{
 	"-ln -tproc -oTARGET", "-T / -Jo TARGET", "-T / -rn -o TARGET", "-T / -P -o TARGET",
 	"/ -n -o TARGET", "-t proc -n -o TARGET -f", "-n -o TARGET -- /", "-n -o TARGET -- -T", "-T / -o TARGET -u --",
 	"-", "-T '' -o TARGET", "-S ''", "-o -x", "-N x", "-d x -T /",
+	"-t '' -l", "-t ''", "-t '' -R / -o TARGET", "-O '' -l -o TARGET", "-O '' -R / -o TARGET", "-O '' -f -S proc", "-d '' -T /", "-d '' -S proc",
 	"-x -J", "-xl", "--verif -r", "--ver", "-x -P -F /nonexistent",
 }
 

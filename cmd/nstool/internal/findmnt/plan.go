@@ -21,11 +21,15 @@ const (
 // search is what findmnt looks for; empty fields match everything.
 type search struct {
 	fstype, options, target, source string
-	majmin                          *[2]uint32
-	id                              *int
-	uniqID                          *uint64
-	strictTarget, noSwap            bool
-	filter                          filterNode
+	// hasFSType, hasOptions: -t or -O was given, an empty list included
+	// (util-linux keeps the pointer: -t '' matches no type, -O '' every
+	// mount, and either leaves "list all" mode)
+	hasFSType, hasOptions bool
+	majmin                *[2]uint32
+	id                    *int
+	uniqID                *uint64
+	strictTarget, noSwap  bool
+	filter                filterNode
 }
 
 // plan is what the command line asks for, before any table is read.
@@ -59,6 +63,7 @@ func (o *Options) plan() (*plan, error) {
 	}
 	var m search
 	m.fstype, m.options = o.Types, o.Options
+	m.hasFSType, m.hasOptions = o.given["types"], o.given["options"]
 	if o.Source != "" || cmdChanged(o, "source") {
 		m.setSource(o.Source)
 		m.noSwap = true
@@ -83,7 +88,7 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.uniqID = &n
 	}
-	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
+	if o.given["direction"] && o.Direction != "forward" && o.Direction != "backward" {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
 	}
 
@@ -112,14 +117,6 @@ func (o *Options) plan() (*plan, error) {
 			return nil, cli.Exitf(1, "%v", err)
 		}
 	}
-	// --poll's columns: util-linux refuses them without it (nstool has
-	// no --poll), naming the first one asked for.
-	for _, c := range cols {
-		if c.tabdiff {
-			return nil, cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)
-		}
-	}
-
 	tt := tabType(0)
 	var files []string
 	switch {
@@ -234,7 +231,7 @@ func isListAll(o *Options, m *search) bool {
 	if (o.DF || o.DFI || o.Real || o.Pseudo) && !o.All {
 		return false
 	}
-	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil && m.uniqID == nil
+	return m.source == "" && m.target == "" && !m.hasFSType && !m.hasOptions && m.majmin == nil && m.id == nil && m.uniqID == nil
 }
 
 func cmdChanged(o *Options, name string) bool { return o.given[name] }

@@ -53,10 +53,15 @@ func run(o *Options) error {
 			return cli.Exitf(1, "failed to read mount table by listmount(2): %s", cli.Strerror(err))
 		}
 	}
+	warn := func(w parseWarning) {
+		fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
+	}
 	for _, path := range p.files {
-		err := tab.readFile(path, func(w parseWarning) {
-			fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
-		})
+		read := tab.readFile
+		if p.tt == tabFstab {
+			read = tab.readFstab
+		}
+		err := read(path, warn)
 		if err != nil {
 			return cli.Exitf(1, "can't read %s: %s", path, cli.Strerror(err))
 		}
@@ -100,6 +105,14 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	}
 	if o.Verify {
 		return f.verify()
+	}
+	// --poll's columns: util-linux refuses them without it (nstool has
+	// no --poll), naming the first one asked for, once the tables are read
+	// (their parse errors come first) and unless it verifies them.
+	for _, c := range p.cols {
+		if c.tabdiff {
+			return cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)
+		}
 	}
 
 	var rc int

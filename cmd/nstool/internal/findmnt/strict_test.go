@@ -1,6 +1,9 @@
 package findmnt_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,7 +27,9 @@ func TestTabFileStrictAsUtilLinux(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			table := writeTable(t, text)
-			for _, args := range [][]string{{}, {"-l"}, {"-s"}, {"-J"}, {"-x"}} {
+			// --poll's columns are refused after the table is read (its
+			// parse errors come first), and not at all by -x
+			for _, args := range [][]string{{}, {"-l"}, {"-s"}, {"-J"}, {"-x"}, {"-o", "TARGET,OLD-TARGET"}, {"-s", "-o", "ACTION"}, {"-x", "-o", "ACTION"}} {
 				nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
 			}
 		})
@@ -44,5 +49,48 @@ func TestParentLoop(t *testing.T) {
 		if r.rc != 0 || r.stdout != want || r.stderr != "" {
 			t.Errorf("findmnt %s on a parent loop: %v\nwant\n%s", args, r, want)
 		}
+	}
+}
+
+// -s reads a table as libmount's mnt_table_parse_fstab does: a directory
+// is read as its *.fstab files (not hidden ones, not directories, links
+// followed) in strverscmp(3) order, their parse errors named by their
+// bare names; a device is refused unread (with util-linux's odd errno).
+func TestFstabDirAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	dir := t.TempDir()
+	// names whose order tells versionsort from sort: numbers, leading
+	// zeros (fractions), a letter after digits
+	names := []string{"a9", "a10", "a010", "a09", "a0", "a00", "a000", "a1b", "a1", "a01", "b", "b2x", "b10x", "0", "00", "9", "10"}
+	for i, n := range names {
+		line := fmt.Sprintf("tmpfs /t%d-%s tmpfs rw 0 0\n", i, n)
+		if n == "b" {
+			line += "bad line\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, n+".fstab"), []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range map[string]string{".hidden.fstab": "tmpfs /hidden tmpfs rw 0 0\n", "x.fstab.bak": "tmpfs /bak tmpfs rw 0 0\n", ".fstab": "tmpfs /dot tmpfs rw 0 0\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub.fstab"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("b.fstab", filepath.Join(dir, "link.fstab")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("nonexistent", filepath.Join(dir, "dangling.fstab")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-s", "-F", dir}, {"-s", "-F", dir, "-J", "-o", "TARGET"}, {"-s", "-F", dir, "-F", filepath.Join(dir, "b.fstab")},
+		{"-m", "-F", dir}, {"-F", dir}, {"-x", "-F", dir},
+		{"-s", "-F", filepath.Join(dir, "sub.fstab")}, {"-s", "-F", filepath.Join(dir, "link.fstab")},
+		{"-s", "-F", "/dev/null"}, {"-s", "-F", "/dev/zero"}, {"-m", "-F", "/dev/null"}, {"-x", "-F", "/dev/null"},
+	} {
+		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
 	}
 }

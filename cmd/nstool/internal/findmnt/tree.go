@@ -274,17 +274,17 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 
 // mountCompatible is "findmnt -f SPEC": look SPEC up as mount(8) does.
 func (f *finder) mountCompatible() bool {
-	return f.m.source != "" && f.m.fstype == "" && f.m.options == "" && f.o.FirstOnly
+	return f.m.source != "" && !f.m.hasFSType && !f.m.hasOptions && f.o.FirstOnly
 }
 
 // match is util-linux's match_func plus --id and -Q.
 func (f *finder) match(e *fsEntry) bool {
 	o, m := f.o, &f.m
 	no := o.Invert
-	if m.fstype != "" && !matchFSType(e.FSType, m.fstype) {
+	if m.hasFSType && !matchFSType(e.FSType, m.fstype) {
 		return no
 	}
-	if m.options != "" && !matchOptions(e.Options, m.options) {
+	if m.hasOptions && !matchOptions(e.Options, m.options) {
 		return no
 	}
 	if m.majmin != nil && (e.Major != m.majmin[0] || e.Minor != m.majmin[1]) {
