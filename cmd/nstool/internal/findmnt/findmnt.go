@@ -3,6 +3,7 @@
 package findmnt
 
 import (
+	"math"
 	"os"
 	"strings"
 
@@ -31,12 +32,17 @@ type Options struct {
 	// they differ from 2.38.1's (see compat.go).
 	head bool
 
+	// Poll is -p/--poll[=LIST] (every action when bare), Timeout -w/--timeout:
+	// read and checked as util-linux does, but nstool cannot poll.
+	Poll, Timeout string
+
+	// TabFiles are -F's files and -N's PIDs (taskMark+PID), in the order
+	// given: util-linux reads its tables in that order.
 	TabFiles   []string
 	Direction  string
 	Output     string
 	Options    string // -O
 	Types      string // -t
-	Task       string // -N
 	Source     string // -S
 	Target     string // -T
 	Mountpoint string // -M
@@ -125,7 +131,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.DF, "df", "D", false, "imitate the output of df(1)")
 	f.StringVarP(&o.Direction, "direction", "d", "", "direction of search, 'forward' or 'backward'")
 	f.BoolVarP(&o.Evaluate, "evaluate", "e", false, "convert tags (LABEL,UUID,PARTUUID,PARTLABEL) to device names")
-	f.StringArrayVarP(&o.TabFiles, "tab-file", "F", nil, "alternative file for -s, -m or -k options")
+	f.VarP(&tabFiles{list: &o.TabFiles, typ: "stringArray"}, "tab-file", "F", "alternative file for -s, -m or -k options")
 	f.BoolVarP(&o.FirstOnly, "first-only", "f", false, "print the first found filesystem only")
 	f.BoolVarP(&o.Invert, "invert", "i", false, "invert the sense of matching")
 	f.BoolVarP(&o.JSON, "json", "J", false, "use JSON output format")
@@ -134,6 +140,9 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.NoTruncate, "notruncate", "u", false, "don't truncate text in columns")
 	f.StringVarP(&o.Output, "output", "o", "", "output columns (+LIST appends to the default columns)")
 	f.BoolVar(&o.OutputAll, "output-all", false, "output all available columns")
+	f.StringVarP(&o.Poll, "poll", "p", "", "monitor changes in table of mounted filesystems (not implemented: the `list` of actions is only checked)")
+	f.Lookup("poll").NoOptDefVal = pollAll
+	f.StringVarP(&o.Timeout, "timeout", "w", "", "upper limit in milliseconds that --poll will block")
 	f.BoolVarP(&o.Pairs, "pairs", "P", false, "use key=\"value\" output format")
 	f.BoolVarP(&o.Raw, "raw", "r", false, "use raw output format")
 	f.BoolVarP(&o.Shell, "shell", "y", false, "use column names to be usable as shell variable identifiers")
@@ -144,7 +153,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.StringVarP(&o.Source, "source", "S", "", "the device to mount (by name, maj:min, LABEL=, UUID=, PARTUUID=, PARTLABEL=)")
 	f.StringVarP(&o.Target, "target", "T", "", "the path to the filesystem to use")
 	f.StringVarP(&o.Mountpoint, "mountpoint", "M", "", "the mountpoint directory")
-	f.StringVarP(&o.Task, "task", "N", "", "use alternative namespace (/proc/<tid>/mountinfo file)")
+	f.VarP(&tabFiles{list: &o.TabFiles, mark: taskMark, typ: "string"}, "task", "N", "use alternative namespace (/proc/<tid>/mountinfo file)")
 	f.BoolVarP(&o.Fstab, "fstab", "s", false, "search in static table of filesystems")
 	f.BoolVarP(&o.Mtab, "mtab", "m", false, "search in table of mounted filesystems (includes user space mount options)")
 	f.StringVarP(&o.Kernel, "kernel", "k", "", "search in kernel table of mounted filesystems (default); `how`: mountinfo (default) or listmount")
@@ -177,14 +186,18 @@ var exclusive = [][]string{
 	{"mountpoint", "target"},
 	{"task", "kernel", "mtab", "fstab"},
 	{"pairs", "list", "raw", "verify"},
-	{"mtab", "fstab"},
+	{"poll", "verify"},
+	// util-linux's row is {m, p, s}, but it lists it after {p, x}, out of
+	// the ASCII order err_exclusive_options walks the rows in, so -m is
+	// never counted there: -m -p is allowed, -p -s is refused
+	{"poll", "fstab"},
 	{"pseudo", "real"},
 }
 
-// utilLinuxNames is how util-linux prints each group (with --poll, which
-// nstool does not have).
+// utilLinuxNames is how util-linux prints a group where it differs from
+// the long names in order.
 var utilLinuxNames = map[string]string{
-	"mtab,fstab":             "--mtab --poll --fstab",
+	"poll,fstab":             "--mtab --poll --fstab",
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
 
@@ -208,16 +221,82 @@ func (o *Options) validate() error {
 			return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
 		}
 	}
+	if o.given["timeout"] {
+		if _, err := cli.ParseStrtos32(o.Timeout, "invalid timeout argument"); err != nil {
+			return err
+		}
+	}
+	if o.given["poll"] {
+		if err := checkPollActions(o.Poll); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// parseTID reads -N's PID. Like util-linux's strtou32_or_err it skips the
-// blanks before the number; unlike it, it also skips those after it
-// (findmnt 2.38.1 refuses "1 ").
-func parseTID(s string) (int, error) {
-	n, err := cli.ParseUint(strings.TrimSpace(s), "invalid TID argument")
-	if err != nil {
-		return 0, cli.NumberError("invalid TID argument", s)
+// pollAll is what a bare --poll watches: every action.
+const pollAll = "mount,umount,remount,move"
+
+// checkPollActions reads --poll's list as util-linux's string_to_idarray
+// does: names of actions, any case, between commas. An unknown name is
+// reported with the rest of the list after it; an empty list or an
+// empty name (",mount") fails without a word.
+func checkPollActions(list string) error {
+	if list == "" {
+		return cli.Exit(1)
 	}
-	return n, nil
+	for rest := list; rest != ""; {
+		name, tail, more := strings.Cut(rest, ",")
+		if more && tail == "" {
+			// a comma that ends the list is part of the name before it
+			// ("mount," is an unknown action)
+			name, more = rest, false
+		}
+		if name == "" {
+			return cli.Exit(1)
+		}
+		switch strings.ToLower(name) {
+		case "move", "mount", "umount", "remount":
+		default:
+			return cli.Exitf(1, "unknown action: %s", rest)
+		}
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	return nil
 }
+
+// parseTID reads -N's PID as util-linux's strtou32_or_err: strtoumax(3)
+// in base 10 (blanks and a sign before the digits, nothing after), where
+// a negative number (strtoimax below 0: "-1", not "-0") and one above
+// 2^32-1 are out of range.
+func parseTID(s string) (int, error) {
+	const what = "invalid TID argument"
+	n, err := cli.ParseStrtoul(s, what)
+	if err != nil {
+		return 0, err
+	}
+	if n > math.MaxUint32 || n != 0 && strings.HasPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "-") {
+		return 0, cli.Exitf(1, "%s: '%s': Numerical result out of range", what, s)
+	}
+	return int(n), nil
+}
+
+// taskMark starts a TabFiles entry that is -N's PID, not a file (no
+// argument holds a NUL).
+const taskMark = "\x00"
+
+// tabFiles is the pflag value of -F and -N: both append to one list.
+type tabFiles struct {
+	list      *[]string
+	mark, typ string
+}
+
+func (v *tabFiles) Set(s string) error {
+	*v.list = append(*v.list, v.mark+s)
+	return nil
+}
+func (v *tabFiles) String() string { return "" }
+func (v *tabFiles) Type() string   { return v.typ }

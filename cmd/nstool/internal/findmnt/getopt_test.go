@@ -16,9 +16,14 @@ import (
 // an empty -d is no direction), values starting with '-', missing values, unknown
 // options, values where none is allowed.
 //
+// --poll and --timeout are read and checked as util-linux does (their
+// lists, numbers and conflicts), though nstool cannot poll: only lines on
+// which util-linux fails before it polls are here. -N's numbers are
+// strtou32_or_err's, and -N and -F name tables in one list, in order.
+//
 // Left out, as nstool differs elsewhere: --help's text and -V's line;
-// --poll, which nstool lacks, and --id, --filter, --list-columns, --dfi,
-// --hyperlink, which util-linux 2.38 lacks.
+// --id, --filter, --list-columns, --dfi, --hyperlink, which util-linux
+// 2.38 lacks.
 var getoptLines = []string{
 	"--vfs -o VFS-OPTIONS /", "--vfs-all=1 /", "--targ / -o TARGET", "--output TARGET -T /", "--fi -T / -o TARGET", "--pa -T / -o TARGET",
 	"--ty=proc -lno TARGET", "--noh -T / -o TARGET", "--tr -T / -o TARGET", "-T / -o TARGET,PROPAGATION --li",
@@ -30,6 +35,11 @@ var getoptLines = []string{
 	"-", "-T '' -o TARGET", "-S ''", "-o -x", "-N x", "-d x -T /",
 	"-t '' -l", "-t ''", "-t '' -R / -o TARGET", "-O '' -l -o TARGET", "-O '' -R / -o TARGET", "-O '' -f -S proc", "-d '' -T /", "-d '' -S proc",
 	"-x -J", "-xl", "--verif -r", "--ver", "-x -P -F /nonexistent",
+	"-w abc", "-w ''", "-w 10 -T / -o TARGET", "-lw5 -T /", "--timeout=5 -T /", "--time", "-w 2147483648", "-w ' 5' -T /", "-w '5 '", "-w 0x10",
+	"-p -x", "-x -p", "-p -s", "-s -p", "-m -p -s", "-px", "--poll=foo", "--poll=mount,foo", "--poll=MOUNT,foo,bar", "--poll=", "--poll=mount,",
+	"--poll=,mount", "--poll=,", "-p=mount", "-p -w abc", "-p -N 1 -N 1", "-p -F /a -F /b", "-p -o ACTION -F /a -N 1",
+	"-N -1", "-N -0 -T /", "-N '1 '", "-N ' 1' -T /", "-N +1 -T /", "-N 4294967295", "-N 4294967296", "-N 18446744073709551616", "-N 1x",
+	"-N 1 -N x", "-N x -N 1", "-F /nonexistent -N 4294967295", "-N 4294967295 -F /nonexistent",
 }
 
 func TestGetoptAsUtilLinux(t *testing.T) {

@@ -92,7 +92,8 @@ func (o *Options) plan() (*plan, error) {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
 	}
 
-	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+	poll := o.given["poll"]
+	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List || poll)
 
 	// Columns: -D's df set or the four defaults, then -o (which replaces
 	// them unless it starts with '+').
@@ -108,6 +109,9 @@ func (o *Options) plan() (*plan, error) {
 	}
 	if len(cols) == 0 {
 		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+		if poll {
+			cols = append(registry.Named("ACTION"), cols...)
+		}
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
 		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
@@ -127,14 +131,17 @@ func (o *Options) plan() (*plan, error) {
 	case o.Kernel != "":
 		tt = tabKernel
 	}
-	files = append(files, o.TabFiles...)
-	if o.Task != "" || cmdChanged(o, "task") {
-		pid, err := parseTID(o.Task)
-		if err != nil {
-			return nil, err
+	for _, f := range o.TabFiles {
+		if arg, ok := strings.CutPrefix(f, taskMark); ok {
+			pid, err := parseTID(arg)
+			if err != nil {
+				return nil, err
+			}
+			tt = tabKernel
+			// util-linux prints the pid_t with %d: 4294967295 is -1
+			f = "/proc/" + strconv.Itoa(int(int32(pid))) + "/mountinfo"
 		}
-		tt = tabKernel
-		files = append(files, "/proc/"+strconv.Itoa(pid)+"/mountinfo")
+		files = append(files, f)
 	}
 	if tt == 0 {
 		tt = tabKernel
@@ -143,6 +150,9 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
+	if poll && len(files) > 1 {
+		return nil, cli.Exitf(1, "--poll accepts only one file, but more specified by --tab-file")
+	}
 	if listmount && len(files) > 0 {
 		return nil, cli.Exitf(1, "options --kernel=listmount and --tab-file or --task can't be used together")
 	}

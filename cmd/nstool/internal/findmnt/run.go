@@ -58,8 +58,13 @@ func run(o *Options) error {
 	}
 	for _, path := range p.files {
 		read := tab.readFile
-		if p.tt == tabFstab {
+		switch p.tt {
+		case tabFstab:
 			read = tab.readFstab
+		case tabMtab:
+			// libmount's mnt_table_parse_mtab guesses the format of each
+			// file anew; -k keeps the first file's for all
+			tab.format = fmtGuess
 		}
 		err := read(path, warn)
 		if err != nil {
@@ -106,9 +111,13 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	if o.Verify {
 		return f.verify()
 	}
-	// --poll's columns: util-linux refuses them without it (nstool has
-	// no --poll), naming the first one asked for, once the tables are read
+	// --poll's columns: util-linux refuses them without it, naming the
+	// first one asked for, once the tables are read
 	// (their parse errors come first) and unless it verifies them.
+	if o.given["poll"] {
+		// util-linux watches the table here until --timeout ends.
+		return cli.Exitf(1, "--poll is not implemented (see docs/findmnt.md)")
+	}
 	for _, c := range p.cols {
 		if c.tabdiff {
 			return cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)

@@ -94,3 +94,20 @@ func TestFstabDirAsUtilLinux(t *testing.T) {
 		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
 	}
 }
+
+// Several tables are read in the order -F and -N give them, and with -m
+// each file's format is guessed anew (libmount's mnt_table_parse_mtab),
+// where -k reads every file in the first one's format.
+func TestTableOrderAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	mountinfo := writeTable(t, "20 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n21 20 0:20 / /proc rw - proc proc rw\nbad line\n")
+	mtab := writeTable(t, "/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw,nosuid 0 0\n")
+	for _, args := range [][]string{
+		{"-m", "-F", mtab, "-F", mountinfo}, {"-m", "-F", mountinfo, "-F", mtab, "-l"},
+		{"-k", "-F", mtab, "-F", mountinfo, "-l"}, {"-F", mountinfo, "-F", mtab, "-l"},
+		{"-N", "1", "-F", mtab, "-o", "TARGET", "-T", "/"}, {"-F", mtab, "-N", "1", "-o", "TARGET", "-T", "/"},
+		{"-s", "-F", mtab, "-F", mountinfo},
+	} {
+		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
+	}
+}
