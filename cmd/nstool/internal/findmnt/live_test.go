@@ -121,6 +121,11 @@ func TestLiveDifferential(t *testing.T) {
 		{"-R", base, "-J", "-o", "SOURCE,FSTYPE"},
 		{"-J", "-o", "ID,PARENT,PROPAGATION"},
 		{"-R", base, "-o", "SOURCE,ID"},
+		// -y's header names are wider than the columns sized for -o's:
+		// the last cell runs on, a right-aligned one never breaks a line
+		{"-R", base, "-y", "-l", "-o", "TARGET,MAJ:MIN,USE%"},
+		{"-R", base, "-y", "-o", "USE%,TARGET"},
+		{"-R", base, "-y", "-D"},
 		{"-R", base, "-o", "ACTION"},
 		{"-o", "TARGET,OLD-TARGET,ACTION", "/"},
 		{"-o", "+OLD-OPTIONS", "-J"},

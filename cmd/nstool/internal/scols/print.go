@@ -352,8 +352,13 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 		}
 	}
 	if data != "" {
-		if c.has(Right) && n < width {
-			emit(p.spaces(width - n))
+		if c.has(Right) {
+			// libsmartcols counts a right-aligned cell as exactly as wide
+			// as its column, even one that is wider: it never pushes the
+			// next column to a new line
+			if n < width {
+				emit(p.spaces(width - n))
+			}
 			n = width
 		}
 		if c.URI != "" && l != nil {
@@ -367,6 +372,12 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	}
 	if colored {
 		p.writeColored(c, l, string(b))
+	}
+	if last {
+		// libsmartcols' print_data returns after the last column's data:
+		// too wide a last cell (findmnt -y's header "USE_PCT" over a
+		// column sized for "USE%") runs on, with no line of padding
+		return
 	}
 	if n > width && !(c.has(Trunc) || c.has(Wrap)) {
 		p.newlinePadding(c, l)
