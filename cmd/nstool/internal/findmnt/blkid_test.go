@@ -97,6 +97,7 @@ func TestTagsAsUtilLinux(t *testing.T) {
 		{"-s", "-F", fstab, "-S", "UUID=" + uuid},
 		{"-s", "-F", fstab, "LABEL=" + label, "-o", "TARGET"},
 		{"-x", "--verbose", "-F", fstab},
+		{"-x", "--verbose", "-C", "-F", fstab}, // -C: tags unresolved, but for the type check
 	} {
 		nsexectest.Compare(t, "findmnt", tools, o, args...)
 	}
