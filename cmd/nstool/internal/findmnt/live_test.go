@@ -257,7 +257,8 @@ func TestTerminalWidth(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cols := range []string{"50", "70", "100", "200"} {
-		for _, args := range []string{"", "-l", "-o +PROPAGATION,ID"} {
+		// SOURCES wraps at newlines only: never narrowed, never cut
+		for _, args := range []string{"", "-l", "-o +PROPAGATION,ID", "-o TARGET,SOURCES,FSTYPE,OPTIONS", "-o SOURCES,TARGET -l"} {
 			show := func(cmd string) string {
 				c := exec.Command("script", "-qec", "stty cols "+cols+"; "+cmd+" "+args+" -F "+tab, "/dev/null")
 				c.Env = append(os.Environ(), "NO_COLOR=1", "LC_ALL=C.UTF-8")

@@ -213,12 +213,26 @@ func (p *printer) printMore(l *Line) {
 				continue
 			}
 			if m := l.more[c.seq]; k < len(m) {
-				p.humanCell(c, l, m[k].s, m[k].w)
+				p.pendingCell(c, m[k].s, m[k].w)
 				continue
 			}
 			p.emptyCell(c, l, p.stillPending(l, c, k))
 		}
 	}
+}
+
+// pendingCell prints a further line of a multi-line cell as libsmartcols'
+// print_pending_data does: whole however wide, then padded to the
+// column's width (no line of padding after a too wide one).
+func (p *printer) pendingCell(c *Column, data string, n int) {
+	p.w.WriteString(data)
+	if p.t.isLast(c) {
+		return
+	}
+	if n < c.width {
+		p.w.WriteString(p.spaces(c.width - n))
+	}
+	p.w.WriteByte(' ')
 }
 
 // stillPending reports whether, when column c's blank cell of l's k-th
@@ -336,7 +350,9 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	if last && n < width && !c.has(Right) {
 		width = n
 	}
-	if n > width && (c.has(Trunc) || c.has(Wrap)) {
+	if n > width && c.has(Trunc) {
+		// a Wrap column's (SOURCES) cells are cut only at their
+		// newlines: a wider line pushes the next column down
 		data, n = truncate(data, width)
 	}
 	colored := p.t.Colors && p.cellColor(c, l) != nil
@@ -379,7 +395,7 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 		// column sized for "USE%") runs on, with no line of padding
 		return
 	}
-	if n > width && !(c.has(Trunc) || c.has(Wrap)) {
+	if n > width && !c.has(Trunc) {
 		p.newlinePadding(c, l)
 	} else if !last {
 		p.w.WriteByte(' ')

@@ -22,10 +22,11 @@ const (
 	// NoExtremes ignores unusually long cells when sizing the column for
 	// a terminal.
 	NoExtremes
-	// Wrap columns may be truncated as Trunc ones are, and their cells may
-	// hold several lines ("a\nb"): in human output each line of the cell
-	// is printed under the previous one, the other columns left blank
-	// (libsmartcols' wrapnl functions, as findmnt's SOURCES uses them).
+	// Wrap columns are neither narrowed nor cut on a terminal (theirs is
+	// libsmartcols' custom wrap, at newlines): a cell may hold several
+	// lines ("a\nb"), and in human output each line of the cell is printed
+	// under the previous one, the other columns left blank (libsmartcols'
+	// wrapnl functions, as findmnt's SOURCES uses them).
 	Wrap
 	// StrictWidth keeps the column at its width hint.
 	StrictWidth
