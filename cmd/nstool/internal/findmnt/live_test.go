@@ -126,6 +126,9 @@ func TestLiveDifferential(t *testing.T) {
 		{"-R", base, "-y", "-l", "-o", "TARGET,MAJ:MIN,USE%"},
 		{"-R", base, "-y", "-o", "USE%,TARGET"},
 		{"-R", base, "-y", "-D"},
+		// --tree keeps the art in -P's values
+		{"-R", base, "--tree", "-P"},
+		{"-R", base, "--tree", "-P", "-o", "SOURCE,TARGET"},
 		{"-R", base, "-o", "ACTION"},
 		{"-o", "TARGET,OLD-TARGET,ACTION", "/"},
 		{"-o", "+OLD-OPTIONS", "-J"},

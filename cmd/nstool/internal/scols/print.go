@@ -314,9 +314,14 @@ func (p *printer) printLine(l *Line) {
 			if t.ShellVar {
 				name = c.ShellVarName()
 			}
+			s := p.cellText(l, c)
+			if p.treeColumn(c) {
+				// findmnt --tree -P: the art is part of the value
+				s = string(p.art) + s
+			}
 			p.w.WriteString(name)
 			p.w.WriteByte('=')
-			p.w.WriteString(pairsQuote(p.cellText(l, c)))
+			p.w.WriteString(pairsQuote(s))
 			if !t.isLast(c) {
 				p.w.WriteByte(' ')
 			}
