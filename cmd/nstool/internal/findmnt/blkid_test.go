@@ -96,6 +96,10 @@ func TestTagsAsUtilLinux(t *testing.T) {
 		{"-s", "-F", fstab, devB},
 		{"-s", "-F", fstab, "-S", "UUID=" + uuid},
 		{"-s", "-F", fstab, "LABEL=" + label, "-o", "TARGET"},
+		// -f SPEC is mount(8)'s lookup: a tag as written in any entry
+		// before the entries whose tags name the same device
+		{"-s", "-F", fstab, "-f", "UUID=" + uuid}, {"-s", "-F", fstab, "-f", "LABEL=" + label, "-d", "backward"},
+		{"-s", "-F", fstab, "-f", devA}, {"-s", "-F", fstab, "-f", devB, "-d", "backward"}, {"-s", "-F", fstab, "-f", "-C", "UUID=" + uuid},
 		{"-x", "--verbose", "-F", fstab},
 		{"-x", "--verbose", "-C", "-F", fstab}, // -C: tags unresolved, but for the type check
 	} {

@@ -239,13 +239,7 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 		return f.step(it)
 	}
 	if f.mountCompatible() {
-		var found *fsEntry
-		for e := f.step(it); e != nil; e = f.step(it) {
-			if f.matchSource(e, f.m.source) {
-				found = e
-				break
-			}
-		}
+		found := f.findSource(it, f.m.source)
 		if found == nil && !f.m.noSwap {
 			f.resetIter(it)
 			for e := f.step(it); e != nil; e = f.step(it) {
@@ -270,6 +264,99 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 		}
 		return nil
 	}
+}
+
+// findSource is libmount's mnt_table_find_source, mount(8)'s lookup of
+// SPEC: a tag as written in any entry, else the device it names as a
+// path (findSrcpath). Each way is tried on the whole table before the next.
+func (f *finder) findSource(it *iter, spec string) *fsEntry {
+	name, val, ok := strings.Cut(spec, "=")
+	if !ok || !isTagName(name) {
+		return f.findSrcpath(it, spec)
+	}
+	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+		val = val[1 : len(val)-1]
+	}
+	if e := f.findEntry(it, func(e *fsEntry) bool {
+		n, v := e.tag()
+		return e.tagged && n == name && v == val
+	}); e != nil {
+		return e
+	}
+	if f.o.NoCanonicalize { // -C: no cache, so no tag is resolved
+		return nil
+	}
+	if dev := f.ctx.resolveTag(name, val); dev != "" {
+		return f.findSrcpath(it, dev)
+	}
+	return nil
+}
+
+// findSrcpath is mnt_table_find_srcpath: the source path as written, then
+// made canonical, then as the device the entries' tags name, then the
+// entries' own paths made canonical (not for pseudo or network ones).
+func (f *finder) findSrcpath(it *iter, path string) *fsEntry {
+	if path == "" {
+		return nil
+	}
+	ntags := 0
+	if e := f.findEntry(it, func(e *fsEntry) bool {
+		if e.tagged {
+			ntags++
+		}
+		return streqSrcpath(e, path)
+	}); e != nil || f.o.NoCanonicalize {
+		return e
+	}
+	cn := f.canonical(path)
+	n := len(f.tab.entries)
+	if ntags < n {
+		if e := f.findEntry(it, func(e *fsEntry) bool { return streqSrcpath(e, cn) }); e != nil {
+			return e
+		}
+	}
+	if ntags > 0 {
+		if e := f.findEntry(it, func(e *fsEntry) bool { return e.tagged && f.ctx.deviceHasTag(cn, e) }); e != nil {
+			return e
+		}
+	}
+	return f.findEntry(it, func(e *fsEntry) bool {
+		src, isPath := e.srcpath()
+		return !e.pseudo && !e.net && isPath && src != "" && f.canonical(src) == cn
+	})
+}
+
+// findEntry is the first entry in the search's direction that ok accepts.
+func (f *finder) findEntry(it *iter, ok func(*fsEntry) bool) *fsEntry {
+	f.resetIter(it)
+	for e := f.step(it); e != nil; e = f.step(it) {
+		if ok(e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// canonical is libmount's mnt_resolve_path: the real path, or the path as
+// it is when it does not resolve.
+func (f *finder) canonical(p string) string {
+	if r := f.ctx.resolve(p); r != "" {
+		return r
+	}
+	return p
+}
+
+// streqSrcpath is mnt_fs_streq_srcpath: paths compared as paths, the
+// "source" of a pseudo filesystem as a string.
+func streqSrcpath(e *fsEntry, path string) bool {
+	src, isPath := e.srcpath()
+	if !isPath {
+		return false
+	}
+	if e.pseudo {
+		return src == path
+	}
+	return streqPaths(src, path)
 }
 
 // mountCompatible is "findmnt -f SPEC": look SPEC up as mount(8) does.
