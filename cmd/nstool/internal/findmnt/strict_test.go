@@ -111,3 +111,20 @@ func TestTableOrderAsUtilLinux(t *testing.T) {
 		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), args...)
 	}
 }
+
+// An fstab entry's options are split as libmount's option maps split
+// them: the Linux map (propagation words included, "move" not, none with
+// a value: "rw=1" belongs to the filesystem), the userspace map (user[=],
+// comment=, offset=, verity.*=, x-* and X-*; noauto=1 belongs to the
+// filesystem) and "defaults", which is no option at all.
+func TestFstabOptionsAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	table := writeTable(t, "a /x tmpfs rw=1,ro=,move,shared,rprivate,nosub,noauto=1,user=me,users=2,comment,"+
+		"offset,x-a=1,X-b,defaults,defaults=1,nofail=0,verity.roothash=ab,helper,mode=1,silent 0 0\n"+
+		"b /y tmpfs bind,shared,_netdev=1 0 0\n")
+	for _, args := range [][]string{
+		{"-s", "-o", "TARGET,OPTIONS,VFS-OPTIONS,FS-OPTIONS", "-J"}, {"-x", "--verbose"}, {"-s", "-O", "rw=1"}, {"-s", "-O", "move"},
+	} {
+		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
+	}
+}

@@ -270,12 +270,9 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 // SPEC: a tag as written in any entry, else the device it names as a
 // path (findSrcpath). Each way is tried on the whole table before the next.
 func (f *finder) findSource(it *iter, spec string) *fsEntry {
-	name, val, ok := strings.Cut(spec, "=")
+	name, val, ok := parseTagString(spec)
 	if !ok || !isTagName(name) {
 		return f.findSrcpath(it, spec)
-	}
-	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
-		val = val[1 : len(val)-1]
 	}
 	if e := f.findEntry(it, func(e *fsEntry) bool {
 		n, v := e.tag()
@@ -473,8 +470,8 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 		return false
 	}
 	var cn string
-	if name, val, ok := strings.Cut(source, "="); ok && isTagName(name) {
-		cn = f.ctx.resolveTag(name, strings.Trim(val, `"'`))
+	if name, val, ok := parseTagString(source); ok && isTagName(name) {
+		cn = f.ctx.resolveTag(name, val)
 	} else {
 		cn = f.ctx.resolve(source)
 	}

@@ -260,17 +260,10 @@ func (v *verifier) source() {
 	}
 }
 
-// isTagString is blkid_parse_tag_string's test: NAME=value, a quoted
-// value with its closing quote.
+// isTagString is blkid_parse_tag_string's test (parseTagString).
 func isTagString(s string) bool {
-	_, val, ok := strings.Cut(s, "=")
-	if !ok {
-		return false
-	}
-	if val != "" && (val[0] == '"' || val[0] == '\'') {
-		return strings.IndexByte(val[1:], val[0]) >= 0
-	}
-	return true
+	_, _, ok := parseTagString(s)
+	return ok
 }
 
 // tag resolves a NAME=value source; "" when no device has it.
