@@ -24,12 +24,14 @@ func TestTabFileStrictAsUtilLinux(t *testing.T) {
 		"fstab, two fields":                              "tmpfs /tmp\n",
 		"fstab, three fields":                            "tmpfs /tmp tmpfs\n",
 		"fstab, good and short lines":                    "/dev/sda1 / ext4 defaults 0 1\ntmpfs /tmp\n# comment\nproc /proc proc defaults\n",
+		// no tags to libblkid: no value, no closing quote
+		"fstab, tags without values": "LABEL= /x tmpfs rw 0 0\nLABEL=\"\" /y ext4 rw 0 0\nLABEL=\"ab /z ext4 rw 0 0\nFOO= /w ext4 rw 0 0\nUUID= /u ext2 rw 0 0\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			table := writeTable(t, text)
 			// --poll's columns are refused after the table is read (its
 			// parse errors come first), and not at all by -x
-			for _, args := range [][]string{{}, {"-l"}, {"-s"}, {"-J"}, {"-x"}, {"-o", "TARGET,OLD-TARGET"}, {"-s", "-o", "ACTION"}, {"-x", "-o", "ACTION"}} {
+			for _, args := range [][]string{{}, {"-l"}, {"-s"}, {"-J"}, {"-x"}, {"-x", "--verbose"}, {"-o", "TARGET,OLD-TARGET"}, {"-s", "-o", "ACTION"}, {"-x", "-o", "ACTION"}} {
 				nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
 			}
 		})
