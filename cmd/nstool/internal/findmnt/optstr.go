@@ -270,6 +270,11 @@ func userOptions(all string) string {
 func matchOptions(optstr, pattern string) bool {
 	opts := splitOptstr(optstr)
 	for _, p := range splitOptstr(pattern) {
+		if (strings.Count(p.name, `"`)+strings.Count(p.value, `"`))%2 == 1 {
+			// a quote never closed: libmount's parser ends the list
+			// there, without the option (x="y matches every mount)
+			break
+		}
 		name, no := p.name, false
 		if strings.HasPrefix(name, "+") {
 			name = name[1:]
