@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 )
@@ -199,6 +200,11 @@ func (p *printer) cellWidth(l *Line, c *Column) int {
 // the line before: the cell's next line in its column, the other columns
 // blank but for the tree's vertical lines (libsmartcols' pending data).
 func (p *printer) printMore(l *Line) {
+	for seq, m := range l.more {
+		if c := p.t.Columns[seq]; len(m) > 0 && c.width > 0 && m[len(m)-1].w > c.width {
+			l.more[seq] = append(m[:len(m)-1], splitWidth(m[len(m)-1], c.width)...)
+		}
+	}
 	for k := 0; ; k++ {
 		pending := false
 		for _, m := range l.more {
@@ -219,6 +225,24 @@ func (p *printer) printMore(l *Line) {
 			p.emptyCell(c, l, p.stillPending(l, c, k))
 		}
 	}
+}
+
+// splitWidth cuts the last line of a multi-line cell into lines as wide
+// as its column: libsmartcols' print_pending_data prints the lines before
+// a newline whole, but the last one (which no newline ends) truncated, and
+// keeps the rest for the next line.
+func splitWidth(ch chunk, width int) []chunk {
+	var out []chunk
+	for ch.w > width {
+		s, w := truncate(ch.s, width)
+		if s == "" { // a character wider than the column
+			_, n := utf8.DecodeRuneInString(ch.s)
+			s, w = ch.s[:n], runeWidth([]rune(ch.s[:n])[0])
+		}
+		out = append(out, chunk{s, w})
+		ch = chunk{ch.s[len(s):], ch.w - w}
+	}
+	return append(out, ch)
 }
 
 // pendingCell prints a further line of a multi-line cell as libsmartcols'
@@ -463,20 +487,23 @@ func (p *printer) writeColored(c *Column, l *Line, s string) {
 // vertical lines), so that the next column starts where it belongs.
 func (p *printer) newlinePadding(upto *Column, l *Line) {
 	p.w.WriteByte('\n')
+	// the tree column shows l's own vertical line when l has children and
+	// a cell printed so far has lines to come (libsmartcols'
+	// print_empty_cell, has_pending_data)
+	pending := false
+	if l != nil {
+		for seq, m := range l.more {
+			pending = pending || seq <= upto.seq && len(m) > 0
+		}
+	}
 	for _, c := range p.t.Columns {
 		if c.has(Hidden) {
 			continue
 		}
-		n := 0
-		if l != nil && p.treeColumn(c) {
-			a := p.prefix(l)
-			p.w.Write(a)
-			n = glyphWidth * int(l.depth)
-		}
-		for ; n < c.width; n++ {
-			p.w.WriteByte(' ')
-		}
-		if !p.t.isLast(c) {
+		if l != nil {
+			p.emptyCell(c, l, pending)
+		} else {
+			p.w.WriteString(p.spaces(c.width))
 			p.w.WriteByte(' ')
 		}
 		if c == upto {
