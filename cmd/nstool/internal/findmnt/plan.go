@@ -3,6 +3,7 @@ package findmnt
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,10 @@ type plan struct {
 	files     []string
 	listmount bool // --kernel=listmount: the table comes from listmount(2)
 	submounts bool
-	linkURI   string // --hyperlink's "file://HOST" for TARGET, "" for none
+	// defaultFstab: files is fstabPath, which findmnt leaves libmount to
+	// find, so that it names no file when it cannot read it
+	defaultFstab bool
+	linkURI      string // --hyperlink's "file://HOST" for TARGET, "" for none
 }
 
 func (o *Options) plan() (*plan, error) {
@@ -185,10 +189,11 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
+	defaultFstab := false
 	if len(files) == 0 && !listmount {
 		switch tt {
 		case tabFstab:
-			files = []string{"/etc/fstab"}
+			files, defaultFstab = []string{fstabPath()}, true
 		default:
 			files = []string{"/proc/self/mountinfo"}
 		}
@@ -206,7 +211,16 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.filter = n
 	}
-	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, defaultFstab: defaultFstab, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
+}
+
+// fstabPath is libmount's mnt_get_fstab_path: $LIBMOUNT_FSTAB when it is
+// set (empty included), else /etc/fstab.
+func fstabPath() string {
+	if p, ok := os.LookupEnv("LIBMOUNT_FSTAB"); ok {
+		return p
+	}
+	return "/etc/fstab"
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths

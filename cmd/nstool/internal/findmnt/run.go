@@ -68,6 +68,9 @@ func run(o *Options) error {
 		}
 		err := read(path, warn)
 		if err != nil {
+			if p.defaultFstab {
+				path = "(null)" // util-linux passes libmount no name and prints that
+			}
 			return cli.Exitf(1, "can't read %s: %s", path, cli.Strerror(err))
 		}
 	}

@@ -130,3 +130,18 @@ func TestFstabOptionsAsUtilLinux(t *testing.T) {
 		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
 	}
 }
+
+// Without -F, -s and -x read $LIBMOUNT_FSTAB (libmount's
+// mnt_get_fstab_path) when it is set, else /etc/fstab; a default table
+// that cannot be read is "can't read (null)", as findmnt names none.
+func TestFstabEnvAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	table := writeTable(t, "tmpfs /nstool-env tmpfs rw 0 0\nbad\n")
+	for _, env := range []string{table, "", "/nonexistent", "/dev/null", filepath.Dir(table)} {
+		o := privateBlkid(t)
+		o.Env = append(o.Env, "LIBMOUNT_FSTAB="+env)
+		for _, args := range [][]string{{"-s"}, {"-x", "--verbose"}, {"-s", "/nstool-env"}, {"-s", "-F", table, "-l"}} {
+			nsexectest.Compare(t, "findmnt", tools, o, args...)
+		}
+	}
+}
