@@ -53,6 +53,9 @@ type Options struct {
 	// given names the options on the command line, an empty value included:
 	// `-T ''` is given, and is not the same as no -T.
 	given map[string]bool
+	// seen are the options in the order given, with their values: util-linux
+	// checks conflicts and some values as getopt returns each option.
+	seen []seenOption
 
 	IO *cli.IOStreams
 	// Getenv reads the locale variables (tests replace it).
@@ -174,7 +177,29 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.Lookup("hyperlink").NoOptDefVal = "auto"
 	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
 	f.BoolVar(&o.VFSAll, "vfs-all", false, "print all VFS options")
+	f.VisitAll(func(fl *pflag.Flag) { fl.Value = &inOrder{Value: fl.Value, name: fl.Name, seen: &o.seen} })
 	return cmd
+}
+
+// seenOption is one option of the command line.
+type seenOption struct{ name, value string }
+
+// inOrder records each option in o.seen as pflag sets it, then sets it.
+type inOrder struct {
+	pflag.Value
+	name string
+	seen *[]seenOption
+}
+
+func (v *inOrder) Set(s string) error {
+	*v.seen = append(*v.seen, seenOption{v.name, s})
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag keeps a flag without argument one (pflag and getopt ask).
+func (v *inOrder) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // exclusive are util-linux's groups of options that exclude each other
@@ -201,35 +226,65 @@ var utilLinuxNames = map[string]string{
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
 
-// validate refuses options that exclude each other, as findmnt does
-// before it reads anything; the rest of the command line is read by plan.
+// validate reads the command line as findmnt's getopt loop does, option
+// by option in the order given: a conflict (err_exclusive_options: the
+// first option of a group seen, then another of it) and the values it
+// reads there (-d, -N, -w, -p) are refused at the option where they arise;
+// the rest of the command line is read by plan.
 func (o *Options) validate() error {
-	for _, g := range exclusive {
-		n := 0
-		for _, name := range g {
-			// util-linux HEAD's --kernel=listmount is not its -k; the
-			// conflict with -N and -F is told later (plan)
-			if o.given[name] && !(name == "kernel" && o.Kernel == "listmount") {
-				n++
+	first := make([]string, len(exclusive))
+	for _, opt := range o.seen {
+		// util-linux HEAD's --kernel=listmount is not its -k; the
+		// conflict with -N and -F is told later (plan)
+		if !(opt.name == "kernel" && o.Kernel == "listmount") {
+			if err := exclusiveCheck(first, opt.name); err != nil {
+				return err
 			}
 		}
-		if n > 1 {
-			msg := utilLinuxNames[strings.Join(g, ",")]
-			if msg == "" {
-				msg = "--" + strings.Join(g, " --")
-			}
-			return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
-		}
-	}
-	if o.given["timeout"] {
-		if _, err := cli.ParseStrtos32(o.Timeout, "invalid timeout argument"); err != nil {
+		if err := checkValue(opt); err != nil {
 			return err
 		}
 	}
-	if o.given["poll"] {
-		if err := checkPollActions(o.Poll); err != nil {
-			return err
+	return nil
+}
+
+// exclusiveCheck is err_exclusive_options for one option: first holds the
+// option seen first in each group.
+func exclusiveCheck(first []string, name string) error {
+	for i, g := range exclusive {
+		for _, member := range g {
+			if member != name {
+				continue
+			}
+			if first[i] == "" {
+				first[i] = name
+			} else if first[i] != name {
+				msg := utilLinuxNames[strings.Join(g, ",")]
+				if msg == "" {
+					msg = "--" + strings.Join(g, " --")
+				}
+				return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
+			}
 		}
+	}
+	return nil
+}
+
+// checkValue refuses what findmnt's getopt loop refuses of a value.
+func checkValue(opt seenOption) error {
+	switch opt.name {
+	case "direction":
+		if opt.value != "forward" && opt.value != "backward" {
+			return cli.Exitf(1, "unknown direction '%s'", opt.value)
+		}
+	case "task":
+		_, err := parseTID(opt.value)
+		return err
+	case "timeout":
+		_, err := cli.ParseStrtos32(opt.value, "invalid timeout argument")
+		return err
+	case "poll":
+		return checkPollActions(opt.value)
 	}
 	return nil
 }

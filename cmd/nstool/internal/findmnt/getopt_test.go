@@ -40,6 +40,8 @@ var getoptLines = []string{
 	"--poll=,mount", "--poll=,", "-p=mount", "-p -w abc", "-p -N 1 -N 1", "-p -F /a -F /b", "-p -o ACTION -F /a -N 1",
 	"-N -1", "-N -0 -T /", "-N '1 '", "-N ' 1' -T /", "-N +1 -T /", "-N 4294967295", "-N 4294967296", "-N 18446744073709551616", "-N 1x",
 	"-N 1 -N x", "-N x -N 1", "-F /nonexistent -N 4294967295", "-N 4294967295 -F /nonexistent",
+	// conflicts and values are refused as getopt returns each option
+	"-o FOO -N x", "-N x -d y", "-d y -N x", "-N y -w x", "-N x -J -r", "-J -r -N x", "-p -s -N x", "-d forward -d x", "-N 1 -N x -s",
 	`-O 'x="y' -l -o TARGET`, `-O 'nosuch,x="y' -l -o TARGET`, `-O 'rw,"' -l -o TARGET`, // an unclosed quote ends -O's list
 }
 
