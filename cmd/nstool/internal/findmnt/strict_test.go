@@ -24,6 +24,7 @@ func TestTabFileStrictAsUtilLinux(t *testing.T) {
 		"fstab, two fields":                              "tmpfs /tmp\n",
 		"fstab, three fields":                            "tmpfs /tmp tmpfs\n",
 		"fstab, good and short lines":                    "/dev/sda1 / ext4 defaults 0 1\ntmpfs /tmp\n# comment\nproc /proc proc defaults\n",
+		"fstab, NUL bytes":                               "a /x tmpfs rw 0 0\n\x00\n# c\x00x\nb /y tmpfs rw 0 0\nc /z tm\x00pfs rw 0 0\n",
 		// no tags to libblkid: no value, no closing quote
 		"fstab, tags without values": "LABEL= /x tmpfs rw 0 0\nLABEL=\"\" /y ext4 rw 0 0\nLABEL=\"ab /z ext4 rw 0 0\nFOO= /w ext4 rw 0 0\nUUID= /u ext2 rw 0 0\n",
 	} {

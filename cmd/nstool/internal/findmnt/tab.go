@@ -106,7 +106,17 @@ func pathToTID(path string) int {
 func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWarning)) error {
 	lines := mountinfo.NewLines(r)
 	for lines.Scan() {
-		f := mountinfo.NewFields(lines.Text())
+		text := lines.Text()
+		if strings.IndexByte(text, 0) >= 0 {
+			// libmount looks for the newline of a line as a C string: a
+			// NUL before it hides it, and a line without one is an error
+			// (the last line of a file without one, cut at the NUL,
+			// would not be: nstool cannot tell it from the others)
+			t.parseErrors++
+			warn(parseWarning{File: name, Line: lines.Number()})
+			continue
+		}
+		f := mountinfo.NewFields(text)
 		f.SkipBlanks()
 		s := f.Rest()
 		if s == "" || s[0] == '#' {
