@@ -28,7 +28,10 @@ type finder struct {
 func run(o *Options) error {
 	cli.BatchGC()
 	if o.Version {
-		return cli.PrintVersion(o.IO.Out, "findmnt")
+		if err := cli.PrintVersion(o.IO.Out, "findmnt"); err != nil {
+			return writeError(err)
+		}
+		return nil
 	}
 	if err := o.readCompat(); err != nil {
 		return err
@@ -141,7 +144,7 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		return cli.Exit(1)
 	}
 	if err := f.out.Print(ios.Out); err != nil {
-		return cli.Exitf(1, "write error: %v", err)
+		return writeError(err)
 	}
 	return nil
 }
@@ -160,4 +163,10 @@ func (t *mountTable) allKernel() bool {
 func (t *mountTable) isTree() bool {
 	n := len(t.entries)
 	return n > 0 && t.entries[n-1].Kernel && t.entries[n-1].hasRoot
+}
+
+// writeError is util-linux's close_stdout message: "write error: " and
+// the errno's text ("No space left on device" for /dev/full).
+func writeError(err error) error {
+	return cli.Exitf(1, "write error: %s", cli.Strerror(err))
 }

@@ -3,6 +3,7 @@ package findmnt_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,6 +144,32 @@ func TestFstabEnvAsUtilLinux(t *testing.T) {
 		o.Env = append(o.Env, "LIBMOUNT_FSTAB="+env)
 		for _, args := range [][]string{{"-s"}, {"-x", "--verbose"}, {"-s", "/nstool-env"}, {"-s", "-F", table, "-l"}} {
 			nsexectest.Compare(t, "findmnt", tools, o, args...)
+		}
+	}
+}
+
+// A full disk is "write error: No space left on device", exit 1, as
+// util-linux's close_stdout says it (for output its stdio buffer holds).
+func TestWriteErrorAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	table := writeTable(t, "20 1 8:1 / / rw - ext4 /dev/sda1 rw\n")
+	for _, args := range [][]string{{"-F", table}, {"-F", table, "-o", "TARGET", "-T", "/"}, {"-V"}} {
+		var got [2]string
+		for i, tool := range tools {
+			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			if err != nil {
+				t.Skipf("no /dev/full: %v", err)
+			}
+			argv := append(append([]string{}, tool.Argv...), args...)
+			cmd := exec.Command(argv[0], argv[1:]...)
+			var stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = full, &stderr
+			err = cmd.Run()
+			full.Close()
+			got[i] = fmt.Sprintf("%s rc=%v", nsexectest.NormStderr("findmnt", stderr.String()), err)
+		}
+		if got[0] != got[1] {
+			t.Errorf("findmnt %q > /dev/full:\nutil-linux %s\nnstool     %s", args, got[0], got[1])
 		}
 	}
 }

@@ -69,7 +69,7 @@ func (f *finder) verify() error {
 		v.out.WriteString("Success, no errors or warnings detected\n")
 	}
 	if err := v.out.Flush(); err != nil {
-		return cli.Exitf(1, "write error: %v", err)
+		return writeError(err)
 	}
 	if v.nerrors+parseErrors > 0 {
 		return cli.Exit(1)
