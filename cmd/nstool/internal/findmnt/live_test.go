@@ -63,7 +63,7 @@ func liveTree(t *testing.T) string {
 	nstest.Mount(t, "over", filepath.Join(base, "private"), "tmpfs", 0, "size=1m")
 	// every per-mount flag --vfs-all words otherwise
 	nstest.Mount(t, "flags", filepath.Join(base, "flags"), "tmpfs",
-		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
+		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_DIRSYNC|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
 	return base
 }
 

@@ -125,9 +125,12 @@ func TestFstabOptionsAsUtilLinux(t *testing.T) {
 	tools := nsexectest.Tools(t, "findmnt")
 	table := writeTable(t, "a /x tmpfs rw=1,ro=,move,shared,rprivate,nosub,noauto=1,user=me,users=2,comment,"+
 		"offset,x-a=1,X-b,defaults,defaults=1,nofail=0,verity.roothash=ab,helper,mode=1,silent 0 0\n"+
-		"b /y tmpfs bind,shared,_netdev=1 0 0\n")
+		"b /y tmpfs bind,shared,_netdev=1 0 0\n"+
+		"c /z tmpfs user,dirsync,rbind,ro 0 0\nd /w tmpfs owner,remount,users=1 0 0\ne /v tmpfs\n")
 	for _, args := range [][]string{
 		{"-s", "-o", "TARGET,OPTIONS,VFS-OPTIONS,FS-OPTIONS", "-J"}, {"-x", "--verbose"}, {"-s", "-O", "rw=1"}, {"-s", "-O", "move"},
+		// --vfs-all: the flags the words set, each map word whose bits any has
+		{"-s", "--vfs-all", "-o", "TARGET,VFS-OPTIONS"},
 	} {
 		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
 	}
