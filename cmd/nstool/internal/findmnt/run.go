@@ -98,8 +98,18 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		tt = tabKernel
 	}
 	isTree := tab.isTree()
+	ctx := newRunCtx(o)
 	if o.Uniq {
-		tab.uniq()
+		canon := func(p string) string { return p } // -C: no cache, paths as written
+		if !o.NoCanonicalize {
+			canon = func(p string) string {
+				if r := ctx.resolve(p); r != "" {
+					return r
+				}
+				return p
+			}
+		}
+		tab.uniq(canon)
 	}
 	if isTree && o.ForceTree {
 		tree = true
@@ -108,7 +118,6 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		tree = false
 	}
 
-	ctx := newRunCtx(o)
 	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
 	if tree || submounts || o.Shadowed {

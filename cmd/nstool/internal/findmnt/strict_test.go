@@ -176,3 +176,21 @@ func TestWriteErrorAsUtilLinux(t *testing.T) {
 		}
 	}
 }
+
+// -U drops an entry when a later one is on the same mount point as
+// findmnt compares them: the same path, or the same once made canonical
+// (an fstab target through a symlink); with -C only the same path.
+func TestUniqAsUtilLinux(t *testing.T) {
+	tools := nsexectest.Tools(t, "findmnt")
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	table := writeTable(t, fmt.Sprintf("a %[1]s/real tmpfs rw 0 0\nb %[1]s/link tmpfs rw 0 0\nc %[1]s//real/ tmpfs rw 0 0\nd %[1]s/real tmpfs rw 0 0\ne %[1]s/link tmpfs rw 0 0\n", dir))
+	for _, args := range [][]string{{"-s", "-U"}, {"-s", "-U", "-C"}, {"-s", "-U", "-J"}, {"-U"}, {"-U", "-C", "-l"}} {
+		nsexectest.Compare(t, "findmnt", tools, privateBlkid(t), append(args, "-F", table)...)
+	}
+}
