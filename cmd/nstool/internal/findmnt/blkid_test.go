@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -96,9 +97,35 @@ func TestTagsAsUtilLinux(t *testing.T) {
 		{"-s", "-F", fstab, devB},
 		{"-s", "-F", fstab, "-S", "UUID=" + uuid},
 		{"-s", "-F", fstab, "LABEL=" + label, "-o", "TARGET"},
+		// -f SPEC is mount(8)'s lookup: a tag as written in any entry
+		// before the entries whose tags name the same device
+		{"-s", "-F", fstab, "-f", "UUID=" + uuid}, {"-s", "-F", fstab, "-f", "LABEL=" + label, "-d", "backward"},
+		{"-s", "-F", fstab, "-f", devA}, {"-s", "-F", fstab, "-f", devB, "-d", "backward"}, {"-s", "-F", fstab, "-f", "-C", "UUID=" + uuid},
 		{"-x", "--verbose", "-F", fstab},
+		{"-x", "--verbose", "-C", "-F", fstab}, // -C: tags unresolved, but for the type check
 	} {
 		nsexectest.Compare(t, "findmnt", tools, o, args...)
+	}
+	// On a narrow terminal SOURCES' lines are printed whole but its last
+	// line, which is cut to the column's width, the rest on lines below.
+	if _, err := exec.LookPath("script"); err == nil {
+		bin := nstooltest.Binary(t)
+		for _, cols := range []string{"20", "30"} {
+			for _, args := range []string{"-o TARGET,SOURCES,FSTYPE -R " + mnt, "-s -F " + fstab + " -e -o SOURCES,TARGET,SOURCE"} {
+				show := func(tool string) string {
+					c := exec.Command("script", "-qec", "stty cols "+cols+"; "+tool+" "+args, "/dev/null")
+					c.Env = append(append(os.Environ(), "NO_COLOR=1"), o.Env...)
+					out, err := c.Output()
+					if err != nil {
+						t.Fatalf("script: %v", err)
+					}
+					return strings.ReplaceAll(string(out), "nstool findmnt:", "findmnt:")
+				}
+				if ul, ns := show("findmnt"), show(bin+" findmnt"); ul != ns {
+					t.Errorf("%s columns, findmnt %s:\n--- nstool\n%s--- util-linux\n%s", cols, args, ns, ul)
+				}
+			}
+		}
 	}
 	// the same in util-linux HEAD's own test's words
 	r := runNstool(t, "C", []string{"-s", "-F", fstab, "-e", "-o", "UUID,SOURCES"})

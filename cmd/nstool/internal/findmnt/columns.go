@@ -83,7 +83,7 @@ var columns = []*column{
 	{name: "UUID", whint: 36, help: "filesystem UUID", kind: "string", get: func(c *runCtx, e *fsEntry) string { return c.tag(e, "UUID") }},
 	{name: "VFS-OPTIONS", whint: 0.20, flags: scols.Trunc, help: "VFS specific mount options", kind: "string", get: func(c *runCtx, e *fsEntry) string {
 		if c.opts.VFSAll {
-			return allVFSOptions(e.VFSOptions, e.FSOptions)
+			return allVFSOptions(e.Options)
 		}
 		return e.VFSOptions
 	}},

@@ -3,6 +3,7 @@
 package findmnt
 
 import (
+	"math"
 	"os"
 	"strings"
 
@@ -31,12 +32,17 @@ type Options struct {
 	// they differ from 2.38.1's (see compat.go).
 	head bool
 
+	// Poll is -p/--poll[=LIST] (every action when bare), Timeout -w/--timeout:
+	// read and checked as util-linux does, but nstool cannot poll.
+	Poll, Timeout string
+
+	// TabFiles are -F's files and -N's PIDs (taskMark+PID), in the order
+	// given: util-linux reads its tables in that order.
 	TabFiles   []string
 	Direction  string
 	Output     string
 	Options    string // -O
 	Types      string // -t
-	Task       string // -N
 	Source     string // -S
 	Target     string // -T
 	Mountpoint string // -M
@@ -47,6 +53,9 @@ type Options struct {
 	// given names the options on the command line, an empty value included:
 	// `-T ''` is given, and is not the same as no -T.
 	given map[string]bool
+	// seen are the options in the order given, with their values: util-linux
+	// checks conflicts and some values as getopt returns each option.
+	seen []seenOption
 
 	IO *cli.IOStreams
 	// Getenv reads the locale variables (tests replace it).
@@ -125,7 +134,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.DF, "df", "D", false, "imitate the output of df(1)")
 	f.StringVarP(&o.Direction, "direction", "d", "", "direction of search, 'forward' or 'backward'")
 	f.BoolVarP(&o.Evaluate, "evaluate", "e", false, "convert tags (LABEL,UUID,PARTUUID,PARTLABEL) to device names")
-	f.StringArrayVarP(&o.TabFiles, "tab-file", "F", nil, "alternative file for -s, -m or -k options")
+	f.VarP(&tabFiles{list: &o.TabFiles, typ: "stringArray"}, "tab-file", "F", "alternative file for -s, -m or -k options")
 	f.BoolVarP(&o.FirstOnly, "first-only", "f", false, "print the first found filesystem only")
 	f.BoolVarP(&o.Invert, "invert", "i", false, "invert the sense of matching")
 	f.BoolVarP(&o.JSON, "json", "J", false, "use JSON output format")
@@ -134,6 +143,9 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.NoTruncate, "notruncate", "u", false, "don't truncate text in columns")
 	f.StringVarP(&o.Output, "output", "o", "", "output columns (+LIST appends to the default columns)")
 	f.BoolVar(&o.OutputAll, "output-all", false, "output all available columns")
+	f.StringVarP(&o.Poll, "poll", "p", "", "monitor changes in table of mounted filesystems (not implemented: the `list` of actions is only checked)")
+	f.Lookup("poll").NoOptDefVal = pollAll
+	f.StringVarP(&o.Timeout, "timeout", "w", "", "upper limit in milliseconds that --poll will block")
 	f.BoolVarP(&o.Pairs, "pairs", "P", false, "use key=\"value\" output format")
 	f.BoolVarP(&o.Raw, "raw", "r", false, "use raw output format")
 	f.BoolVarP(&o.Shell, "shell", "y", false, "use column names to be usable as shell variable identifiers")
@@ -144,7 +156,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.StringVarP(&o.Source, "source", "S", "", "the device to mount (by name, maj:min, LABEL=, UUID=, PARTUUID=, PARTLABEL=)")
 	f.StringVarP(&o.Target, "target", "T", "", "the path to the filesystem to use")
 	f.StringVarP(&o.Mountpoint, "mountpoint", "M", "", "the mountpoint directory")
-	f.StringVarP(&o.Task, "task", "N", "", "use alternative namespace (/proc/<tid>/mountinfo file)")
+	f.VarP(&tabFiles{list: &o.TabFiles, mark: taskMark, typ: "string"}, "task", "N", "use alternative namespace (/proc/<tid>/mountinfo file)")
 	f.BoolVarP(&o.Fstab, "fstab", "s", false, "search in static table of filesystems")
 	f.BoolVarP(&o.Mtab, "mtab", "m", false, "search in table of mounted filesystems (includes user space mount options)")
 	f.StringVarP(&o.Kernel, "kernel", "k", "", "search in kernel table of mounted filesystems (default); `how`: mountinfo (default) or listmount")
@@ -165,7 +177,29 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.Lookup("hyperlink").NoOptDefVal = "auto"
 	f.BoolVarP(&o.Version, "version", "V", false, "display version (findmnt from nstool VERSION)")
 	f.BoolVar(&o.VFSAll, "vfs-all", false, "print all VFS options")
+	f.VisitAll(func(fl *pflag.Flag) { fl.Value = &inOrder{Value: fl.Value, name: fl.Name, seen: &o.seen} })
 	return cmd
+}
+
+// seenOption is one option of the command line.
+type seenOption struct{ name, value string }
+
+// inOrder records each option in o.seen as pflag sets it, then sets it.
+type inOrder struct {
+	pflag.Value
+	name string
+	seen *[]seenOption
+}
+
+func (v *inOrder) Set(s string) error {
+	*v.seen = append(*v.seen, seenOption{v.name, s})
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag keeps a flag without argument one (pflag and getopt ask).
+func (v *inOrder) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // exclusive are util-linux's groups of options that exclude each other
@@ -177,47 +211,147 @@ var exclusive = [][]string{
 	{"mountpoint", "target"},
 	{"task", "kernel", "mtab", "fstab"},
 	{"pairs", "list", "raw", "verify"},
-	{"mtab", "fstab"},
+	{"poll", "verify"},
+	// util-linux's row is {m, p, s}, but it lists it after {p, x}, out of
+	// the ASCII order err_exclusive_options walks the rows in, so -m is
+	// never counted there: -m -p is allowed, -p -s is refused
+	{"poll", "fstab"},
 	{"pseudo", "real"},
 }
 
-// utilLinuxNames is how util-linux prints each group (with --poll, which
-// nstool does not have).
+// utilLinuxNames is how util-linux prints a group where it differs from
+// the long names in order.
 var utilLinuxNames = map[string]string{
-	"mtab,fstab":             "--mtab --poll --fstab",
+	"poll,fstab":             "--mtab --poll --fstab",
 	"task,kernel,mtab,fstab": "--task --kernel --mtab --fstab",
 }
 
-// validate refuses options that exclude each other, as findmnt does
-// before it reads anything; the rest of the command line is read by plan.
+// validate reads the command line as findmnt's getopt loop does, option
+// by option in the order given: a conflict (err_exclusive_options: the
+// first option of a group seen, then another of it) and the values it
+// reads there (-d, -N, -w, -p) are refused at the option where they arise;
+// the rest of the command line is read by plan.
 func (o *Options) validate() error {
-	for _, g := range exclusive {
-		n := 0
-		for _, name := range g {
-			// util-linux HEAD's --kernel=listmount is not its -k; the
-			// conflict with -N and -F is told later (plan)
-			if o.given[name] && !(name == "kernel" && o.Kernel == "listmount") {
-				n++
+	first := make([]string, len(exclusive))
+	for _, opt := range o.seen {
+		// util-linux HEAD's --kernel=listmount is not its -k; the
+		// conflict with -N and -F is told later (plan)
+		if !(opt.name == "kernel" && o.Kernel == "listmount") {
+			if err := exclusiveCheck(first, opt.name); err != nil {
+				return err
 			}
 		}
-		if n > 1 {
-			msg := utilLinuxNames[strings.Join(g, ",")]
-			if msg == "" {
-				msg = "--" + strings.Join(g, " --")
-			}
-			return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
+		if err := checkValue(opt); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// parseTID reads -N's PID. Like util-linux's strtou32_or_err it skips the
-// blanks before the number; unlike it, it also skips those after it
-// (findmnt 2.38.1 refuses "1 ").
-func parseTID(s string) (int, error) {
-	n, err := cli.ParseUint(strings.TrimSpace(s), "invalid TID argument")
-	if err != nil {
-		return 0, cli.NumberError("invalid TID argument", s)
+// exclusiveCheck is err_exclusive_options for one option: first holds the
+// option seen first in each group.
+func exclusiveCheck(first []string, name string) error {
+	for i, g := range exclusive {
+		for _, member := range g {
+			if member != name {
+				continue
+			}
+			if first[i] == "" {
+				first[i] = name
+			} else if first[i] != name {
+				msg := utilLinuxNames[strings.Join(g, ",")]
+				if msg == "" {
+					msg = "--" + strings.Join(g, " --")
+				}
+				return cli.Exitf(1, "mutually exclusive arguments: %s", msg)
+			}
+		}
 	}
-	return n, nil
+	return nil
 }
+
+// checkValue refuses what findmnt's getopt loop refuses of a value.
+func checkValue(opt seenOption) error {
+	switch opt.name {
+	case "direction":
+		if opt.value != "forward" && opt.value != "backward" {
+			return cli.Exitf(1, "unknown direction '%s'", opt.value)
+		}
+	case "task":
+		_, err := parseTID(opt.value)
+		return err
+	case "timeout":
+		_, err := cli.ParseStrtos32(opt.value, "invalid timeout argument")
+		return err
+	case "poll":
+		return checkPollActions(opt.value)
+	}
+	return nil
+}
+
+// pollAll is what a bare --poll watches: every action.
+const pollAll = "mount,umount,remount,move"
+
+// checkPollActions reads --poll's list as util-linux's string_to_idarray
+// does: names of actions, any case, between commas. An unknown name is
+// reported with the rest of the list after it; an empty list or an
+// empty name (",mount") fails without a word.
+func checkPollActions(list string) error {
+	if list == "" {
+		return cli.Exit(1)
+	}
+	for rest := list; rest != ""; {
+		name, tail, more := strings.Cut(rest, ",")
+		if more && tail == "" {
+			// a comma that ends the list is part of the name before it
+			// ("mount," is an unknown action)
+			name, more = rest, false
+		}
+		if name == "" {
+			return cli.Exit(1)
+		}
+		switch strings.ToLower(name) {
+		case "move", "mount", "umount", "remount":
+		default:
+			return cli.Exitf(1, "unknown action: %s", rest)
+		}
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	return nil
+}
+
+// parseTID reads -N's PID as util-linux's strtou32_or_err: strtoumax(3)
+// in base 10 (blanks and a sign before the digits, nothing after), where
+// a negative number (strtoimax below 0: "-1", not "-0") and one above
+// 2^32-1 are out of range.
+func parseTID(s string) (int, error) {
+	const what = "invalid TID argument"
+	n, err := cli.ParseStrtoul(s, what)
+	if err != nil {
+		return 0, err
+	}
+	if n > math.MaxUint32 || n != 0 && strings.HasPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "-") {
+		return 0, cli.Exitf(1, "%s: '%s': Numerical result out of range", what, s)
+	}
+	return int(n), nil
+}
+
+// taskMark starts a TabFiles entry that is -N's PID, not a file (no
+// argument holds a NUL).
+const taskMark = "\x00"
+
+// tabFiles is the pflag value of -F and -N: both append to one list.
+type tabFiles struct {
+	list      *[]string
+	mark, typ string
+}
+
+func (v *tabFiles) Set(s string) error {
+	*v.list = append(*v.list, v.mark+s)
+	return nil
+}
+func (v *tabFiles) String() string { return "" }
+func (v *tabFiles) Type() string   { return v.typ }

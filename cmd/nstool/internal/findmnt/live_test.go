@@ -63,7 +63,7 @@ func liveTree(t *testing.T) string {
 	nstest.Mount(t, "over", filepath.Join(base, "private"), "tmpfs", 0, "size=1m")
 	// every per-mount flag --vfs-all words otherwise
 	nstest.Mount(t, "flags", filepath.Join(base, "flags"), "tmpfs",
-		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
+		unix.MS_NOEXEC|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_SYNCHRONOUS|unix.MS_DIRSYNC|unix.MS_NOATIME|unix.MS_NODIRATIME|unix.MS_LAZYTIME|unix.MS_NOSYMFOLLOW, "size=1m")
 	return base
 }
 
@@ -117,6 +117,18 @@ func TestLiveDifferential(t *testing.T) {
 		// SOURCES is an array in JSON; --poll's columns need --poll.
 		{"-R", base, "-J", "-o", "TARGET,SOURCES"},
 		{"-R", base, "-J", "--tree", "-o", "SOURCES,TARGET,SOURCE"},
+		// without TARGET no column draws the tree: JSON is a list then
+		{"-R", base, "-J", "-o", "SOURCE,FSTYPE"},
+		{"-J", "-o", "ID,PARENT,PROPAGATION"},
+		{"-R", base, "-o", "SOURCE,ID"},
+		// -y's header names are wider than the columns sized for -o's:
+		// the last cell runs on, a right-aligned one never breaks a line
+		{"-R", base, "-y", "-l", "-o", "TARGET,MAJ:MIN,USE%"},
+		{"-R", base, "-y", "-o", "USE%,TARGET"},
+		{"-R", base, "-y", "-D"},
+		// --tree keeps the art in -P's values
+		{"-R", base, "--tree", "-P"},
+		{"-R", base, "--tree", "-P", "-o", "SOURCE,TARGET"},
 		{"-R", base, "-o", "ACTION"},
 		{"-o", "TARGET,OLD-TARGET,ACTION", "/"},
 		{"-o", "+OLD-OPTIONS", "-J"},
@@ -248,7 +260,8 @@ func TestTerminalWidth(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cols := range []string{"50", "70", "100", "200"} {
-		for _, args := range []string{"", "-l", "-o +PROPAGATION,ID"} {
+		// SOURCES wraps at newlines only: never narrowed, never cut
+		for _, args := range []string{"", "-l", "-o +PROPAGATION,ID", "-o TARGET,SOURCES,FSTYPE,OPTIONS", "-o SOURCES,TARGET -l"} {
 			show := func(cmd string) string {
 				c := exec.Command("script", "-qec", "stty cols "+cols+"; "+cmd+" "+args+" -F "+tab, "/dev/null")
 				c.Env = append(os.Environ(), "NO_COLOR=1", "LC_ALL=C.UTF-8")

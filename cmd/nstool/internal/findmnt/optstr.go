@@ -177,40 +177,74 @@ func removeOptionStr(s, name string) (string, bool) {
 	return s, false
 }
 
-// vfsOptionNames are the options the kernel applies per mount (libmount's
-// Linux option map); the rest of an fstab entry's options belong to the
-// filesystem or to userspace.
+// vfsOptionNames are libmount 2.38.1's Linux option map (optmap.c): the
+// options the kernel applies per mount, propagation included. None takes
+// a value: "rw=1" is a filesystem option to libmount.
 var vfsOptionNames = map[string]bool{
 	"ro": true, "rw": true, "exec": true, "noexec": true, "suid": true, "nosuid": true,
 	"dev": true, "nodev": true, "sync": true, "async": true, "dirsync": true,
-	"remount": true, "bind": true, "rbind": true, "mand": true, "nomand": true,
+	"remount": true, "bind": true, "rbind": true, "silent": true, "loud": true, "mand": true, "nomand": true,
 	"atime": true, "noatime": true, "iversion": true, "noiversion": true,
 	"diratime": true, "nodiratime": true, "relatime": true, "norelatime": true,
 	"strictatime": true, "nostrictatime": true, "lazytime": true, "nolazytime": true,
-	"nosymfollow": true, "symfollow": true, "silent": true, "loud": true, "move": true,
+	"unbindable": true, "runbindable": true, "private": true, "rprivate": true,
+	"slave": true, "rslave": true, "shared": true, "rshared": true,
+	"symfollow": true, "nosymfollow": true,
 }
 
-// userOptionNames are userspace-only options (not passed to the kernel).
-var userOptionNames = map[string]bool{
-	"defaults": true, "auto": true, "noauto": true, "user": true, "nouser": true,
-	"users": true, "nousers": true, "owner": true, "noowner": true, "group": true, "nogroup": true,
-	"_netdev": true, "comment": true, "loop": true, "offset": true, "sizelimit": true,
-	"encryption": true, "nofail": true, "uhelper": true, "helper": true,
-	"x-": true, "X-": true,
+// userOptionValues is libmount's userspace option map: for each option,
+// whether it may have a value ("user[=]", "comment=", ...); an option that
+// takes none given one ("noauto=1") is a filesystem option. "defaults"
+// is in the map as no option at all; x-* and X-* are userspace options
+// by their prefix.
+var userOptionValues = map[string]bool{
+	"auto": false, "noauto": false, "user": true, "nouser": false,
+	"users": false, "nousers": false, "owner": false, "noowner": false, "group": false, "nogroup": false,
+	"_netdev": false, "comment": true, "loop": true, "offset": true, "sizelimit": true,
+	"encryption": true, "nofail": false, "uhelper": true, "helper": true,
+	"verity.hashdevice": true, "verity.roothash": true, "verity.hashoffset": true,
+	"verity.roothashfile": true, "verity.fecdevice": true, "verity.fecoffset": true,
+	"verity.fecroots": true, "verity.roothashsig": true, "verity.oncorruption": true,
 }
 
-func isUserOption(name string) bool {
-	return userOptionNames[name] || strings.HasPrefix(name, "x-") || strings.HasPrefix(name, "X-")
+type optionClass int
+
+const (
+	fsOption optionClass = iota
+	vfsOption
+	userOption
+	noOption // "defaults"
+)
+
+// classify is where libmount's mnt_split_optstr puts an option.
+func classify(o option) optionClass {
+	switch {
+	case o.name == "defaults":
+		return noOption
+	case strings.HasPrefix(o.name, "x-") || strings.HasPrefix(o.name, "X-"):
+		return userOption
+	case vfsOptionNames[o.name]:
+		if o.hasValue && o.value != "" {
+			return fsOption
+		}
+		return vfsOption
+	}
+	if takesValue, ok := userOptionValues[o.name]; ok {
+		if o.hasValue && o.value != "" && !takesValue {
+			return fsOption
+		}
+		return userOption
+	}
+	return fsOption
 }
 
 func splitOptions(all string) (vfs, fs string) {
 	var v, f []option
 	for _, o := range splitOptstr(all) {
-		switch {
-		case vfsOptionNames[o.name]:
+		switch classify(o) {
+		case vfsOption:
 			v = append(v, o)
-		case isUserOption(o.name):
-		default:
+		case fsOption:
 			f = append(f, o)
 		}
 	}
@@ -223,7 +257,7 @@ func splitOptions(all string) (vfs, fs string) {
 func userOptions(all string) string {
 	var u []option
 	for _, o := range splitOptstr(all) {
-		if o.name != "defaults" && !vfsOptionNames[o.name] && isUserOption(o.name) {
+		if classify(o) == userOption {
 			u = append(u, o)
 		}
 	}
@@ -236,6 +270,11 @@ func userOptions(all string) string {
 func matchOptions(optstr, pattern string) bool {
 	opts := splitOptstr(optstr)
 	for _, p := range splitOptstr(pattern) {
+		if (strings.Count(p.name, `"`)+strings.Count(p.value, `"`))%2 == 1 {
+			// a quote never closed: libmount's parser ends the list
+			// there, without the option (x="y matches every mount)
+			break
+		}
 		name, no := p.name, false
 		if strings.HasPrefix(name, "+") {
 			name = name[1:]

@@ -3,6 +3,7 @@ package findmnt
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -21,11 +22,15 @@ const (
 // search is what findmnt looks for; empty fields match everything.
 type search struct {
 	fstype, options, target, source string
-	majmin                          *[2]uint32
-	id                              *int
-	uniqID                          *uint64
-	strictTarget, noSwap            bool
-	filter                          filterNode
+	// hasFSType, hasOptions: -t or -O was given, an empty list included
+	// (util-linux keeps the pointer: -t '' matches no type, -O '' every
+	// mount, and either leaves "list all" mode)
+	hasFSType, hasOptions bool
+	majmin                *[2]uint32
+	id                    *int
+	uniqID                *uint64
+	strictTarget, noSwap  bool
+	filter                filterNode
 }
 
 // plan is what the command line asks for, before any table is read.
@@ -37,7 +42,10 @@ type plan struct {
 	files     []string
 	listmount bool // --kernel=listmount: the table comes from listmount(2)
 	submounts bool
-	linkURI   string // --hyperlink's "file://HOST" for TARGET, "" for none
+	// defaultFstab: files is fstabPath, which findmnt leaves libmount to
+	// find, so that it names no file when it cannot read it
+	defaultFstab bool
+	linkURI      string // --hyperlink's "file://HOST" for TARGET, "" for none
 }
 
 func (o *Options) plan() (*plan, error) {
@@ -59,6 +67,7 @@ func (o *Options) plan() (*plan, error) {
 	}
 	var m search
 	m.fstype, m.options = o.Types, o.Options
+	m.hasFSType, m.hasOptions = o.given["types"], o.given["options"]
 	if o.Source != "" || cmdChanged(o, "source") {
 		m.setSource(o.Source)
 		m.noSwap = true
@@ -83,11 +92,12 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.uniqID = &n
 	}
-	if o.Direction != "" && o.Direction != "forward" && o.Direction != "backward" {
+	if o.given["direction"] && o.Direction != "forward" && o.Direction != "backward" {
 		return nil, cli.Exitf(1, "unknown direction '%s'", o.Direction)
 	}
 
-	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List)
+	poll := o.given["poll"]
+	tree := !(o.DF || o.DFI || o.Pairs || o.Mtab || o.Fstab || o.Raw || o.List || poll)
 
 	// Columns: -D's df set or the four defaults, then -o (which replaces
 	// them unless it starts with '+').
@@ -103,6 +113,9 @@ func (o *Options) plan() (*plan, error) {
 	}
 	if len(cols) == 0 {
 		cols = registry.Named("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+		if poll {
+			cols = append(registry.Named("ACTION"), cols...)
+		}
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
 		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
@@ -112,14 +125,6 @@ func (o *Options) plan() (*plan, error) {
 			return nil, cli.Exitf(1, "%v", err)
 		}
 	}
-	// --poll's columns: util-linux refuses them without it (nstool has
-	// no --poll), naming the first one asked for.
-	for _, c := range cols {
-		if c.tabdiff {
-			return nil, cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)
-		}
-	}
-
 	tt := tabType(0)
 	var files []string
 	switch {
@@ -130,14 +135,17 @@ func (o *Options) plan() (*plan, error) {
 	case o.Kernel != "":
 		tt = tabKernel
 	}
-	files = append(files, o.TabFiles...)
-	if o.Task != "" || cmdChanged(o, "task") {
-		pid, err := parseTID(o.Task)
-		if err != nil {
-			return nil, err
+	for _, f := range o.TabFiles {
+		if arg, ok := strings.CutPrefix(f, taskMark); ok {
+			pid, err := parseTID(arg)
+			if err != nil {
+				return nil, err
+			}
+			tt = tabKernel
+			// util-linux prints the pid_t with %d: 4294967295 is -1
+			f = "/proc/" + strconv.Itoa(int(int32(pid))) + "/mountinfo"
 		}
-		tt = tabKernel
-		files = append(files, "/proc/"+strconv.Itoa(pid)+"/mountinfo")
+		files = append(files, f)
 	}
 	if tt == 0 {
 		tt = tabKernel
@@ -146,6 +154,9 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
+	if poll && len(files) > 1 {
+		return nil, cli.Exitf(1, "--poll accepts only one file, but more specified by --tab-file")
+	}
 	if listmount && len(files) > 0 {
 		return nil, cli.Exitf(1, "options --kernel=listmount and --tab-file or --task can't be used together")
 	}
@@ -178,10 +189,11 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 
+	defaultFstab := false
 	if len(files) == 0 && !listmount {
 		switch tt {
 		case tabFstab:
-			files = []string{"/etc/fstab"}
+			files, defaultFstab = []string{fstabPath()}, true
 		default:
 			files = []string{"/proc/self/mountinfo"}
 		}
@@ -199,7 +211,16 @@ func (o *Options) plan() (*plan, error) {
 		}
 		m.filter = n
 	}
-	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
+	return &plan{m: m, cols: cols, tree: tree, tt: tt, files: files, defaultFstab: defaultFstab, submounts: submounts, linkURI: linkURI, listmount: listmount}, nil
+}
+
+// fstabPath is libmount's mnt_get_fstab_path: $LIBMOUNT_FSTAB when it is
+// set (empty included), else /etc/fstab.
+func fstabPath() string {
+	if p, ok := os.LookupEnv("LIBMOUNT_FSTAB"); ok {
+		return p
+	}
+	return "/etc/fstab"
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths
@@ -234,7 +255,7 @@ func isListAll(o *Options, m *search) bool {
 	if (o.DF || o.DFI || o.Real || o.Pseudo) && !o.All {
 		return false
 	}
-	return m.source == "" && m.target == "" && m.fstype == "" && m.options == "" && m.majmin == nil && m.id == nil && m.uniqID == nil
+	return m.source == "" && m.target == "" && !m.hasFSType && !m.hasOptions && m.majmin == nil && m.id == nil && m.uniqID == nil
 }
 
 func cmdChanged(o *Options, name string) bool { return o.given[name] }

@@ -28,7 +28,10 @@ type finder struct {
 func run(o *Options) error {
 	cli.BatchGC()
 	if o.Version {
-		return cli.PrintVersion(o.IO.Out, "findmnt")
+		if err := cli.PrintVersion(o.IO.Out, "findmnt"); err != nil {
+			return writeError(err)
+		}
+		return nil
 	}
 	if err := o.readCompat(); err != nil {
 		return err
@@ -53,11 +56,24 @@ func run(o *Options) error {
 			return cli.Exitf(1, "failed to read mount table by listmount(2): %s", cli.Strerror(err))
 		}
 	}
+	warn := func(w parseWarning) {
+		fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
+	}
 	for _, path := range p.files {
-		err := tab.readFile(path, func(w parseWarning) {
-			fmt.Fprintf(o.IO.ErrOut, "nstool findmnt: %s: parse error at line %d -- ignored\n", w.File, w.Line)
-		})
+		read := tab.readFile
+		switch p.tt {
+		case tabFstab:
+			read = tab.readFstab
+		case tabMtab:
+			// libmount's mnt_table_parse_mtab guesses the format of each
+			// file anew; -k keeps the first file's for all
+			tab.format = fmtGuess
+		}
+		err := read(path, warn)
 		if err != nil {
+			if p.defaultFstab {
+				path = "(null)" // util-linux passes libmount no name and prints that
+			}
 			return cli.Exitf(1, "can't read %s: %s", path, cli.Strerror(err))
 		}
 	}
@@ -82,8 +98,18 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		tt = tabKernel
 	}
 	isTree := tab.isTree()
+	ctx := newRunCtx(o)
 	if o.Uniq {
-		tab.uniq()
+		canon := func(p string) string { return p } // -C: no cache, paths as written
+		if !o.NoCanonicalize {
+			canon = func(p string) string {
+				if r := ctx.resolve(p); r != "" {
+					return r
+				}
+				return p
+			}
+		}
+		tab.uniq(canon)
 	}
 	if isTree && o.ForceTree {
 		tree = true
@@ -92,7 +118,6 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		tree = false
 	}
 
-	ctx := newRunCtx(o)
 	f := &finder{o: o, ctx: ctx, tab: tab, m: m, tree: tree, cols: p.cols, linkURI: p.linkURI, lines: make([]*scols.Line, len(tab.entries))}
 	f.out = f.newTable(tree)
 	f.out.Grow(len(tab.entries)) // mostly one line a mount
@@ -101,6 +126,18 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	}
 	if o.Verify {
 		return f.verify()
+	}
+	// --poll's columns: util-linux refuses them without it, naming the
+	// first one asked for, once the tables are read
+	// (their parse errors come first) and unless it verifies them.
+	if o.given["poll"] {
+		// util-linux watches the table here until --timeout ends.
+		return cli.Exitf(1, "--poll is not implemented (see docs/findmnt.md)")
+	}
+	for _, c := range p.cols {
+		if c.tabdiff {
+			return cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)
+		}
 	}
 
 	var rc int
@@ -117,7 +154,7 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 		return cli.Exit(1)
 	}
 	if err := f.out.Print(ios.Out); err != nil {
-		return cli.Exitf(1, "write error: %v", err)
+		return writeError(err)
 	}
 	return nil
 }
@@ -136,4 +173,10 @@ func (t *mountTable) allKernel() bool {
 func (t *mountTable) isTree() bool {
 	n := len(t.entries)
 	return n > 0 && t.entries[n-1].Kernel && t.entries[n-1].hasRoot
+}
+
+// writeError is util-linux's close_stdout message: "write error: " and
+// the errno's text ("No space left on device" for /dev/full).
+func writeError(err error) error {
+	return cli.Exitf(1, "write error: %s", cli.Strerror(err))
 }

@@ -108,7 +108,17 @@ func pathToTID(path string) int {
 func (t *mountTable) parse(r io.Reader, name string, tid int, warn func(parseWarning)) error {
 	lines := mountinfo.NewLines(r)
 	for lines.Scan() {
-		f := mountinfo.NewFields(lines.Text())
+		text := lines.Text()
+		if strings.IndexByte(text, 0) >= 0 {
+			// libmount looks for the newline of a line as a C string: a
+			// NUL before it hides it, and a line without one is an error
+			// (the last line of a file without one, cut at the NUL,
+			// would not be: nstool cannot tell it from the others)
+			t.parseErrors++
+			warn(parseWarning{File: name, Line: lines.Number()})
+			continue
+		}
+		f := mountinfo.NewFields(text)
 		f.SkipBlanks()
 		s := f.Rest()
 		if s == "" || s[0] == '#' {
@@ -282,7 +292,7 @@ func (e *fsEntry) setFSType(t string) {
 // UUID=, PARTLABEL=, PARTUUID=) so that matching works on it.
 func (e *fsEntry) setSource(s string) {
 	e.Source = s
-	name, _, ok := strings.Cut(s, "=")
+	name, _, ok := parseTagString(s)
 	e.tagged = ok && isTagName(name)
 }
 
@@ -292,11 +302,30 @@ func (e *fsEntry) tag() (name, val string) {
 	if !e.tagged {
 		return "", ""
 	}
-	name, val, _ = strings.Cut(e.Source, "=")
-	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
-		val = val[1 : len(val)-1]
-	}
+	name, val, _ = parseTagString(e.Source)
 	return name, val
+}
+
+// parseTagString is libblkid's blkid_parse_tag_string: NAME=value, the
+// value unquoted up to its last quote when it starts with one (LABEL="my
+// disk"); not a tag when there is no '=', no closing quote, or no value
+// (LABEL= and LABEL="" are paths to libmount).
+func parseTagString(s string) (name, val string, ok bool) {
+	name, val, ok = strings.Cut(s, "=")
+	if !ok {
+		return "", "", false
+	}
+	if val != "" && (val[0] == '"' || val[0] == '\'') {
+		end := strings.LastIndexByte(val[1:], val[0])
+		if end < 0 {
+			return "", "", false
+		}
+		val = val[1 : 1+end]
+	}
+	if val == "" {
+		return "", "", false
+	}
+	return name, val, true
 }
 
 func isTagName(name string) bool {

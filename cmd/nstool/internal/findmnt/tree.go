@@ -239,13 +239,7 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 		return f.step(it)
 	}
 	if f.mountCompatible() {
-		var found *fsEntry
-		for e := f.step(it); e != nil; e = f.step(it) {
-			if f.matchSource(e, f.m.source) {
-				found = e
-				break
-			}
-		}
+		found := f.findSource(it, f.m.source)
 		if found == nil && !f.m.noSwap {
 			f.resetIter(it)
 			for e := f.step(it); e != nil; e = f.step(it) {
@@ -272,19 +266,109 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 	}
 }
 
+// findSource is libmount's mnt_table_find_source, mount(8)'s lookup of
+// SPEC: a tag as written in any entry, else the device it names as a
+// path (findSrcpath). Each way is tried on the whole table before the next.
+func (f *finder) findSource(it *iter, spec string) *fsEntry {
+	name, val, ok := parseTagString(spec)
+	if !ok || !isTagName(name) {
+		return f.findSrcpath(it, spec)
+	}
+	if e := f.findEntry(it, func(e *fsEntry) bool {
+		n, v := e.tag()
+		return e.tagged && n == name && v == val
+	}); e != nil {
+		return e
+	}
+	if f.o.NoCanonicalize { // -C: no cache, so no tag is resolved
+		return nil
+	}
+	if dev := f.ctx.resolveTag(name, val); dev != "" {
+		return f.findSrcpath(it, dev)
+	}
+	return nil
+}
+
+// findSrcpath is mnt_table_find_srcpath: the source path as written, then
+// made canonical, then as the device the entries' tags name, then the
+// entries' own paths made canonical (not for pseudo or network ones).
+func (f *finder) findSrcpath(it *iter, path string) *fsEntry {
+	if path == "" {
+		return nil
+	}
+	ntags := 0
+	if e := f.findEntry(it, func(e *fsEntry) bool {
+		if e.tagged {
+			ntags++
+		}
+		return streqSrcpath(e, path)
+	}); e != nil || f.o.NoCanonicalize {
+		return e
+	}
+	cn := f.canonical(path)
+	n := len(f.tab.entries)
+	if ntags < n {
+		if e := f.findEntry(it, func(e *fsEntry) bool { return streqSrcpath(e, cn) }); e != nil {
+			return e
+		}
+	}
+	if ntags > 0 {
+		if e := f.findEntry(it, func(e *fsEntry) bool { return e.tagged && f.ctx.deviceHasTag(cn, e) }); e != nil {
+			return e
+		}
+	}
+	return f.findEntry(it, func(e *fsEntry) bool {
+		src, isPath := e.srcpath()
+		return !e.pseudo && !e.net && isPath && src != "" && f.canonical(src) == cn
+	})
+}
+
+// findEntry is the first entry in the search's direction that ok accepts.
+func (f *finder) findEntry(it *iter, ok func(*fsEntry) bool) *fsEntry {
+	f.resetIter(it)
+	for e := f.step(it); e != nil; e = f.step(it) {
+		if ok(e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// canonical is libmount's mnt_resolve_path: the real path, or the path as
+// it is when it does not resolve.
+func (f *finder) canonical(p string) string {
+	if r := f.ctx.resolve(p); r != "" {
+		return r
+	}
+	return p
+}
+
+// streqSrcpath is mnt_fs_streq_srcpath: paths compared as paths, the
+// "source" of a pseudo filesystem as a string.
+func streqSrcpath(e *fsEntry, path string) bool {
+	src, isPath := e.srcpath()
+	if !isPath {
+		return false
+	}
+	if e.pseudo {
+		return src == path
+	}
+	return streqPaths(src, path)
+}
+
 // mountCompatible is "findmnt -f SPEC": look SPEC up as mount(8) does.
 func (f *finder) mountCompatible() bool {
-	return f.m.source != "" && f.m.fstype == "" && f.m.options == "" && f.o.FirstOnly
+	return f.m.source != "" && !f.m.hasFSType && !f.m.hasOptions && f.o.FirstOnly
 }
 
 // match is util-linux's match_func plus --id and -Q.
 func (f *finder) match(e *fsEntry) bool {
 	o, m := f.o, &f.m
 	no := o.Invert
-	if m.fstype != "" && !matchFSType(e.FSType, m.fstype) {
+	if m.hasFSType && !matchFSType(e.FSType, m.fstype) {
 		return no
 	}
-	if m.options != "" && !matchOptions(e.Options, m.options) {
+	if m.hasOptions && !matchOptions(e.Options, m.options) {
 		return no
 	}
 	if m.majmin != nil && (e.Major != m.majmin[0] || e.Minor != m.majmin[1]) {
@@ -386,8 +470,8 @@ func (f *finder) matchSource(e *fsEntry, source string) bool {
 		return false
 	}
 	var cn string
-	if name, val, ok := strings.Cut(source, "="); ok && isTagName(name) {
-		cn = f.ctx.resolveTag(name, strings.Trim(val, `"'`))
+	if name, val, ok := parseTagString(source); ok && isTagName(name) {
+		cn = f.ctx.resolveTag(name, val)
 	} else {
 		cn = f.ctx.resolve(source)
 	}

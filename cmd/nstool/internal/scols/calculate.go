@@ -89,7 +89,9 @@ func (p *printer) calculate() {
 			if c.width == 0 {
 				continue
 			}
-			trunc := c.has(Trunc) || c.has(Wrap)
+			// a Wrap column wraps at newlines (a custom wrap, in
+			// libsmartcols' words), which is not truncation
+			trunc := c.has(Trunc)
 			relative := c.WidthHint > 0 && c.WidthHint < 1
 			switch stage {
 			case 1:

@@ -146,7 +146,7 @@ func (p *printer) printJSON() {
 	j.open("", false, jsonObject)
 	j.open(jsonKey(t.Name), true, jsonArray)
 	if len(t.lines) > 0 {
-		if t.Tree {
+		if t.isTree() {
 			for _, r := range t.roots {
 				p.jsonTree(j, r)
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 )
@@ -76,8 +77,9 @@ func (t *Table) Print(w io.Writer) error {
 	if !t.NoHeadings && t.Format != Pairs {
 		p.printHeader()
 	}
+	tree := t.isTree()
 	t.walk(func(l *Line) {
-		if t.Tree {
+		if tree {
 			p.drawArt(l)
 		}
 		p.printLine(l)
@@ -217,6 +219,11 @@ func (p *printer) cellWidth(l *Line, c *Column) int {
 // the line before: the cell's next line in its column, the other columns
 // blank but for the tree's vertical lines (libsmartcols' pending data).
 func (p *printer) printMore(l *Line) {
+	for seq, m := range l.more {
+		if c := p.t.Columns[seq]; len(m) > 0 && c.width > 0 && m[len(m)-1].w > c.width {
+			l.more[seq] = append(m[:len(m)-1], splitWidth(m[len(m)-1], c.width)...)
+		}
+	}
 	for k := 0; ; k++ {
 		pending := false
 		for _, m := range l.more {
@@ -231,12 +238,44 @@ func (p *printer) printMore(l *Line) {
 				continue
 			}
 			if m := l.more[c.seq]; k < len(m) {
-				p.humanCell(c, l, m[k].s, m[k].w)
+				p.pendingCell(c, m[k].s, m[k].w)
 				continue
 			}
 			p.emptyCell(c, l, p.stillPending(l, c, k))
 		}
 	}
+}
+
+// splitWidth cuts the last line of a multi-line cell into lines as wide
+// as its column: libsmartcols' print_pending_data prints the lines before
+// a newline whole, but the last one (which no newline ends) truncated, and
+// keeps the rest for the next line.
+func splitWidth(ch chunk, width int) []chunk {
+	var out []chunk
+	for ch.w > width {
+		s, w := truncate(ch.s, width)
+		if s == "" { // a character wider than the column
+			_, n := utf8.DecodeRuneInString(ch.s)
+			s, w = ch.s[:n], runeWidth([]rune(ch.s[:n])[0])
+		}
+		out = append(out, chunk{s, w})
+		ch = chunk{ch.s[len(s):], ch.w - w}
+	}
+	return append(out, ch)
+}
+
+// pendingCell prints a further line of a multi-line cell as libsmartcols'
+// print_pending_data does: whole however wide, then padded to the
+// column's width (no line of padding after a too wide one).
+func (p *printer) pendingCell(c *Column, data string, n int) {
+	p.w.WriteString(data)
+	if p.t.isLast(c) {
+		return
+	}
+	if n < c.width {
+		p.w.WriteString(p.spaces(c.width - n))
+	}
+	p.w.WriteByte(' ')
 }
 
 // stillPending reports whether, when column c's blank cell of l's k-th
@@ -318,9 +357,14 @@ func (p *printer) printLine(l *Line) {
 			if t.ShellVar {
 				name = c.ShellVarName()
 			}
+			s := p.cellText(l, c)
+			if p.treeColumn(c) {
+				// findmnt --tree -P: the art is part of the value
+				s = string(p.art) + s
+			}
 			p.w.WriteString(name)
 			p.w.WriteByte('=')
-			p.w.WriteString(pairsQuote(p.cellText(l, c)))
+			p.w.WriteString(pairsQuote(s))
 			if !t.isLast(c) {
 				p.w.WriteByte(' ')
 			}
@@ -354,7 +398,9 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	if last && n < width && !c.has(Right) {
 		width = n
 	}
-	if n > width && (c.has(Trunc) || c.has(Wrap)) {
+	if n > width && c.has(Trunc) {
+		// a Wrap column's (SOURCES) cells are cut only at their
+		// newlines: a wider line pushes the next column down
 		data, n = truncate(data, width)
 	}
 	colored := p.t.Colors && p.cellColor(c, l) != nil
@@ -370,8 +416,13 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 		}
 	}
 	if data != "" {
-		if c.has(Right) && n < width {
-			emit(p.spaces(width - n))
+		if c.has(Right) {
+			// libsmartcols counts a right-aligned cell as exactly as wide
+			// as its column, even one that is wider: it never pushes the
+			// next column to a new line
+			if n < width {
+				emit(p.spaces(width - n))
+			}
 			n = width
 		}
 		if c.URI != "" && l != nil {
@@ -386,7 +437,13 @@ func (p *printer) humanCell(c *Column, l *Line, data string, n int) {
 	if colored {
 		p.writeColored(c, l, string(b))
 	}
-	if n > width && !(c.has(Trunc) || c.has(Wrap)) {
+	if last {
+		// libsmartcols' print_data returns after the last column's data:
+		// too wide a last cell (findmnt -y's header "USE_PCT" over a
+		// column sized for "USE%") runs on, with no line of padding
+		return
+	}
+	if n > width && !c.has(Trunc) {
 		p.newlinePadding(c, l)
 	} else if !last {
 		p.w.WriteByte(' ')
@@ -449,20 +506,23 @@ func (p *printer) writeColored(c *Column, l *Line, s string) {
 // vertical lines), so that the next column starts where it belongs.
 func (p *printer) newlinePadding(upto *Column, l *Line) {
 	p.w.WriteByte('\n')
+	// the tree column shows l's own vertical line when l has children and
+	// a cell printed so far has lines to come (libsmartcols'
+	// print_empty_cell, has_pending_data)
+	pending := false
+	if l != nil {
+		for seq, m := range l.more {
+			pending = pending || seq <= upto.seq && len(m) > 0
+		}
+	}
 	for _, c := range p.t.Columns {
 		if c.has(Hidden) {
 			continue
 		}
-		n := 0
-		if l != nil && p.treeColumn(c) {
-			a := p.prefix(l)
-			p.w.Write(a)
-			n = glyphWidth * int(l.depth)
-		}
-		for ; n < c.width; n++ {
-			p.w.WriteByte(' ')
-		}
-		if !p.t.isLast(c) {
+		if l != nil {
+			p.emptyCell(c, l, pending)
+		} else {
+			p.w.WriteString(p.spaces(c.width))
 			p.w.WriteByte(' ')
 		}
 		if c == upto {

@@ -24,10 +24,11 @@ const (
 	// NoExtremes ignores unusually long cells when sizing the column for
 	// a terminal.
 	NoExtremes
-	// Wrap columns may be truncated as Trunc ones are, and their cells may
-	// hold several lines ("a\nb"): in human output each line of the cell
-	// is printed under the previous one, the other columns left blank
-	// (libsmartcols' wrapnl functions, as findmnt's SOURCES uses them).
+	// Wrap columns are neither narrowed nor cut on a terminal (theirs is
+	// libsmartcols' custom wrap, at newlines): a cell may hold several
+	// lines ("a\nb"), and in human output each line of the cell is printed
+	// under the previous one, the other columns left blank (libsmartcols'
+	// wrapnl functions, as findmnt's SOURCES uses them).
 	Wrap
 	// StrictWidth keeps the column at its width hint.
 	StrictWidth
@@ -161,7 +162,8 @@ type Table struct {
 	// Name is the JSON array name ("filesystems").
 	Name   string
 	Format Format
-	// Tree prints lines as a tree (Human and JSON).
+	// Tree prints lines as a tree (Human and JSON), if a column has the
+	// Tree flag: without one libsmartcols prints a list.
 	Tree       bool
 	NoHeadings bool
 	// ShellVar writes column names as shell variable names (Pairs, headings).
@@ -256,7 +258,7 @@ func (t *Table) isLastChild(l *Line) bool {
 // walk visits the lines in tree order (roots in order, each followed by its
 // subtree), or in insertion order when the table is no tree.
 func (t *Table) walk(fn func(*Line)) {
-	if !t.Tree {
+	if !t.isTree() {
 		for _, l := range t.lines {
 			fn(l)
 		}
@@ -272,6 +274,21 @@ func (t *Table) walk(fn func(*Line)) {
 	for _, r := range t.roots {
 		visit(r)
 	}
+}
+
+// isTree is libsmartcols' scols_table_is_tree: tree output needs a column
+// to draw it in. Without one (findmnt -o SOURCE) the lines are printed in
+// the order they were added, and JSON has no "children".
+func (t *Table) isTree() bool {
+	if !t.Tree {
+		return false
+	}
+	for _, c := range t.Columns {
+		if c.has(Tree) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Table) lastColumn() *Column {
