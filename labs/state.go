@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -146,13 +147,22 @@ func LoadProgress() Progress {
 // hold a few lines; a larger one (or /dev/zero behind a symlink) is broken.
 const maxStateFile = 1 << 20
 
-// readSmallFile reads a regular file of at most maxStateFile bytes.
+// readSmallFile reads a regular file of at most maxStateFile bytes. It is
+// opened without blocking: open(2) of a FIFO waits for a writer otherwise
+// (fifo(7)), and a FIFO is no file of the engine's.
 func readSmallFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
+	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
+	return readSmall(f, path)
+}
+
+// readSmall reads f, a file named path, if it is regular and at most
+// maxStateFile bytes long.
+func readSmall(f fs.File, path string) ([]byte, error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", path)
 	}

@@ -20,10 +20,11 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
   nstool lab list --json | jq -r '.[] | select(.done | not) | .id'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			all, err := allLabs(ios)
+			all, dirErr, err := readLabs()
 			if err != nil {
 				return err
 			}
+			warnLabsDir(ios, dirErr)
 			prog := labs.LoadProgress()
 			type row struct {
 				ID      string `json:"id"`

@@ -1,10 +1,13 @@
 package lab
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/nsutil/nstest"
 )
@@ -15,6 +18,8 @@ func TestProgressFileIsReadWithALimit(t *testing.T) {
 	for name, create := range map[string]func(path string) error{
 		"/dev/zero": func(path string) error { return os.Symlink("/dev/zero", path) },
 		"too big":   func(path string) error { return os.WriteFile(path, make([]byte, 2<<20), 0o644) },
+		// open(2) of a FIFO would wait for a writer (fifo(7)).
+		"a FIFO": func(path string) error { return unix.Mkfifo(path, 0o644) },
 	} {
 		state := t.TempDir()
 		if err := os.MkdirAll(filepath.Join(state, "nstool"), 0o755); err != nil {
@@ -43,6 +48,59 @@ func TestBadLabsDirStillListsTheBuiltIns(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "01-isolation") || len(lines) != 1 || !strings.Contains(lines[0], why) {
 			t.Errorf("NSTOOL_LABS_DIR=%s: exit %d, want a line with %q\nstdout:\n%s\nstderr:\n%s", dir, code, why, out, errOut)
 		}
+	}
+}
+
+// A lab's file that is no regular file of a sensible size (a FIFO, a link
+// to /dev/zero, 2 MiB) makes $NSTOOL_LABS_DIR one line on stderr, at once;
+// a lab asked for there is one line too (the reason, not a second "no
+// lab"), and so is a folder that is no lab's (a teacher's .git is skipped).
+func TestBadLabFilesInOneLine(t *testing.T) {
+	for name, create := range map[string]func(dir string) error{
+		"a FIFO": func(dir string) error {
+			labTxt := filepath.Join(dir, "94-bad", "lab.txt")
+			return errors.Join(os.Remove(labTxt), unix.Mkfifo(labTxt, 0o644))
+		},
+		"/dev/zero": func(dir string) error {
+			readme := filepath.Join(dir, "94-bad", "README.md")
+			return errors.Join(os.Remove(readme), os.Symlink("/dev/zero", readme))
+		},
+		"too big": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "94-bad", "lab.txt"), make([]byte, 2<<20), 0o644)
+		},
+		"not NN-name": func(dir string) error { return os.Mkdir(filepath.Join(dir, "notes"), 0o755) },
+	} {
+		dir := t.TempDir()
+		writeLab(t, dir, "94-bad", "title: Engine test: a bad lab\nminutes: 1\n\nBad.\n-- step One --\nDo.\n-- check --\nhost /lab is mounted tmpfs\n-- hint --\nHm.\n-- solution --\ntrue\n")
+		if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := create(dir); err != nil {
+			t.Fatal(err)
+		}
+		env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
+		out, errOut, code := nstool(t, "", env, "lab", "list")
+		if code != 0 || !strings.Contains(out, "01-isolation") || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "the built-in labs only") {
+			t.Errorf("%s: lab list exit %d:\n%s%s", name, code, out, errOut)
+		}
+		_, errOut, code = nstool(t, "", env, "lab", "show", "94")
+		if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, `nstool lab show: no lab "94": $NSTOOL_LABS_DIR `) {
+			t.Errorf("%s: lab show 94 exit %d, want 1 and one line:\n%s", name, code, errOut)
+		}
+	}
+}
+
+// writeLab writes a lab folder id (lab.txt and a README.md) in dir.
+func writeLab(t *testing.T, dir, id, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, id), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, id, "lab.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, id, "README.md"), []byte("# "+id+"\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
