@@ -65,6 +65,10 @@ tests check it against the kernel on generated scenarios.`,
 				}
 				opts.PID = n
 			}
+			if cmd.Flags().Changed("ns") && opts.NSFile == "" {
+				// An empty argument is no file, not the caller's namespace.
+				return cli.Exitf(1, "--ns: no namespace file specified")
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -92,7 +96,7 @@ func (o *Options) validate() error {
 	return dotgraph.ValidFormat(o.Format, true)
 }
 
-func run(o *Options) error {
+func run(o *Options) (err error) {
 	file, root := crossview.Source(o.PID, o.NSFile)
 	ino, err := crossview.NSInode(file, o.PID)
 	if err != nil {
@@ -102,10 +106,11 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	m, err := crossview.Load(o.IO, "reach")
+	m, note, err := crossview.Load()
 	if err != nil {
 		return err
 	}
+	defer func() { err = crossview.Said(o.IO, "reach", note, err) }()
 	src := crossview.Index(m, ino)
 	if src < 0 {
 		return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)

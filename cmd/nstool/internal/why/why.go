@@ -65,7 +65,7 @@ first link that is missing, the kernel's rule that decides it
 	return cmd
 }
 
-func run(o *Options) error {
+func run(o *Options) (err error) {
 	srcFile, root := crossview.Source(o.PID, "")
 	srcIno, err := crossview.NSInode(srcFile, o.PID)
 	if err != nil {
@@ -86,10 +86,11 @@ func run(o *Options) error {
 	if _, err := os.Stat(strings.TrimSuffix(root, "/") + path); err != nil {
 		return cli.Exitf(1, "%s: %s", o.Path, cli.Strerror(err))
 	}
-	m, err := crossview.Load(o.IO, "why")
+	m, note, err := crossview.Load()
 	if err != nil {
 		return err
 	}
+	defer func() { err = crossview.Said(o.IO, "why", note, err) }()
 	src, dst := crossview.Index(m, srcIno), crossview.Index(m, dstIno)
 	if src < 0 || dst < 0 {
 		return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])

@@ -1,0 +1,46 @@
+package crossview_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
+	"github.com/nstool/nstool/nsutil/nstest"
+)
+
+// TestBadInputInOneLine: what the cross-namespace commands refuse is one
+// line on stderr and exit 1, what was left out of the machine (said on a
+// line of its own when they succeed) in that line: a file that is no
+// namespace file (its inode named "mnt:[737]"), one of another type, an
+// empty --ns (not the caller's namespace), a directory that is no mount
+// point, a device number nothing mounts (an empty table and 0 before).
+func TestBadInputInOneLine(t *testing.T) {
+	bin := nstooltest.Binary(t)
+	dir := filepath.Join(nstest.Tmpfs(t), "dir")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"reach", "--ns", "/etc/passwd", "/"}, "nstool reach: /etc/passwd: not a namespace file"},
+		{[]string{"reach", "--ns", "/proc", "/"}, "nstool reach: /proc: not a namespace file"},
+		{[]string{"why", "/", "/etc/passwd"}, "nstool why: /etc/passwd: not a namespace file"},
+		{[]string{"reach", "--ns", "/proc/self/ns/net", "/"}, "nstool reach: /proc/self/ns/net: a net namespace, not a mount namespace"},
+		{[]string{"why", "/", "/proc/self/ns/user"}, "nstool why: /proc/self/ns/user: a user namespace, not a mount namespace"},
+		{[]string{"reach", "--ns", "", "/"}, "nstool reach: --ns: no namespace file specified"},
+		{[]string{"reach", "--umount", dir}, "nstool reach: " + dir + ": not a mount point"},
+		{[]string{"holders", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
+		{[]string{"holders", "-J", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
+		{[]string{"holders", "8:"}, "nstool holders: 8:: no such path, device number or mount source"},
+	} {
+		stdout, stderr, code := nstooltest.Run(t, exec.Command(bin, tc.args...))
+		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, tc.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 1 and one line %q...", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+}
