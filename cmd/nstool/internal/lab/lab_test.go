@@ -189,6 +189,11 @@ func TestErrors(t *testing.T) {
 		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab 77-none is running"},
 		{[]string{"lab", "verify", "99"}, 1, "nstool lab verify: no lab \"99\""},
 		{[]string{"lab", "show"}, 1, "nstool lab show: accepts 1 arg(s), received 0"},
+		// --step 0 is no step (it was the first), a word no number (it was strconv's message and a usage line).
+		{[]string{"lab", "start", "01", "--step", "0"}, 1, "nstool lab start: --step '0': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step=x"}, 1, "nstool lab start: --step 'x': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step="}, 1, "nstool lab start: --step '': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step", "7"}, 1, "nstool lab start: --step '7': lab 01-isolation has steps 1 to 6\n"},
 	} {
 		_, errOut, code := nstool(t, "", stateEnv(t), tc.args...)
 		if code != tc.code || !strings.HasPrefix(errOut, tc.want) {

@@ -11,7 +11,7 @@ import (
 )
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
-	var step int
+	var step string
 	cmd := &cobra.Command{
 		Use:   "start ID",
 		Short: "Open a sandbox shell for a lab",
@@ -33,7 +33,11 @@ they leave it (in the copy a step's unshare made, say).`,
 				return err
 			}
 			opts := runOptions(ios, l, labs.ModeStart)
-			if opts.From, err = startingStep(ios, l, step); err != nil {
+			var given *string
+			if cmd.Flags().Changed("step") {
+				given = &step
+			}
+			if opts.From, err = startingStep(ios, l, given); err != nil {
 				return err
 			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
@@ -68,7 +72,7 @@ they leave it (in the copy a step's unshare made, say).`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&step, "step", 0, "go to step N, the steps before redone by their reference solutions")
+	cmd.Flags().StringVar(&step, "step", "", "go to step `N`, the steps before redone by their reference solutions")
 	return cmd
 }
 

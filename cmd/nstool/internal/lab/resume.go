@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -12,12 +13,15 @@ import (
 // startingStep is where `lab start` begins (0-based): --step N if given;
 // for a lab left mid-way, the step reached if the learner, asked on a
 // terminal, wants to go on; else the first.
-func startingStep(ios *cli.IOStreams, l *labs.Lab, step int) (int, error) {
-	if step != 0 {
-		if step < 1 || step > len(l.Steps) {
-			return 0, cli.Exitf(1, "--step %d: lab %s has steps 1 to %d", step, l.ID, len(l.Steps))
+func startingStep(ios *cli.IOStreams, l *labs.Lab, step *string) (int, error) {
+	if step != nil {
+		// Any text that is no step of the lab, "0" and "" included, is
+		// refused in one line (not the first step, not strconv's words).
+		n, err := strconv.Atoi(*step)
+		if err != nil || n < 1 || n > len(l.Steps) {
+			return 0, cli.Exitf(1, "--step '%s': lab %s has steps 1 to %d", *step, l.ID, len(l.Steps))
 		}
-		return step - 1, nil
+		return n - 1, nil
 	}
 	p := labs.LoadProgress()[l.ID]
 	if p.Done || p.Best == 0 || p.Best >= len(l.Steps) || !ios.IsStdinTTY() {
