@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -67,6 +69,9 @@ type ActorStage struct {
 	Volumes  []Volume
 }
 
+// actorName is what an actor may be called.
+var actorName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
+
 // StartActor starts a named actor and returns once the actor is made and
 // recorded in the sandbox's state; the actor lives until the sandbox ends.
 // Volumes are refused here, in the caller's mount namespace (the runtime's),
@@ -74,6 +79,11 @@ type ActorStage struct {
 func StartActor(stages Stages, a Actor) error {
 	if _, ok := actorPropagation[a.Propagation]; !ok {
 		return fmt.Errorf("unsupported propagation %q (private, slave, shared or unchanged)", a.Propagation)
+	}
+	if !actorName().MatchString(a.Name) {
+		// Checks name it as their first word; --uts makes it a hostname
+		// (at most 64 bytes, sethostname(2)).
+		return fmt.Errorf("actor name %q: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64)", a.Name)
 	}
 	if a.Name == "host" || a.Name == "other" || a.Name == "answer" {
 		return fmt.Errorf("%q is reserved: name the actor something else", a.Name)

@@ -503,6 +503,13 @@ func TestAnswerOnlyWhereAsked(t *testing.T) {
 	if !strings.Contains(out, "answer recorded: 3") || !strings.Contains(out, "rc=0") {
 		t.Errorf("lab 01 step 1, an answer:\n%s", out)
 	}
+	// An empty answer is none; one of 100,000 bytes is no number or word.
+	script := "nstool lab answer ''; echo rc=$?\nnstool lab answer \"$(head -c 100000 /dev/zero | tr '\\0' 7)\"; echo rc=$?\nnstool lab check >/dev/null; echo rc=$?\nexit\n"
+	out, errOut, _ = nstool(t, script, stateEnv(t), "lab", "start", "01-isolation")
+	if strings.Count(out, "rc=1") != 3 || !strings.Contains(errOut, "nstool lab answer: an empty answer") ||
+		!strings.Contains(errOut, "nstool lab answer: an answer of 100000 bytes") || strings.Contains(errOut, "nstool lab check:") {
+		t.Errorf("lab 01 step 1, an empty answer, a huge one, then a check:\n%s%s", out, errOut)
+	}
 }
 
 // The second terminal is told when the lab ends under it, and the prompt
