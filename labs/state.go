@@ -120,7 +120,9 @@ type LabProgress struct {
 
 func progressPath() (string, error) {
 	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
+	// A relative path is invalid and ignored (XDG Base Directory
+	// Specification): it would name a folder of the working directory.
+	if !filepath.IsAbs(dir) {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return "", err
@@ -181,6 +183,10 @@ func (p Progress) Save() error {
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		// rename(2) would say EEXIST ("file exists") of the temporary file.
+		return fmt.Errorf("%s: is a directory", path)
 	}
 	data, _ := json.MarshalIndent(p, "", "  ")
 	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())

@@ -3,12 +3,14 @@ package lab
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -129,5 +131,33 @@ func TestHangingLabStops(t *testing.T) {
 		if code == 0 || !strings.Contains(out+errOut, "did not finish in 1s") {
 			t.Errorf("a hanging %s: exit %d\n%s%s", name, code, out, errOut)
 		}
+	}
+}
+
+// A relative $XDG_STATE_HOME is ignored, as the XDG Base Directory
+// Specification says (progress goes to ~/.local/state, not to a folder of
+// the working directory); a progress file that is a directory is said so
+// when progress is saved (rename(2)'s "file exists" before).
+func TestProgressPlaces(t *testing.T) {
+	home, work := t.TempDir(), t.TempDir()
+	cmd := exec.Command(nstooltest.Binary(t), "lab", "reset")
+	cmd.Dir, cmd.Env = work, append(os.Environ(), "HOME="+home, "XDG_STATE_HOME=relative")
+	if _, errOut, code := nstooltest.Run(t, cmd); code != 0 {
+		t.Errorf("XDG_STATE_HOME=relative: lab reset exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local/state/nstool/progress.json")); err != nil {
+		t.Errorf("XDG_STATE_HOME=relative: no progress in ~/.local/state: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(work, "relative")); err == nil {
+		t.Errorf("XDG_STATE_HOME=relative: a folder made in the working directory")
+	}
+
+	state := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(state, "nstool", "progress.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := nstool(t, "", []string{"XDG_STATE_HOME=" + state}, "lab", "reset")
+	if want := "nstool lab reset: saving progress: " + filepath.Join(state, "nstool", "progress.json") + ": is a directory\n"; code != 1 || errOut != want {
+		t.Errorf("progress.json a directory: lab reset exit %d, stderr %q; want 1, %q", code, errOut, want)
 	}
 }
