@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -258,9 +259,20 @@ func EnterActor(stages Stages, name string, argv []string) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return err
+		// Not found in $PATH, or the stat(2) of a path: the reason alone.
+		var ee *exec.Error
+		var pe *os.PathError
+		if errors.As(err, &ee) && errors.Is(ee.Err, exec.ErrNotFound) {
+			err = syscall.ENOENT
+		} else if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &ExecError{Path: argv[0], Err: err}
 	}
-	return syscall.Exec(path, argv, env)
+	if err := syscall.Exec(path, argv, env); err != nil {
+		return &ExecError{Path: argv[0], Err: err}
+	}
+	return nil
 }
 
 // ownNamespaces names the namespaces of pid that are not this process's,

@@ -36,3 +36,13 @@ type ScriptError struct{ Err error }
 
 func (e *ScriptError) Error() string { return e.Err.Error() }
 func (e *ScriptError) Unwrap() error { return e.Err }
+
+// ExecError is a command `lab shell NAME -- COMMAND` could not run in the
+// actor: not found (exit status 127, as a shell's) or not executable (126).
+type ExecError struct {
+	Path string
+	Err  error
+}
+
+func (e *ExecError) Error() string { return fmt.Sprintf("failed to execute %s: %v", e.Path, e.Err) }
+func (e *ExecError) Unwrap() error { return e.Err }

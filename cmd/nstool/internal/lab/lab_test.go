@@ -164,6 +164,21 @@ func TestShellFromTheHost(t *testing.T) {
 	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "nobody-here", "--", "true"); code != 1 || !strings.Contains(errOut, `no actor "nobody-here"`) {
 		t.Errorf("unknown actor: exit %d: %s", code, errOut)
 	}
+	// The command's own status, and nothing said: the lab runs on (the
+	// check that it had ended read the sandbox's /proc, where the thread
+	// that entered it had stayed, and said so of every lab shell).
+	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "host", "--", "sh", "-c", "exit 3"); code != 3 || errOut != "" {
+		t.Errorf("lab shell host -- sh -c 'exit 3': exit %d, stderr %q; want 3 and nothing", code, errOut)
+	}
+	// A command that is not there: util-linux nsenter's status (127) and line.
+	want := exec.Command("nsenter", "-t", strconv.Itoa(os.Getpid()), "-m", "/nonexistent")
+	_, wantErr, wantCode := nstooltest.Run(t, want)
+	for _, actor := range []string{"host", "container"} {
+		_, errOut, code := nstool(t, "", nil, "lab", "shell", actor, "--", "/nonexistent")
+		if code != wantCode || strings.TrimPrefix(errOut, "nstool lab shell: ") != strings.TrimPrefix(wantErr, "nsenter: ") {
+			t.Errorf("lab shell %s -- /nonexistent: exit %d, %q; util-linux nsenter: exit %d, %q", actor, code, errOut, wantCode, wantErr)
+		}
+	}
 	// reset ends the running sandbox: `lab start` returns although its
 	// shell's input is still open.
 	if out, _, code := nstool(t, "", stateEnv(t), "lab", "reset", "05"); code != 0 || !strings.Contains(out, "ended the running sandbox of 05-slave") {

@@ -1,9 +1,11 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +41,12 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 				return relayed(ios, append(labArgv(verbShell, name, "--"), argv...))
 			}
 			if labs.InSandbox() {
-				if err := labs.EnterActor(stages, name, argv); err != nil {
+				err := labs.EnterActor(stages, name, argv)
+				var ee *labs.ExecError
+				if errors.As(err, &ee) {
+					return cli.Exitf(execStatus(ee), "failed to execute %s: %s", ee.Path, cli.Strerror(ee.Err))
+				}
+				if err != nil {
 					return cli.Exitf(1, "%v", err)
 				}
 				return nil
@@ -83,6 +90,16 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 	cmd.Flags().StringVar(&labID, "lab", "", "the lab to enter when several are running")
 	cmd.Flags().SetInterspersed(false)
 	return cmd
+}
+
+// execStatus is the exit status of a command lab shell could not run: 127
+// when it is not found, 126 when it cannot be run, as a shell's and
+// nsenter's.
+func execStatus(ee *labs.ExecError) int {
+	if errors.Is(ee.Err, syscall.ENOENT) {
+		return 127
+	}
+	return 126
 }
 
 // actorNames completes the actors of the running lab(s).
