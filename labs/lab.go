@@ -197,6 +197,10 @@ func idList(labs []*Lab) string {
 	return strings.Join(ids, ", ")
 }
 
+// Is tells whether id names the lab, as Find reads it: its ID, its
+// number, its name, or both.
+func (l *Lab) Is(id string) bool { return l.ID == id || l.matches(id) }
+
 // matches tells whether id names the lab by its number, its name, or both
 // ("4", "04", "types", "4-types" for 04-types).
 func (l *Lab) matches(id string) bool {

@@ -201,7 +201,9 @@ func TestErrors(t *testing.T) {
 		{[]string{"lab", "hint"}, 1, "nstool lab hint: not inside a lab sandbox"},
 		{[]string{"lab", "answer", "3"}, 1, "nstool lab answer: not inside a lab sandbox"},
 		{[]string{"lab", "actor", "x"}, 1, "nstool lab actor: not inside a lab sandbox"},
-		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab 77-none is running"},
+		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab \"77-none\" (labs: 01-isolation"},
+		{[]string{"lab", "shell", "--lab", "5", "host"}, 1, "nstool lab shell: no lab 05-slave is running: start it with `nstool lab start 05-slave`\n"},
+		{[]string{"lab", "shell", "--lab", "", "host"}, 1, "nstool lab shell: --lab: no lab specified\n"},
 		{[]string{"lab", "verify", "99"}, 1, "nstool lab verify: no lab \"99\""},
 		{[]string{"lab", "show"}, 1, "nstool lab show: accepts 1 arg(s), received 0"},
 		// --step 0 is no step (it was the first), a word no number (it was strconv's message and a usage line).
@@ -395,6 +397,33 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	student.end()
 	if !strings.Contains(student.out.String(), "root ended the lab (nstool lab reset); `nstool lab start 05-slave` starts it again") {
 		t.Errorf("the student's terminal does not say who ended the lab:\n%s", student.out.String())
+	}
+}
+
+// lab shell --lab names a running lab as lab start names one (it matched
+// any part of the ID: "e" was every lab), and two sandboxes of one lab,
+// which --lab cannot tell apart, are said so.
+func TestShellChoosesTheLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, id := range []string{"05-slave", "05-slave", "01-isolation"} {
+		b := startLabID(t, id)
+		defer b.kill()
+		b.typeThenWait(t, "true")
+	}
+	for _, tc := range []struct {
+		lab  string
+		code int
+		want string
+	}{
+		{"1", 0, ""},
+		{"isolation", 0, ""},
+		{"5", 1, "nstool lab shell: 2 sandboxes of lab 05-slave are running: `exit` all but one (or `nstool lab reset 05-slave` ends them)\n"},
+		{"e", 1, "nstool lab shell: no lab \"e\" (labs: 01-isolation"},
+	} {
+		_, errOut, code := nstool(t, "", nil, "lab", "shell", "--lab", tc.lab, "host", "--", "true")
+		if code != tc.code || !strings.HasPrefix(errOut, tc.want) || (tc.want == "" && errOut != "") {
+			t.Errorf("lab shell --lab %s host -- true: exit %d, stderr %q; want %d, %q", tc.lab, code, errOut, tc.code, tc.want)
+		}
 	}
 }
 

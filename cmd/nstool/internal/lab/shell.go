@@ -51,22 +51,34 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 				}
 				return nil
 			}
-			sbs := labs.FindSandboxes(stages)
+			if cmd.Flags().Changed("lab") && labID == "" {
+				// An empty ID names no lab (it is not "whichever runs").
+				return cli.Exitf(1, "--lab: no lab specified")
+			}
 			var pick []labs.Sandbox
-			for _, sb := range sbs {
-				if labID == "" || strings.Contains(sb.Lab, labID) {
+			for _, sb := range labs.FindSandboxes(stages) {
+				// --lab names a lab as lab start does (5, 05, slave, 05-slave).
+				if labID == "" || (&labs.Lab{ID: sb.Lab}).Is(labID) {
 					pick = append(pick, sb)
 				}
 			}
 			switch {
 			case len(pick) == 0 && labID != "":
-				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", labID, labID)
+				l, err := loadLab(ios, labID)
+				if err != nil {
+					return err // no such lab to start either
+				}
+				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", l.ID, l.ID)
 			case len(pick) == 0:
 				return cli.Exitf(1, "no lab is running: start one with `nstool lab start ID`")
 			case len(pick) > 1:
 				var ids []string
 				for _, sb := range pick {
 					ids = append(ids, sb.Lab)
+				}
+				if sort.Strings(ids); ids[0] == ids[len(ids)-1] {
+					// --lab cannot choose between two sandboxes of one lab.
+					return cli.Exitf(1, "%d sandboxes of lab %s are running: `exit` all but one (or `nstool lab reset %s` ends them)", len(pick), ids[0], ids[0])
 				}
 				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
 			}
