@@ -118,6 +118,17 @@ type LabProgress struct {
 	Best int  `json:"best_step"` // steps passed, at most
 }
 
+// Passed is how many of a lab's steps (of steps) the entry says were
+// passed, when it can be so: a number the engine never writes (below 0,
+// beyond the lab's steps, every step but not done: a file edited by hand,
+// or kept from a longer version of the lab) is none.
+func (p LabProgress) Passed(steps int) int {
+	if p.Best < 0 || p.Best > steps || p.Best == steps && !p.Done {
+		return 0
+	}
+	return p.Best
+}
+
 func progressPath() (string, error) {
 	dir := os.Getenv("XDG_STATE_HOME")
 	// A relative path is invalid and ignored (XDG Base Directory

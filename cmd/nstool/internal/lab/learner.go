@@ -49,9 +49,9 @@ they leave it (in the copy a step's unshare made, say).`,
 			if out.State != nil {
 				prog := labs.LoadProgress()
 				p := prog[l.ID]
-				if out.State.Done && !p.Done || out.State.Step > p.Best {
+				if passed := p.Passed(len(l.Steps)); out.State.Done && !p.Done || out.State.Step > passed {
 					p.Done = p.Done || out.State.Done
-					p.Best = max(p.Best, out.State.Step)
+					p.Best = max(passed, out.State.Step)
 					prog[l.ID] = p
 					if err := prog.Save(); err != nil {
 						fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)

@@ -36,7 +36,7 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 			}
 			rows := []row{}
 			for _, l := range all {
-				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Best, prog[l.ID].Done})
+				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Passed(len(l.Steps)), prog[l.ID].Done})
 			}
 			if asJSON {
 				enc := json.NewEncoder(ios.Out)

@@ -24,13 +24,14 @@ func startingStep(ios *cli.IOStreams, l *labs.Lab, step *string) (int, error) {
 		return n - 1, nil
 	}
 	p := labs.LoadProgress()[l.ID]
-	if p.Done || p.Best == 0 || p.Best >= len(l.Steps) || !ios.IsStdinTTY() {
+	passed := p.Passed(len(l.Steps))
+	if p.Done || passed == 0 || passed >= len(l.Steps) || !ios.IsStdinTTY() {
 		return 0, nil
 	}
-	q := fmt.Sprintf("You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n]", l.ID, p.Best+1, len(l.Steps))
+	q := fmt.Sprintf("You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n]", l.ID, passed+1, len(l.Steps))
 	fmt.Fprint(ios.ErrOut, cli.Wrap(q, ios.StderrWidth())+" ")
 	if line := readLine(ios.In); line == "" || line[0] == 'y' || line[0] == 'Y' {
-		return p.Best, nil
+		return passed, nil
 	}
 	return 0, nil
 }

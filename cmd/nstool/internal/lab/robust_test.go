@@ -10,7 +10,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
+	"github.com/nstool/nstool/labs"
 	"github.com/nstool/nstool/nsutil/nstest"
 )
 
@@ -159,5 +161,36 @@ func TestProgressPlaces(t *testing.T) {
 	_, errOut, code := nstool(t, "", []string{"XDG_STATE_HOME=" + state}, "lab", "reset")
 	if want := "nstool lab reset: saving progress: " + filepath.Join(state, "nstool", "progress.json") + ": is a directory\n"; code != 1 || errOut != want {
 		t.Errorf("progress.json a directory: lab reset exit %d, stderr %q; want 1, %q", code, errOut, want)
+	}
+}
+
+// A progress entry with a number the engine never writes (below 0, beyond
+// the lab's steps, every step but not done) is no progress: lab list said
+// "99/7 steps passed; lab start goes on from step 100", and lab start on a
+// terminal offered step -4.
+func TestProgressOutOfRange(t *testing.T) {
+	env := stateEnv(t)
+	dir := strings.TrimPrefix(env[0], "XDG_STATE_HOME=") + "/nstool"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := `{"01-isolation": {"best_step": -5}, "02-mountinfo": {"best_step": 99}, "03-peers": {"best_step": 5}, "05-slave": {"best_step": 3}}`
+	if err := os.WriteFile(dir+"/progress.json", []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"01-isolation": 0, "02-mountinfo": 0, "03-peers": 0, "05-slave": 3}
+	for _, r := range listJSON(t, env) {
+		if w, ok := want[r.ID]; ok && r.Passed != w {
+			t.Errorf("%s: steps_passed %d, want %d", r.ID, r.Passed, w)
+		}
+	}
+	t.Setenv("XDG_STATE_HOME", filepath.Dir(dir))
+	all, _ := labs.All()
+	l01, _ := labs.Find(all, "01")
+	ios, in, _, errOut := cli.Test()
+	ios.SetStdinTTY(true)
+	in.WriteString("y\n")
+	if got, err := startingStep(ios, l01, nil); got != 0 || err != nil || errOut.Len() != 0 {
+		t.Errorf("lab 01 at best_step -5, on a terminal: step %d (%v), asked %q; want 0, nothing asked", got, err, errOut.String())
 	}
 }
