@@ -16,7 +16,8 @@ import (
 // line of its own when they succeed) in that line: a file that is no
 // namespace file (its inode named "mnt:[737]"), one of another type, an
 // empty --ns (not the caller's namespace), a directory that is no mount
-// point, a device number nothing mounts (an empty table and 0 before).
+// point, a path that is not there, a device number nothing mounts (an
+// empty table and 0 before).
 func TestBadInputInOneLine(t *testing.T) {
 	bin := nstooltest.Binary(t)
 	dir := filepath.Join(nstest.Tmpfs(t), "dir")
@@ -34,6 +35,9 @@ func TestBadInputInOneLine(t *testing.T) {
 		{[]string{"why", "/", "/proc/self/ns/user"}, "nstool why: /proc/self/ns/user: a user namespace, not a mount namespace"},
 		{[]string{"reach", "--ns", "", "/"}, "nstool reach: --ns: no namespace file specified"},
 		{[]string{"reach", "--umount", dir}, "nstool reach: " + dir + ": not a mount point"},
+		// A bare nsfs file has no /proc/PID/root to look through: the path
+		// is looked up by a thread in the namespace (it was taken as it was).
+		{[]string{"reach", "--ns", "/proc/self/ns/mnt", dir + "/none"}, "nstool reach: " + dir + "/none: No such file or directory"},
 		{[]string{"holders", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
 		{[]string{"holders", "-J", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
 		{[]string{"holders", "8:"}, "nstool holders: 8:: no such path, device number or mount source"},

@@ -14,6 +14,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/cmd/nstool/internal/dotgraph"
 	"github.com/nstool/nstool/nsutil/crossns"
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
 // Options are the parsed command line of `nstool reach`.
@@ -102,7 +103,7 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	target, err := resolve(o.Path, root)
+	target, err := resolve(o.Path, root, file)
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,9 @@ func run(o *Options) (err error) {
 
 // resolve makes PATH absolute and follows its symbolic links as the source
 // namespace sees them (through root, /proc/PID/root, when it is another
-// process's); with only an nsfs file, PATH is taken as written.
-func resolve(p, root string) (string, error) {
+// process's); with only an nsfs file (file), PATH is taken as written,
+// once a thread that joined the namespace has found it there.
+func resolve(p, root, file string) (string, error) {
 	if !filepath.IsAbs(p) {
 		if root != "/" {
 			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
@@ -148,6 +150,12 @@ func resolve(p, root string) (string, error) {
 	p = filepath.Clean(p)
 	switch root {
 	case "":
+		var statErr error
+		// A namespace this process may not join (setns(2) needs
+		// CAP_SYS_ADMIN) is read as it is: PATH as written.
+		if namespaces.InMount(file, func() { _, statErr = os.Stat(p) }) == nil && statErr != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(statErr))
+		}
 		return p, nil
 	case "/":
 		real, err := filepath.EvalSymlinks(p)
