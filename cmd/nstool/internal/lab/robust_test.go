@@ -194,3 +194,17 @@ func TestProgressOutOfRange(t *testing.T) {
 		t.Errorf("lab 01 at best_step -5, on a terminal: step %d (%v), asked %q; want 0, nothing asked", got, err, errOut.String())
 	}
 }
+
+// A $NSTOOL_LAB_TIMEOUT beyond what a time.Duration holds is the longest
+// limit, not one that wrapped round to a negative one (every setup "did not
+// finish in -2346317h47m54s"); a value that is no positive number is the
+// default.
+func TestHugeTimeout(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, v := range []string{"9999999999", "x", "-1"} {
+		out, errOut, code := nstool(t, "", append(stateEnv(t), "NSTOOL_LAB_TIMEOUT="+v), "lab", "verify", "01")
+		if code != 0 || !strings.Contains(out, "ok   01-isolation") {
+			t.Errorf("NSTOOL_LAB_TIMEOUT=%s: lab verify 01 exit %d\n%s%s", v, code, out, errOut)
+		}
+	}
+}
