@@ -191,6 +191,11 @@ const actorReady = "\x00"
 // sandbox ends, reaping what the shells entering it leave (it may be a PID
 // namespace's init). A failure is reported on fd 3, and returned.
 func ActorMain(a ActorStage) error {
+	// Started by hand outside a sandbox, the stage would make its copy
+	// and wait there for ever, a process no lab ends.
+	if !InSandbox() {
+		return errNotInSandbox
+	}
 	report := os.NewFile(3, "report")
 	if err := makeContainer(a); err != nil {
 		report.WriteString(err.Error())
