@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -212,14 +213,22 @@ func TestHugeTimeout(t *testing.T) {
 // The engine's hidden stages typed by hand outside a sandbox end at once
 // with one line, touching nothing: an actor's stage made its copy of the
 // mount table and waited there for ever; init would mount its root in the
-// caller's namespace (it must be PID 1 of a new one).
+// caller's namespace (it must be PID 1 of a new one); the stage that goes
+// into the namespace a step's unshare made ends its process (any process,
+// typed on the host).
 func TestStagesOutsideASandbox(t *testing.T) {
 	before, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, args := range [][]string{{"lab", verbActor, "x", "private"}, {"lab", verbInit, "start"}} {
+	sleeper := nstest.Sleeper(t, "sleep", "1000")
+	pid := strconv.Itoa(sleeper.Process.Pid)
+	for _, args := range [][]string{{"lab", verbActor, "x", "private"}, {"lab", verbInit, "start"}, {"lab", verbEnter, pid}} {
 		_, errOut, code := nstool(t, "{}", stateEnv(t), args...)
 		if code != 1 || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("nstool %s: exit %d, stderr %q; want 1 and one line", strings.Join(args, " "), code, errOut)
 		}
 	}
 	sameMountTable(t, before, "a stage typed by hand changed the mount table")
+	// Still running, not a zombie (a killed child is one until reaped).
+	if stat, err := os.ReadFile("/proc/" + pid + "/stat"); err != nil || strings.Contains(string(stat), ") Z ") {
+		t.Errorf("a stage typed by hand ended process %s: %s %v", pid, stat, err)
+	}
 }
