@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -96,6 +97,44 @@ func NSInode(file string, pid int) (uint64, error) {
 		return 0, cli.Exitf(1, "%s: a %s namespace, not a mount namespace", file, r.Type)
 	}
 	return st.Ino, nil
+}
+
+// Resolve makes PATH absolute and follows its symbolic links as the source
+// namespace sees them (through root, /proc/PID/root, when it is another
+// process's); with only an nsfs file (file), PATH is taken as written,
+// once a thread that joined the namespace has found it there.
+func Resolve(p, root, file string) (string, error) {
+	if !filepath.IsAbs(p) {
+		if root != "/" {
+			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+		}
+		p = abs
+	}
+	p = filepath.Clean(p)
+	switch root {
+	case "":
+		var statErr error
+		// A namespace this process may not join (setns(2) needs
+		// CAP_SYS_ADMIN) is read as it is: PATH as written.
+		if namespaces.InMount(file, func() { _, statErr = os.Stat(p) }) == nil && statErr != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(statErr))
+		}
+		return p, nil
+	case "/":
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+		}
+		return real, nil
+	}
+	if _, err := os.Stat(root + p); err != nil {
+		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+	}
+	return p, nil
 }
 
 // ParsePID reads -N's value.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,6 +46,32 @@ func TestBadInputInOneLine(t *testing.T) {
 		stdout, stderr, code := nstooltest.Run(t, exec.Command(bin, tc.args...))
 		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, tc.want) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 1 and one line %q...", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+}
+
+// TestWhyFollowsASymlinkAsReachDoes: why, like reach, asks about the mount
+// a lookup of PATH ends on, a symbolic link's target's (it took the link's
+// own place, on the mount it lies in, and said "/ ... is private"), and
+// reads a relative PATH from the working directory.
+func TestWhyFollowsASymlinkAsReachDoes(t *testing.T) {
+	bin := nstooltest.RootBinary(t)
+	base := nstest.Tmpfs(t)
+	nstest.Must(t, "mount", "--make-shared", base)
+	peer := strconv.Itoa(sleeper(t, "unchanged"))
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(base, link); err != nil {
+		t.Fatal(err)
+	}
+	want, err := exec.Command(bin, "why", base, peer).Output()
+	if err != nil {
+		t.Fatalf("nstool why %s %s: %v", base, peer, err)
+	}
+	for _, path := range []string{link, "."} {
+		cmd := exec.Command(bin, "why", path, peer)
+		cmd.Dir = base
+		if got, err := cmd.Output(); err != nil || string(got) != string(want) {
+			t.Errorf("nstool why %s %s (%v):\n%s\nwant what why %s says:\n%s", path, peer, err, got, base, want)
 		}
 	}
 }

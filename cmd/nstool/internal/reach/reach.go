@@ -5,8 +5,6 @@ package reach
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/crossview"
 	"github.com/nstool/nstool/cmd/nstool/internal/dotgraph"
 	"github.com/nstool/nstool/nsutil/crossns"
-	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
 // Options are the parsed command line of `nstool reach`.
@@ -103,7 +100,7 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	target, err := resolve(o.Path, root, file)
+	target, err := crossview.Resolve(o.Path, root, file)
 	if err != nil {
 		return err
 	}
@@ -130,42 +127,4 @@ func run(o *Options) (err error) {
 		return writePicture(o, m, pred)
 	}
 	return writeTable(o, pred)
-}
-
-// resolve makes PATH absolute and follows its symbolic links as the source
-// namespace sees them (through root, /proc/PID/root, when it is another
-// process's); with only an nsfs file (file), PATH is taken as written,
-// once a thread that joined the namespace has found it there.
-func resolve(p, root, file string) (string, error) {
-	if !filepath.IsAbs(p) {
-		if root != "/" {
-			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
-		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-		}
-		p = abs
-	}
-	p = filepath.Clean(p)
-	switch root {
-	case "":
-		var statErr error
-		// A namespace this process may not join (setns(2) needs
-		// CAP_SYS_ADMIN) is read as it is: PATH as written.
-		if namespaces.InMount(file, func() { _, statErr = os.Stat(p) }) == nil && statErr != nil {
-			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(statErr))
-		}
-		return p, nil
-	case "/":
-		real, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-		}
-		return real, nil
-	}
-	if _, err := os.Stat(root + p); err != nil {
-		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-	}
-	return p, nil
 }

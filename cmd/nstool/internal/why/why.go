@@ -6,8 +6,6 @@ package why
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -79,12 +77,11 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	path := filepath.Clean(o.Path)
-	if !filepath.IsAbs(path) {
-		return cli.Exitf(1, "%s: the path must be absolute", o.Path)
-	}
-	if _, err := os.Stat(strings.TrimSuffix(root, "/") + path); err != nil {
-		return cli.Exitf(1, "%s: %s", o.Path, cli.Strerror(err))
+	// As reach reads it: a symbolic link followed (the mount a lookup
+	// ends on is the link's target's), a relative path from here.
+	path, err := crossview.Resolve(o.Path, root, srcFile)
+	if err != nil {
+		return err
 	}
 	m, note, err := crossview.Load()
 	if err != nil {
