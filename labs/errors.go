@@ -26,6 +26,10 @@ func (e *SetupError) Error() string {
 
 func (e *SetupError) Unwrap() error { return e.Err }
 
+// ErrSetupFailed is a sandbox whose lab's setup failed: its init has said
+// so on the terminal, with the setup's output (Run wraps it with the lab).
+var ErrSetupFailed = errors.New("its setup failed (output above)")
+
 // ErrStepFailed is a verify or demo run in which a step failed; the run has
 // said which and why on its output already.
 var ErrStepFailed = errors.New("a step of the lab failed")

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 
@@ -43,6 +44,9 @@ they leave it (in the copy a step's unshare made, say).`,
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
 			out, err := labs.Run(opts)
+			if errors.Is(err, labs.ErrSetupFailed) {
+				return cli.Exit(1) // the sandbox has said why, in one line and the setup's output
+			}
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}

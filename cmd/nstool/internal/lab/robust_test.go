@@ -232,3 +232,19 @@ func TestStagesOutsideASandbox(t *testing.T) {
 		t.Errorf("a stage typed by hand ended process %s: %s %v", pid, stat, err)
 	}
 }
+
+// A lab whose setup fails, silently, is one line for lab start and lab
+// demo: the sandbox's (why it failed), not a second "its setup failed
+// (output above)" over no output.
+func TestFailingSetupInOneLine(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir := t.TempDir()
+	writeLab(t, dir, "94-fails", "title: Engine test: a setup that fails\nminutes: 1\n\nIt fails.\n-- setup --\nfalse\n-- step One --\nDo.\n-- check --\nhost /lab is mounted tmpfs\n-- hint --\nHm.\n-- solution --\ntrue\n")
+	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir)
+	for _, verb := range []string{"start", "demo"} {
+		_, errOut, code := nstool(t, "", env, "lab", verb, "94")
+		if want := "nstool lab: the setup of lab 94-fails failed: exit status 1\n"; code != 1 || errOut != want {
+			t.Errorf("lab %s 94: exit %d, stderr %q; want 1, %q", verb, code, errOut, want)
+		}
+	}
+}
