@@ -66,9 +66,32 @@ func readStateFile(path string) (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, err
+		return nil, brokenFile(path, err)
+	}
+	if err := s.check(); err != nil {
+		return nil, brokenFile(path, err)
 	}
 	return &s, nil
+}
+
+// check refuses a state the engine never writes (root in the sandbox may
+// write the file): a step or a hint count below 0 would index no step.
+func (s *State) check() error {
+	if s.Step < 0 || s.Hints < 0 {
+		return fmt.Errorf("step %d, hints %d", s.Step, s.Hints)
+	}
+	for name, pid := range s.Actors {
+		if pid <= 0 {
+			return fmt.Errorf("actor %s is pid %d", name, pid)
+		}
+	}
+	return nil
+}
+
+// brokenFile is one of the engine's files in the sandbox that it cannot
+// use: the way on is a new sandbox.
+func brokenFile(path string, err error) error {
+	return fmt.Errorf("%s is broken (%v): `exit`, then `nstool lab start` the lab again", path, err)
 }
 
 // UpdateState changes the state under an exclusive lock (actors and checks
@@ -214,5 +237,8 @@ func LoadSandboxLab() (*Lab, error) {
 		return nil, errNotInSandbox
 	}
 	var l Lab
-	return &l, json.Unmarshal(data, &l)
+	if err := json.Unmarshal(data, &l); err != nil {
+		return nil, brokenFile(SandboxDir+"/lab.json", err)
+	}
+	return &l, nil
 }

@@ -50,6 +50,9 @@ they leave it (in the copy a step's unshare made, say).`,
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}
+			if out.State != nil && out.State.Step > len(l.Steps) {
+				out.State = nil // written in the sandbox by hand: no step of the lab
+			}
 			if out.State != nil {
 				prog := labs.LoadProgress()
 				p := prog[l.ID]

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,5 +247,26 @@ func TestFailingSetupInOneLine(t *testing.T) {
 		if want := "nstool lab: the setup of lab 94-fails failed: exit status 1\n"; code != 1 || errOut != want {
 			t.Errorf("lab %s 94: exit %d, stderr %q; want 1, %q", verb, code, errOut, want)
 		}
+	}
+}
+
+// The sandbox's state written by hand (root in the sandbox may) with a
+// step or a hint count below 0, or an actor's PID that is none, is one
+// line saying the file is broken, not an index out of range; so is a state
+// that is no JSON.
+func TestBrokenSandboxState(t *testing.T) {
+	nstest.RequireRoot(t)
+	var script strings.Builder
+	for _, state := range []string{`{"lab": "01-isolation", "step": -3}`, `{"lab": "01-isolation", "hints": -7}`,
+		`{"lab": "01-isolation", "actors": {"host": -1}}`, `garbage`} {
+		fmt.Fprintf(&script, "echo '%s' > /.nstool/state.json\n", state)
+		for _, verb := range []string{"check", "hint", "answer 5"} {
+			fmt.Fprintf(&script, "nstool lab %s 2>&1 >/dev/null | grep -c 'nstool lab %s: /.nstool/state.json is broken'; echo rc=${PIPESTATUS[0]}\n", verb, strings.Fields(verb)[0])
+		}
+	}
+	script.WriteString("exit\n")
+	out, errOut, _ := nstool(t, script.String(), stateEnv(t), "lab", "start", "01-isolation")
+	if strings.Count(out, "1\nrc=1\n") != 12 || strings.Contains(out+errOut, "panic") {
+		t.Errorf("a broken state, 4 kinds × check, hint, answer: want 12 times one line and exit 1:\n%s%s", out, errOut)
 	}
 }
