@@ -75,6 +75,10 @@ func NextHint() (string, int, int, error) {
 			return errors.New("this lab is complete: nothing left to hint at")
 		}
 		step = &lab.Steps[s.Step]
+		if len(step.Hints) == 0 {
+			// Parse refuses such a step: only a lab.json written by hand.
+			return fmt.Errorf("step %d/%d has no hints", s.Step+1, len(lab.Steps))
+		}
 		n = s.Hints
 		if n >= len(step.Hints) {
 			n = len(step.Hints) - 1

@@ -264,8 +264,13 @@ func TestBrokenSandboxState(t *testing.T) {
 			fmt.Fprintf(&script, "nstool lab %s 2>&1 >/dev/null | grep -c 'nstool lab %s: /.nstool/state.json is broken'; echo rc=${PIPESTATUS[0]}\n", verb, strings.Fields(verb)[0])
 		}
 	}
-	script.WriteString("exit\n")
+	// A lab file with a step without hints (Parse refuses one) is a line too.
+	script.WriteString(`cp /.nstool/lab.json /tmp/lab.json; echo '{"ID": "01-isolation", "Steps": [{"Title": "x"}]}' > /.nstool/lab.json; echo '{"lab": "01-isolation"}' > /.nstool/state.json` + "\n")
+	script.WriteString("nstool lab hint; echo rc=$?\nexit\n")
 	out, errOut, _ := nstool(t, script.String(), stateEnv(t), "lab", "start", "01-isolation")
+	if !strings.Contains(errOut, "nstool lab hint: step 1/1 has no hints\n") || !strings.Contains(out, "\nrc=1\n") {
+		t.Errorf("a step without hints:\n%s%s", out, errOut)
+	}
 	if strings.Count(out, "1\nrc=1\n") != 12 || strings.Contains(out+errOut, "panic") {
 		t.Errorf("a broken state, 4 kinds × check, hint, answer: want 12 times one line and exit 1:\n%s%s", out, errOut)
 	}
