@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +29,9 @@ func findLabs(ios *cli.IOStreams, ids []string) ([]*labs.Lab, error) {
 		if err != nil {
 			return nil, cli.Exitf(1, "%v", err)
 		}
-		sel = append(sel, l)
+		if !slices.Contains(sel, l) { // `lab verify 3 03-peers` runs 03-peers once
+			sel = append(sel, l)
+		}
 	}
 	warnLabsDir(ios, dirErr)
 	if len(ids) == 0 {

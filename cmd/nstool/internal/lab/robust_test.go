@@ -275,3 +275,12 @@ func TestBrokenSandboxState(t *testing.T) {
 		t.Errorf("a broken state, 4 kinds × check, hint, answer: want 12 times one line and exit 1:\n%s%s", out, errOut)
 	}
 }
+
+// A lab named twice (by number and by ID) is verified once.
+func TestVerifyALabNamedTwice(t *testing.T) {
+	nstest.RequireRoot(t)
+	out, errOut, code := nstool(t, "", stateEnv(t), "lab", "verify", "1", "01-isolation", "isolation")
+	if code != 0 || strings.Count(out, "ok   01-isolation") != 1 {
+		t.Errorf("lab verify 1 01-isolation isolation: exit %d\n%s%s", code, out, errOut)
+	}
+}
