@@ -75,3 +75,26 @@ func TestWhyFollowsASymlinkAsReachDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestPictureWithoutAWorkingDot: --format svg without dot in $PATH, or with
+// a dot that fails saying two lines, is one line and exit 1 (dot's first
+// line in it: its stderr whole made two).
+func TestPictureWithoutAWorkingDot(t *testing.T) {
+	bin := nstooltest.Binary(t)
+	empty, broken := t.TempDir(), t.TempDir()
+	script := "#!/bin/sh\necho 'Error: <stdin>: syntax error in line 1' >&2\necho 'more' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(broken, "dot"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		empty:            "nstool graph: Graphviz's dot is not installed",
+		broken + ":/bin": "nstool graph: dot -Tsvg: exit status 1: Error: <stdin>: syntax error in line 1",
+	} {
+		cmd := exec.Command(bin, "graph", "--format", "svg")
+		cmd.Env = append(os.Environ(), "PATH="+path)
+		stdout, stderr, code := nstooltest.Run(t, cmd)
+		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, want) {
+			t.Errorf("PATH=%s graph --format svg: exit %d, stderr %q; want 1 and one line %q...", path, code, stderr, want)
+		}
+	}
+}
