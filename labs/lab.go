@@ -118,7 +118,7 @@ func Load(fsys fs.FS) ([]*Lab, error) {
 	}
 	var out []*Lab
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		if !isDir(fsys, e) || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		if !labFolder().MatchString(e.Name()) {
@@ -141,6 +141,16 @@ func Load(fsys fs.FS) ([]*Lab, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// isDir tells whether e is a folder, or a symbolic link to one (a
+// teacher's labs linked from elsewhere).
+func isDir(fsys fs.FS, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return e.IsDir()
+	}
+	st, err := fs.Stat(fsys, e.Name())
+	return err == nil && st.IsDir()
 }
 
 // labFolder is the name of a lab's folder: a number, a dash and a name of

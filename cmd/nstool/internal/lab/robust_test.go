@@ -110,6 +110,19 @@ func writeLab(t *testing.T, dir, id, text string) {
 	}
 }
 
+// A lab folder that is a symbolic link to one is a lab (it was skipped).
+func TestLinkedLabFolder(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	writeLab(t, elsewhere, "95-linked", "title: Engine test: a linked lab\nminutes: 1\n\nLinked.\n-- step One --\nDo.\n-- check --\nhost /lab is mounted tmpfs\n-- hint --\nHm.\n-- solution --\ntrue\n")
+	if err := os.Symlink(filepath.Join(elsewhere, "95-linked"), filepath.Join(dir, "95-linked")); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := nstool(t, "", append(stateEnv(t), "NSTOOL_LABS_DIR="+dir), "lab", "list")
+	if code != 0 || !strings.Contains(out, "95-linked") || errOut != "" {
+		t.Errorf("a linked lab folder: lab list exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // A lab whose setup or reference solution never returns stops with one
 // clear line ($NSTOOL_LAB_TIMEOUT, here 1 s), and the sandbox goes with
 // everything it started: start and verify do not hang.
