@@ -25,6 +25,11 @@ func TestBadInputInOneLine(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	gone := ended.Process.Pid // reaped: no such process (until the PID is reused)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -42,6 +47,8 @@ func TestBadInputInOneLine(t *testing.T) {
 		{[]string{"holders", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
 		{[]string{"holders", "-J", "4095:1048575"}, "nstool holders: 4095:1048575: mounted in no mount namespace"},
 		{[]string{"holders", "8:"}, "nstool holders: 8:: no such path, device number or mount source"},
+		{[]string{"why", "/", strconv.Itoa(gone)}, "nstool why: no process " + strconv.Itoa(gone) + "\n"},
+		{[]string{"reach", "-N", strconv.Itoa(gone), "/"}, "nstool reach: no process " + strconv.Itoa(gone) + "\n"},
 	} {
 		stdout, stderr, code := nstooltest.Run(t, exec.Command(bin, tc.args...))
 		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, tc.want) {

@@ -69,11 +69,12 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	dstFile := o.Target
+	dstFile, dstPID := o.Target, 0
 	if n, err := strconv.Atoi(o.Target); err == nil && n > 0 {
-		dstFile = fmt.Sprintf("/proc/%d/ns/mnt", n)
+		// A PID that is gone is said as -N says it.
+		dstFile, dstPID = fmt.Sprintf("/proc/%d/ns/mnt", n), n
 	}
-	dstIno, err := crossview.NSInode(dstFile, 0)
+	dstIno, err := crossview.NSInode(dstFile, dstPID)
 	if err != nil {
 		return err
 	}
