@@ -297,3 +297,22 @@ func TestVerifyALabNamedTwice(t *testing.T) {
 		t.Errorf("lab verify 1 01-isolation isolation: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// lab rootfs (for a setup) makes a root in an empty folder only: typed
+// with / or a folder that has files, it put the host's programs and a
+// minimal /etc in what was there (nstool linked into /usr/bin).
+func TestRootfsOnlyInAnEmptyFolder(t *testing.T) {
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, "keep"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"/", full} {
+		_, errOut, code := nstool(t, "", nil, "lab", "rootfs", dir)
+		if want := "nstool lab rootfs: " + dir + ": not empty: a root is made in an empty folder\n"; code != 1 || errOut != want {
+			t.Errorf("lab rootfs %s: exit %d, stderr %q; want 1, %q", dir, code, errOut, want)
+		}
+	}
+	if ents, _ := os.ReadDir(full); len(ents) != 1 {
+		t.Errorf("lab rootfs of a folder with a file wrote in it: %v", ents)
+	}
+}
