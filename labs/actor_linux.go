@@ -207,6 +207,27 @@ func ActorMain(a ActorStage) error {
 	return nil
 }
 
+// envFromHost marks the shell stage that `lab shell` on the host started
+// inside the sandbox (runEntering); EnterActor reads it and passes it on
+// to nothing.
+const envFromHost = "NSTOOL_LAB_FROM_HOST"
+
+// dieWithTheHostSide: the shell stage that `lab shell` on a terminal of
+// the host started goes with it, should that be killed (even by SIGKILL),
+// rather than live on in the lab until it ends (PR_SET_PDEATHSIG, kept
+// across execve(2)). A parent outside the sandbox's PID namespace reads as
+// PID 0 (getppid(2)); any other means it is gone already, and this stage
+// was made init's child: then it ends here.
+func dieWithTheHostSide() {
+	if os.Getenv(envFromHost) == "" {
+		return
+	}
+	os.Unsetenv(envFromHost)
+	if unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0) == nil && os.Getppid() != 0 {
+		os.Exit(128 + int(unix.SIGKILL))
+	}
+}
+
 // EnterActor replaces this process with a shell (or argv) in actor name's
 // namespaces and root; it runs inside the sandbox. An actor that has only a
 // mount namespace of its own is entered here (setns(2)); one with more
@@ -214,6 +235,7 @@ func ActorMain(a ActorStage) error {
 // which enters a user namespace from a single-threaded child and forks into
 // a PID namespace, as setns(2) wants.
 func EnterActor(stages Stages, name string, argv []string) error {
+	dieWithTheHostSide()
 	st, err := ReadState()
 	if err != nil {
 		return err

@@ -78,7 +78,7 @@ func runInSandbox(initPID int, cmd *exec.Cmd, stdio [3]*os.File, color bool) (in
 // terminal, with the sandbox's environment (its nstool first in PATH), not
 // the host terminal's.
 func runEntering(cmd *exec.Cmd, stdio [3]*os.File, color bool) int {
-	cmd.Env = append(sandboxEnv(), colorEnv(color))
+	cmd.Env = append(sandboxEnv(), colorEnv(color), envFromHost+"=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio[0], stdio[1], stdio[2]
 	err := cmd.Run()
 	return exitCode(cmd.ProcessState, err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -315,4 +316,52 @@ func TestRootfsOnlyInAnEmptyFolder(t *testing.T) {
 	if ents, _ := os.ReadDir(full); len(ents) != 1 {
 		t.Errorf("lab rootfs of a folder with a file wrote in it: %v", ents)
 	}
+}
+
+// A `lab shell` from the host killed (SIGKILL: nothing can be forwarded)
+// takes the command it runs in the lab with it, instead of leaving it
+// there until the lab ends.
+func TestKilledShellTakesItsCommand(t *testing.T) {
+	nstest.RequireRoot(t)
+	first := startLabID(t, "05-slave")
+	defer first.kill()
+	first.typeThenWait(t, "true")
+	shell := exec.Command(nstooltest.Binary(t), "lab", "shell", "container", "--", "sleep", "1234")
+	if err := shell.Start(); err != nil {
+		t.Fatal(err)
+	}
+	running := func() bool { return len(processesRunning("sleep\x001234\x00")) > 0 }
+	for tries := 0; !running(); tries++ {
+		if tries == 1000 {
+			t.Fatal("lab shell container -- sleep 1234: the sleep never ran")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	shell.Process.Kill()
+	shell.Wait()
+	// The kernel sends the signal as the parent dies; the sleep may take a
+	// moment to end.
+	for tries := 0; running(); tries++ {
+		if tries == 1000 {
+			t.Fatalf("lab shell killed: its sleep runs on: %v", processesRunning("sleep\x001234\x00"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// processesRunning lists the processes (not zombies) whose command line is
+// cmdline (its NUL-separated words).
+func processesRunning(cmdline string) []string {
+	var pids []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		got, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil || string(got) != cmdline {
+			continue
+		}
+		if stat, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil && !strings.Contains(string(stat), ") Z ") {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
 }
