@@ -1,15 +1,18 @@
 package labs
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -67,6 +70,9 @@ type ActorStage struct {
 	Volumes  []Volume
 }
 
+// actorName is what an actor may be called.
+var actorName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
+
 // StartActor starts a named actor and returns once the actor is made and
 // recorded in the sandbox's state; the actor lives until the sandbox ends.
 // Volumes are refused here, in the caller's mount namespace (the runtime's),
@@ -74,6 +80,11 @@ type ActorStage struct {
 func StartActor(stages Stages, a Actor) error {
 	if _, ok := actorPropagation[a.Propagation]; !ok {
 		return fmt.Errorf("unsupported propagation %q (private, slave, shared or unchanged)", a.Propagation)
+	}
+	if !actorName().MatchString(a.Name) {
+		// Checks name it as their first word; --uts makes it a hostname
+		// (at most 64 bytes, sethostname(2)).
+		return fmt.Errorf("actor name %q: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64)", a.Name)
 	}
 	if a.Name == "host" || a.Name == "other" || a.Name == "answer" {
 		return fmt.Errorf("%q is reserved: name the actor something else", a.Name)
@@ -180,6 +191,11 @@ const actorReady = "\x00"
 // sandbox ends, reaping what the shells entering it leave (it may be a PID
 // namespace's init). A failure is reported on fd 3, and returned.
 func ActorMain(a ActorStage) error {
+	// Started by hand outside a sandbox, the stage would make its copy
+	// and wait there for ever, a process no lab ends.
+	if !InSandbox() {
+		return errNotInSandbox
+	}
 	report := os.NewFile(3, "report")
 	if err := makeContainer(a); err != nil {
 		report.WriteString(err.Error())
@@ -191,6 +207,27 @@ func ActorMain(a ActorStage) error {
 	return nil
 }
 
+// envFromHost marks the shell stage that `lab shell` on the host started
+// inside the sandbox (runEntering); EnterActor reads it and passes it on
+// to nothing.
+const envFromHost = "NSTOOL_LAB_FROM_HOST"
+
+// dieWithTheHostSide: the shell stage that `lab shell` on a terminal of
+// the host started goes with it, should that be killed (even by SIGKILL),
+// rather than live on in the lab until it ends (PR_SET_PDEATHSIG, kept
+// across execve(2)). A parent outside the sandbox's PID namespace reads as
+// PID 0 (getppid(2)); any other means it is gone already, and this stage
+// was made init's child: then it ends here.
+func dieWithTheHostSide() {
+	if os.Getenv(envFromHost) == "" {
+		return
+	}
+	os.Unsetenv(envFromHost)
+	if unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0) == nil && os.Getppid() != 0 {
+		os.Exit(128 + int(unix.SIGKILL))
+	}
+}
+
 // EnterActor replaces this process with a shell (or argv) in actor name's
 // namespaces and root; it runs inside the sandbox. An actor that has only a
 // mount namespace of its own is entered here (setns(2)); one with more
@@ -198,6 +235,7 @@ func ActorMain(a ActorStage) error {
 // which enters a user namespace from a single-threaded child and forks into
 // a PID namespace, as setns(2) wants.
 func EnterActor(stages Stages, name string, argv []string) error {
+	dieWithTheHostSide()
 	st, err := ReadState()
 	if err != nil {
 		return err
@@ -248,9 +286,20 @@ func EnterActor(stages Stages, name string, argv []string) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return err
+		// Not found in $PATH, or the stat(2) of a path: the reason alone.
+		var ee *exec.Error
+		var pe *os.PathError
+		if errors.As(err, &ee) && errors.Is(ee.Err, exec.ErrNotFound) {
+			err = syscall.ENOENT
+		} else if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &ExecError{Path: argv[0], Err: err}
 	}
-	return syscall.Exec(path, argv, env)
+	if err := syscall.Exec(path, argv, env); err != nil {
+		return &ExecError{Path: argv[0], Err: err}
+	}
+	return nil
 }
 
 // ownNamespaces names the namespaces of pid that are not this process's,

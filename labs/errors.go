@@ -26,6 +26,10 @@ func (e *SetupError) Error() string {
 
 func (e *SetupError) Unwrap() error { return e.Err }
 
+// ErrSetupFailed is a sandbox whose lab's setup failed: its init has said
+// so on the terminal, with the setup's output (Run wraps it with the lab).
+var ErrSetupFailed = errors.New("its setup failed (output above)")
+
 // ErrStepFailed is a verify or demo run in which a step failed; the run has
 // said which and why on its output already.
 var ErrStepFailed = errors.New("a step of the lab failed")
@@ -36,3 +40,13 @@ type ScriptError struct{ Err error }
 
 func (e *ScriptError) Error() string { return e.Err.Error() }
 func (e *ScriptError) Unwrap() error { return e.Err }
+
+// ExecError is a command `lab shell NAME -- COMMAND` could not run in the
+// actor: not found (exit status 127, as a shell's) or not executable (126).
+type ExecError struct {
+	Path string
+	Err  error
+}
+
+func (e *ExecError) Error() string { return fmt.Sprintf("failed to execute %s: %v", e.Path, e.Err) }
+func (e *ExecError) Unwrap() error { return e.Err }

@@ -1,6 +1,7 @@
 package labs
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,6 +14,13 @@ import (
 // and reaps every orphan until the supervisor ends. It returns the
 // supervisor's status, for init to exit with, which ends the sandbox.
 func Init(stages Stages, mode Mode, noPause bool, stdio [3]*os.File) (int, error) {
+	// The sandbox's root is built by mounting in this process's mount
+	// namespace: only the first process of the new namespaces lab start
+	// makes (CLONE_NEWNS|CLONE_NEWPID) may do that, never one typed on the
+	// host.
+	if os.Getpid() != 1 {
+		return 1, errors.New("not the first process of a new PID namespace: `nstool lab start` runs this stage")
+	}
 	lab, labJSON, err := labFromParent()
 	if err != nil {
 		return 1, err

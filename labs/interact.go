@@ -75,6 +75,10 @@ func NextHint() (string, int, int, error) {
 			return errors.New("this lab is complete: nothing left to hint at")
 		}
 		step = &lab.Steps[s.Step]
+		if len(step.Hints) == 0 {
+			// Parse refuses such a step: only a lab.json written by hand.
+			return fmt.Errorf("step %d/%d has no hints", s.Step+1, len(lab.Steps))
+		}
 		n = s.Hints
 		if n >= len(step.Hints) {
 			n = len(step.Hints) - 1
@@ -96,6 +100,14 @@ func SetAnswer(answer string) error {
 	if err != nil {
 		return err
 	}
+	// An answer is a number or a word read from the kernel.
+	answer = strings.TrimSpace(answer)
+	switch {
+	case answer == "":
+		return errors.New("an empty answer: give what the step asks for (`nstool lab answer NUMBER`)")
+	case len(answer) > maxAnswer:
+		return fmt.Errorf("an answer of %d bytes: it is a number or a word (at most %d bytes)", len(answer), maxAnswer)
+	}
 	_, err = UpdateState(func(s *State) error {
 		if s.Step >= len(lab.Steps) {
 			return errors.New("this lab is complete: nothing left to answer")
@@ -103,11 +115,15 @@ func SetAnswer(answer string) error {
 		if !asksQuestion(&lab.Steps[s.Step]) {
 			return fmt.Errorf("step %d/%d asks no question: there is nothing to answer (`nstool lab check` checks what you did)", s.Step+1, len(lab.Steps))
 		}
-		s.Answer = strings.TrimSpace(answer)
+		s.Answer = answer
 		return nil
 	})
 	return err
 }
+
+// maxAnswer bounds an answer: the longest the labs ask for is a link such
+// as mnt:[4026532281].
+const maxAnswer = 256
 
 // asksQuestion: one of the step's checks reads the learner's answer.
 func asksQuestion(step *Step) bool {

@@ -21,8 +21,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed */README.md */lab.txt
@@ -108,6 +110,7 @@ func All() ([]*Lab, error) {
 }
 
 // Load parses every NN-name/lab.txt in fsys (tests load their own folders).
+// Hidden entries (a teacher's .git) are no labs.
 func Load(fsys fs.FS) ([]*Lab, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -115,10 +118,13 @@ func Load(fsys fs.FS) ([]*Lab, error) {
 	}
 	var out []*Lab
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !isDir(fsys, e) || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		src, err := fs.ReadFile(fsys, e.Name()+"/lab.txt")
+		if !labFolder().MatchString(e.Name()) {
+			return nil, fmt.Errorf("lab %q: a lab's folder is named NN-name (04-types)", e.Name())
+		}
+		src, err := readLabFile(fsys, e.Name()+"/lab.txt")
 		if err != nil {
 			return nil, fmt.Errorf("lab %s: %w", e.Name(), err)
 		}
@@ -126,29 +132,99 @@ func Load(fsys fs.FS) ([]*Lab, error) {
 		if err != nil {
 			return nil, err
 		}
-		if readme, err := fs.ReadFile(fsys, e.Name()+"/README.md"); err == nil {
-			l.README = string(readme)
-		} else {
+		readme, err := readLabFile(fsys, e.Name()+"/README.md")
+		if err != nil {
 			return nil, fmt.Errorf("lab %s: %w", e.Name(), err)
 		}
+		l.README = string(readme)
 		out = append(out, l)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
-// Find returns the lab whose ID is id, or whose number or name part is id
-// ("04", "4", "types", "04-types").
+// isDir tells whether e is a folder, or a symbolic link to one (a
+// teacher's labs linked from elsewhere).
+func isDir(fsys fs.FS, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return e.IsDir()
+	}
+	st, err := fs.Stat(fsys, e.Name())
+	return err == nil && st.IsDir()
+}
+
+// labFolder is the name of a lab's folder: a number, a dash and a name of
+// letters, digits, dots, dashes or underscores (it is typed in commands).
+var labFolder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+-[A-Za-z0-9._-]+$`) })
+
+// readLabFile reads one of a lab's files, a regular file of at most
+// maxStateFile bytes: it is looked at before it is opened, since opening a
+// FIFO waits for a writer (and a link to /dev/zero never ends).
+func readLabFile(fsys fs.FS, name string) ([]byte, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readSmall(f, name)
+}
+
+// Find returns the lab whose ID is id, or else the one lab whose number or
+// name part is id, or whose number and name are ("04-types": "04", "4",
+// "types", "4-types"). A number two labs share is ambiguous (a teacher's
+// 03-mine beside the built-in 03-peers).
 func Find(all []*Lab, id string) (*Lab, error) {
+	var found []*Lab
 	for _, l := range all {
-		num, name, _ := strings.Cut(l.ID, "-")
-		if id == l.ID || id == num || id == name || "0"+id == num {
+		if l.ID == id {
 			return l, nil
 		}
+		if l.matches(id) {
+			found = append(found, l)
+		}
 	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("no lab %q (labs: %s)", id, idList(all))
+	}
+	return nil, fmt.Errorf("lab %q is ambiguous: %s", id, idList(found))
+}
+
+func idList(labs []*Lab) string {
 	var ids []string
-	for _, l := range all {
+	for _, l := range labs {
 		ids = append(ids, l.ID)
 	}
-	return nil, fmt.Errorf("no lab %q (labs: %s)", id, strings.Join(ids, ", "))
+	return strings.Join(ids, ", ")
+}
+
+// Is tells whether id names the lab, as Find reads it: its ID, its
+// number, its name, or both.
+func (l *Lab) Is(id string) bool { return l.ID == id || l.matches(id) }
+
+// matches tells whether id names the lab by its number, its name, or both
+// ("4", "04", "types", "4-types" for 04-types).
+func (l *Lab) matches(id string) bool {
+	num, name, _ := strings.Cut(l.ID, "-")
+	if id == name {
+		return true
+	}
+	idNum, idName, dash := strings.Cut(id, "-")
+	return sameNumber(idNum, num) && (!dash || idName == name)
+}
+
+// sameNumber tells whether a and b are the same decimal number, leading
+// zeros aside ("4", "04").
+func sameNumber(a, b string) bool {
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	return digits(a) && digits(b) && strings.TrimLeft(a, "0") == strings.TrimLeft(b, "0")
 }

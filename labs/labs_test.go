@@ -288,12 +288,34 @@ func TestFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"04-types", "04", "4", "types"} {
+	for _, id := range []string{"04-types", "04", "4", "types", "4-types", "004"} {
 		if l, err := Find(all, id); err != nil || l.ID != "04-types" {
 			t.Errorf("Find(%q) = %v, %v", id, l, err)
 		}
 	}
 	if _, err := Find(all, "99"); err == nil || !strings.Contains(err.Error(), "labs: 01-isolation") {
 		t.Errorf("Find(99) error %v, want the list of labs", err)
+	}
+	for _, id := range []string{"4-slave", "0", "+4", "4-", " 4", "types "} {
+		if l, err := Find(all, id); err == nil {
+			t.Errorf("Find(%q) = %s, want no lab", id, l.ID)
+		}
+	}
+}
+
+// A number two labs share names neither (a teacher's 03-mine beside the
+// built-in 03-peers); the full ID, or a name, still finds each, and a lab's
+// whole ID comes before another's name part.
+func TestFindAmbiguous(t *testing.T) {
+	all := []*Lab{{ID: "03-mine"}, {ID: "03-peers"}, {ID: "04-03"}}
+	for id, want := range map[string]string{"3": "03-mine, 03-peers", "03": "03-mine, 03-peers, 04-03"} {
+		if _, err := Find(all, id); err == nil || err.Error() != `lab "`+id+`" is ambiguous: `+want {
+			t.Errorf("Find(%q) error %v, want ambiguous: %s", id, err, want)
+		}
+	}
+	for id, want := range map[string]string{"03-mine": "03-mine", "peers": "03-peers", "3-mine": "03-mine", "4": "04-03"} {
+		if l, err := Find(all, id); err != nil || l.ID != want {
+			t.Errorf("Find(%q) = %v, %v; want %s", id, l, err, want)
+		}
 	}
 }

@@ -85,6 +85,10 @@ func fastForward(stages Stages, lab *Lab, from int) (int, int, error) {
 // the learner's was: in the mount namespace alone it would keep the
 // sandbox's privileges over it.
 func EnterNamespaceOf(stages Stages, pid int) error {
+	// It ends pid: typed by hand on the host, it would kill any process.
+	if !InSandbox() {
+		return errNotInSandbox
+	}
 	dir, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
 	env := []string{}
 	for _, kv := range os.Environ() {

@@ -136,7 +136,7 @@ func Run(opts RunOptions) (Outcome, error) {
 	}
 	out := waitSandbox(cmd, readyR)
 	if out.Code == SetupFailedStatus {
-		return out, fmt.Errorf("lab %s: its setup failed (output above)", opts.Lab.ID)
+		return out, fmt.Errorf("lab %s: %w", opts.Lab.ID, ErrSetupFailed)
 	}
 	return out, nil
 }

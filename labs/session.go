@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"strconv"
@@ -58,7 +59,9 @@ func newSession(color bool) (*session, error) {
 // hang. 60 s, or $NSTOOL_LAB_TIMEOUT seconds (a teacher trying a slow lab).
 func StepTimeout() time.Duration {
 	if n, err := strconv.Atoi(os.Getenv(EnvTimeout)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
+		// Beyond time.Duration's 292 years, n seconds would wrap round
+		// to a negative limit: every command stopped at once.
+		return time.Duration(min(n, int(math.MaxInt64/time.Second))) * time.Second
 	}
 	return 60 * time.Second
 }

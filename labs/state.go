@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -65,9 +66,32 @@ func readStateFile(path string) (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, err
+		return nil, brokenFile(path, err)
+	}
+	if err := s.check(); err != nil {
+		return nil, brokenFile(path, err)
 	}
 	return &s, nil
+}
+
+// check refuses a state the engine never writes (root in the sandbox may
+// write the file): a step or a hint count below 0 would index no step.
+func (s *State) check() error {
+	if s.Step < 0 || s.Hints < 0 {
+		return fmt.Errorf("step %d, hints %d", s.Step, s.Hints)
+	}
+	for name, pid := range s.Actors {
+		if pid <= 0 {
+			return fmt.Errorf("actor %s is pid %d", name, pid)
+		}
+	}
+	return nil
+}
+
+// brokenFile is one of the engine's files in the sandbox that it cannot
+// use: the way on is a new sandbox.
+func brokenFile(path string, err error) error {
+	return fmt.Errorf("%s is broken (%v): `exit`, then `nstool lab start` the lab again", path, err)
 }
 
 // UpdateState changes the state under an exclusive lock (actors and checks
@@ -117,9 +141,22 @@ type LabProgress struct {
 	Best int  `json:"best_step"` // steps passed, at most
 }
 
+// Passed is how many of a lab's steps (of steps) the entry says were
+// passed, when it can be so: a number the engine never writes (below 0,
+// beyond the lab's steps, every step but not done: a file edited by hand,
+// or kept from a longer version of the lab) is none.
+func (p LabProgress) Passed(steps int) int {
+	if p.Best < 0 || p.Best > steps || p.Best == steps && !p.Done {
+		return 0
+	}
+	return p.Best
+}
+
 func progressPath() (string, error) {
 	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
+	// A relative path is invalid and ignored (XDG Base Directory
+	// Specification): it would name a folder of the working directory.
+	if !filepath.IsAbs(dir) {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return "", err
@@ -146,13 +183,22 @@ func LoadProgress() Progress {
 // hold a few lines; a larger one (or /dev/zero behind a symlink) is broken.
 const maxStateFile = 1 << 20
 
-// readSmallFile reads a regular file of at most maxStateFile bytes.
+// readSmallFile reads a regular file of at most maxStateFile bytes. It is
+// opened without blocking: open(2) of a FIFO waits for a writer otherwise
+// (fifo(7)), and a FIFO is no file of the engine's.
 func readSmallFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
+	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
+	return readSmall(f, path)
+}
+
+// readSmall reads f, a file named path, if it is regular and at most
+// maxStateFile bytes long.
+func readSmall(f fs.File, path string) ([]byte, error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
@@ -172,6 +218,10 @@ func (p Progress) Save() error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		// rename(2) would say EEXIST ("file exists") of the temporary file.
+		return fmt.Errorf("%s: is a directory", path)
+	}
 	data, _ := json.MarshalIndent(p, "", "  ")
 	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
 	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
@@ -187,5 +237,8 @@ func LoadSandboxLab() (*Lab, error) {
 		return nil, errNotInSandbox
 	}
 	var l Lab
-	return &l, json.Unmarshal(data, &l)
+	if err := json.Unmarshal(data, &l); err != nil {
+		return nil, brokenFile(SandboxDir+"/lab.json", err)
+	}
+	return &l, nil
 }

@@ -8,29 +8,48 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/fatih/color"
+	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 	"github.com/nstool/nstool/nsutil/crossns"
+	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
-// Load reads every mount namespace (crossns.Load) and says on stderr, as
-// verb, what could not be read.
-func Load(ios *cli.IOStreams, verb string) (*crossns.Machine, error) {
+// Load reads every mount namespace (crossns.Load); note says what could
+// not be read, for Said to say.
+func Load() (m *crossns.Machine, note string, err error) {
 	cli.BatchGC()
 	m, unread, err := crossns.Load()
 	if err != nil {
-		return nil, cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
+		return nil, "", cli.Exitf(1, "cannot read the namespaces: %s", cli.Strerror(err))
 	}
-	if note := cli.LeftOut(m.DeniedProcesses, unread); note != "" {
+	return m, cli.LeftOut(m.DeniedProcesses, unread), nil
+}
+
+// Said ends a command, verb, that read the machine with Load: when it
+// succeeds, note (what was left out) goes to stderr on a line of its own;
+// a failure carries it in its one line, since what could not be read may
+// be why it failed (a device only an unreadable namespace holds).
+func Said(ios *cli.IOStreams, verb, note string, err error) error {
+	if note == "" {
+		return err
+	}
+	if err == nil {
 		fmt.Fprintln(ios.ErrOut, cli.Wrap("nstool "+verb+": "+note, ios.TerminalWidth()))
+		return nil
 	}
-	return m, nil
+	var ee *cli.ExitError
+	if errors.As(err, &ee) && ee.Err != nil {
+		return cli.Exitf(ee.Code, "%v; %s", ee.Err, note)
+	}
+	return err
 }
 
 // Source is the nsfs file of a source namespace — process pid's (0: the
@@ -56,8 +75,10 @@ func Index(m *crossns.Machine, ino uint64) int {
 	return -1
 }
 
-// NSInode is the inode of the namespace file (pid, when not 0, names the
-// process it belongs to, for the message when it is gone).
+// NSInode is the inode of the mount namespace file (pid, when not 0, names
+// the process it belongs to, for the message when it is gone). A file that
+// is on no nsfs (no namespace file: its inode names no namespace), or the
+// file of another type of namespace (/proc/PID/ns/net), is refused.
 func NSInode(file string, pid int) (uint64, error) {
 	var st syscall.Stat_t
 	if err := syscall.Stat(file, &st); err != nil {
@@ -66,7 +87,54 @@ func NSInode(file string, pid int) (uint64, error) {
 		}
 		return 0, cli.Exitf(1, "%s: %s", file, cli.Strerror(err))
 	}
+	var fs unix.Statfs_t
+	if err := unix.Statfs(file, &fs); err == nil && fs.Type != unix.NSFS_MAGIC {
+		return 0, cli.Exitf(1, "%s: not a namespace file (/proc/PID/ns/mnt or a bind mount of one)", file)
+	}
+	// The type is nsfs's to say (NS_GET_NSTYPE); a file it cannot be
+	// asked of (no permission) is left to the reading of the machine.
+	if r, err := namespaces.ReadRelations(file); err == nil && r.Type != namespaces.Mnt {
+		return 0, cli.Exitf(1, "%s: a %s namespace, not a mount namespace", file, r.Type)
+	}
 	return st.Ino, nil
+}
+
+// Resolve makes PATH absolute and follows its symbolic links as the source
+// namespace sees them (through root, /proc/PID/root, when it is another
+// process's); with only an nsfs file (file), PATH is taken as written,
+// once a thread that joined the namespace has found it there.
+func Resolve(p, root, file string) (string, error) {
+	if !filepath.IsAbs(p) {
+		if root != "/" {
+			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+		}
+		p = abs
+	}
+	p = filepath.Clean(p)
+	switch root {
+	case "":
+		var statErr error
+		// A namespace this process may not join (setns(2) needs
+		// CAP_SYS_ADMIN) is read as it is: PATH as written.
+		if namespaces.InMount(file, func() { _, statErr = os.Stat(p) }) == nil && statErr != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(statErr))
+		}
+		return p, nil
+	case "/":
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+		}
+		return real, nil
+	}
+	if _, err := os.Stat(root + p); err != nil {
+		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
+	}
+	return p, nil
 }
 
 // ParsePID reads -N's value.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -102,9 +103,24 @@ func Render(dotText []byte, format string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("dot -T%s: %v: %s", format, err, strings.TrimSpace(stderr.String()))
+		return nil, renderError(format, err, stderr.String())
 	}
 	return out, nil
+}
+
+// renderError is dot's failure in one line: how it ended (a start that
+// failed as strerror says it) and the first line it wrote, if any.
+func renderError(format string, err error, stderr string) error {
+	why := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = cli.Strerror(pe.Err)
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(stderr), "\n")
+	if first == "" {
+		return fmt.Errorf("dot -T%s: %s", format, why)
+	}
+	return fmt.Errorf("dot -T%s: %s: %s", format, why, strings.TrimSpace(first))
 }
 
 // ValidFormat checks a --format word; table is one only where allowed.

@@ -79,7 +79,11 @@ func newActorStageCmd() *cobra.Command {
 				}
 				a.Volumes = append(a.Volumes, v)
 			}
-			labs.ActorMain(a)
+			if err := labs.ActorMain(a); err != nil && !labs.InSandbox() {
+				// Typed by hand on the host: say why (in a sandbox, the
+				// stage told lab actor, which says it).
+				return cli.Exitf(1, "%v", err)
+			}
 			return cli.Exit(1)
 		},
 	}

@@ -27,6 +27,19 @@ func TestActorVolumes(t *testing.T) {
 	sameMountTable(t, before, "the mount table changed")
 }
 
+// An actor is named by a word a check can start with (and a hostname for
+// --uts): an empty name, one with a space or one of 65 bytes is refused in
+// one line, and the lab's actors stay as they were.
+func TestActorNames(t *testing.T) {
+	nstest.RequireRoot(t)
+	script := "for n in '' 'a b' " + strings.Repeat("a", 65) + "; do nstool lab actor \"$n\"; echo rc=$?; done\nnstool lab shell '' -- true; echo rc=$?\nexit\n"
+	out, errOut, _ := nstool(t, script, stateEnv(t), "lab", "start", "01-isolation")
+	if strings.Count(out, "rc=1") != 4 || strings.Count(errOut, "nstool lab actor: actor name ") != 3 ||
+		!strings.Contains(errOut, `nstool lab shell: no actor "" in this lab (actors: host)`) {
+		t.Errorf("bad actor names:\n%s%s", out, errOut)
+	}
+}
+
 // rootfsLab is a lab whose actors pivot into ROOTFS: one with a shared
 // volume, one in a user namespace too, one in a user namespace without a
 // PID namespace of its own (whose /proc can only be the sandbox's, bound).

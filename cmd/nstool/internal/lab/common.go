@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -14,20 +15,27 @@ import (
 // findLabs returns the labs named by ids (each an ID, a number or a name),
 // or every lab if there are none.
 func findLabs(ios *cli.IOStreams, ids []string) ([]*labs.Lab, error) {
-	all, err := allLabs(ios)
+	all, dirErr, err := readLabs()
 	if err != nil {
 		return nil, err
-	}
-	if len(ids) == 0 {
-		return all, nil
 	}
 	var sel []*labs.Lab
 	for _, id := range ids {
 		l, err := labs.Find(all, id)
+		if err != nil && dirErr != nil {
+			// One line: the lab asked for may be the one that cannot be read.
+			return nil, cli.Exitf(1, "no lab %q: %v", id, dirErr)
+		}
 		if err != nil {
 			return nil, cli.Exitf(1, "%v", err)
 		}
-		sel = append(sel, l)
+		if !slices.Contains(sel, l) { // `lab verify 3 03-peers` runs 03-peers once
+			sel = append(sel, l)
+		}
+	}
+	warnLabsDir(ios, dirErr)
+	if len(ids) == 0 {
+		return all, nil
 	}
 	return sel, nil
 }
@@ -90,17 +98,23 @@ func fileOr(v any, def *os.File) *os.File {
 	return def
 }
 
-// allLabs is labs.All for a command: a $NSTOOL_LABS_DIR that cannot be read
-// is said in one line on stderr, and the built-in labs go on.
-func allLabs(ios *cli.IOStreams) ([]*labs.Lab, error) {
-	all, err := labs.All()
-	var dirErr *labs.LabsDirError
-	if errors.As(err, &dirErr) {
-		fmt.Fprintf(ios.ErrOut, "nstool lab: %v\n", err)
-		return all, nil
+// readLabs is labs.All for a command: a $NSTOOL_LABS_DIR that cannot be
+// read is returned apart (dirErr), and the built-in labs go on.
+func readLabs() (all []*labs.Lab, dirErr, err error) {
+	all, err = labs.All()
+	var labsDirErr *labs.LabsDirError
+	if errors.As(err, &labsDirErr) {
+		return all, err, nil
 	}
 	if err != nil {
-		return nil, cli.Exitf(1, "%v", err)
+		return nil, nil, cli.Exitf(1, "%v", err)
 	}
-	return all, nil
+	return all, nil, nil
+}
+
+// warnLabsDir says in one line on stderr that $NSTOOL_LABS_DIR was left out.
+func warnLabsDir(ios *cli.IOStreams, dirErr error) {
+	if dirErr != nil {
+		fmt.Fprintf(ios.ErrOut, "nstool lab: %v\n", dirErr)
+	}
 }

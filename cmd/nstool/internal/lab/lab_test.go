@@ -164,6 +164,21 @@ func TestShellFromTheHost(t *testing.T) {
 	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "nobody-here", "--", "true"); code != 1 || !strings.Contains(errOut, `no actor "nobody-here"`) {
 		t.Errorf("unknown actor: exit %d: %s", code, errOut)
 	}
+	// The command's own status, and nothing said: the lab runs on (the
+	// check that it had ended read the sandbox's /proc, where the thread
+	// that entered it had stayed, and said so of every lab shell).
+	if _, errOut, code := nstool(t, "", nil, "lab", "shell", "host", "--", "sh", "-c", "exit 3"); code != 3 || errOut != "" {
+		t.Errorf("lab shell host -- sh -c 'exit 3': exit %d, stderr %q; want 3 and nothing", code, errOut)
+	}
+	// A command that is not there: util-linux nsenter's status (127) and line.
+	want := exec.Command("nsenter", "-t", strconv.Itoa(os.Getpid()), "-m", "/nonexistent")
+	_, wantErr, wantCode := nstooltest.Run(t, want)
+	for _, actor := range []string{"host", "container"} {
+		_, errOut, code := nstool(t, "", nil, "lab", "shell", actor, "--", "/nonexistent")
+		if code != wantCode || strings.TrimPrefix(errOut, "nstool lab shell: ") != strings.TrimPrefix(wantErr, "nsenter: ") {
+			t.Errorf("lab shell %s -- /nonexistent: exit %d, %q; util-linux nsenter: exit %d, %q", actor, code, errOut, wantCode, wantErr)
+		}
+	}
 	// reset ends the running sandbox: `lab start` returns although its
 	// shell's input is still open.
 	if out, _, code := nstool(t, "", stateEnv(t), "lab", "reset", "05"); code != 0 || !strings.Contains(out, "ended the running sandbox of 05-slave") {
@@ -186,9 +201,16 @@ func TestErrors(t *testing.T) {
 		{[]string{"lab", "hint"}, 1, "nstool lab hint: not inside a lab sandbox"},
 		{[]string{"lab", "answer", "3"}, 1, "nstool lab answer: not inside a lab sandbox"},
 		{[]string{"lab", "actor", "x"}, 1, "nstool lab actor: not inside a lab sandbox"},
-		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab 77-none is running"},
+		{[]string{"lab", "shell", "--lab", "77-none", "host"}, 1, "nstool lab shell: no lab \"77-none\" (labs: 01-isolation"},
+		{[]string{"lab", "shell", "--lab", "5", "host"}, 1, "nstool lab shell: no lab 05-slave is running: start it with `nstool lab start 05-slave`\n"},
+		{[]string{"lab", "shell", "--lab", "", "host"}, 1, "nstool lab shell: --lab: no lab specified\n"},
 		{[]string{"lab", "verify", "99"}, 1, "nstool lab verify: no lab \"99\""},
 		{[]string{"lab", "show"}, 1, "nstool lab show: accepts 1 arg(s), received 0"},
+		// --step 0 is no step (it was the first), a word no number (it was strconv's message and a usage line).
+		{[]string{"lab", "start", "01", "--step", "0"}, 1, "nstool lab start: --step '0': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step=x"}, 1, "nstool lab start: --step 'x': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step="}, 1, "nstool lab start: --step '': lab 01-isolation has steps 1 to 6\n"},
+		{[]string{"lab", "start", "01", "--step", "7"}, 1, "nstool lab start: --step '7': lab 01-isolation has steps 1 to 6\n"},
 	} {
 		_, errOut, code := nstool(t, "", stateEnv(t), tc.args...)
 		if code != tc.code || !strings.HasPrefix(errOut, tc.want) {
@@ -378,6 +400,33 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 	}
 }
 
+// lab shell --lab names a running lab as lab start names one (it matched
+// any part of the ID: "e" was every lab), and two sandboxes of one lab,
+// which --lab cannot tell apart, are said so.
+func TestShellChoosesTheLab(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, id := range []string{"05-slave", "05-slave", "01-isolation"} {
+		b := startLabID(t, id)
+		defer b.kill()
+		b.typeThenWait(t, "true")
+	}
+	for _, tc := range []struct {
+		lab  string
+		code int
+		want string
+	}{
+		{"1", 0, ""},
+		{"isolation", 0, ""},
+		{"5", 1, "nstool lab shell: 2 sandboxes of lab 05-slave are running: `exit` all but one (or `nstool lab reset 05-slave` ends them)\n"},
+		{"e", 1, "nstool lab shell: no lab \"e\" (labs: 01-isolation"},
+	} {
+		_, errOut, code := nstool(t, "", nil, "lab", "shell", "--lab", tc.lab, "host", "--", "true")
+		if code != tc.code || !strings.HasPrefix(errOut, tc.want) || (tc.want == "" && errOut != "") {
+			t.Errorf("lab shell --lab %s host -- true: exit %d, stderr %q; want %d, %q", tc.lab, code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
 // studentsSandboxUp: a running sandbox of lab 05, started by parent, has
 // written its state.
 func studentsSandboxUp(parent int) bool {
@@ -497,6 +546,13 @@ func TestAnswerOnlyWhereAsked(t *testing.T) {
 	out, _, _ = nstool(t, "nstool lab answer 3; echo rc=$?\nexit\n", stateEnv(t), "lab", "start", "01-isolation")
 	if !strings.Contains(out, "answer recorded: 3") || !strings.Contains(out, "rc=0") {
 		t.Errorf("lab 01 step 1, an answer:\n%s", out)
+	}
+	// An empty answer is none; one of 100,000 bytes is no number or word.
+	script := "nstool lab answer ''; echo rc=$?\nnstool lab answer \"$(head -c 100000 /dev/zero | tr '\\0' 7)\"; echo rc=$?\nnstool lab check >/dev/null; echo rc=$?\nexit\n"
+	out, errOut, _ = nstool(t, script, stateEnv(t), "lab", "start", "01-isolation")
+	if strings.Count(out, "rc=1") != 3 || !strings.Contains(errOut, "nstool lab answer: an empty answer") ||
+		!strings.Contains(errOut, "nstool lab answer: an answer of 100000 bytes") || strings.Contains(errOut, "nstool lab check:") {
+		t.Errorf("lab 01 step 1, an empty answer, a huge one, then a check:\n%s%s", out, errOut)
 	}
 }
 

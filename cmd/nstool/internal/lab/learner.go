@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 
@@ -11,7 +12,7 @@ import (
 )
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
-	var step int
+	var step string
 	cmd := &cobra.Command{
 		Use:   "start ID",
 		Short: "Open a sandbox shell for a lab",
@@ -33,21 +34,31 @@ they leave it (in the copy a step's unshare made, say).`,
 				return err
 			}
 			opts := runOptions(ios, l, labs.ModeStart)
-			if opts.From, err = startingStep(ios, l, step); err != nil {
+			var given *string
+			if cmd.Flags().Changed("step") {
+				given = &step
+			}
+			if opts.From, err = startingStep(ios, l, given); err != nil {
 				return err
 			}
 			// The sandbox's shell owns the terminal; Ctrl-C is for it.
 			ignoreTerminalSignals()
 			out, err := labs.Run(opts)
+			if errors.Is(err, labs.ErrSetupFailed) {
+				return cli.Exit(1) // the sandbox has said why, in one line and the setup's output
+			}
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
+			}
+			if out.State != nil && out.State.Step > len(l.Steps) {
+				out.State = nil // written in the sandbox by hand: no step of the lab
 			}
 			if out.State != nil {
 				prog := labs.LoadProgress()
 				p := prog[l.ID]
-				if out.State.Done && !p.Done || out.State.Step > p.Best {
+				if passed := p.Passed(len(l.Steps)); out.State.Done && !p.Done || out.State.Step > passed {
 					p.Done = p.Done || out.State.Done
-					p.Best = max(p.Best, out.State.Step)
+					p.Best = max(passed, out.State.Step)
 					prog[l.ID] = p
 					if err := prog.Save(); err != nil {
 						fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
@@ -68,7 +79,7 @@ they leave it (in the copy a step's unshare made, say).`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&step, "step", 0, "go to step N, the steps before redone by their reference solutions")
+	cmd.Flags().StringVar(&step, "step", "", "go to step `N`, the steps before redone by their reference solutions")
 	return cmd
 }
 

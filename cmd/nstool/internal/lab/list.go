@@ -20,10 +20,11 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
   nstool lab list --json | jq -r '.[] | select(.done | not) | .id'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			all, err := allLabs(ios)
+			all, dirErr, err := readLabs()
 			if err != nil {
 				return err
 			}
+			warnLabsDir(ios, dirErr)
 			prog := labs.LoadProgress()
 			type row struct {
 				ID      string `json:"id"`
@@ -35,7 +36,7 @@ func newListCmd(ios *cli.IOStreams) *cobra.Command {
 			}
 			rows := []row{}
 			for _, l := range all {
-				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Best, prog[l.ID].Done})
+				rows = append(rows, row{l.ID, l.Title, l.Minutes, len(l.Steps), prog[l.ID].Passed(len(l.Steps)), prog[l.ID].Done})
 			}
 			if asJSON {
 				enc := json.NewEncoder(ios.Out)

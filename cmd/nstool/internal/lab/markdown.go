@@ -99,7 +99,8 @@ func table(rows []string, width int, sgr func(code, s string) string) []string {
 		}
 		return n
 	}
-	for width > 0 && total() > width {
+	// (A table of separator lines only has no columns to narrow.)
+	for width > 0 && len(widths) > 0 && total() > width {
 		widest := 0
 		for k, w := range widths {
 			if w > widths[widest] {

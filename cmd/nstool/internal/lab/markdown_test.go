@@ -44,3 +44,16 @@ func TestRenderMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// Markdown no lab has, from a teacher's README, renders at any width: a
+// table of separator lines only (no column to narrow: an index out of
+// range at 1 column), an unclosed code block, unclosed bold and code.
+func TestRenderOddMarkdown(t *testing.T) {
+	for _, md := range []string{"|\n", "|||\n|---|\n", "```\nunclosed\n# h\n**bold\n`code\n", strings.Repeat("|", 500) + "\n" + strings.Repeat("#", 300)} {
+		for _, width := range []int{1, 2, 5, 80} {
+			if got := renderMarkdown(md, width, true); got == "" {
+				t.Errorf("%q at %d: nothing rendered", md, width)
+			}
+		}
+	}
+}

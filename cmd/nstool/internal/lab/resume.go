@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -12,21 +13,25 @@ import (
 // startingStep is where `lab start` begins (0-based): --step N if given;
 // for a lab left mid-way, the step reached if the learner, asked on a
 // terminal, wants to go on; else the first.
-func startingStep(ios *cli.IOStreams, l *labs.Lab, step int) (int, error) {
-	if step != 0 {
-		if step < 1 || step > len(l.Steps) {
-			return 0, cli.Exitf(1, "--step %d: lab %s has steps 1 to %d", step, l.ID, len(l.Steps))
+func startingStep(ios *cli.IOStreams, l *labs.Lab, step *string) (int, error) {
+	if step != nil {
+		// Any text that is no step of the lab, "0" and "" included, is
+		// refused in one line (not the first step, not strconv's words).
+		n, err := strconv.Atoi(*step)
+		if err != nil || n < 1 || n > len(l.Steps) {
+			return 0, cli.Exitf(1, "--step '%s': lab %s has steps 1 to %d", *step, l.ID, len(l.Steps))
 		}
-		return step - 1, nil
+		return n - 1, nil
 	}
 	p := labs.LoadProgress()[l.ID]
-	if p.Done || p.Best == 0 || p.Best >= len(l.Steps) || !ios.IsStdinTTY() {
+	passed := p.Passed(len(l.Steps))
+	if p.Done || passed == 0 || passed >= len(l.Steps) || !ios.IsStdinTTY() {
 		return 0, nil
 	}
-	q := fmt.Sprintf("You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n]", l.ID, p.Best+1, len(l.Steps))
+	q := fmt.Sprintf("You left %s at step %d/%d. Go on from there (the steps before are redone for you)? [Y/n]", l.ID, passed+1, len(l.Steps))
 	fmt.Fprint(ios.ErrOut, cli.Wrap(q, ios.StderrWidth())+" ")
 	if line := readLine(ios.In); line == "" || line[0] == 'y' || line[0] == 'Y' {
-		return p.Best, nil
+		return passed, nil
 	}
 	return 0, nil
 }

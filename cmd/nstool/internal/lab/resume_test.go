@@ -24,28 +24,34 @@ func TestStartingStep(t *testing.T) {
 		lab    *labs.Lab
 		tty    bool
 		answer string
-		step   int
+		step   string // "": no --step
 		want   int
 		asks   bool
 	}{
-		{l03, true, "\n", 0, 2, true},
-		{l03, true, "y\n", 0, 2, true},
-		{l03, true, "n\n", 0, 0, true},
-		{l03, false, "", 0, 0, false},
-		{l01, true, "y\n", 0, 0, false},
-		{l03, true, "", 4, 3, false},
+		{l03, true, "\n", "", 2, true},
+		{l03, true, "y\n", "", 2, true},
+		{l03, true, "n\n", "", 0, true},
+		{l03, false, "", "", 0, false},
+		{l01, true, "y\n", "", 0, false},
+		{l03, true, "", "4", 3, false},
 	} {
 		ios, in, _, errOut := cli.Test()
 		ios.SetStdinTTY(tc.tty)
 		in.WriteString(tc.answer)
-		got, err := startingStep(ios, tc.lab, tc.step)
+		var step *string
+		if tc.step != "" {
+			step = &tc.step
+		}
+		got, err := startingStep(ios, tc.lab, step)
 		asked := strings.Contains(errOut.String(), "You left 03-peers at step 3/5. Go on from there")
 		if err != nil || got != tc.want || asked != tc.asks {
-			t.Errorf("%s tty=%v answer %q --step %d: step %d (%v), asked %v; want %d, asked %v", tc.lab.ID, tc.tty, tc.answer, tc.step, got, err, asked, tc.want, tc.asks)
+			t.Errorf("%s tty=%v answer %q --step %q: step %d (%v), asked %v; want %d, asked %v", tc.lab.ID, tc.tty, tc.answer, tc.step, got, err, asked, tc.want, tc.asks)
 		}
 	}
-	if _, err := startingStep(cli.System(), l03, 9); err == nil || !strings.Contains(err.Error(), "has steps 1 to 5") {
-		t.Errorf("--step 9: %v", err)
+	for _, step := range []string{"9", "0", "-1", "x", ""} {
+		if _, err := startingStep(cli.System(), l03, &step); err == nil || !strings.Contains(err.Error(), "has steps 1 to 5") {
+			t.Errorf("--step %q: %v", step, err)
+		}
 	}
 }
 

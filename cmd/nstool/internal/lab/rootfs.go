@@ -25,6 +25,13 @@ func newRootfsCmd(ios *cli.IOStreams) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// A root is made in an empty folder: never into / or any tree
+			// of the host's (/usr, /etc), whatever DIR is typed.
+			if ents, err := os.ReadDir(args[0]); err != nil {
+				return cli.Exitf(1, "%s: %s", args[0], cli.Strerror(err))
+			} else if len(ents) > 0 {
+				return cli.Exitf(1, "%s: not empty: a root is made in an empty folder", args[0])
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return cli.Exitf(1, "%v", err)

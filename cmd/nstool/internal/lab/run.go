@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,6 +74,9 @@ unless --no-pause.`,
 			opts := runOptions(ios, l, labs.ModeDemo)
 			opts.NoPause = noPause
 			out, err := labs.Run(opts)
+			if errors.Is(err, labs.ErrSetupFailed) {
+				return cli.Exit(1) // the sandbox has said why, in one line and the setup's output
+			}
 			if err != nil {
 				return cli.Exitf(1, "%v", err)
 			}

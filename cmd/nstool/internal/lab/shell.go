@@ -1,9 +1,11 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -39,27 +41,44 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 				return relayed(ios, append(labArgv(verbShell, name, "--"), argv...))
 			}
 			if labs.InSandbox() {
-				if err := labs.EnterActor(stages, name, argv); err != nil {
+				err := labs.EnterActor(stages, name, argv)
+				var ee *labs.ExecError
+				if errors.As(err, &ee) {
+					return cli.Exitf(execStatus(ee), "failed to execute %s: %s", ee.Path, cli.Strerror(ee.Err))
+				}
+				if err != nil {
 					return cli.Exitf(1, "%v", err)
 				}
 				return nil
 			}
-			sbs := labs.FindSandboxes(stages)
+			if cmd.Flags().Changed("lab") && labID == "" {
+				// An empty ID names no lab (it is not "whichever runs").
+				return cli.Exitf(1, "--lab: no lab specified")
+			}
 			var pick []labs.Sandbox
-			for _, sb := range sbs {
-				if labID == "" || strings.Contains(sb.Lab, labID) {
+			for _, sb := range labs.FindSandboxes(stages) {
+				// --lab names a lab as lab start does (5, 05, slave, 05-slave).
+				if labID == "" || (&labs.Lab{ID: sb.Lab}).Is(labID) {
 					pick = append(pick, sb)
 				}
 			}
 			switch {
 			case len(pick) == 0 && labID != "":
-				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", labID, labID)
+				l, err := loadLab(ios, labID)
+				if err != nil {
+					return err // no such lab to start either
+				}
+				return cli.Exitf(1, "no lab %s is running: start it with `nstool lab start %s`", l.ID, l.ID)
 			case len(pick) == 0:
 				return cli.Exitf(1, "no lab is running: start one with `nstool lab start ID`")
 			case len(pick) > 1:
 				var ids []string
 				for _, sb := range pick {
 					ids = append(ids, sb.Lab)
+				}
+				if sort.Strings(ids); ids[0] == ids[len(ids)-1] {
+					// --lab cannot choose between two sandboxes of one lab.
+					return cli.Exitf(1, "%d sandboxes of lab %s are running: `exit` all but one (or `nstool lab reset %s` ends them)", len(pick), ids[0], ids[0])
 				}
 				return cli.Exitf(1, "%d labs are running (%s): choose one with --lab ID", len(pick), strings.Join(ids, ", "))
 			}
@@ -83,6 +102,16 @@ lab's setup. From a second terminal on the host, it first enters the sandbox.`,
 	cmd.Flags().StringVar(&labID, "lab", "", "the lab to enter when several are running")
 	cmd.Flags().SetInterspersed(false)
 	return cmd
+}
+
+// execStatus is the exit status of a command lab shell could not run: 127
+// when it is not found, 126 when it cannot be run, as a shell's and
+// nsenter's.
+func execStatus(ee *labs.ExecError) int {
+	if errors.Is(ee.Err, syscall.ENOENT) {
+		return 127
+	}
+	return 126
 }
 
 // actorNames completes the actors of the running lab(s).

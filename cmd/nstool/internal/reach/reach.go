@@ -5,8 +5,6 @@ package reach
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +63,10 @@ tests check it against the kernel on generated scenarios.`,
 				}
 				opts.PID = n
 			}
+			if cmd.Flags().Changed("ns") && opts.NSFile == "" {
+				// An empty argument is no file, not the caller's namespace.
+				return cli.Exitf(1, "--ns: no namespace file specified")
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -92,20 +94,21 @@ func (o *Options) validate() error {
 	return dotgraph.ValidFormat(o.Format, true)
 }
 
-func run(o *Options) error {
+func run(o *Options) (err error) {
 	file, root := crossview.Source(o.PID, o.NSFile)
 	ino, err := crossview.NSInode(file, o.PID)
 	if err != nil {
 		return err
 	}
-	target, err := resolve(o.Path, root)
+	target, err := crossview.Resolve(o.Path, root, file)
 	if err != nil {
 		return err
 	}
-	m, err := crossview.Load(o.IO, "reach")
+	m, note, err := crossview.Load()
 	if err != nil {
 		return err
 	}
+	defer func() { err = crossview.Said(o.IO, "reach", note, err) }()
 	src := crossview.Index(m, ino)
 	if src < 0 {
 		return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)
@@ -124,35 +127,4 @@ func run(o *Options) error {
 		return writePicture(o, m, pred)
 	}
 	return writeTable(o, pred)
-}
-
-// resolve makes PATH absolute and follows its symbolic links as the source
-// namespace sees them (through root, /proc/PID/root, when it is another
-// process's); with only an nsfs file, PATH is taken as written.
-func resolve(p, root string) (string, error) {
-	if !filepath.IsAbs(p) {
-		if root != "/" {
-			return "", cli.Exitf(1, "%s: a path in another namespace must be absolute", p)
-		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-		}
-		p = abs
-	}
-	p = filepath.Clean(p)
-	switch root {
-	case "":
-		return p, nil
-	case "/":
-		real, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-		}
-		return real, nil
-	}
-	if _, err := os.Stat(root + p); err != nil {
-		return "", cli.Exitf(1, "%s: %s", p, cli.Strerror(err))
-	}
-	return p, nil
 }

@@ -6,8 +6,6 @@ package why
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -65,31 +63,32 @@ first link that is missing, the kernel's rule that decides it
 	return cmd
 }
 
-func run(o *Options) error {
+func run(o *Options) (err error) {
 	srcFile, root := crossview.Source(o.PID, "")
 	srcIno, err := crossview.NSInode(srcFile, o.PID)
 	if err != nil {
 		return err
 	}
-	dstFile := o.Target
+	dstFile, dstPID := o.Target, 0
 	if n, err := strconv.Atoi(o.Target); err == nil && n > 0 {
-		dstFile = fmt.Sprintf("/proc/%d/ns/mnt", n)
+		// A PID that is gone is said as -N says it.
+		dstFile, dstPID = fmt.Sprintf("/proc/%d/ns/mnt", n), n
 	}
-	dstIno, err := crossview.NSInode(dstFile, 0)
+	dstIno, err := crossview.NSInode(dstFile, dstPID)
 	if err != nil {
 		return err
 	}
-	path := filepath.Clean(o.Path)
-	if !filepath.IsAbs(path) {
-		return cli.Exitf(1, "%s: the path must be absolute", o.Path)
-	}
-	if _, err := os.Stat(strings.TrimSuffix(root, "/") + path); err != nil {
-		return cli.Exitf(1, "%s: %s", o.Path, cli.Strerror(err))
-	}
-	m, err := crossview.Load(o.IO, "why")
+	// As reach reads it: a symbolic link followed (the mount a lookup
+	// ends on is the link's target's), a relative path from here.
+	path, err := crossview.Resolve(o.Path, root, srcFile)
 	if err != nil {
 		return err
 	}
+	m, note, err := crossview.Load()
+	if err != nil {
+		return err
+	}
+	defer func() { err = crossview.Said(o.IO, "why", note, err) }()
 	src, dst := crossview.Index(m, srcIno), crossview.Index(m, dstIno)
 	if src < 0 || dst < 0 {
 		return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])
