@@ -1,7 +1,11 @@
 package crossns
 
 import (
+	"bytes"
 	"fmt"
+	"math"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
@@ -63,7 +67,7 @@ func freeLine(ns *Namespace, mt *mountinfo.Mount) string {
 	target := sysfmt.ShellQuote(mt.Target)
 	switch {
 	case len(ns.PIDs) > 0:
-		return fmt.Sprintf("nstool nsenter -t %d -m umount %s", ns.PIDs[0], target)
+		return fmt.Sprintf("nstool nsenter -t %d -m umount %s", oldest(ns.PIDs), target)
 	case len(ns.Holders) > 0 && strings.HasPrefix(ns.Holders[0], "/"):
 		return fmt.Sprintf("nstool nsenter --mount=%s umount %s   # or drop the namespace: umount %s",
 			sysfmt.ShellQuote(ns.Holders[0]), target, sysfmt.ShellQuote(ns.Holders[0]))
@@ -74,4 +78,40 @@ func freeLine(ns *Namespace, mt *mountinfo.Mount) string {
 		}
 	}
 	return ""
+}
+
+// oldest is the member process that started first: the one most likely
+// to be there still when the line is run (a namespace's processes come
+// and go, a short-lived one may have the lowest PID once PIDs wrapped).
+// The start time is field 22 of /proc/PID/stat (proc(5)); a process whose
+// stat cannot be read is passed over, and the lowest PID serves if none is
+// read.
+func oldest(pids []int) int {
+	best, bestStart := pids[0], uint64(math.MaxUint64)
+	for _, pid := range pids {
+		if start, ok := startTime(pid); ok && start < bestStart {
+			best, bestStart = pid, start
+		}
+	}
+	return best
+}
+
+// startTime reads a process's start time, in clock ticks after boot.
+func startTime(pid int) (uint64, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command (field 2) is in parentheses and may hold anything: the
+	// fields after it start after the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	fields := strings.Fields(string(b[i+1:]))
+	if len(fields) < 20 { // state is field 3, starttime field 22
+		return 0, false
+	}
+	n, err := strconv.ParseUint(fields[19], 10, 64)
+	return n, err == nil
 }
