@@ -280,3 +280,61 @@ func TestRunCaseSanity(t *testing.T) {
 		t.Fatalf("the peer should still be shared: %s", o.Table)
 	}
 }
+
+// One path with a --make-* flag or --bind is never looked up in fstab:
+// the kernel gets the request with the source "none" (a new filesystem
+// of -t's type, a bind of the path "none"); a -t pattern names no type,
+// and -o shared alone is not --make-shared.
+func TestDifferentialOneArgumentWithoutFstab(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"$M --make-shared -t tmpfs a", "$M --make-private -v -o size=1m -t tmpfs a",
+		"$M --make-shared -t tmpfs,bogus a", "$M --make-shared -t notmpfs a", "$M --make-shared -o ro a",
+		"$M --make-private --bind a", "$M --make-shared -t bogus a", "$M -o shared,ro a", "$M -o shared -t tmpfs a",
+		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a",
+	)
+}
+
+// What util-linux accepts and, with no fstab, -a or helpers in play,
+// ignores or only checks (-F, -i, -s, -O, --options-mode,
+// --options-source); -L and -U name the source; --target-prefix.
+func TestDifferentialFstabAndHelperOptions(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"mkdir b; $M -F -t tmpfs x b", "mkdir b; $M --fo -t tmpfs x b", "mkdir b; $M -i -v -t tmpfs x b",
+		"mkdir b; $M -s -t tmpfs x b", "mkdir b; $M -O foo -t tmpfs x b", "$M -O x -t tmpfs",
+		"mkdir b; $M --options-mode ignore -t tmpfs x b", "mkdir b; $M --options-mode=replace -t tmpfs x b",
+		"mkdir b; $M --options-mode append,ignore -t tmpfs x b", "mkdir b; $M --options-mode= -t tmpfs x b",
+		"mkdir b; $M --options-source fstab,mtab -t tmpfs x b", "mkdir b; $M --options-source= -t tmpfs x b",
+		"mkdir b; $M --options-source bogus -t tmpfs x b", "$M --options-mode bogus",
+		"mkdir b; $M --options-source-force -t tmpfs x b", "mkdir b; $M --options-source-force --bind a b",
+		"$M --options-source-force --make-shared a", "$M --options-source-force -o remount,ro a",
+		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
+		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
+		"mkdir b; $M -L foo b c",
+		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
+		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
+		"mkdir b; $M --target-prefix '' -t tmpfs x b",
+	)
+}
+
+// Options as libmount reads them: the flags a user's mount implies (user,
+// users: nosuid,nodev,noexec; owner, group: nosuid,nodev; later words
+// win), X-mount.mkdir (or x-mount.mkdir, the first named; its mode read
+// as strtol(3) in base 8, only for a missing target), -t auto, -t lists.
+func TestDifferentialOptionWords(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"mkdir b; $M -o user -t tmpfs x b", "mkdir b; $M -o user,exec -t tmpfs x b", "mkdir b; $M -o exec,user -t tmpfs x b",
+		"mkdir b; $M -o users -t tmpfs x b", "mkdir b; $M -o owner,suid -t tmpfs x b", "mkdir b; $M -o group -t tmpfs x b",
+		"mkdir b; $M -o nouser,noowner -t tmpfs x b",
+		"$M -o x-mount.mkdir -t tmpfs x nb; stat -c '%n %a' nb", "$M -o x-mount.mkdir=0700,X-mount.mkdir=0711 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=bogus -t tmpfs x nb", "$M -o size=1m,X-mount.mkdir=8,nosuid -t tmpfs x nb",
+		"mkdir b; $M -o X-mount.mkdir=bogus -t tmpfs x b", "$M -o X-mount.mkdir=7,X-mount.mkdir=8 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=8,X-mount.mkdir=7 -t tmpfs x nb", "$M -o 'X-mount.mkdir= 0700' -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=0x1ff -t tmpfs x nb", "$M -o X-mount.mkdir=07777 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -m=0700 -t tmpfs x nb; stat -c '%n %a' nb", "$M --mkdir==0700 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir= -t tmpfs x nb; stat -c '%n %a' nb",
+		"mkdir b; $M -t auto x b", "mkdir b; $M -t bogus,bogus2 x b", "mkdir b; touch f; $M -t ext4 f b", "$M -t ''",
+	)
+}

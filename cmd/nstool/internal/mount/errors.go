@@ -41,16 +41,29 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 // indented as util-linux indents it.
 const dmesgHint = "\n       dmesg(1) may have more information after failed mount system call."
 
+// tagDirs are the tags a source may be, and where udev links them.
+var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}
+
+// isTag reports whether an argument is a tag (LABEL=x), as mount(8)
+// tells a source from a target.
+func isTag(arg string) bool {
+	tag, value, ok := strings.Cut(arg, "=")
+	return ok && value != "" && tagDirs[tag] != ""
+}
+
 // resolveTag turns a LABEL=, UUID=, PARTLABEL= or PARTUUID= source into the
 // device udev names for it (/dev/disk/by-label/...), as libmount does
 // through blkid; a tag that names no device is util-linux's
 // "TARGET: can't find UUID=...", exit 1, with the target as typed.
 func resolveTag(source, target string) (string, error) {
-	dirs := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}
 	tag, value, ok := strings.Cut(source, "=")
-	dir, isTag := dirs[tag]
+	dir, isTag := tagDirs[tag]
 	if !ok || !isTag {
 		return source, nil
+	}
+	// -L x is the source LABEL="x": libmount takes the quotes off.
+	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+		value = value[1 : len(value)-1]
 	}
 	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
 	if err != nil || value == "" {
@@ -124,7 +137,8 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 	case unix.EIO:
 		return fmt.Sprintf("can't read superblock on %s.", src)
 	case unix.ENODEV:
-		if st.call.FSType != "" || p.emptyType {
+		// A -t list was tried type by type: libmount names none of them.
+		if len(p.tryTypes) == 0 && (st.call.FSType != "" || p.emptyType) {
 			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType)
 		}
 		return "unknown filesystem type."

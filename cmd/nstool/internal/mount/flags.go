@@ -1,6 +1,10 @@
 package mount
 
-import "github.com/spf13/pflag"
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+)
 
 // mount(8) builds one option string from -o and the option-like flags, in
 // command-line order; these flag values append to it.
@@ -38,6 +42,7 @@ type mkdirValue struct{ list *[]string }
 func (v *mkdirValue) String() string { return "" }
 func (v *mkdirValue) Type() string   { return "mode" }
 func (v *mkdirValue) Set(s string) error {
+	s = strings.TrimPrefix(s, "=") // util-linux: -m=0700 is -m0700
 	*v.list = append(*v.list, "X-mount.mkdir="+s)
 	return nil
 }
@@ -45,4 +50,18 @@ func (v *mkdirValue) Set(s string) error {
 func addWord(f *pflag.FlagSet, list *[]string, name, short, word, usage string) {
 	fl := f.VarPF(&wordValue{list: list, word: word}, name, short, usage)
 	fl.NoOptDefVal = "true"
+}
+
+// tagValue is -L LABEL and -U UUID: the source LABEL="LABEL", quoted as
+// mount(8) writes it.
+type tagValue struct {
+	tag    string
+	source *string
+}
+
+func (v *tagValue) String() string { return "" }
+func (v *tagValue) Type() string   { return "string" }
+func (v *tagValue) Set(s string) error {
+	*v.source = v.tag + `="` + s + `"`
+	return nil
 }

@@ -119,6 +119,9 @@ func planBindOrMove(source, target string, o mountopt.Options, move bool) *plan 
 // kernel lists) each is tried with MS_SILENT until one is not refused with
 // EINVAL or ENODEV, as mount(8) does.
 func planNew(source, target, types string, typesGiven bool, o mountopt.Options) *plan {
+	if types == "auto" { // mount(8): "-t auto" is no -t at all
+		types, typesGiven = "", false
+	}
 	p := &plan{source: source, target: target, spec: target, opts: o}
 	fstype := types
 	switch {

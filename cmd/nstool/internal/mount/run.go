@@ -64,6 +64,40 @@ func (o *Options) validate() (*request, error) {
 	return r, nil
 }
 
+// checkOptions makes the checks mount(8) makes as it reads the options,
+// before it looks at the arguments.
+func (o *Options) checkOptions() error {
+	if len(o.sourceFlags) > 1 {
+		return cli.Exitf(cli.ExitUsage, "mutually exclusive arguments: --label --uuid --source")
+	}
+	if !o.fstabModesValid() {
+		return cli.Usagef(cli.ExitUsage, "bad usage")
+	}
+	return nil
+}
+
+// fstabModesValid checks --options-mode (one of its words) and
+// --options-source (a comma list of its words, maybe empty) as mount(8)
+// does, although without fstab they change nothing.
+func (o *Options) fstabModesValid() bool {
+	switch o.OptionsMode {
+	case "", "ignore", "append", "prepend", "replace":
+	default:
+		return false
+	}
+	if o.OptionsMode == "" && o.OptionsModeGiven {
+		return false
+	}
+	for _, w := range strings.Split(o.OptionsSource, ",") {
+		switch w {
+		case "", "fstab", "mtab", "disable":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // run decides, as mount(8) does, what the command line asks for: no
 // argument lists the mounts; one names a mount point for a propagation
 // change or a remount; two are the SOURCE and TARGET of a bind, a move or a
@@ -86,6 +120,9 @@ func run(o *Options) error {
 func runHere(o *Options) error {
 	if o.Version {
 		return cli.PrintVersion(o.IO.Out, "mount")
+	}
+	if err := o.checkOptions(); err != nil {
+		return err
 	}
 	if err := o.explicitArgs(); err != nil {
 		return err
@@ -117,31 +154,46 @@ func (o *Options) plan(r *request) (*plan, error) {
 	}
 	var p *plan
 	if len(o.Args) == 1 {
-		target := canonical(o.Args[0], o.NoCanon)
+		target := canonical(o.prefixed(o.Args[0]), o.NoCanon)
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
 			p, err = planRemount("", target, optstr, mounts)
-		case mopts.PropagationOnly() && o.Types == "" && !move:
+		case move:
+			return nil, cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
+		case mopts.PropagationOnly() && !singleType(o.Types):
+			// A -t pattern (a list, "no...") names no type to mount.
 			p = planPropagation(target, mopts)
+		case o.Propa || len(o.Opers) > 0:
+			// mount(8) looks no --make-* or --bind up in fstab: the
+			// kernel gets the request without a source.
+			p = o.planSourceless(target, mopts)
 		default:
-			return nil, oneArgumentFailure(o.Args[0], target, mopts, move, len(o.Opers) > 0)
+			return nil, o.notInFstab(o.Args[0], target)
 		}
 	} else {
-		if err := mkdirTarget(o.Args[1], mopts); err != nil {
+		if err := mkdirTarget(o.prefixed(o.Args[1]), mopts); err != nil {
 			return nil, err
 		}
-		target := canonical(o.Args[1], o.NoCanon)
+		target := canonical(o.prefixed(o.Args[1]), o.NoCanon)
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
 			p, err = planRemount(o.Args[0], target, optstr, mounts)
 		case move || mopts.Flags&unix.MS_BIND != 0:
 			p = planBindOrMove(canonical(o.Args[0], o.NoCanon), target, mopts, move)
+		case o.OptionsSourceForce && !o.Propa:
+			// --options-source-force: a new mount's options come
+			// from fstab, which has no entry (nstool reads none).
+			return nil, o.notInFstab(o.Args[1], target)
 		default:
 			src, err := resolveTag(o.Args[0], o.Args[1])
 			if err != nil {
 				return nil, err
 			}
-			p = planNew(newSource(src, o.Types, o.NoCanon), target, o.Types, o.TypesGiven, mopts)
+			types, given := o.Types, o.TypesGiven
+			if types == "auto" { // mount(8): "auto" is no -t at all
+				types, given = "", false
+			}
+			p = planNew(newSource(src, types, o.NoCanon), target, types, given, mopts)
 		}
 	}
 	if err != nil {
@@ -151,26 +203,84 @@ func (o *Options) plan(r *request) (*plan, error) {
 }
 
 // mkdirTarget creates a missing target for X-mount.mkdir[=mode] (-m), as
-// mount(8) does before mounting.
+// mount(8) does before mounting: each missing directory of the path with
+// the mode (0755 if none is given; the umask applies). libmount reads the
+// first X-mount.mkdir, else the first x-mount.mkdir, and only for a target
+// that is not there.
 func mkdirTarget(target string, o mountopt.Options) error {
-	for _, u := range o.Userspace {
-		name, val, _ := strings.Cut(u, "=")
-		if name != "X-mount.mkdir" {
+	val, ok := mkdirOption(o.Userspace)
+	if !ok {
+		return nil
+	}
+	if _, err := os.Lstat(target); err == nil {
+		return nil
+	}
+	mode, ok := octalMode(strings.Trim(val, `"`))
+	if !ok {
+		return cli.Exitf(cli.ExitUsage, "%s: failed to parse mount options '%s'.", target, libmountOptstr(o))
+	}
+	for i := 1; i <= len(target); i++ {
+		if i < len(target) && target[i] != '/' {
 			continue
 		}
-		mode := uint64(0o755)
-		if val != "" {
-			m, err := strconv.ParseUint(val, 8, 32)
-			if err != nil {
-				return cli.Exitf(cli.ExitUsage, "%s: invalid mode for X-mount.mkdir: %q", target, val)
-			}
-			mode = m
-		}
-		if err := os.MkdirAll(target, os.FileMode(mode)); err != nil {
+		err := unix.Mkdir(target[:i], mode)
+		if err != nil && err != unix.EEXIST {
 			return cli.Exitf(cli.ExitMountFailure, "%s: failed to create mount point: %s.", target, cli.Strerror(err))
 		}
 	}
 	return nil
+}
+
+// mkdirOption is the value of the X-mount.mkdir (else x-mount.mkdir)
+// option libmount reads: the first one named.
+func mkdirOption(userspace []string) (string, bool) {
+	for _, name := range []string{"X-mount.mkdir", "x-mount.mkdir"} {
+		for _, u := range userspace {
+			if n, val, _ := strings.Cut(u, "="); n == name {
+				return val, true
+			}
+		}
+	}
+	return "", false
+}
+
+// octalMode reads a mode as strtol(3) in base 8 that must use the whole
+// string: blanks first and a sign are taken, and the value is cut to a
+// mode_t (-1 is 0177777, which mkdir(2) masks); "" is 0755.
+func octalMode(s string) (uint32, bool) {
+	if s == "" {
+		return 0o755, true
+	}
+	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s, "+-")
+	if s == "" || len(s) > 21 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s, 8, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return uint32(n), true
+}
+
+// libmountOptstr is the option string libmount names in "failed to parse
+// mount options": ro or rw first, the other flag words, the filesystem's
+// data, then mount(8)'s own options.
+func libmountOptstr(o mountopt.Options) string {
+	words := []string{"rw"}
+	if o.Flags&unix.MS_RDONLY != 0 {
+		words[0] = "ro"
+	}
+	words = append(words, mountopt.FlagWords(o.Flags&^unix.MS_RDONLY)...)
+	words = append(words, mountopt.PropagationWords(o.Propagation)...)
+	if o.Data != "" {
+		words = append(words, o.Data)
+	}
+	return strings.Join(append(words, o.Userspace...), ",")
 }
 
 // newSource canonicalizes the source of a new mount when it names a
@@ -180,7 +290,10 @@ func newSource(src, types string, noCanon bool) string {
 	if types != "" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no") {
 		_, nodev, err := mountsys.KernelFilesystems()
 		if err == nil {
-			if isNodev, known := nodev[types]; !known || isNodev {
+			// A type the kernel lists as nodev has names, not paths,
+			// for sources; any other source is a path (a device, a
+			// file), as libmount reads it.
+			if nodev[types] {
 				return src
 			}
 		}
@@ -267,6 +380,9 @@ func (o *Options) explicitArgs() error {
 		return nil
 	case o.SourceGiven && o.TargetGiven && len(o.Args) == 0:
 		o.Args = []string{o.Source, o.Target}
+	case o.SourceGiven && len(o.Args) == 1 && isTag(o.Args[0]):
+		// -L, -U or --source, and a LABEL=... argument
+		return cli.Exitf(cli.ExitUsage, "source specified more than once")
 	case o.SourceGiven && len(o.Args) == 1 && !o.TargetGiven:
 		o.Args = []string{o.Source, o.Args[0]}
 	case o.TargetGiven && len(o.Args) == 1 && !o.SourceGiven:
@@ -287,6 +403,9 @@ func list(o *Options) error {
 		return cli.Exitf(cli.ExitMountFailure, "cannot read the mount table: %v", err)
 	}
 	match := typeMatcher(o.Types)
+	if o.TypesGiven && o.Types == "" {
+		match = func(string) bool { return false } // -t '' matches no type
+	}
 	for _, m := range mounts {
 		if !match(m.FSType) {
 			continue
@@ -344,18 +463,43 @@ func typeMatcher(types string) func(string) bool {
 	return func(t string) bool { return set[t] != neg }
 }
 
-// oneArgumentFailure is what mount(8) says of one argument that is neither
-// a propagation change nor a remount: it looks the path up in /etc/fstab
-// (nstool never reads it) and, finding nothing, stops there ("can't find
-// in /etc/fstab.", exit 1), or for a bind, or for a propagation change
-// mixed with other options, asks the kernel anyway with no source
-// (mount(2) fails with ENOENT), or for a move refuses it (EINVAL).
-func oneArgumentFailure(typed, target string, mopts mountopt.Options, move, oper bool) error {
-	switch {
-	case move:
-		return cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
-	case oper || len(mopts.Propagation) > 0:
-		return cli.Exitf(cli.ExitMountFailure, "%s: mount(2) system call failed: No such file or directory.%s", target, dmesgHint)
+// planSourceless is a one-argument --make-* or --bind that is not only a
+// propagation change: mount(8) makes the mount with the source "none"
+// (a new filesystem of -t's type, a bind of the path "none"), then the
+// propagation calls. Messages name no source.
+func (o *Options) planSourceless(target string, mopts mountopt.Options) *plan {
+	var p *plan
+	if mopts.Flags&unix.MS_BIND != 0 {
+		p = planBindOrMove("none", target, mopts, false)
+	} else {
+		p = planNew("none", target, o.Types, o.TypesGiven, mopts)
 	}
-	return cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab.", typed) // the path as typed
+	p.source = ""
+	return p
+}
+
+// singleType reports whether -t names one type to mount rather than a
+// pattern (a comma list, or "no..." to exclude types), as mount(8) tells
+// them apart.
+func singleType(types string) bool {
+	return types != "" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no")
+}
+
+// prefixed puts --target-prefix before a target, as libmount joins them
+// (one slash between).
+func (o *Options) prefixed(target string) string {
+	if !o.TargetPrefixGiven {
+		return target
+	}
+	return strings.TrimRight(o.TargetPrefix, "/") + "/" + strings.TrimLeft(target, "/")
+}
+
+// notInFstab is what mount(8) says of a path it looks up in /etc/fstab
+// (nstool never reads it) and does not find there: the path as typed,
+// or as a user's mount(8) canonicalized it first; exit 1.
+func (o *Options) notInFstab(typed, target string) error {
+	if os.Geteuid() != 0 {
+		typed = target
+	}
+	return cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab.", typed)
 }
