@@ -241,3 +241,21 @@ func PropagationWords(changes []uintptr) []string {
 	}
 	return out
 }
+
+// selinuxOptions are the SELinux words of an option string (mount(8),
+// "context=", "fscontext=", "defcontext=", "rootcontext=", and the
+// kernel's "seclabel" in mountinfo).
+var selinuxOptions = map[string]bool{"context": true, "fscontext": true, "defcontext": true, "rootcontext": true, "seclabel": true}
+
+// WithoutSELinux is filesystem data without its SELinux words: libmount
+// drops them when SELinux is not enabled, so that the kernel, which would
+// refuse them, never sees them.
+func WithoutSELinux(data string) string {
+	var keep []string
+	for _, opt := range Split(data) {
+		if name, _, _ := strings.Cut(opt, "="); !selinuxOptions[name] {
+			keep = append(keep, opt)
+		}
+	}
+	return strings.Join(keep, ",")
+}

@@ -336,5 +336,24 @@ func TestDifferentialOptionWords(t *testing.T) {
 		"$M -m=0700 -t tmpfs x nb; stat -c '%n %a' nb", "$M --mkdir==0700 -t tmpfs x nb; stat -c '%n %a' nb",
 		"$M -o X-mount.mkdir= -t tmpfs x nb; stat -c '%n %a' nb",
 		"mkdir b; $M -t auto x b", "mkdir b; $M -t bogus,bogus2 x b", "mkdir b; touch f; $M -t ext4 f b", "$M -t ''",
+		// an -o list may not start with "=", a quote or a blank
+		"mkdir b; $M -o=ro -t tmpfs x b", "mkdir b; $M -o ' ro' -t tmpfs x b", `mkdir b; $M -o '"ro' -t tmpfs x b`,
+		"mkdir b; $M -o ro,=x -t tmpfs x b", "$M -o = a", "$M -o =ro --make-shared a",
+		// SELinux's words are dropped where SELinux is off
+		"mkdir b; $M -t tmpfs -o context=x,size=1m x b", `mkdir b; $M -t tmpfs -o 'fscontext="a,b",seclabel' x b`,
+		"$M -o remount,size=2m,seclabel a",
+	)
+}
+
+// --target alone names the one path of a --make-*, --bind or remount
+// (no fstab needed); -L with a remount is looked up first; -v says
+// "bound on" for a remount with bind; -m makes a one-path target too.
+func TestDifferentialOnePathForms(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"$M --make-shared --target a", "$M -o remount --target a", "$M -o remount,ro --target a --source x",
+		"$M --bind --source a", "$M --make-shared --source a", "$M -o remount -L nstool-none a",
+		"$M -v -o remount,ro,bind a", "$M -v -o remount,bind,rshared a",
+		"$M -m --make-shared nb", "$M -m --bind nonexist nb; ls -d nb", "$M -m nb",
 	)
 }

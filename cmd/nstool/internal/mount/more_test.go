@@ -150,3 +150,31 @@ func TestMountInAnotherNamespace(t *testing.T) {
 		nstest.Stop(sleeper)
 	}
 }
+
+// As an unprivileged user, where util-linux's setuid mount answers before
+// any system call: the fstab lookup of one path names it canonicalized
+// while mount(8) is still restricted (only options of "hlLUVvrist",
+// --source, --target) and as typed after any other option; a target that
+// -m cannot create. The same stdout, stderr, exit code and table.
+func TestNonRootBeforeTheKernel(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv not installed")
+	}
+	bin := nstooltest.BinaryForNobody(t)
+	nobody := "setpriv --reuid=65534 --regid=65534 --clear-groups "
+	setup := states[0].setup + "; mkdir b; chmod 755 . a; d=$PWD; while [ \"$d\" != / ]; do chmod a+x \"$d\"; d=$(dirname \"$d\"); done"
+	for _, cmd := range []string{
+		"$M b", "$M -v b", "$M -o ro b", "$M -c b", "$M --target b", "$M -r --target b", "$M -w --target b",
+		"$M -m -t tmpfs x nb", "$M -o X-mount.mkdir --bind a nb/c",
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			cmdAs := strings.Replace(cmd, "$M", nobody+"$M", 1)
+			ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, cmdAs)
+			ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, cmdAs)
+			if ul != ns {
+				t.Errorf("%s:\nutil-linux %+v\nnstool     %+v", cmd, ul, ns)
+			}
+		})
+	}
+}

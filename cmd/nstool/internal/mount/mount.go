@@ -4,7 +4,10 @@
 package mount
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
@@ -46,13 +49,23 @@ type Options struct {
 	OptionsSourceForce         bool
 	OptionsModeGiven           bool
 	sourceFlags                []string // which of -L, -U, --source were given
-	Explain                    bool
-	Verbose                    bool
-	Fake                       bool
-	NoCanon                    bool
-	All                        bool
-	Args                       []string
+	// Restricted: a user's mount(8) (setuid) that has not dropped its
+	// privileges yet: every option so far is one of "hlLUVvrist",
+	// --source or --target. It canonicalizes paths before an fstab
+	// lookup.
+	Restricted bool
+	Explain    bool
+	Verbose    bool
+	Fake       bool
+	NoCanon    bool
+	All        bool
+	Args       []string
 }
+
+// restrictedFlags are the options a user's mount(8) takes without dropping
+// its setuid privileges.
+var restrictedFlags = map[string]bool{"help": true, "show-labels": true, "label": true, "uuid": true, "version": true,
+	"verbose": true, "read-only": true, "internal-only": true, "sloppy": true, "types": true, "source": true, "target": true}
 
 // makeWords are the propagation flags, --make-WORD.
 var makeWords = []struct{ word, help string }{
@@ -128,6 +141,10 @@ applied.`,
 				}
 			}
 			opts.SourceGiven = len(opts.sourceFlags) > 0 // -L and -U set the source too
+			opts.Restricted = os.Geteuid() != 0
+			cmd.Flags().Visit(func(f *pflag.Flag) {
+				opts.Restricted = opts.Restricted && restrictedFlags[f.Name]
+			})
 			for _, w := range makeWords {
 				opts.Propa = opts.Propa || cmd.Flags().Changed("make-"+w.word)
 			}

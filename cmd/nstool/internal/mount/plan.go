@@ -92,6 +92,9 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 	if err != nil {
 		return nil, err
 	}
+	if !selinuxEnabled() {
+		o.Data = mountopt.WithoutSELinux(o.Data)
+	}
 	p := &plan{source: src, target: target, spec: target, opts: o, remount: true}
 	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)

@@ -47,6 +47,9 @@ func (o *Options) validate() (*request, error) {
 	if err != nil {
 		return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 	}
+	if !selinuxEnabled() {
+		mopts.Data = mountopt.WithoutSELinux(mopts.Data)
+	}
 	r := &request{optstr: optstr, opts: mopts, move: o.Move || mopts.Move}
 	oper := len(o.Opers) > 0 || mopts.Move
 	switch len(o.Args) {
@@ -67,6 +70,13 @@ func (o *Options) validate() (*request, error) {
 // checkOptions makes the checks mount(8) makes as it reads the options,
 // before it looks at the arguments.
 func (o *Options) checkOptions() error {
+	for _, w := range o.OptList {
+		// mount(8) refuses an -o list that starts with "=", a quote or
+		// a blank.
+		if w != "" && strings.ContainsRune("='\" \t", rune(w[0])) {
+			return cli.Exitf(cli.ExitUsage, "unsupported option format: %s", w)
+		}
+	}
 	if len(o.sourceFlags) > 1 {
 		return cli.Exitf(cli.ExitUsage, "mutually exclusive arguments: --label --uuid --source")
 	}
@@ -116,6 +126,13 @@ func run(o *Options) error {
 	return err
 }
 
+// selinuxEnabled reports whether SELinux is on, as libselinux finds out:
+// its filesystem is mounted (and so its "enforce" file is there).
+func selinuxEnabled() bool {
+	_, err := os.Stat("/sys/fs/selinux/enforce")
+	return err == nil
+}
+
 // runHere is run in the namespace the thread is in.
 func runHere(o *Options) error {
 	if o.Version {
@@ -154,6 +171,11 @@ func (o *Options) plan(r *request) (*plan, error) {
 	}
 	var p *plan
 	if len(o.Args) == 1 {
+		if mopts.Flags&unix.MS_REMOUNT != 0 || o.needsNoFstab() && !move {
+			if err := mkdirTarget(o.prefixed(o.Args[0]), mopts); err != nil {
+				return nil, err
+			}
+		}
 		target := canonical(o.prefixed(o.Args[0]), o.NoCanon)
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
@@ -168,7 +190,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 			// kernel gets the request without a source.
 			p = o.planSourceless(target, mopts)
 		default:
-			return nil, o.notInFstab(o.Args[0], target)
+			return nil, o.notInFstab(o.Args[0])
 		}
 	} else {
 		if err := mkdirTarget(o.prefixed(o.Args[1]), mopts); err != nil {
@@ -177,13 +199,19 @@ func (o *Options) plan(r *request) (*plan, error) {
 		target := canonical(o.prefixed(o.Args[1]), o.NoCanon)
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
-			p, err = planRemount(o.Args[0], target, optstr, mounts)
+			src, err := resolveTag(o.Args[0], o.Args[1])
+			if err != nil {
+				return nil, err
+			}
+			if p, err = planRemount(src, target, optstr, mounts); err != nil {
+				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
+			}
 		case move || mopts.Flags&unix.MS_BIND != 0:
 			p = planBindOrMove(canonical(o.Args[0], o.NoCanon), target, mopts, move)
 		case o.OptionsSourceForce && !o.Propa:
 			// --options-source-force: a new mount's options come
 			// from fstab, which has no entry (nstool reads none).
-			return nil, o.notInFstab(o.Args[1], target)
+			return nil, o.notInFstab(o.Args[1])
 		default:
 			src, err := resolveTag(o.Args[0], o.Args[1])
 			if err != nil {
@@ -224,8 +252,15 @@ func mkdirTarget(target string, o mountopt.Options) error {
 			continue
 		}
 		err := unix.Mkdir(target[:i], mode)
-		if err != nil && err != unix.EEXIST {
-			return cli.Exitf(cli.ExitMountFailure, "%s: failed to create mount point: %s.", target, cli.Strerror(err))
+		switch {
+		case err == nil || err == unix.EEXIST:
+		case err == unix.EACCES || err == unix.EPERM:
+			return cli.Exitf(cli.ExitUsage, "%s: operation permitted for root only.", target)
+		default:
+			// util-linux 2.38.1 says "operation permitted for root
+			// only." for any failure here, even root's ENOTDIR: the
+			// exit code is its, the reason the kernel's.
+			return cli.Exitf(cli.ExitUsage, "%s: failed to create mount point: %s.", target, cli.Strerror(err))
 		}
 	}
 	return nil
@@ -356,7 +391,7 @@ func verbose(o *Options, p *plan) {
 	switch {
 	case p.move:
 		fmt.Fprintf(w, "mount: %s moved to %s.\n", p.source, p.target)
-	case p.bind:
+	case p.bind || p.opts.Flags&unix.MS_BIND != 0: // remount,bind too
 		fmt.Fprintf(w, "mount: %s bound on %s.\n", p.source, p.target)
 	case len(p.opts.Propagation) > 0:
 		if p.source != "" && p.source != "none" {
@@ -375,6 +410,9 @@ func verbose(o *Options, p *plan) {
 // argument; alone, each is looked up in /etc/fstab (which nstool never
 // reads: util-linux's words for a path fstab does not list).
 func (o *Options) explicitArgs() error {
+	if o.SourceGiven && len(o.Opers) > 0 { // --bind, --rbind, --move take their source as an argument
+		return cli.Usagef(cli.ExitUsage, "bad usage")
+	}
 	switch {
 	case !o.SourceGiven && !o.TargetGiven:
 		return nil
@@ -387,8 +425,10 @@ func (o *Options) explicitArgs() error {
 		o.Args = []string{o.Source, o.Args[0]}
 	case o.TargetGiven && len(o.Args) == 1 && !o.SourceGiven:
 		o.Args = []string{o.Args[0], o.Target}
+	case o.TargetGiven && len(o.Args) == 0 && !o.SourceGiven && o.needsNoFstab():
+		o.Args = []string{o.Target}
 	case o.TargetGiven && len(o.Args) == 0:
-		return cli.Exitf(cli.ExitUsage, "%s: can't find mount point in /etc/fstab.", o.Target)
+		return cli.Exitf(cli.ExitUsage, "%s: can't find mount point in /etc/fstab.", o.userPath(o.Target))
 	case o.SourceGiven && len(o.Args) == 0:
 		return cli.Exitf(cli.ExitUsage, "%s: can't find mount source %s in /etc/fstab.", o.Source, o.Source)
 	default:
@@ -494,12 +534,29 @@ func (o *Options) prefixed(target string) string {
 	return strings.TrimRight(o.TargetPrefix, "/") + "/" + strings.TrimLeft(target, "/")
 }
 
-// notInFstab is what mount(8) says of a path it looks up in /etc/fstab
-// (nstool never reads it) and does not find there: the path as typed,
-// or as a user's mount(8) canonicalized it first; exit 1.
-func (o *Options) notInFstab(typed, target string) error {
-	if os.Geteuid() != 0 {
-		typed = target
+// needsNoFstab reports whether mount(8) does what the command line asks
+// without an fstab entry for its one path: a --make-* flag, --bind,
+// --rbind, --move, or a remount.
+func (o *Options) needsNoFstab() bool {
+	if o.Propa || len(o.Opers) > 0 {
+		return true
 	}
-	return cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab.", typed)
+	opts, err := mountopt.Parse(strings.Join(o.OptList, ","))
+	return err == nil && opts.Flags&unix.MS_REMOUNT != 0
+}
+
+// userPath is a path as a user's mount(8) names it in its fstab messages:
+// canonicalized while it is still restricted (only options from
+// "hlLUVvrist", --source and --target so far), as typed otherwise.
+func (o *Options) userPath(typed string) string {
+	if o.Restricted && !o.TypesGiven {
+		return canonical(typed, false)
+	}
+	return typed
+}
+
+// notInFstab is what mount(8) says of a path it looks up in /etc/fstab
+// (nstool never reads it) and does not find there (userPath); exit 1.
+func (o *Options) notInFstab(typed string) error {
+	return cli.Exitf(cli.ExitUsage, "%s: can't find in /etc/fstab.", o.userPath(typed))
 }
