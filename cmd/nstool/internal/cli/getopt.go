@@ -48,6 +48,21 @@ func UseGetopt(cmd *cobra.Command, optstring, longopts string) {
 	cmd.Flags().SetInterspersed(!strings.HasPrefix(optstring, "+"))
 }
 
+// shortOnlyKey marks a flag that util-linux has as a letter only.
+const shortOnlyKey = "nstool/getopt-short-only"
+
+// ShortOnly marks f as an option util-linux has only as its letter
+// (mount -s): getopt_long knows no long name for it, so the name pflag
+// needs is no option to Getopt (--sloppy is unrecognized). The flag is
+// hidden from the help, which would offer that name.
+func ShortOnly(f *pflag.Flag) {
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[shortOnlyKey] = nil
+	f.Hidden = true
+}
+
 // UsesGetopt reports whether cmd is marked by UseGetopt.
 func UsesGetopt(cmd *cobra.Command) bool {
 	_, ok := cmd.Annotations[getoptKey]
@@ -155,7 +170,7 @@ func newGetopt(cmd *cobra.Command, spec string) *getopt {
 	sorted := g.fs.SortFlags
 	g.fs.SortFlags = false // definition order
 	g.fs.VisitAll(func(f *pflag.Flag) {
-		if !listed[f.Name] {
+		if _, letterOnly := f.Annotations[shortOnlyKey]; !listed[f.Name] && !letterOnly {
 			g.owns = append(g.owns, longopt{name: f.Name, own: true})
 		}
 	})

@@ -42,8 +42,13 @@ type mkdirValue struct{ list *[]string }
 func (v *mkdirValue) String() string { return "" }
 func (v *mkdirValue) Type() string   { return "mode" }
 func (v *mkdirValue) Set(s string) error {
-	s = strings.TrimPrefix(s, "=") // util-linux: -m=0700 is -m0700
-	*v.list = append(*v.list, "X-mount.mkdir="+s)
+	if s == mkdirDefault {
+		*v.list = append(*v.list, "X-mount.mkdir="+s)
+		return nil
+	}
+	// util-linux: -m=0700 is -m0700, and the value goes in quoted
+	// (X-mount.mkdir="0700", as its messages show it).
+	*v.list = append(*v.list, `X-mount.mkdir="`+strings.TrimPrefix(s, "=")+`"`)
 	return nil
 }
 
@@ -65,3 +70,6 @@ func (v *tagValue) Set(s string) error {
 	*v.source = v.tag + `="` + s + `"`
 	return nil
 }
+
+// mkdirDefault is -m's mode when none is given.
+const mkdirDefault = "0755"

@@ -178,3 +178,21 @@ func TestNonRootBeforeTheKernel(t *testing.T) {
 		})
 	}
 }
+
+// The listing's -t patterns as libmount matches them (case-insensitive
+// names, a "no" before the list or before one item), a source that is an
+// empty name (printed empty, not "none"), -T's files checked and not
+// read, -s only as a letter.
+func TestDifferentialListingAndLetters(t *testing.T) {
+	nstest.RequireRoot(t)
+	setup := `mkdir a b g peer q 'back\slash'; mount -t tmpfs x a; mount -t proc proc b; mount -t sysfs sysfs g
+		mount -t tmpfs '' peer; mount -t ramfs 'back\x' 'back\slash'`
+	for _, cmd := range []string{
+		"$M -t tmpfs", "$M -t TMPFS", "$M -t noTmpfs", "$M -t tmpfs,noproc", "$M -t notmpfs,proc", "$M -t PROC,ramfs",
+		"$M -t notmpfs,noproc", "$M -t nonoproc", "$M -t ramfs -l", "$M -v -o remount,ro peer", "$M -v -o remount,ro q",
+		"$M -T /etc/fstab -t tmpfs x q", "$M -T $PWD -t tmpfs x q", "$M -T /dev/null -t tmpfs x q", "$M -T nonexist a", "$M -T",
+		"$M -s -t tmpfs x q", "$M --sloppy -t tmpfs x q", "$M --sl -t tmpfs x q", "$M -mv -t tmpfs x nb",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
+	}
+}

@@ -48,7 +48,10 @@ type Options struct {
 	OptionsMode, OptionsSource string
 	OptionsSourceForce         bool
 	OptionsModeGiven           bool
-	sourceFlags                []string // which of -L, -U, --source were given
+	// Fstabs are -T's files: nstool looks nothing up in them, but, as
+	// mount(8), refuses one that is not a file or a directory of them.
+	Fstabs      []string
+	sourceFlags []string // which of -L, -U, --source were given
 	// Restricted: a user's mount(8) (setuid) that has not dropped its
 	// privileges yet: every option so far is one of "hlLUVvrist",
 	// --source or --target. It canonicalizes paths before an fstab
@@ -184,7 +187,7 @@ applied.`,
 	addWord(f, &opts.OptList, "rw", "w", "rw", "mount the filesystem read-write (default)")
 	addWord(f, &opts.OptList, "read-write", "", "rw", "same as --rw")
 	mk := f.VarPF(&mkdirValue{list: &opts.OptList}, "mkdir", "m", "create the target directory if missing, with `mode` (default 0755; same as -o X-mount.mkdir)")
-	mk.NoOptDefVal = "0755"
+	mk.NoOptDefVal = mkdirDefault
 	f.BoolVar(&opts.Explain, "explain", false, "print each mount(2) call and the propagation before → after on stderr")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
 	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: skip the mount(2) calls (with --explain: each call and the predicted propagation before → after)")
@@ -196,7 +199,9 @@ applied.`,
 	f.BoolP("fork", "F", false, "fork off for each device (use with -a, which nstool has not: accepted)")
 	f.BoolP("internal-only", "i", false, "don't call the mount.<type> helpers (nstool never does)")
 	f.BoolP("sloppy", "s", false, "tolerate sloppy mount options rather than failing (for helpers: accepted)")
+	cli.ShortOnly(f.Lookup("sloppy")) // util-linux has -s and no --sloppy
 	f.StringP("test-opts", "O", "", "limit the set of filesystems (use with -a, which nstool has not: accepted)")
+	f.StringArrayVarP(&opts.Fstabs, "fstab", "T", nil, "alternative fstab `path` (checked, never read: nstool looks nothing up in fstab)")
 	f.StringVar(&opts.OptionsMode, "options-mode", "", "what to do with options loaded from fstab (ignore, append, prepend, replace; nstool reads no fstab)")
 	f.StringVar(&opts.OptionsSource, "options-source", "", "mount options source (comma list of fstab, mtab, disable; nstool reads no fstab)")
 	f.BoolVar(&opts.OptionsSourceForce, "options-source-force", false, "force use of options from fstab/mtab")

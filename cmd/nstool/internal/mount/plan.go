@@ -75,9 +75,10 @@ func planPropagation(target string, o mountopt.Options) *plan {
 func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
-	if m := mountinfo.Table(mounts).Top(target); m != nil {
+	m := mountinfo.Table(mounts).Top(target)
+	if m != nil {
 		if src == "" {
-			src = m.Source
+			src = m.Source // "" too: a tmpfs mounted with an empty name
 		}
 		cur := m.VFSOptions
 		if d := mountopt.MountinfoData(m.FSOptions); d != "" {
@@ -85,7 +86,7 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 		}
 		combined = cur + "," + optstr
 	}
-	if src == "" {
+	if src == "" && m == nil {
 		src = "none"
 	}
 	o, err := mountopt.Parse(combined)

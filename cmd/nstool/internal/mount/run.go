@@ -83,6 +83,14 @@ func (o *Options) checkOptions() error {
 	if !o.fstabModesValid() {
 		return cli.Usagef(cli.ExitUsage, "bad usage")
 	}
+	for _, path := range o.Fstabs {
+		// libmount parses a -T file or directory as it reads the
+		// option; anything else (missing, /dev/null) fails.
+		st, err := os.Stat(path)
+		if err != nil || !st.Mode().IsRegular() && !st.IsDir() {
+			return cli.Exitf(cli.ExitUsage, "%s: failed to parse", path)
+		}
+	}
 	return nil
 }
 
@@ -450,10 +458,7 @@ func list(o *Options) error {
 		if !match(m.FSType) {
 			continue
 		}
-		src := m.Source
-		if src == "" {
-			src = "none"
-		}
+		src := m.Source // the kernel's "none" for no name, "" for an empty one
 		opts := m.VFSOptions
 		for _, fo := range mountopt.Split(m.FSOptions) {
 			if fo != "rw" && fo != "ro" {
@@ -486,21 +491,27 @@ func labels() map[string]string {
 	return out
 }
 
-// typeMatcher implements -t lists: "tmpfs,proc" selects those types,
-// "notmpfs,proc" (a leading "no") excludes them.
+// typeMatcher implements -t patterns as libmount matches a type: a
+// comma list of types, case-insensitive; a "no" in front of the list
+// turns it into the types not to take, and a "no" in front of one item
+// excludes that type whatever the list says ("tmpfs,noproc").
 func typeMatcher(types string) func(string) bool {
 	if types == "" {
 		return func(string) bool { return true }
 	}
-	neg := strings.HasPrefix(types, "no")
-	set := map[string]bool{}
-	for _, t := range strings.Split(types, ",") {
-		if neg {
-			t = strings.TrimPrefix(t, "no")
+	pattern, neg := strings.CutPrefix(types, "no")
+	items := strings.Split(pattern, ",")
+	return func(t string) bool {
+		for _, it := range items {
+			if strings.HasPrefix(it, "no") && strings.EqualFold(it[2:], t) {
+				return false
+			}
+			if strings.EqualFold(it, t) {
+				return !neg
+			}
 		}
-		set[t] = true
+		return neg
 	}
-	return func(t string) bool { return set[t] != neg }
 }
 
 // planSourceless is a one-argument --make-* or --bind that is not only a
