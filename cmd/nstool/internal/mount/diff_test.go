@@ -345,6 +345,18 @@ func TestDifferentialOptionWords(t *testing.T) {
 	)
 }
 
+// -N's PID as util-linux's parse_pid() reads it (strtoul(3), cut to a
+// pid_t; 0 and -1 are file names), in a second namespace ns2 makes.
+func TestDifferentialNamespaceArgument(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, cmd := range []string{
+		`ns2 true; $M -N " $P" -t tmpfs inner $W/a/sub`, "ns2 true; $M -N +$P --make-shared $W/a", "ns2 true; $M -N 0$P -t tmpfs inner $W/a/sub",
+		"$M -N 0 --make-shared a", "$M -N -1 --make-shared a", "$M -N 1x --make-shared a",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, states[3].setup, cmd) })
+	}
+}
+
 // --target alone names the one path of a --make-*, --bind or remount
 // (no fstab needed); -L with a remount is looked up first; -v says
 // "bound on" for a remount with bind; -m makes a one-path target too.

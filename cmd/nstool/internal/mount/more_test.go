@@ -181,12 +181,15 @@ func TestNonRootBeforeTheKernel(t *testing.T) {
 
 // The listing's -t patterns as libmount matches them (case-insensitive
 // names, a "no" before the list or before one item), a source that is an
-// empty name (printed empty, not "none"), -T's files checked and not
+// empty name (printed empty, not "none"), control characters of a mount
+// point printed as "?" (a source's as they are), -T's files checked and not
 // read, -s only as a letter.
 func TestDifferentialListingAndLetters(t *testing.T) {
 	nstest.RequireRoot(t)
 	setup := `mkdir a b g peer q 'back\slash'; mount -t tmpfs x a; mount -t proc proc b; mount -t sysfs sysfs g
-		mount -t tmpfs '' peer; mount -t ramfs 'back\x' 'back\slash'`
+		mount -t tmpfs '' peer; mount -t ramfs 'back\x' 'back\slash'
+		mkdir "$(printf 't\tab')" "$(printf 'n\nl')"; mount -t tmpfs "$(printf 't\tsrc')" "$(printf 't\tab')"
+		mount -t tmpfs "$(printf 'n\nsrc')" "$(printf 'n\nl')"`
 	for _, cmd := range []string{
 		"$M -t tmpfs", "$M -t TMPFS", "$M -t noTmpfs", "$M -t tmpfs,noproc", "$M -t notmpfs,proc", "$M -t PROC,ramfs",
 		"$M -t notmpfs,noproc", "$M -t nonoproc", "$M -t ramfs -l", "$M -v -o remount,ro peer", "$M -v -o remount,ro q",

@@ -471,9 +471,22 @@ func list(o *Options) error {
 				label = " [" + l + "]"
 			}
 		}
-		fmt.Fprintf(o.IO.Out, "%s on %s type %s (%s)%s\n", src, m.Target, m.FSType, opts, label)
+		fmt.Fprintf(o.IO.Out, "%s on %s type %s (%s)%s\n", src, controlsAsQuestionMarks(m.Target), m.FSType, opts, label)
 	}
 	return nil
+}
+
+// controlsAsQuestionMarks is how mount(8) prints a mount point in its
+// listing: each control character (iscntrl(3): a tab, a newline) as "?";
+// the source goes out as it is.
+func controlsAsQuestionMarks(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c == 0x7f {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }
 
 // labels maps devices to their filesystem labels, as udev names them in

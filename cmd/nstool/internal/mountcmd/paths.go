@@ -2,7 +2,9 @@ package mountcmd
 
 import (
 	"path/filepath"
-	"strings"
+	"strconv"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
 
 // Canonical is the path mount(8) and umount(8) work with: realpath(3) of p,
@@ -29,12 +31,15 @@ func Canonical(p string, noCanon bool) (path string, resolved bool) {
 	return r, true
 }
 
-// NamespacePath is the nsfs file that -N/--namespace names: a number is a
-// PID (/proc/PID/ns/mnt), anything else a file, as mount(8) and umount(8)
-// read it.
+// NamespacePath is the nsfs file that -N/--namespace names: a PID
+// (/proc/PID/ns/mnt), anything else a file, as mount(8) and umount(8)
+// read it: strtoul(3) in base 10 over the whole argument (blanks and a
+// sign first, " 1" and "+1" are PID 1), the result cut to a pid_t; a
+// number that is not a positive PID then (0, -1) is a file name.
 func NamespacePath(arg string) string {
-	if arg != "" && strings.Trim(arg, "0123456789") == "" {
-		return "/proc/" + arg + "/ns/mnt"
+	n, err := cli.ParseStrtoul(arg, "pid")
+	if pid := int32(n); err == nil && pid > 0 {
+		return "/proc/" + strconv.Itoa(int(pid)) + "/ns/mnt"
 	}
 	return arg
 }

@@ -74,6 +74,9 @@ var diffCases = []struct{ state, cmd string }{
 	{"ns2", "$U -v -N $P -l $W/b"}, {"ns2", "$U -v -N $P $W/a"}, {"ns2", "$U -v -N $P -A inner2"},
 	{"ns2", "$U -v -N /proc/$P/ns/mnt inner2"}, {"ns2", "$U -v -N $P $W/nonexist"}, {"ns2", "$U -v -N $P b"},
 	{"ns2", "$U -v -N $P ${W#/}/b/s"}, {"ns2", "$U -N /proc/$P/ns/net a"}, {"ns2", "$U -N $P"},
+	// -N's PID as parse_pid() reads it: strtoul(3), cut to a pid_t; 0 and -1 are file names
+	{"ns2", `$U -v -N " $P" $W/b/s`}, {"ns2", "$U -v -N +$P $W/b/s"}, {"ns2", "$U -v -N 0$P $W/b/s"},
+	{"ns2", "$U -N 0 $W/b/s"}, {"ns2", "$U -N -1 $W/b/s"}, {"ns2", "$U -N 1x $W/b/s"},
 	{"sub", "$U -N 999999 a"}, {"sub", `$U -N "" a`}, {"sub", "$U -N abc a"}, {"sub", "$U -N /etc/passwd a"},
 	{"sub", "$U -N $$ -v $W/a/s"}, {"sub", "$U -N $$ -v a"},
 }
