@@ -16,6 +16,10 @@ import (
 // open for writing, ns2 CMDS starts a second mount namespace ($P) where
 // CMDS ran; all of them are killed when the case ends.
 var diffStates = map[string]string{
+	// a/u was in a's peer group when peer/u and sl/u came of it, then left
+	// it: unmounting peer/u takes a/u along (parent a is peer's peer).
+	"tree": `mkdir a; mount -t tmpfs x a; mount --make-shared a; mkdir a/s a/u peer sl; mount -t tmpfs y a/s
+		mount --bind a peer; mount --bind a sl; mount --make-slave sl; mount -t tmpfs ub a/u; mount --make-unbindable a/u`,
 	"sub": `mkdir a b; mount -t tmpfs x a; mkdir a/s; mount -t tmpfs y a/s
 		ln -s a la; ln -s b lb; ln -s nowhere ln; ln -s a/s ls`,
 	"binds":   `mkdir a b c d; mount -t tmpfs cc a; mount --bind a b; mount --bind a c; mount -t tmpfs cc d`,
@@ -54,6 +58,7 @@ var diffCases = []struct{ state, cmd string }{
 	{"sub", "$U -t tmpfs a/s"}, {"sub", "$U -v -t proc a/s a"}, {"sub", "$U -O ro a/s"},
 	{"sub", "$U -t proc -R a"}, {"sub", "$U -r -R a"}, {"sub", "$U -O x -t y -R a"},
 	// 2.38.1 never counts -O among -O, -R, -t (its exclusion table is out of order)
+	{"tree", "$U -vA ub"}, {"tree", "$U -vA a/u"}, {"tree", "$U -vA -R peer"}, {"tree", "$U -v --fake -A ub"}, {"tree", "$U -v -R peer a"},
 	{"sub", "$U -R -O ro a"}, {"sub", "$U -O ro -R a"}, {"sub", "$U -O ro -r -R a"},
 	// -c
 	{"sub", "$U -v -c a//s"}, {"sub", "$U -v -c ./a/s"}, {"sub", "$U -v -c la/s"}, {"sub", "$U -v -c a/../a/s"},
