@@ -263,8 +263,9 @@ type ReadsExplicitMark interface{ ReadsExplicitMark() }
 // empty value stays a value), the words that are no options in place,
 // "--" and all after it as given. A mistake is getopt's message as a
 // usage error (exit 1, as util-linux's commands exit on one), unless
-// --help came first: util-linux acts on each option as getopt returns it,
-// so the command line up to --help is returned and cobra shows the help.
+// --help or --version came first: util-linux acts on each option as getopt
+// returns it, and these two print and exit, so the command line up to
+// them is returned (cobra shows the help; the command prints its version).
 func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	spec, ok := cmd.Annotations[getoptKey]
 	if !ok {
@@ -272,9 +273,9 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	}
 	g := newGetopt(cmd, spec)
 	out := make([]string, 0, len(args))
-	help := false
+	done := false // --help or --version: what follows is never read
 	fail := func(err error) ([]string, error) {
-		if help {
+		if done {
 			return out, nil
 		}
 		return nil, err
@@ -290,7 +291,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 		} else {
 			out = append(out, "--"+f.Name)
 		}
-		help = help || f.Name == "help"
+		done = done || f.Name == "help" || f.Name == "version"
 	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]

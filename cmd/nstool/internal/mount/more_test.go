@@ -199,3 +199,21 @@ func TestDifferentialListingAndLetters(t *testing.T) {
 		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
 	}
 }
+
+// -V prints the version the moment getopt returns it, as util-linux's
+// commands do: an unknown option or a missing argument after it is never
+// read (exit 0); before it, it is the usage error. nstool's version line
+// is its own (docs/umount.md), so stdout is compared with nstool's -V.
+func TestVersionFirst(t *testing.T) {
+	bin := nstooltest.RootBinary(t)
+	for _, tool := range []string{"$M", "$U"} {
+		version := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), "", tool+" -V")
+		for _, line := range []string{" -Vx", " -V --bogus", " -V -t", " --version -Z", " -xV"} {
+			ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, "", tool+line)
+			ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), "", tool+line)
+			if ul.Code != ns.Code || ul.Stderr != ns.Stderr || (ns.Code == 0) != (ns.Stdout == version.Stdout) {
+				t.Errorf("%s%s: util-linux %+v, nstool %+v", tool, line, ul, ns)
+			}
+		}
+	}
+}
