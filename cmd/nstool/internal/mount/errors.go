@@ -12,6 +12,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // mountFailure turns a failed call into util-linux's message and exit code:
@@ -66,7 +67,12 @@ func resolveTag(source, target string) (string, error) {
 		value = value[1 : len(value)-1]
 	}
 	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
-	if err != nil || value == "" {
+	if err != nil && value != "" {
+		// No udev link (no udev, a loop device set up just now):
+		// libblkid reads the superblocks of the devices itself.
+		dev = mountsys.FindByTag(tag, value)
+	}
+	if dev == "" || value == "" {
 		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
 	}
 	return dev, nil

@@ -217,3 +217,27 @@ func TestVersionFirst(t *testing.T) {
 		}
 	}
 }
+
+// Labels and UUIDs without udev (no /dev/disk/by-*): read from the
+// devices' superblocks as libblkid reads them, for -L, -U, LABEL=, UUID=
+// and the labels of mount -l. libblkid's cache (/run/blkid) gets a tmpfs
+// of the case's own, so that nothing of it reaches the host.
+func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, tool := range []string{"losetup", "mkfs.ext4"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	const uuid = "0e4e0e4e-1111-2222-3333-444455556666"
+	setup := `mount -t tmpfs blkid /run/blkid 2>/dev/null || true
+		mkdir a b c; truncate -s 8M img; mkfs.ext4 -q -L nstool-lbl -U ` + uuid + ` img; L=$(losetup -f --show img)
+		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
+	for _, cmd := range []string{
+		"$M -l -t ext4", "$M -t ext4", "$M -L nstool-lbl b", "$M -v -U " + uuid + " b", "$M UUID=" + uuid + " b",
+		"$M LABEL=nstool-lbl -o ro b", "$M -L nstool-none b", "$M -U 0e4e0e4e-0000-0000-0000-000000000000 b",
+		"$M --source LABEL=nstool-lbl --target c", "$M -l -t tmpfs",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -467,7 +466,7 @@ func list(o *Options) error {
 		}
 		label := ""
 		if o.ShowLabels {
-			if l := labels()[src]; l != "" {
+			if l := sourceLabel(src); l != "" {
 				label = " [" + l + "]"
 			}
 		}
@@ -489,19 +488,14 @@ func controlsAsQuestionMarks(s string) string {
 	return string(b)
 }
 
-// labels maps devices to their filesystem labels, as udev names them in
-// /dev/disk/by-label (mount -l; the kernel's table has no labels). udev
-// escapes a label's spaces and slashes as \x20, \x2f.
-func labels() map[string]string {
-	out := map[string]string{}
-	ents, _ := os.ReadDir("/dev/disk/by-label")
-	for _, e := range ents {
-		dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk/by-label", e.Name()))
-		if err == nil {
-			out[dev] = strings.NewReplacer(`\x20`, " ", `\x2f`, "/", `\x5c`, `\`).Replace(e.Name())
-		}
+// sourceLabel is the label of the filesystem on a source that is a
+// device or an image file (mount -l), read from its superblock as
+// libblkid reads it; the kernel's table has no labels.
+func sourceLabel(src string) string {
+	if !strings.HasPrefix(src, "/") {
+		return "" // a pseudo filesystem's name, no path
 	}
-	return out
+	return mountsys.Probe(src).Label
 }
 
 // typeMatcher implements -t patterns as libmount matches a type: a
