@@ -221,7 +221,8 @@ func TestVersionFirst(t *testing.T) {
 // Labels and UUIDs without udev (no /dev/disk/by-*): read from the
 // devices' superblocks as libblkid reads them, for -L, -U, LABEL=, UUID=
 // and the labels of mount -l. libblkid's cache (/run/blkid) gets a tmpfs
-// of the case's own, so that nothing of it reaches the host.
+// of the case's own, so that nothing of it reaches the host. A remount
+// finds the mount by its device too.
 func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, tool := range []string{"losetup", "mkfs.ext4"} {
@@ -237,6 +238,8 @@ func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
 		"$M -l -t ext4", "$M -t ext4", "$M -L nstool-lbl b", "$M -v -U " + uuid + " b", "$M UUID=" + uuid + " b",
 		"$M LABEL=nstool-lbl -o ro b", "$M -L nstool-none b", "$M -U 0e4e0e4e-0000-0000-0000-000000000000 b",
 		"$M --source LABEL=nstool-lbl --target c", "$M -l -t tmpfs",
+		// a remount by the device's name: its last mount
+		"$M -o remount,ro $L", "$M -v -o remount,ro,nosuid $L", "$M -o remount,ro img",
 	} {
 		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
 	}

@@ -76,6 +76,16 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 	src := source
 	combined := optstr
 	m := mountinfo.Table(mounts).Top(target)
+	if m == nil && source == "" {
+		// The one path of a remount may name the source (a device),
+		// as libmount looks it up: the last mount of it.
+		for i := len(mounts) - 1; i >= 0 && m == nil; i-- {
+			if mounts[i].Source == target {
+				m = &mounts[i]
+				target = m.Target
+			}
+		}
+	}
 	if m != nil {
 		if src == "" {
 			src = m.Source // "" too: a tmpfs mounted with an empty name

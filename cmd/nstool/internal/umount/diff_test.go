@@ -110,7 +110,9 @@ func TestDetachLoopAsUtilLinux(t *testing.T) {
 	// mounted is freed when the namespace's last mount of it goes).
 	setup := `mkdir a; truncate -s 4M img; mkfs.ext2 -q img; L=$(losetup -f --show img)
 		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
-	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l"} {
+	// The backing file names the loop device's mount, as libmount finds it.
+	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l",
+		"$U -v img; losetup -j img | wc -l", "$U -v -d ./img; losetup -j img | wc -l", "$U -v -A img", "$U -R img", "$U -v -c img"} {
 		mountcmdtest.Compare(t, setup, cmd)
 	}
 }

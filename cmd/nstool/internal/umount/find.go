@@ -3,6 +3,7 @@ package umount
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -98,8 +99,17 @@ func (o *Options) lookup(mounts []mountinfo.Mount, spec string) found {
 			return found{target: mounts[i].Target, mount: &mounts[i]}
 		}
 	}
+	sources := []string{spec}
+	if resolved {
+		sources = append(sources, k)
+	}
+	if resolved && !o.NoCanon {
+		// A loop device's backing file names the device's mounts
+		// too, as libmount finds them (not with -c).
+		sources = append(sources, loopsBackedBy(k)...)
+	}
 	for i := len(mounts) - 1; i >= 0; i-- {
-		if s := mounts[i].Source; s == spec || resolved && s == k {
+		if s := mounts[i].Source; slices.Contains(sources, s) {
 			f := found{target: mounts[i].Target, mount: &mounts[i]}
 			for _, later := range mounts[i+1:] {
 				if later.Target == f.target {
