@@ -312,6 +312,8 @@ func TestDifferentialFstabAndHelperOptions(t *testing.T) {
 		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
 		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
 		"mkdir b; $M -L foo b c",
+		// a tag with an empty value is no tag: a path like any other
+		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
 		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
 		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
 		"mkdir b; $M --target-prefix '' -t tmpfs x b",

@@ -66,13 +66,16 @@ func resolveTag(source, target string) (string, error) {
 	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 		value = value[1 : len(value)-1]
 	}
+	if value == "" {
+		return source, nil // LABEL= names no tag: it is a path like any other
+	}
 	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
 	if err != nil && value != "" {
 		// No udev link (no udev, a loop device set up just now):
 		// libblkid reads the superblocks of the devices itself.
 		dev = mountsys.FindByTag(tag, value)
 	}
-	if dev == "" || value == "" {
+	if dev == "" {
 		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
 	}
 	return dev, nil
