@@ -314,6 +314,8 @@ func TestDifferentialFstabAndHelperOptions(t *testing.T) {
 		"mkdir b; $M -L foo b c",
 		// a tag with an empty value is no tag: a path like any other
 		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
+		`mkdir b; $M 'LABEL="q' b`, `mkdir b; $M 'UUID=""x' b`, `mkdir b; $M "LABEL='x'" b`, "mkdir b; $M ID=foo b", "mkdir b; $M label=z b",
+		"$M -L foo ID=x",
 		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
 		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
 		"mkdir b; $M --target-prefix '' -t tmpfs x b",

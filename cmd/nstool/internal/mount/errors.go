@@ -43,34 +43,47 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 const dmesgHint = "\n       dmesg(1) may have more information after failed mount system call."
 
 // tagDirs are the tags a source may be, and where udev links them.
-var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}
+var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel",
+	"PARTUUID": "by-partuuid", "ID": "by-id"}
+
+// parseTag reads an argument as a tag, NAME=VALUE, as libblkid parses one:
+// a known NAME, a VALUE that may be quoted ('x' or "x", as -L x gives
+// LABEL="x"), with nothing after the closing quote, and not empty. ok is
+// false for anything else, which is a path.
+func parseTag(arg string) (name, value string, ok bool) {
+	name, value, ok = strings.Cut(arg, "=")
+	if !ok || tagDirs[name] == "" {
+		return "", "", false
+	}
+	if value != "" && (value[0] == '"' || value[0] == '\'') {
+		rest := value[1:]
+		if i := strings.IndexByte(rest, value[0]); i < 0 || i != len(rest)-1 {
+			return "", "", false
+		}
+		value = rest[:len(rest)-1]
+	}
+	return name, value, value != ""
+}
 
 // isTag reports whether an argument is a tag (LABEL=x), as mount(8)
 // tells a source from a target.
 func isTag(arg string) bool {
-	tag, value, ok := strings.Cut(arg, "=")
-	return ok && value != "" && tagDirs[tag] != ""
+	_, _, ok := parseTag(arg)
+	return ok
 }
 
-// resolveTag turns a LABEL=, UUID=, PARTLABEL= or PARTUUID= source into the
-// device udev names for it (/dev/disk/by-label/...), as libmount does
-// through blkid; a tag that names no device is util-linux's
-// "TARGET: can't find UUID=...", exit 1, with the target as typed.
+// resolveTag turns a tag source (parseTag) into the device udev names for
+// it (/dev/disk/by-label/...), else the device whose superblock has it, as
+// libmount does through libblkid; a tag that names no device is
+// util-linux's "TARGET: can't find UUID=...", exit 1, with the target as
+// typed. Anything else is a path, returned as it is.
 func resolveTag(source, target string) (string, error) {
-	tag, value, ok := strings.Cut(source, "=")
-	dir, isTag := tagDirs[tag]
-	if !ok || !isTag {
+	tag, value, ok := parseTag(source)
+	if !ok {
 		return source, nil
 	}
-	// -L x is the source LABEL="x": libmount takes the quotes off.
-	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
-		value = value[1 : len(value)-1]
-	}
-	if value == "" {
-		return source, nil // LABEL= names no tag: it is a path like any other
-	}
-	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
-	if err != nil && value != "" {
+	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", tagDirs[tag], value))
+	if err != nil {
 		// No udev link (no udev, a loop device set up just now):
 		// libblkid reads the superblocks of the devices itself.
 		dev = mountsys.FindByTag(tag, value)
