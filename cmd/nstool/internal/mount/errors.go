@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
-	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // mountFailure turns a failed call into util-linux's message and exit code:
@@ -42,53 +39,23 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 // indented as util-linux indents it.
 const dmesgHint = "\n       dmesg(1) may have more information after failed mount system call."
 
-// tagDirs are the tags a source may be, and where udev links them.
-var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel",
-	"PARTUUID": "by-partuuid", "ID": "by-id"}
-
-// parseTag reads an argument as a tag, NAME=VALUE, as libblkid parses one:
-// a known NAME, a VALUE that may be quoted ('x' or "x", as -L x gives
-// LABEL="x"), with nothing after the closing quote, and not empty. ok is
-// false for anything else, which is a path.
-func parseTag(arg string) (name, value string, ok bool) {
-	name, value, ok = strings.Cut(arg, "=")
-	if !ok || tagDirs[name] == "" {
-		return "", "", false
-	}
-	if value != "" && (value[0] == '"' || value[0] == '\'') {
-		rest := value[1:]
-		if i := strings.IndexByte(rest, value[0]); i < 0 || i != len(rest)-1 {
-			return "", "", false
-		}
-		value = rest[:len(rest)-1]
-	}
-	return name, value, value != ""
-}
-
 // isTag reports whether an argument is a tag (LABEL=x), as mount(8)
 // tells a source from a target.
 func isTag(arg string) bool {
-	_, _, ok := parseTag(arg)
+	_, ok := mountcmd.TagDevice(arg)
 	return ok
 }
 
-// resolveTag turns a tag source (parseTag) into the device udev names for
-// it (/dev/disk/by-label/...), else the device whose superblock has it, as
-// libmount does through libblkid; a tag that names no device is
-// util-linux's "TARGET: can't find UUID=...", exit 1, with the target as
-// typed. Anything else is a path, returned as it is.
+// resolveTag turns a tag source (mountcmd.TagDevice) into its device; a
+// tag that names no device is util-linux's "TARGET: can't find UUID=...",
+// exit 1, with the target as typed. Anything else is a path, returned as
+// it is.
 func resolveTag(source, target string) (string, error) {
-	tag, value, ok := parseTag(source)
-	if !ok {
+	dev, ok := mountcmd.TagDevice(source)
+	switch {
+	case !ok:
 		return source, nil
-	}
-	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", tagDirs[tag], value))
-	if err != nil {
-		// No udev link (no udev, a loop device set up just now):
-		// libblkid reads the superblocks of the devices itself.
-		dev = mountsys.FindByTag(tag, value)
-	}
-	if dev == "" {
+	case dev == "":
 		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
 	}
 	return dev, nil

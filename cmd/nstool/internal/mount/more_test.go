@@ -222,7 +222,10 @@ func TestVersionFirst(t *testing.T) {
 // devices' superblocks as libblkid reads them, for -L, -U, LABEL=, UUID=
 // and the labels of mount -l. libblkid's cache (/run/blkid) gets a tmpfs
 // of the case's own, so that nothing of it reaches the host. A remount
-// finds the mount by its device too.
+// finds the mount by its device too. The trap unmounts and detaches the
+// device of img, so that the next case finds no device of the same label; flock:
+// the tests of two packages at once pick their devices in turn; mkfs
+// writes through the device, whose cache may hold a former case's blocks.
 func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, tool := range []string{"losetup", "mkfs.ext4"} {
@@ -232,14 +235,17 @@ func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
 	}
 	const uuid = "0e4e0e4e-1111-2222-3333-444455556666"
 	setup := `mount -t tmpfs blkid /run/blkid 2>/dev/null || true
-		mkdir a b c; truncate -s 8M img; mkfs.ext4 -q -L nstool-lbl -U ` + uuid + ` img; L=$(losetup -f --show img)
-		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
+		mkdir a b c; truncate -s 8M img; L=$(flock /dev/loop-control losetup -f --show img); mkfs.ext4 -q -L nstool-m-lbl -U ` + uuid + ` "$L"
+		trap 'umount -A $L 2>/dev/null; losetup -j "$W/img" -n -O NAME | xargs -r losetup -d' EXIT; mount "$L" a`
 	for _, cmd := range []string{
-		"$M -l -t ext4", "$M -t ext4", "$M -L nstool-lbl b", "$M -v -U " + uuid + " b", "$M UUID=" + uuid + " b",
-		"$M LABEL=nstool-lbl -o ro b", "$M -L nstool-none b", "$M -U 0e4e0e4e-0000-0000-0000-000000000000 b",
-		"$M --source LABEL=nstool-lbl --target c", "$M -l -t tmpfs",
+		"$M -l -t ext4", "$M -t ext4", "$M -L nstool-m-lbl b", "$M -v -U " + uuid + " b", "$M UUID=" + uuid + " b",
+		"$M LABEL=nstool-m-lbl -o ro b", "$M -L nstool-none b", "$M -U 0e4e0e4e-0000-0000-0000-000000000000 b",
+		"$M --source LABEL=nstool-m-lbl --target c", "$M -l -t tmpfs",
 		// a remount by the device's name: its last mount
 		"$M -o remount,ro $L", "$M -v -o remount,ro,nosuid $L", "$M -o remount,ro img",
+		// one tag: a remount of its device's last mount, else an fstab lookup
+		"$M -o remount,ro LABEL=nstool-m-lbl", "$M -v -o remount,ro -L nstool-m-lbl", "$M --make-shared LABEL=nstool-m-lbl",
+		"$M -o remount,ro LABEL=nstool-none", "$M LABEL=nstool-m-lbl",
 	} {
 		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
 	}

@@ -177,6 +177,21 @@ func (o *Options) plan(r *request) (*plan, error) {
 		}
 	}
 	var p *plan
+	if len(o.Args) == 1 && isTag(o.Args[0]) {
+		// mount(8) takes a tag for the source: a remount finds the
+		// mount of its device; anything else wants an fstab entry.
+		if mopts.Flags&unix.MS_REMOUNT == 0 {
+			return nil, o.notInFstab(o.Args[0])
+		}
+		dev, _ := mountcmd.TagDevice(o.Args[0])
+		if dev == "" {
+			return nil, o.notInFstab(o.Args[0]) // no device: fstab is all that is left
+		}
+		if p, err = planRemount("", dev, optstr, mounts); err != nil {
+			return nil, cli.Exitf(cli.ExitUsage, "%v", err)
+		}
+		return p, nil
+	}
 	if len(o.Args) == 1 {
 		if mopts.Flags&unix.MS_REMOUNT != 0 || o.needsNoFstab() && !move {
 			if err := mkdirTarget(o.prefixed(o.Args[0]), mopts); err != nil {
@@ -434,6 +449,8 @@ func (o *Options) explicitArgs() error {
 		o.Args = []string{o.Args[0], o.Target}
 	case o.TargetGiven && len(o.Args) == 0 && !o.SourceGiven && o.needsNoFstab():
 		o.Args = []string{o.Target}
+	case o.SourceGiven && len(o.Args) == 0 && !o.TargetGiven && o.isRemount():
+		o.Args = []string{o.Source} // a remount of the source's last mount
 	case o.TargetGiven && len(o.Args) == 0:
 		return cli.Exitf(cli.ExitUsage, "%s: can't find mount point in /etc/fstab.", o.userPath(o.Target))
 	case o.SourceGiven && len(o.Args) == 0:
@@ -556,9 +573,11 @@ func (o *Options) prefixed(target string) string {
 // without an fstab entry for its one path: a --make-* flag, --bind,
 // --rbind, --move, or a remount.
 func (o *Options) needsNoFstab() bool {
-	if o.Propa || len(o.Opers) > 0 {
-		return true
-	}
+	return o.Propa || len(o.Opers) > 0 || o.isRemount()
+}
+
+// isRemount reports whether the options ask for a remount.
+func (o *Options) isRemount() bool {
 	opts, err := mountopt.Parse(strings.Join(o.OptList, ","))
 	return err == nil && opts.Flags&unix.MS_REMOUNT != 0
 }

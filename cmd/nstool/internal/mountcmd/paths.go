@@ -3,8 +3,10 @@ package mountcmd
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // Canonical is the path mount(8) and umount(8) work with: realpath(3) of p,
@@ -42,4 +44,46 @@ func NamespacePath(arg string) string {
 		return "/proc/" + strconv.Itoa(int(pid)) + "/ns/mnt"
 	}
 	return arg
+}
+
+// tagDirs are the tags a source may be (LABEL=x), and where udev links
+// their devices.
+var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel",
+	"PARTUUID": "by-partuuid", "ID": "by-id"}
+
+// parseTag reads an argument as a tag, NAME=VALUE, as libblkid parses one:
+// a known NAME, a VALUE that may be quoted ('x' or "x", as mount -L x
+// gives LABEL="x") with nothing after the closing quote, and not empty.
+// ok is false for anything else, which is a path.
+func parseTag(arg string) (name, value string, ok bool) {
+	name, value, ok = strings.Cut(arg, "=")
+	if !ok || tagDirs[name] == "" {
+		return "", "", false
+	}
+	if value != "" && (value[0] == '"' || value[0] == '\'') {
+		rest := value[1:]
+		if i := strings.IndexByte(rest, value[0]); i < 0 || i != len(rest)-1 {
+			return "", "", false
+		}
+		value = rest[:len(rest)-1]
+	}
+	return name, value, value != ""
+}
+
+// TagDevice is the device a tag argument names (parseTag), as mount(8)
+// and umount(8) find it through libblkid: the link udev made in
+// /dev/disk/by-*, else the device whose superblock has that label or
+// UUID; "" when none has. isTag is false for an argument that is no tag.
+func TagDevice(arg string) (dev string, isTag bool) {
+	name, value, ok := parseTag(arg)
+	if !ok {
+		return "", false
+	}
+	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", tagDirs[name], value))
+	if err != nil {
+		// No udev link (no udev, a loop device set up just now):
+		// libblkid reads the superblocks of the devices itself.
+		dev = mountsys.FindByTag(name, value)
+	}
+	return dev, true
 }

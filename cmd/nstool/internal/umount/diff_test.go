@@ -99,20 +99,25 @@ func TestUmountAsUtilLinux(t *testing.T) {
 
 // -d frees the loop device of the mount (and only with -d): a real ext2
 // image on a loop device, detached again at the end whatever happened.
-func TestDetachLoopAsUtilLinux(t *testing.T) {
+func TestDetachLoopAsUtilLinux(t *testing.T) { // and a loop device's other names
 	nstest.RequireRoot(t)
 	for _, tool := range []string{"losetup", "mkfs.ext2"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed", tool)
 		}
 	}
-	// The trap detaches the device however the case ends (a device still
-	// mounted is freed when the namespace's last mount of it goes).
-	setup := `mkdir a; truncate -s 4M img; mkfs.ext2 -q img; L=$(losetup -f --show img)
-		trap 'losetup -d $L 2>/dev/null' EXIT; mount "$L" a`
+	// The trap unmounts and detaches the device however the case ends, so
+	// that the next case finds no device of the same label (the device of
+	// img only: after umount -d, $L may be another test's by now); flock: the
+	// tests of two packages at once pick their devices in turn; mkfs writes
+	// through the device, whose cache may hold a former case's blocks.
+	setup := `mkdir a; truncate -s 4M img; L=$(flock /dev/loop-control losetup -f --show img); mkfs.ext2 -q -L nstool-u-lbl "$L"
+		trap 'umount -A $L 2>/dev/null; losetup -j "$W/img" -n -O NAME | xargs -r losetup -d' EXIT; mount "$L" a`
 	// The backing file names the loop device's mount, as libmount finds it.
 	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l",
-		"$U -v img; losetup -j img | wc -l", "$U -v -d ./img; losetup -j img | wc -l", "$U -v -A img", "$U -R img", "$U -v -c img"} {
+		"$U -v img; losetup -j img | wc -l", "$U -v -d ./img; losetup -j img | wc -l", "$U -v -A img", "$U -R img", "$U -v -c img",
+		// a tag names its device's mounts, as libblkid finds the device
+		"$U -v LABEL=nstool-u-lbl", `$U -v 'LABEL="nstool-u-lbl"'`, "$U -v -A LABEL=nstool-u-lbl", "$U -v -c LABEL=nstool-u-lbl", "$U LABEL=nstool-none"} {
 		mountcmdtest.Compare(t, setup, cmd)
 	}
 }

@@ -100,6 +100,10 @@ func (o *Options) lookup(mounts []mountinfo.Mount, spec string) found {
 		}
 	}
 	sources := []string{spec}
+	// LABEL=x names its device's mounts (not with -c).
+	if dev, isTag := mountcmd.TagDevice(spec); isTag && dev != "" && !o.NoCanon {
+		sources = append(sources, dev)
+	}
 	if resolved {
 		sources = append(sources, k)
 	}
