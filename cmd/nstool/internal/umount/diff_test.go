@@ -63,6 +63,8 @@ var diffCases = []struct{ state, cmd string }{
 	// -c
 	{"sub", "$U -v -c a//s"}, {"sub", "$U -v -c ./a/s"}, {"sub", "$U -v -c la/s"}, {"sub", "$U -v -c a/../a/s"},
 	{"sub", "$U -c la"}, {"sub", "$U -c ls"},
+	// -d after an unmount of a path the table lacks: the loop lookup fails (exit 1)
+	{"sub", "$U -v -c -d la/s"}, {"sub", "$U -c -d -l la"}, {"sub", "$U -c -d la/s a/s nonexist"}, {"sub", "$U -v --fake -c -d la/s"},
 	// --fake, -i, -n, -d without a loop device
 	{"sub", "$U -v --fake $W/a/s"}, {"sub", "$U -v --fake a/s"}, {"sub", "$U --fake -v -R la"}, {"sub", "$U --fake -v -A ls"},
 	{"sub", "$U --fake nonexist"}, {"sub", "$U -v -i a/s"}, {"sub", "$U -v -n a/s"}, {"sub", "$U -v -d a/s"},
