@@ -311,7 +311,7 @@ func TestDifferentialFstabAndHelperOptions(t *testing.T) {
 		"$M --options-source-force --make-shared a", "$M --options-source-force -o remount,ro a",
 		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
 		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
-		"mkdir b; $M -L foo b c",
+		"mkdir b; $M -L foo b c", "$M -o bind -L x nonexist", "mkdir b; $M -M -L x b", "mkdir b; $M -B UUID=nstool-none b",
 		// a tag with an empty value is no tag: a path like any other
 		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
 		`mkdir b; $M 'LABEL="q' b`, `mkdir b; $M 'UUID=""x' b`, `mkdir b; $M "LABEL='x'" b`, "mkdir b; $M ID=foo b", "mkdir b; $M label=z b",

@@ -229,7 +229,11 @@ func (o *Options) plan(r *request) (*plan, error) {
 				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 			}
 		case move || mopts.Flags&unix.MS_BIND != 0:
-			p = planBindOrMove(canonical(o.Args[0], o.NoCanon), target, mopts, move)
+			src, err := resolveTag(o.Args[0], o.Args[1]) // -L x --bind: its device
+			if err != nil {
+				return nil, err
+			}
+			p = planBindOrMove(canonical(src, o.NoCanon), target, mopts, move)
 		case o.OptionsSourceForce && !o.Propa:
 			// --options-source-force: a new mount's options come
 			// from fstab, which has no entry (nstool reads none).

@@ -125,8 +125,8 @@ func TestDetachLoopAsUtilLinux(t *testing.T) { // and a loop device's other name
 }
 
 // As a user (nobody): util-linux's umount is setuid and checks each
-// argument first; nstool says the same, and adds its hint after "must be
-// superuser to unmount.".
+// argument first, unless an option made it drop its privileges; nstool
+// says the same, and adds its hint after "must be superuser to unmount.".
 func TestUmountAsUserAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
 	if _, err := exec.LookPath("setpriv"); err != nil {
@@ -139,7 +139,11 @@ func TestUmountAsUserAsUtilLinux(t *testing.T) {
 	bin := nstooltest.BinaryForNobody(t)
 	hint := strings.NewReplacer("must be superuser to unmount.\n", "must be superuser to unmount. hint: run as root, or inside `nstool unshare --user --map-root-user --mount`\n")
 	for _, args := range []string{"b", "lb", "ln", "-q b", "-c b", "b c", "nonexist b", "b a/s", "''", "y", "-R b",
-		"-A nonexist", "--fake a/s", "$W/a/./s", "-v a/s", "a/s"} {
+		"-A nonexist", "--fake a/s", "$W/a/./s", "-v a/s", "a/s",
+		// an option outside "hdilqVv" (and -c, ignored) makes util-linux
+		// drop its privileges and go on as root's umount: the kernel says
+		"-f nonexist", "--fake nonexist", "--fake b", "-n ''", "-r b", "-t tmpfs b", "-O ro lb", "-f a/s", "-R b",
+		"-n $W/a/s/", "-f -v y", "-A a/s", "-n ln", "-l b", "-d b", "-q b", "-c ln", "-v -c b"} {
 		ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, as+args)
 		ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, as+args)
 		ul.Stderr = hint.Replace(ul.Stderr)

@@ -1,7 +1,6 @@
 package umount
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,11 +24,12 @@ type found struct {
 }
 
 // fastPath reports whether util-linux 2.38.1 unmounts spec without reading
-// the mount table: root, an absolute path to a directory, and none of -l,
+// the mount table: not restricted (root, or a user's umount that dropped
+// its privileges), an absolute path to a directory, and none of -l,
 // -f, -c, -d (which need the mount's entry). The path is then used as
 // typed, symlinks and "." included, and -v does not name the source.
 func (o *Options) fastPath(spec string) bool {
-	if os.Geteuid() != 0 || !filepath.IsAbs(spec) || o.Lazy || o.Force || o.NoCanon || o.DetachLoop {
+	if o.Restricted || !filepath.IsAbs(spec) || o.Lazy || o.Force || o.NoCanon || o.DetachLoop {
 		return false
 	}
 	var st unix.Stat_t

@@ -23,7 +23,7 @@ func (o *Options) one(spec string, flags int) int {
 		return o.unmount(before, found{target: spec}, flags, false)
 	}
 	mounts, _ := mountinfo.Read(0)
-	if os.Geteuid() != 0 {
+	if o.Restricted {
 		return o.restricted(mounts, spec, flags)
 	}
 	f := o.lookup(mounts, spec)
