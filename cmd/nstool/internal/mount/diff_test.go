@@ -369,6 +369,8 @@ func TestDifferentialOnePathForms(t *testing.T) {
 	compareEach(t, states[3:4],
 		"$M --make-shared --target a", "$M -o remount --target a", "$M -o remount,ro --target a --source x",
 		"$M --bind --source a", "$M --make-shared --source a", "$M -o remount -L nstool-none a",
+		"$M -o remount --source x", "$M --source '' -o remount", "$M --target '' -o remount",
+		"$M -v -o remount,ro --source a", "$M -o remount,ro --source $PWD/a",
 		"$M -v -o remount,ro,bind a", "$M -v -o remount,bind,rshared a",
 		"$M -m --make-shared nb", "$M -m --bind nonexist nb; ls -d nb", "$M -m nb",
 	)

@@ -57,12 +57,15 @@ type Options struct {
 	// --source or --target. It canonicalizes paths before an fstab
 	// lookup.
 	Restricted bool
-	Explain    bool
-	Verbose    bool
-	Fake       bool
-	NoCanon    bool
-	All        bool
-	Args       []string
+	// argIsSource: the one argument is --source's (or -L's, -U's), for a
+	// remount of that source's mount.
+	argIsSource bool
+	Explain     bool
+	Verbose     bool
+	Fake        bool
+	NoCanon     bool
+	All         bool
+	Args        []string
 }
 
 // restrictedFlags are the options a user's mount(8) takes without dropping

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -177,6 +178,9 @@ func (o *Options) plan(r *request) (*plan, error) {
 		}
 	}
 	var p *plan
+	if o.argIsSource {
+		return o.planRemountOfSource(optstr, mounts)
+	}
 	if len(o.Args) == 1 && isTag(o.Args[0]) {
 		// mount(8) takes a tag for the source: a remount finds the
 		// mount of its device; anything else wants an fstab entry.
@@ -453,8 +457,9 @@ func (o *Options) explicitArgs() error {
 		o.Args = []string{o.Args[0], o.Target}
 	case o.TargetGiven && len(o.Args) == 0 && !o.SourceGiven && o.needsNoFstab():
 		o.Args = []string{o.Target}
-	case o.SourceGiven && len(o.Args) == 0 && !o.TargetGiven && o.isRemount():
+	case o.SourceGiven && len(o.Args) == 0 && !o.TargetGiven && o.Source != "" && o.isRemount():
 		o.Args = []string{o.Source} // a remount of the source's last mount
+		o.argIsSource = true
 	case o.TargetGiven && len(o.Args) == 0:
 		return cli.Exitf(cli.ExitUsage, "%s: can't find mount point in /etc/fstab.", o.userPath(o.Target))
 	case o.SourceGiven && len(o.Args) == 0:
@@ -540,6 +545,27 @@ func typeMatcher(types string) func(string) bool {
 		}
 		return neg
 	}
+}
+
+// planRemountOfSource is `mount -o remount --source SRC` (or -L, -U): the
+// last mount of SRC (its device, for a tag) is remounted; with none,
+// mount(8) has only fstab left to look in.
+func (o *Options) planRemountOfSource(optstr string, mounts []mountinfo.Mount) (*plan, error) {
+	src := o.Args[0]
+	want := []string{src, canonical(src, o.NoCanon)}
+	if dev, isTag := mountcmd.TagDevice(src); isTag {
+		want = []string{dev}
+	}
+	for i := len(mounts) - 1; i >= 0; i-- {
+		if m := mounts[i]; m.Source != "" && slices.Contains(want, m.Source) {
+			p, err := planRemount(m.Source, m.Target, optstr, mounts)
+			if err != nil {
+				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
+			}
+			return p, nil
+		}
+	}
+	return nil, cli.Exitf(cli.ExitUsage, "%s: can't find mount source %s in /etc/fstab.", src, src)
 }
 
 // planSourceless is a one-argument --make-* or --bind that is not only a
