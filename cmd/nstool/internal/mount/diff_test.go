@@ -291,7 +291,10 @@ func TestDifferentialOneArgumentWithoutFstab(t *testing.T) {
 		"$M --make-shared -t tmpfs a", "$M --make-private -v -o size=1m -t tmpfs a",
 		"$M --make-shared -t tmpfs,bogus a", "$M --make-shared -t notmpfs a", "$M --make-shared -o ro a",
 		"$M --make-private --bind a", "$M --make-shared -t bogus a", "$M -o shared,ro a", "$M -o shared -t tmpfs a",
-		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a",
+		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a", "$M -t auto --make-unbindable a",
+		"$M -o move -m --make-private nonexist", "$M --options-source disable -o size=1m a", "$M --options-source disable ''",
+		"mkdir g; $M --target-prefix $PWD/g --options-source disable -o size=1m a", "$M --options-source fstab,disable -m -t tmpfs nb",
+		"$M --make-private -o bogus=1 -t tmpfs a", "$M --make-private -t ext4 a",
 	)
 }
 

@@ -64,6 +64,10 @@ func resolveTag(source, target string) (string, error) {
 func mountMessage(p *plan, st step, errno unix.Errno) string {
 	tgt := p.target
 	src := p.source
+	shown := src // what the messages print for the source
+	if p.noSource {
+		shown = "(null)" // libmount has none: glibc's printf of NULL
+	}
 	// libmount words errors by the flags of all the calls it planned
 	// (mnt_context_get_mflags), not only the failed one: a failed bind of
 	// "--bind -o ro" is reported as a remount.
@@ -94,7 +98,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 				}
 			}
 		}
-		return fmt.Sprintf("%s already mounted or mount point busy.", src)
+		return fmt.Sprintf("%s already mounted or mount point busy.", shown)
 	case unix.ENOENT:
 		switch {
 		case unix.Lstat(tgt, &stt) != nil:
@@ -120,11 +124,11 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 		case flags&unix.MS_MOVE != 0 && underSharedMount(src):
 			return "bad option; moving a mount residing under a shared mount is unsupported."
 		}
-		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", src)
+		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", shown)
 	case unix.EMFILE:
 		return "mount table full."
 	case unix.EIO:
-		return fmt.Sprintf("can't read superblock on %s.", src)
+		return fmt.Sprintf("can't read superblock on %s.", shown)
 	case unix.ENODEV:
 		// A -t list was tried type by type: libmount names none of them.
 		if len(p.tryTypes) == 0 && (st.call.FSType != "" || p.emptyType) {
@@ -142,18 +146,18 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 		}
 		return fmt.Sprintf("%s is not a block device.", src)
 	case unix.ENXIO:
-		return fmt.Sprintf("%s is not a valid block device.", src)
+		return fmt.Sprintf("%s is not a valid block device.", shown)
 	case unix.EACCES, unix.EROFS:
 		switch {
 		case flags&unix.MS_RDONLY != 0:
-			return fmt.Sprintf("cannot mount %s read-only.", src)
+			return fmt.Sprintf("cannot mount %s read-only.", shown)
 		case flags&unix.MS_REMOUNT != 0:
-			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", src)
+			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", shown)
 		case flags&unix.MS_BIND != 0:
-			return fmt.Sprintf("bind %s failed.", src)
+			return fmt.Sprintf("bind %s failed.", shown)
 		}
 	case unix.ENOMEDIUM:
-		return fmt.Sprintf("no medium found on %s.", src)
+		return fmt.Sprintf("no medium found on %s.", shown)
 	}
 	return fmt.Sprintf("mount(2) system call failed: %s.", cli.Strerror(errno))
 }

@@ -39,6 +39,7 @@ type plan struct {
 	move            bool
 	bind            bool
 	emptyType       bool // -t '': mount(2) gets the type ""
+	noSource        bool // one path, no fstab: libmount has no source (mount(2) gets "none")
 	steps           []step
 }
 

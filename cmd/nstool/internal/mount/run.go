@@ -197,7 +197,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 		return p, nil
 	}
 	if len(o.Args) == 1 {
-		if mopts.Flags&unix.MS_REMOUNT != 0 || o.needsNoFstab() && !move {
+		if o.needsNoFstab() {
 			if err := mkdirTarget(o.prefixed(o.Args[0]), mopts); err != nil {
 				return nil, err
 			}
@@ -211,9 +211,10 @@ func (o *Options) plan(r *request) (*plan, error) {
 		case mopts.PropagationOnly() && !singleType(o.Types):
 			// A -t pattern (a list, "no...") names no type to mount.
 			p = planPropagation(target, mopts)
-		case o.Propa || len(o.Opers) > 0:
-			// mount(8) looks no --make-* or --bind up in fstab: the
-			// kernel gets the request without a source.
+		case o.needsNoFstab():
+			// mount(8) looks no --make-*, --bind or one path of
+			// --options-source disable up in fstab: the kernel gets
+			// the request without a source.
 			p = o.planSourceless(target, mopts)
 		default:
 			return nil, o.notInFstab(o.Args[0])
@@ -579,15 +580,15 @@ func (o *Options) planSourceless(target string, mopts mountopt.Options) *plan {
 	} else {
 		p = planNew("none", target, o.Types, o.TypesGiven, mopts)
 	}
-	p.source = ""
+	p.source, p.noSource = "", true
 	return p
 }
 
 // singleType reports whether -t names one type to mount rather than a
-// pattern (a comma list, or "no..." to exclude types), as mount(8) tells
-// them apart.
+// pattern (a comma list, or "no..." to exclude types) or "auto" (no type),
+// as mount(8) tells them apart.
 func singleType(types string) bool {
-	return types != "" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no")
+	return types != "" && types != "auto" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no")
 }
 
 // prefixed puts --target-prefix before a target, as libmount joins them
@@ -601,9 +602,9 @@ func (o *Options) prefixed(target string) string {
 
 // needsNoFstab reports whether mount(8) does what the command line asks
 // without an fstab entry for its one path: a --make-* flag, --bind,
-// --rbind, --move, or a remount.
+// --rbind, --move, a remount, or --options-source disable.
 func (o *Options) needsNoFstab() bool {
-	return o.Propa || len(o.Opers) > 0 || o.isRemount()
+	return o.Propa || len(o.Opers) > 0 || o.isRemount() || slices.Contains(strings.Split(o.OptionsSource, ","), "disable")
 }
 
 // isRemount reports whether the options ask for a remount.
