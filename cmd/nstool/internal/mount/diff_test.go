@@ -295,6 +295,11 @@ func TestDifferentialOneArgumentWithoutFstab(t *testing.T) {
 		"$M -o move -m --make-private nonexist", "$M --options-source disable -o size=1m a", "$M --options-source disable ''",
 		"mkdir g; $M --target-prefix $PWD/g --options-source disable -o size=1m a", "$M --options-source fstab,disable -m -t tmpfs nb",
 		"$M --make-private -o bogus=1 -t tmpfs a", "$M --make-private -t ext4 a",
+		"mkdir g; $M -n -M --target-prefix $PWD/g 'sp ace'", "$M -M nonexist", "$M -n -M nonexist", "$M -n -M a", "$M -m -o nosuid,nodev a ''",
+		"$M -M --target-prefix / nonexist", "$M -M --target-prefix $PWD/ /nonexist",
+		"mkdir b; $M --options-source-force -o rbind a b", "mkdir b; $M --options-source-force -R a b",
+		"$M -o remount,bind,ro a/sub/../../a", "$M --make-runbindable -o remount,bind,ro sub", "$M -o remount,ro sub",
+		"mkdir b; $M --source x --target b -t tmpfs,proc LABEL=x",
 	)
 }
 

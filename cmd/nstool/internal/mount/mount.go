@@ -38,6 +38,9 @@ type Options struct {
 	// Propa: a --make-* flag was given. mount(8) then never looks the one
 	// argument up in fstab (-o shared does not count).
 	Propa bool
+	// NoMtab (-n): there is no mtab to write; it also makes a one-path
+	// --move a call (of "none"), as in util-linux.
+	NoMtab bool
 	// TargetPrefix (--target-prefix DIR) is put before the target.
 	TargetPrefix      string
 	TargetPrefixGiven bool
@@ -195,7 +198,7 @@ applied.`,
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "say what is being done")
 	f.BoolVarP(&opts.Fake, "fake", "f", false, "dry run: skip the mount(2) calls (with --explain: each call and the predicted propagation before → after)")
 	f.BoolVarP(&opts.NoCanon, "no-canonicalize", "c", false, "don't canonicalize paths")
-	f.BoolP("no-mtab", "n", false, "accepted for compatibility (there is no /etc/mtab to write)")
+	f.BoolVarP(&opts.NoMtab, "no-mtab", "n", false, "accepted for compatibility (there is no /etc/mtab to write)")
 	f.BoolVarP(&opts.All, "all", "a", false, "not supported: nstool does not read /etc/fstab")
 	// What only -a, fstab or mount.TYPE helpers use: accepted, as
 	// mount(8) accepts them for a mount that needs none of those.

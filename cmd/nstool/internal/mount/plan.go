@@ -77,9 +77,10 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 	src := source
 	combined := optstr
 	m := mountinfo.Table(mounts).Top(target)
-	if m == nil && source == "" {
+	if bind, _ := mountopt.Parse(optstr); m == nil && source == "" && bind.Flags&unix.MS_BIND == 0 {
 		// The one path of a remount may name the source (a device),
-		// as libmount looks it up: the last mount of it.
+		// as libmount looks it up: the last mount of it (not for a
+		// bind remount, which names its mount point).
 		for i := len(mounts) - 1; i >= 0 && m == nil; i-- {
 			if mounts[i].Source == target {
 				m = &mounts[i]

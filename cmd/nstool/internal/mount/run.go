@@ -206,7 +206,13 @@ func (o *Options) plan(r *request) (*plan, error) {
 		switch {
 		case mopts.Flags&unix.MS_REMOUNT != 0:
 			p, err = planRemount("", target, optstr, mounts)
+		case move && o.NoMtab:
+			// With -n, libmount asks the kernel to move "none" there.
+			p = planBindOrMove("none", target, mopts, true)
+			p.source, p.noSource = "", true
 		case move:
+			// A move needs a source: libmount refuses it (with -n
+			// it does not look, above).
 			return nil, cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
 		case mopts.PropagationOnly() && !singleType(o.Types):
 			// A -t pattern (a list, "no...") names no type to mount.
@@ -233,16 +239,17 @@ func (o *Options) plan(r *request) (*plan, error) {
 			if p, err = planRemount(src, target, optstr, mounts); err != nil {
 				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 			}
+		case o.OptionsSourceForce && !o.Propa && len(o.Opers) == 0:
+			// --options-source-force: the options come from fstab,
+			// which has no entry (nstool reads none); --make-*,
+			// --bind, --rbind and --move need none (-o bind does).
+			return nil, o.notInFstab(o.Args[1])
 		case move || mopts.Flags&unix.MS_BIND != 0:
 			src, err := resolveTag(o.Args[0], o.Args[1]) // -L x --bind: its device
 			if err != nil {
 				return nil, err
 			}
 			p = planBindOrMove(canonical(src, o.NoCanon), target, mopts, move)
-		case o.OptionsSourceForce && !o.Propa:
-			// --options-source-force: a new mount's options come
-			// from fstab, which has no entry (nstool reads none).
-			return nil, o.notInFstab(o.Args[1])
 		default:
 			src, err := resolveTag(o.Args[0], o.Args[1])
 			if err != nil {
@@ -273,6 +280,9 @@ func mkdirTarget(target string, o mountopt.Options) error {
 	}
 	if _, err := os.Lstat(target); err == nil {
 		return nil
+	}
+	if target == "" {
+		return cli.Exitf(cli.ExitUsage, "%s: mount failed: %s.", target, cli.Strerror(unix.EINVAL))
 	}
 	mode, ok := octalMode(strings.Trim(val, `"`))
 	if !ok {
@@ -449,7 +459,7 @@ func (o *Options) explicitArgs() error {
 		return nil
 	case o.SourceGiven && o.TargetGiven && len(o.Args) == 0:
 		o.Args = []string{o.Source, o.Target}
-	case o.SourceGiven && len(o.Args) == 1 && isTag(o.Args[0]):
+	case o.SourceGiven && !o.TargetGiven && len(o.Args) == 1 && isTag(o.Args[0]):
 		// -L, -U or --source, and a LABEL=... argument
 		return cli.Exitf(cli.ExitUsage, "source specified more than once")
 	case o.SourceGiven && len(o.Args) == 1 && !o.TargetGiven:
@@ -591,13 +601,14 @@ func singleType(types string) bool {
 	return types != "" && types != "auto" && !strings.Contains(types, ",") && !strings.HasPrefix(types, "no")
 }
 
-// prefixed puts --target-prefix before a target, as libmount joins them
-// (one slash between).
+// prefixed puts --target-prefix before a target, as libmount joins them:
+// a slash between, the target's own leading ones dropped ("/" and "x"
+// make "//x", as util-linux names it).
 func (o *Options) prefixed(target string) string {
 	if !o.TargetPrefixGiven {
 		return target
 	}
-	return strings.TrimRight(o.TargetPrefix, "/") + "/" + strings.TrimLeft(target, "/")
+	return o.TargetPrefix + "/" + strings.TrimLeft(target, "/")
 }
 
 // needsNoFstab reports whether mount(8) does what the command line asks
