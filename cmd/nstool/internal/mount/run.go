@@ -197,25 +197,31 @@ func (o *Options) plan(r *request) (*plan, error) {
 		return p, nil
 	}
 	if len(o.Args) == 1 {
+		path := o.prefixed(o.Args[0])
+		remount := mopts.Flags&unix.MS_REMOUNT != 0
+		// libmount canonicalizes a remount's path before -m makes it
+		// (so it is named as typed), any other after.
+		target := canonical(path, o.NoCanon)
 		if o.needsNoFstab() {
-			if err := mkdirTarget(o.prefixed(o.Args[0]), mopts); err != nil {
+			if err := mkdirTarget(path, mopts); err != nil {
 				return nil, err
 			}
+			if !remount {
+				target = canonical(path, o.NoCanon)
+			}
 		}
-		target := canonical(o.prefixed(o.Args[0]), o.NoCanon)
 		switch {
-		case mopts.Flags&unix.MS_REMOUNT != 0:
+		case remount:
 			p, err = planRemount("", target, optstr, mounts)
 		case move && o.NoMtab:
 			// With -n, libmount asks the kernel to move "none" there.
 			p = planBindOrMove("none", target, mopts, true)
 			p.source, p.noSource = "", true
 		case move:
-			// A move needs a source: libmount refuses it (with -n
-			// it does not look, above).
+			// A move needs a source: libmount refuses it (with -n it
+			// does not look, above).
 			return nil, cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
-		case mopts.PropagationOnly() && !singleType(o.Types):
-			// A -t pattern (a list, "no...") names no type to mount.
+		case o.propagationOnly(mopts):
 			p = planPropagation(target, mopts)
 		case o.needsNoFstab():
 			// mount(8) looks no --make-*, --bind or one path of
@@ -231,6 +237,11 @@ func (o *Options) plan(r *request) (*plan, error) {
 		}
 		target := canonical(o.prefixed(o.Args[1]), o.NoCanon)
 		switch {
+		case o.OptionsSourceForce && !o.Propa && len(o.Opers) == 0:
+			// --options-source-force: the options come from fstab,
+			// which has no entry (nstool reads none); --make-*,
+			// --bind, --rbind and --move need none (-o bind does).
+			return nil, o.notInFstab(o.Args[1])
 		case mopts.Flags&unix.MS_REMOUNT != 0:
 			src, err := resolveTag(o.Args[0], o.Args[1])
 			if err != nil {
@@ -239,11 +250,6 @@ func (o *Options) plan(r *request) (*plan, error) {
 			if p, err = planRemount(src, target, optstr, mounts); err != nil {
 				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 			}
-		case o.OptionsSourceForce && !o.Propa && len(o.Opers) == 0:
-			// --options-source-force: the options come from fstab,
-			// which has no entry (nstool reads none); --make-*,
-			// --bind, --rbind and --move need none (-o bind does).
-			return nil, o.notInFstab(o.Args[1])
 		case move || mopts.Flags&unix.MS_BIND != 0:
 			src, err := resolveTag(o.Args[0], o.Args[1]) // -L x --bind: its device
 			if err != nil {
@@ -611,11 +617,25 @@ func (o *Options) prefixed(target string) string {
 	return o.TargetPrefix + "/" + strings.TrimLeft(target, "/")
 }
 
+// propagationOnly reports whether one path asks for propagation changes
+// only, as libmount decides: no MS_* flag but the propagation's, no -t
+// type (a pattern, a list or "no...", names none), and, for -o words
+// alone, no filesystem data; after a --make-* flag libmount ignores the
+// data (--make-private -o size=1m is the propagation call alone).
+func (o *Options) propagationOnly(mopts mountopt.Options) bool {
+	data := mopts.Data
+	if o.Propa {
+		data = ""
+	}
+	return len(mopts.Propagation) > 0 && mopts.Flags&^unix.MS_SILENT == 0 && data == "" && !mopts.Move && !singleType(o.Types)
+}
+
 // needsNoFstab reports whether mount(8) does what the command line asks
 // without an fstab entry for its one path: a --make-* flag, --bind,
 // --rbind, --move, a remount, or --options-source disable.
 func (o *Options) needsNoFstab() bool {
-	return o.Propa || len(o.Opers) > 0 || o.isRemount() || slices.Contains(strings.Split(o.OptionsSource, ","), "disable")
+	opts, _ := mountopt.Parse(strings.Join(o.OptList, ","))
+	return o.Propa || len(o.Opers) > 0 || opts.Move || o.isRemount() || slices.Contains(strings.Split(o.OptionsSource, ","), "disable")
 }
 
 // isRemount reports whether the options ask for a remount.
