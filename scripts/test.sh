@@ -5,9 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The mount table, and util-linux's record of userspace mount options
-# (/run/mount/utab: a file, which no mount namespace keeps from the host).
-snapshot() { cat /proc/self/mountinfo; echo "-- /run/mount/utab"; cat /run/mount/utab 2>/dev/null || true; }
+# The mount table, util-linux's record of userspace mount options
+# (/run/mount/utab: a file, which no mount namespace keeps from the host)
+# and libblkid's cache (/run/blkid: mount LABEL=... writes it).
+snapshot() {
+	cat /proc/self/mountinfo; echo "-- /run/mount/utab"; cat /run/mount/utab 2>/dev/null || true
+	echo "-- /run/blkid"; ls /run/blkid 2>/dev/null || true
+}
 # Cgroups that the owner tests make (named as container runtimes name
 # theirs) live under nstool-test-RUN-PID, RUN this run's mark below
 # (nstest.Cgroup); a killed run may leave them, empty. Another run on the

@@ -15,10 +15,29 @@ import (
 // machine-wide and never the same twice).
 func (t Table) Canonical(prefix string) string {
 	sel := t.Under(prefix)
-	// Stable by target, then by mount ID so stacked mounts keep their order.
+	// By target; mounts stacked at one target bottom first (the depth of
+	// each in its stack: its parent mount is the one under it), then by
+	// mount ID. Not by ID alone: the kernel gives a new mount the lowest
+	// free ID, so a mount made on top of another gets a lower ID than it
+	// whenever one was freed meanwhile (another namespace's unmount).
+	byID := make(map[int]Mount, len(sel))
+	for _, m := range sel {
+		byID[m.ID] = m
+	}
+	depth := make(map[int]int, len(sel))
+	for _, m := range sel {
+		d := 0
+		for p, ok := byID[m.Parent]; ok && p.Target == m.Target && d < len(sel); p, ok = byID[p.Parent] {
+			d++
+		}
+		depth[m.ID] = d
+	}
 	sort.SliceStable(sel, func(i, j int) bool {
 		if sel[i].Target != sel[j].Target {
 			return sel[i].Target < sel[j].Target
+		}
+		if depth[sel[i].ID] != depth[sel[j].ID] {
+			return depth[sel[i].ID] < depth[sel[j].ID]
 		}
 		return sel[i].ID < sel[j].ID
 	})

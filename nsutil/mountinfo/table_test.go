@@ -63,3 +63,19 @@ func TestCanonical(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A mount stacked on another comes after it even when the kernel gave it
+// the lower ID (it hands out the lowest free one).
+func TestCanonicalStackNotByID(t *testing.T) {
+	const lines = `1 0 8:1 / / rw - ext4 /dev/sda1 rw
+20 1 0:30 / /srv rw shared:5 - tmpfs a rw
+9 20 0:31 / /srv rw - tmpfs b rw
+`
+	tab, bad, err := Parse(strings.NewReader(lines))
+	if err != nil || bad != nil {
+		t.Fatal(err, bad)
+	}
+	if got, want := tab.Canonical("/srv"), " tmpfs shared:g1\n tmpfs private\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -84,6 +84,16 @@ var userspaceOptions = map[string]bool{
 	"nogroup": true, "_netdev": true, "nofail": true, "comment": true,
 }
 
+// impliedFlags are what the fstab words for a user's mount imply, there
+// and then (a later "exec" undoes "user"'s noexec), as libmount applies
+// them even for root: mount(8), "user", "users", "owner", "group".
+var impliedFlags = map[string]uintptr{
+	"user":  unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC,
+	"users": unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC,
+	"owner": unix.MS_NOSUID | unix.MS_NODEV,
+	"group": unix.MS_NOSUID | unix.MS_NODEV,
+}
+
 // UnsupportedOptionError is an option that asks mount(8) to set something up
 // (a loop or verity device, a helper) that nstool does not do.
 type UnsupportedOptionError struct{ Option string }
@@ -135,6 +145,9 @@ func Parse(optstr string) (Options, error) {
 		if f, ok := propagationOptions[opt]; ok {
 			all |= f
 			continue
+		}
+		if f, ok := impliedFlags[opt]; ok {
+			all |= f // and the word stays mount(8)'s
 		}
 		switch {
 		case opt == "move":
@@ -194,4 +207,55 @@ func MountinfoData(superOptions string) string {
 		return ""
 	}
 	return o.Data
+}
+
+// flagWordOrder is the order in which FlagWords names flags (libmount
+// writes an option string back in the order of its own table).
+var flagWordOrder = []string{"noexec", "nosuid", "nodev", "sync", "dirsync", "nodiratime", "mand", "noatime",
+	"iversion", "relatime", "strictatime", "lazytime", "nosymfollow", "remount", "rbind", "bind", "silent"}
+
+// FlagWords names the MS_* flags of Flags as -o words, MS_RDONLY left out
+// (ro and rw are the caller's to say); rbind covers MS_BIND|MS_REC.
+func FlagWords(flags uintptr) []string {
+	var out []string
+	for _, w := range flagWordOrder {
+		f := vfsOptions[w].flag
+		if flags&f == f {
+			out = append(out, w)
+			flags &^= f
+		}
+	}
+	return out
+}
+
+// PropagationWords names each propagation change as -o names it
+// ("rshared").
+func PropagationWords(changes []uintptr) []string {
+	var out []string
+	for _, c := range changes {
+		for w, f := range propagationOptions {
+			if f == c {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// selinuxOptions are the SELinux words of an option string (mount(8),
+// "context=", "fscontext=", "defcontext=", "rootcontext=", and the
+// kernel's "seclabel" in mountinfo).
+var selinuxOptions = map[string]bool{"context": true, "fscontext": true, "defcontext": true, "rootcontext": true, "seclabel": true}
+
+// WithoutSELinux is filesystem data without its SELinux words: libmount
+// drops them when SELinux is not enabled, so that the kernel, which would
+// refuse them, never sees them.
+func WithoutSELinux(data string) string {
+	var keep []string
+	for _, opt := range Split(data) {
+		if name, _, _ := strings.Cut(opt, "="); !selinuxOptions[name] {
+			keep = append(keep, opt)
+		}
+	}
+	return strings.Join(keep, ",")
 }

@@ -219,18 +219,22 @@ func byTopLevel(skipped []string) []string {
 	return names
 }
 
-// privateRunMount mounts a tmpfs on /run/mount in the tests' private
-// namespace. util-linux's mount(8) records userspace options (x-*, user=)
-// in /run/mount/utab, a file: without this, the differential tests'
-// util-linux runs would leave their lines in the host's utab although
-// their mounts went with the namespace. Copies of this namespace that the
-// tests make share the tmpfs, so their util-linux runs write there too.
+// privateRunMount mounts a tmpfs on /run/mount and on /run/blkid in the
+// tests' private namespace. util-linux's mount(8) records userspace
+// options (x-*, user=) in /run/mount/utab, and libblkid, which mount(8)
+// asks for LABEL= and UUID=, keeps its cache in /run/blkid/blkid.tab:
+// files, which without this the differential tests' util-linux runs would
+// leave in the host's /run although their mounts went with the namespace.
+// Copies of this namespace that the tests make share the tmpfs, so their
+// util-linux runs write there too.
 func privateRunMount() {
-	if st, err := os.Stat("/run/mount"); err != nil || !st.IsDir() {
-		return
-	}
-	if err := syscall.Mount("nstest-run-mount", "/run/mount", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=0755"); err != nil {
-		fmt.Fprintf(os.Stderr, "nstest: cannot give the tests a /run/mount of their own: %v\n", err)
-		os.Exit(2)
+	for _, dir := range []string{"/run/mount", "/run/blkid"} {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		if err := syscall.Mount("nstest-run", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=0755"); err != nil {
+			fmt.Fprintf(os.Stderr, "nstest: cannot give the tests a %s of their own: %v\n", dir, err)
+			os.Exit(2)
+		}
 	}
 }

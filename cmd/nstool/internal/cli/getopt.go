@@ -48,6 +48,21 @@ func UseGetopt(cmd *cobra.Command, optstring, longopts string) {
 	cmd.Flags().SetInterspersed(!strings.HasPrefix(optstring, "+"))
 }
 
+// shortOnlyKey marks a flag that util-linux has as a letter only.
+const shortOnlyKey = "nstool/getopt-short-only"
+
+// ShortOnly marks f as an option util-linux has only as its letter
+// (mount -s): getopt_long knows no long name for it, so the name pflag
+// needs is no option to Getopt (--sloppy is unrecognized). The flag is
+// hidden from the help, which would offer that name.
+func ShortOnly(f *pflag.Flag) {
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[shortOnlyKey] = nil
+	f.Hidden = true
+}
+
 // UsesGetopt reports whether cmd is marked by UseGetopt.
 func UsesGetopt(cmd *cobra.Command) bool {
 	_, ok := cmd.Annotations[getoptKey]
@@ -155,7 +170,7 @@ func newGetopt(cmd *cobra.Command, spec string) *getopt {
 	sorted := g.fs.SortFlags
 	g.fs.SortFlags = false // definition order
 	g.fs.VisitAll(func(f *pflag.Flag) {
-		if !listed[f.Name] {
+		if _, letterOnly := f.Annotations[shortOnlyKey]; !listed[f.Name] && !letterOnly {
 			g.owns = append(g.owns, longopt{name: f.Name, own: true})
 		}
 	})
@@ -248,8 +263,9 @@ type ReadsExplicitMark interface{ ReadsExplicitMark() }
 // empty value stays a value), the words that are no options in place,
 // "--" and all after it as given. A mistake is getopt's message as a
 // usage error (exit 1, as util-linux's commands exit on one), unless
-// --help came first: util-linux acts on each option as getopt returns it,
-// so the command line up to --help is returned and cobra shows the help.
+// --help or --version came first: util-linux acts on each option as getopt
+// returns it, and these two print and exit, so the command line up to
+// them is returned (cobra shows the help; the command prints its version).
 func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	spec, ok := cmd.Annotations[getoptKey]
 	if !ok {
@@ -257,9 +273,9 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	}
 	g := newGetopt(cmd, spec)
 	out := make([]string, 0, len(args))
-	help := false
+	done := false // --help or --version: what follows is never read
 	fail := func(err error) ([]string, error) {
-		if help {
+		if done {
 			return out, nil
 		}
 		return nil, err
@@ -275,7 +291,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 		} else {
 			out = append(out, "--"+f.Name)
 		}
-		help = help || f.Name == "help"
+		done = done || f.Name == "help" || f.Name == "version"
 	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]

@@ -280,3 +280,109 @@ func TestRunCaseSanity(t *testing.T) {
 		t.Fatalf("the peer should still be shared: %s", o.Table)
 	}
 }
+
+// One path with a --make-* flag or --bind is never looked up in fstab:
+// the kernel gets the request with the source "none" (a new filesystem
+// of -t's type, a bind of the path "none"); a -t pattern names no type,
+// and -o shared alone is not --make-shared.
+func TestDifferentialOneArgumentWithoutFstab(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"$M --make-shared -t tmpfs a", "$M --make-private -v -o size=1m -t tmpfs a",
+		"$M --make-shared -t tmpfs,bogus a", "$M --make-shared -t notmpfs a", "$M --make-shared -o ro a",
+		"$M --make-private --bind a", "$M --make-shared -t bogus a", "$M -o shared,ro a", "$M -o shared -t tmpfs a",
+		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a", "$M -t auto --make-unbindable a",
+		"$M -o move -m --make-private nonexist", "$M --options-source disable -o size=1m a", "$M --options-source disable ''",
+		"mkdir g; $M --target-prefix $PWD/g --options-source disable -o size=1m a", "$M --options-source fstab,disable -m -t tmpfs nb",
+		"$M --make-private -o bogus=1 -t tmpfs a", "$M --make-private -t ext4 a",
+		"mkdir g; $M -n -M --target-prefix $PWD/g 'sp ace'", "$M -M nonexist", "$M -n -M nonexist", "$M -n -M a", "$M -m -o nosuid,nodev a ''",
+		"$M -M --target-prefix / nonexist", "$M -M --target-prefix $PWD/ /nonexist",
+		"mkdir b; $M -o move --target b", "mkdir b; $M -o remount --options-source-force a b",
+		"$M -o noexec -o remount,ro --mkdir=0700 new", "$M --make-private -o size=1m -w a", "$M --make-private -o size=1m,ro a",
+		"$M -o shared,size=1m a",
+		"mkdir b; $M --options-source-force -o rbind a b", "mkdir b; $M --options-source-force -R a b",
+		"$M -o remount,bind,ro a/sub/../../a", "$M --make-runbindable -o remount,bind,ro sub", "$M -o remount,ro sub",
+		"mkdir b; $M --source x --target b -t tmpfs,proc LABEL=x",
+	)
+}
+
+// What util-linux accepts and, with no fstab, -a or helpers in play,
+// ignores or only checks (-F, -i, -s, -O, --options-mode,
+// --options-source); -L and -U name the source; --target-prefix.
+func TestDifferentialFstabAndHelperOptions(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"mkdir b; $M -F -t tmpfs x b", "mkdir b; $M --fo -t tmpfs x b", "mkdir b; $M -i -v -t tmpfs x b",
+		"mkdir b; $M -s -t tmpfs x b", "mkdir b; $M -O foo -t tmpfs x b", "$M -O x -t tmpfs",
+		"mkdir b; $M --options-mode ignore -t tmpfs x b", "mkdir b; $M --options-mode=replace -t tmpfs x b",
+		"mkdir b; $M --options-mode append,ignore -t tmpfs x b", "mkdir b; $M --options-mode= -t tmpfs x b",
+		"mkdir b; $M --options-source fstab,mtab -t tmpfs x b", "mkdir b; $M --options-source= -t tmpfs x b",
+		"mkdir b; $M --options-source bogus -t tmpfs x b", "$M --options-mode bogus",
+		"mkdir b; $M --options-source-force -t tmpfs x b", "mkdir b; $M --options-source-force --bind a b",
+		"$M --options-source-force --make-shared a", "$M --options-source-force -o remount,ro a",
+		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
+		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
+		"mkdir b; $M -L foo b c", "$M -o bind -L x nonexist", "mkdir b; $M -M -L x b", "mkdir b; $M -B UUID=nstool-none b",
+		// a tag with an empty value is no tag: a path like any other
+		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
+		`mkdir b; $M 'LABEL="q' b`, `mkdir b; $M 'UUID=""x' b`, `mkdir b; $M "LABEL='x'" b`, "mkdir b; $M ID=foo b", "mkdir b; $M label=z b",
+		"$M -L foo ID=x",
+		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
+		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
+		"mkdir b; $M --target-prefix '' -t tmpfs x b",
+	)
+}
+
+// Options as libmount reads them: the flags a user's mount implies (user,
+// users: nosuid,nodev,noexec; owner, group: nosuid,nodev; later words
+// win), X-mount.mkdir (or x-mount.mkdir, the first named; its mode read
+// as strtol(3) in base 8, only for a missing target), -t auto, -t lists.
+func TestDifferentialOptionWords(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"mkdir b; $M -o user -t tmpfs x b", "mkdir b; $M -o user,exec -t tmpfs x b", "mkdir b; $M -o exec,user -t tmpfs x b",
+		"mkdir b; $M -o users -t tmpfs x b", "mkdir b; $M -o owner,suid -t tmpfs x b", "mkdir b; $M -o group -t tmpfs x b",
+		"mkdir b; $M -o nouser,noowner -t tmpfs x b",
+		"$M -o x-mount.mkdir -t tmpfs x nb; stat -c '%n %a' nb", "$M -o x-mount.mkdir=0700,X-mount.mkdir=0711 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=bogus -t tmpfs x nb", "$M -o size=1m,X-mount.mkdir=8,nosuid -t tmpfs x nb",
+		"mkdir b; $M -o X-mount.mkdir=bogus -t tmpfs x b", "$M -o X-mount.mkdir=7,X-mount.mkdir=8 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=8,X-mount.mkdir=7 -t tmpfs x nb", "$M -o 'X-mount.mkdir= 0700' -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=0x1ff -t tmpfs x nb", "$M -o X-mount.mkdir=07777 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -m=0700 -t tmpfs x nb; stat -c '%n %a' nb", "$M --mkdir==0700 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir= -t tmpfs x nb; stat -c '%n %a' nb",
+		"mkdir b; $M -t auto x b", "mkdir b; $M -t bogus,bogus2 x b", "mkdir b; touch f; $M -t ext4 f b", "$M -t ''",
+		// an -o list may not start with "=", a quote or a blank
+		"mkdir b; $M -o=ro -t tmpfs x b", "mkdir b; $M -o ' ro' -t tmpfs x b", `mkdir b; $M -o '"ro' -t tmpfs x b`,
+		"mkdir b; $M -o ro,=x -t tmpfs x b", "$M -o = a", "$M -o =ro --make-shared a",
+		// SELinux's words are dropped where SELinux is off
+		"mkdir b; $M -t tmpfs -o context=x,size=1m x b", `mkdir b; $M -t tmpfs -o 'fscontext="a,b",seclabel' x b`,
+		"$M -o remount,size=2m,seclabel a",
+	)
+}
+
+// -N's PID as util-linux's parse_pid() reads it (strtoul(3), cut to a
+// pid_t; 0 and -1 are file names), in a second namespace ns2 makes.
+func TestDifferentialNamespaceArgument(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, cmd := range []string{
+		`ns2 true; $M -N " $P" -t tmpfs inner $W/a/sub`, "ns2 true; $M -N +$P --make-shared $W/a", "ns2 true; $M -N 0$P -t tmpfs inner $W/a/sub",
+		"$M -N 0 --make-shared a", "$M -N -1 --make-shared a", "$M -N 1x --make-shared a",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, states[3].setup, cmd) })
+	}
+}
+
+// --target alone names the one path of a --make-*, --bind or remount
+// (no fstab needed); -L with a remount is looked up first; -v says
+// "bound on" for a remount with bind; -m makes a one-path target too.
+func TestDifferentialOnePathForms(t *testing.T) {
+	nstest.RequireRoot(t)
+	compareEach(t, states[3:4],
+		"$M --make-shared --target a", "$M -o remount --target a", "$M -o remount,ro --target a --source x",
+		"$M --bind --source a", "$M --make-shared --source a", "$M -o remount -L nstool-none a",
+		"$M -o remount --source x", "$M --source '' -o remount", "$M --target '' -o remount",
+		"$M -v -o remount,ro --source a", "$M -o remount,ro --source $PWD/a",
+		"$M -v -o remount,ro,bind a", "$M -v -o remount,bind,rshared a",
+		"$M -m --make-shared nb", "$M -m --bind nonexist nb; ls -d nb", "$M -m nb",
+	)
+}

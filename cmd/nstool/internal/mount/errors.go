@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -41,19 +39,23 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 // indented as util-linux indents it.
 const dmesgHint = "\n       dmesg(1) may have more information after failed mount system call."
 
-// resolveTag turns a LABEL=, UUID=, PARTLABEL= or PARTUUID= source into the
-// device udev names for it (/dev/disk/by-label/...), as libmount does
-// through blkid; a tag that names no device is util-linux's
-// "TARGET: can't find UUID=...", exit 1, with the target as typed.
+// isTag reports whether an argument is a tag (LABEL=x), as mount(8)
+// tells a source from a target.
+func isTag(arg string) bool {
+	_, ok := mountcmd.TagDevice(arg)
+	return ok
+}
+
+// resolveTag turns a tag source (mountcmd.TagDevice) into its device; a
+// tag that names no device is util-linux's "TARGET: can't find UUID=...",
+// exit 1, with the target as typed. Anything else is a path, returned as
+// it is.
 func resolveTag(source, target string) (string, error) {
-	dirs := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}
-	tag, value, ok := strings.Cut(source, "=")
-	dir, isTag := dirs[tag]
-	if !ok || !isTag {
+	dev, ok := mountcmd.TagDevice(source)
+	switch {
+	case !ok:
 		return source, nil
-	}
-	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
-	if err != nil || value == "" {
+	case dev == "":
 		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
 	}
 	return dev, nil
@@ -62,6 +64,10 @@ func resolveTag(source, target string) (string, error) {
 func mountMessage(p *plan, st step, errno unix.Errno) string {
 	tgt := p.target
 	src := p.source
+	shown := src // what the messages print for the source
+	if p.noSource {
+		shown = "(null)" // libmount has none: glibc's printf of NULL
+	}
 	// libmount words errors by the flags of all the calls it planned
 	// (mnt_context_get_mflags), not only the failed one: a failed bind of
 	// "--bind -o ro" is reported as a remount.
@@ -92,7 +98,7 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 				}
 			}
 		}
-		return fmt.Sprintf("%s already mounted or mount point busy.", src)
+		return fmt.Sprintf("%s already mounted or mount point busy.", shown)
 	case unix.ENOENT:
 		switch {
 		case unix.Lstat(tgt, &stt) != nil:
@@ -118,13 +124,14 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 		case flags&unix.MS_MOVE != 0 && underSharedMount(src):
 			return "bad option; moving a mount residing under a shared mount is unsupported."
 		}
-		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", src)
+		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", shown)
 	case unix.EMFILE:
 		return "mount table full."
 	case unix.EIO:
-		return fmt.Sprintf("can't read superblock on %s.", src)
+		return fmt.Sprintf("can't read superblock on %s.", shown)
 	case unix.ENODEV:
-		if st.call.FSType != "" || p.emptyType {
+		// A -t list was tried type by type: libmount names none of them.
+		if len(p.tryTypes) == 0 && (st.call.FSType != "" || p.emptyType) {
 			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType)
 		}
 		return "unknown filesystem type."
@@ -139,18 +146,18 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 		}
 		return fmt.Sprintf("%s is not a block device.", src)
 	case unix.ENXIO:
-		return fmt.Sprintf("%s is not a valid block device.", src)
+		return fmt.Sprintf("%s is not a valid block device.", shown)
 	case unix.EACCES, unix.EROFS:
 		switch {
 		case flags&unix.MS_RDONLY != 0:
-			return fmt.Sprintf("cannot mount %s read-only.", src)
+			return fmt.Sprintf("cannot mount %s read-only.", shown)
 		case flags&unix.MS_REMOUNT != 0:
-			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", src)
+			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", shown)
 		case flags&unix.MS_BIND != 0:
-			return fmt.Sprintf("bind %s failed.", src)
+			return fmt.Sprintf("bind %s failed.", shown)
 		}
 	case unix.ENOMEDIUM:
-		return fmt.Sprintf("no medium found on %s.", src)
+		return fmt.Sprintf("no medium found on %s.", shown)
 	}
 	return fmt.Sprintf("mount(2) system call failed: %s.", cli.Strerror(errno))
 }

@@ -1,6 +1,10 @@
 package mount
 
-import "github.com/spf13/pflag"
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+)
 
 // mount(8) builds one option string from -o and the option-like flags, in
 // command-line order; these flag values append to it.
@@ -38,7 +42,13 @@ type mkdirValue struct{ list *[]string }
 func (v *mkdirValue) String() string { return "" }
 func (v *mkdirValue) Type() string   { return "mode" }
 func (v *mkdirValue) Set(s string) error {
-	*v.list = append(*v.list, "X-mount.mkdir="+s)
+	if s == mkdirDefault {
+		*v.list = append(*v.list, "X-mount.mkdir="+s)
+		return nil
+	}
+	// util-linux: -m=0700 is -m0700, and the value goes in quoted
+	// (X-mount.mkdir="0700", as its messages show it).
+	*v.list = append(*v.list, `X-mount.mkdir="`+strings.TrimPrefix(s, "=")+`"`)
 	return nil
 }
 
@@ -46,3 +56,20 @@ func addWord(f *pflag.FlagSet, list *[]string, name, short, word, usage string) 
 	fl := f.VarPF(&wordValue{list: list, word: word}, name, short, usage)
 	fl.NoOptDefVal = "true"
 }
+
+// tagValue is -L LABEL and -U UUID: the source LABEL="LABEL", quoted as
+// mount(8) writes it.
+type tagValue struct {
+	tag    string
+	source *string
+}
+
+func (v *tagValue) String() string { return "" }
+func (v *tagValue) Type() string   { return "string" }
+func (v *tagValue) Set(s string) error {
+	*v.source = v.tag + `="` + s + `"`
+	return nil
+}
+
+// mkdirDefault is -m's mode when none is given.
+const mkdirDefault = "0755"

@@ -150,3 +150,103 @@ func TestMountInAnotherNamespace(t *testing.T) {
 		nstest.Stop(sleeper)
 	}
 }
+
+// As an unprivileged user, where util-linux's setuid mount answers before
+// any system call: the fstab lookup of one path names it canonicalized
+// while mount(8) is still restricted (only options of "hlLUVvrist",
+// --source, --target) and as typed after any other option; a target that
+// -m cannot create. The same stdout, stderr, exit code and table.
+func TestNonRootBeforeTheKernel(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv not installed")
+	}
+	bin := nstooltest.BinaryForNobody(t)
+	nobody := "setpriv --reuid=65534 --regid=65534 --clear-groups "
+	setup := states[0].setup + "; mkdir b; chmod 755 . a; d=$PWD; while [ \"$d\" != / ]; do chmod a+x \"$d\"; d=$(dirname \"$d\"); done"
+	for _, cmd := range []string{
+		"$M b", "$M -v b", "$M -o ro b", "$M -c b", "$M --target b", "$M -r --target b", "$M -w --target b",
+		"$M -m -t tmpfs x nb", "$M -o X-mount.mkdir --bind a nb/c",
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			cmdAs := strings.Replace(cmd, "$M", nobody+"$M", 1)
+			ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, setup, cmdAs)
+			ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), setup, cmdAs)
+			if ul != ns {
+				t.Errorf("%s:\nutil-linux %+v\nnstool     %+v", cmd, ul, ns)
+			}
+		})
+	}
+}
+
+// The listing's -t patterns as libmount matches them (case-insensitive
+// names, a "no" before the list or before one item), a source that is an
+// empty name (printed empty, not "none"), control characters of a mount
+// point printed as "?" (a source's as they are), -T's files checked and not
+// read, -s only as a letter.
+func TestDifferentialListingAndLetters(t *testing.T) {
+	nstest.RequireRoot(t)
+	setup := `mkdir a b g peer q 'back\slash'; mount -t tmpfs x a; mount -t proc proc b; mount -t sysfs sysfs g
+		mount -t tmpfs '' peer; mount -t ramfs 'back\x' 'back\slash'
+		mkdir "$(printf 't\tab')" "$(printf 'n\nl')"; mount -t tmpfs "$(printf 't\tsrc')" "$(printf 't\tab')"
+		mount -t tmpfs "$(printf 'n\nsrc')" "$(printf 'n\nl')"`
+	for _, cmd := range []string{
+		"$M -t tmpfs", "$M -t TMPFS", "$M -t noTmpfs", "$M -t tmpfs,noproc", "$M -t notmpfs,proc", "$M -t PROC,ramfs",
+		"$M -t notmpfs,noproc", "$M -t nonoproc", "$M -t ramfs -l", "$M -v -o remount,ro peer", "$M -v -o remount,ro q",
+		"$M -T /etc/fstab -t tmpfs x q", "$M -T $PWD -t tmpfs x q", "$M -T /dev/null -t tmpfs x q", "$M -T nonexist a", "$M -T",
+		"$M -s -t tmpfs x q", "$M --sloppy -t tmpfs x q", "$M --sl -t tmpfs x q", "$M -mv -t tmpfs x nb",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
+	}
+}
+
+// -V prints the version the moment getopt returns it, as util-linux's
+// commands do: an unknown option or a missing argument after it is never
+// read (exit 0); before it, it is the usage error. nstool's version line
+// is its own (docs/umount.md), so stdout is compared with nstool's -V.
+func TestVersionFirst(t *testing.T) {
+	bin := nstooltest.RootBinary(t)
+	for _, tool := range []string{"$M", "$U"} {
+		version := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), "", tool+" -V")
+		for _, line := range []string{" -Vx", " -V --bogus", " -V -t", " --version -Z", " -xV"} {
+			ul := mountcmdtest.Run(t, mountcmdtest.UtilLinux, "", tool+line)
+			ns := mountcmdtest.Run(t, mountcmdtest.Nstool(bin), "", tool+line)
+			if ul.Code != ns.Code || ul.Stderr != ns.Stderr || (ns.Code == 0) != (ns.Stdout == version.Stdout) {
+				t.Errorf("%s%s: util-linux %+v, nstool %+v", tool, line, ul, ns)
+			}
+		}
+	}
+}
+
+// Labels and UUIDs without udev (no /dev/disk/by-*): read from the
+// devices' superblocks as libblkid reads them, for -L, -U, LABEL=, UUID=
+// and the labels of mount -l. libblkid's cache (/run/blkid) gets a tmpfs
+// of the case's own, so that nothing of it reaches the host. A remount
+// finds the mount by its device too. The trap unmounts and detaches the
+// device of img, so that the next case finds no device of the same label; flock:
+// the tests of two packages at once pick their devices in turn; mkfs
+// writes through the device, whose cache may hold a former case's blocks.
+func TestDifferentialLabelsFromSuperblocks(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, tool := range []string{"losetup", "mkfs.ext4"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	const uuid = "0e4e0e4e-1111-2222-3333-444455556666"
+	setup := `mount -t tmpfs blkid /run/blkid 2>/dev/null || true
+		mkdir a b c; truncate -s 8M img; L=$(flock /dev/loop-control losetup -f --show img); mkfs.ext4 -q -L nstool-m-lbl -U ` + uuid + ` "$L"
+		trap 'umount -A $L 2>/dev/null; losetup -j "$W/img" -n -O NAME | xargs -r losetup -d' EXIT; mount "$L" a`
+	for _, cmd := range []string{
+		"$M -l -t ext4", "$M -t ext4", "$M -L nstool-m-lbl b", "$M -v -U " + uuid + " b", "$M UUID=" + uuid + " b",
+		"$M LABEL=nstool-m-lbl -o ro b", "$M -L nstool-none b", "$M -U 0e4e0e4e-0000-0000-0000-000000000000 b",
+		"$M --source LABEL=nstool-m-lbl --target c", "$M -l -t tmpfs",
+		// a remount by the device's name: its last mount
+		"$M -o remount,ro $L", "$M -v -o remount,ro,nosuid $L", "$M -o remount,ro img",
+		// one tag: a remount of its device's last mount, else an fstab lookup
+		"$M -o remount,ro LABEL=nstool-m-lbl", "$M -v -o remount,ro -L nstool-m-lbl", "$M --make-shared LABEL=nstool-m-lbl",
+		"$M -o remount,ro LABEL=nstool-none", "$M LABEL=nstool-m-lbl",
+	} {
+		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, setup, cmd) })
+	}
+}

@@ -39,6 +39,7 @@ type plan struct {
 	move            bool
 	bind            bool
 	emptyType       bool // -t '': mount(2) gets the type ""
+	noSource        bool // one path, no fstab: libmount has no source (mount(2) gets "none")
 	steps           []step
 }
 
@@ -75,9 +76,21 @@ func planPropagation(target string, o mountopt.Options) *plan {
 func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan, error) {
 	src := source
 	combined := optstr
-	if m := mountinfo.Table(mounts).Top(target); m != nil {
+	m := mountinfo.Table(mounts).Top(target)
+	if bind, _ := mountopt.Parse(optstr); m == nil && source == "" && bind.Flags&unix.MS_BIND == 0 {
+		// The one path of a remount may name the source (a device),
+		// as libmount looks it up: the last mount of it (not for a
+		// bind remount, which names its mount point).
+		for i := len(mounts) - 1; i >= 0 && m == nil; i-- {
+			if mounts[i].Source == target {
+				m = &mounts[i]
+				target = m.Target
+			}
+		}
+	}
+	if m != nil {
 		if src == "" {
-			src = m.Source
+			src = m.Source // "" too: a tmpfs mounted with an empty name
 		}
 		cur := m.VFSOptions
 		if d := mountopt.MountinfoData(m.FSOptions); d != "" {
@@ -85,12 +98,15 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 		}
 		combined = cur + "," + optstr
 	}
-	if src == "" {
+	if src == "" && m == nil {
 		src = "none"
 	}
 	o, err := mountopt.Parse(combined)
 	if err != nil {
 		return nil, err
+	}
+	if !selinuxEnabled() {
+		o.Data = mountopt.WithoutSELinux(o.Data)
 	}
 	p := &plan{source: src, target: target, spec: target, opts: o, remount: true}
 	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
@@ -119,6 +135,9 @@ func planBindOrMove(source, target string, o mountopt.Options, move bool) *plan 
 // kernel lists) each is tried with MS_SILENT until one is not refused with
 // EINVAL or ENODEV, as mount(8) does.
 func planNew(source, target, types string, typesGiven bool, o mountopt.Options) *plan {
+	if types == "auto" { // mount(8): "-t auto" is no -t at all
+		types, typesGiven = "", false
+	}
 	p := &plan{source: source, target: target, spec: target, opts: o}
 	fstype := types
 	switch {

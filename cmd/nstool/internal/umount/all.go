@@ -10,7 +10,8 @@ import (
 // allTargets is umount -A: the filesystem spec names (found as umount
 // finds it, by target or source) is unmounted at every mount point it has
 // in the namespace (the same device, MAJ:MIN), the last mounted first (the first
-// that fails ends it); with -R each with everything under it.
+// that fails ends it; one that propagation took already is skipped); with
+// -R each with everything under it.
 func (o *Options) allTargets(spec string, flags int) int {
 	mounts, _ := mountinfo.Read(0)
 	f := o.lookup(mounts, spec)
@@ -35,9 +36,14 @@ func (o *Options) allTargets(spec string, flags int) int {
 		m := same[i]
 		now, _ := mountinfo.Read(0)
 		var code int
-		if o.Recursive {
+		switch {
+		case o.Recursive:
 			code = o.recurseFrom(now, m, flags)
-		} else {
+		case !o.Fake && mountinfo.Table(now).Top(m.Target) == nil:
+			// An unmount before took it by propagation (a peer's
+			// mount at the same place): umount(8) looks the target
+			// up again and, finding nothing, goes on.
+		default:
 			code = o.byTarget(now, m, flags)
 		}
 		if code != 0 {

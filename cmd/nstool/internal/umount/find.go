@@ -1,8 +1,8 @@
 package umount
 
 import (
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -24,11 +24,12 @@ type found struct {
 }
 
 // fastPath reports whether util-linux 2.38.1 unmounts spec without reading
-// the mount table: root, an absolute path to a directory, and none of -l,
+// the mount table: not restricted (root, or a user's umount that dropped
+// its privileges), an absolute path to a directory, and none of -l,
 // -f, -c, -d (which need the mount's entry). The path is then used as
 // typed, symlinks and "." included, and -v does not name the source.
 func (o *Options) fastPath(spec string) bool {
-	if os.Geteuid() != 0 || !filepath.IsAbs(spec) || o.Lazy || o.Force || o.NoCanon || o.DetachLoop {
+	if o.Restricted || !filepath.IsAbs(spec) || o.Lazy || o.Force || o.NoCanon || o.DetachLoop {
 		return false
 	}
 	var st unix.Stat_t
@@ -98,8 +99,21 @@ func (o *Options) lookup(mounts []mountinfo.Mount, spec string) found {
 			return found{target: mounts[i].Target, mount: &mounts[i]}
 		}
 	}
+	sources := []string{spec}
+	// LABEL=x names its device's mounts (not with -c).
+	if dev, isTag := mountcmd.TagDevice(spec); isTag && dev != "" && !o.NoCanon {
+		sources = append(sources, dev)
+	}
+	if resolved {
+		sources = append(sources, k)
+	}
+	if resolved && !o.NoCanon {
+		// A loop device's backing file names the device's mounts
+		// too, as libmount finds them (not with -c).
+		sources = append(sources, loopsBackedBy(k)...)
+	}
 	for i := len(mounts) - 1; i >= 0; i-- {
-		if s := mounts[i].Source; s == spec || resolved && s == k {
+		if s := mounts[i].Source; slices.Contains(sources, s) {
 			f := found{target: mounts[i].Target, mount: &mounts[i]}
 			for _, later := range mounts[i+1:] {
 				if later.Target == f.target {

@@ -1,6 +1,10 @@
 package umount
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -22,4 +26,22 @@ func freeLoop(source string) {
 	}
 	defer unix.Close(fd)
 	_ = unix.IoctlSetInt(fd, unix.LOOP_CLR_FD, 0)
+}
+
+// loopsBackedBy lists the loop devices whose backing file is path (the
+// kernel's /sys/block/loopN/loop/backing_file), as /dev/loopN.
+func loopsBackedBy(path string) []string {
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil
+	}
+	files, _ := filepath.Glob("/sys/block/loop*/loop/backing_file")
+	var devs []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err == nil && strings.TrimSuffix(string(b), "\n") == path {
+			devs = append(devs, "/dev/"+filepath.Base(filepath.Dir(filepath.Dir(f))))
+		}
+	}
+	return devs
 }

@@ -23,7 +23,7 @@ func (o *Options) one(spec string, flags int) int {
 		return o.unmount(before, found{target: spec}, flags, false)
 	}
 	mounts, _ := mountinfo.Read(0)
-	if os.Geteuid() != 0 {
+	if o.Restricted {
 		return o.restricted(mounts, spec, flags)
 	}
 	f := o.lookup(mounts, spec)
@@ -86,7 +86,14 @@ func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSour
 		o.warn("%s: %s", f.target, msg)
 		return cli.ExitMountFailure
 	}
-	if o.DetachLoop && f.mount != nil && !o.Fake {
+	if o.DetachLoop && !o.Fake {
+		if f.mount == nil {
+			// umount(8) -d looks the unmounted filesystem up for its
+			// loop device; a path the table did not have (-c la/s)
+			// fails there, after the unmount, and nothing more is said.
+			o.warn("%s: filesystem was unmounted, but any subsequent operation failed: %s.", f.target, cli.Strerror(unix.EINVAL))
+			return cli.ExitFailure
+		}
 		freeLoop(f.mount.Source)
 	}
 	if o.Explain && !o.Fake {

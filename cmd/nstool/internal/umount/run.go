@@ -22,7 +22,10 @@ func (o *Options) validate() error {
 	for _, group := range [][]string{{"test-opts", "recursive", "types"}, {"recursive", "read-only"}} {
 		n := 0
 		for _, name := range group {
-			if given(name) {
+			// umount(8) 2.38.1 never counts -O here: its table of
+			// exclusive options is out of the order its check reads it
+			// in, so -O -R goes through and only -t -R is refused.
+			if given(name) && name != "test-opts" {
 				n++
 			}
 		}

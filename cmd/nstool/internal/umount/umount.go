@@ -6,7 +6,10 @@
 package umount
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 )
@@ -32,7 +35,19 @@ type Options struct {
 	Targets    []string
 	changed    func(name string) bool
 	fatal      bool // a user's umount met a path that does not resolve: stop, exit 1
+	// Restricted: a user's umount(8) (setuid) that keeps its privileges
+	// and checks each argument itself (restricted.go): every option is
+	// one of "hdilqVv" or -c, which it then ignores. Any other option
+	// makes it drop them and go on as root's umount does, the kernel
+	// refusing each umount2(2) (EPERM) or a path it cannot find.
+	Restricted bool
 }
+
+// restrictedFlags are the options a user's umount(8) takes without
+// dropping its setuid privileges (-c among them: it is ignored), and
+// nstool's --explain, which changes nothing.
+var restrictedFlags = map[string]bool{"help": true, "detach-loop": true, "internal-only": true, "lazy": true,
+	"quiet": true, "version": true, "verbose": true, "no-canonicalize": true, "explain": true}
 
 // NewCmd returns the `umount` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
@@ -87,6 +102,13 @@ reads the version must not be told it runs util-linux; as non-root,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
 			opts.changed = cmd.Flags().Changed
+			opts.Restricted = os.Geteuid() != 0
+			cmd.Flags().Visit(func(f *pflag.Flag) {
+				opts.Restricted = opts.Restricted && restrictedFlags[f.Name]
+			})
+			if opts.Restricted {
+				opts.NoCanon = false // -c: ignored by a restricted umount(8)
+			}
 			return runF(opts)
 		},
 	}
