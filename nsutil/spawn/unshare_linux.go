@@ -45,7 +45,7 @@ type UnshareConfig struct {
 	Propagation uintptr
 	Fork        bool
 	KillChild   syscall.Signal // 0: no --kill-child
-	MountProc   string         // "" or the directory for --mount-proc
+	MountProc   *string        // nil: no --mount-proc (an empty directory is asked, and fails)
 	MapUser     int            // -1: none; else the UID inside for our euid
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
@@ -262,10 +262,7 @@ func (c *UnshareConfig) Spawn() *Spawn {
 		sp.keep = append(sp.keep, b)
 		return &b[0]
 	}
-	p.root, p.wd = cstr(c.Root), cstr(c.Wd)
-	if c.MountProc != "" {
-		p.mountProc = cstr(&c.MountProc)
-	}
+	p.root, p.wd, p.mountProc = cstr(c.Root), cstr(c.Wd), cstr(c.MountProc)
 	if p.keepCaps && p.flags&unix.CLONE_NEWUSER != 0 {
 		p.lastCap = lastCap()
 	}

@@ -22,9 +22,15 @@ func ParseUint(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// ParseInt64 reads a signed decimal 64-bit number (strtos64_or_err).
+// ParseInt64 reads a signed 64-bit number as strtos64_or_err() does
+// (unshare --monotonic, --boottime): strtol(3) in base 10, so leading
+// blanks and a sign are allowed and nothing may follow; beyond int64
+// "WHAT: 'ARG': Numerical result out of range".
 func ParseInt64(s, what string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strtol(s)
+	if err == strconv.ErrRange {
+		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
+	}
 	if err != nil {
 		return 0, NumberError(what, s)
 	}

@@ -56,6 +56,10 @@ var getoptLines = []string{
 	// numbers as strtoul(3) reads them, kept to 32 bits as uid_t
 	"-t $PID -m -S -1 true", "-t $PID -m -S +0 id -u", "-t $PID -m -S ' 0' id -u",
 	"-t $PID -m -S 4294967296 id -u", "-t $PID -m -G -5 true", "-t $PID -m -S 18446744073709551616 true",
+	// -t too, into a pid_t printed with %u: /proc/4294967295, 0 (no target) for 4294967296
+	"-t -1 -m true", "-t -1 true", "-t 99999999999 -m true", "-t 4294967296 -m true", "-t -0 -m true",
+	"-t ' '$PID -m readlink /proc/self/ns/mnt", "-t +$PID -u readlink /proc/self/ns/uts",
+	"-t 18446744073709551616 true", "-t '1 ' true",
 	// -Z: nothing to do without SELinux, with or without a target
 	"-Z echo x", "-Z", "--follow-context echo x", "--fol echo x", "--f echo x", "-t $PID -m -Z readlink /proc/self/ns/mnt",
 	"-Zt $PID -m readlink /proc/self/ns/mnt", "-t $PID -mZ true", "-Z=1", "-Z1 true", "--follow-context=1 true",

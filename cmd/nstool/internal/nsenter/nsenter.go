@@ -108,7 +108,9 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
 	var err error
 	if o.changed("target") {
-		if c.Target, err = cli.ParseUint(o.Target, "failed to parse pid"); err != nil {
+		// strtoul_or_err into a pid_t, printed with %u: "-1" is
+		// /proc/4294967295, 4294967296 is 0 (no target).
+		if c.Target, err = cli.ParseID(o.Target, "failed to parse pid"); err != nil {
 			return nil, err
 		}
 	}

@@ -215,7 +215,7 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	}
 	if o.changed("mount-proc") {
 		c.Flags |= unix.CLONE_NEWNS
-		c.MountProc = o.MountProc
+		c.MountProc = &o.MountProc // --mount-proc= is "" (mount(2) then fails, as util-linux's does)
 	}
 	for _, g := range o.order {
 		if err := take(c, g); err != nil {
