@@ -247,9 +247,11 @@ type ReadsExplicitMark interface{ ReadsExplicitMark() }
 // in pflag's unambiguous form: each option as --name or --name=value (an
 // empty value stays a value), the words that are no options in place,
 // "--" and all after it as given. A mistake is getopt's message as a
-// usage error (exit 1, as util-linux's commands exit on one), unless
-// --help came first: util-linux acts on each option as getopt returns it,
-// so the command line up to --help is returned and cobra shows the help.
+// usage error (exit 1, as util-linux's commands exit on one). util-linux
+// acts on each option as getopt returns it and exits at --help or
+// --version: the command line up to the first of them is returned, and
+// nothing after it is read (cobra shows the help; the command prints its
+// version once it has checked the options before it).
 func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	spec, ok := cmd.Annotations[getoptKey]
 	if !ok {
@@ -257,13 +259,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	}
 	g := newGetopt(cmd, spec)
 	out := make([]string, 0, len(args))
-	help := false
-	fail := func(err error) ([]string, error) {
-		if help {
-			return out, nil
-		}
-		return nil, err
-	}
+	stop := false // --help or --version was read: util-linux exits there
 	emit := func(f *pflag.Flag, value string, has bool) {
 		if has && value == f.NoOptDefVal && kind(f) == optionalArgument {
 			if _, ok := f.Value.(ReadsExplicitMark); ok {
@@ -275,9 +271,9 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 		} else {
 			out = append(out, "--"+f.Name)
 		}
-		help = help || f.Name == "help"
+		stop = f.Name == "help" || f.Name == "version"
 	}
-	for i := 0; i < len(args); i++ {
+	for i := 0; i < len(args) && !stop; i++ {
 		a := args[i]
 		switch {
 		case a == "--":
@@ -292,17 +288,17 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			name, value, eq := strings.Cut(a[2:], "=")
 			f, full, err := g.long(a, name)
 			if err != nil {
-				return fail(err)
+				return nil, err
 			}
 			switch kind(f) {
 			case noArgument:
 				if eq {
-					return fail(Usagef(ExitUsage, "option '--%s' doesn't allow an argument", full))
+					return nil, Usagef(ExitUsage, "option '--%s' doesn't allow an argument", full)
 				}
 			case requiredArgument:
 				if !eq {
 					if i+1 == len(args) {
-						return fail(Usagef(ExitUsage, "option '--%s' requires an argument", full))
+						return nil, Usagef(ExitUsage, "option '--%s' requires an argument", full)
 					}
 					i++
 					value, eq = args[i], true
@@ -311,10 +307,10 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			emit(f, value, eq)
 			continue
 		}
-		for j := 1; j < len(a); j++ { // a cluster: -abc, -S0, -S 0, -mFILE
+		for j := 1; j < len(a) && !stop; j++ { // a cluster: -abc, -S0, -S 0, -mFILE
 			f, k := g.short(a[j])
 			if f == nil {
-				return fail(Usagef(ExitUsage, "invalid option -- '%c'", a[j]))
+				return nil, Usagef(ExitUsage, "invalid option -- '%c'", a[j])
 			}
 			switch k {
 			case noArgument:
@@ -328,7 +324,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 					i++
 					emit(f, args[i], true)
 				default:
-					return fail(Usagef(ExitUsage, "option requires an argument -- '%c'", a[j]))
+					return nil, Usagef(ExitUsage, "option requires an argument -- '%c'", a[j])
 				}
 			case optionalArgument:
 				emit(f, a[j+1:], j+1 < len(a))

@@ -126,6 +126,12 @@ func (c *runCtx) compare(ns *nslist.Namespace, ref [namespaces.NumTypes]uint64) 
 
 func run(opts *Options) error {
 	if opts.Version {
+		// lsns prints it at -V's turn: the options before it (cli.Getopt
+		// drops what follows) are checked first, <namespace> never.
+		opts.Args = nil
+		if err := opts.validate(); err != nil {
+			return err
+		}
 		return cli.PrintVersion(opts.IO.Out, "ls")
 	}
 	if err := opts.validate(); err != nil {

@@ -102,6 +102,20 @@ func (o *Options) field(id nsopt.ID) any {
 	}[id]
 }
 
+// checkNumbers reads -t, -S and -G as Config does, for their errors only.
+func (o *Options) checkNumbers() error {
+	for _, n := range []struct{ name, value, what string }{
+		{"target", o.Target, "failed to parse pid"}, {"setuid", o.SetUID, "failed to parse uid"}, {"setgid", o.SetGID, "failed to parse gid"},
+	} {
+		if o.changed(n.name) {
+			if _, err := cli.ParseID(n.value, n.what); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Config turns the options into an spawn.NsenterConfig.
 func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
@@ -155,6 +169,11 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
+		// util-linux prints it at -V's turn: the numbers before it
+		// (cli.Getopt drops what follows) are read first.
+		if err := o.checkNumbers(); err != nil {
+			return err
+		}
 		return cli.PrintVersion(ios.Out, "nsenter")
 	}
 	c, err := o.Config()

@@ -1,6 +1,7 @@
 package nsenter_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
@@ -9,3 +10,11 @@ import (
 
 // -V prints util-linux's version line with nstool's name, in both starts.
 func TestVersion(t *testing.T) { nsexectest.CheckVersion(t, nstooltest.Binary(t), "nsenter") }
+
+// -V acts at its turn, as getopt returns it: the options before it are
+// checked first, nothing after it is read (not even --help).
+func TestVersionAtItsTurn(t *testing.T) {
+	nsexectest.CompareVersionLines(t, "nsenter", nsexectest.Tools(t, "nsenter"), strings.NewReplacer(), []string{
+		"-V --bogus", "-Vx", "-V -h", "-t x -V", "-V -t x", "-S x -V", "-V -S x", "-G -1 -V", "-m -V", "-a -V",
+	})
+}

@@ -217,10 +217,8 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 		c.Flags |= unix.CLONE_NEWNS
 		c.MountProc = &o.MountProc // --mount-proc= is "" (mount(2) then fails, as util-linux's does)
 	}
-	for _, g := range o.order {
-		if err := take(c, g); err != nil {
-			return nil, err
-		}
+	if err := o.takeInTurn(c); err != nil {
+		return nil, err
 	}
 	// util-linux's checks once all options are read.
 	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
@@ -239,6 +237,17 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	c.Name, c.Argv, c.NoPathSearch = nsexec.Program(o.Args)
 	c.Env = os.Environ()
 	return c, nil
+}
+
+// takeInTurn reads the options util-linux checks as getopt returns them
+// (inOrder) into c.
+func (o *Options) takeInTurn(c *spawn.UnshareConfig) error {
+	for _, g := range o.order {
+		if err := take(c, g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // take is util-linux's reading of one option that it checks (inOrder),
@@ -320,6 +329,11 @@ func take(c *spawn.UnshareConfig, g given) error {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
+		// util-linux prints it at -V's turn: the options before it
+		// (cli.Getopt drops those after) are checked first.
+		if err := o.takeInTurn(&spawn.UnshareConfig{}); err != nil {
+			return err
+		}
 		return cli.PrintVersion(ios.Out, "unshare")
 	}
 	c, err := o.Config()

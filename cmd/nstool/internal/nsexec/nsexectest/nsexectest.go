@@ -479,3 +479,28 @@ func CompareLines(t *testing.T, verb string, tools []Tool, replace *strings.Repl
 		})
 	}
 }
+
+// CompareVersionLines is CompareLines for command lines with -V: util-linux
+// prints its version at -V's turn, after checking the options before it
+// and reading none after it. nstool's version line (its own name) counts
+// as util-linux's.
+func CompareVersionLines(t *testing.T, verb string, tools []Tool, replace *strings.Replacer, lines []string) {
+	t.Helper()
+	ulVersion := tools[0].Run(t, Options{}, "-V").Stdout
+	for _, line := range lines {
+		args := nstooltest.ShellWords(replace.Replace(line))
+		t.Run(line, func(t *testing.T) {
+			for _, env := range Starts {
+				o := Options{Env: []string{env}}
+				ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
+				ns.Stderr = NormStderr(verb, ns.Stderr)
+				if strings.HasPrefix(ns.Stdout, verb+" from nstool ") && strings.Count(ns.Stdout, "\n") == 1 {
+					ns.Stdout = ulVersion
+				}
+				if ul != ns {
+					t.Errorf("%s %s %q:\nutil-linux %+v\nnstool     %+v", env, verb, args, ul, ns)
+				}
+			}
+		})
+	}
+}
