@@ -60,6 +60,11 @@ var getoptLines = []string{
 	"-t -1 -m true", "-t -1 true", "-t 99999999999 -m true", "-t 4294967296 -m true", "-t -0 -m true",
 	"-t ' '$PID -m readlink /proc/self/ns/mnt", "-t +$PID -u readlink /proc/self/ns/uts",
 	"-t 18446744073709551616 true", "-t '1 ' true",
+	// each read in turn, with -w against -W: the first bad one fails,
+	// even when a later one replaces it
+	"-S x -t y true", "-t y -S x true", "-G x -S y true", "-S x -S 0 true", "-t x -t $PID -m true",
+	"-t $PID -m -S 0 -G x -S y true", "-t $PID -m -W /tmp -w -S x true", "-t $PID -m -S x -W /tmp -w true",
+	"-t $PID -m -w -W /tmp -G x true", "-t $PID -m -S 5 -S 0 id -u",
 	// -Z: nothing to do without SELinux, with or without a target
 	"-Z echo x", "-Z", "--follow-context echo x", "--fol echo x", "--f echo x", "-t $PID -m -Z readlink /proc/self/ns/mnt",
 	"-Zt $PID -m readlink /proc/self/ns/mnt", "-t $PID -mZ true", "-Z=1", "-Z1 true", "--follow-context=1 true",

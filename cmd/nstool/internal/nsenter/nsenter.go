@@ -33,6 +33,9 @@ type Options struct {
 	Version       bool // -V: "nsenter from nstool VERSION"
 	Args          []string
 	changed       func(string) bool
+	// inTurn are -t, -S, -G, -w and -W in command-line order, each time
+	// given: util-linux reads each number, and refuses -w with -W, in turn.
+	inTurn []nsexec.Given
 }
 
 // NewCmd returns the `nsenter` command.
@@ -90,6 +93,7 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
+	nsexec.RecordInOrder(f, []string{"target", "setuid", "setgid", "wd", "wdns"}, &opts.inTurn)
 	return cmd
 }
 
@@ -102,15 +106,32 @@ func (o *Options) field(id nsopt.ID) any {
 	}[id]
 }
 
-// checkNumbers reads -t, -S and -G as Config does, for their errors only.
-func (o *Options) checkNumbers() error {
-	for _, n := range []struct{ name, value, what string }{
-		{"target", o.Target, "failed to parse pid"}, {"setuid", o.SetUID, "failed to parse uid"}, {"setgid", o.SetGID, "failed to parse gid"},
-	} {
-		if o.changed(n.name) {
-			if _, err := cli.ParseID(n.value, n.what); err != nil {
-				return err
-			}
+// readInTurn reads -t, -S and -G into c as util-linux does, in turn with
+// the refusal of -w with -W: strtoul_or_err, kept to 32 bits (a pid_t
+// printed with %u: "-1" is /proc/4294967295, 4294967296 is 0, no target);
+// the first bad one fails, the last of each wins.
+func (o *Options) readInTurn(c *spawn.NsenterConfig) error {
+	what := map[string]string{"target": "failed to parse pid", "setuid": "failed to parse uid", "setgid": "failed to parse gid"}
+	seen := map[string]bool{}
+	for _, g := range o.inTurn {
+		seen[g.Name] = true
+		if seen["wd"] && seen["wdns"] {
+			return cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
+		}
+		if what[g.Name] == "" {
+			continue
+		}
+		n, err := cli.ParseID(g.Value, what[g.Name])
+		if err != nil {
+			return err
+		}
+		switch g.Name {
+		case "target":
+			c.Target = n
+		case "setuid":
+			c.SetUID = n
+		default:
+			c.SetGID = n
 		}
 	}
 	return nil
@@ -120,13 +141,8 @@ func (o *Options) checkNumbers() error {
 func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
-	var err error
-	if o.changed("target") {
-		// strtoul_or_err into a pid_t, printed with %u: "-1" is
-		// /proc/4294967295, 4294967296 is 0 (no target).
-		if c.Target, err = cli.ParseID(o.Target, "failed to parse pid"); err != nil {
-			return nil, err
-		}
+	if err := o.readInTurn(c); err != nil {
+		return nil, err
 	}
 	for t := range namespaces.Table {
 		if o.NS[t].On {
@@ -142,20 +158,7 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 		c.Wd = &wd
 	}
 	if o.changed("wdns") {
-		if o.Wd.On {
-			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
-		}
-		c.Wdns = &o.Wdns
-	}
-	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
-			return nil, err
-		}
-	}
-	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
-			return nil, err
-		}
+		c.Wdns = &o.Wdns // (not with --wd: readInTurn)
 	}
 	if o.FollowContext {
 		if err := followContext(selinuxEnabled(), c.Target != 0); err != nil {
@@ -169,9 +172,9 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
-		// util-linux prints it at -V's turn: the numbers before it
+		// util-linux prints it at -V's turn: the options before it
 		// (cli.Getopt drops what follows) are read first.
-		if err := o.checkNumbers(); err != nil {
+		if err := o.readInTurn(&spawn.NsenterConfig{}); err != nil {
 			return err
 		}
 		return cli.PrintVersion(ios.Out, "nsenter")

@@ -95,3 +95,49 @@ func Register(fs *pflag.FlagSet, table []nsopt.Option, ns *[namespaces.NumTypes]
 		}
 	}
 }
+
+// Given is one option of the command line and its value.
+type Given struct{ Name, Value string }
+
+// RecordInOrder makes the flags named record, in command-line order, each
+// value they are set to: util-linux checks these options as getopt
+// returns them, so the first bad one is reported (even when a later one
+// replaces it) and the last one wins.
+func RecordInOrder(fs *pflag.FlagSet, names []string, order *[]Given) {
+	for _, name := range names {
+		fl := fs.Lookup(name)
+		v := &ordered{Value: fl.Value, name: name, order: order}
+		fl.Value = v
+		if _, ok := v.Value.(cli.ReadsExplicitMark); ok {
+			fl.Value = &orderedMark{v} // (an OptionalFile still reads the mark)
+		}
+	}
+}
+
+// orderedMark is an ordered value whose Set reads cli.ExplicitMark.
+type orderedMark struct{ *ordered }
+
+func (orderedMark) ReadsExplicitMark() {}
+
+// ordered is a flag value that also records each value it is set to.
+type ordered struct {
+	pflag.Value
+	name  string
+	order *[]Given
+}
+
+// IsBoolFlag keeps boolean options (unshare -r, -c, --map-auto) without an
+// argument, for pflag and for cli.Getopt ("--map-auto=1": "doesn't allow
+// an argument").
+func (v *ordered) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func (v *ordered) Set(s string) error {
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	*v.order = append(*v.order, Given{v.name, s})
+	return nil
+}
