@@ -22,17 +22,12 @@ func ParseUint(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// ParseInt64 reads a signed 64-bit number as strtos64_or_err() does
-// (unshare --monotonic, --boottime): strtol(3) in base 10, so leading
-// blanks and a sign are allowed and nothing may follow; beyond int64
-// "WHAT: 'ARG': Numerical result out of range".
+// ParseInt64 reads a signed 64-bit number as unshare 2.38's
+// strtos64_or_err() does (--monotonic, --boottime): as ParseStrtoul (blanks,
+// a sign, "-" negating in unsigned arithmetic, ERANGE beyond 2^64-1), the
+// 64 bits then taken as signed: 18446744073709551615 is -1, and
+// 9223372036854775808 a number the kernel refuses later.
 func ParseInt64(s, what string) (int64, error) {
-	n, err := strtol(s)
-	if err == strconv.ErrRange {
-		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
-	}
-	if err != nil {
-		return 0, NumberError(what, s)
-	}
-	return n, nil
+	n, err := ParseStrtoul(s, what)
+	return int64(n), err
 }
