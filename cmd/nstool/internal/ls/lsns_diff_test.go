@@ -188,6 +188,7 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// <namespace> as strtou64 reads it, the first argument only, and
 		// among the -t types only
 		"-l x", "-l ''", "-l +$GROUP_UTS", "-l ' '$GROUP_UTS", "-l $GROUP_UTS 1 x", "-l -t uts $GROUP_UTS", "-l -t mnt $GROUP_UTS",
+		"-l -- -1", "-l -- -$GROUP_UTS", "-l ' -5'",
 		// -o as string_add_to_idarray reads it: empty names fail silently,
 		// the last name runs to the end, 26 slots; --output-all anywhere,
 		// then -o replaces or adds
