@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -332,7 +333,26 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			break // the rest of the cluster was the value
 		}
 	}
+	if stop && out[len(out)-1] == "--help" {
+		return out, checkBeforeHelp(cmd, out)
+	}
 	return out, nil
+}
+
+// beforeHelp holds each command's CheckBeforeHelp function.
+var beforeHelp sync.Map // *cobra.Command → func() error
+
+// CheckBeforeHelp makes check run before cmd shows its --help, its flags
+// parsed: util-linux reads each option as getopt returns it, so a bad
+// value before --help fails (unshare -S x -h) instead of the help.
+func CheckBeforeHelp(cmd *cobra.Command, check func() error) { beforeHelp.Store(cmd, check) }
+
+func checkBeforeHelp(cmd *cobra.Command, args []string) error {
+	check, ok := beforeHelp.Load(cmd)
+	if !ok || cmd.ParseFlags(args) != nil { // (cobra says what is wrong)
+		return nil
+	}
+	return check.(func() error)()
 }
 
 // GetoptError words cobra's flag errors as glibc's getopt_long words them

@@ -127,6 +127,10 @@ Available output columns:
 	_ = cmd.RegisterFlagCompletionFunc("type", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return typeNames(), cobra.ShellCompDirectiveNoFileComp
 	})
+	cli.CheckBeforeHelp(cmd, func() error { // lsns checks the options before -h at their turn
+		opts.changed = cmd.Flags().Changed
+		return opts.validate()
+	})
 	_ = cmd.RegisterFlagCompletionFunc("tree", cobra.FixedCompletions([]string{"owner", "parent", "process"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -203,6 +203,7 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// -V acts at its turn: the options before it are checked, nothing
 		// after it is read (the version line itself is nstool's)
 		"-l -V --bogus", "-l -V -p x", "-l -p x -V", "-l -t x -V", "-l -J -r -V", "-l $GROUP_UTS -V", "-l -Vx", "-l -V -h",
+		"-l -p x -h", "-l -t bogus -h", "-l -J -r -h", "-l -T=x --help",
 	}
 	for _, typ := range []string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"} {
 		lines = append(lines, "-l -t "+typ+" "+base)

@@ -94,6 +94,7 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
 	nsexec.RecordInOrder(f, []string{"target", "setuid", "setgid", "wd", "wdns"}, &opts.inTurn)
+	cli.CheckBeforeHelp(cmd, func() error { return opts.readInTurn(&spawn.NsenterConfig{}) })
 	return cmd
 }
 

@@ -127,6 +127,7 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], &opts.NS, opts.field)
 	nsexec.RecordInOrder(f, inOrder, &opts.order)
+	cli.CheckBeforeHelp(cmd, opts.checkInTurn)
 	for _, name := range []string{"map-users", "map-groups"} { // OUTER,INNER,COUNT is the user's to type
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"auto"}, cobra.ShellCompDirectiveNoFileComp))
 	}
@@ -221,6 +222,12 @@ func (o *Options) takeInTurn(c *spawn.UnshareConfig) error {
 	return nil
 }
 
+// checkInTurn is takeInTurn for its errors only: util-linux's checks of
+// the options before -V or --help, which it acts on at their turn.
+func (o *Options) checkInTurn() error {
+	return o.takeInTurn(&spawn.UnshareConfig{RealUID: os.Geteuid(), RealGID: os.Getegid()})
+}
+
 // take is util-linux's reading of one option that it checks (inOrder),
 // into c.
 func take(c *spawn.UnshareConfig, g nsexec.Given) error {
@@ -302,7 +309,7 @@ func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
 		// util-linux prints it at -V's turn: the options before it
 		// (cli.Getopt drops those after) are checked first.
-		if err := o.takeInTurn(&spawn.UnshareConfig{}); err != nil {
+		if err := o.checkInTurn(); err != nil {
 			return err
 		}
 		return cli.PrintVersion(ios.Out, "unshare")

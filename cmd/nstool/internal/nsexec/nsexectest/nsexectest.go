@@ -480,10 +480,10 @@ func CompareLines(t *testing.T, verb string, tools []Tool, replace *strings.Repl
 	}
 }
 
-// CompareVersionLines is CompareLines for command lines with -V: util-linux
-// prints its version at -V's turn, after checking the options before it
-// and reading none after it. nstool's version line (its own name) counts
-// as util-linux's.
+// CompareVersionLines is CompareLines for command lines with -V or -h:
+// util-linux acts on them at their turn, after checking the options before
+// them and reading none after. nstool's version line (its own name) counts
+// as util-linux's, and its help (its own text) as util-linux's help.
 func CompareVersionLines(t *testing.T, verb string, tools []Tool, replace *strings.Replacer, lines []string) {
 	t.Helper()
 	ulVersion := tools[0].Run(t, Options{}, "-V").Stdout
@@ -494,8 +494,11 @@ func CompareVersionLines(t *testing.T, verb string, tools []Tool, replace *strin
 				o := Options{Env: []string{env}}
 				ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
 				ns.Stderr = NormStderr(verb, ns.Stderr)
-				if strings.HasPrefix(ns.Stdout, verb+" from nstool ") && strings.Count(ns.Stdout, "\n") == 1 {
+				switch {
+				case strings.HasPrefix(ns.Stdout, verb+" from nstool ") && strings.Count(ns.Stdout, "\n") == 1:
 					ns.Stdout = ulVersion
+				case strings.HasPrefix(ul.Stdout, "\nUsage:\n") && strings.Contains(ns.Stdout, "\nUsage:\n"):
+					ns.Stdout = ul.Stdout
 				}
 				if ul != ns {
 					t.Errorf("%s %s %q:\nutil-linux %+v\nnstool     %+v", env, verb, args, ul, ns)
