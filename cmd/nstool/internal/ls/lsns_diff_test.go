@@ -200,6 +200,9 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// types shows their owners and parents, with no processes
 		"-l -T", "-T -l -t uts", "-l -T=parent -J", "-l -T=process -r", "-l -T -t mnt", "-l -T=parent -t pid",
 		"-T -t mnt " + base, "-T=parent -t pid " + base, "-T=owner -t uts -o NS,TYPE,NPROCS,PNS,ONS",
+		// no tree column (NS, or COMMAND for -T process): no tree, the rows
+		// in the order they were added
+		"-l -T -o TYPE,PID", "-l -T=parent -J -o TYPE,PID,NPROCS", "-l -T=process -o NS,PID", "-T=process -r -o NS,TYPE,PID",
 		// -V acts at its turn: the options before it are checked, nothing
 		// after it is read (the version line itself is nstool's)
 		"-l -V --bogus", "-l -V -p x", "-l -p x -V", "-l -t x -V", "-l -J -r -V", "-l $GROUP_UTS -V", "-l -Vx", "-l -V -h",
