@@ -77,6 +77,24 @@ func TestRootlessWithoutUser(t *testing.T) {
 	}
 }
 
+// TestRootlessWritesAsUtilLinux: a /proc/self file that cannot be opened
+// (--setgroups without --user, as non-root) is util-linux's "cannot open
+// FILE", one that cannot be written its "write failed FILE", in both
+// starts.
+func TestRootlessWritesAsUtilLinux(t *testing.T) {
+	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
+	for _, args := range [][]string{
+		{"--setgroups=deny", "true"}, {"--setgroups=allow", "-S", "0", "true"}, {"-U", "--setgroups=allow", "true"},
+		{"-r", "--setgroups=deny", "true"}, {"-U", "--map-user=1", "true"}, {"-U", "--map-group=1", "true"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			for _, env := range nsexectest.Starts {
+				nsexectest.Compare(t, "unshare", tools, nsexectest.Options{Cred: nsexectest.Unprivileged(), Env: []string{env}}, args...)
+			}
+		})
+	}
+}
+
 func nsInode(t *testing.T, path string) string {
 	t.Helper()
 	l, err := os.Readlink(path)
