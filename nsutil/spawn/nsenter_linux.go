@@ -67,6 +67,16 @@ func (c *NsenterConfig) pathOf(f TargetFile, name string) (string, error) {
 	return c.targetPath(name)
 }
 
+// CanOpen opens path as Open will, and closes it: util-linux opens each
+// FILE of nsenter's command line as it reads it.
+func CanOpen(path string) error {
+	f, err := openNsenterFile(path)
+	if err == nil {
+		f.Close()
+	}
+	return err
+}
+
 func openNsenterFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {

@@ -93,8 +93,8 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
-	nsexec.RecordInOrder(f, []string{"target", "setuid", "setgid", "wd", "wdns"}, &opts.inTurn)
-	cli.CheckBeforeHelp(cmd, func() error { return opts.readInTurn(&spawn.NsenterConfig{}) })
+	nsexec.RecordInOrder(f, inTurn(), &opts.inTurn)
+	cli.CheckBeforeHelp(cmd, opts.checkInTurn)
 	return cmd
 }
 
@@ -107,11 +107,34 @@ func (o *Options) field(id nsopt.ID) any {
 	}[id]
 }
 
-// readInTurn reads -t, -S and -G into c as util-linux does, in turn with
-// the refusal of -w with -W: strtoul_or_err, kept to 32 bits (a pid_t
-// printed with %u: "-1" is /proc/4294967295, 4294967296 is 0, no target);
-// the first bad one fails, the last of each wins.
-func (o *Options) readInTurn(c *spawn.NsenterConfig) error {
+// inTurn are the options util-linux acts on as getopt returns them: -t,
+// -S and -G (numbers), -W against -w, and every option with a FILE (the
+// namespaces, -r, -w), which it opens there.
+func inTurn() []string {
+	names := []string{"target", "setuid", "setgid", "wdns"}
+	for i := range nsopt.Nsenter {
+		if o := &nsopt.Nsenter[i]; o.IsNamespace() || o.ID == nsopt.Root || o.ID == nsopt.Wd {
+			long, _ := o.Names()
+			names = append(names, long)
+		}
+	}
+	return names
+}
+
+// checkInTurn is readInTurn with the FILEs opened: util-linux's checks of
+// the options as it reads them, before anything else (and before -h or
+// -V, which it acts on at their turn).
+func (o *Options) checkInTurn() error {
+	return o.readInTurn(&spawn.NsenterConfig{}, true)
+}
+
+// readInTurn reads the inTurn options into c as util-linux does, each in
+// turn: -t, -S and -G as strtoul_or_err, kept to 32 bits (a pid_t printed
+// with %u: "-1" is /proc/4294967295, 4294967296 is 0, no target); -w with
+// -W refused; with open, a FILE opened, so that one that cannot be fails
+// even when a later option replaces it. The first bad one fails, the last
+// of each wins.
+func (o *Options) readInTurn(c *spawn.NsenterConfig, open bool) error {
 	what := map[string]string{"target": "failed to parse pid", "setuid": "failed to parse uid", "setgid": "failed to parse gid"}
 	seen := map[string]bool{}
 	for _, g := range o.inTurn {
@@ -120,6 +143,11 @@ func (o *Options) readInTurn(c *spawn.NsenterConfig) error {
 			return cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
 		}
 		if what[g.Name] == "" {
+			if file, ok := nsexec.OptionalValue(g.Value); ok && open && g.Name != "wdns" {
+				if err := spawn.CanOpen(file); err != nil {
+					return cli.Exitf(1, "%v", err)
+				}
+			}
 			continue
 		}
 		n, err := cli.ParseID(g.Value, what[g.Name])
@@ -138,24 +166,34 @@ func (o *Options) readInTurn(c *spawn.NsenterConfig) error {
 	return nil
 }
 
+// targetFile is the file an option opens: given alone anywhere (-m, -r),
+// the target's, as util-linux opens those once all options are read, over
+// the FILEs it opened in turn; else its last FILE.
+func targetFile(f *nsexec.OptionalFile) spawn.TargetFile {
+	if f.Bare {
+		return spawn.TargetFile{}
+	}
+	return f.TargetFile()
+}
+
 // Config turns the options into an spawn.NsenterConfig.
 func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
-	if err := o.readInTurn(c); err != nil {
+	if err := o.readInTurn(c, false); err != nil {
 		return nil, err
 	}
 	for t := range namespaces.Table {
 		if o.NS[t].On {
-			c.Enter[namespaces.Table[t].Flag] = o.NS[t].TargetFile()
+			c.Enter[namespaces.Table[t].Flag] = targetFile(&o.NS[t])
 		}
 	}
 	if o.Root.On {
-		root := o.Root.TargetFile()
+		root := targetFile(&o.Root)
 		c.Root = &root
 	}
 	if o.Wd.On {
-		wd := o.Wd.TargetFile()
+		wd := targetFile(&o.Wd)
 		c.Wd = &wd
 	}
 	if o.changed("wdns") {
@@ -172,12 +210,12 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
+	// util-linux checks each option as it reads it, and prints the version
+	// at -V's turn (cli.Getopt drops what follows).
+	if err := o.checkInTurn(); err != nil {
+		return err
+	}
 	if o.Version {
-		// util-linux prints it at -V's turn: the options before it
-		// (cli.Getopt drops what follows) are read first.
-		if err := o.readInTurn(&spawn.NsenterConfig{}); err != nil {
-			return err
-		}
 		return cli.PrintVersion(ios.Out, "nsenter")
 	}
 	c, err := o.Config()

@@ -14,10 +14,15 @@ import (
 // OptionalFile is a flag that may stand alone (--mount) or carry a file
 // (--mount=FILE), as getopt's optional arguments do: like getopt, a value
 // must be attached with "=", so `-m ls` runs ls.
+//
+// Given more than once, a file stays given: util-linux unshare keeps the
+// last file of a namespace option whatever bare ones follow (--uts=F --uts
+// still binds F). Bare says a bare one came too: for nsenter it wins.
 type OptionalFile struct {
 	On      bool
 	HasFile bool   // a value was given, if only "" (--mount=)
-	File    string // the value
+	File    string // the value (the last given)
+	Bare    bool   // given without a value at least once
 }
 
 // bare is what pflag passes for the flag without "=". It must be "true" for
@@ -43,15 +48,21 @@ func (o *OptionalFile) Type() string { return "bool" }
 
 func (o *OptionalFile) Set(v string) error {
 	o.On = true
-	if file, ok := strings.CutPrefix(v, cli.ExplicitMark); ok {
+	if file, ok := OptionalValue(v); ok {
 		o.HasFile, o.File = true, file
-		return nil
-	}
-	o.HasFile, o.File = v != bare, ""
-	if o.HasFile {
-		o.File = v
+	} else {
+		o.Bare = true
 	}
 	return nil
+}
+
+// OptionalValue reads what pflag passes an OptionalFile's Set (a Given's
+// Value): the file, or false for the option given bare.
+func OptionalValue(v string) (file string, ok bool) {
+	if file, ok := strings.CutPrefix(v, cli.ExplicitMark); ok {
+		return file, true
+	}
+	return v, v != bare
 }
 
 // AddOptionalFile defines --name[=FILE] with shorthand short.
