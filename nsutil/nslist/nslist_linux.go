@@ -35,6 +35,8 @@ type Namespace struct {
 	// Mounts is the number of mounts in a mount namespace, -1 when not
 	// counted or unreadable.
 	Mounts int
+	// Relative says that Relatives added it: no process of it was read.
+	Relative bool
 }
 
 // NProcs is the number of processes in the namespace.
@@ -64,8 +66,11 @@ type Options struct {
 	BindMounts bool
 	// Mounts counts the mounts of each mount namespace.
 	Mounts bool
-	// Relatives implies Relations and adds the owners and parents that no
-	// process is in (of the types listed), for the trees.
+	// Relatives implies Relations and adds the owners and parents that are
+	// not listed, for the trees: those no process is in, and, when Types
+	// leaves user (or pid) namespaces out, the user namespaces that own
+	// the listed ones and the parents of listed pid namespaces, as lsns -T
+	// -t TYPE shows them (with no processes: it did not read theirs).
 	Relatives bool
 }
 
@@ -136,7 +141,7 @@ func List(opts Options) (*Listing, error) {
 		})
 	}
 	if opts.Relatives {
-		l.Namespaces = addRelatives(l.Namespaces, opts.Types)
+		l.Namespaces = addRelatives(l.Namespaces)
 	}
 	return l, nil
 }
@@ -146,7 +151,7 @@ func List(opts Options) (*Listing, error) {
 // only process exited while a network namespace it owns lives on), as lsns
 // does for its trees: nsfs hands out a file descriptor for them
 // (NS_GET_USERNS, NS_GET_PARENT), which is all there is to know of them.
-func addRelatives(list []*Namespace, types namespaces.TypeSet) []*Namespace {
+func addRelatives(list []*Namespace) []*Namespace {
 	have := map[nsKey]bool{}
 	for _, ns := range list {
 		have[nsKey{ns.Ino, ns.Type}] = true
@@ -154,7 +159,7 @@ func addRelatives(list []*Namespace, types namespaces.TypeSet) []*Namespace {
 	var visit func(fd int, ns *Namespace)
 	visit = func(fd int, ns *Namespace) {
 		try := func(req uint, ino uint64, t namespaces.Type) {
-			if ino == 0 || ino == ns.Ino || have[nsKey{ino, t}] || !types.Has(t) {
+			if ino == 0 || ino == ns.Ino || have[nsKey{ino, t}] {
 				return
 			}
 			rfd, err := unix.IoctlRetInt(fd, req)
@@ -166,7 +171,7 @@ func addRelatives(list []*Namespace, types namespaces.TypeSet) []*Namespace {
 			if err != nil || r.Ino != ino {
 				return
 			}
-			rel := &Namespace{Ino: ino, Type: r.Type, Rel: r, HaveRel: true, Mounts: -1}
+			rel := &Namespace{Ino: ino, Type: r.Type, Rel: r, HaveRel: true, Mounts: -1, Relative: true}
 			have[nsKey{ino, r.Type}] = true
 			list = append(list, rel)
 			visit(rfd, rel)

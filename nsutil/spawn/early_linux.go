@@ -387,5 +387,5 @@ func EarlyFailure() (verb string, err *SpawnError) {
 	case early.failed == nil:
 		return verb, &SpawnError{Step: "failed to execute " + early.sp.Name, Errno: early.errno, Exec: true}
 	}
-	return verb, &SpawnError{Step: early.failed.message(), Errno: early.errno}
+	return verb, early.failed.failure(early.errno)
 }

@@ -91,17 +91,21 @@ func statNs(i, pid int, dir string) bool {
 }
 
 // usable is usableNamespace: the type exists here, and a user namespace
-// is not our own.
+// is not our own; ok false when the target's user namespace cannot be
+// stat(2)ed (the ordinary start says so, as util-linux).
 //
 //go:nocheckptr
-func (e *EarlyNsenter) usable(ns *namespaces.Info) bool {
+func (e *EarlyNsenter) usable(ns *namespaces.Info) (usable, ok bool) {
 	if !statNs(0, 0, ns.Dir) {
-		return false
+		return false, true
 	}
-	if ns.Flag == unix.CLONE_NEWUSER && statNs(1, e.Target, ns.Dir) && earlyNs.stat[1].Ino == earlyNs.stat[0].Ino {
-		return false
+	if ns.Flag == unix.CLONE_NEWUSER {
+		if !statNs(1, e.Target, ns.Dir) {
+			return false, false
+		}
+		return earlyNs.stat[1].Ino != earlyNs.stat[0].Ino, true
 	}
-	return true
+	return true, true
 }
 
 // Open opens the namespace files and directories, as NsenterConfig.Open;
@@ -115,8 +119,18 @@ func (e *EarlyNsenter) Open() bool {
 	}
 	for _, t := range namespaces.SetnsOrder {
 		ns := &namespaces.Table[t]
-		if e.Flags&ns.Flag == 0 && !(e.All && e.usable(ns)) {
-			continue
+		if e.Flags&ns.Flag == 0 {
+			if !e.All {
+				continue
+			}
+			usable, ok := e.usable(ns)
+			if !ok {
+				e.Close()
+				return false
+			}
+			if !usable {
+				continue
+			}
 		}
 		fd := e.openTarget(e.Files[t], ns.Dir)
 		if fd < 0 {

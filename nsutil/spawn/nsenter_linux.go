@@ -67,6 +67,16 @@ func (c *NsenterConfig) pathOf(f TargetFile, name string) (string, error) {
 	return c.targetPath(name)
 }
 
+// CanOpen opens path as Open will, and closes it: util-linux opens each
+// FILE of nsenter's command line as it reads it.
+func CanOpen(path string) error {
+	f, err := openNsenterFile(path)
+	if err == nil {
+		f.Close()
+	}
+	return err
+}
+
 func openNsenterFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
@@ -87,7 +97,9 @@ func (c *NsenterConfig) Open() error {
 			if _, ok := c.Enter[ns.Flag]; ok {
 				continue
 			}
-			if !usableNamespace(c.Target, ns) {
+			if usable, err := usableNamespace(c.Target, ns); err != nil {
+				return err
+			} else if !usable {
 				continue
 			}
 			c.Enter[ns.Flag] = TargetFile{}
@@ -134,17 +146,23 @@ func (c *NsenterConfig) Open() error {
 // usableNamespace is util-linux's is_usable_namespace for --all: the type
 // exists here, and a user namespace is not our own (setns(2) refuses to
 // re-enter the caller's user namespace).
-func usableNamespace(target int, ns *namespaces.Info) bool {
+func usableNamespace(target int, ns *namespaces.Info) (bool, error) {
 	var mine, theirs unix.Stat_t
 	if err := unix.Stat("/proc/self/ns/"+ns.Name, &mine); err != nil {
-		return false
+		return false, nil
 	}
 	if ns.Flag == unix.CLONE_NEWUSER {
-		if err := unix.Stat("/proc/"+strconv.Itoa(target)+"/ns/user", &theirs); err == nil && theirs.Ino == mine.Ino {
-			return false
+		// util-linux must know the target's user namespace: a stat that
+		// fails (no such process, not ours to read) ends nsenter.
+		path := "/proc/" + strconv.Itoa(target) + "/ns/user"
+		if err := unix.Stat(path, &theirs); err != nil {
+			return false, fmt.Errorf("stat of %s failed: %s", path, errnoText(err))
+		}
+		if theirs.Ino == mine.Ino {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // Close closes the files Open opened.

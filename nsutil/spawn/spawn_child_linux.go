@@ -336,7 +336,9 @@ func doStep(sp *Spawn, i int) syscall.Errno {
 		if e == syscall.ENOENT && s.IgnoreENOENT {
 			return 0
 		}
-		if e == 0 {
+		if e != 0 {
+			e |= errOpenFailed // the step's OpenErr, not its Err
+		} else {
 			if len(s.data) > 0 {
 				var n uintptr
 				n, _, e = syscall.RawSyscall(syscall.SYS_WRITE, r, uintptr(unsafe.Pointer(&s.data[0])), uintptr(len(s.data)))

@@ -134,6 +134,9 @@ type Step struct {
 	OKIfDone int
 	// IgnoreErrno: a failure with this errno is no error.
 	IgnoreErrno syscall.Errno
+	// OpenErr is a stepWriteFile's message when open(2) fails (Err: when
+	// write(2) does).
+	OpenErr string
 	// IgnoreENOENT: for stepWriteFile, a missing file is no error.
 	IgnoreENOENT bool
 	// Untraced: for StepForkWait, stop when the child stops and continue it
@@ -144,6 +147,19 @@ type Step struct {
 	path []byte
 	data []byte
 	keep [][]byte // C strings that Args point into
+}
+
+// errOpenFailed marks the errno of a stepWriteFile whose open(2) failed
+// (errnos are below 4096): util-linux then says the step's OpenErr, and
+// its Err when the write(2) fails.
+const errOpenFailed syscall.Errno = 1 << 16
+
+// failure is the SpawnError of the step failing with errno.
+func (s *Step) failure(errno syscall.Errno) *SpawnError {
+	if s.Kind == stepWriteFile && errno&errOpenFailed != 0 {
+		return &SpawnError{Step: s.OpenErr, Errno: errno &^ errOpenFailed}
+	}
+	return &SpawnError{Step: s.message(), Errno: errno}
 }
 
 // message is the step's Err, its %s (if any) the step's Path: the messages
@@ -416,7 +432,7 @@ func (p *Process) Started() error {
 	if idx == execStep {
 		p.execErr = &SpawnError{Step: p.spawn.ExecErr, Errno: errno, Exec: true}
 	} else if int(idx) < len(p.spawn.Steps) {
-		p.execErr = &SpawnError{Step: p.spawn.Steps[idx].message(), Errno: errno}
+		p.execErr = p.spawn.Steps[idx].failure(errno)
 	} else {
 		p.execErr = &SpawnError{Step: "child failed", Errno: errno}
 	}
@@ -487,7 +503,7 @@ func (sp *Spawn) RunStepsHere(n int, pause Paused) error {
 			return fmt.Errorf("internal error: cannot fork here")
 		}
 		if errno := doStep(sp, i); errno != 0 {
-			return &SpawnError{Step: s.message(), Errno: errno}
+			return s.failure(errno)
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ func TestUnshareStepOrder(t *testing.T) {
 	boot := int64(5)
 	c := &UnshareConfig{Flags: unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWTIME,
 		Persist: map[uintptr]string{unix.CLONE_NEWNS: "/run/m"}, Propagation: unix.MS_REC | unix.MS_SLAVE,
-		Fork: true, KillChild: syscall.SIGTERM, MountProc: "/proc", MapUser: 0, MapGroup: 0, RealUID: 1000, RealGID: 100,
+		Fork: true, KillChild: syscall.SIGTERM, MountProc: ptr("/proc"), MapUser: 0, MapGroup: 0, RealUID: 1000, RealGID: 100,
 		Root: ptr("/srv"), SetUID: 1, SetGID: 2, Boottime: &boot, Name: "true", Argv: []string{"true"}}
 	var got []string
 	for _, s := range c.Spawn().Steps {

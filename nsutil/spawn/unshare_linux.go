@@ -45,7 +45,7 @@ type UnshareConfig struct {
 	Propagation uintptr
 	Fork        bool
 	KillChild   syscall.Signal // 0: no --kill-child
-	MountProc   string         // "" or the directory for --mount-proc
+	MountProc   *string        // nil: no --mount-proc (an empty directory is asked, and fails)
 	MapUser     int            // -1: none; else the UID inside for our euid
 	MapGroup    int            // -1: none
 	Setgroups   string         // "", "allow" or "deny"
@@ -145,11 +145,11 @@ func (p *unsharePlan) plan(out []Step) (n, here int) {
 	// namespace, i.e. here, before the fork or the exec (time_namespaces(7)).
 	if p.boottime != nil {
 		add(planWrite(cTimensOffsets, clockOffset(p.lines[2][:], unix.CLOCK_BOOTTIME, *p.boottime),
-			"failed to write to /proc/self/timens_offsets", false))
+			"failed to open /proc/self/timens_offsets", "failed to write to /proc/self/timens_offsets", false))
 	}
 	if p.monotonic != nil {
 		add(planWrite(cTimensOffsets, clockOffset(p.lines[3][:], unix.CLOCK_MONOTONIC, *p.monotonic),
-			"failed to write to /proc/self/timens_offsets", false))
+			"failed to open /proc/self/timens_offsets", "failed to write to /proc/self/timens_offsets", false))
 	}
 	// Persisting: nstool binds the namespace files while this process
 	// waits. With --fork, pid_for_children exists only once the child does:
@@ -175,16 +175,16 @@ func (p *unsharePlan) plan(out []Step) (n, here int) {
 		add(Step{Kind: StepSyscall, Err: "prctl failed", Trap: unix.SYS_PRCTL, Args: [6]uintptr{unix.PR_SET_PDEATHSIG, p.killChild}})
 	}
 	if p.mapUser >= 0 && !p.userRange {
-		add(planWrite(cUIDMap, idMap(p.lines[0][:], p.mapUser, p.realUID), "write failed /proc/self/uid_map", false))
+		add(planWrite(cUIDMap, idMap(p.lines[0][:], p.mapUser, p.realUID), "cannot open /proc/self/uid_map", "write failed /proc/self/uid_map", false))
 	}
 	if p.mapGroup >= 0 && !p.groupRange {
 		// Since Linux 3.19 an unprivileged gid_map needs setgroups denied
 		// first (user_namespaces(7)).
-		add(planWrite(cSetgroups, "deny", "write failed /proc/self/setgroups", true))
-		add(planWrite(cGIDMap, idMap(p.lines[1][:], p.mapGroup, p.realGID), "write failed /proc/self/gid_map", false))
+		add(planWrite(cSetgroups, "deny", "cannot open /proc/self/setgroups", "write failed /proc/self/setgroups", true))
+		add(planWrite(cGIDMap, idMap(p.lines[1][:], p.mapGroup, p.realGID), "cannot open /proc/self/gid_map", "write failed /proc/self/gid_map", false))
 	}
 	if p.setgroups != "" {
-		add(planWrite(cSetgroups, p.setgroups, "write failed /proc/self/setgroups", true))
+		add(planWrite(cSetgroups, p.setgroups, "cannot open /proc/self/setgroups", "write failed /proc/self/setgroups", true))
 	}
 	if p.flags&unix.CLONE_NEWNS != 0 && p.propagation != 0 {
 		add(Step{Kind: StepSyscall, Err: "cannot change root filesystem propagation", Trap: unix.SYS_MOUNT,
@@ -237,8 +237,10 @@ const (
 )
 
 // planWrite is a stepWriteFile of a NUL-terminated path constant.
-func planWrite(cpath, data, errMsg string, ignoreENOENT bool) Step {
-	return Step{Kind: stepWriteFile, Err: errMsg, Path: cpath[:len(cpath)-1], Data: data, IgnoreENOENT: ignoreENOENT,
+// openErr is util-linux's message when open(2) fails, errMsg when write(2)
+// does.
+func planWrite(cpath, data, openErr, errMsg string, ignoreENOENT bool) Step {
+	return Step{Kind: stepWriteFile, OpenErr: openErr, Err: errMsg, Path: cpath[:len(cpath)-1], Data: data, IgnoreENOENT: ignoreENOENT,
 		path: unsafe.Slice(unsafe.StringData(cpath), len(cpath)),
 		data: unsafe.Slice(unsafe.StringData(data), len(data))}
 }
@@ -262,10 +264,7 @@ func (c *UnshareConfig) Spawn() *Spawn {
 		sp.keep = append(sp.keep, b)
 		return &b[0]
 	}
-	p.root, p.wd = cstr(c.Root), cstr(c.Wd)
-	if c.MountProc != "" {
-		p.mountProc = cstr(&c.MountProc)
-	}
+	p.root, p.wd, p.mountProc = cstr(c.Root), cstr(c.Wd), cstr(c.MountProc)
 	if p.keepCaps && p.flags&unix.CLONE_NEWUSER != 0 {
 		p.lastCap = lastCap()
 	}

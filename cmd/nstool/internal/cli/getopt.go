@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -262,10 +263,11 @@ type ReadsExplicitMark interface{ ReadsExplicitMark() }
 // in pflag's unambiguous form: each option as --name or --name=value (an
 // empty value stays a value), the words that are no options in place,
 // "--" and all after it as given. A mistake is getopt's message as a
-// usage error (exit 1, as util-linux's commands exit on one), unless
-// --help or --version came first: util-linux acts on each option as getopt
-// returns it, and these two print and exit, so the command line up to
-// them is returned (cobra shows the help; the command prints its version).
+// usage error (exit 1, as util-linux's commands exit on one). util-linux
+// acts on each option as getopt returns it and exits at --help or
+// --version: the command line up to the first of them is returned, and
+// nothing after it is read (cobra shows the help; the command prints its
+// version once it has checked the options before it).
 func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	spec, ok := cmd.Annotations[getoptKey]
 	if !ok {
@@ -273,13 +275,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 	}
 	g := newGetopt(cmd, spec)
 	out := make([]string, 0, len(args))
-	done := false // --help or --version: what follows is never read
-	fail := func(err error) ([]string, error) {
-		if done {
-			return out, nil
-		}
-		return nil, err
-	}
+	stop := false // --help or --version was read: util-linux exits there
 	emit := func(f *pflag.Flag, value string, has bool) {
 		if has && value == f.NoOptDefVal && kind(f) == optionalArgument {
 			if _, ok := f.Value.(ReadsExplicitMark); ok {
@@ -291,9 +287,9 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 		} else {
 			out = append(out, "--"+f.Name)
 		}
-		done = done || f.Name == "help" || f.Name == "version"
+		stop = f.Name == "help" || f.Name == "version"
 	}
-	for i := 0; i < len(args); i++ {
+	for i := 0; i < len(args) && !stop; i++ {
 		a := args[i]
 		switch {
 		case a == "--":
@@ -308,17 +304,17 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			name, value, eq := strings.Cut(a[2:], "=")
 			f, full, err := g.long(a, name)
 			if err != nil {
-				return fail(err)
+				return nil, err
 			}
 			switch kind(f) {
 			case noArgument:
 				if eq {
-					return fail(Usagef(ExitUsage, "option '--%s' doesn't allow an argument", full))
+					return nil, Usagef(ExitUsage, "option '--%s' doesn't allow an argument", full)
 				}
 			case requiredArgument:
 				if !eq {
 					if i+1 == len(args) {
-						return fail(Usagef(ExitUsage, "option '--%s' requires an argument", full))
+						return nil, Usagef(ExitUsage, "option '--%s' requires an argument", full)
 					}
 					i++
 					value, eq = args[i], true
@@ -327,10 +323,10 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			emit(f, value, eq)
 			continue
 		}
-		for j := 1; j < len(a); j++ { // a cluster: -abc, -S0, -S 0, -mFILE
+		for j := 1; j < len(a) && !stop; j++ { // a cluster: -abc, -S0, -S 0, -mFILE
 			f, k := g.short(a[j])
 			if f == nil {
-				return fail(Usagef(ExitUsage, "invalid option -- '%c'", a[j]))
+				return nil, Usagef(ExitUsage, "invalid option -- '%c'", a[j])
 			}
 			switch k {
 			case noArgument:
@@ -344,7 +340,7 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 					i++
 					emit(f, args[i], true)
 				default:
-					return fail(Usagef(ExitUsage, "option requires an argument -- '%c'", a[j]))
+					return nil, Usagef(ExitUsage, "option requires an argument -- '%c'", a[j])
 				}
 			case optionalArgument:
 				emit(f, a[j+1:], j+1 < len(a))
@@ -352,7 +348,26 @@ func Getopt(cmd *cobra.Command, args []string) ([]string, error) {
 			break // the rest of the cluster was the value
 		}
 	}
+	if stop && out[len(out)-1] == "--help" {
+		return out, checkBeforeHelp(cmd, out)
+	}
 	return out, nil
+}
+
+// beforeHelp holds each command's CheckBeforeHelp function.
+var beforeHelp sync.Map // *cobra.Command → func() error
+
+// CheckBeforeHelp makes check run before cmd shows its --help, its flags
+// parsed: util-linux reads each option as getopt returns it, so a bad
+// value before --help fails (unshare -S x -h) instead of the help.
+func CheckBeforeHelp(cmd *cobra.Command, check func() error) { beforeHelp.Store(cmd, check) }
+
+func checkBeforeHelp(cmd *cobra.Command, args []string) error {
+	check, ok := beforeHelp.Load(cmd)
+	if !ok || cmd.ParseFlags(args) != nil { // (cobra says what is wrong)
+		return nil
+	}
+	return check.(func() error)()
 }
 
 // GetoptError words cobra's flag errors as glibc's getopt_long words them

@@ -22,7 +22,8 @@ func testCmd(optstring string) *cobra.Command {
 	f.Bool("make-slave", false, "")
 	f.BoolP("read-only", "r", false, "")
 	f.Bool("explain", false, "")
-	UseGetopt(cmd, optstring, "all help target mount make-shared make-slave read-only:r ro:r follow")
+	f.BoolP("version", "V", false, "")
+	UseGetopt(cmd, optstring, "all help target mount make-shared make-slave read-only:r ro:r follow version")
 	return cmd
 }
 
@@ -47,8 +48,12 @@ func TestGetopt(t *testing.T) {
 		{"+at:m::r", "'' -a", "'' -a"},
 		{"at:m::r", "x -a '' -t1 - y", "x --all '' --target=1 - y"},
 		{"at:m::r", "x -- -a", "x -- -a"},
-		// --help first: cobra shows it, whatever follows
+		// --help or --version: util-linux exits there, whatever follows
 		{"+at:m::r", "--he --bogus", "--help"},
+		{"+at:m::rV", "-a --vers --bogus", "--all --version"},
+		{"+at:m::rV", "-t1 -Vx -h", "--target=1 --version"},
+		{"+at:m::rV", "--help -V", "--help"},
+		{"at:m::rV", "x -V -- y", "x --version"},
 		// getopt's messages
 		{"+at:m::r", "--make", "option '--make' is ambiguous; possibilities: '--make-shared' '--make-slave'"},
 		{"+at:m::r", "--make=1", "option '--make=1' is ambiguous; possibilities: '--make-shared' '--make-slave'"},

@@ -22,11 +22,12 @@ func ParseUint(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// ParseInt64 reads a signed decimal 64-bit number (strtos64_or_err).
+// ParseInt64 reads a signed 64-bit number as unshare 2.38's
+// strtos64_or_err() does (--monotonic, --boottime): as ParseStrtoul (blanks,
+// a sign, "-" negating in unsigned arithmetic, ERANGE beyond 2^64-1), the
+// 64 bits then taken as signed: 18446744073709551615 is -1, and
+// 9223372036854775808 a number the kernel refuses later.
 func ParseInt64(s, what string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, NumberError(what, s)
-	}
-	return n, nil
+	n, err := ParseStrtoul(s, what)
+	return int64(n), err
 }

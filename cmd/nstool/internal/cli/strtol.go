@@ -23,13 +23,14 @@ func ParseStrtos32(s, what string) (int32, error) {
 }
 
 // ParseStrtou64 reads a number as strtou64_or_err() does (lsns's
-// namespace argument): as ParseStrtos32, for 0 to 2^64-1 (ParseStrtoul
-// without its negation: a "-" is refused).
+// namespace argument): as ParseStrtoul, but a negative number is out of
+// range ("WHAT: '-1': Numerical result out of range"; "-0" is 0).
 func ParseStrtou64(s, what string) (uint64, error) {
-	if strings.HasPrefix(strings.TrimLeft(s, blanks), "-") {
-		return 0, NumberError(what, s)
+	n, err := ParseStrtoul(s, what)
+	if err == nil && n != 0 && strings.HasPrefix(strings.TrimLeft(s, blanks), "-") {
+		return 0, Exitf(ExitFailure, "%s: '%s': Numerical result out of range", what, s)
 	}
-	return ParseStrtoul(s, what)
+	return n, err
 }
 
 // blanks are what isspace(3) takes in the C locale: strtol(3) skips them

@@ -51,15 +51,27 @@ func setNsenter(u *spawn.EarlyNsenter, o *opt) bool {
 	case nsopt.SetGID:
 		u.SetGID, ok = parseUint32(o.value)
 		return ok
+	// Given again, with a DIR or FILE either time: util-linux opens every
+	// FILE in turn, and a bare one wins over them; the ordinary start does
+	// that.
 	case nsopt.Root:
+		if u.Root && (o.given || u.RootFile != nil) {
+			return false
+		}
 		u.Root, u.RootFile = true, fileArg(o)
 	case nsopt.Wd:
+		if u.Wd && (o.given || u.WdFile != nil) {
+			return false
+		}
 		u.Wd, u.WdFile = true, fileArg(o)
 	case nsopt.Wdns:
 		u.Wdns = cstr(o.value)
 	default:
 		if o.id >= nsopt.ID(namespaces.NumTypes) {
 			return false // --explain
+		}
+		if u.Flags&namespaces.Table[o.id].Flag != 0 && (o.given || u.Files[o.id] != nil) {
+			return false
 		}
 		u.Flags |= namespaces.Table[o.id].Flag
 		u.Files[o.id] = fileArg(o)

@@ -92,7 +92,7 @@ Available output columns:
   nstool ls --pid $$                 # the namespaces of this shell
   nstool ls -J | jq '.namespaces[] | select(.nprocs == 0)'
   nstool ls -l -t net                # exactly lsns -l -t net's bytes`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs, // lsns reads the first and ignores the rest
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
@@ -127,6 +127,10 @@ Available output columns:
 	_ = cmd.RegisterFlagCompletionFunc("type", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return typeNames(), cobra.ShellCompDirectiveNoFileComp
 	})
+	cli.CheckBeforeHelp(cmd, func() error { // lsns checks the options before -h at their turn
+		opts.changed = cmd.Flags().Changed
+		return opts.validate()
+	})
 	_ = cmd.RegisterFlagCompletionFunc("tree", cobra.FixedCompletions([]string{"owner", "parent", "process"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -141,8 +145,9 @@ func (o *Options) validate() error {
 		}
 	}
 	namespace, pid := o.namespaceArg, o.pidArg
-	if len(o.Args) == 1 {
-		if err := o.positional(o.Args[0], &namespace); err != nil {
+	namespaceGiven := o.changed("namespace")
+	if len(o.Args) > 0 {
+		if err := o.positional(o.Args[0], &namespace, &namespaceGiven); err != nil {
 			return err
 		}
 	}
@@ -152,7 +157,7 @@ func (o *Options) validate() error {
 	if o.changed("task") && !pidGiven {
 		pid, pidGiven = o.task, true
 	}
-	if namespace != "" || o.changed("namespace") {
+	if namespaceGiven {
 		id, err := cli.ParseStrtou64(namespace, "invalid namespace argument")
 		if err != nil {
 			return err
@@ -184,8 +189,6 @@ func (o *Options) validate() error {
 	// util-linux says these in one line, without the --help hint.
 	case o.JSON && o.Raw:
 		return cli.Exitf(1, "mutually exclusive arguments: --json --raw")
-	case o.List && o.Tree != "":
-		return cli.Exitf(1, "mutually exclusive arguments: --list --tree")
 	case o.PID != 0 && o.Namespace != 0 && o.namespaceArg == "" && !o.changed("namespace"):
 		return cli.Exitf(1, "--task is mutually exclusive with <namespace>") // lsns's words
 	case o.PID != 0 && o.Namespace != 0:
@@ -200,7 +203,7 @@ func (o *Options) validate() error {
 
 // positional reads the one argument: a TYPE, or a namespace ID as lsns's
 // <namespace>.
-func (o *Options) positional(a string, namespace *string) error {
+func (o *Options) positional(a string, namespace *string, given *bool) error {
 	// "-T parent": pflag gives -T its default and leaves "parent" as an
 	// argument; lsns rejects it, a person means the tree type.
 	if o.changed("tree") && o.Tree == "owner" && (a == "owner" || a == "parent" || a == "process") {
@@ -210,15 +213,8 @@ func (o *Options) positional(a string, namespace *string) error {
 	if _, err := namespaces.ParseType(a); err == nil {
 		return o.addType(a)
 	}
-	if isNumber(a) {
-		*namespace = a
-		return nil
-	}
-	if a == "" {
-		// lsns's positional argument is a namespace ID only.
-		return cli.NumberError("invalid namespace argument", "")
-	}
-	return cli.Exitf(1, "unknown namespace type: %s", a)
+	*namespace, *given = a, true // read as lsns reads <namespace> (strtou64: blanks, "+")
+	return nil
 }
 
 func (o *Options) addType(name string) error {
@@ -228,15 +224,6 @@ func (o *Options) addType(name string) error {
 	}
 	o.Types = o.Types.With(t)
 	return nil
-}
-
-func isNumber(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // typeNames are the namespace types as TYPE and -t complete them.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -184,6 +185,28 @@ func TestSameBytesAsLsns(t *testing.T) {
 		"-l", "-l -t net", "-l -J -t net", "-l -r -t net -t uts", "-l -t uts", "-l $GROUP_UTS", "-l -J $GROUP_UTS",
 		"-l -p $GROUP_PID", "-l -p 999999", "-l -J -p 999999", "-l -r -p 999999", "-l -p -1", "-l -p ' 1'", "-l -p +1",
 		"-l -p 0 -t uts", "-l -p 2147483648", "-l -p 5x", "-l $GROUP_UTS -p 1", "-l 99999999999999999999999",
+		// <namespace> as strtou64 reads it, the first argument only, and
+		// among the -t types only
+		"-l x", "-l ''", "-l +$GROUP_UTS", "-l ' '$GROUP_UTS", "-l $GROUP_UTS 1 x", "-l -t uts $GROUP_UTS", "-l -t mnt $GROUP_UTS",
+		"-l -- -1", "-l -- -$GROUP_UTS", "-l ' -5'",
+		// -o as string_add_to_idarray reads it: empty names fail silently,
+		// the last name runs to the end, 26 slots; --output-all anywhere,
+		// then -o replaces or adds
+		"-l -o ''", "-l -o NS,", "-l -o ,NS", "-l -o NS,,TYPE", "-l -o +", "-l -o bogus,NS", "-l -o NS,TYPE,",
+		"-l -o " + strings.Repeat("NS,", 26) + "NS", "-l -o " + strings.Repeat("NS,", 25) + "NS",
+		"-l --output-all", "-l --output-all -r", "-l --output-all -o NS", "-l -o NS --output-all", "-l -o +NS --output-all",
+		"-l --output-all -o +" + strings.Repeat("NS,", 13) + "NS", "-l --output-all $GROUP_UTS",
+		// -l does not exclude -T (lsns's tree, its columns); a tree of some
+		// types shows their owners and parents, with no processes
+		"-l -T", "-T -l -t uts", "-l -T=parent -J", "-l -T=process -r", "-l -T -t mnt", "-l -T=parent -t pid",
+		"-T -t mnt " + base, "-T=parent -t pid " + base, "-T=owner -t uts -o NS,TYPE,NPROCS,PNS,ONS",
+		// no tree column (NS, or COMMAND for -T process): no tree, the rows
+		// in the order they were added
+		"-l -T -o TYPE,PID", "-l -T=parent -J -o TYPE,PID,NPROCS", "-l -T=process -o NS,PID", "-T=process -r -o NS,TYPE,PID",
+		// -V acts at its turn: the options before it are checked, nothing
+		// after it is read (the version line itself is nstool's)
+		"-l -V --bogus", "-l -V -p x", "-l -p x -V", "-l -t x -V", "-l -J -r -V", "-l $GROUP_UTS -V", "-l -Vx", "-l -V -h",
+		"-l -p x -h", "-l -t bogus -h", "-l -J -r -h", "-l -T=x --help",
 	}
 	for _, typ := range []string{"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"} {
 		lines = append(lines, "-l -t "+typ+" "+base)
@@ -198,6 +221,7 @@ func TestSameBytesAsLsns(t *testing.T) {
 		}
 		// Errors: the same exit code and message, with our program name.
 		lsns = strings.NewReplacer("lsns: ", "nstool ls: ", "'lsns --help'", "'nstool ls --help'").Replace(lsns)
+		lsns, ours = versionLine.ReplaceAllString(lsns, "VERSION"), versionLine.ReplaceAllString(ours, "VERSION")
 		if lsns != ours {
 			t.Errorf("nstool ls %s differs from lsns:\n%s", args, lineDiff(lsns, ours))
 		}
@@ -206,6 +230,9 @@ func TestSameBytesAsLsns(t *testing.T) {
 		t.Logf("%d command lines, byte for byte", len(lines))
 	}
 }
+
+// versionLine is -V's line, which names nstool (docs/ls.md).
+var versionLine = regexp.MustCompile(`(?m)^(lsns from util-linux|ls from nstool) .*$`)
 
 // lineDiff shows the lines that differ, with their numbers.
 func lineDiff(want, got string) string {

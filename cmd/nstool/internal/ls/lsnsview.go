@@ -1,6 +1,10 @@
 package ls
 
 import (
+	"errors"
+
+	"github.com/nstool/nstool/cmd/nstool/internal/cli"
+	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 	"github.com/nstool/nstool/nsutil/namespaces"
 	"github.com/nstool/nstool/nsutil/nslist"
 )
@@ -24,16 +28,53 @@ func (o *Options) lsnsColumns(forProcesses bool) []string {
 	return append(cols, "COMMAND")
 }
 
+// lsnsAllColumns are lsns's columns, in its order: --output-all in the
+// lsns-exact view.
+var lsnsAllColumns = []string{"NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"}
+
+// lsnsOutputSyntax is lsns's reading of -o (string_add_to_idarray): an
+// empty name fails silently, the last name runs to the end of the list,
+// and lsns's array holds twice its 13 columns.
+var lsnsOutputSyntax = scols.ListSyntax{Slots: 2 * len(lsnsAllColumns)}
+
+// columns are the columns to show, as lsns chooses them: --output-all
+// (wherever it is given) replaces the defaults, then -o replaces those or,
+// with "+", adds to them.
+func (o *Options) columns(reg *scols.Registry[*column], defaults []string) ([]*column, error) {
+	cols, all, syntax := reg.Named(defaults...), reg.Columns, outputSyntax
+	if o.List {
+		all, syntax = reg.Named(lsnsAllColumns...), lsnsOutputSyntax
+	}
+	if o.OutputAll {
+		cols = all
+	}
+	if !o.changed("output") {
+		return cols, nil
+	}
+	cols, err := reg.ParseList(cols, o.Output, syntax)
+	var tooMany *scols.TooManyColumnsError
+	switch {
+	case o.List && (errors.Is(err, scols.ErrEmptyColumnName) || errors.As(err, &tooMany)):
+		return nil, cli.Exit(1) // lsns says nothing
+	case err != nil:
+		return nil, cli.Exitf(1, "%v", err)
+	case len(cols) == 0:
+		return nil, cli.Exitf(1, "no columns in --output '%s'", o.Output)
+	}
+	return cols, nil
+}
+
 // lsnsRows drops, in the lsns-exact view, the namespaces that no process
 // is in: 2.38.1 finds namespaces through processes only (2.39 adds those
-// bound in its own mount table).
+// bound in its own mount table). It keeps a tree's relatives (owners and
+// parents: lsns -T shows them with no processes).
 func (o *Options) lsnsRows(list []*nslist.Namespace) []*nslist.Namespace {
 	if !o.List {
 		return list
 	}
 	var out []*nslist.Namespace
 	for _, ns := range list {
-		if ns.NProcs() > 0 {
+		if ns.NProcs() > 0 || ns.Relative {
 			out = append(out, ns)
 		}
 	}

@@ -46,7 +46,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{[]string{"--pid=x"}, "invalid PID argument: 'x'"},
 		{[]string{"--namespace="}, "invalid namespace argument: ''"},
-		{[]string{"bogus"}, "unknown namespace type: bogus"},
+		{[]string{"bogus"}, "invalid namespace argument: 'bogus'"}, // nor a TYPE: lsns's words
 		{[]string{"--tree=x"}, "unknown tree type: x"},
 		{[]string{"-J", "-r"}, "mutually exclusive arguments: --json --raw"},
 		{[]string{"--pid=1", "--namespace=2"}, "--pid is mutually exclusive with --namespace"},

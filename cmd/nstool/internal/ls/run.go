@@ -126,6 +126,12 @@ func (c *runCtx) compare(ns *nslist.Namespace, ref [namespaces.NumTypes]uint64) 
 
 func run(opts *Options) error {
 	if opts.Version {
+		// lsns prints it at -V's turn: the options before it (cli.Getopt
+		// drops what follows) are checked first, <namespace> never.
+		opts.Args = nil
+		if err := opts.validate(); err != nil {
+			return err
+		}
 		return cli.PrintVersion(opts.IO.Out, "ls")
 	}
 	if err := opts.validate(); err != nil {
@@ -142,16 +148,9 @@ func run(opts *Options) error {
 	if opts.List {
 		defaults = opts.lsnsColumns(forProcesses)
 	}
-	reg := registryFor(forProcesses)
-	cols := reg.Named(defaults...)
-	switch {
-	case opts.OutputAll:
-		cols = reg.Columns
-	case opts.Output != "":
-		var err error
-		if cols, err = reg.ParseList(cols, opts.Output, outputSyntax); err != nil {
-			return cli.Exitf(1, "%v", err)
-		}
+	cols, err := opts.columns(registryFor(forProcesses), defaults)
+	if err != nil {
+		return err
 	}
 	var needs need
 	for _, c := range cols {
@@ -165,8 +164,9 @@ func run(opts *Options) error {
 		Relatives:  opts.Tree == "owner" || opts.Tree == "parent",
 		Details:    opts.Tree == "process",
 	}
-	if forProcesses {
-		// The namespace may be of any type: look for it among all.
+	if forProcesses && opts.typesGiven == 0 {
+		// The namespace may be of any type: look for it among all (with
+		// -t, as lsns, only among those types: "not found namespace").
 		lopts.Types = namespaces.AllTypeSet
 	}
 	listing, err := nslist.List(lopts)

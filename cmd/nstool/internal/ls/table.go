@@ -52,6 +52,10 @@ func (c *runCtx) newTable(cols []*column) *scols.Table {
 			sc.JSON = col.json
 		}
 	}
+	// libsmartcols makes a tree only of a table with a tree column: without
+	// it lsns -T prints (and JSON nests) nothing, the rows in the order
+	// they were added.
+	t.Tree = treeDone
 	return t
 }
 

@@ -168,7 +168,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"foo"}, "nstool ls: unknown namespace type: foo"},
+		{[]string{"foo"}, "nstool ls: invalid namespace argument: 'foo'"}, // not a TYPE either
 		{[]string{"-t", "bar"}, "nstool ls: unknown namespace type: bar"},
 		{[]string{"--namespace", "abc"}, "nstool ls: invalid namespace argument: 'abc'"},
 		{[]string{"--namespace", "12345"}, "nstool ls: not found namespace: 12345"},
@@ -181,7 +181,6 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-o", "NS,BOGUS"}, "nstool ls: unknown column: BOGUS"},
 		{[]string{"-o", "NS,NAME"}, "nstool ls: unknown column: NAME"},
 		{[]string{"-J", "-r"}, "nstool ls: mutually exclusive arguments: --json --raw"},
-		{[]string{"-l", "-T"}, "nstool ls: mutually exclusive arguments: --list --tree"},
 		{[]string{"-T=sideways"}, "nstool ls: unknown tree type: sideways"},
 		{[]string{"--pid", "1", "--namespace", "4026531837"}, "nstool ls: --pid is mutually exclusive with --namespace"},
 	} {

@@ -56,6 +56,21 @@ var getoptLines = []string{
 	// numbers as strtoul(3) reads them, kept to 32 bits as uid_t
 	"-t $PID -m -S -1 true", "-t $PID -m -S +0 id -u", "-t $PID -m -S ' 0' id -u",
 	"-t $PID -m -S 4294967296 id -u", "-t $PID -m -G -5 true", "-t $PID -m -S 18446744073709551616 true",
+	// -t too, into a pid_t printed with %u: /proc/4294967295, 0 (no target) for 4294967296
+	"-t -1 -m true", "-t -1 true", "-t 99999999999 -m true", "-t 4294967296 -m true", "-t -0 -m true",
+	"-t ' '$PID -m readlink /proc/self/ns/mnt", "-t +$PID -u readlink /proc/self/ns/uts",
+	"-t 18446744073709551616 true", "-t '1 ' true",
+	// each read in turn, with -w against -W: the first bad one fails,
+	// even when a later one replaces it
+	"-S x -t y true", "-t y -S x true", "-G x -S y true", "-S x -S 0 true", "-t x -t $PID -m true",
+	"-t $PID -m -S 0 -G x -S y true", "-t $PID -m -W /tmp -w -S x true", "-t $PID -m -S x -W /tmp -w true",
+	"-t $PID -m -w -W /tmp -G x true", "-t $PID -m -S 5 -S 0 id -u",
+	// every FILE opened in turn; given alone anywhere, the target's wins
+	"-t $PID -m/proc/self/ns/mnt -m readlink /proc/self/ns/mnt", "-t $PID -m -m/proc/self/ns/mnt readlink /proc/self/ns/mnt",
+	"-t $PID -m/nonexistent -m/proc/$PID/ns/mnt true", "-t $PID -m/proc/$PID/ns/mnt -u/nonexistent-1 -m/nonexistent-2 true",
+	"-m/nonexistent -S x true", "-S x -m/nonexistent true", "-m/nonexistent -t x true", "-u/proc/self/ns/uts -u readlink /proc/self/ns/uts",
+	"-t $PID -m -r -r/nonexistent true", "-t $PID -m -r/nonexistent -r true", "-t $PID -m -w -w/tmp pwd", "-t $PID -m -w/tmp -w pwd",
+	"-t $PID -m -w/nonexistent -W /tmp pwd", "-t $PID -m -W /tmp -w/nonexistent pwd",
 	// -Z: nothing to do without SELinux, with or without a target
 	"-Z echo x", "-Z", "--follow-context echo x", "--fol echo x", "--f echo x", "-t $PID -m -Z readlink /proc/self/ns/mnt",
 	"-Zt $PID -m readlink /proc/self/ns/mnt", "-t $PID -mZ true", "-Z=1", "-Z1 true", "--follow-context=1 true",

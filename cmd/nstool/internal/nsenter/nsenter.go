@@ -33,6 +33,9 @@ type Options struct {
 	Version       bool // -V: "nsenter from nstool VERSION"
 	Args          []string
 	changed       func(string) bool
+	// inTurn are -t, -S, -G, -w and -W in command-line order, each time
+	// given: util-linux reads each number, and refuses -w with -W, in turn.
+	inTurn []nsexec.Given
 }
 
 // NewCmd returns the `nsenter` command.
@@ -90,6 +93,8 @@ NSTOOL_EARLY=off in the environment turns that off.`,
 	cli.UseGetopt(cmd, nsopt.NsenterOptstring, nsopt.NsenterLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Nsenter[:], &opts.NS, opts.field)
+	nsexec.RecordInOrder(f, inTurn(), &opts.inTurn)
+	cli.CheckBeforeHelp(cmd, opts.checkInTurn)
 	return cmd
 }
 
@@ -102,44 +107,97 @@ func (o *Options) field(id nsopt.ID) any {
 	}[id]
 }
 
+// inTurn are the options util-linux acts on as getopt returns them: -t,
+// -S and -G (numbers), -W against -w, and every option with a FILE (the
+// namespaces, -r, -w), which it opens there.
+func inTurn() []string {
+	names := []string{"target", "setuid", "setgid", "wdns"}
+	for i := range nsopt.Nsenter {
+		if o := &nsopt.Nsenter[i]; o.IsNamespace() || o.ID == nsopt.Root || o.ID == nsopt.Wd {
+			long, _ := o.Names()
+			names = append(names, long)
+		}
+	}
+	return names
+}
+
+// checkInTurn is readInTurn with the FILEs opened: util-linux's checks of
+// the options as it reads them, before anything else (and before -h or
+// -V, which it acts on at their turn).
+func (o *Options) checkInTurn() error {
+	return o.readInTurn(&spawn.NsenterConfig{}, true)
+}
+
+// readInTurn reads the inTurn options into c as util-linux does, each in
+// turn: -t, -S and -G as strtoul_or_err, kept to 32 bits (a pid_t printed
+// with %u: "-1" is /proc/4294967295, 4294967296 is 0, no target); -w with
+// -W refused; with open, a FILE opened, so that one that cannot be fails
+// even when a later option replaces it. The first bad one fails, the last
+// of each wins.
+func (o *Options) readInTurn(c *spawn.NsenterConfig, open bool) error {
+	what := map[string]string{"target": "failed to parse pid", "setuid": "failed to parse uid", "setgid": "failed to parse gid"}
+	seen := map[string]bool{}
+	for _, g := range o.inTurn {
+		seen[g.Name] = true
+		if seen["wd"] && seen["wdns"] {
+			return cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
+		}
+		if what[g.Name] == "" {
+			if file, ok := nsexec.OptionalValue(g.Value); ok && open && g.Name != "wdns" {
+				if err := spawn.CanOpen(file); err != nil {
+					return cli.Exitf(1, "%v", err)
+				}
+			}
+			continue
+		}
+		n, err := cli.ParseID(g.Value, what[g.Name])
+		if err != nil {
+			return err
+		}
+		switch g.Name {
+		case "target":
+			c.Target = n
+		case "setuid":
+			c.SetUID = n
+		default:
+			c.SetGID = n
+		}
+	}
+	return nil
+}
+
+// targetFile is the file an option opens: given alone anywhere (-m, -r),
+// the target's, as util-linux opens those once all options are read, over
+// the FILEs it opened in turn; else its last FILE.
+func targetFile(f *nsexec.OptionalFile) spawn.TargetFile {
+	if f.Bare {
+		return spawn.TargetFile{}
+	}
+	return f.TargetFile()
+}
+
 // Config turns the options into an spawn.NsenterConfig.
 func (o *Options) Config() (*spawn.NsenterConfig, error) {
 	c := &spawn.NsenterConfig{Enter: map[uintptr]spawn.TargetFile{}, All: o.All, SetUID: -1, SetGID: -1,
 		NoFork: o.NoFork, PreserveCreds: o.PreserveCreds}
-	var err error
-	if o.changed("target") {
-		if c.Target, err = cli.ParseUint(o.Target, "failed to parse pid"); err != nil {
-			return nil, err
-		}
+	if err := o.readInTurn(c, false); err != nil {
+		return nil, err
 	}
 	for t := range namespaces.Table {
 		if o.NS[t].On {
-			c.Enter[namespaces.Table[t].Flag] = o.NS[t].TargetFile()
+			c.Enter[namespaces.Table[t].Flag] = targetFile(&o.NS[t])
 		}
 	}
 	if o.Root.On {
-		root := o.Root.TargetFile()
+		root := targetFile(&o.Root)
 		c.Root = &root
 	}
 	if o.Wd.On {
-		wd := o.Wd.TargetFile()
+		wd := targetFile(&o.Wd)
 		c.Wd = &wd
 	}
 	if o.changed("wdns") {
-		if o.Wd.On {
-			return nil, cli.Exitf(1, "mutually exclusive arguments: --wdns --wd")
-		}
-		c.Wdns = &o.Wdns
-	}
-	if o.changed("setuid") {
-		if c.SetUID, err = cli.ParseID(o.SetUID, "failed to parse uid"); err != nil {
-			return nil, err
-		}
-	}
-	if o.changed("setgid") {
-		if c.SetGID, err = cli.ParseID(o.SetGID, "failed to parse gid"); err != nil {
-			return nil, err
-		}
+		c.Wdns = &o.Wdns // (not with --wd: readInTurn)
 	}
 	if o.FollowContext {
 		if err := followContext(selinuxEnabled(), c.Target != 0); err != nil {
@@ -152,6 +210,11 @@ func (o *Options) Config() (*spawn.NsenterConfig, error) {
 }
 
 func run(ios *cli.IOStreams, o *Options) error {
+	// util-linux checks each option as it reads it, and prints the version
+	// at -V's turn (cli.Getopt drops what follows).
+	if err := o.checkInTurn(); err != nil {
+		return err
+	}
 	if o.Version {
 		return cli.PrintVersion(ios.Out, "nsenter")
 	}

@@ -67,6 +67,7 @@ func TestNsenterRootless(t *testing.T) {
 		{"-t", pid, "-U", "-m", "-F"},
 		{"-t", pid, "-a"}, // the target's cgroup namespace is the host's: refused
 		{"-t", pid, "-m"}, // no privilege over the target's mount namespace without its user namespace
+		{"-t", "1", "-a"}, // -a must stat PID 1's user namespace, which nobody may not
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compare(t, tools, o, append(args, "sh", "-c", probe)...)
@@ -89,6 +90,7 @@ func TestNsenterExitCodesAndErrors(t *testing.T) {
 		{"-t", "99999999", "-m", "true"},
 		{"-m", "true"},
 		{"-a", "true"},
+		{"-t", "99999999", "-a", "true"}, // -a: "stat of /proc/99999999/ns/user failed"
 		{"--mount=/nonexistent-nstool", "true"},
 		{"-t", pid, "--wd=/nonexistent-nstool", "true"},
 		{"-t", pid, "--wd=/tmp", "--wdns=/tmp", "true"},

@@ -14,10 +14,15 @@ import (
 // OptionalFile is a flag that may stand alone (--mount) or carry a file
 // (--mount=FILE), as getopt's optional arguments do: like getopt, a value
 // must be attached with "=", so `-m ls` runs ls.
+//
+// Given more than once, a file stays given: util-linux unshare keeps the
+// last file of a namespace option whatever bare ones follow (--uts=F --uts
+// still binds F). Bare says a bare one came too: for nsenter it wins.
 type OptionalFile struct {
 	On      bool
 	HasFile bool   // a value was given, if only "" (--mount=)
-	File    string // the value
+	File    string // the value (the last given)
+	Bare    bool   // given without a value at least once
 }
 
 // bare is what pflag passes for the flag without "=". It must be "true" for
@@ -43,15 +48,21 @@ func (o *OptionalFile) Type() string { return "bool" }
 
 func (o *OptionalFile) Set(v string) error {
 	o.On = true
-	if file, ok := strings.CutPrefix(v, cli.ExplicitMark); ok {
+	if file, ok := OptionalValue(v); ok {
 		o.HasFile, o.File = true, file
-		return nil
-	}
-	o.HasFile, o.File = v != bare, ""
-	if o.HasFile {
-		o.File = v
+	} else {
+		o.Bare = true
 	}
 	return nil
+}
+
+// OptionalValue reads what pflag passes an OptionalFile's Set (a Given's
+// Value): the file, or false for the option given bare.
+func OptionalValue(v string) (file string, ok bool) {
+	if file, ok := strings.CutPrefix(v, cli.ExplicitMark); ok {
+		return file, true
+	}
+	return v, v != bare
 }
 
 // AddOptionalFile defines --name[=FILE] with shorthand short.
@@ -94,4 +105,50 @@ func Register(fs *pflag.FlagSet, table []nsopt.Option, ns *[namespaces.NumTypes]
 			panic("nsexec.Register: no destination for --" + long)
 		}
 	}
+}
+
+// Given is one option of the command line and its value.
+type Given struct{ Name, Value string }
+
+// RecordInOrder makes the flags named record, in command-line order, each
+// value they are set to: util-linux checks these options as getopt
+// returns them, so the first bad one is reported (even when a later one
+// replaces it) and the last one wins.
+func RecordInOrder(fs *pflag.FlagSet, names []string, order *[]Given) {
+	for _, name := range names {
+		fl := fs.Lookup(name)
+		v := &ordered{Value: fl.Value, name: name, order: order}
+		fl.Value = v
+		if _, ok := v.Value.(cli.ReadsExplicitMark); ok {
+			fl.Value = &orderedMark{v} // (an OptionalFile still reads the mark)
+		}
+	}
+}
+
+// orderedMark is an ordered value whose Set reads cli.ExplicitMark.
+type orderedMark struct{ *ordered }
+
+func (orderedMark) ReadsExplicitMark() {}
+
+// ordered is a flag value that also records each value it is set to.
+type ordered struct {
+	pflag.Value
+	name  string
+	order *[]Given
+}
+
+// IsBoolFlag keeps boolean options (unshare -r, -c, --map-auto) without an
+// argument, for pflag and for cli.Getopt ("--map-auto=1": "doesn't allow
+// an argument").
+func (v *ordered) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func (v *ordered) Set(s string) error {
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	*v.order = append(*v.order, Given{v.name, s})
+	return nil
 }

@@ -13,19 +13,21 @@ import (
 // is not, and `--mount=` is the empty file name.
 func TestOptionalFileTrueIsAFile(t *testing.T) {
 	for _, c := range []struct {
-		args    []string
-		hasFile bool
-		file    string
+		args          []string
+		hasFile, bare bool
+		file          string
 	}{
-		{[]string{"--mount=true"}, true, "true"},
-		{[]string{"-mtrue"}, true, "true"},
-		{[]string{"--mou=true"}, true, "true"},
-		{[]string{"--mount"}, false, ""},
-		{[]string{"-m"}, false, ""},
-		{[]string{"--mount="}, true, ""},
-		{[]string{"--mount=./true"}, true, "./true"},
-		{[]string{"--mount=true", "--mount"}, false, ""},
-		{[]string{"-m", "--mount=true"}, true, "true"},
+		{[]string{"--mount=true"}, true, false, "true"},
+		{[]string{"-mtrue"}, true, false, "true"},
+		{[]string{"--mou=true"}, true, false, "true"},
+		{[]string{"--mount"}, false, true, ""},
+		{[]string{"-m"}, false, true, ""},
+		{[]string{"--mount="}, true, false, ""},
+		{[]string{"--mount=./true"}, true, false, "./true"},
+		// given again: the last file stays, and a bare one is said
+		{[]string{"--mount=true", "--mount"}, true, true, "true"},
+		{[]string{"-m", "--mount=true"}, true, true, "true"},
+		{[]string{"-mf", "-mg"}, true, false, "g"},
 	} {
 		var o OptionalFile
 		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
@@ -35,8 +37,8 @@ func TestOptionalFileTrueIsAFile(t *testing.T) {
 		if err == nil {
 			err = cmd.Flags().Parse(args)
 		}
-		if err != nil || !o.On || o.HasFile != c.hasFile || o.File != c.file {
-			t.Errorf("%q: on %v, file %v %q, err %v; want file %v %q", c.args, o.On, o.HasFile, o.File, err, c.hasFile, c.file)
+		if err != nil || !o.On || o.HasFile != c.hasFile || o.File != c.file || o.Bare != c.bare {
+			t.Errorf("%q: on %v, file %v %q, bare %v, err %v; want file %v %q, bare %v", c.args, o.On, o.HasFile, o.File, o.Bare, err, c.hasFile, c.file, c.bare)
 		}
 	}
 }

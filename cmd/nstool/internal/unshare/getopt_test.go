@@ -40,7 +40,7 @@ var getoptLines = []string{
 	// clusters: unshare's letters take no optional argument
 	"-mu true", "-fp echo x", "-mufp echo x", "-U -r id -u", "-Ur id -u", "-rm id -u",
 	// empty values are values
-	"-m --propa= true", "-w '' pwd", "--wd= pwd", "-m --mount-p=/nonexistent-getopt true",
+	"-m --propa= true", "-w '' pwd", "--wd= pwd", "-m --mount-p=/nonexistent-getopt true", "--mount-proc= -fp true",
 	// "--", the program and its own options
 	"--", "-- true", "-m -- echo -m --mount", "-m echo --m -x", "-m sh -c 'echo $#' sh -- -x",
 	"-m -", "-m ''", "'' true",
@@ -50,6 +50,13 @@ var getoptLines = []string{
 	"-S 18446744073709551616 true", "-S '0 ' true", "-S 0x10 true", "-G -1 true",
 	"-U --map-user=-1 cat /proc/self/uid_map", "-U --map-user=4294967295 cat /proc/self/uid_map",
 	"-U --map-user=' 7' cat /proc/self/uid_map", "--map-group=-1 cat /proc/self/gid_map",
+	// time offsets as 2.38's strtos64_or_err: strtoul(3)'s 64 bits taken
+	// as signed (blanks, a sign, ERANGE beyond 2^64-1), the kernel
+	// refusing what is out of its range
+	"-fT --monotonic=' 5' cat /proc/self/timens_offsets", "-fT --boottime=' -5' cat /proc/self/timens_offsets",
+	"-fT --monotonic=99999999999999999999 true", "-fT --boottime=-99999999999999999999 true", "-fT --monotonic='5 ' true",
+	"-fT --monotonic=18446744073709551615 cat /proc/self/timens_offsets", "-fT --boottime=-18446744073709551615 cat /proc/self/timens_offsets",
+	"-fT --monotonic=9223372036854775808 true", "-fT --monotonic=-9223372036854775809 true", "-fT --monotonic=18446744073709551616 true",
 	// the ranges: their names' prefixes, values attached, detached, missing
 	"--map-users=0,0,1 cat /proc/self/uid_map", "--map-users 0,0,1 cat /proc/self/uid_map",
 	"--map-gr 0,0,1 cat /proc/self/gid_map", "--map-groups=0,0,1 cat /proc/self/gid_map", "--map-us=0 true",

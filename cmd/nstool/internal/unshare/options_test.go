@@ -50,7 +50,7 @@ func TestOptions(t *testing.T) {
 			return c.Flags == unix.CLONE_NEWUSER && *c.GroupRange == spawn.IDRange{Outer: 4, Inner: 5, Count: 6} && c.UserRange == nil
 		}},
 		{[]string{"--mount-proc", "true"}, func(c *spawn.UnshareConfig) bool {
-			return c.Flags == unix.CLONE_NEWNS && c.MountProc == "/proc" && c.InProcess()
+			return c.Flags == unix.CLONE_NEWNS && c.MountProc != nil && *c.MountProc == "/proc" && c.InProcess()
 		}},
 		{[]string{"--kill-child", "true"}, func(c *spawn.UnshareConfig) bool { return c.Fork && c.KillChild == unix.SIGKILL }},
 		{[]string{"--kill-child=term", "true"}, func(c *spawn.UnshareConfig) bool { return c.KillChild == unix.SIGTERM }},

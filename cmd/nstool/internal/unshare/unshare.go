@@ -11,7 +11,6 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -54,37 +53,12 @@ type Options struct {
 	// taken in turn, so the first bad one is the one reported (a bad name
 	// fails even when a later option overrides it) and the last to set
 	// the uid (gid) wins.
-	order []given
+	order []nsexec.Given
 }
-
-// given is one option of the command line and its value.
-type given struct{ name, value string }
 
 // inOrder are the options util-linux checks as it reads them.
 var inOrder = []string{"map-user", "map-group", "map-root-user", "map-current-user", "map-users", "map-groups", "map-auto",
 	"kill-child", "propagation", "setgroups", "setuid", "setgid", "monotonic", "boottime"}
-
-// ordered is a flag value that also records, in order, each value it is set to.
-type ordered struct {
-	pflag.Value
-	name  string
-	order *[]given
-}
-
-// IsBoolFlag keeps -r, -c and --map-auto options without an argument, for
-// pflag and for cli.Getopt ("--map-auto=1": "doesn't allow an argument").
-func (v *ordered) IsBoolFlag() bool {
-	b, ok := v.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
-}
-
-func (v *ordered) Set(s string) error {
-	if err := v.Value.Set(s); err != nil {
-		return err
-	}
-	*v.order = append(*v.order, given{v.name, s})
-	return nil
-}
 
 // NewCmd returns the `unshare` command.
 func NewCmd(ios *cli.IOStreams) *cobra.Command {
@@ -152,10 +126,8 @@ fast; NSTOOL_EARLY=off in the environment turns that off.`,
 	cli.UseGetopt(cmd, nsopt.UnshareOptstring, nsopt.UnshareLongopts)
 	f.SortFlags = false
 	nsexec.Register(f, nsopt.Unshare[:], &opts.NS, opts.field)
-	for _, name := range inOrder {
-		fl := f.Lookup(name)
-		fl.Value = &ordered{Value: fl.Value, name: name, order: &opts.order}
-	}
+	nsexec.RecordInOrder(f, inOrder, &opts.order)
+	cli.CheckBeforeHelp(cmd, opts.checkInTurn)
 	for _, name := range []string{"map-users", "map-groups"} { // OUTER,INNER,COUNT is the user's to type
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"auto"}, cobra.ShellCompDirectiveNoFileComp))
 	}
@@ -215,12 +187,10 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	}
 	if o.changed("mount-proc") {
 		c.Flags |= unix.CLONE_NEWNS
-		c.MountProc = o.MountProc
+		c.MountProc = &o.MountProc // --mount-proc= is "" (mount(2) then fails, as util-linux's does)
 	}
-	for _, g := range o.order {
-		if err := take(c, g); err != nil {
-			return nil, err
-		}
+	if err := o.takeInTurn(c); err != nil {
+		return nil, err
 	}
 	// util-linux's checks once all options are read.
 	if (c.Monotonic != nil || c.Boottime != nil) && c.Flags&unix.CLONE_NEWTIME == 0 {
@@ -241,58 +211,75 @@ func (o *Options) Config() (*spawn.UnshareConfig, error) {
 	return c, nil
 }
 
+// takeInTurn reads the options util-linux checks as getopt returns them
+// (inOrder) into c.
+func (o *Options) takeInTurn(c *spawn.UnshareConfig) error {
+	for _, g := range o.order {
+		if err := take(c, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkInTurn is takeInTurn for its errors only: util-linux's checks of
+// the options before -V or --help, which it acts on at their turn.
+func (o *Options) checkInTurn() error {
+	return o.takeInTurn(&spawn.UnshareConfig{RealUID: os.Geteuid(), RealGID: os.Getegid()})
+}
+
 // take is util-linux's reading of one option that it checks (inOrder),
 // into c.
-func take(c *spawn.UnshareConfig, g given) error {
+func take(c *spawn.UnshareConfig, g nsexec.Given) error {
 	var err error
-	on, _ := strconv.ParseBool(g.value) // -r, -c, --map-auto (pflag has checked it)
-	switch g.name {
+	on, _ := strconv.ParseBool(g.Value) // -r, -c, --map-auto (pflag has checked it)
+	switch g.Name {
 	case "propagation":
 		var ok bool
-		if c.Propagation, ok = mountopt.PropagationFlags(g.value); !ok {
-			return cli.Exitf(1, "unsupported propagation mode: %s", g.value)
+		if c.Propagation, ok = mountopt.PropagationFlags(g.Value); !ok {
+			return cli.Exitf(1, "unsupported propagation mode: %s", g.Value)
 		}
 		return nil
 	case "setgroups":
-		if g.value != "allow" && g.value != "deny" {
-			return cli.Exitf(1, "unsupported --setgroups argument '%s'", g.value)
+		if g.Value != "allow" && g.Value != "deny" {
+			return cli.Exitf(1, "unsupported --setgroups argument '%s'", g.Value)
 		}
-		c.Setgroups = g.value
+		c.Setgroups = g.Value
 		return nil
 	case "kill-child":
-		sig, ok := signalByName(g.value)
+		sig, ok := signalByName(g.Value)
 		if !ok {
-			return cli.Exitf(1, "unknown signal: %s", g.value)
+			return cli.Exitf(1, "unknown signal: %s", g.Value)
 		}
 		c.Fork, c.KillChild = true, sig
 		return nil
 	case "setuid":
-		c.SetUID, err = cli.ParseID(g.value, "failed to parse uid")
+		c.SetUID, err = cli.ParseID(g.Value, "failed to parse uid")
 		return err
 	case "setgid":
-		c.SetGID, err = cli.ParseID(g.value, "failed to parse gid")
+		c.SetGID, err = cli.ParseID(g.Value, "failed to parse gid")
 		return err
 	case "monotonic", "boottime":
-		n, err := cli.ParseInt64(g.value, "failed to parse "+g.name+" offset")
-		if g.name == "monotonic" {
+		n, err := cli.ParseInt64(g.Value, "failed to parse "+g.Name+" offset")
+		if g.Name == "monotonic" {
 			c.Monotonic = &n
 		} else {
 			c.Boottime = &n
 		}
 		return err
 	case "map-user":
-		c.MapUser, err = lookupID(g.value, false)
+		c.MapUser, err = lookupID(g.Value, false)
 	case "map-group":
-		c.MapGroup, err = lookupID(g.value, true)
+		c.MapGroup, err = lookupID(g.Value, true)
 	case "map-users": // the files are read here, in turn, as util-linux reads them
-		c.UserRange, err = mapRange(g.value, subUIDFile, c.RealUID)
+		c.UserRange, err = mapRange(g.Value, subUIDFile, c.RealUID)
 	case "map-groups":
-		c.GroupRange, err = mapRange(g.value, subGIDFile, c.RealUID) // the user's ranges of groups
+		c.GroupRange, err = mapRange(g.Value, subGIDFile, c.RealUID) // the user's ranges of groups
 	case "map-root-user", "map-current-user", "map-auto":
 		if !on {
 			return nil // --map-root-user=false (pflag's reading)
 		}
-		switch g.name {
+		switch g.Name {
 		case "map-root-user":
 			c.MapUser, c.MapGroup = 0, 0
 		case "map-current-user":
@@ -320,6 +307,11 @@ func take(c *spawn.UnshareConfig, g given) error {
 
 func run(ios *cli.IOStreams, o *Options) error {
 	if o.Version {
+		// util-linux prints it at -V's turn: the options before it
+		// (cli.Getopt drops those after) are checked first.
+		if err := o.checkInTurn(); err != nil {
+			return err
+		}
 		return cli.PrintVersion(ios.Out, "unshare")
 	}
 	c, err := o.Config()

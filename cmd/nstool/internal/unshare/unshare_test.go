@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/nstool/nstool/cmd/nstool/internal/nsexec/nsexectest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
 	"github.com/nstool/nstool/nsutil/nstest"
@@ -74,6 +76,24 @@ func TestRootlessWithoutUser(t *testing.T) {
 	ns.Stderr = nsexectest.NormStderr("unshare", ns.Stderr)
 	if ul != ns || ns.Code != 1 {
 		t.Errorf("\nutil-linux %+v\nnstool     %+v", ul, ns)
+	}
+}
+
+// TestRootlessWritesAsUtilLinux: a /proc/self file that cannot be opened
+// (--setgroups without --user, as non-root) is util-linux's "cannot open
+// FILE", one that cannot be written its "write failed FILE", in both
+// starts.
+func TestRootlessWritesAsUtilLinux(t *testing.T) {
+	tools := nsexectest.ForNobody(t, nsexectest.Tools(t, "unshare"))
+	for _, args := range [][]string{
+		{"--setgroups=deny", "true"}, {"--setgroups=allow", "-S", "0", "true"}, {"-U", "--setgroups=allow", "true"},
+		{"-r", "--setgroups=deny", "true"}, {"-U", "--map-user=1", "true"}, {"-U", "--map-group=1", "true"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			for _, env := range nsexectest.Starts {
+				nsexectest.Compare(t, "unshare", tools, nsexectest.Options{Cred: nsexectest.Unprivileged(), Env: []string{env}}, args...)
+			}
+		})
 	}
 }
 
@@ -252,6 +272,47 @@ func TestPersist(t *testing.T) {
 			for _, f := range []string{mnt, uts} {
 				if err := syscall.Unmount(f, 0); err != nil {
 					t.Errorf("umount %s: %v", f, err)
+				}
+			}
+		})
+	}
+}
+
+// TestPersistRepeatedAsUtilLinux: a namespace option given again keeps
+// its last FILE, whatever bare ones follow (--uts=F --uts binds F), as
+// util-linux: the same end, and a file bound or not, with either start.
+func TestPersistRepeatedAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	tools := nsexectest.Tools(t, "unshare")
+	dir := t.TempDir() // in the test's private namespace: not shared
+	f, g := filepath.Join(dir, "f"), filepath.Join(dir, "g")
+	bound := func(file string) bool {
+		var st unix.Statfs_t
+		return unix.Statfs(file, &st) == nil && st.Type == unix.NSFS_MAGIC
+	}
+	for _, line := range [][]string{
+		{"--uts=" + f, "--uts", "true"}, {"--uts", "--uts=" + f, "true"}, {"-u", "--uts=" + f, "-u", "true"},
+		{"--uts=" + g, "--uts=" + f, "true"}, {"--net=" + f, "-n", "-f", "true"},
+	} {
+		t.Run(strings.Join(line, " "), func(t *testing.T) {
+			for _, env := range nsexectest.Starts {
+				var got [2]string
+				for i, tool := range tools {
+					for _, file := range []string{f, g} {
+						if err := os.WriteFile(file, nil, 0o644); err != nil {
+							t.Fatal(err)
+						}
+					}
+					r := tool.Run(t, nsexectest.Options{Env: []string{env}}, line...)
+					r.Stderr = nsexectest.NormStderr("unshare", r.Stderr)
+					got[i] = fmt.Sprintf("%+v f bound %v, g bound %v", r, bound(f), bound(g))
+					for _, file := range []string{f, g} {
+						for syscall.Unmount(file, syscall.MNT_DETACH) == nil {
+						}
+					}
+				}
+				if got[0] != got[1] {
+					t.Errorf("%s:\nutil-linux %s\nnstool     %s", env, got[0], got[1])
 				}
 			}
 		})

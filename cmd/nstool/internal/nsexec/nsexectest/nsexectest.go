@@ -479,3 +479,31 @@ func CompareLines(t *testing.T, verb string, tools []Tool, replace *strings.Repl
 		})
 	}
 }
+
+// CompareVersionLines is CompareLines for command lines with -V or -h:
+// util-linux acts on them at their turn, after checking the options before
+// them and reading none after. nstool's version line (its own name) counts
+// as util-linux's, and its help (its own text) as util-linux's help.
+func CompareVersionLines(t *testing.T, verb string, tools []Tool, replace *strings.Replacer, lines []string) {
+	t.Helper()
+	ulVersion := tools[0].Run(t, Options{}, "-V").Stdout
+	for _, line := range lines {
+		args := nstooltest.ShellWords(replace.Replace(line))
+		t.Run(line, func(t *testing.T) {
+			for _, env := range Starts {
+				o := Options{Env: []string{env}}
+				ul, ns := tools[0].Run(t, o, args...), tools[1].Run(t, o, args...)
+				ns.Stderr = NormStderr(verb, ns.Stderr)
+				switch {
+				case strings.HasPrefix(ns.Stdout, verb+" from nstool ") && strings.Count(ns.Stdout, "\n") == 1:
+					ns.Stdout = ulVersion
+				case strings.HasPrefix(ul.Stdout, "\nUsage:\n") && strings.Contains(ns.Stdout, "\nUsage:\n"):
+					ns.Stdout = ul.Stdout
+				}
+				if ul != ns {
+					t.Errorf("%s %s %q:\nutil-linux %+v\nnstool     %+v", env, verb, args, ul, ns)
+				}
+			}
+		})
+	}
+}
