@@ -486,8 +486,8 @@ func (p *printer) spaces(n int) string {
 }
 
 func (p *printer) cellColor(c *Column, l *Line) *color.Color {
-	if l != nil && c.seq < len(l.Cells) && l.Cells[c.seq].Color != nil {
-		return l.Cells[c.seq].Color
+	if l != nil && l.colors[c.seq] != nil {
+		return l.colors[c.seq]
 	}
 	return c.Color
 }

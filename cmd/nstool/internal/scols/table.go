@@ -121,8 +121,7 @@ func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' 
 
 // Cell is the data of one column in one line.
 type Cell struct {
-	Data  string
-	Color *color.Color // on a terminal only; nil: the column's colour
+	Data string
 }
 
 // Line is one row; in tree output it may have a parent and children.
@@ -136,6 +135,10 @@ type Line struct {
 	// more holds, while printing, a multi-line cell's lines after the
 	// first, by column (nil for the lines without any)
 	more map[int][]chunk
+	// colors are the cells coloured apart from their column, by column
+	// (nil for most lines: a colour a cell would be 8 bytes more each,
+	// 0.5 MB at 16,000 mounts)
+	colors map[int]*color.Color
 }
 
 // chunk is one encoded line of a multi-line cell and its width.
@@ -148,7 +151,12 @@ type chunk struct {
 func (l *Line) Set(i int, data string) { l.Cells[i].Data = data }
 
 // SetColor colours the cell of column i on a terminal.
-func (l *Line) SetColor(i int, c *color.Color) { l.Cells[i].Color = c }
+func (l *Line) SetColor(i int, c *color.Color) {
+	if l.colors == nil {
+		l.colors = map[int]*color.Color{}
+	}
+	l.colors[i] = c
+}
 
 // Parent returns the line's parent in the tree, or nil.
 func (l *Line) Parent() *Line { return l.parent }
