@@ -82,15 +82,19 @@ func (f *finder) poll(path string) error {
 		if err != nil {
 			return cli.Exitf(1, "%s: %s", path, cli.Strerror(err))
 		}
+		// util-linux asks statvfs(3) for each cell: what a mount point
+		// holds now, not when an earlier change was printed
+		clear(f.ctx.statfs)
 		n := 0
 		for _, c := range f.ordered(diffTables(old, cur)) {
 			if acts != nil && !slices.Contains(acts, c.action) {
 				continue
 			}
-			e := c.new
+			e, tab := c.new, cur
 			if e == nil {
-				e = c.old
+				e, tab = c.old, old
 			}
+			f.changeTab = tab
 			if !f.pollMatch(e) {
 				continue
 			}
@@ -179,6 +183,21 @@ func (f *finder) pollMatch(e *fsEntry) bool {
 	ok := f.match(e)
 	m.source, m.target = m.target, ""
 	return ok
+}
+
+// overmountedIn is libmount's mnt_table_over_fs for --shadowed under
+// --poll, where an entry belongs to one of two readings of the table: a
+// mount on the same mount point whose parent is e.
+func overmountedIn(t *mountTable, e *fsEntry) bool {
+	if !t.isMountinfo() {
+		return false
+	}
+	for _, c := range t.entries {
+		if c.Parent == e.ID && streqPaths(c.Target, e.Target) {
+			return true
+		}
+	}
+	return false
 }
 
 // addChangeLine adds one change to the output: ACTION, OLD-TARGET (of a

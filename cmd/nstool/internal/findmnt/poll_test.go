@@ -34,7 +34,8 @@ func pollEvents(t *testing.T, base string) []func() {
 	// than twice as long as the others on average: libsmartcols keeps
 	// that TARGET has extreme cells for the ranges after
 	nstest.Mount(t, "tree", p("tree"), "tmpfs", 0, "")
-	for _, d := range []string{"tree/x", "tree/" + long} {
+	// tree/x is a stack of two mounts (the lower one shadowed)
+	for _, d := range []string{"tree/x", "tree/" + long, "tree/x"} {
 		if err := os.MkdirAll(p(d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func pollEvents(t *testing.T, base string) []func() {
 	return []func(){
 		func() { nstest.Mount(t, p("tree"), p("rbind"), "", syscall.MS_BIND|syscall.MS_REC, "") },
 		mount("poll-a", "a", "tmpfs", 0, "size=1m"),
-		mount("", "a", "", syscall.MS_REMOUNT|syscall.MS_RDONLY, "size=1m"),
+		mount("", "a", "", syscall.MS_REMOUNT|syscall.MS_RDONLY, "size=2m"),
 		func() { nstest.Mount(t, p("a"), p("b"), "", syscall.MS_MOVE, "") },
 		mount("", "b", "", syscall.MS_PRIVATE, ""),
 		mount("poll-far-away-with-a-long-name", "far", "tmpfs", syscall.MS_NOSUID, "size=2m"),
@@ -110,6 +111,12 @@ func TestPollAsUtilLinux(t *testing.T) {
 		{"type and options", func(string) []string { return []string{"-t", "tmpfs", "-O", "nosuid"} }, true},
 		{"source filter first-only", func(string) []string { return []string{"-S", "poll-c", "-f"} }, true},
 		{"backward", func(string) []string { return []string{"-d", "backward"} }, true},
+		// statvfs(3) of each change's mount point as it is then: the
+		// remount's new size, the directory under an unmounted mount
+		{"sizes", func(string) []string { return []string{"-o", "+SIZE,USED,AVAIL,USE%", "-b"} }, true},
+		{"df", func(string) []string { return []string{"-D"} }, true},
+		// over-mounted in the reading the change comes from
+		{"shadowed", func(string) []string { return []string{"--shadowed", "-o", "+ID,PARENT"} }, true},
 		// util-linux aborts at the first change it would print in JSON
 		// (a libsmartcols assertion); without a change both print nothing
 		{"json without a change", func(string) []string { return []string{"-J"} }, false},

@@ -23,6 +23,9 @@ type finder struct {
 	byParent, byID []*fsEntry
 	kids           [][2]int32 // by entry index: where its children are in byParent
 	onPath         []bool     // by entry index: recursion guard against parent loops
+	// changeTab is, under --poll, the reading of the table that the
+	// change being matched comes from (the index above is the first's)
+	changeTab *mountTable
 }
 
 func run(o *Options) error {

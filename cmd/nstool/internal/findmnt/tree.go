@@ -417,6 +417,9 @@ func (f *finder) match(e *fsEntry) bool {
 // overmounted reports whether another mount sits on e's mount point (a
 // child mounted on the same path hides e).
 func (f *finder) overmounted(e *fsEntry) bool {
+	if f.changeTab != nil {
+		return overmountedIn(f.changeTab, e)
+	}
 	for _, c := range f.children(e) {
 		if c.Target == e.Target {
 			return true
