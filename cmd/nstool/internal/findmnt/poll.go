@@ -179,9 +179,10 @@ func (f *finder) pollMatch(e *fsEntry) bool {
 	if m.noSwap || m.source == "" || m.target != "" {
 		return false
 	}
-	m.target, m.source = m.source, ""
+	src := m.source
+	m.target, m.source = swapTarget(src), ""
 	ok := f.match(e)
-	m.source, m.target = m.target, ""
+	m.source, m.target = src, ""
 	return ok
 }
 

@@ -61,6 +61,10 @@ func pollEvents(t *testing.T, base string) []func() {
 		func() { nstest.Mount(t, p("a"), p("b"), "", syscall.MS_MOVE, "") },
 		mount("", "b", "", syscall.MS_PRIVATE, ""),
 		mount("poll-far-away-with-a-long-name", "far", "tmpfs", syscall.MS_NOSUID, "size=2m"),
+		// a mount with no source is found in no reading (libmount pairs
+		// an entry by source and target): a move from itself at every
+		// change after
+		mount("", "c", "tmpfs", 0, "size=1m"),
 		mount("poll-c", "c", "tmpfs", 0, ""),
 		mount("poll-c2", "c", "tmpfs", syscall.MS_NODEV, ""),
 		func() { nstest.Mount(t, p("src"), p("src"), "", syscall.MS_BIND, "") },
@@ -108,6 +112,7 @@ func TestPollAsUtilLinux(t *testing.T) {
 		{"target filter", func(b string) []string { return []string{"-T", filepath.Join(b, "c")} }, true},
 		{"target argument", func(b string) []string { return []string{filepath.Join(b, "a")} }, true},
 		{"source argument", func(string) []string { return []string{"poll-c2"} }, true},
+		{"empty source", func(string) []string { return []string{"-S", ""} }, true},
 		{"type and options", func(string) []string { return []string{"-t", "tmpfs", "-O", "nosuid"} }, true},
 		{"source filter first-only", func(string) []string { return []string{"-S", "poll-c", "-f"} }, true},
 		{"backward", func(string) []string { return []string{"-d", "backward"} }, true},
