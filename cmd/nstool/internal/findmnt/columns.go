@@ -22,7 +22,7 @@ type column struct {
 	// extra columns are nstool's own: never part of --output-all, so that
 	// its output stays util-linux's.
 	extra bool
-	// tabdiff columns only exist for --poll (not implemented).
+	// tabdiff columns only exist for --poll (poll.go fills them).
 	tabdiff bool
 	// newer columns came after util-linux 2.38: -o and -Q take them, but
 	// --output-all shows them only as util-linux HEAD does (compat=head),

@@ -33,7 +33,7 @@ type Options struct {
 	head bool
 
 	// Poll is -p/--poll[=LIST] (every action when bare), Timeout -w/--timeout:
-	// read and checked as util-linux does, but nstool cannot poll.
+	// the actions to print (see pollActions) and how long to wait for one.
 	Poll, Timeout string
 
 	// TabFiles are -F's files and -N's PIDs (taskMark+PID), in the order
@@ -143,7 +143,7 @@ Filter expressions (-Q) use libsmartcols' syntax: ==, !=, <, <=, >, >=,
 	f.BoolVarP(&o.NoTruncate, "notruncate", "u", false, "don't truncate text in columns")
 	f.StringVarP(&o.Output, "output", "o", "", "output columns (+LIST appends to the default columns)")
 	f.BoolVar(&o.OutputAll, "output-all", false, "output all available columns")
-	f.StringVarP(&o.Poll, "poll", "p", "", "monitor changes in table of mounted filesystems (not implemented: the `list` of actions is only checked)")
+	f.StringVarP(&o.Poll, "poll", "p", "", "monitor changes in table of mounted filesystems (`list`: the actions to show)")
 	f.Lookup("poll").NoOptDefVal = pollAll
 	f.StringVarP(&o.Timeout, "timeout", "w", "", "upper limit in milliseconds that --poll will block")
 	f.BoolVarP(&o.Pairs, "pairs", "P", false, "use key=\"value\" output format")
@@ -288,9 +288,6 @@ func checkValue(opt seenOption) error {
 	}
 	return nil
 }
-
-// pollAll is what a bare --poll watches: every action.
-const pollAll = "mount,umount,remount,move"
 
 // checkPollActions reads --poll's list as util-linux's string_to_idarray
 // does: names of actions, any case, between commas. An unknown name is

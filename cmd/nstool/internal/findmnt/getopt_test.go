@@ -17,8 +17,8 @@ import (
 // options, values where none is allowed.
 //
 // --poll and --timeout are read and checked as util-linux does (their
-// lists, numbers and conflicts), though nstool cannot poll: only lines on
-// which util-linux fails before it polls are here. -N's numbers are
+// lists, numbers and conflicts): only lines on which util-linux fails
+// before it polls are here (TestPollAsUtilLinux polls). -N's numbers are
 // strtou32_or_err's, and -N and -F name tables in one list, in order.
 //
 // Left out, as nstool differs elsewhere: --help's text and -V's line;

@@ -324,3 +324,35 @@ func TestTaskNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptySourceAsUtilLinux: an empty -S or SOURCE argument is the
+// source "", which libmount finds in a mount whose source is empty
+// (mount -t tmpfs "" DIR); a lone "" that matches no source is the root.
+func TestEmptySourceAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := exec.LookPath("findmnt"); err != nil {
+		t.Skip("util-linux findmnt is not installed")
+	}
+	base := nstest.Tmpfs(t)
+	for _, mounted := range []bool{false, true} {
+		dir := filepath.Join(base, "empty")
+		if mounted {
+			nstest.Mount(t, "", dir, "tmpfs", 0, "size=1m")
+		} else if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"-S", ""}, {""}, {"-S", "", "-l"}, {"-S", "", "-f"}, {"", dir}, {"-f", ""}, {"", "-l"}, {"", ""},
+			{"-S", "", "-T", dir}, {"", "-R"}, {"-S", "", "-t", "tmpfs"}, {"", "/", "-f"},
+		} {
+			name := strconv.FormatBool(mounted) + " " + strings.Join(args, " ")
+			t.Run(name, func(t *testing.T) {
+				ul := runUtilLinux(t, "C", args)
+				ns := runNstool(t, "C", args)
+				if ul.String() != ns.String() {
+					t.Errorf("findmnt %q\n--- nstool\n%s--- util-linux\n%s", args, ns, ul)
+				}
+			})
+		}
+	}
+}

@@ -163,12 +163,8 @@ func (o *Options) plan() (*plan, error) {
 	if len(o.Args) > 0 && (m.source != "" || m.majmin != nil || m.target != "") {
 		return nil, cli.Exitf(1, "options --target and --source can't be used together with command line element that is not an option")
 	}
-	switch {
-	case len(o.Args) == 1 && o.Args[0] == "":
-		// One element is a source or a target; an empty one can only be
-		// the target "" (the root, see emptyIsRoot).
-		m.target = emptyIsRoot("")
-	case len(o.Args) > 0:
+	if len(o.Args) > 0 {
+		// a source (or, when none matches, a mount point: swapTarget)
 		m.setSource(o.Args[0])
 	}
 	if len(o.Args) > 1 {
@@ -232,9 +228,20 @@ func emptyIsRoot(target string) string {
 	return target
 }
 
-// noSource is the source an empty -S or SOURCE asks for: one no mount has
-// (no source holds a NUL byte), so nothing matches, as in util-linux.
+// noSource stands for the source "" an empty -S or SOURCE asks for (an
+// empty search field means no filter): libmount matches it with the
+// mounts whose source is "" (or, not for pseudo filesystems, "/", the
+// same path), see matchSource.
 const noSource = "\x00"
+
+// swapTarget is a lone SOURCE argument tried as a mount point, when it
+// matched no source: "" is the root then (emptyIsRoot).
+func swapTarget(source string) string {
+	if source == noSource {
+		return emptyIsRoot("")
+	}
+	return source
+}
 
 func (m *search) setSource(s string) {
 	if s == "" {

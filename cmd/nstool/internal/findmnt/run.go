@@ -23,6 +23,9 @@ type finder struct {
 	byParent, byID []*fsEntry
 	kids           [][2]int32 // by entry index: where its children are in byParent
 	onPath         []bool     // by entry index: recursion guard against parent loops
+	// changeTab is, under --poll, the reading of the table that the
+	// change being matched comes from (the index above is the first's)
+	changeTab *mountTable
 }
 
 func run(o *Options) error {
@@ -127,13 +130,18 @@ func (o *Options) show(p *plan, tab *mountTable) error {
 	if o.Verify {
 		return f.verify()
 	}
+	if o.given["poll"] {
+		// util-linux watches the first table file given (the kernel's
+		// otherwise), starting from the table just read
+		path := "/proc/self/mountinfo"
+		if len(p.files) > 0 && !p.listmount {
+			path = p.files[0]
+		}
+		return f.poll(path)
+	}
 	// --poll's columns: util-linux refuses them without it, naming the
 	// first one asked for, once the tables are read
 	// (their parse errors come first) and unless it verifies them.
-	if o.given["poll"] {
-		// util-linux watches the table here until --timeout ends.
-		return cli.Exitf(1, "--poll is not implemented (see docs/findmnt.md)")
-	}
 	for _, c := range p.cols {
 		if c.tabdiff {
 			return cli.Exitf(1, "%s column is requested, but --poll is not enabled", c.name)

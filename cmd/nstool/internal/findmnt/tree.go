@@ -258,7 +258,7 @@ func (f *finder) nextFS(it *iter) *fsEntry {
 			}
 		}
 		if !f.m.noSwap && f.m.target == "" && f.m.source != "" {
-			f.m.target, f.m.source = f.m.source, ""
+			f.m.target, f.m.source = swapTarget(f.m.source), ""
 			f.resetIter(it)
 			continue
 		}
@@ -417,6 +417,9 @@ func (f *finder) match(e *fsEntry) bool {
 // overmounted reports whether another mount sits on e's mount point (a
 // child mounted on the same path hides e).
 func (f *finder) overmounted(e *fsEntry) bool {
+	if f.changeTab != nil {
+		return overmountedIn(f.changeTab, e)
+	}
 	for _, c := range f.children(e) {
 		if c.Target == e.Target {
 			return true
@@ -453,6 +456,9 @@ func (f *finder) matchTarget(e *fsEntry, target string) bool {
 // the same after resolving symlinks (not for pseudo or network
 // filesystems, whose "source" is no path).
 func (f *finder) matchSource(e *fsEntry, source string) bool {
+	if source == noSource {
+		return streqSrcpath(e, "") // "" resolves to nothing
+	}
 	src, isPath := e.srcpath()
 	if isPath {
 		if e.pseudo {

@@ -14,8 +14,10 @@ func (p *printer) calculate() {
 		if c.has(Hidden) {
 			continue
 		}
-		c.widthMin, c.widthMax, c.widthAvg, c.extremeSum, c.extremeCount = 0, 0, 0, 0, 0
-		c.widthTreeArt, c.isExtreme = 0, false
+		if !t.printed { // a later range keeps the statistics (Table.printed)
+			c.widthMin, c.widthMax, c.widthAvg, c.extremeSum, c.extremeCount = 0, 0, 0, 0, 0
+			c.widthTreeArt, c.isExtreme = 0, false
+		}
 		p.columnWidth(c)
 		width += c.width
 		if !t.isLast(c) {

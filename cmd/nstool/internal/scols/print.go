@@ -74,9 +74,10 @@ func (t *Table) Print(w io.Writer) error {
 		p.encodeAll()
 		p.calculate()
 	}
-	if !t.NoHeadings && t.Format != Pairs {
+	if !t.NoHeadings && !t.printed && t.Format != Pairs {
 		p.printHeader()
 	}
+	t.printed = true
 	tree := t.isTree()
 	t.walk(func(l *Line) {
 		if tree {

@@ -195,6 +195,12 @@ type Table struct {
 
 	lines []*Line
 	roots []*Line
+	// printed: Print printed lines already. libsmartcols prints a table
+	// in ranges (scols_table_print_range, findmnt --poll): the header only
+	// with the first, and the columns' sizing statistics (the widest
+	// cell, the average that marks extreme cells) carried from one range
+	// to the next.
+	printed bool
 	// where NewLine takes lines and cells from: one allocation per 256
 	// lines rather than two per line (tables of 16,000 mounts)
 	lineSlab []Line
@@ -248,6 +254,14 @@ func (t *Table) NewLine(parent *Line) *Line {
 	}
 	t.lines = append(t.lines, l)
 	return l
+}
+
+// RemoveLines drops every line (scols_table_remove_lines), keeping the
+// columns and what the lines printed so far taught them; the next Print
+// prints only the lines added since, without the header.
+func (t *Table) RemoveLines() {
+	t.lines, t.roots = t.lines[:0], t.roots[:0]
+	t.lineSlab, t.cellSlab = nil, nil
 }
 
 // Lines returns every line in the order they were added.
