@@ -112,8 +112,13 @@ func TestDetachLoopAsUtilLinux(t *testing.T) { // and a loop device's other name
 	// that the next case finds no device of the same label (the device of
 	// img only: after umount -d, $L may be another test's by now); flock: the
 	// tests of two packages at once pick their devices in turn; mkfs writes
-	// through the device, whose cache may hold a former case's blocks.
-	setup := `mkdir a; truncate -s 4M img; L=$(flock /dev/loop-control losetup -f --show img); mkfs.ext2 -q -L nstool-u-lbl "$L"
+	// through the device, whose cache may hold a former case's blocks; a
+	// fresh /run/blkid: libblkid's cache of a former case names another
+	// device, and it probes the machine again only 200 s after the last
+	// time (BLKID_PROBE_INTERVAL), so its LABEL= lookup failed whenever
+	// another package's test held that case's loop device number.
+	setup := `mount -t tmpfs blkid /run/blkid 2>/dev/null || true
+		mkdir a; truncate -s 4M img; L=$(flock /dev/loop-control losetup -f --show img); mkfs.ext2 -q -L nstool-u-lbl "$L"
 		trap 'umount -A $L 2>/dev/null; losetup -j "$W/img" -n -O NAME | xargs -r losetup -d' EXIT; mount "$L" a`
 	// The backing file names the loop device's mount, as libmount finds it.
 	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l",
