@@ -94,6 +94,9 @@ func newScenario(t *testing.T, rng *rand.Rand, id int) *scenario {
 	if err := os.MkdirAll(sc.base, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The folder is in the host's /tmp (the test's namespace shares its
+	// filesystem): removed at the end even when the scenario fails.
+	t.Cleanup(sc.removeBase)
 	nstest.Mount(t, "reach-base", sc.base, "tmpfs", 0, "size=1m")
 	for _, d := range dirs[1:] {
 		if err := os.MkdirAll(filepath.Join(sc.base, d), 0o755); err != nil {
@@ -182,7 +185,14 @@ func (sc *scenario) close() {
 	for _, c := range sc.procs {
 		nstest.Stop(c)
 	}
-	_ = syscall.Unmount(sc.base, syscall.MNT_DETACH)
+	sc.removeBase()
+}
+
+// removeBase unmounts every mount stacked on the scenario's folder (an
+// event may have mounted on the folder itself) and removes it.
+func (sc *scenario) removeBase() {
+	for syscall.Unmount(sc.base, syscall.MNT_DETACH) == nil {
+	}
 	_ = os.Remove(sc.base)
 }
 

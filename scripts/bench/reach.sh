@@ -11,6 +11,10 @@ export NSTOOL REACH_BENCH_NS=${REACH_BENCH_NS:-300} REACH_BENCH_MOUNTS=${REACH_B
 exec unshare --pid --fork --kill-child --mount --mount-proc --propagation private bash -s <<'INNER'
 set -euo pipefail
 base=/tmp/reach-bench
+# The folder is made in the host's /tmp (this namespace shares its
+# filesystem): removed however the script ends, once the namespace's
+# tmpfs on it is gone with the namespace or unmounted here.
+trap 'umount -R $base 2>/dev/null; rmdir $base 2>/dev/null || true' EXIT
 mkdir -p $base && mount -t tmpfs reach-bench $base && mount --make-shared $base
 have=$(wc -l </proc/self/mountinfo)
 for ((i = 1; i <= REACH_BENCH_MOUNTS - have; i++)); do
