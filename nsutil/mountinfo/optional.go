@@ -2,7 +2,6 @@ package mountinfo
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -86,28 +85,21 @@ func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-// positive is strconv.Atoi for a number that must be above zero, without
-// its generality for the short numbers of every line.
+// positive is strconv.Atoi for a number that must be above zero: an
+// optional plus sign and decimal digits (a minus sign makes no positive
+// number), read by parseDecimal.
 func positive(s string) (int, bool) {
-	if s == "" || len(s) > 18 {
-		n, err := strconv.Atoi(s)
-		return n, err == nil && n > 0
-	}
-	start := 0
-	if s[0] == '+' {
-		start = 1 // Atoi takes a plus sign
-	}
-	if start == len(s) {
+	digits := strings.TrimPrefix(s, "+")
+	if digits == "" {
 		return 0, false
 	}
-	n := 0
-	for _, c := range []byte(s[start:]) {
-		if c < '0' || c > '9' {
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
 			return 0, false
 		}
-		n = n*10 + int(c-'0')
 	}
-	return n, n > 0
+	v, err := parseDecimal(digits)
+	return int(v), err == nil && v > 0
 }
 
 // OptionalValue is the value of the first optional field "tag:VALUE", as
