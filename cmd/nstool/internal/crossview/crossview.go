@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/fatih/color"
+	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
@@ -22,9 +23,9 @@ import (
 	"github.com/nstool/nstool/nsutil/namespaces"
 )
 
-// Load reads every mount namespace (crossns.Load); note says what could
-// not be read, for Said to say.
-func Load() (m *crossns.Machine, note string, err error) {
+// load reads every mount namespace (crossns.Load); note says what could
+// not be read, for Read to say.
+func load() (m *crossns.Machine, note string, err error) {
 	cli.BatchGC()
 	m, unread, err := crossns.Load()
 	if err != nil {
@@ -33,11 +34,17 @@ func Load() (m *crossns.Machine, note string, err error) {
 	return m, cli.LeftOut(m.DeniedProcesses, unread), nil
 }
 
-// Said ends a command, verb, that read the machine with Load: when it
-// succeeds, note (what was left out) goes to stderr on a line of its own;
-// a failure carries it in its one line, since what could not be read may
-// be why it failed (a device only an unreadable namespace holds).
-func Said(ios *cli.IOStreams, verb, note string, err error) error {
+// Read runs f, the body of a command, verb, on the machine that Load
+// reads, and says what was left out: when f succeeds, on a line of its
+// own on stderr; a failure carries it in its one line, since what could
+// not be read may be why it failed (a device only an unreadable namespace
+// holds).
+func Read(ios *cli.IOStreams, verb string, f func(m *crossns.Machine) error) error {
+	m, note, err := load()
+	if err != nil {
+		return err
+	}
+	err = f(m)
 	if note == "" {
 		return err
 	}
@@ -137,11 +144,23 @@ func Resolve(p, root, file string) (string, error) {
 	return p, nil
 }
 
-// ParsePID reads -N's value.
-func ParsePID(s string) (int, error) {
-	n, err := strconv.Atoi(s)
+// TargetPID is the -N/--target-pid option: the source namespace is that
+// of a process.
+type TargetPID string
+
+// Register adds the option to f.
+func (p *TargetPID) Register(f *pflag.FlagSet) {
+	f.StringVarP((*string)(p), "target-pid", "N", "", "the source namespace is that of process `PID`")
+}
+
+// PID is the process the option named, 0 when it was not given.
+func (p *TargetPID) PID(f *pflag.FlagSet) (int, error) {
+	if !f.Changed("target-pid") {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(*p))
 	if err != nil || n <= 0 {
-		return 0, cli.Exitf(1, "invalid PID argument: '%s'", s)
+		return 0, cli.Exitf(1, "invalid PID argument: '%s'", string(*p))
 	}
 	return n, nil
 }

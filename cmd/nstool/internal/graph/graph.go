@@ -60,15 +60,12 @@ Graphviz's dot, where it is installed.`,
 	return cmd
 }
 
-func run(o *Options) (err error) {
-	m, note, err := crossview.Load()
-	if err != nil {
-		return err
-	}
-	defer func() { err = crossview.Said(o.IO, "graph", note, err) }()
-	var b bytes.Buffer
-	if err := dotgraph.Write(&b, m.Graph(crossns.Under(o.Dir, !o.All)), nil); err != nil {
-		return err
-	}
-	return dotgraph.Output(o.IO, b.Bytes(), o.Format)
+func run(o *Options) error {
+	return crossview.Read(o.IO, "graph", func(m *crossns.Machine) error {
+		var b bytes.Buffer
+		if err := dotgraph.Write(&b, m.Graph(crossns.Under(o.Dir, !o.All)), nil); err != nil {
+			return err
+		}
+		return dotgraph.Output(o.IO, b.Bytes(), o.Format)
+	})
 }

@@ -74,26 +74,23 @@ exists as a file).`,
 	return cmd
 }
 
-func run(o *Options) (err error) {
-	m, note, err := crossview.Load()
-	if err != nil {
-		return err
-	}
-	defer func() { err = crossview.Said(o.IO, "holders", note, err) }()
-	major, minor, ref, err := identify(m, o.What)
-	if err != nil {
-		return err
-	}
-	list := m.Holders(major, minor, ref)
-	if len(list) == 0 {
-		// A device number nothing mounts, said as a source nothing mounts
-		// is, rather than an empty table and success.
-		return cli.Exitf(1, "%s: mounted in no mount namespace", o.What)
-	}
-	if o.JSON {
-		return writeJSON(o.IO.Out, major, minor, list)
-	}
-	return writeTable(o, list)
+func run(o *Options) error {
+	return crossview.Read(o.IO, "holders", func(m *crossns.Machine) error {
+		major, minor, ref, err := identify(m, o.What)
+		if err != nil {
+			return err
+		}
+		list := m.Holders(major, minor, ref)
+		if len(list) == 0 {
+			// A device number nothing mounts, said as a source nothing mounts
+			// is, rather than an empty table and success.
+			return cli.Exitf(1, "%s: mounted in no mount namespace", o.What)
+		}
+		if o.JSON {
+			return writeJSON(o.IO.Out, major, minor, list)
+		}
+		return writeTable(o, list)
+	})
 }
 
 // identify finds the filesystem: the device MAJ:MIN, the one mounted at a

@@ -33,7 +33,7 @@ func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 // newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
-	var pid string
+	var pid crossview.TargetPID
 	cmd := &cobra.Command{
 		Use:   "reach [-N PID | --ns FILE] [--umount] PATH",
 		Short: "Which mount namespaces a mount (or unmount) at PATH reaches, and why",
@@ -56,12 +56,9 @@ tests check it against the kernel on generated scenarios.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = args[0]
-			if cmd.Flags().Changed("target-pid") {
-				n, err := crossview.ParsePID(pid)
-				if err != nil {
-					return err
-				}
-				opts.PID = n
+			var err error
+			if opts.PID, err = pid.PID(cmd.Flags()); err != nil {
+				return err
 			}
 			if cmd.Flags().Changed("ns") && opts.NSFile == "" {
 				// An empty argument is no file, not the caller's namespace.
@@ -74,7 +71,7 @@ tests check it against the kernel on generated scenarios.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&pid, "target-pid", "N", "", "the source namespace is that of process `PID`")
+	pid.Register(f)
 	f.StringVar(&opts.NSFile, "ns", "", "the source namespace is that of this nsfs `FILE` (/proc/PID/ns/mnt, a bind of one)")
 	f.BoolVar(&opts.Umount, "umount", false, "predict an unmount of the mount at PATH instead")
 	f.BoolVarP(&opts.JSON, "json", "J", false, "use JSON output format")
@@ -94,7 +91,7 @@ func (o *Options) validate() error {
 	return dotgraph.ValidFormat(o.Format, true)
 }
 
-func run(o *Options) (err error) {
+func run(o *Options) error {
 	file, root := crossview.Source(o.PID, o.NSFile)
 	ino, err := crossview.NSInode(file, o.PID)
 	if err != nil {
@@ -104,27 +101,24 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	m, note, err := crossview.Load()
-	if err != nil {
-		return err
-	}
-	defer func() { err = crossview.Said(o.IO, "reach", note, err) }()
-	src := crossview.Index(m, ino)
-	if src < 0 {
-		return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)
-	}
-	pred, err := m.Reach(crossns.Event{Source: src, Path: target, Umount: o.Umount})
-	if errors.Is(err, crossns.ErrNotMountPoint) {
-		return cli.Exitf(1, "%s: not a mount point", target)
-	}
-	if err != nil {
-		return cli.Exitf(1, "%s: %v", target, err)
-	}
-	if o.JSON {
-		return writeJSON(o.IO.Out, target, pred)
-	}
-	if o.Format != "table" {
-		return writePicture(o, m, pred)
-	}
-	return writeTable(o, pred)
+	return crossview.Read(o.IO, "reach", func(m *crossns.Machine) error {
+		src := crossview.Index(m, ino)
+		if src < 0 {
+			return cli.Exitf(1, "%s: not a mount namespace that can be read (mnt:[%d])", file, ino)
+		}
+		pred, err := m.Reach(crossns.Event{Source: src, Path: target, Umount: o.Umount})
+		if errors.Is(err, crossns.ErrNotMountPoint) {
+			return cli.Exitf(1, "%s: not a mount point", target)
+		}
+		if err != nil {
+			return cli.Exitf(1, "%s: %v", target, err)
+		}
+		if o.JSON {
+			return writeJSON(o.IO.Out, target, pred)
+		}
+		if o.Format != "table" {
+			return writePicture(o, m, pred)
+		}
+		return writeTable(o, pred)
+	})
 }

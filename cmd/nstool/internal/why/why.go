@@ -30,7 +30,7 @@ func NewCmd(ios *cli.IOStreams) *cobra.Command { return newCmd(ios, run) }
 // newCmd builds the command with runF as its action (tests pass their own).
 func newCmd(ios *cli.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios}
-	var pid string
+	var pid crossview.TargetPID
 	cmd := &cobra.Command{
 		Use:   "why [-N PID] PATH NS_TARGET",
 		Short: "Why a mount at PATH does or does not reach another namespace",
@@ -46,12 +46,9 @@ first link that is missing, the kernel's rule that decides it
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path, opts.Target = args[0], args[1]
-			if cmd.Flags().Changed("target-pid") {
-				n, err := crossview.ParsePID(pid)
-				if err != nil {
-					return err
-				}
-				opts.PID = n
+			var err error
+			if opts.PID, err = pid.PID(cmd.Flags()); err != nil {
+				return err
 			}
 			if opts.Path == "" || opts.Target == "" {
 				return cli.Exitf(1, "no path or target namespace specified")
@@ -59,11 +56,11 @@ first link that is missing, the kernel's rule that decides it
 			return runF(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&pid, "target-pid", "N", "", "the source namespace is that of process `PID`")
+	pid.Register(cmd.Flags())
 	return cmd
 }
 
-func run(o *Options) (err error) {
+func run(o *Options) error {
 	srcFile, root := crossview.Source(o.PID, "")
 	srcIno, err := crossview.NSInode(srcFile, o.PID)
 	if err != nil {
@@ -84,37 +81,34 @@ func run(o *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	m, note, err := crossview.Load()
-	if err != nil {
-		return err
-	}
-	defer func() { err = crossview.Said(o.IO, "why", note, err) }()
-	src, dst := crossview.Index(m, srcIno), crossview.Index(m, dstIno)
-	if src < 0 || dst < 0 {
-		return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])
-	}
-	c, err := m.Why(src, path, dst)
-	if errors.Is(err, crossns.ErrNotMountPoint) || err != nil {
-		return cli.Exitf(1, "%s: %v", path, err)
-	}
-	lines := []string{fmt.Sprintf("%s in mnt:[%d] → mnt:[%d]%s", path, srcIno, dstIno, about(m.Namespaces[dst]))}
-	for _, l := range c.Links {
-		lines = append(lines, "  "+l)
-	}
-	if c.Receives {
-		lines = append(lines, "receives: yes, at "+strings.Join(c.At, ", "))
-	} else {
-		lines = append(lines, "receives: no: "+c.Break)
-	}
-	lines = append(lines, "rule: "+c.Rule)
-	if c.Fix != "" {
-		lines = append(lines, "fix: "+c.Fix)
-	}
-	// Each line wraps on its own at the terminal's width, under its label.
-	for _, l := range lines {
-		fmt.Fprintln(o.IO.Out, cli.Wrap(l, o.IO.TerminalWidth()))
-	}
-	return nil
+	return crossview.Read(o.IO, "why", func(m *crossns.Machine) error {
+		src, dst := crossview.Index(m, srcIno), crossview.Index(m, dstIno)
+		if src < 0 || dst < 0 {
+			return cli.Exitf(1, "cannot read the mount table of mnt:[%d] (need root)", map[bool]uint64{true: srcIno, false: dstIno}[src < 0])
+		}
+		c, err := m.Why(src, path, dst)
+		if errors.Is(err, crossns.ErrNotMountPoint) || err != nil {
+			return cli.Exitf(1, "%s: %v", path, err)
+		}
+		lines := []string{fmt.Sprintf("%s in mnt:[%d] → mnt:[%d]%s", path, srcIno, dstIno, about(m.Namespaces[dst]))}
+		for _, l := range c.Links {
+			lines = append(lines, "  "+l)
+		}
+		if c.Receives {
+			lines = append(lines, "receives: yes, at "+strings.Join(c.At, ", "))
+		} else {
+			lines = append(lines, "receives: no: "+c.Break)
+		}
+		lines = append(lines, "rule: "+c.Rule)
+		if c.Fix != "" {
+			lines = append(lines, "fix: "+c.Fix)
+		}
+		// Each line wraps on its own at the terminal's width, under its label.
+		for _, l := range lines {
+			fmt.Fprintln(o.IO.Out, cli.Wrap(l, o.IO.TerminalWidth()))
+		}
+		return nil
+	})
 }
 
 // about names a namespace's processes and owner: " (pid 42, docker 0123456789ab)".
