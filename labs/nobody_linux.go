@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -38,18 +37,10 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer readyR.Close()
-	lab, err := newLabPipe(opts.Lab)
-	if err != nil {
-		readyW.Close()
-		return Outcome{}, err
-	}
 	cmd := &exec.Cmd{
 		Path:       "/proc/self/fd/3", // resolved in the child, where fd 3 is the memfd
 		Args:       opts.Stages.AsNobody(opts.Mode, opts.NoPause),
-		Stdin:      opts.Stdin,
-		Stdout:     opts.Stdout,
-		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{mem, lab.r, readyW}, // fd 3: the binary; fd 4: the lab; fd 5: ready
+		ExtraFiles: []*os.File{mem, readyW}, // fd 3: the binary; fd 4: the lab (runStage); fd 5: ready
 		// --step, the colour and who started the lab go over too: nobody's
 		// Run reads them back (RunForParent). startedBy is root's UID.
 		Env: append(append(os.Environ(), handoverEnv(opts)...), envRootlessDone+"=1", "HOME=/nonexistent"),
@@ -59,14 +50,11 @@ func runAsNobody(opts RunOptions) (Outcome, error) {
 		Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}},
 		Pdeathsig:  syscall.SIGKILL,
 	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = lab.start(cmd)
-	readyW.Close()
+	out, err := runStage(cmd, opts, readyR, readyW)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("running as nobody: %w", err)
 	}
-	return waitSandbox(cmd, readyR), nil
+	return out, nil
 }
 
 // readyFD is the ready socket's write end in nobody's side (runAsNobody).

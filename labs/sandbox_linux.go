@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 )
@@ -95,20 +96,12 @@ func Run(opts RunOptions) (Outcome, error) {
 		}
 		defer readyR.Close()
 	}
-	lab, err := newLabPipe(opts.Lab)
-	if err != nil {
-		readyW.Close()
-		return Outcome{}, err
-	}
 	cmd := &exec.Cmd{
 		// /proc/self/exe is resolved by the child: the very binary running,
 		// wherever it came from (a memfd when run as nobody, see runAsNobody).
 		Path:       "/proc/self/exe",
 		Args:       opts.Stages.Init(opts.Mode, opts.NoPause),
-		Stdin:      opts.Stdin,
-		Stdout:     opts.Stdout,
-		Stderr:     opts.Stderr,
-		ExtraFiles: []*os.File{readyW, lab.r}, // fd 3: "ready" (a socket); fd 4: the lab as JSON
+		ExtraFiles: []*os.File{readyW}, // fd 3: "ready" (a socket); fd 4: the lab (runStage)
 		Env:        append(os.Environ(), handoverEnv(opts)...),
 	}
 	// Cloneflags, not Unshareflags: Go's Unshareflags would remount / private
@@ -121,7 +114,32 @@ func Run(opts RunOptions) (Outcome, error) {
 	if userns {
 		asRootOfNewUserNS(cmd.SysProcAttr)
 	}
+	out, err := runStage(cmd, opts, readyR, readyW)
+	if err != nil {
+		if userns && os.Geteuid() != 0 {
+			return Outcome{}, fmt.Errorf("starting the sandbox in a user namespace: %w (this system may not allow unprivileged user namespaces: run the lab as root)", err)
+		}
+		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	if out.Code == SetupFailedStatus {
+		return out, fmt.Errorf("lab %s: %w", opts.Lab.ID, ErrSetupFailed)
+	}
+	return out, nil
+}
 
+// runStage starts cmd, the sandbox's init (Run) or nobody's side of it
+// (runAsNobody), on opts' terminal with the lab on a pipe at fd 4 (after
+// the caller's fd 3), and waits for it to end. readyW, the ready socket's
+// write end that cmd inherits, is closed here, so that readyR sees its end
+// once the sandbox's processes are gone.
+func runStage(cmd *exec.Cmd, opts RunOptions, readyR, readyW *os.File) (Outcome, error) {
+	lab, err := newLabPipe(opts.Lab)
+	if err != nil {
+		readyW.Close()
+		return Outcome{}, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
+	cmd.ExtraFiles = slices.Insert(cmd.ExtraFiles, 1, lab.r)
 	// Pdeathsig follows the thread that forked the child, not the process:
 	// keep this goroutine on one thread until the sandbox has ended.
 	runtime.LockOSThread()
@@ -129,16 +147,9 @@ func Run(opts RunOptions) (Outcome, error) {
 	err = lab.start(cmd)
 	readyW.Close()
 	if err != nil {
-		if userns && os.Geteuid() != 0 {
-			return Outcome{}, fmt.Errorf("starting the sandbox in a user namespace: %w (this system may not allow unprivileged user namespaces: run the lab as root)", err)
-		}
-		return Outcome{}, fmt.Errorf("starting the sandbox: %w", err)
+		return Outcome{}, err
 	}
-	out := waitSandbox(cmd, readyR)
-	if out.Code == SetupFailedStatus {
-		return out, fmt.Errorf("lab %s: %w", opts.Lab.ID, ErrSetupFailed)
-	}
-	return out, nil
+	return waitSandbox(cmd, readyR), nil
 }
 
 // handoverEnv is what a sandbox (or nobody's side of one, runAsNobody) is
