@@ -177,21 +177,6 @@ func removeOptionStr(s, name string) (string, bool) {
 	return s, false
 }
 
-// vfsOptionNames are libmount 2.38.1's Linux option map (optmap.c): the
-// options the kernel applies per mount, propagation included. None takes
-// a value: "rw=1" is a filesystem option to libmount.
-var vfsOptionNames = map[string]bool{
-	"ro": true, "rw": true, "exec": true, "noexec": true, "suid": true, "nosuid": true,
-	"dev": true, "nodev": true, "sync": true, "async": true, "dirsync": true,
-	"remount": true, "bind": true, "rbind": true, "silent": true, "loud": true, "mand": true, "nomand": true,
-	"atime": true, "noatime": true, "iversion": true, "noiversion": true,
-	"diratime": true, "nodiratime": true, "relatime": true, "norelatime": true,
-	"strictatime": true, "nostrictatime": true, "lazytime": true, "nolazytime": true,
-	"unbindable": true, "runbindable": true, "private": true, "rprivate": true,
-	"slave": true, "rslave": true, "shared": true, "rshared": true,
-	"symfollow": true, "nosymfollow": true,
-}
-
 // userOptionValues is libmount's userspace option map: for each option,
 // whether it may have a value ("user[=]", "comment=", ...); an option that
 // takes none given one ("noauto=1") is a filesystem option. "defaults"
@@ -223,7 +208,7 @@ func classify(o option) optionClass {
 		return noOption
 	case strings.HasPrefix(o.name, "x-") || strings.HasPrefix(o.name, "X-"):
 		return userOption
-	case vfsOptionNames[o.name]:
+	case isVFSOption(o.name):
 		if o.hasValue && o.value != "" {
 			return fsOption
 		}

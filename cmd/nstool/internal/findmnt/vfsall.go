@@ -37,6 +37,18 @@ var linuxMap = [...]struct {
 	{"symfollow", unix.MS_NOSYMFOLLOW, true}, {"nosymfollow", unix.MS_NOSYMFOLLOW, false},
 }
 
+// isVFSOption says whether name is in linuxMap: an option the kernel
+// applies per mount, propagation included. None takes a value: "rw=1" is
+// a filesystem option to libmount.
+func isVFSOption(name string) bool {
+	for _, m := range linuxMap {
+		if m.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // allVFSOptions is findmnt --vfs-all's VFS-OPTIONS, libmount's
 // mnt_fs_get_vfs_options_all: the MS_* flags an entry's options (all of
 // them, merged) set, read in order by the Linux map (mnt_optstr_get_flags:
