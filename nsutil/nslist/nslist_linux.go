@@ -57,6 +57,10 @@ type Options struct {
 	// Details reads /proc/PID/status of every process (PPID, Name, State,
 	// Threads): see ScanOptions.
 	Details bool
+	// Owners reads every process's UID (ScanOptions.Owners); without it
+	// only the UID of each listed namespace's lowest-PID process, the one
+	// that stands for it, is read: the others' stay 0.
+	Owners bool
 	// Relations asks nsfs for every namespace's owner and parent
 	// (ioctl_ns(2)); needed for the PNS and ONS columns and the trees.
 	Relations bool
@@ -94,7 +98,7 @@ func List(opts Options) (*Listing, error) {
 		// must be known to find them, whatever types are listed.
 		scanTypes = scanTypes.With(namespaces.Mnt)
 	}
-	scan, err := Scan(ScanOptions{Types: scanTypes, Details: opts.Details})
+	scan, err := Scan(ScanOptions{Types: scanTypes, Details: opts.Details, Owners: opts.Owners})
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +138,9 @@ func List(opts Options) (*Listing, error) {
 		}
 	}
 	sortNamespaces(l.Namespaces)
+	if !opts.Owners {
+		readLowestOwners(l.Namespaces)
+	}
 	if opts.Relations || opts.Relatives {
 		parallel.Do(len(l.Namespaces), func(i int) {
 			ns := l.Namespaces[i]
@@ -144,6 +151,20 @@ func List(opts Options) (*Listing, error) {
 		l.Namespaces = addRelatives(l.Namespaces)
 	}
 	return l, nil
+}
+
+// readLowestOwners reads the UID of each namespace's lowest-PID process
+// (a process that exited since the scan keeps UID 0).
+func readLowestOwners(list []*Namespace) {
+	var lowest []*ProcInfo
+	seen := map[*ProcInfo]bool{}
+	for _, ns := range list {
+		if p := ns.Lowest(); p != nil && !seen[p] {
+			seen[p] = true
+			lowest = append(lowest, p)
+		}
+	}
+	parallel.Do(len(lowest), func(i int) { _ = lowest[i].ReadOwner() })
 }
 
 // addRelatives adds the owners and parents of the listed namespaces that

@@ -207,3 +207,41 @@ func TestReadCmdlineAsLsns(t *testing.T) {
 	}
 	_ = strconv.Itoa
 }
+
+// Without Options.Owners, List reads the UID of each namespace's lowest-PID
+// process only (the one its row shows); with it, every process's. The
+// kernel's answer is the owner of /proc/PID (proc(5)): a sleeper as nobody
+// in a new UTS namespace, and a second process (uid 1234) that joins it.
+func TestListOwners(t *testing.T) {
+	nstest.RequireRoot(t)
+	lowest := nstest.SleepIn(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS,
+		Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}})
+	joiner := nstest.Sleeper(t, "nsenter", "-t", strconv.Itoa(lowest), "-u",
+		"setpriv", "--reuid=1234", "--regid=1234", "--clear-groups", "sleep", "inf").Process.Pid
+	uts := nstest.Inode(t, namespaces.ProcPath(lowest, namespaces.Uts))
+	for _, owners := range []bool{false, true} {
+		l, err := List(Options{Types: namespaces.TypeSet(0).With(namespaces.Uts), Owners: owners})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ns *Namespace
+		for _, n := range l.Namespaces {
+			if n.Ino == uts {
+				ns = n
+			}
+		}
+		if ns == nil || len(ns.Procs) != 2 || ns.Procs[0].PID != lowest || ns.Procs[1].PID != joiner {
+			t.Fatalf("owners %v: the sleepers' UTS namespace %d: %+v", owners, uts, ns)
+		}
+		wantJoiner := uint32(0) // not read
+		if owners {
+			wantJoiner = 1234
+		}
+		if got := ns.Procs[0].UID; got != 65534 {
+			t.Errorf("owners %v: lowest PID's UID %d, want 65534", owners, got)
+		}
+		if got := ns.Procs[1].UID; got != wantJoiner {
+			t.Errorf("owners %v: joiner's UID %d, want %d", owners, got, wantJoiner)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func TestReadProcessSelf(t *testing.T) {
 	defer unix.Close(proc)
 	for _, types := range []namespaces.TypeSet{namespaces.AllTypeSet, namespaces.TypeSet(0).With(namespaces.Mnt).With(namespaces.Time)} {
 		var p ProcInfo
-		ok, denied := readProcess(proc, os.Getpid(), ScanOptions{Types: types, Details: true}, &p)
+		ok, denied := readProcess(proc, os.Getpid(), ScanOptions{Types: types, Details: true, Owners: true}, &p)
 		if !ok || denied {
 			t.Fatalf("readProcess(self) = %v, %v", ok, denied)
 		}

@@ -49,10 +49,15 @@ type ScanOptions struct {
 	// Details reads /proc/PID/status too (one more file per process, a
 	// third of the scan's time): PPID, Name, State, Threads.
 	Details bool
+	// Owners stats /proc/PID for every process's UID (one more system
+	// call per process: with one type asked for, half of the scan's
+	// time). Without it UID stays 0 until ReadOwner, and a process none
+	// of whose links could be read (exited, or a zombie) is left out.
+	Owners bool
 }
 
 // Scan reads every process under /proc once: the owner of
-// /proc/PID, the target of each /proc/PID/ns/TYPE link asked for and, with
+// /proc/PID (with Owners), the target of each /proc/PID/ns/TYPE link asked for and, with
 // Details, /proc/PID/status. Processes that exit during the scan are left
 // out silently; a process whose namespaces the caller may not read is kept
 // with those inodes 0 and counted in Denied. Only a failure to read /proc
@@ -105,12 +110,14 @@ func Scan(opts ScanOptions) (*ProcScan, error) {
 func readProcess(proc, pid int, opts ScanOptions, p *ProcInfo) (ok, denied bool) {
 	var path [40]byte // "PID", then "PID/ns/TYPE\x00"
 	pidLen := len(strconv.AppendInt(path[:0], int64(pid), 10))
-	// The owner of /proc/PID is the process's effective UID (proc(5)).
-	var st unix.Stat_t
-	if err := unix.Fstatat(proc, string(path[:pidLen]), &st, 0); err != nil {
-		return false, false // exited
+	p.PID = pid
+	if opts.Owners {
+		uid, err := ownerAt(proc, string(path[:pidLen]))
+		if err != nil {
+			return false, false // exited
+		}
+		p.UID = uid
 	}
-	p.PID, p.UID = pid, st.Uid
 	if opts.Details {
 		buf := make([]byte, 4096)
 		n, err := readFile("/proc/"+strconv.Itoa(pid)+"/status", buf)
@@ -120,6 +127,7 @@ func readProcess(proc, pid int, opts ScanOptions, p *ProcInfo) (ok, denied bool)
 	}
 	nsPath := append(path[:pidLen], "/ns/"...)
 	var link [64]byte
+	read := false // a link read, or refused: the process is there
 	for t := namespaces.Type(0); t < namespaces.NumTypes; t++ {
 		if !opts.Types.Has(t) {
 			continue
@@ -131,17 +139,38 @@ func readProcess(proc, pid int, opts ScanOptions, p *ProcInfo) (ok, denied bool)
 		switch errno {
 		case 0:
 			p.NS[t] = linkInode(link[:n])
+			read = true
 		case unix.EACCES, unix.EPERM:
 			// Reading a namespace link needs ptrace read access
 			// (PTRACE_MODE_READ_FSCREDS, proc(5)).
-			denied = true
+			denied, read = true, true
 		default:
 			// ENOENT: a zombie has no namespaces left (lsns skips
 			// them too), or the kernel lacks the type; ESRCH: the
 			// process is exiting. Neither is an error.
 		}
 	}
-	return true, denied
+	return read || opts.Owners, denied
+}
+
+// ownerAt is the effective UID of the process whose /proc directory is
+// name, relative to proc: proc(5) makes it the directory's owner.
+func ownerAt(proc int, name string) (uint32, error) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(proc, name, &st, 0); err != nil {
+		return 0, err
+	}
+	return st.Uid, nil
+}
+
+// ReadOwner fills UID for a process scanned without ScanOptions.Owners.
+func (p *ProcInfo) ReadOwner() error {
+	uid, err := ownerAt(unix.AT_FDCWD, "/proc/"+strconv.Itoa(p.PID))
+	if err != nil {
+		return err
+	}
+	p.UID = uid
+	return nil
 }
 
 // linkInode reads the inode out of a namespace link's target,

@@ -22,6 +22,7 @@ const (
 	needDetails                    // /proc/PID/status: PPID, NAME, STATE, NTHREADS
 	needCgroups                    // /proc/PID/cgroup
 	needCommand                    // /proc/PID/cmdline: COMMAND, CMD
+	needOwners                     // every process's UID, not only the lowest PID's: USERS
 )
 
 // column is one entry of the column registry that drives -o, the headers,
@@ -114,7 +115,7 @@ var columns = []*column{
 			return ""
 		},
 		proc: procUser},
-	{name: "USERS", help: "effective UIDs of the namespace's processes",
+	{name: "USERS", help: "effective UIDs of the namespace's processes", need: needOwners,
 		ns:   users,
 		proc: perProcNS(users)},
 	{name: "NETNSID", flags: scols.Right, help: "namespace ID as used by network subsystem", need: needNetNSID,

@@ -163,6 +163,9 @@ func run(opts *Options) error {
 		Relations:  needs&needRelations != 0,
 		Relatives:  opts.Tree == "owner" || opts.Tree == "parent",
 		Details:    opts.Tree == "process",
+		// A namespace row shows its lowest-PID process's user; the
+		// process rows (--namespace) show each process's.
+		Owners: forProcesses || needs&needOwners != 0,
 	}
 	if forProcesses && opts.typesGiven == 0 {
 		// The namespace may be of any type: look for it among all (with
