@@ -41,25 +41,18 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		return cli.Exit(out.Code)
 	})
 	actorCmd := newActorStageCmd()
-	probeCmd := &cobra.Command{
-		Use: verbProbe + " umount|bind PID PATH", Hidden: true, Args: cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			pid, err := stagePID(args[1])
-			if err != nil {
-				return err
-			}
-			refused, err := labs.ProbeMain(args[0], pid, args[2])
-			switch {
-			case err != nil:
-				// Read by the check that ran the probe: the error alone.
-				fmt.Fprintln(ios.ErrOut, err)
-				return cli.Exit(1)
-			case refused:
-				return cli.Exit(labs.ProbeRefusedStatus)
-			}
-			return nil
-		},
-	}
+	probeCmd := pidStageCmd(verbProbe+" umount|bind PID PATH", 3, 1, func(pid int, args []string) error {
+		refused, err := labs.ProbeMain(args[0], pid, args[2])
+		switch {
+		case err != nil:
+			// Read by the check that ran the probe: the error alone.
+			fmt.Fprintln(ios.ErrOut, err)
+			return cli.Exit(1)
+		case refused:
+			return cli.Exit(labs.ProbeRefusedStatus)
+		}
+		return nil
+	})
 	promptCmd := &cobra.Command{
 		Use: verbPrompt + " [--after STEP]", Hidden: true, Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,16 +73,9 @@ func internalCmds(ios *cli.IOStreams) []*cobra.Command {
 		},
 	}
 	promptCmd.Flags().Bool("after", false, "")
-	enterCmd := &cobra.Command{
-		Use: verbEnter + " PID", Hidden: true, Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			pid, err := stagePID(args[0])
-			if err != nil {
-				return err
-			}
-			return cli.Exitf(1, "%v", labs.EnterNamespaceOf(stages, pid))
-		},
-	}
+	enterCmd := pidStageCmd(verbEnter+" PID", 1, 0, func(pid int, args []string) error {
+		return cli.Exitf(1, "%v", labs.EnterNamespaceOf(stages, pid))
+	})
 	return []*cobra.Command{runCmd, initCmd, supCmd, actorCmd, probeCmd, promptCmd, enterCmd}
 }
 

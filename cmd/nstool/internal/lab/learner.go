@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"syscall"
 
@@ -13,7 +12,7 @@ import (
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
 	var step string
-	cmd := &cobra.Command{
+	cmd := sandboxCmd(ios, labs.ModeStart, &cobra.Command{
 		Use:   "start ID",
 		Short: "Open a sandbox shell for a lab",
 		Long: `Open a shell in a fresh sandbox for the lab: its own mount and PID
@@ -25,60 +24,48 @@ A lab left mid-way can go on from the step reached: on a terminal, start
 offers it; --step N goes to step N. The sandbox is new each time: the steps
 before are redone by their reference solutions, and the shell opens where
 they leave it (in the copy a step's unshare made, say).`,
-		Example:           "  nstool lab start 04-types\n  nstool lab start 4\n  nstool lab start 04-types --step 3",
-		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: labIDs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := labOutside(ios, "start", args[0])
-			if err != nil {
-				return err
-			}
-			opts := runOptions(ios, l, labs.ModeStart)
-			var given *string
-			if cmd.Flags().Changed("step") {
-				given = &step
-			}
-			if opts.From, err = startingStep(ios, l, given); err != nil {
-				return err
-			}
-			// The sandbox's shell owns the terminal; Ctrl-C is for it.
-			ignoreTerminalSignals()
-			out, err := labs.Run(opts)
-			if errors.Is(err, labs.ErrSetupFailed) {
-				return cli.Exit(1) // the sandbox has said why, in one line and the setup's output
-			}
-			if err != nil {
-				return cli.Exitf(1, "%v", err)
-			}
-			if out.State != nil && out.State.Step > len(l.Steps) {
-				out.State = nil // written in the sandbox by hand: no step of the lab
-			}
-			if out.State != nil {
-				prog := labs.LoadProgress()
-				p := prog[l.ID]
-				if passed := p.Passed(len(l.Steps)); out.State.Done && !p.Done || out.State.Step > passed {
-					p.Done = p.Done || out.State.Done
-					p.Best = max(passed, out.State.Step)
-					prog[l.ID] = p
-					if err := prog.Save(); err != nil {
-						fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
-					}
-				}
-				if out.State.Done {
-					fmt.Fprintf(ios.ErrOut, "lab %s done; the sandbox is gone.\n", l.ID)
-				} else {
-					fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, out.State.Step+1, len(l.Steps))
+		Example: "  nstool lab start 04-types\n  nstool lab start 4\n  nstool lab start 04-types --step 3",
+	}, func(cmd *cobra.Command, l *labs.Lab, opts *labs.RunOptions) error {
+		var given *string
+		if cmd.Flags().Changed("step") {
+			given = &step
+		}
+		var err error
+		if opts.From, err = startingStep(ios, l, given); err != nil {
+			return err
+		}
+		// The sandbox's shell owns the terminal; Ctrl-C is for it.
+		ignoreTerminalSignals()
+		return nil
+	}, func(l *labs.Lab, out labs.Outcome) error {
+		if out.State != nil && out.State.Step > len(l.Steps) {
+			out.State = nil // written in the sandbox by hand: no step of the lab
+		}
+		if out.State != nil {
+			prog := labs.LoadProgress()
+			p := prog[l.ID]
+			if passed := p.Passed(len(l.Steps)); out.State.Done && !p.Done || out.State.Step > passed {
+				p.Done = p.Done || out.State.Done
+				p.Best = max(passed, out.State.Step)
+				prog[l.ID] = p
+				if err := prog.Save(); err != nil {
+					fmt.Fprintf(ios.ErrOut, "nstool lab: cannot save progress: %v\n", err)
 				}
 			}
-			if out.Code > 128 {
-				if out.State != nil && out.State.EndedBy != "" {
-					return cli.Exitf(out.Code, "%s ended the lab (nstool lab reset); `nstool lab start %s` starts it again", out.State.EndedBy, l.ID)
-				}
-				return cli.Exitf(out.Code, "the sandbox was killed (%s); `nstool lab start %s` starts it again", syscall.Signal(out.Code-128), l.ID)
+			if out.State.Done {
+				fmt.Fprintf(ios.ErrOut, "lab %s done; the sandbox is gone.\n", l.ID)
+			} else {
+				fmt.Fprintf(ios.ErrOut, "left lab %s at step %d/%d; the sandbox is gone.\n", l.ID, out.State.Step+1, len(l.Steps))
 			}
-			return nil
-		},
-	}
+		}
+		if out.Code > 128 {
+			if out.State != nil && out.State.EndedBy != "" {
+				return cli.Exitf(out.Code, "%s ended the lab (nstool lab reset); `nstool lab start %s` starts it again", out.State.EndedBy, l.ID)
+			}
+			return cli.Exitf(out.Code, "the sandbox was killed (%s); `nstool lab start %s` starts it again", syscall.Signal(out.Code-128), l.ID)
+		}
+		return nil
+	})
 	cmd.Flags().StringVar(&step, "step", "", "go to step `N`, the steps before redone by their reference solutions")
 	return cmd
 }

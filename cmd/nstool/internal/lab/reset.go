@@ -15,7 +15,7 @@ import (
 
 func newResetCmd(ios *cli.IOStreams) *cobra.Command {
 	var all bool
-	cmd := &cobra.Command{
+	cmd := outsideCmd(&cobra.Command{
 		Use:   "reset [ID]",
 		Short: "Forget a lab's progress and end its running sandbox",
 		Long: `Forget your progress in the lab (all labs without ID) and end your running
@@ -24,13 +24,9 @@ sandbox of it, if any: every process, mount and namespace of it goes.
 Only your own sandboxes end. --all ends every user's (root only: the
 instructor of a class server), after a confirmation on a terminal; each
 learner's terminal then says who ended the lab.`,
-		Example:           "  nstool lab reset 04-types\n  nstool lab reset\n  nstool lab reset --all 04-types",
-		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: labIDs,
+		Example: "  nstool lab reset 04-types\n  nstool lab reset\n  nstool lab reset --all 04-types",
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outsideOnly("reset"); err != nil {
-				return err
-			}
 			id := ""
 			if len(args) == 1 {
 				l, err := loadLab(ios, args[0])
@@ -90,7 +86,7 @@ learner's terminal then says who ended the lab.`,
 			}
 			return nil
 		},
-	}
+	})
 	cmd.Flags().BoolVar(&all, "all", false, "end every user's sandboxes of the lab (all labs without ID), not only yours")
 	return cmd
 }

@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,18 +11,14 @@ import (
 )
 
 func newVerifyCmd(ios *cli.IOStreams) *cobra.Command {
-	return &cobra.Command{
+	return outsideCmd(&cobra.Command{
 		Use:   "verify [ID...]",
 		Short: "Run labs' reference solutions in fresh sandboxes and check every step",
 		Long: `Run each lab's reference solution in a fresh sandbox, as a learner would type
 it, and check every step. Without ID, every lab. Exit status 0 only if every
 step of every lab passed.`,
-		Example:           "  nstool lab verify\n  nstool lab verify 04-types 05-slave",
-		ValidArgsFunction: labIDs,
+		Example: "  nstool lab verify\n  nstool lab verify 04-types 05-slave",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outsideOnly("verify"); err != nil {
-				return err
-			}
 			sel, err := findLabs(ios, args)
 			if err != nil {
 				return err
@@ -52,37 +47,22 @@ step of every lab passed.`,
 			}
 			return nil
 		},
-	}
+	})
 }
 
 func newDemoCmd(ios *cli.IOStreams) *cobra.Command {
 	var noPause bool
-	cmd := &cobra.Command{
+	cmd := sandboxCmd(ios, labs.ModeDemo, &cobra.Command{
 		Use:   "demo ID",
 		Short: "Show and run each step of a lab, for a projector",
 		Long: `Show each step of the lab and run its reference solution in a fresh sandbox,
 command by command, checking the step after it; waits for Enter between steps
 unless --no-pause.`,
-		Example:           "  nstool lab demo 04-types\n  nstool lab demo 04-types --no-pause",
-		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: labIDs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := labOutside(ios, "demo", args[0])
-			if err != nil {
-				return err
-			}
-			opts := runOptions(ios, l, labs.ModeDemo)
-			opts.NoPause = noPause
-			out, err := labs.Run(opts)
-			if errors.Is(err, labs.ErrSetupFailed) {
-				return cli.Exit(1) // the sandbox has said why, in one line and the setup's output
-			}
-			if err != nil {
-				return cli.Exitf(1, "%v", err)
-			}
-			return cli.Exit(out.Code)
-		},
-	}
+		Example: "  nstool lab demo 04-types\n  nstool lab demo 04-types --no-pause",
+	}, func(cmd *cobra.Command, l *labs.Lab, opts *labs.RunOptions) error {
+		opts.NoPause = noPause
+		return nil
+	}, func(l *labs.Lab, out labs.Outcome) error { return cli.Exit(out.Code) })
 	cmd.Flags().BoolVar(&noPause, "no-pause", false, "run every step without waiting for Enter")
 	return cmd
 }
