@@ -25,10 +25,17 @@ import (
 // stderr and the exit code.
 func nstool(t *testing.T, stdin string, env []string, args ...string) (string, string, int) {
 	t.Helper()
+	return nstooltest.Run(t, nstoolCmd(t, stdin, env, args...))
+}
+
+// nstoolCmd is the command nstool runs: nstool ARGS with env added and
+// stdin on its standard input.
+func nstoolCmd(t *testing.T, stdin string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(nstooltest.Binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	return nstooltest.Run(t, cmd)
+	return cmd
 }
 
 func stateEnv(t *testing.T) []string { return []string{"XDG_STATE_HOME=" + t.TempDir()} }
@@ -57,6 +64,19 @@ func okForEveryLab(t *testing.T, out string) {
 			t.Errorf("no ok line for %s:\n%s", l.ID, out)
 		}
 	}
+}
+
+// verifyPasses runs cmd, a `lab verify`, and fails t unless it exits 0
+// with output that the regular expression ok matches and leaves this
+// test's mount table as it was (sameMountTable, saying says).
+func verifyPasses(t *testing.T, cmd *exec.Cmd, ok, says string) {
+	t.Helper()
+	before, _ := os.ReadFile("/proc/self/mountinfo")
+	out, errOut, code := nstooltest.Run(t, cmd)
+	if code != 0 || !regexp.MustCompile(ok).MatchString(out) {
+		t.Fatalf("%s: exit %d\n%s%s", strings.Join(cmd.Args[1:], " "), code, out, errOut)
+	}
+	sameMountTable(t, before, says)
 }
 
 // sameMountTable fails t, saying so, if this test's mount table is no
@@ -150,9 +170,7 @@ func TestStartCheckAndProgress(t *testing.T) {
 // actor's mount namespace.
 func TestShellFromTheHost(t *testing.T) {
 	nstest.RequireRoot(t)
-	first := startLabID(t, "05-slave")
-	defer first.kill()
-	first.typeThenWait(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
+	first := startLabID(t, "05-slave").readyAfter(t, "mkdir /lab/vol/in; mount -t tmpfs in /lab/vol/in")
 	got, errOut, _ := nstool(t, "", nil, "lab", "shell", "container", "--", "sh", "-c", "findmnt -rn -o TARGET,PROPAGATION -R /lab/vol; readlink /proc/1/ns/pid")
 	if !strings.Contains(got, "/lab/vol private,slave") || !strings.Contains(got, "/lab/vol/in") {
 		t.Fatalf("lab shell container saw:\n%s%s", got, errOut)
@@ -406,9 +424,7 @@ func TestResetEndsOnlyYourOwnUnlessAll(t *testing.T) {
 func TestShellChoosesTheLab(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, id := range []string{"05-slave", "05-slave", "01-isolation"} {
-		b := startLabID(t, id)
-		defer b.kill()
-		b.typeThenWait(t, "true")
+		startLabID(t, id).readyAfter(t, "true")
 	}
 	for _, tc := range []struct {
 		lab  string
@@ -482,6 +498,15 @@ func (b *bgLab) typeThenWait(t *testing.T, line string) {
 	if !b.until(func() bool { return strings.Count(b.out.String(), "ran-42-lines\n") > ran }) {
 		t.Fatalf("lab start ended (%v) before it ran %q:\n%s", b.err, line, b.out.String())
 	}
+}
+
+// readyAfter has b's shell run line (typeThenWait), b killed when the test
+// ends, and returns b.
+func (b *bgLab) readyAfter(t *testing.T, line string) *bgLab {
+	t.Helper()
+	t.Cleanup(b.kill)
+	b.typeThenWait(t, line)
+	return b
 }
 
 // until waits until ok holds, as long as the lab runs; it tells whether ok
@@ -560,9 +585,7 @@ func TestAnswerOnlyWhereAsked(t *testing.T) {
 // there has the colour of the first terminal's when the terminal wants it.
 func TestSecondTerminalToldWhenTheLabEnds(t *testing.T) {
 	nstest.RequireRoot(t)
-	first := startLabID(t, "05-slave")
-	defer first.kill()
-	first.typeThenWait(t, "true")
+	first := startLabID(t, "05-slave").readyAfter(t, "true")
 	second := exec.Command(nstooltest.Binary(t), "--color=always", "lab", "shell", "container", "--", "sh", "-c", `echo "color=$NSTOOL_LAB_COLOR"; exec sleep 1000`)
 	var out lockedBuffer
 	second.Stdout, second.Stderr = &out, &out
@@ -639,12 +662,8 @@ func children(pid int) []int {
 // the new step, is not told again.
 func TestSecondTerminalToldOfTheNextStep(t *testing.T) {
 	nstest.RequireRoot(t)
-	first := startLabID(t, "05-slave")
-	defer first.kill()
-	first.typeThenWait(t, "true")
-	second := startLab(t, exec.Command(nstooltest.Binary(t), "lab", "shell", "container"))
-	defer second.kill()
-	second.typeThenWait(t, "true")
+	first := startLabID(t, "05-slave").readyAfter(t, "true")
+	second := startLab(t, exec.Command(nstooltest.Binary(t), "lab", "shell", "container")).readyAfter(t, "true")
 	all, _ := labs.All()
 	l, _ := labs.Find(all, "05")
 	first.typeThenWait(t, strings.ReplaceAll(l.Steps[0].Solution, "\n", "; ")+"; nstool lab check")

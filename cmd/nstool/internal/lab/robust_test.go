@@ -323,9 +323,7 @@ func TestRootfsOnlyInAnEmptyFolder(t *testing.T) {
 // there until the lab ends.
 func TestKilledShellTakesItsCommand(t *testing.T) {
 	nstest.RequireRoot(t)
-	first := startLabID(t, "05-slave")
-	defer first.kill()
-	first.typeThenWait(t, "true")
+	startLabID(t, "05-slave").readyAfter(t, "true")
 	shell := exec.Command(nstooltest.Binary(t), "lab", "shell", "container", "--", "sleep", "1234")
 	if err := shell.Start(); err != nil {
 		t.Fatal(err)

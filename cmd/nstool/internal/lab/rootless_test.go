@@ -16,13 +16,8 @@ import (
 // root runs it (setpriv --reuid=65534 from a folder nobody can read).
 func TestRootlessLabAsNobody(t *testing.T) {
 	nstest.RequireRoot(t)
-	before, _ := os.ReadFile("/proc/self/mountinfo")
-	cmd := asNobody(t)("lab", "verify", "11-rootless")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !regexp.MustCompile(`(?m)^ok +11-rootless \(7 steps`).Match(out) {
-		t.Fatalf("lab verify 11-rootless as nobody: %v\n%s", err, out)
-	}
-	sameMountTable(t, before, "lab 11 as nobody changed the mount table")
+	verifyPasses(t, asNobody(t)("lab", "verify", "11-rootless"), `(?m)^ok +11-rootless \(7 steps`,
+		"lab 11 as nobody changed the mount table")
 }
 
 // The learner's path in lab 11, started by root (so run as nobody): in the
@@ -89,9 +84,7 @@ func TestGoOnIntoTheCopysUserNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
 	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "11-rootless", "--step", "3")
 	cmd.Env = append(os.Environ(), stateEnv(t)...)
-	first := startLab(t, cmd)
-	defer first.kill()
-	first.typeThenWait(t, `echo "here=$(readlink /proc/self/ns/user) host=$(nstool lab shell host -- readlink /proc/self/ns/user)"`)
+	first := startLab(t, cmd).readyAfter(t, `echo "here=$(readlink /proc/self/ns/user) host=$(nstool lab shell host -- readlink /proc/self/ns/user)"`)
 	first.stdin.Write([]byte("exit\n")) // the copy's shell; end() is the host's
 	first.end()
 	out := first.out.String()
@@ -108,9 +101,7 @@ func TestResetEndsRootsRootlessLab(t *testing.T) {
 	env := stateEnv(t)
 	cmd := exec.Command(nstooltest.Binary(t), "lab", "start", "11-rootless")
 	cmd.Env = append(os.Environ(), env...)
-	first := startLab(t, cmd)
-	defer first.kill()
-	first.typeThenWait(t, "true")
+	first := startLab(t, cmd).readyAfter(t, "true")
 	got, _, code := nstool(t, "", env, "lab", "reset", "11")
 	if code != 0 || !strings.Contains(got, "ended the running sandbox of 11-rootless (root's)") {
 		t.Fatalf("root's lab reset 11: exit %d:\n%s", code, got)
