@@ -34,6 +34,16 @@ func Parse[O, C any](t testing.TB, newCmd func(*cli.IOStreams, func(*O) error) *
 	return cfg, cfgErr
 }
 
+// Parser is Parse for one subcommand: a function that reads a command line
+// as newCmd's subcommand does and returns what config made of it.
+func Parser[O, C any](newCmd func(*cli.IOStreams, func(*O) error) *cobra.Command,
+	config func(*O) (C, error)) func(t testing.TB, args ...string) (C, error) {
+	return func(t testing.TB, args ...string) (C, error) {
+		t.Helper()
+		return Parse(t, newCmd, config, args...)
+	}
+}
+
 // ShellWords splits a command line as sh would for plain words: blanks
 // separate, single and double quotes group (two quotes with nothing between are an empty word), nothing
 // is expanded (a $(...) or $VAR stays one word).

@@ -17,10 +17,7 @@ import (
 )
 
 // parse runs the command line through cobra and Config, without running.
-func parse(t *testing.T, args ...string) (*spawn.NsenterConfig, error) {
-	t.Helper()
-	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
-}
+var parse = nstooltest.Parser(newCmd, (*Options).Config)
 
 // describe renders the plan for the kernel (nsexectest.DescribeSteps) and
 // the program.

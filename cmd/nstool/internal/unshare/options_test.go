@@ -15,10 +15,7 @@ import (
 )
 
 // parse runs the command line through cobra and Config, without running.
-func parse(t *testing.T, args ...string) (*spawn.UnshareConfig, error) {
-	t.Helper()
-	return nstooltest.Parse(t, newCmd, (*Options).Config, args...)
-}
+var parse = nstooltest.Parser(newCmd, (*Options).Config)
 
 func TestOptions(t *testing.T) {
 	t.Setenv("SHELL", "/bin/bash")
