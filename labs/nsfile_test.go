@@ -19,11 +19,7 @@ import (
 // kernel's state matches and says what it saw when it does not.
 func TestNamespaceFileChecks(t *testing.T) {
 	d := nstest.Tmpfs(t)
-	for _, f := range []string{"mnt", "plain"} {
-		if err := os.WriteFile(d+"/"+f, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	nstest.EmptyFiles(t, d+"/mnt", d+"/plain")
 	mustMount(t, "", d, "", unix.MS_PRIVATE)
 	keeper := nstest.BoundMountNS(t, d+"/mnt", "unshare", "-m", "sh", "-c", "mount -t tmpfs keep /mnt && exec sleep 1000")
 	held := nstest.Inode(t, d+"/mnt")
@@ -127,11 +123,7 @@ func TestNamespaceFileChecks(t *testing.T) {
 func TestWhatLab12Says(t *testing.T) {
 	d := nstest.Tmpfs(t)
 	mustMount(t, "", d, "", unix.MS_SHARED)
-	for _, f := range []string{"mnt", "net"} {
-		if err := os.WriteFile(d+"/"+f, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	nstest.EmptyFiles(t, d+"/mnt", d+"/net")
 	// A service started before, whose copy of d is a slave.
 	svc := nstest.Sleeper(t, "unshare", "-m", "--propagation", "slave", "sleep", "1000")
 	// util-linux unshare and nstool's are refused alike; nstool says why.
@@ -146,12 +138,8 @@ func TestWhatLab12Says(t *testing.T) {
 	}
 	// A file in a folder of the shared mount: nstool gives the fix unshare(1)
 	// shows, the folder as a private mount of its own.
-	if err := os.MkdirAll(d+"/ns", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(d+"/ns/mnt", nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	nstest.MkdirAll(t, d+"/ns")
+	nstest.EmptyFiles(t, d+"/ns/mnt")
 	out, _ := exec.Command(nstooltest.Binary(t), "unshare", "--mount="+d+"/ns/mnt", "true").CombinedOutput()
 	if want := "give its folder a private mount of its own: `nstool mount --bind " + d + "/ns " + d + "/ns && nstool mount --make-private " + d + "/ns`"; !strings.Contains(string(out), want) {
 		t.Errorf("nstool unshare --mount=FILE in a folder of a shared mount says %q, want it to say %q", out, want)

@@ -16,12 +16,8 @@ import (
 // is found and read when an nsfs bind mount holds it, and when an open file
 // does.
 func TestLoadFindsHeldNamespaces(t *testing.T) {
-	nstest.RequireRoot(t)
-	dir := nstest.Tmpfs(t)
-	bound := filepath.Join(dir, "held")
-	if err := os.WriteFile(bound, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bound := filepath.Join(nstest.Tmpfs(t), "held")
+	nstest.EmptyFiles(t, bound)
 	byBind := nstest.BoundMountNS(t, bound, "unshare", "-m", "sh", "-c", "mount -t tmpfs crossns-bind /mnt && exec sleep 1000")
 	byFD := lonelyNamespace(t, "crossns-fd")
 	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/mnt", byFD.Process.Pid))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -19,74 +20,40 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 // the tests' root never moves.
 func TestCheckNamesTheKernelsCondition(t *testing.T) {
 	nstest.RequireRoot(t)
-	tmpfs := func(t *testing.T, dir string) {
-		t.Helper()
-		nstest.TmpfsAt(t, dir, "pivot-test", "size=1m")
-	}
-	shared := func(t *testing.T, dir string) {
-		t.Helper()
-		nstest.Mount(t, "", dir, "", unix.MS_SHARED, "")
-	}
+	// setup: steps "VERB PATH" run in order, "; " between; D in a path,
+	// and in the call's, is the case's tmpfs.
 	cases := []struct {
-		name  string
-		setup func(t *testing.T, d string) Call
-		want  Condition
+		name, setup     string
+		newRoot, putOld string
+		want            Condition
 	}{
-		{"new_root is no mount point", func(t *testing.T, d string) Call {
-			mkdir(t, d+"/n/old")
-			return Call{d + "/n", d + "/n/old"}
-		}, NewRootNotMountPoint},
-		{"put_old lies on new_root's shared mount", func(t *testing.T, d string) Call {
-			tmpfs(t, d+"/n")
-			shared(t, d+"/n")
-			mkdir(t, d+"/n/old")
-			return Call{d + "/n", d + "/n/old"}
-		}, PutOldMountShared},
-		{"put_old is a shared mount", func(t *testing.T, d string) Call {
-			tmpfs(t, d+"/n")
-			tmpfs(t, d+"/n/old")
-			shared(t, d+"/n/old")
-			return Call{d + "/n", d + "/n/old"}
-		}, PutOldMountShared},
-		{"new_root's parent is shared", func(t *testing.T, d string) Call {
-			shared(t, d)
-			tmpfs(t, d+"/n")
-			nstest.Mount(t, "", d+"/n", "", unix.MS_PRIVATE, "")
-			mkdir(t, d+"/n/old")
-			return Call{d + "/n", d + "/n/old"}
-		}, NewRootParentShared},
-		{"put_old is not under new_root", func(t *testing.T, d string) Call {
-			tmpfs(t, d+"/n")
-			mkdir(t, d+"/o")
-			return Call{d + "/n", d + "/o"}
-		}, PutOldNotUnderNewRoot},
-		{"put_old is not under new_root, relative paths", func(t *testing.T, d string) Call {
-			tmpfs(t, d+"/n")
-			mkdir(t, d+"/o")
-			chdir(t, d+"/n")
-			return Call{".", "../o"}
-		}, PutOldNotUnderNewRoot},
-		{"new_root is the root", func(t *testing.T, d string) Call {
-			return Call{"/", d}
-		}, NewRootOnRootMount},
-		{"put_old is on the root's mount", func(t *testing.T, d string) Call {
-			tmpfs(t, d+"/n")
-			return Call{d + "/n", "/"}
-		}, PutOldOnRootMount},
-		{"new_root does not exist", func(t *testing.T, d string) Call {
-			return Call{d + "/nope", d + "/nope/old"}
-		}, BadPath},
-		{"new_root is a file", func(t *testing.T, d string) Call {
-			if err := os.WriteFile(d+"/f", nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			tmpfs(t, d+"/n")
-			return Call{d + "/f", d + "/n"}
-		}, BadPath},
+		{"new_root is no mount point", "mkdir D/n/old", "D/n", "D/n/old", NewRootNotMountPoint},
+		{"put_old lies on new_root's shared mount", "tmpfs D/n; shared D/n; mkdir D/n/old", "D/n", "D/n/old", PutOldMountShared},
+		{"put_old is a shared mount", "tmpfs D/n; tmpfs D/n/old; shared D/n/old", "D/n", "D/n/old", PutOldMountShared},
+		{"new_root's parent is shared", "shared D; tmpfs D/n; private D/n; mkdir D/n/old", "D/n", "D/n/old", NewRootParentShared},
+		{"put_old is not under new_root", "tmpfs D/n; mkdir D/o", "D/n", "D/o", PutOldNotUnderNewRoot},
+		{"put_old is not under new_root, relative paths", "tmpfs D/n; mkdir D/o; chdir D/n", ".", "../o", PutOldNotUnderNewRoot},
+		{"new_root is the root", "", "/", "D", NewRootOnRootMount},
+		{"put_old is on the root's mount", "tmpfs D/n", "D/n", "/", PutOldOnRootMount},
+		{"new_root does not exist", "", "D/nope", "D/nope/old", BadPath},
+		{"new_root is a file", "file D/f; tmpfs D/n", "D/f", "D/n", BadPath},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			call := c.setup(t, nstest.Tmpfs(t))
+			d := nstest.Tmpfs(t)
+			at := func(path string) string {
+				if rest, ok := strings.CutPrefix(path, "D"); ok {
+					return d + rest
+				}
+				return path
+			}
+			for _, step := range strings.Split(c.setup, "; ") {
+				if step != "" {
+					verb, path, _ := strings.Cut(step, " ")
+					setupStep(t, verb, at(path))
+				}
+			}
+			call := Call{at(c.newRoot), at(c.putOld)}
 			problems, err := Check(call)
 			if err != nil {
 				t.Fatal(err)
@@ -109,10 +76,26 @@ func TestCheckNamesTheKernelsCondition(t *testing.T) {
 	}
 }
 
-func mkdir(t *testing.T, dir string) {
+// setupStep is one step of a case's setup on path: mkdir (and parents),
+// an empty file, a tmpfs mounted (the directory made first), a change
+// to shared or private, or a chdir until the test ends.
+func setupStep(t *testing.T, verb, path string) {
 	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	switch verb {
+	case "mkdir":
+		nstest.MkdirAll(t, path)
+	case "file":
+		nstest.EmptyFiles(t, path)
+	case "tmpfs":
+		nstest.TmpfsAt(t, path, "pivot-test", "size=1m")
+	case "shared":
+		nstest.Mount(t, "", path, "", unix.MS_SHARED, "")
+	case "private":
+		nstest.Mount(t, "", path, "", unix.MS_PRIVATE, "")
+	case "chdir":
+		chdir(t, path)
+	default:
+		t.Fatalf("unknown setup step %q", verb)
 	}
 }
 

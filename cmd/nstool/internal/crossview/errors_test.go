@@ -21,10 +21,7 @@ import (
 // empty table and 0 before).
 func TestBadInputInOneLine(t *testing.T) {
 	bin := nstooltest.Binary(t)
-	dir := filepath.Join(nstest.Tmpfs(t), "dir")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := nstest.TmpfsDir(t, "dir")
 	ended := exec.Command("true")
 	if err := ended.Run(); err != nil {
 		t.Fatal(err)

@@ -71,9 +71,7 @@ func liveTree(t *testing.T) string {
 // byte for byte, on the live mount table of the test's namespace.
 func TestLiveDifferential(t *testing.T) {
 	nstest.RequireRoot(t)
-	if _, err := exec.LookPath("findmnt"); err != nil {
-		t.Skip("util-linux findmnt is not installed")
-	}
+	nstest.RequireCommands(t, "findmnt")
 	base := liveTree(t)
 	pid := strconv.Itoa(os.Getpid())
 	argsets := [][]string{
@@ -249,11 +247,7 @@ func TestColor(t *testing.T) {
 // TestTerminalWidth: on a terminal both tools fit the table to its width
 // the same way (truncated OPTIONS, extreme cells pushed to a new line).
 func TestTerminalWidth(t *testing.T) {
-	for _, tool := range []string{"script", "findmnt", "stty"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	nstest.RequireCommands(t, "script", "findmnt", "stty")
 	bin := nstooltest.Binary(t)
 	tab, err := filepath.Abs("testdata/mountinfo-lab")
 	if err != nil {
@@ -283,11 +277,7 @@ func TestTerminalWidth(t *testing.T) {
 // same as util-linux does, including the mounts only that namespace has.
 func TestTaskNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, tool := range []string{"findmnt", "unshare"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	nstest.RequireCommands(t, "findmnt", "unshare")
 	base := liveTree(t)
 	// A process in a namespace of its own with one more mount; it waits on
 	// its stdin, so closing the pipe (or the test dying) ends it.
@@ -330,9 +320,7 @@ func TestTaskNamespace(t *testing.T) {
 // (mount -t tmpfs "" DIR); a lone "" that matches no source is the root.
 func TestEmptySourceAsUtilLinux(t *testing.T) {
 	nstest.RequireRoot(t)
-	if _, err := exec.LookPath("findmnt"); err != nil {
-		t.Skip("util-linux findmnt is not installed")
-	}
+	nstest.RequireCommands(t, "findmnt")
 	base := nstest.Tmpfs(t)
 	for _, mounted := range []bool{false, true} {
 		dir := filepath.Join(base, "empty")

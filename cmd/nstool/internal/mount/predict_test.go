@@ -7,15 +7,13 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd/mountcmdtest"
 	"github.com/nstool/nstool/cmd/nstool/nstooltest"
-	"github.com/nstool/nstool/nsutil/nstest"
 )
 
 // mount -f --explain predicts what each call would do (before → after);
 // the kernel is the oracle: the same command run for real must leave each
 // mount in the state predicted, and the fake run must change nothing.
 func TestFakePredictsTheKernel(t *testing.T) {
-	nstest.RequireRoot(t)
-	bin := nstooltest.Binary(t)
+	bin := nstooltest.RootBinary(t)
 	predicted := regexp.MustCompile(`(?m)^  (\S+) +.* → (shared and slave|shared|slave|private|unbindable)\b.*\(predicted\)$`)
 	real := regexp.MustCompile(`(?m)^  (\S+) +.* → ([^(\n]+?)(?: \(.*\))?$`)
 	cmds := []string{"--bind a b", "--rbind a b", "-t tmpfs n b", "--move a b"}

@@ -19,10 +19,7 @@ import (
 // PROPAGATION (findmnt's text) and, for the last, VFS-OPTIONS.
 func TestUtilLinuxSharedSubtree(t *testing.T) {
 	bin := nstooltest.RootBinary(t)
-	mp := filepath.Join(nstest.Tmpfs(t), "mnt")
-	if err := os.Mkdir(mp, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	mp := nstest.TmpfsDir(t, "mnt")
 	run := func(args ...string) {
 		t.Helper()
 		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {

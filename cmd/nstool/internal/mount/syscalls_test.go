@@ -71,9 +71,7 @@ func straceCalls(t *testing.T, tool, setup, cmd string) (calls, expectR string) 
 // the main call before the propagation calls, deepest first for umount -R.
 func TestSameSystemCalls(t *testing.T) {
 	nstest.RequireRoot(t)
-	if _, err := exec.LookPath("strace"); err != nil {
-		t.Skip("strace not installed")
-	}
+	nstest.RequireCommands(t, "strace")
 	bin := nstooltest.Binary(t) + " "
 	for _, cmd := range []string{
 		"$M --make-shared --make-rslave --make-private a",
