@@ -30,44 +30,29 @@ type state struct{ name, setup string }
 
 var makeWords = []string{"shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"}
 
-// compareEach compares each command from each starting state in from, a
-// subtest STATE/COMMAND each.
-func compareEach(t *testing.T, from []state, cmds ...string) {
-	t.Helper()
-	for _, st := range from {
-		for _, cmd := range cmds {
-			t.Run(st.name+"/"+cmd, func(t *testing.T) { mountcmdtest.Compare(t, st.setup, cmd) })
-		}
-	}
-}
-
-// Every starting state × every --make-* flag, recursive and not.
-func TestDifferentialMakeFlags(t *testing.T) {
-	nstest.RequireRoot(t)
-	var cmds []string
-	for _, w := range makeWords {
-		cmds = append(cmds, "$M --make-"+w+" a")
-	}
-	compareEach(t, states, cmds...)
-}
-
-// Several propagation flags in one call: one mount(2) each, in order,
-// each type once (as util-linux).
-func TestDifferentialSeveralFlags(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states,
+// The differential table: each group's commands from each of its starting
+// states, compared with util-linux by mountcmdtest.Compare (exit code,
+// stdout, stderr and mount tables); check, where set, asks more of
+// util-linux's outcome (nstool's is the same, or Compare said how not).
+var differential = []struct {
+	name  string
+	from  []state
+	check func(t *testing.T, st state, cmd string, o mountcmdtest.Outcome)
+	cmds  []string
+}{
+	// Every starting state × every --make-* flag, recursive and not.
+	{"MakeFlags", states, nil, makeFlags()},
+	// Several propagation flags in one call: one mount(2) each, in order,
+	// each type once (as util-linux).
+	{"SeveralFlags", states, nil, []string{
 		"$M --make-shared --make-rslave --make-private a",
 		"$M --make-private --make-shared --make-private a",
 		"$M --make-unbindable --make-rshared a",
 		"$M --make-rslave --make-runbindable a/sub",
-	)
-}
-
-// Bind and rbind of each kind of source, with and without flags and
-// propagation changes; an unbindable source must fail.
-func TestDifferentialBind(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states,
+	}},
+	// Bind and rbind of each kind of source, with and without flags and
+	// propagation changes; an unbindable source must fail.
+	{"Bind", states, nil, []string{
 		"mkdir b; $M --bind a b",
 		"mkdir b; $M --rbind a b",
 		"mkdir b; $M -B a b",
@@ -81,36 +66,18 @@ func TestDifferentialBind(t *testing.T) {
 		// onto a shared destination: the bind propagates to its peer.
 		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --bind a s/b",
 		"mkdir s t; mount -t tmpfs s s; mount --make-shared s; mount --bind s t; mkdir s/b; $M --rbind a s/b",
-	)
-}
-
-func TestDifferentialUnbindableFails(t *testing.T) {
-	for _, cmd := range []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"} {
-		o := mountcmdtest.Compare(t, states[4].setup, cmd)
-		if o.Code != 32 {
-			t.Errorf("%s of an unbindable mount: exit %d, want 32", cmd, o.Code)
-		}
-	}
-}
-
-// Moves: under a shared parent must fail (EINVAL), others follow 5d.
-func TestDifferentialMove(t *testing.T) {
-	o := mountcmdtest.Compare(t, states[0].setup, "mkdir b; $M --move a/sub b")
-	if o.Code != 32 {
-		t.Errorf("move from under a shared mount: exit %d, want 32", o.Code)
-	}
-	compareEach(t, states,
+	}},
+	{"UnbindableFails", states[4:5], exits(32), []string{"mkdir b; $M --bind a b", "mkdir b; $M --rbind a b"}},
+	// Moves: under a shared parent must fail (EINVAL), others follow 5d.
+	{"MoveFromUnderShared", states[0:1], exits(32), []string{"mkdir b; $M --move a/sub b"}},
+	{"Move", states, nil, []string{
 		"mkdir b; $M --move a b",
 		"mkdir b; $M -M a b",
 		"mkdir b; $M -o move a b",
 		"mkdir s b; mount -t tmpfs s s; mount --make-shared s; mkdir s/b; $M --move a s/b",
-	)
-}
-
-// New mounts: options split into flags and data, propagation afterwards.
-func TestDifferentialNewMounts(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
+	}},
+	// New mounts: options split into flags and data, propagation afterwards.
+	{"NewMounts", states[3:4], nil, []string{
 		"mkdir b; $M -t tmpfs -o size=1m,mode=700,noexec,nosuid x b",
 		"mkdir b; $M --source x --target b -t tmpfs", "mkdir b; $M --source x b -t tmpfs",
 		"mkdir b; $M --target b x -t tmpfs", "mkdir b; $M --sou x --tar b -t tmpfs",
@@ -127,24 +94,16 @@ func TestDifferentialNewMounts(t *testing.T) {
 		"$M -m -t tmpfs x new/dir; stat -c '%n %a' new new/dir",
 		"$M --mkdir=0700 --bind a n2; stat -c '%n %a' n2",
 		"$M -o X-mount.mkdir=0711 -t tmpfs x n3; stat -c '%n %a' n3",
-	)
-}
-
-// Remounts keep the mount's current options, as util-linux does.
-func TestDifferentialRemount(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
+	}},
+	// Remounts keep the mount's current options, as util-linux does.
+	{"Remount", states[3:4], nil, []string{
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
 		"$M -o remount,ro,bind a",
 		"$M -o remount,ro,rshared a",
-	)
-}
-
-// Bad input: one line, util-linux's code (32), nothing changed.
-func TestDifferentialBadInput(t *testing.T) {
-	nstest.RequireRoot(t)
-	for _, cmd := range []string{
+	}},
+	// Bad input: one line, util-linux's code (32), nothing changed.
+	{"BadInput", states[0:1], failsInOneLine, []string{
 		"mkdir b; $M --make-shared b",
 		"$M --make-rshared nonexist",
 		"$M --make-private ./nonexist/x",
@@ -183,27 +142,9 @@ func TestDifferentialBadInput(t *testing.T) {
 		// --source and --target alone: fstab's words
 		"mkdir b; $M --target b", "$M --source x",
 		"mkdir b; $M --source x --target b b -t tmpfs",
-	} {
-		t.Run(cmd, func(t *testing.T) {
-			o := mountcmdtest.Compare(t, states[0].setup, cmd)
-			if o.Code == 0 {
-				t.Errorf("%s succeeded", cmd)
-			}
-			if strings.Count(o.Stderr, "\n") > 2 {
-				t.Errorf("%s: more than one line of error: %q", cmd, o.Stderr)
-			}
-			untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, states[0].setup, "true")
-			if o.Table != untouched.Table {
-				t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.Table, untouched.Table)
-			}
-		})
-	}
-}
-
-// umount: peers, lazy, recursive, forced, not mounted.
-func TestDifferentialUmount(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states,
+	}},
+	// umount: peers, lazy, recursive, forced, not mounted.
+	{"Umount", states, nil, []string{
 		"$U a/sub",
 		"$U -l a",
 		"$U -R a",
@@ -221,7 +162,164 @@ func TestDifferentialUmount(t *testing.T) {
 		"mkdir a/sub/deep; mount -t tmpfs deep a/sub/deep; $U -R a/sub",
 		"mkdir b; mount --rbind a b; $U -R b",
 		"mkdir b; mount --rbind a b; $U -R -l b a",
-	)
+	}},
+	// One path with a --make-* flag or --bind is never looked up in fstab:
+	// the kernel gets the request with the source "none" (a new filesystem
+	// of -t's type, a bind of the path "none"); a -t pattern names no type,
+	// and -o shared alone is not --make-shared.
+	{"OneArgumentWithoutFstab", states[3:4], nil, []string{
+		"$M --make-shared -t tmpfs a", "$M --make-private -v -o size=1m -t tmpfs a",
+		"$M --make-shared -t tmpfs,bogus a", "$M --make-shared -t notmpfs a", "$M --make-shared -o ro a",
+		"$M --make-private --bind a", "$M --make-shared -t bogus a", "$M -o shared,ro a", "$M -o shared -t tmpfs a",
+		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a", "$M -t auto --make-unbindable a",
+		"$M -o move -m --make-private nonexist", "$M --options-source disable -o size=1m a", "$M --options-source disable ''",
+		"mkdir g; $M --target-prefix $PWD/g --options-source disable -o size=1m a", "$M --options-source fstab,disable -m -t tmpfs nb",
+		"$M --make-private -o bogus=1 -t tmpfs a", "$M --make-private -t ext4 a",
+		"mkdir g; $M -n -M --target-prefix $PWD/g 'sp ace'", "$M -M nonexist", "$M -n -M nonexist", "$M -n -M a", "$M -m -o nosuid,nodev a ''",
+		"$M -M --target-prefix / nonexist", "$M -M --target-prefix $PWD/ /nonexist",
+		"mkdir b; $M -o move --target b", "mkdir b; $M -o remount --options-source-force a b",
+		"$M -o noexec -o remount,ro --mkdir=0700 new", "$M --make-private -o size=1m -w a", "$M --make-private -o size=1m,ro a",
+		"$M -o shared,size=1m a",
+		"mkdir b; $M --options-source-force -o rbind a b", "mkdir b; $M --options-source-force -R a b",
+		"$M -o remount,bind,ro a/sub/../../a", "$M --make-runbindable -o remount,bind,ro sub", "$M -o remount,ro sub",
+		"mkdir b; $M --source x --target b -t tmpfs,proc LABEL=x",
+	}},
+	// What util-linux accepts and, with no fstab, -a or helpers in play,
+	// ignores or only checks (-F, -i, -s, -O, --options-mode,
+	// --options-source); -L and -U name the source; --target-prefix.
+	{"FstabAndHelperOptions", states[3:4], nil, []string{
+		"mkdir b; $M -F -t tmpfs x b", "mkdir b; $M --fo -t tmpfs x b", "mkdir b; $M -i -v -t tmpfs x b",
+		"mkdir b; $M -s -t tmpfs x b", "mkdir b; $M -O foo -t tmpfs x b", "$M -O x -t tmpfs",
+		"mkdir b; $M --options-mode ignore -t tmpfs x b", "mkdir b; $M --options-mode=replace -t tmpfs x b",
+		"mkdir b; $M --options-mode append,ignore -t tmpfs x b", "mkdir b; $M --options-mode= -t tmpfs x b",
+		"mkdir b; $M --options-source fstab,mtab -t tmpfs x b", "mkdir b; $M --options-source= -t tmpfs x b",
+		"mkdir b; $M --options-source bogus -t tmpfs x b", "$M --options-mode bogus",
+		"mkdir b; $M --options-source-force -t tmpfs x b", "mkdir b; $M --options-source-force --bind a b",
+		"$M --options-source-force --make-shared a", "$M --options-source-force -o remount,ro a",
+		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
+		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
+		"mkdir b; $M -L foo b c", "$M -o bind -L x nonexist", "mkdir b; $M -M -L x b", "mkdir b; $M -B UUID=nstool-none b",
+		// a tag with an empty value is no tag: a path like any other
+		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
+		`mkdir b; $M 'LABEL="q' b`, `mkdir b; $M 'UUID=""x' b`, `mkdir b; $M "LABEL='x'" b`, "mkdir b; $M ID=foo b", "mkdir b; $M label=z b",
+		"$M -L foo ID=x",
+		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
+		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
+		"mkdir b; $M --target-prefix '' -t tmpfs x b",
+	}},
+	// Options as libmount reads them: the flags a user's mount implies (user,
+	// users: nosuid,nodev,noexec; owner, group: nosuid,nodev; later words
+	// win), X-mount.mkdir (or x-mount.mkdir, the first named; its mode read
+	// as strtol(3) in base 8, only for a missing target), -t auto, -t lists.
+	{"OptionWords", states[3:4], nil, []string{
+		"mkdir b; $M -o user -t tmpfs x b", "mkdir b; $M -o user,exec -t tmpfs x b", "mkdir b; $M -o exec,user -t tmpfs x b",
+		"mkdir b; $M -o users -t tmpfs x b", "mkdir b; $M -o owner,suid -t tmpfs x b", "mkdir b; $M -o group -t tmpfs x b",
+		"mkdir b; $M -o nouser,noowner -t tmpfs x b",
+		"$M -o x-mount.mkdir -t tmpfs x nb; stat -c '%n %a' nb", "$M -o x-mount.mkdir=0700,X-mount.mkdir=0711 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=bogus -t tmpfs x nb", "$M -o size=1m,X-mount.mkdir=8,nosuid -t tmpfs x nb",
+		"mkdir b; $M -o X-mount.mkdir=bogus -t tmpfs x b", "$M -o X-mount.mkdir=7,X-mount.mkdir=8 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=8,X-mount.mkdir=7 -t tmpfs x nb", "$M -o 'X-mount.mkdir= 0700' -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir=0x1ff -t tmpfs x nb", "$M -o X-mount.mkdir=07777 -t tmpfs x nb/c; stat -c '%n %a' nb",
+		"$M -m=0700 -t tmpfs x nb; stat -c '%n %a' nb", "$M --mkdir==0700 -t tmpfs x nb; stat -c '%n %a' nb",
+		"$M -o X-mount.mkdir= -t tmpfs x nb; stat -c '%n %a' nb",
+		"mkdir b; $M -t auto x b", "mkdir b; $M -t bogus,bogus2 x b", "mkdir b; touch f; $M -t ext4 f b", "$M -t ''",
+		// an -o list may not start with "=", a quote or a blank
+		"mkdir b; $M -o=ro -t tmpfs x b", "mkdir b; $M -o ' ro' -t tmpfs x b", `mkdir b; $M -o '"ro' -t tmpfs x b`,
+		"mkdir b; $M -o ro,=x -t tmpfs x b", "$M -o = a", "$M -o =ro --make-shared a",
+		// SELinux's words are dropped where SELinux is off
+		"mkdir b; $M -t tmpfs -o context=x,size=1m x b", `mkdir b; $M -t tmpfs -o 'fscontext="a,b",seclabel' x b`,
+		"$M -o remount,size=2m,seclabel a",
+	}},
+	// -N's PID as util-linux's parse_pid() reads it (strtoul(3), cut to a
+	// pid_t; 0 and -1 are file names), in a second namespace ns2 makes.
+	{"NamespaceArgument", states[3:4], nil, []string{
+		`ns2 true; $M -N " $P" -t tmpfs inner $W/a/sub`, "ns2 true; $M -N +$P --make-shared $W/a", "ns2 true; $M -N 0$P -t tmpfs inner $W/a/sub",
+		"$M -N 0 --make-shared a", "$M -N -1 --make-shared a", "$M -N 1x --make-shared a",
+	}},
+	// --target alone names the one path of a --make-*, --bind or remount
+	// (no fstab needed); -L with a remount is looked up first; -v says
+	// "bound on" for a remount with bind; -m makes a one-path target too.
+	{"OnePathForms", states[3:4], nil, []string{
+		"$M --make-shared --target a", "$M -o remount --target a", "$M -o remount,ro --target a --source x",
+		"$M --bind --source a", "$M --make-shared --source a", "$M -o remount -L nstool-none a",
+		"$M -o remount --source x", "$M --source '' -o remount", "$M --target '' -o remount",
+		"$M -v -o remount,ro --source a", "$M -o remount,ro --source $PWD/a",
+		"$M -v -o remount,ro,bind a", "$M -v -o remount,bind,rshared a",
+		"$M -m --make-shared nb", "$M -m --bind nonexist nb; ls -d nb", "$M -m nb",
+	}},
+	// -v prints util-linux's success lines; without arguments the mount table
+	// is listed as mount(8) lists it (with -t filtering).
+	{"Stdout", states[0:1], succeedsWithOutput, []string{
+		"mkdir b; $M -v --bind a b",
+		"mkdir b; $M -v --move a b",
+		"$M -v --make-private a",
+		"mkdir b; $M -v -t tmpfs x b",
+		"mkdir b; $M -v --make-shared -t tmpfs x b",
+		"$U -v a/sub",
+		"$M -t tmpfs",
+		"$M -t tmpfs,proc",
+		"$M -t notmpfs,proc",
+		"$M",
+	}},
+}
+
+// TestDifferential runs the table, a subtest GROUP/STATE/COMMAND each.
+func TestDifferential(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, g := range differential {
+		t.Run(g.name, func(t *testing.T) {
+			for _, st := range g.from {
+				for _, cmd := range g.cmds {
+					t.Run(st.name+"/"+cmd, func(t *testing.T) {
+						o := mountcmdtest.Compare(t, st.setup, cmd)
+						if g.check != nil {
+							g.check(t, st, cmd, o)
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// makeFlags is "$M --make-WORD a" for every --make-* word.
+func makeFlags() []string {
+	var cmds []string
+	for _, w := range makeWords {
+		cmds = append(cmds, "$M --make-"+w+" a")
+	}
+	return cmds
+}
+
+// exits is a check: the command ends with code.
+func exits(code int) func(t *testing.T, st state, cmd string, o mountcmdtest.Outcome) {
+	return func(t *testing.T, st state, cmd string, o mountcmdtest.Outcome) {
+		if o.Code != code {
+			t.Errorf("%s from %s: exit %d, want %d", cmd, st.name, o.Code, code)
+		}
+	}
+}
+
+// failsInOneLine is a check: the command fails, says so in one line (util-linux's
+// code 32, say) and leaves the mount table as the setup made it.
+func failsInOneLine(t *testing.T, st state, cmd string, o mountcmdtest.Outcome) {
+	if o.Code == 0 {
+		t.Errorf("%s succeeded", cmd)
+	}
+	if strings.Count(o.Stderr, "\n") > 2 {
+		t.Errorf("%s: more than one line of error: %q", cmd, o.Stderr)
+	}
+	untouched := mountcmdtest.Run(t, mountcmdtest.UtilLinux, st.setup, "true")
+	if o.Table != untouched.Table {
+		t.Errorf("%s changed the mount table:\n%s\nwant:\n%s", cmd, o.Table, untouched.Table)
+	}
+}
+
+// succeedsWithOutput is a check: the command succeeds and prints something.
+func succeedsWithOutput(t *testing.T, st state, cmd string, o mountcmdtest.Outcome) {
+	if o.Code != 0 || o.Stdout+o.Stderr == "" {
+		t.Errorf("%s: exit %d, stdout %q", cmd, o.Code, o.Stdout)
+	}
 }
 
 // The examples of mount_namespaces(7), with a second mount namespace made
@@ -279,110 +377,4 @@ func TestRunCaseSanity(t *testing.T) {
 	if !bytes.Contains([]byte(o.Table), []byte("/peer tmpfs shared:")) {
 		t.Fatalf("the peer should still be shared: %s", o.Table)
 	}
-}
-
-// One path with a --make-* flag or --bind is never looked up in fstab:
-// the kernel gets the request with the source "none" (a new filesystem
-// of -t's type, a bind of the path "none"); a -t pattern names no type,
-// and -o shared alone is not --make-shared.
-func TestDifferentialOneArgumentWithoutFstab(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
-		"$M --make-shared -t tmpfs a", "$M --make-private -v -o size=1m -t tmpfs a",
-		"$M --make-shared -t tmpfs,bogus a", "$M --make-shared -t notmpfs a", "$M --make-shared -o ro a",
-		"$M --make-private --bind a", "$M --make-shared -t bogus a", "$M -o shared,ro a", "$M -o shared -t tmpfs a",
-		"$M --make-shared -t tmpfs -c a", "$M --make-rshared -t proc a", "$M -t auto --make-unbindable a",
-		"$M -o move -m --make-private nonexist", "$M --options-source disable -o size=1m a", "$M --options-source disable ''",
-		"mkdir g; $M --target-prefix $PWD/g --options-source disable -o size=1m a", "$M --options-source fstab,disable -m -t tmpfs nb",
-		"$M --make-private -o bogus=1 -t tmpfs a", "$M --make-private -t ext4 a",
-		"mkdir g; $M -n -M --target-prefix $PWD/g 'sp ace'", "$M -M nonexist", "$M -n -M nonexist", "$M -n -M a", "$M -m -o nosuid,nodev a ''",
-		"$M -M --target-prefix / nonexist", "$M -M --target-prefix $PWD/ /nonexist",
-		"mkdir b; $M -o move --target b", "mkdir b; $M -o remount --options-source-force a b",
-		"$M -o noexec -o remount,ro --mkdir=0700 new", "$M --make-private -o size=1m -w a", "$M --make-private -o size=1m,ro a",
-		"$M -o shared,size=1m a",
-		"mkdir b; $M --options-source-force -o rbind a b", "mkdir b; $M --options-source-force -R a b",
-		"$M -o remount,bind,ro a/sub/../../a", "$M --make-runbindable -o remount,bind,ro sub", "$M -o remount,ro sub",
-		"mkdir b; $M --source x --target b -t tmpfs,proc LABEL=x",
-	)
-}
-
-// What util-linux accepts and, with no fstab, -a or helpers in play,
-// ignores or only checks (-F, -i, -s, -O, --options-mode,
-// --options-source); -L and -U name the source; --target-prefix.
-func TestDifferentialFstabAndHelperOptions(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
-		"mkdir b; $M -F -t tmpfs x b", "mkdir b; $M --fo -t tmpfs x b", "mkdir b; $M -i -v -t tmpfs x b",
-		"mkdir b; $M -s -t tmpfs x b", "mkdir b; $M -O foo -t tmpfs x b", "$M -O x -t tmpfs",
-		"mkdir b; $M --options-mode ignore -t tmpfs x b", "mkdir b; $M --options-mode=replace -t tmpfs x b",
-		"mkdir b; $M --options-mode append,ignore -t tmpfs x b", "mkdir b; $M --options-mode= -t tmpfs x b",
-		"mkdir b; $M --options-source fstab,mtab -t tmpfs x b", "mkdir b; $M --options-source= -t tmpfs x b",
-		"mkdir b; $M --options-source bogus -t tmpfs x b", "$M --options-mode bogus",
-		"mkdir b; $M --options-source-force -t tmpfs x b", "mkdir b; $M --options-source-force --bind a b",
-		"$M --options-source-force --make-shared a", "$M --options-source-force -o remount,ro a",
-		"mkdir b; $M -L nstool-none b", "mkdir b; $M -U nstool-none -t tmpfs b", "$M -L foo", "$M -U foo",
-		"mkdir b; $M -L foo -U bar b", "mkdir b; $M -L foo --source x b", "$M -L foo LABEL=x", "$M --source x LABEL=y",
-		"mkdir b; $M -L foo b c", "$M -o bind -L x nonexist", "mkdir b; $M -M -L x b", "mkdir b; $M -B UUID=nstool-none b",
-		// a tag with an empty value is no tag: a path like any other
-		"mkdir b; $M -L '' b", "mkdir b; $M -U '' b", "mkdir b; $M LABEL= b", `mkdir b; $M 'LABEL=""' b`, "mkdir b; $M -t tmpfs LABEL= b",
-		`mkdir b; $M 'LABEL="q' b`, `mkdir b; $M 'UUID=""x' b`, `mkdir b; $M "LABEL='x'" b`, "mkdir b; $M ID=foo b", "mkdir b; $M label=z b",
-		"$M -L foo ID=x",
-		"mkdir -p t/b; $M --target-prefix $PWD/t -t tmpfs x b", "mkdir -p t/b; $M --target-prefix $PWD/t/ -v -t tmpfs x /b/",
-		"mkdir -p t/b; $M --target-prefix t -t tmpfs x b", "mkdir -p t/a; $M --target-prefix $PWD/t --make-shared a",
-		"mkdir b; $M --target-prefix '' -t tmpfs x b",
-	)
-}
-
-// Options as libmount reads them: the flags a user's mount implies (user,
-// users: nosuid,nodev,noexec; owner, group: nosuid,nodev; later words
-// win), X-mount.mkdir (or x-mount.mkdir, the first named; its mode read
-// as strtol(3) in base 8, only for a missing target), -t auto, -t lists.
-func TestDifferentialOptionWords(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
-		"mkdir b; $M -o user -t tmpfs x b", "mkdir b; $M -o user,exec -t tmpfs x b", "mkdir b; $M -o exec,user -t tmpfs x b",
-		"mkdir b; $M -o users -t tmpfs x b", "mkdir b; $M -o owner,suid -t tmpfs x b", "mkdir b; $M -o group -t tmpfs x b",
-		"mkdir b; $M -o nouser,noowner -t tmpfs x b",
-		"$M -o x-mount.mkdir -t tmpfs x nb; stat -c '%n %a' nb", "$M -o x-mount.mkdir=0700,X-mount.mkdir=0711 -t tmpfs x nb/c; stat -c '%n %a' nb",
-		"$M -o X-mount.mkdir=bogus -t tmpfs x nb", "$M -o size=1m,X-mount.mkdir=8,nosuid -t tmpfs x nb",
-		"mkdir b; $M -o X-mount.mkdir=bogus -t tmpfs x b", "$M -o X-mount.mkdir=7,X-mount.mkdir=8 -t tmpfs x nb; stat -c '%n %a' nb",
-		"$M -o X-mount.mkdir=8,X-mount.mkdir=7 -t tmpfs x nb", "$M -o 'X-mount.mkdir= 0700' -t tmpfs x nb; stat -c '%n %a' nb",
-		"$M -o X-mount.mkdir=0x1ff -t tmpfs x nb", "$M -o X-mount.mkdir=07777 -t tmpfs x nb/c; stat -c '%n %a' nb",
-		"$M -m=0700 -t tmpfs x nb; stat -c '%n %a' nb", "$M --mkdir==0700 -t tmpfs x nb; stat -c '%n %a' nb",
-		"$M -o X-mount.mkdir= -t tmpfs x nb; stat -c '%n %a' nb",
-		"mkdir b; $M -t auto x b", "mkdir b; $M -t bogus,bogus2 x b", "mkdir b; touch f; $M -t ext4 f b", "$M -t ''",
-		// an -o list may not start with "=", a quote or a blank
-		"mkdir b; $M -o=ro -t tmpfs x b", "mkdir b; $M -o ' ro' -t tmpfs x b", `mkdir b; $M -o '"ro' -t tmpfs x b`,
-		"mkdir b; $M -o ro,=x -t tmpfs x b", "$M -o = a", "$M -o =ro --make-shared a",
-		// SELinux's words are dropped where SELinux is off
-		"mkdir b; $M -t tmpfs -o context=x,size=1m x b", `mkdir b; $M -t tmpfs -o 'fscontext="a,b",seclabel' x b`,
-		"$M -o remount,size=2m,seclabel a",
-	)
-}
-
-// -N's PID as util-linux's parse_pid() reads it (strtoul(3), cut to a
-// pid_t; 0 and -1 are file names), in a second namespace ns2 makes.
-func TestDifferentialNamespaceArgument(t *testing.T) {
-	nstest.RequireRoot(t)
-	for _, cmd := range []string{
-		`ns2 true; $M -N " $P" -t tmpfs inner $W/a/sub`, "ns2 true; $M -N +$P --make-shared $W/a", "ns2 true; $M -N 0$P -t tmpfs inner $W/a/sub",
-		"$M -N 0 --make-shared a", "$M -N -1 --make-shared a", "$M -N 1x --make-shared a",
-	} {
-		t.Run(cmd, func(t *testing.T) { mountcmdtest.Compare(t, states[3].setup, cmd) })
-	}
-}
-
-// --target alone names the one path of a --make-*, --bind or remount
-// (no fstab needed); -L with a remount is looked up first; -v says
-// "bound on" for a remount with bind; -m makes a one-path target too.
-func TestDifferentialOnePathForms(t *testing.T) {
-	nstest.RequireRoot(t)
-	compareEach(t, states[3:4],
-		"$M --make-shared --target a", "$M -o remount --target a", "$M -o remount,ro --target a --source x",
-		"$M --bind --source a", "$M --make-shared --source a", "$M -o remount -L nstool-none a",
-		"$M -o remount --source x", "$M --source '' -o remount", "$M --target '' -o remount",
-		"$M -v -o remount,ro --source a", "$M -o remount,ro --source $PWD/a",
-		"$M -v -o remount,ro,bind a", "$M -v -o remount,bind,rshared a",
-		"$M -m --make-shared nb", "$M -m --bind nonexist nb; ls -d nb", "$M -m nb",
-	)
 }
