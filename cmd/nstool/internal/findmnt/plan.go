@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 )
@@ -211,12 +213,28 @@ func (o *Options) plan() (*plan, error) {
 }
 
 // fstabPath is libmount's mnt_get_fstab_path: $LIBMOUNT_FSTAB when it is
-// set (empty included), else /etc/fstab.
+// set (empty included) and libmount may read it (libmountGetenv), else
+// /etc/fstab.
 func fstabPath() string {
-	if p, ok := os.LookupEnv("LIBMOUNT_FSTAB"); ok {
+	if p, ok := libmountGetenv("LIBMOUNT_FSTAB"); ok {
 		return p
 	}
 	return "/etc/fstab"
+}
+
+// libmountGetenv is util-linux 2.38.1's safe_getenv, through which libmount
+// reads its variables: only for a real and effective root (util-linux
+// HEAD lets every unprivileged user have them: 2.38.1's rule is kept, as
+// the rest of its behaviour), with equal real and effective GIDs, in a
+// dumpable process (prctl(2) PR_GET_DUMPABLE), else as if it were unset.
+func libmountGetenv(name string) (string, bool) {
+	if os.Getuid() != 0 || os.Geteuid() != 0 || os.Getgid() != os.Getegid() {
+		return "", false
+	}
+	if d, err := unix.PrctlRetInt(unix.PR_GET_DUMPABLE, 0, 0, 0, 0); err == nil && d == 0 {
+		return "", false
+	}
+	return os.LookupEnv(name)
 }
 
 // emptyIsRoot is how libmount reads an empty target: it compares paths
