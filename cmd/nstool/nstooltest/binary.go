@@ -74,7 +74,7 @@ func Binary(t testing.TB) string {
 		// cmd/nstool/internal/early has it (linux/amd64 and the Go release
 		// it was verified on: the package's build constraint is the gate).
 		root := filepath.Dir(strings.TrimSpace(string(gomod)))
-		args := []string{"build", "-o", buildPath}
+		args := []string{"build", "-buildvcs=false", "-o", buildPath}
 		list := exec.Command("go", "list", "-f", "{{.SFiles}}", "./cmd/nstool/internal/early")
 		list.Dir = root
 		if out, err := list.Output(); err == nil && strings.Contains(string(out), "entry_") {

@@ -52,7 +52,7 @@ func earlyBinary(t *testing.T) string {
 			return
 		}
 		earlyBin = filepath.Join(dir, "nstool")
-		build := exec.Command("go", "build", "-ldflags", "-E "+EntrySymbol, "-o", earlyBin, "github.com/nstool/nstool/cmd/nstool")
+		build := exec.Command("go", "build", "-buildvcs=false", "-ldflags", "-E "+EntrySymbol, "-o", earlyBin, "github.com/nstool/nstool/cmd/nstool")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			earlyBinErr = &buildError{err, string(out)}

@@ -93,7 +93,7 @@ func TestGate(t *testing.T) {
 	}
 	if !testing.Short() {
 		bin := filepath.Join(t.TempDir(), "nstool")
-		build := exec.Command("go", "build", "-tags", next, "-o", bin, "github.com/nstool/nstool/cmd/nstool")
+		build := exec.Command("go", "build", "-buildvcs=false", "-tags", next, "-o", bin, "github.com/nstool/nstool/cmd/nstool")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("build as %s: %v\n%s", next, err, out)
