@@ -14,8 +14,8 @@ import (
 	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
-// PersistError is a namespace file that could not be bound onto its target.
-type PersistError struct {
+// persistError is a namespace file that could not be bound onto its target.
+type persistError struct {
 	Source, Target string
 	Err            error
 	// SharedParent: the target lives on a shared mount, where the kernel
@@ -23,7 +23,7 @@ type PersistError struct {
 	SharedParent string
 }
 
-func (e *PersistError) Error() string {
+func (e *persistError) Error() string {
 	msg := fmt.Sprintf("mount %s on %s failed: %s", e.Source, e.Target, errnoText(e.Err))
 	if e.SharedParent != "" {
 		msg += fmt.Sprintf(" (%s is on the shared mount %s: a mount namespace file cannot be bound there; ", e.Target, e.SharedParent)
@@ -43,7 +43,7 @@ func (e *PersistError) Error() string {
 	return msg
 }
 
-func (e *PersistError) Unwrap() error { return e.Err }
+func (e *persistError) Unwrap() error { return e.Err }
 
 // ErrPersistAgain asks for a fresh mount namespace: see BindNamespaceFiles.
 var ErrPersistAgain = errors.New("bind of the mount namespace refused: make it again")
@@ -63,7 +63,7 @@ func errnoText(err error) string {
 // the rest).
 //
 // A mount namespace file is refused with EINVAL when the target is on a
-// shared mount (a real error: PersistError.SharedParent says so) and when
+// shared mount (a real error: persistError.SharedParent says so) and when
 // the new namespace's ID is not greater than ours (mnt_ns_loop in
 // fs/namespace.c). Since Linux 6.18 namespace IDs come from per-CPU batches,
 // so a namespace made on one CPU can get a smaller ID than an older one made
@@ -82,7 +82,7 @@ func BindNamespaceFiles(procDir string, persist map[uintptr]string, done map[uin
 			done[ns.Flag] = true
 			continue
 		}
-		perr := &PersistError{Source: shownProcDir(procDir) + "/ns/" + ns.ForChildren, Target: target, Err: err}
+		perr := &persistError{Source: shownProcDir(procDir) + "/ns/" + ns.ForChildren, Target: target, Err: err}
 		if ns.Flag == unix.CLONE_NEWNS && errors.Is(err, unix.EINVAL) {
 			if parent := sharedParent(target); parent != "" {
 				perr.SharedParent = parent

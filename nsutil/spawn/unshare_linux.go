@@ -18,7 +18,7 @@ import (
 // Pause phases of an unshare Spawn (Step.Args[1] of its StepPause).
 const (
 	PersistNamespaces  = 0 // the namespaces exist: bind them (but for --fork, not *_for_children)
-	PersistForChildren = 1 // --fork: the child exists, bind pid_for_children and time_for_children
+	persistForChildren = 1 // --fork: the child exists, bind pid_for_children and time_for_children
 )
 
 // PersistFiles returns the files to bind at a pause phase.
@@ -26,7 +26,7 @@ func (c *UnshareConfig) PersistFiles(phase int) map[uintptr]string {
 	out := map[uintptr]string{}
 	for flag, file := range c.Persist {
 		forChildren := flag == unix.CLONE_NEWPID || flag == unix.CLONE_NEWTIME
-		if !c.Fork || forChildren == (phase == PersistForChildren) {
+		if !c.Fork || forChildren == (phase == persistForChildren) {
 			out[flag] = file
 		}
 	}
@@ -168,7 +168,7 @@ func (p *unsharePlan) plan(out []Step) (n, here int) {
 				Err: "fork failed", Args: [6]uintptr{1}})
 		}
 		if p.persist&(unix.CLONE_NEWPID|unix.CLONE_NEWTIME) != 0 {
-			add(Step{Kind: StepPause, Text: textPersistKids, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, PersistForChildren}})
+			add(Step{Kind: StepPause, Text: textPersistKids, Err: "unshare failed", Args: [6]uintptr{unix.CLONE_NEWNS, persistForChildren}})
 		}
 	}
 	if p.killChild != 0 {
