@@ -95,6 +95,25 @@ var differential = []struct {
 		"$M --mkdir=0700 --bind a n2; stat -c '%n %a' n2",
 		"$M -o X-mount.mkdir=0711 -t tmpfs x n3; stat -c '%n %a' n3",
 	}},
+	// A -t list: every type is tried until one mounts, whatever the
+	// others' errors; the message is the last one's ("auto" in the list is
+	// the probed type). A "no..." pattern stops at the first refusal that
+	// is not EINVAL or ENODEV.
+	{"TypeLists", states[3:4], nil, []string{
+		"mkdir x; $M -t ext2,tmpfs src x",
+		"mkdir x; $M -t ext3,ext2,tmpfs src x",
+		"touch f; $M -t tmpfs,ext2 src f",
+		"touch f; $M -t ext2,tmpfs src f",
+		"mkdir x; $M -t ext2,foo src x",
+		"mkdir x; $M -t ext2, src x",
+		"mkdir x; $M -t ,tmpfs src x",
+		"mkdir x; $M -t foo,bar src x",
+		"mkdir x; $M -t ext2,tmpfs /dev/null x",
+		"mkdir x; $M -t tmpfs,auto src x",
+		"mkdir x; $M -t auto,tmpfs src x",
+		"mkdir x; $M -t noext2 src x",
+		"mkdir x; $M -t noext2,noext3 /dev/null x",
+	}},
 	// Remounts keep the mount's current options, as util-linux does.
 	{"Remount", states[3:4], nil, []string{
 		"$M -o remount,ro a",

@@ -33,6 +33,7 @@ type plan struct {
 	source, target  string // as passed to mount(2)
 	spec            string // what messages name (the target)
 	tryTypes        []string
+	typeList        bool // tryTypes is a -t list: every type is tried (not a probe's)
 	opts            mountopt.Options
 	propagationOnly bool
 	remount         bool
@@ -131,9 +132,12 @@ func planBindOrMove(source, target string, o mountopt.Options, move bool) *plan 
 }
 
 // planNew: `mount [-t TYPE] [-o OPTIONS] SOURCE TARGET`. With one type the
-// call is made once; with a list (or none: probed, then every type the
-// kernel lists) each is tried with MS_SILENT until one is not refused with
-// EINVAL or ENODEV, as mount(8) does.
+// call is made once. A -t list is tried type by type with MS_SILENT until
+// one mounts, whatever the others' errors (libmount's do_mount_by_types;
+// "auto" in it is the probed type); with no type that could be probed, or
+// a "no..." pattern, every type the kernel lists that needs a device is
+// tried until one is not refused with EINVAL or ENODEV
+// (do_mount_by_pattern).
 func planNew(source, target, types string, typesGiven bool, o mountopt.Options) *plan {
 	if types == "auto" { // mount(8): "-t auto" is no -t at all
 		types, typesGiven = "", false
@@ -152,6 +156,7 @@ func planNew(source, target, types string, typesGiven bool, o mountopt.Options) 
 		}
 	case strings.Contains(types, ",") || strings.HasPrefix(types, "no"):
 		p.tryTypes = deviceFilesystems(types)
+		p.typeList = !strings.HasPrefix(types, "no")
 	}
 	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: source, Target: target, FSType: fstype, Flags: o.Flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)

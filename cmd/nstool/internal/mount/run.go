@@ -409,24 +409,32 @@ func execute(o *Options, p *plan) error {
 	return nil
 }
 
-// tryTypes tries each candidate type with MS_SILENT and stops at the first
-// success or the first refusal other than EINVAL/ENODEV (not this type).
+// tryTypes tries each candidate type with MS_SILENT (planNew says until
+// when) and returns the error of the last one tried.
 func tryTypes(o *Options, ex *mountcmd.Explainer, p *plan, st step) error {
 	var err error
+	tried := false
 	for _, t := range p.tryTypes {
+		if t == "auto" && p.typeList {
+			// "udf,iso9660,auto": auto is the type the superblock says;
+			// none found, libmount passes it over.
+			if t = mountsys.ProbeFSType(p.source); t == "" {
+				continue
+			}
+		}
 		try := st
 		try.call.FSType = t
 		try.call.Flags |= unix.MS_SILENT
-		err = makeCall(ex, o.Fake, p, try)
+		err, tried = makeCall(ex, o.Fake, p, try), true
 		if err == nil {
 			p.steps[0] = try
 			return nil
 		}
-		if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENODEV) {
+		if !p.typeList && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENODEV) {
 			return err
 		}
 	}
-	if err == nil {
+	if !tried {
 		return cli.Exitf(cli.ExitUsage, "%s: no filesystem type specified.", p.spec)
 	}
 	return err
