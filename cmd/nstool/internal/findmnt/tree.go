@@ -2,9 +2,10 @@ package findmnt
 
 import (
 	"cmp"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/nstool/nstool/cmd/nstool/internal/scols"
 )
@@ -544,33 +545,80 @@ func (f *finder) extraTargetMatch() {
 	}
 }
 
-// findMountpoint is mnt_table_find_mountpoint: the last mount on path or
-// on the nearest of its parents.
+// findMountpoint is mnt_table_find_mountpoint: nothing when path cannot
+// be stat(2)ed (AT_NO_AUTOMOUNT), else the last mount on path or on one of
+// the paths left by cutting it at its last slash, as text (so "a/../b" is
+// tried as "a/.." and "a": no filepath.Dir, which would collapse ".."),
+// and at last the root.
 func (f *finder) findMountpoint(path string) *fsEntry {
-	p := path
-	for {
+	var st unix.Stat_t
+	if path == "" || unix.Fstatat(unix.AT_FDCWD, path, &st, unix.AT_NO_AUTOMOUNT) != nil {
+		return nil
+	}
+	// libmount cuts while what is left is two bytes or more
+	for p := path; ; {
 		if e := f.findTarget(p); e != nil {
 			return e
 		}
-		if p == "/" || p == "" {
+		i := strings.LastIndexByte(p, '/')
+		if i < 2 {
 			break
 		}
-		p = filepath.Dir(p)
-		if p == "." {
-			break
-		}
-		if p == "/" {
-			break
-		}
+		p = p[:i]
 	}
 	return f.findTarget("/")
 }
 
+// findTarget is mnt_table_find_target for a mountinfo table: the last
+// mount on path as written, then (a relative path) on the path made
+// absolute, then, unless -C, on its canonical form.
 func (f *finder) findTarget(path string) *fsEntry {
+	if path == "" {
+		return nil
+	}
+	if e := f.lastOn(path); e != nil {
+		return e
+	}
+	if path[0] != '/' {
+		if abs := absolutePath(path); abs != "" {
+			if e := f.lastOn(abs); e != nil {
+				return e
+			}
+		}
+	}
+	if f.o.NoCanonicalize {
+		return nil
+	}
+	if cn := f.ctx.resolve(path); cn != "" {
+		return f.lastOn(cn)
+	}
+	return nil
+}
+
+// lastOn is the last entry whose target is path (streq_paths).
+func (f *finder) lastOn(path string) *fsEntry {
 	for i := len(f.tab.entries) - 1; i >= 0; i-- {
 		if streqPaths(f.tab.entries[i].Target, path) {
 			return f.tab.entries[i]
 		}
 	}
 	return nil
+}
+
+// absolutePath is util-linux's absolute_path: the working directory, a
+// slash and path, with one leading "./" (or a lone ".") dropped.
+func absolutePath(path string) string {
+	cwd, err := unix.Getwd()
+	if err != nil {
+		return ""
+	}
+	if strings.HasPrefix(path, "./") {
+		path = path[2:]
+	} else if path == "." {
+		path = ""
+	}
+	if path == "" {
+		return cwd
+	}
+	return cwd + "/" + path
 }
