@@ -138,8 +138,20 @@ var headOrder = []string{
 var registry = scols.Registry[*column]{Columns: columns, Name: func(c *column) string { return c.name }}
 
 // outputSyntax is findmnt's -o: util-linux's, in an array of twice as
-// many slots as there are columns.
-var outputSyntax = scols.ListSyntax{Slots: 2 * len(columns)}
+// many slots as the compat version has columns (2.38.1's 27, HEAD's 32):
+// nstool's own columns make it no longer.
+func (o *Options) outputSyntax() scols.ListSyntax {
+	if o.head {
+		return scols.ListSyntax{Slots: 2 * len(headOrder)}
+	}
+	n := 0
+	for _, c := range columns {
+		if !c.extra && !c.newer {
+			n++
+		}
+	}
+	return scols.ListSyntax{Slots: 2 * n}
+}
 
 // columnByName looks a column up case-insensitively, as util-linux does;
 // nil when there is none.

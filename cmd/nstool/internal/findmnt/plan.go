@@ -1,7 +1,6 @@
 package findmnt
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -120,8 +119,8 @@ func (o *Options) plan() (*plan, error) {
 		}
 	}
 	if o.Output != "" || cmdChanged(o, "output") {
-		if cols, err = registry.ParseList(cols, o.Output, outputSyntax); err != nil {
-			if errors.Is(err, scols.ErrEmptyColumnName) {
+		if cols, err = registry.ParseList(cols, o.Output, o.outputSyntax()); err != nil {
+			if scols.FailsSilently(err) {
 				return nil, cli.Exit(1) // util-linux says nothing
 			}
 			return nil, cli.Exitf(1, "%v", err)

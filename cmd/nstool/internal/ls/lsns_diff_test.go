@@ -194,6 +194,10 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// then -o replaces or adds
 		"-l -o ''", "-l -o NS,", "-l -o ,NS", "-l -o NS,,TYPE", "-l -o +", "-l -o bogus,NS", "-l -o NS,TYPE,",
 		"-l -o " + strings.Repeat("NS,", 26) + "NS", "-l -o " + strings.Repeat("NS,", 25) + "NS",
+		// a full array fails before the next name is read, an empty or
+		// unknown one too; "+" fills it after the 6 defaults
+		"-l -o " + strings.Repeat("NS,", 26) + "FOO", "-l -o " + strings.Repeat("NS,", 26) + ",", "-l -o " + strings.Repeat("NS,", 25) + "FOO",
+		"-l -o +" + strings.Repeat("NS,", 19) + "NS", "-l -o +" + strings.Repeat("NS,", 20) + "NS", "-l -o +" + strings.Repeat("NS,", 20) + "X",
 		"-l --output-all", "-l --output-all -r", "-l --output-all -o NS", "-l -o NS --output-all", "-l -o +NS --output-all",
 		"-l --output-all -o +" + strings.Repeat("NS,", 13) + "NS", "-l --output-all $GROUP_UTS",
 		// -l does not exclude -T (lsns's tree, its columns); a tree of some

@@ -56,8 +56,8 @@ type ListSyntax struct {
 	// ("unknown column: FOO,TARGET").
 	Lenient bool
 	// Slots is the size of util-linux's array of column IDs (0: no
-	// limit): a list that needs more fails with "too many columns
-	// specified, the limit is Slots-1 columns", as util-linux says it.
+	// limit): once it is full, whatever follows in the list fails with
+	// TooManyColumnsError before it is read, an empty or unknown name too.
 	Slots int
 }
 
@@ -69,11 +69,21 @@ type UnknownColumnError struct{ Name string }
 
 func (e *UnknownColumnError) Error() string { return "unknown column: " + e.Name }
 
-// TooManyColumnsError is an -o list longer than ListSyntax.Slots allows.
+// TooManyColumnsError is an -o list longer than ListSyntax.Slots allows:
+// string_to_idarray() returns -2, and findmnt and lsns exit 1 saying
+// nothing (FailsSilently). Error is the message they give when their
+// own defaults overflow the array.
 type TooManyColumnsError struct{ Limit int }
 
 func (e *TooManyColumnsError) Error() string {
 	return fmt.Sprintf("too many columns specified, the limit is %d columns", e.Limit)
+}
+
+// FailsSilently reports whether util-linux exits 1 without a message for
+// the ParseList error err.
+func FailsSilently(err error) bool {
+	var tooMany *TooManyColumnsError
+	return errors.Is(err, ErrEmptyColumnName) || errors.As(err, &tooMany)
 }
 
 // ParseList applies -o LIST to the columns cur: "+LIST" appends to them,
@@ -87,6 +97,9 @@ func (r *Registry[C]) ParseList(cur []C, list string, syn ListSyntax) ([]C, erro
 	}
 	// Names are taken in turn: what is wrong first is what is reported.
 	for _, it := range splitList(list, syn.Lenient) {
+		if syn.Slots > 0 && len(cur) >= syn.Slots {
+			return nil, &TooManyColumnsError{Limit: syn.Slots - 1}
+		}
 		if it.name == "" {
 			return nil, ErrEmptyColumnName
 		}
@@ -96,9 +109,6 @@ func (r *Registry[C]) ParseList(cur []C, list string, syn ListSyntax) ([]C, erro
 				return nil, &UnknownColumnError{Name: it.name}
 			}
 			return nil, &UnknownColumnError{Name: it.rest}
-		}
-		if syn.Slots > 0 && len(cur) >= syn.Slots {
-			return nil, &TooManyColumnsError{Limit: syn.Slots - 1}
 		}
 		cur = append(cur, c)
 	}
