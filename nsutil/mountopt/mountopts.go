@@ -126,12 +126,15 @@ func Split(optstr string) []string {
 	return out
 }
 
-// Parse splits a comma-separated option list as mount(8) does.
+// Parse splits a comma-separated option list as mount(8) does, with
+// libmount's fix-up of uid and gid options (fixID); an IDOptionError
+// comes with the Options complete.
 func Parse(optstr string) (Options, error) {
 	var o Options
 	opts := Split(optstr)
 	var all uintptr // every flag named, as libmount computes it, in order
 	var data []string
+	var idErr error // the first uid or gid option without a value
 	for _, opt := range opts {
 		name, _, _ := strings.Cut(opt, "=")
 		if f, ok := vfsOptions[opt]; ok {
@@ -159,6 +162,16 @@ func Parse(optstr string) (Options, error) {
 		case name == "loop" || name == "offset" || name == "sizelimit" || name == "encryption" ||
 			name == "helper" || name == "uhelper" || strings.HasPrefix(name, "verity."):
 			return o, &UnsupportedOptionError{Option: opt}
+		case name == "uid" || name == "gid":
+			value, _ := strings.CutPrefix(opt, name+"=")
+			if !strings.Contains(opt, "=") {
+				value = "" // "uid" alone
+			}
+			fixed, err := fixID(opt, name, value)
+			if err != nil && idErr == nil {
+				idErr = err
+			}
+			opt = fixed
 		}
 		data = append(data, opt)
 	}
@@ -188,7 +201,7 @@ func Parse(optstr string) (Options, error) {
 	if recursive {
 		o.Flags |= unix.MS_REC
 	}
-	return o, nil
+	return o, idErr
 }
 
 // MountinfoFlags turns the per-mount options of a mountinfo line

@@ -121,6 +121,26 @@ var differential = []struct {
 		"$M -o remount,ro,bind a",
 		"$M -o remount,ro,rshared a",
 	}},
+	// The one path of a remount is looked up as a mount point, then as
+	// the source of the last mount that has it (bind remounts too); a
+	// remount with move of a path no mount has is refused before the
+	// kernel (exit 1), as a move without a source.
+	{"RemountLookups", states[3:4], nil, []string{
+		"$M -o remount,bind,ro sub", "$M -B -o remount,ro sub", "$M --rbind -o remount,ro sub",
+		"$M -o remount,ro sub", "mkdir c; mount --bind a c; $M -o remount,bind,ro a",
+		"mkdir x; $M -o remount,move x", "$M -o remount,move nonexist", "touch f; $M -o remount,move f",
+		"$M -o remount,move a", "mkdir x; $M --move -o remount x", "mkdir x; $M -o remount -o move x",
+		"mkdir x; $M -o remount,move,bind x", "mkdir x; $M -o remount,bind x",
+		// --make-* given: mount(8) looks nothing up (MNT_OMODE_NOTAB).
+		"$M --make-private -o remount,bind,ro sub", "mount -o remount,nosuid a; $M --make-shared -o remount,ro a",
+		// uid and gid options: names become numbers, useruid and usergid
+		// the caller's IDs; no value is refused before the kernel.
+		"mkdir x; $M -t tmpfs -o uid=nobody,gid=nogroup src x", "mkdir x; $M -t tmpfs -o uid=useruid,gid=usergid src x",
+		"mkdir x; $M -t tmpfs -o mode=700,uid=root src x", "mkdir x; $M -t tmpfs -o uid=nosuchuser src x",
+		"mkdir x; $M -t tmpfs -o uid= src x", "mkdir x; $M -t tmpfs -o uid src x", "mkdir x; $M -t tmpfs -o ro,gid= src x",
+		"mkdir x; $M -t ramfs -o uid= src x", "mkdir x; $M --bind -o uid= a x", "$M -o remount,uid=nobody a",
+		"$M -o remount,uid= a", "mkdir x; $M -t tmpfs -o x-uid= src x", "mkdir x; $M -t tmpfs -o uid=0x10 src x",
+	}},
 	// Bad input: one line, util-linux's code (32), nothing changed.
 	{"BadInput", states[0:1], failsInOneLine, []string{
 		"mkdir b; $M --make-shared b",

@@ -1,6 +1,7 @@
 package mount
 
 import (
+	"errors"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -37,6 +38,7 @@ type plan struct {
 	opts            mountopt.Options
 	propagationOnly bool
 	remount         bool
+	remountFound    bool // remount: its mount was found in the table (by target or by source)
 	move            bool
 	bind            bool
 	emptyType       bool // -t '': mount(2) gets the type ""
@@ -78,10 +80,10 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 	src := source
 	combined := optstr
 	m := mountinfo.Table(mounts).Top(target)
-	if bind, _ := mountopt.Parse(optstr); m == nil && source == "" && bind.Flags&unix.MS_BIND == 0 {
-		// The one path of a remount may name the source (a device),
-		// as libmount looks it up: the last mount of it (not for a
-		// bind remount, which names its mount point).
+	if m == nil && source == "" {
+		// The one path of a remount may name the source (a device, a
+		// tmpfs's name), as libmount looks it up: the last mount of it,
+		// for a bind remount too.
 		for i := len(mounts) - 1; i >= 0 && m == nil; i-- {
 			if mounts[i].Source == target {
 				m = &mounts[i]
@@ -103,13 +105,20 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 		src = "none"
 	}
 	o, err := mountopt.Parse(combined)
+	if idErr := (*mountopt.IDOptionError)(nil); errors.As(err, &idErr) {
+		shown := optstr // libmount's string: the mount's VFS options, then the command line's
+		if m != nil {
+			shown = m.VFSOptions + "," + optstr
+		}
+		return nil, badOptions(target, shown)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !selinuxEnabled() {
 		o.Data = mountopt.WithoutSELinux(o.Data)
 	}
-	p := &plan{source: src, target: target, spec: target, opts: o, remount: true}
+	p := &plan{source: src, target: target, spec: target, opts: o, remount: true, remountFound: m != nil}
 	p.steps = append(p.steps, step{stepMain, mountsys.Call{Op: "mount", Source: src, Target: target, Flags: o.Flags, Data: o.Data}})
 	p.steps = append(p.steps, propagationSteps(target, o)...)
 	return p, nil

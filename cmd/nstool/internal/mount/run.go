@@ -44,7 +44,8 @@ func (o *Options) validate() (*request, error) {
 	}
 	optstr := strings.Join(words, ",")
 	mopts, err := mountopt.Parse(optstr)
-	if err != nil {
+	var idErr *mountopt.IDOptionError
+	if err != nil && !errors.As(err, &idErr) {
 		return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 	}
 	if !selinuxEnabled() {
@@ -64,7 +65,20 @@ func (o *Options) validate() (*request, error) {
 	default:
 		return nil, cli.Usagef(cli.ExitUsage, "bad usage")
 	}
+	if idErr != nil && len(o.Args) == 2 && mopts.Flags&unix.MS_REMOUNT == 0 {
+		// (A remount reads its options again with the mount's own:
+		// planRemount refuses them there.)
+		return nil, badOptions(o.Args[1], optstr)
+	}
 	return r, nil
+}
+
+// badOptions is libmount's refusal of an option string its fix-up cannot
+// take (a uid or gid option without a value), before any mount(2): the
+// target as typed, the whole string, and the errno libmount's message
+// happens to carry then (%m: its last failed lookup, the same each time).
+func badOptions(target, optstr string) error {
+	return cli.Exitf(cli.ExitUsage, "%s: failed to parse mount options '%s': %s.", target, optstr, cli.Strerror(unix.ENOENT))
 }
 
 // checkOptions makes the checks mount(8) makes as it reads the options,
@@ -212,7 +226,18 @@ func (o *Options) plan(r *request) (*plan, error) {
 		}
 		switch {
 		case remount:
-			p, err = planRemount("", target, optstr, mounts)
+			tab := mounts
+			if o.Propa {
+				// With --make-*, mount(8) reads neither fstab nor the
+				// mount table for its path (MNT_OMODE_NOTAB).
+				tab = nil
+			}
+			p, err = planRemount("", target, optstr, tab)
+			if err == nil && move && !p.remountFound {
+				// -o remount,move of a path no mount has: the move
+				// wants a source, which libmount finds nowhere.
+				return nil, cli.Exitf(cli.ExitUsage, "%s: mount failed: Invalid argument.", target)
+			}
 		case move && o.NoMtab:
 			// With -n, libmount asks the kernel to move "none" there.
 			p = planBindOrMove("none", target, mopts, true)
@@ -649,7 +674,8 @@ func (o *Options) needsNoFstab() bool {
 // isRemount reports whether the options ask for a remount.
 func (o *Options) isRemount() bool {
 	opts, err := mountopt.Parse(strings.Join(o.OptList, ","))
-	return err == nil && opts.Flags&unix.MS_REMOUNT != 0
+	var idErr *mountopt.IDOptionError
+	return (err == nil || errors.As(err, &idErr)) && opts.Flags&unix.MS_REMOUNT != 0
 }
 
 // userPath is a path as a user's mount(8) names it in its fstab messages:
