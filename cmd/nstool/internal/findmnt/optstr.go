@@ -251,7 +251,10 @@ func userOptions(all string) string {
 
 // matchOptions is libmount's mnt_match_options: every option of pattern
 // must be in optstr ("name" or "name=value"); "noname" must not be;
-// "+noname" must be, literally.
+// "+noname" must be, literally. An empty optstr is an entry with no
+// options field (libmount's NULL: a field read is never empty), in which
+// libmount's lookup of an option fails: no pattern with an option
+// matches it, "noname" neither.
 func matchOptions(optstr, pattern string) bool {
 	opts := splitOptstr(optstr)
 	for _, p := range splitOptstr(pattern) {
@@ -259,6 +262,9 @@ func matchOptions(optstr, pattern string) bool {
 			// a quote never closed: libmount's parser ends the list
 			// there, without the option (x="y matches every mount)
 			break
+		}
+		if optstr == "" {
+			return false
 		}
 		name, no := p.name, false
 		if strings.HasPrefix(name, "+") {
