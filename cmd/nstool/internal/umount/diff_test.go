@@ -63,6 +63,11 @@ var diffCases = []struct{ state, cmd string }{
 	// -c
 	{"sub", "$U -v -c a//s"}, {"sub", "$U -v -c ./a/s"}, {"sub", "$U -v -c la/s"}, {"sub", "$U -v -c a/../a/s"},
 	{"sub", "$U -c la"}, {"sub", "$U -c ls"},
+	// -c makes a relative path absolute as libmount does: one "./" goes,
+	// "." is the working directory itself, nothing else is cleaned
+	{"sub", "cd a; $U -c ."}, {"sub", "cd a; $U -v -c -R ."}, {"sub", "cd a; $U -c -A ."}, {"sub", "cd a; $U -cq ."},
+	{"sub", "cd a; $U -v -c ./s"}, {"sub", "cd a; $U -v -c ././s"}, {"sub", "cd a; $U -v -c .//s"}, {"sub", "cd a; $U -c ./"},
+	{"sub", "cd a; $U -v -c s/."}, {"sub", "cd a/s; $U -v -c .."},
 	// -d after an unmount of a path the table lacks: the loop lookup fails (exit 1)
 	{"sub", "$U -v -c -d la/s"}, {"sub", "$U -c -d -l la"}, {"sub", "$U -c -d la/s a/s nonexist"}, {"sub", "$U -v --fake -c -d la/s"},
 	// --fake, -i, -n, -d without a loop device
@@ -124,7 +129,14 @@ func TestDetachLoopAsUtilLinux(t *testing.T) { // and a loop device's other name
 	for _, cmd := range []string{"$U -v -d a; losetup -j img | wc -l", "$U -v a; losetup -j img | wc -l",
 		"$U -v img; losetup -j img | wc -l", "$U -v -d ./img; losetup -j img | wc -l", "$U -v -A img", "$U -R img", "$U -v -c img",
 		// a tag names its device's mounts, as libblkid finds the device
-		"$U -v LABEL=nstool-u-lbl", `$U -v 'LABEL="nstool-u-lbl"'`, "$U -v -A LABEL=nstool-u-lbl", "$U -v -c LABEL=nstool-u-lbl", "$U LABEL=nstool-none"} {
+		"$U -v LABEL=nstool-u-lbl", `$U -v 'LABEL="nstool-u-lbl"'`, "$U -v -A LABEL=nstool-u-lbl", "$U -v -c LABEL=nstool-u-lbl", "$U LABEL=nstool-none",
+		// -d stays on while the mounts are of a loop device that has no
+		// autoclear (LOOP_CLR_FD sets it while a bind still holds the
+		// device): the next one is looked up in the table and -v names it
+		"mkdir b; mount --bind a/lost+found b; $U -Adv a; losetup -j img | wc -l",
+		"mkdir b; mount --bind a/lost+found b; $U -Rdv a b; losetup -j img | wc -l",
+		"mkdir b; mount --bind a/lost+found b; $U -dv -A $L; losetup -j img | wc -l",
+		"mkdir b c; mount --bind a/lost+found b; mount -t tmpfs t c; $U -dv $W/c $W/b $W/a; losetup -j img | wc -l"} {
 		mountcmdtest.Compare(t, setup, cmd)
 	}
 }

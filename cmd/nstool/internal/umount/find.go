@@ -51,18 +51,20 @@ func (o *Options) key(spec string) (string, bool) {
 	if spec == "" {
 		return spec, false
 	}
-	p := spec
-	if !filepath.IsAbs(p) {
-		for strings.HasPrefix(p, "./") {
-			p = strings.TrimLeft(p[2:], "/")
-		}
-		wd, err := unix.Getwd()
-		if err != nil {
-			return spec, false
-		}
-		p = wd + "/" + p
+	if filepath.IsAbs(spec) {
+		return spec, true
 	}
-	return p, true
+	// libmount's absolute_path: one leading "./" goes, "." is the
+	// working directory itself; nothing else is cleaned up.
+	wd, err := unix.Getwd()
+	if err != nil {
+		return spec, false
+	}
+	p := strings.TrimPrefix(spec, "./")
+	if p == "" || spec == "." {
+		return wd, true
+	}
+	return wd + "/" + p, true
 }
 
 // samePath compares two paths as libmount does without canonicalizing:

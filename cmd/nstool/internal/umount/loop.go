@@ -1,6 +1,7 @@
 package umount
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +17,7 @@ const loopMajor = 7
 // loop device, detach its backing file (LOOP_CLR_FD, loop(4)). Anything
 // else is left alone, silently, as umount(8) does.
 func freeLoop(source string) {
-	var st unix.Stat_t
-	if unix.Stat(source, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFBLK || unix.Major(st.Rdev) != loopMajor {
+	if _, ok := loopDevice(source); !ok {
 		return
 	}
 	fd, err := unix.Open(source, unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -44,4 +44,26 @@ func loopsBackedBy(path string) []string {
 		}
 	}
 	return devs
+}
+
+// loopDevice is the device number of source when it is a loop device.
+func loopDevice(source string) (uint64, bool) {
+	var st unix.Stat_t
+	if unix.Stat(source, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFBLK || unix.Major(st.Rdev) != loopMajor {
+		return 0, false
+	}
+	return st.Rdev, true
+}
+
+// detachableLoop reports whether -d would free source: a loop device
+// without LO_FLAGS_AUTOCLEAR (sysfs's loop/autoclear). The kernel sets
+// autoclear itself when LOOP_CLR_FD finds the device still in use (a
+// bind of the same filesystem), and frees it with the last unmount.
+func detachableLoop(source string) bool {
+	dev, ok := loopDevice(source)
+	if !ok {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/sys/dev/block/%d:%d/loop/autoclear", unix.Major(dev), unix.Minor(dev)))
+	return err != nil || strings.TrimSpace(string(b)) != "1"
 }

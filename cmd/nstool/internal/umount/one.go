@@ -38,11 +38,7 @@ func (o *Options) one(spec string, flags int) int {
 // byTarget unmounts m, which -R and -A reach in the table, as umount(8)
 // unmounts the absolute path of its target: on the quick path when
 // fastPath allows (no source in -v, no -r remount), else as found there.
-// umount(8) 2.38.1 forgets -d after the first of them (it resets its
-// context between mounts): the rest, of this argument and the next ones,
-// take the quick path, and their loop devices stay.
 func (o *Options) byTarget(before []mountinfo.Mount, m mountinfo.Mount, flags int) int {
-	defer func() { o.DetachLoop = false }()
 	if o.fastPath(m.Target) {
 		return o.unmount(before, found{target: m.Target}, flags, false)
 	}
@@ -55,6 +51,13 @@ func (o *Options) byTarget(before []mountinfo.Mount, m mountinfo.Mount, flags in
 // "TARGET unmounted"). A busy mount with -r is remounted read-only
 // instead, which counts as done; -d frees the loop device after.
 func (o *Options) unmount(before []mountinfo.Mount, f found, flags int, withSource bool) int {
+	if o.DetachLoop && f.mount != nil && !detachableLoop(f.mount.Source) {
+		// libmount turns -d off, for this mount and every one after it
+		// (umount(8) keeps its context's flags from one to the next),
+		// once a mount's source is no loop device or one the kernel frees
+		// by itself: those take the quick path, and -v names no source.
+		o.DetachLoop = false
+	}
 	ex := mountcmd.NewExplainer(o.IO, o.Explain)
 	var err error
 	call := mountsys.Call{Op: "umount2", Target: f.target, Flags: uintptr(flags)}
