@@ -3,7 +3,6 @@ package scols
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -58,14 +57,16 @@ func safeEncode(s string, utf bool) (string, int) {
 		case isBoxDrawing(r): // the tree's art, on every line: no table lookups
 			b.WriteString(s[i : i+n])
 			width++
-		case !unicode.IsGraphic(r):
-			for k := 0; k < n; k++ {
-				hexByte(&b, s[i+k])
-				width += 4
-			}
 		default:
-			b.WriteString(s[i : i+n])
-			width += runeWidth(r)
+			if w := wcwidth(r); w >= 0 {
+				b.WriteString(s[i : i+n])
+				width += w
+			} else { // !iswprint: every byte as \xNN
+				for k := 0; k < n; k++ {
+					hexByte(&b, s[i+k])
+					width += 4
+				}
+			}
 		}
 		i += n
 	}
@@ -92,29 +93,57 @@ func textWidth(s string) int {
 	return w
 }
 
-// runeWidth is wcwidth(3) for printable characters: 0 for combining marks,
-// 2 for East Asian wide and fullwidth characters, else 1.
+// runeWidth is the display width of a character of encoded text, which
+// holds only printable characters: wcwidth(3). ASCII counts 1, as before
+// encoding; a character that is not printable (which no encoded text
+// holds) counts 0, as util-linux's mbs_nwidth counts it.
 func runeWidth(r rune) int {
 	if r < 0x300 || isBoxDrawing(r) {
-		return 1
+		return 1 // ASCII, Latin-1 and the IPA: one cell (C1 controls are escaped)
 	}
-	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
-		return 0
+	if w := wcwidth(r); w > 0 {
+		return w
 	}
-	for _, w := range wideRanges {
-		if r >= w[0] && r <= w[1] {
-			return 2
-		}
-	}
-	return 1
+	return 0
 }
 
-var wideRanges = [][2]rune{
-	{0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC},
-	{0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
-	{0xA000, 0xA4CF}, {0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
-	{0xFE10, 0xFE19}, {0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6},
-	{0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+//go:generate go run wcwidth_gen.go
+
+// wcwidth is glibc 2.36's wcwidth(3) in its C.UTF-8 locale, which decides
+// iswprint(3) too (printable is wcwidth >= 0), as libsmartcols asks them:
+// the runs of wcRuns (wcwidth_table.go, made by wcwidth_gen.go from
+// glibc's locale sources, Unicode 14.0). That is -1 for what iswprint
+// rejects: controls, surrogates, noncharacters, U+2028 and U+2029, and
+// code points unassigned in Unicode 14.0 (those Unicode 15.0 added too,
+// which Go's unicode package has); 0 for combining marks (Mn, Me), format
+// characters (Cf: U+200B, U+202E, U+2066..., but the soft hyphen and the
+// prepended concatenation marks U+0600..U+0605, U+06DD, U+070F, U+0890,
+// U+0891, U+08E2, U+110BD, U+110CD count 1) and Hangul medial and final
+// jamo (U+1160..U+11FF, U+D7B0..U+D7FB); 2 for East Asian Wide and
+// Fullwidth characters (emoji of emoji presentation among them); else 1,
+// private use characters too.
+func wcwidth(r rune) int {
+	if r < 0x7F {
+		if r < 0x20 {
+			return -1
+		}
+		return 1
+	}
+	if r > 0x10FFFF {
+		return -1
+	}
+	// the last run that starts at or before r
+	key := uint32(r)<<8 | 0xFF
+	lo, hi := 0, len(wcRuns)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if wcRuns[m] <= key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return int(wcRuns[lo-1]&0xFF) - 1
 }
 
 // isBoxDrawing reports whether r is in Unicode's Box Drawing block
