@@ -328,12 +328,11 @@ func parseTagString(s string) (name, val string, ok bool) {
 	return name, val, true
 }
 
+// isTagName is libmount's mnt_valid_tagname: ID (a /dev/disk/by-id name,
+// which libblkid finds through udev only) and the four tag columns.
 func isTagName(name string) bool {
-	switch name {
-	case "LABEL", "UUID", "PARTLABEL", "PARTUUID":
-		return true
-	}
-	return false
+	_, ok := udevTagDirs[name]
+	return ok
 }
 
 // pseudoFS is libmount's list of pseudo filesystems (utils.c).

@@ -88,12 +88,12 @@ func (c *runCtx) source(e *fsEntry) string {
 }
 
 // deviceHasTag is libmount's test of an fstab tag against a device: the
-// device's superblock has it; or, when the device may not be read (or the
-// tag is a partition's, which nstool's probe does not read), the tag
-// resolves to the device.
+// device's superblock has it (no device says an ID=, a udev name only);
+// or, when the device may not be read (or the tag is a partition's, which
+// nstool's probe does not read), the tag resolves to the device.
 func (c *runCtx) deviceHasTag(dev string, e *fsEntry) bool {
 	name, val := e.tag()
-	if name == "LABEL" || name == "UUID" {
+	if name == "LABEL" || name == "UUID" || name == "ID" {
 		if err := unix.Access(dev, unix.R_OK); err != unix.EACCES {
 			sb := c.probe(dev)
 			return name == "LABEL" && sb.Label == val || name == "UUID" && sb.UUID == val
@@ -146,19 +146,27 @@ func (c *runCtx) resolve(p string) string {
 	return r
 }
 
-// lookupTag finds the device of LABEL=, UUID=, PARTLABEL= or PARTUUID=
-// as libblkid does: through udev's /dev/disk/by-* links, else (LABEL and
-// UUID) by reading the superblock of every block device.
+// udevTagDirs are the tags libblkid evaluates and udev's directory of
+// links for each (/dev/disk/by-*).
+var udevTagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid", "ID": "by-id"}
+
+// lookupTag finds the device of LABEL=, UUID=, PARTLABEL=, PARTUUID= or
+// ID= as libblkid does: through udev's /dev/disk/by-* link, if it leads to
+// a block device; else (LABEL and UUID) by reading the superblock of every
+// block device.
 func lookupTag(tag, val string) string {
-	dir := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}[tag]
+	dir := udevTagDirs[tag]
 	if dir == "" {
 		return ""
 	}
-	r, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, encodeUdev(val)))
-	if err != nil {
-		return mountsys.FindByTag(tag, val)
+	link := filepath.Join("/dev/disk", dir, encodeUdev(val))
+	var st unix.Stat_t
+	if unix.Stat(link, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFBLK {
+		if r, err := filepath.EvalSymlinks(link); err == nil {
+			return r
+		}
 	}
-	return r
+	return mountsys.FindByTag(tag, val)
 }
 
 // encodeUdev escapes a tag value as udev names its links (\x2f for '/').
@@ -216,7 +224,7 @@ func udevTag(dev, name string) string {
 	if !strings.HasPrefix(dev, "/dev/") {
 		return ""
 	}
-	dir := map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid"}[name]
+	dir := udevTagDirs[name]
 	ents, err := os.ReadDir(filepath.Join("/dev/disk", dir))
 	if err != nil {
 		return ""
