@@ -141,6 +141,12 @@ var differential = []struct {
 		"mkdir x; $M -t ramfs -o uid= src x", "mkdir x; $M --bind -o uid= a x", "$M -o remount,uid=nobody a",
 		"$M -o remount,uid= a", "mkdir x; $M -t tmpfs -o x-uid= src x", "mkdir x; $M -t tmpfs -o uid=0x10 src x",
 	}},
+	// An empty target is the "/" libmount's path cache holds once the
+	// source "/" was canonicalized; for any other source, no such path.
+	{"EmptyTarget", states[3:4], nil, []string{
+		"$M --bind / ''", "$M --rbind / ''", "$M --move / ''", "$M --bind a ''", "$M --bind // ''",
+		"$M -c --bind / ''", "$M -t tmpfs / ''", "$M --bind /. ''",
+	}},
 	// Bad input: one line, util-linux's code (32), nothing changed.
 	{"BadInput", states[0:1], failsInOneLine, []string{
 		"mkdir b; $M --make-shared b",

@@ -280,6 +280,12 @@ func (o *Options) plan(r *request) (*plan, error) {
 			if err != nil {
 				return nil, err
 			}
+			if target == "" && src != "" && strings.Trim(src, "/") == "" && !o.NoCanon {
+				// libmount's path cache compares paths without their
+				// trailing slashes: the empty target is the source "/"
+				// (or "//") that canonicalizing put there as typed.
+				target = "/"
+			}
 			p = planBindOrMove(canonical(src, o.NoCanon), target, mopts, move)
 		default:
 			src, err := resolveTag(o.Args[0], o.Args[1])
