@@ -391,9 +391,14 @@ func (v *verifier) passno() {
 }
 
 // supported reports whether the kernel has (or can load) the filesystem.
-func (v *verifier) supported(name string) bool {
-	for _, k := range v.kernelFS {
-		if matchFSType(name, k) {
+func (v *verifier) supported(typ string) bool { return supportedIn(v.kernelFS, typ) }
+
+// supportedIn is findmnt's is_supported_filesystem: the type is a
+// match_fstype pattern against each name the kernel knows, so "noext4"
+// is "a kernel filesystem that is not ext4" (findmnt-verify.c).
+func supportedIn(kernelFS []string, typ string) bool {
+	for _, k := range kernelFS {
+		if matchFSType(k, typ) {
 			return true
 		}
 	}
@@ -402,19 +407,24 @@ func (v *verifier) supported(name string) bool {
 
 // kernelFilesystems is what the running kernel knows (/proc/filesystems)
 // plus the filesystem modules it could load (modules.dep's kernel/fs/
-// entries, without nls).
+// entries, without nls), each name kept unless the ones before already
+// support it (findmnt's add_filesystem).
 func kernelFilesystems() []string {
 	names, _, _ := mountsys.KernelFilesystems()
 	var uts unix.Utsname
-	if unix.Uname(&uts) != nil {
-		return names
+	if unix.Uname(&uts) == nil {
+		if f, err := os.Open("/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/modules.dep"); err == nil {
+			names = append(names, fsModules(f)...)
+			f.Close()
+		}
 	}
-	f, err := os.Open("/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/modules.dep")
-	if err != nil {
-		return names
+	var kept []string
+	for _, n := range names {
+		if !supportedIn(kept, n) {
+			kept = append(kept, n)
+		}
 	}
-	defer f.Close()
-	return append(names, fsModules(f)...)
+	return kept
 }
 
 // fsModules reads modules.dep: "kernel/fs/ext4/ext4.ko.xz: deps" names

@@ -50,6 +50,10 @@ func verifyFixture(t *testing.T) (dir string, lines []string) {
 		"DIR D/ ext4 rw 0 0",
 		"proc /proc proc defaults 0 0",
 		"/dev/null DIR/e/../e ext4 defaults",
+		// the type is a match_fstype pattern against the kernel's names:
+		// "nosuchfs" is any filesystem but suchfs, so supported
+		"/dev/null D nosuchfs rw 0 0", "/dev/null D noext4 rw 0 0", "/dev/null D EXT4,nosuchfs rw 0 0",
+		"/dev/null D nosuchfs,ext4 rw 0 0", "/dev/null D nonofs rw 0 0", "/dev/null D ext rw 0 0", "/dev/null D no rw 0 0",
 		"only two",
 	}
 	if mkfs, err := exec.LookPath("mkfs.ext2"); err == nil {
