@@ -35,6 +35,7 @@ type Options struct {
 	namespaceArg, pidArg, task string
 	changed                    func(name string) bool
 	typesGiven                 namespaces.TypeSet // before validate made none all
+	allWithProcessColumns      bool               // -l with <namespace> 0 (see lsnsNamespaceZero)
 }
 
 // The default columns: cinf's for the namespace list and the process view,
@@ -157,16 +158,6 @@ func (o *Options) validate() error {
 	if o.changed("task") && !pidGiven {
 		pid, pidGiven = o.task, true
 	}
-	if namespaceGiven {
-		id, err := cli.ParseStrtou64(namespace, "invalid namespace argument")
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			return cli.NumberError("invalid namespace argument", namespace)
-		}
-		o.Namespace = id
-	}
 	if pidGiven {
 		// As lsns: strtol's reading; 0 is no --pid at all, and a PID no
 		// process has (negative ones too) lists nothing.
@@ -175,6 +166,25 @@ func (o *Options) validate() error {
 			return err
 		}
 		o.PID = int(n)
+	}
+	// lsns reads <namespace> after its options, refusing it next to a
+	// --task first, whatever it says.
+	positional := namespaceGiven && o.namespaceArg == "" && !o.changed("namespace")
+	if positional && o.PID != 0 {
+		return cli.Exitf(1, "--task is mutually exclusive with <namespace>") // lsns's words
+	}
+	if namespaceGiven {
+		id, err := cli.ParseStrtou64(namespace, "invalid namespace argument")
+		if err != nil {
+			return err
+		}
+		if id == 0 && !(o.List && positional) {
+			return cli.NumberError("invalid namespace argument", namespace)
+		}
+		if id == 0 {
+			o.lsnsNamespaceZero()
+		}
+		o.Namespace = id
 	}
 	if o.changed("tree") {
 		// lsns drops one "=" from an attached -T value: -T=owner.
@@ -189,8 +199,6 @@ func (o *Options) validate() error {
 	// util-linux says these in one line, without the --help hint.
 	case o.JSON && o.Raw:
 		return cli.Exitf(1, "mutually exclusive arguments: --json --raw")
-	case o.PID != 0 && o.Namespace != 0 && o.namespaceArg == "" && !o.changed("namespace"):
-		return cli.Exitf(1, "--task is mutually exclusive with <namespace>") // lsns's words
 	case o.PID != 0 && o.Namespace != 0:
 		return cli.Exitf(1, "--pid is mutually exclusive with --namespace")
 	}
@@ -199,6 +207,26 @@ func (o *Options) validate() error {
 		o.Types = namespaces.AllTypeSet
 	}
 	return nil
+}
+
+// lsnsNamespaceZero is lsns 2.38.1's <namespace> 0 in the lsns-exact
+// view: no namespace is 0, so lsns lists every namespace (0 is its "no
+// filter"), yet a <namespace> given made its defaults the process
+// columns, PID PPID USER COMMAND: they become the -o list, or what a "+"
+// list adds to (not with --output-all, which lsns's defaults yield to).
+func (o *Options) lsnsNamespaceZero() {
+	if o.allWithProcessColumns || o.OutputAll {
+		return
+	}
+	o.allWithProcessColumns = true
+	const defaults = "PID,PPID,USER,COMMAND"
+	switch changed := o.changed; {
+	case !changed("output"):
+		o.Output = defaults
+		o.changed = func(name string) bool { return name == "output" || changed(name) }
+	case strings.HasPrefix(o.Output, "+") && o.Output != "+":
+		o.Output = defaults + "," + o.Output[1:]
+	}
 }
 
 // positional reads the one argument: a TYPE, or a namespace ID as lsns's

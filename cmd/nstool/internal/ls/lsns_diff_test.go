@@ -189,6 +189,14 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// among the -t types only
 		"-l x", "-l ''", "-l +$GROUP_UTS", "-l ' '$GROUP_UTS", "-l $GROUP_UTS 1 x", "-l -t uts $GROUP_UTS", "-l -t mnt $GROUP_UTS",
 		"-l -- -1", "-l -- -$GROUP_UTS", "-l ' -5'",
+		// <namespace> 0 is lsns's "no filter": every namespace, in the
+		// process columns a <namespace> makes the defaults; a --task is
+		// refused before the argument is read
+		"-l 0", "-l 00 -t uts", "-l +0 -t ipc", "-l ' 0' -t uts", "-l -J 0 -t uts", "-l -r 0", "-l 0 -o NS,TYPE",
+		"-l 0 -o +NS -t uts", "-l 0 -o + -t uts", "-l 0 -o +FOO,NS", "-l 0 -o +NS, -t uts", "-l 0 --output-all -t uts",
+		"-l 0 --output-all -o +NS -t uts", "-l -T 0 -t uts", "-l -T=parent 0 -t pid", "-l -p 0 0 -t uts",
+		"-l 0 -o +" + strings.Repeat("NS,", 21) + "NS", "-l 0 -o +" + strings.Repeat("NS,", 22) + "NS",
+		"-l -p $GROUP_PID 0", "-l -p $GROUP_PID x", "-l -p x 5x",
 		// -o as string_add_to_idarray reads it: empty names fail silently,
 		// the last name runs to the end, 26 slots; --output-all anywhere,
 		// then -o replaces or adds

@@ -37,6 +37,20 @@ func TestValidate(t *testing.T) {
 			t.Errorf("ls -p %q: %v, PID %d; want %d", arg, err, o.PID, want)
 		}
 	}
+	// lsns's <namespace> 0 (-l): every namespace, with the process
+	// columns as the defaults (or what "+" adds to)
+	for _, c := range []struct {
+		args   []string
+		output string
+	}{
+		{[]string{"-l", "0"}, "PID,PPID,USER,COMMAND"}, {[]string{"-l", "+00"}, "PID,PPID,USER,COMMAND"},
+		{[]string{"-l", "0", "-o", "+NS"}, "PID,PPID,USER,COMMAND,NS"}, {[]string{"-l", "0", "-o", "NS"}, "NS"},
+		{[]string{"-l", "0", "-o", "+"}, "+"}, {[]string{"-l", "0", "--output-all", "-o", "+NS"}, "+NS"},
+	} {
+		if o, err := parse(t, c.args...); err != nil || o.Namespace != 0 || o.Output != c.output || !o.changed("output") {
+			t.Errorf("ls %q: %v, namespace %d, -o %q; want 0 and %q", c.args, err, o.Namespace, o.Output, c.output)
+		}
+	}
 	if o, err := parse(t, "-T", "parent"); err != nil || o.Tree != "parent" {
 		t.Errorf("ls -T parent: %v, tree %q", err, o.Tree)
 	}
@@ -51,6 +65,10 @@ func TestValidate(t *testing.T) {
 		{[]string{"-J", "-r"}, "mutually exclusive arguments: --json --raw"},
 		{[]string{"--pid=1", "--namespace=2"}, "--pid is mutually exclusive with --namespace"},
 		{[]string{"--pid=1", "2"}, "--task is mutually exclusive with <namespace>"},
+		{[]string{"-l", "--pid=1", "x"}, "--task is mutually exclusive with <namespace>"}, // before the argument is read
+		{[]string{"-l", "--pid=x", "5x"}, "invalid PID argument: 'x'"},
+		{[]string{"0"}, "invalid namespace argument: '0'"},                   // nstool's own view: no namespace is 0
+		{[]string{"-l", "--namespace=0"}, "invalid namespace argument: '0'"}, // nstool's option, not lsns's argument
 		{[]string{"--pid=4294967296"}, "invalid PID argument: '4294967296': Numerical result out of range"},
 	} {
 		_, err := parse(t, c.args...)
