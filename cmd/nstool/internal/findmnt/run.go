@@ -79,6 +79,9 @@ func run(o *Options) error {
 			}
 			return cli.Exitf(1, "can't read %s: %s", path, cli.Strerror(err))
 		}
+		if p.tt == tabMtab {
+			tab.mergeUtab(utabPath()) // after each file, as mnt_table_parse_mtab
+		}
 	}
 	return o.show(p, tab)
 }

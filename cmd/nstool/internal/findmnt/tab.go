@@ -67,6 +67,9 @@ type mountTable struct {
 	// parseErrors counts the lines ignored as unparsable (--verify's
 	// summary counts them, and exits 1 for them).
 	parseErrors int
+	// utabUser is, for -m, the userspace options a utab entry gave a
+	// kernel entry (mergeUtab): an entry is in it once merged.
+	utabUser map[*fsEntry]string
 }
 
 // parseWarning is one ignored line.

@@ -194,7 +194,7 @@ func (v *verifier) target() {
 }
 
 func (v *verifier) options() {
-	vfs, fs, user := v.e.VFSOptions, v.e.FSOptions, ""
+	vfs, fs, user := v.e.VFSOptions, v.e.FSOptions, v.f.tab.utabUser[v.e]
 	if !v.e.Kernel {
 		user = userOptions(v.e.Options)
 	}
