@@ -2,6 +2,7 @@ package labs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -64,11 +65,22 @@ func runSetup(lab *Lab) error {
 	setup.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var buf bytes.Buffer
 	setup.Stdout, setup.Stderr = &buf, &buf
+	// The setup is done when its bash exits: a daemon it started in the
+	// background (`sleep 1000 &`) keeps the output pipe open, and Wait
+	// would wait for that too. What the daemon writes later is not the
+	// setup's output.
+	setup.WaitDelay = 100 * time.Millisecond
 	if err := setup.Start(); err != nil {
 		return &SetupError{Lab: lab.ID, Err: err}
 	}
 	done := make(chan error, 1)
-	go func() { done <- setup.Wait() }()
+	go func() {
+		err := setup.Wait()
+		if errors.Is(err, exec.ErrWaitDelay) {
+			err = nil // exited 0; only the pipe was still held
+		}
+		done <- err
+	}()
 	limit := StepTimeout()
 	select {
 	case err := <-done:

@@ -248,6 +248,21 @@ func TestStagesOutsideASandbox(t *testing.T) {
 	}
 }
 
+// A setup is done when its bash exits, though a daemon it started in the
+// background still holds its output open: verify passes at once, not
+// after $NSTOOL_LAB_TIMEOUT with "did not finish".
+func TestSetupDaemonDoesNotHoldTheSetup(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir := t.TempDir()
+	writeLab(t, dir, "95-daemon", "title: Engine test: a setup that starts a daemon\nminutes: 1\n\nA daemon.\n-- setup --\nsleep 1000 &\necho started\n-- step One --\nDo.\n-- check --\nhost /lab/x is mounted tmpfs\n-- hint --\nHm.\n-- solution --\nmkdir -p /lab/x && mount -t tmpfs x /lab/x\n")
+	// Held by the daemon's pipe, the setup would "not finish" in 3 s.
+	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir, "NSTOOL_LAB_TIMEOUT=3")
+	out, errOut, code := nstool(t, "", env, "lab", "verify", "95")
+	if code != 0 {
+		t.Errorf("lab verify 95 (its setup starts a daemon): exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // A lab whose setup fails, silently, is one line for lab start and lab
 // demo: the sandbox's (why it failed), not a second "its setup failed
 // (output above)" over no output.
