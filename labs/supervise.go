@@ -39,7 +39,9 @@ func Supervise(stages Stages, mode Mode, noPause bool, out io.Writer, layout fun
 		if from := fromEnv(); from > 0 {
 			reached, pid, err := fastForward(stages, lab, from)
 			if err != nil {
-				return err
+				// The lab could not be made ready: a failed setup (exit 1
+				// for lab start), not a learner who left it.
+				return &SetupError{Lab: lab.ID, Err: fmt.Errorf("redoing the steps before --step's: %w", err)}
 			}
 			step = reached
 			fmt.Fprint(out, layout(goingOn(lab, from, reached)))

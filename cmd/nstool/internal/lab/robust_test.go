@@ -248,6 +248,22 @@ func TestStagesOutsideASandbox(t *testing.T) {
 	}
 }
 
+// lab start --step N whose earlier steps cannot be redone (a solution that
+// hangs) fails as a setup does: one line, exit 1, no "left lab" (no shell
+// ever opened).
+func TestStepReplayThatFailsIsAFailedSetup(t *testing.T) {
+	nstest.RequireRoot(t)
+	dir := t.TempDir()
+	writeLab(t, dir, "96-replay", "title: Engine test: a solution that hangs\nminutes: 1\n\nIt hangs.\n"+
+		"-- step One --\nDo.\n-- check --\nhost /lab/x is mounted tmpfs\n-- hint --\nHm.\n-- solution --\nsleep 1000\n"+
+		"-- step Two --\nDo.\n-- check --\nhost /lab/y is mounted tmpfs\n-- hint --\nHm.\n-- solution --\nmkdir -p /lab/y && mount -t tmpfs y /lab/y\n")
+	env := append(stateEnv(t), "NSTOOL_LABS_DIR="+dir, "NSTOOL_LAB_TIMEOUT=1")
+	_, errOut, code := nstool(t, "", env, "lab", "start", "96", "--step", "2")
+	if code != 1 || !strings.Contains(errOut, "did not finish in 1s") || strings.Contains(errOut, "left lab") {
+		t.Errorf("lab start 96 --step 2 (step 1's solution hangs): exit %d, stderr %q", code, errOut)
+	}
+}
+
 // A setup is done when its bash exits, though a daemon it started in the
 // background still holds its output open: verify passes at once, not
 // after $NSTOOL_LAB_TIMEOUT with "did not finish".
