@@ -27,6 +27,11 @@ learner's terminal then says who ended the lab.`,
 		Example: "  nstool lab reset 04-types\n  nstool lab reset\n  nstool lab reset --all 04-types",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if all && os.Geteuid() != 0 {
+				// Only root may end other users' processes: say so
+				// rather than end one's own and seem to have done it.
+				return cli.Exitf(1, "--all ends every user's sandboxes: root only")
+			}
 			id := ""
 			if len(args) == 1 {
 				l, err := loadLab(ios, args[0])
@@ -71,13 +76,19 @@ learner's terminal then says who ended the lab.`,
 				fmt.Fprintf(ios.Out, "left %d sandbox(es) of other users running (--all ends them)\n", len(others))
 			}
 			prog := labs.LoadProgress()
+			_, kept := prog[id]
 			if id == "" {
+				kept = len(prog) > 0
 				prog = labs.Progress{}
 			} else {
 				delete(prog, id)
 			}
-			if err := prog.Save(); err != nil {
-				return cli.Exitf(1, "saving progress: %v", err)
+			// Nothing to forget is nothing to save (a state folder that
+			// cannot be written is then no error).
+			if kept {
+				if err := prog.Save(); err != nil {
+					return cli.Exitf(1, "saving progress: %v", err)
+				}
 			}
 			if id == "" {
 				fmt.Fprintln(ios.Out, "progress of every lab forgotten")

@@ -264,6 +264,31 @@ func TestStepReplayThatFailsIsAFailedSetup(t *testing.T) {
 	}
 }
 
+// lab reset as a user: --all is root's only (one line, exit 1, nothing
+// forgotten); with nothing to forget, a state folder that cannot be
+// written is no error.
+func TestResetAsNobody(t *testing.T) {
+	nstest.RequireRoot(t)
+	nobody := asNobody(t)
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"lab", "reset", "--all", "03"}, 1, "", "nstool lab reset: --all ends every user's sandboxes: root only\n"},
+		{[]string{"lab", "reset", "--all"}, 1, "", "nstool lab reset: --all ends every user's sandboxes: root only\n"},
+		{[]string{"lab", "reset", "04"}, 0, "progress of 04-types forgotten\n", ""},
+	} {
+		cmd := nobody(c.args...)
+		cmd.Env = append(cmd.Env, "XDG_STATE_HOME=/nonexistent/state")
+		out, errOut, code := nstooltest.Run(t, cmd)
+		if code != c.code || out != c.stdout || errOut != c.stderr {
+			t.Errorf("as nobody, nstool %s: exit %d, stdout %q, stderr %q; want %d, %q, %q", strings.Join(c.args, " "), code, out, errOut, c.code, c.stdout, c.stderr)
+		}
+	}
+}
+
 // A setup is done when its bash exits, though a daemon it started in the
 // background still holds its output open: verify passes at once, not
 // after $NSTOOL_LAB_TIMEOUT with "did not finish".
