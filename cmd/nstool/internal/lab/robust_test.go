@@ -149,6 +149,13 @@ func TestHangingLabStops(t *testing.T) {
 		if code == 0 || !strings.Contains(out+errOut, "did not finish in 1s") {
 			t.Errorf("a hanging %s: exit %d\n%s%s", name, code, out, errOut)
 		}
+		if name == "solution" {
+			// A demo says the step on the projector, and on stderr that it failed.
+			out, errOut, code := nstool(t, "", env, "lab", "demo", "93-hangs", "--no-pause")
+			if code != 1 || !strings.Contains(out, "did not finish in 1s") || errOut != "nstool lab demo: the demo of lab 93-hangs failed\n" {
+				t.Errorf("a demo of a hanging solution: exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+		}
 	}
 }
 

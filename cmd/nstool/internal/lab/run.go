@@ -62,7 +62,14 @@ unless --no-pause.`,
 	}, func(cmd *cobra.Command, l *labs.Lab, opts *labs.RunOptions) error {
 		opts.NoPause = noPause
 		return nil
-	}, func(l *labs.Lab, out labs.Outcome) error { return cli.Exit(out.Code) })
+	}, func(l *labs.Lab, out labs.Outcome) error {
+		if out.Code != 0 && out.Code <= 128 {
+			// The run said on the projector (stdout) which step and why;
+			// a script reading stderr learns that the demo failed.
+			return cli.Exitf(out.Code, "the demo of lab %s failed", l.ID)
+		}
+		return cli.Exit(out.Code)
+	})
 	cmd.Flags().BoolVar(&noPause, "no-pause", false, "run every step without waiting for Enter")
 	return cmd
 }
