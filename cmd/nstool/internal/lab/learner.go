@@ -8,6 +8,7 @@ import (
 
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/labs"
+	"github.com/nstool/nstool/nsutil/sysfmt"
 )
 
 func newStartCmd(ios *cli.IOStreams) *cobra.Command {
@@ -62,7 +63,7 @@ they leave it (in the copy a step's unshare made, say).`,
 			if out.State != nil && out.State.EndedBy != "" {
 				return cli.Exitf(out.Code, "%s ended the lab (nstool lab reset); `nstool lab start %s` starts it again", out.State.EndedBy, l.ID)
 			}
-			return cli.Exitf(out.Code, "the sandbox was killed (%s); `nstool lab start %s` starts it again", syscall.Signal(out.Code-128), l.ID)
+			return cli.Exitf(out.Code, "the sandbox was killed by %s; `nstool lab start %s` starts it again", sysfmt.SignalName(syscall.Signal(out.Code-128)), l.ID)
 		}
 		return nil
 	})
