@@ -201,6 +201,8 @@ func TestSameBytesAsLsns(t *testing.T) {
 		// the last name runs to the end, 26 slots; --output-all anywhere,
 		// then -o replaces or adds
 		"-l -o ''", "-l -o NS,", "-l -o ,NS", "-l -o NS,,TYPE", "-l -o +", "-l -o bogus,NS", "-l -o NS,TYPE,",
+		// nstool's own columns are unknown to lsns
+		"-l -o MOUNTS", "-l -o NS,USERS", "-l -o +NAMESPACE", "-l -o ns,mounts,type", "-l 0 -o +CMD",
 		"-l -o " + strings.Repeat("NS,", 26) + "NS", "-l -o " + strings.Repeat("NS,", 25) + "NS",
 		// a full array fails before the next name is read, an empty or
 		// unknown one too; "+" fills it after the 6 defaults

@@ -41,10 +41,14 @@ var lsnsOutputSyntax = scols.ListSyntax{Slots: 2 * len(lsnsAllColumns)}
 // (wherever it is given) replaces the defaults, then -o replaces those or,
 // with "+", adds to them.
 func (o *Options) columns(reg *scols.Registry[*column], defaults []string) ([]*column, error) {
-	cols, all, syntax := reg.Named(defaults...), reg.Columns, outputSyntax
+	syntax := outputSyntax
 	if o.List {
-		all, syntax = reg.Named(lsnsAllColumns...), lsnsOutputSyntax
+		// lsns's columns only: nstool's own (MOUNTS, USERS, ...) are
+		// "unknown column" there, as in lsns.
+		reg = &scols.Registry[*column]{Columns: reg.Named(lsnsAllColumns...), Name: reg.Name}
+		syntax = lsnsOutputSyntax
 	}
+	cols, all := reg.Named(defaults...), reg.Columns
 	if o.OutputAll {
 		cols = all
 	}
