@@ -209,6 +209,17 @@ func readSmall(f fs.File, path string) ([]byte, error) {
 	return data, err
 }
 
+// ProgressOnDisk says whether the progress file exists (a file, or
+// anything else in its place), readable or not.
+func ProgressOnDisk() bool {
+	path, err := progressPath()
+	if err != nil {
+		return false
+	}
+	_, err = os.Lstat(path)
+	return err == nil
+}
+
 // Save writes the progress file (atomically: a kill leaves old or new).
 func (p Progress) Save() error {
 	path, err := progressPath()

@@ -83,9 +83,9 @@ learner's terminal then says who ended the lab.`,
 			} else {
 				delete(prog, id)
 			}
-			// Nothing to forget is nothing to save (a state folder that
-			// cannot be written is then no error).
-			if kept {
+			// No progress file and nothing to forget is nothing to save:
+			// a state folder that cannot be written is then no error.
+			if kept || labs.ProgressOnDisk() {
 				if err := prog.Save(); err != nil {
 					return cli.Exitf(1, "saving progress: %v", err)
 				}

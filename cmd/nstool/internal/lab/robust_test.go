@@ -165,13 +165,20 @@ func TestHangingLabStops(t *testing.T) {
 // when progress is saved (rename(2)'s "file exists" before).
 func TestProgressPlaces(t *testing.T) {
 	home, work := t.TempDir(), t.TempDir()
+	progress := filepath.Join(home, ".local/state/nstool/progress.json")
+	if err := os.MkdirAll(filepath.Dir(progress), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(progress, []byte(`{"04-types": {"done": false, "best_step": 2}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(nstooltest.Binary(t), "lab", "reset")
 	cmd.Dir, cmd.Env = work, append(os.Environ(), "HOME="+home, "XDG_STATE_HOME=relative")
 	if _, errOut, code := nstooltest.Run(t, cmd); code != 0 {
 		t.Errorf("XDG_STATE_HOME=relative: lab reset exit %d: %s", code, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(home, ".local/state/nstool/progress.json")); err != nil {
-		t.Errorf("XDG_STATE_HOME=relative: no progress in ~/.local/state: %v", err)
+	if b, err := os.ReadFile(progress); err != nil || strings.Contains(string(b), "04-types") {
+		t.Errorf("XDG_STATE_HOME=relative: the progress in ~/.local/state not forgotten: %v %q", err, b)
 	}
 	if _, err := os.Stat(filepath.Join(work, "relative")); err == nil {
 		t.Errorf("XDG_STATE_HOME=relative: a folder made in the working directory")
