@@ -212,14 +212,19 @@ func MountinfoFlags(vfsOptions string) uintptr {
 	return o.Flags
 }
 
-// MountinfoData is the filesystem data of a mountinfo line's super options
-// ("rw,size=1024k,mode=700" → "size=1024k,mode=700").
-func MountinfoData(superOptions string) string {
-	o, err := Parse(superOptions)
-	if err != nil {
-		return ""
+// SuperOptions is what a remount keeps of a mountinfo line's super
+// options, as libmount reads them: every word but ro and rw (the mount's
+// own VFS options say those), so that the superblock's flags (sync,
+// dirsync, mand, lazytime) and the filesystem's data ("size=1024k") stay
+// ("rw,lazytime,size=1024k" → "lazytime,size=1024k").
+func SuperOptions(superOptions string) string {
+	var keep []string
+	for _, w := range Split(superOptions) {
+		if w != "ro" && w != "rw" {
+			keep = append(keep, w)
+		}
 	}
-	return o.Data
+	return strings.Join(keep, ",")
 }
 
 // flagWordOrder is the order in which FlagWords names flags (libmount

@@ -56,7 +56,13 @@ func TestMountinfoFlagsAndData(t *testing.T) {
 	if got := MountinfoFlags("ro,nosuid,noexec,relatime"); got != unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_RELATIME {
 		t.Errorf("flags %s", sysfmt.FormatMountFlags(got))
 	}
-	if got := MountinfoData("rw,size=1024k,mode=700"); got != "size=1024k,mode=700" {
-		t.Errorf("data %q", got)
+	for super, want := range map[string]string{
+		"rw,size=1024k,mode=700":          "size=1024k,mode=700",
+		"ro,sync,dirsync,lazytime,mode=1": "sync,dirsync,lazytime,mode=1",
+		"rw":                              "",
+	} {
+		if got := SuperOptions(super); got != want {
+			t.Errorf("SuperOptions(%q) = %q, want %q", super, got, want)
+		}
 	}
 }

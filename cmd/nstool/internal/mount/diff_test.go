@@ -114,8 +114,14 @@ var differential = []struct {
 		"mkdir x; $M -t noext2 src x",
 		"mkdir x; $M -t noext2,noext3 /dev/null x",
 	}},
-	// Remounts keep the mount's current options, as util-linux does.
+	// Remounts keep the mount's current options, as util-linux does: its
+	// VFS options, and its superblock's flags and data.
 	{"Remount", states[3:4], nil, []string{
+		"mkdir x; mount -t tmpfs -o lazytime,sync,dirsync x x; $M -o remount x",
+		"mkdir x; mount -t tmpfs -o lazytime,sync x x; $M -o remount,ro x", "mkdir x; mount -t tmpfs -o lazytime x x; $M -o remount,nolazytime x",
+		"mkdir x b; mount -t tmpfs -o sync x x; mount --bind -o ro x b; $M -o remount b",
+		"mkdir x b; mount -t tmpfs -o sync x x; mount --bind -o ro x b; $M -o remount,bind b",
+		"mkdir x; mount -t tmpfs -o lazytime,size=1m x x; $M -o remount,size=2m x",
 		"$M -o remount,ro a",
 		"mount -o remount,nosuid,noexec a; $M -o remount,rw,size=2m a",
 		"$M -o remount,ro,bind a",

@@ -96,7 +96,7 @@ func planRemount(source, target, optstr string, mounts []mountinfo.Mount) (*plan
 			src = m.Source // "" too: a tmpfs mounted with an empty name
 		}
 		cur := m.VFSOptions
-		if d := mountopt.MountinfoData(m.FSOptions); d != "" {
+		if d := mountopt.SuperOptions(m.FSOptions); d != "" {
 			cur += "," + d
 		}
 		combined = cur + "," + optstr
