@@ -94,6 +94,17 @@ var impliedFlags = map[string]uintptr{
 	"group": unix.MS_NOSUID | unix.MS_NODEV,
 }
 
+// Has says whether the userspace option name (nofail, user, x-...) was
+// given.
+func (o Options) Has(name string) bool {
+	for _, u := range o.Userspace {
+		if u == name {
+			return true
+		}
+	}
+	return false
+}
+
 // UnsupportedOptionError is an option that asks mount(8) to set something up
 // (a loop or verity device, a helper) that nstool does not do.
 type UnsupportedOptionError struct{ Option string }

@@ -147,6 +147,15 @@ var differential = []struct {
 		"mkdir x; $M -t ramfs -o uid= src x", "mkdir x; $M --bind -o uid= a x", "$M -o remount,uid=nobody a",
 		"$M -o remount,uid= a", "mkdir x; $M -t tmpfs -o x-uid= src x", "mkdir x; $M -t tmpfs -o uid=0x10 src x",
 	}},
+	// nofail: a source that is not there, or no usable device, is no
+	// failure (exit 0, nothing said); a missing mount point still is.
+	{"NoFail", states[3:4], nil, []string{
+		"mkdir x; $M -o nofail src x", "mkdir x; $M -v -o nofail src x", "mkdir x; $M --bind -o nofail /nonexist x",
+		"mkdir x; $M -o nofail,ro nonexist x", "mkdir x; $M -o nofail $PWD/nonexist x", "$M -o nofail -t tmpfs x nonexist",
+		"mkdir x; $M -o nofail LABEL=nstool-none x", "mkdir x; $M -o nofail UUID=0000-nstool x", "mkdir x; touch f; $M -o nofail f x",
+		"mkdir x; $M -o nofail -t ext2 /dev/null x", "mkdir x; touch f; $M -o nofail -t tmpfs x f", "mkdir x; $M -o nofail,remount x",
+		"mkdir x; $M -o nofail -t ext2 f/g x",
+	}},
 	// An empty target is the "/" libmount's path cache holds once the
 	// source "/" was canonicalized; for any other source, no such path.
 	{"EmptyTarget", states[3:4], nil, []string{

@@ -10,6 +10,7 @@ import (
 	"github.com/nstool/nstool/cmd/nstool/internal/cli"
 	"github.com/nstool/nstool/cmd/nstool/internal/mountcmd"
 	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountopt"
 )
 
 // mountFailure turns a failed call into util-linux's message and exit code:
@@ -26,6 +27,9 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 	}
 	if mainDone {
 		return cli.Exitf(cli.ExitMountFailure, "%s: filesystem was mounted, but any subsequent operation failed: %s.", p.spec, cli.Strerror(errno))
+	}
+	if p.opts.Has("nofail") && sourceMissing(p, errno) {
+		return nil // libmount: nofail forgives a device that is not there
 	}
 	msg := mountMessage(p, st, errno)
 	if errno == unix.EPERM && os.Geteuid() != 0 {
@@ -50,15 +54,36 @@ func isTag(arg string) bool {
 // tag that names no device is util-linux's "TARGET: can't find UUID=...",
 // exit 1, with the target as typed. Anything else is a path, returned as
 // it is.
-func resolveTag(source, target string) (string, error) {
+func resolveTag(source, target string, o mountopt.Options) (string, error) {
 	dev, ok := mountcmd.TagDevice(source)
 	switch {
 	case !ok:
 		return source, nil
+	case dev == "" && o.Has("nofail"):
+		return "", cli.Exit(0) // nofail: no such device is no failure
 	case dev == "":
 		return "", cli.Exitf(cli.ExitUsage, "%s: can't find %s.", target, source)
 	}
 	return dev, nil
+}
+
+// sourceMissing is what libmount's nofail turns into success, silently:
+// a mount(2) refused for a source that is not there or no usable device
+// (ENOENT or ENOTDIR of the source itself, ENOTBLK, ENXIO, ENOMEDIUM),
+// not a mount point that is missing.
+func sourceMissing(p *plan, errno unix.Errno) bool {
+	var st unix.Stat_t
+	switch errno {
+	case unix.ENOTBLK, unix.ENXIO, unix.ENOMEDIUM:
+		return true
+	case unix.ENOENT:
+		return unix.Lstat(p.target, &st) == nil && unix.Stat(p.target, &st) == nil &&
+			p.source != "" && !p.propagationOnly && !p.remount && unix.Stat(p.source, &st) != nil
+	case unix.ENOTDIR:
+		return unix.Stat(p.target, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR &&
+			p.source != "" && errors.Is(unix.Stat(p.source, &st), unix.ENOTDIR)
+	}
+	return false
 }
 
 func mountMessage(p *plan, st step, errno unix.Errno) string {

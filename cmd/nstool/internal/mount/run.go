@@ -268,7 +268,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 			// --bind, --rbind and --move need none (-o bind does).
 			return nil, o.notInFstab(o.Args[1])
 		case mopts.Flags&unix.MS_REMOUNT != 0:
-			src, err := resolveTag(o.Args[0], o.Args[1])
+			src, err := resolveTag(o.Args[0], o.Args[1], mopts)
 			if err != nil {
 				return nil, err
 			}
@@ -276,7 +276,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 				return nil, cli.Exitf(cli.ExitUsage, "%v", err)
 			}
 		case move || mopts.Flags&unix.MS_BIND != 0:
-			src, err := resolveTag(o.Args[0], o.Args[1]) // -L x --bind: its device
+			src, err := resolveTag(o.Args[0], o.Args[1], mopts) // -L x --bind: its device
 			if err != nil {
 				return nil, err
 			}
@@ -288,7 +288,7 @@ func (o *Options) plan(r *request) (*plan, error) {
 			}
 			p = planBindOrMove(canonical(src, o.NoCanon), target, mopts, move)
 		default:
-			src, err := resolveTag(o.Args[0], o.Args[1])
+			src, err := resolveTag(o.Args[0], o.Args[1], mopts)
 			if err != nil {
 				return nil, err
 			}
