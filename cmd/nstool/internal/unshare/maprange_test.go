@@ -220,6 +220,20 @@ func TestMapRangesComplete(t *testing.T) {
 	}
 }
 
+// --kill-child's signal as util-linux's signame_to_signum reads it: any
+// case, SIG or not, the aliases IOT, CLD and POLL, RTMIN+N and RTMAX-N
+// (digits first; RTMIN alone is none), never a number.
+func TestKillChildSignalNamesAsUtilLinux(t *testing.T) {
+	nstest.RequireRoot(t)
+	var lines []string
+	for _, s := range []string{"RTMIN+0", "RTMIN+1", "SIGRTMIN+1", "rtmin+30", "RTMIN+31", "RTMAX-1", "SIGRTMAX-2", "RTMAX-30",
+		"RTMAX-31", "rtmax-0", "RTMIN", "SIGRTMAX", "RT5", "RTMIN+1x", "RTMIN+-1", "RTMIN+99999999999999999999", "IOT", "CLD",
+		"POLL", "sigterm", "Term", "15", "bogus", "SIG", ""} {
+		lines = append(lines, "--kill-child="+s+" sh -c 'exit 4'")
+	}
+	nsexectest.CompareLines(t, "unshare", nsexectest.Tools(t, "unshare"), strings.NewReplacer(), lines)
+}
+
 // util-linux checks each option as getopt_long returns it, so of two bad
 // options the first is reported, and a bad value fails even when a later
 // one replaces it; nstool takes them in the same turn (Options.order).

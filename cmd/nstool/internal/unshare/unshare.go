@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/user"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -159,17 +158,6 @@ func lookupID(s string, group bool) (int, error) {
 		return strconv.Atoi(u.Uid)
 	}
 	return cli.ParseID(s, "failed to parse uid")
-}
-
-// signalByName is util-linux signame_to_signum: a name, any case, with or
-// without "SIG".
-func signalByName(s string) (syscall.Signal, bool) {
-	name := strings.ToUpper(s)
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	sig := unix.SignalNum(name)
-	return sig, sig != 0
 }
 
 // Config turns the options into an spawn.UnshareConfig, checking them as
