@@ -28,10 +28,10 @@ func mountFailure(p *plan, st step, err error, mainDone bool) error {
 	if mainDone {
 		return cli.Exitf(cli.ExitMountFailure, "%s: filesystem was mounted, but any subsequent operation failed: %s.", p.spec, cli.Strerror(errno))
 	}
-	if p.opts.Has("nofail") && sourceMissing(p, errno) {
+	msg, noDevice := mountMessage(p, st, errno)
+	if noDevice && p.opts.Has("nofail") {
 		return nil // libmount: nofail forgives a device that is not there
 	}
-	msg := mountMessage(p, st, errno)
 	if errno == unix.EPERM && os.Geteuid() != 0 {
 		// libmount refuses before any system call: no dmesg line.
 		return cli.Exitf(cli.ExitMountFailure, "%s: %s %s", p.spec, msg, mountcmd.RootHint)
@@ -67,26 +67,10 @@ func resolveTag(source, target string, o mountopt.Options) (string, error) {
 	return dev, nil
 }
 
-// sourceMissing is what libmount's nofail turns into success, silently:
-// a mount(2) refused for a source that is not there or no usable device
-// (ENOENT or ENOTDIR of the source itself, ENOTBLK, ENXIO, ENOMEDIUM),
-// not a mount point that is missing.
-func sourceMissing(p *plan, errno unix.Errno) bool {
-	var st unix.Stat_t
-	switch errno {
-	case unix.ENOTBLK, unix.ENXIO, unix.ENOMEDIUM:
-		return true
-	case unix.ENOENT:
-		return unix.Lstat(p.target, &st) == nil && unix.Stat(p.target, &st) == nil &&
-			p.source != "" && !p.propagationOnly && !p.remount && unix.Stat(p.source, &st) != nil
-	case unix.ENOTDIR:
-		return unix.Stat(p.target, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR &&
-			p.source != "" && errors.Is(unix.Stat(p.source, &st), unix.ENOTDIR)
-	}
-	return false
-}
-
-func mountMessage(p *plan, st step, errno unix.Errno) string {
+// mountMessage is libmount's words for a failed mount(2), and whether they
+// say the source is not there or no usable device: what nofail forgives
+// (libmount's exit-code rules return success there, silently).
+func mountMessage(p *plan, st step, errno unix.Errno) (msg string, noDevice bool) {
 	tgt := p.target
 	src := p.source
 	shown := src // what the messages print for the source
@@ -104,87 +88,87 @@ func mountMessage(p *plan, st step, errno unix.Errno) string {
 	switch errno {
 	case unix.EPERM:
 		if os.Geteuid() != 0 {
-			return "must be superuser to use mount."
+			return "must be superuser to use mount.", false
 		}
 		if unix.Stat(tgt, &stt) != nil || stt.Mode&unix.S_IFMT != unix.S_IFDIR {
-			return "mount point is not a directory."
+			return "mount point is not a directory.", false
 		}
-		return "permission denied."
+		return "permission denied.", false
 	case unix.EBUSY:
 		if flags&unix.MS_REMOUNT != 0 {
-			return "mount point is busy."
+			return "mount point is busy.", false
 		}
 		if src != "" {
 			if mounts, err := mountinfo.Read(0); err == nil {
 				for _, m := range mounts {
 					if m.Source == src && m.Target != "" {
-						return fmt.Sprintf("%s already mounted on %s.", src, m.Target)
+						return fmt.Sprintf("%s already mounted on %s.", src, m.Target), false
 					}
 				}
 			}
 		}
-		return fmt.Sprintf("%s already mounted or mount point busy.", shown)
+		return fmt.Sprintf("%s already mounted or mount point busy.", shown), false
 	case unix.ENOENT:
 		switch {
 		case unix.Lstat(tgt, &stt) != nil:
-			return "mount point does not exist."
+			return "mount point does not exist.", false
 		case unix.Stat(tgt, &stt) != nil:
-			return "mount point is a symbolic link to nowhere."
+			return "mount point is a symbolic link to nowhere.", false
 		case src != "" && !p.propagationOnly && !p.remount && unix.Stat(src, &stt) != nil:
-			return fmt.Sprintf("special device %s does not exist.", src)
+			return fmt.Sprintf("special device %s does not exist.", src), true
 		}
 	case unix.ENOTDIR:
 		if unix.Stat(tgt, &stt) != nil || stt.Mode&unix.S_IFMT != unix.S_IFDIR {
-			return "mount point is not a directory."
+			return "mount point is not a directory.", false
 		}
 		if src != "" && errors.Is(unix.Stat(src, &stt), unix.ENOTDIR) {
-			return fmt.Sprintf("special device %s does not exist (a path prefix is not a directory).", src)
+			return fmt.Sprintf("special device %s does not exist (a path prefix is not a directory).", src), true
 		}
 	case unix.EINVAL:
 		switch {
 		case flags&unix.MS_REMOUNT != 0:
-			return "mount point not mounted or bad option."
+			return "mount point not mounted or bad option.", false
 		case st.kind == stepPropagation:
-			return "not mount point or bad option."
+			return "not mount point or bad option.", false
 		case flags&unix.MS_MOVE != 0 && underSharedMount(src):
-			return "bad option; moving a mount residing under a shared mount is unsupported."
+			return "bad option; moving a mount residing under a shared mount is unsupported.", false
 		}
-		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", shown)
+		return fmt.Sprintf("wrong fs type, bad option, bad superblock on %s, missing codepage or helper program, or other error.", shown), false
 	case unix.EMFILE:
-		return "mount table full."
+		return "mount table full.", false
 	case unix.EIO:
-		return fmt.Sprintf("can't read superblock on %s.", shown)
+		return fmt.Sprintf("can't read superblock on %s.", shown), false
 	case unix.ENODEV:
 		// A -t list was tried type by type: libmount names none of them.
 		if len(p.tryTypes) == 0 && (st.call.FSType != "" || p.emptyType) {
-			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType)
+			return fmt.Sprintf("unknown filesystem type '%s'.", st.call.FSType), false
 		}
-		return "unknown filesystem type."
+		return "unknown filesystem type.", false
 	case unix.ENOTBLK:
 		switch {
 		case src != "" && unix.Stat(src, &stt) != nil:
-			return fmt.Sprintf("%s is not a block device, and stat(2) fails?", src)
+			return fmt.Sprintf("%s is not a block device, and stat(2) fails?", src), true
 		case stt.Mode&unix.S_IFMT == unix.S_IFBLK:
-			return fmt.Sprintf("the kernel does not recognize %s as a block device; maybe \"modprobe driver\" is necessary.", src)
+			return fmt.Sprintf("the kernel does not recognize %s as a block device; maybe \"modprobe driver\" is necessary.", src), true
 		case stt.Mode&unix.S_IFMT == unix.S_IFREG:
-			return fmt.Sprintf("%s is not a block device; try \"-o loop\".", src)
+			return fmt.Sprintf("%s is not a block device; try \"-o loop\".", src), true
 		}
-		return fmt.Sprintf("%s is not a block device.", src)
+		return fmt.Sprintf("%s is not a block device.", src), true
 	case unix.ENXIO:
-		return fmt.Sprintf("%s is not a valid block device.", shown)
+		return fmt.Sprintf("%s is not a valid block device.", shown), true
 	case unix.EACCES, unix.EROFS:
 		switch {
 		case flags&unix.MS_RDONLY != 0:
-			return fmt.Sprintf("cannot mount %s read-only.", shown)
+			return fmt.Sprintf("cannot mount %s read-only.", shown), false
 		case flags&unix.MS_REMOUNT != 0:
-			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", shown)
+			return fmt.Sprintf("cannot remount %s read-write, is write-protected.", shown), false
 		case flags&unix.MS_BIND != 0:
-			return fmt.Sprintf("bind %s failed.", shown)
+			return fmt.Sprintf("bind %s failed.", shown), false
 		}
 	case unix.ENOMEDIUM:
-		return fmt.Sprintf("no medium found on %s.", shown)
+		return fmt.Sprintf("no medium found on %s.", shown), true
 	}
-	return fmt.Sprintf("mount(2) system call failed: %s.", cli.Strerror(errno))
+	return fmt.Sprintf("mount(2) system call failed: %s.", cli.Strerror(errno)), false
 }
 
 // underSharedMount reports whether the mount at path sits on a shared
