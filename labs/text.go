@@ -45,9 +45,21 @@ const SandboxIntro = "\nThis shell is the lab's sandbox: its own mount and PID n
 // before it redone by their reference solutions, up to reached.
 func goingOn(lab *Lab, from, reached int) string {
 	if reached < from {
-		return fmt.Sprintf("\nGoing on: the reference solutions of steps 1-%d ran, but step %d's checks did not pass after its own; you go on from step %d.\n", from, reached+1, reached+1)
+		return fmt.Sprintf("\nGoing on: the reference solutions of %s ran, but step %d's checks did not pass after its own; you go on from step %d.\n", stepsUpTo(from), reached+1, reached+1)
 	}
-	return fmt.Sprintf("\nGoing on from step %d/%d: the sandbox is new, and steps 1-%d were redone for you by their reference solutions.\n", from+1, len(lab.Steps), from)
+	redone := stepsUpTo(from) + " were"
+	if from == 1 {
+		redone = "step 1 was"
+	}
+	return fmt.Sprintf("\nGoing on from step %d/%d: the sandbox is new, and %s redone for you by the reference solutions.\n", from+1, len(lab.Steps), redone)
+}
+
+// stepsUpTo names steps 1 to n: "step 1", "steps 1-3".
+func stepsUpTo(n int) string {
+	if n == 1 {
+		return "step 1"
+	}
+	return fmt.Sprintf("steps 1-%d", n)
 }
 
 // Complete is the line that ends a lab.
