@@ -172,6 +172,18 @@ func DevicesWithTag(name, value string) []string {
 	return devs
 }
 
+// udevTagDirs are the tags libblkid evaluates (LABEL=x) and udev's folder
+// of links to their devices under /dev/disk.
+var udevTagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel",
+	"PARTUUID": "by-partuuid", "ID": "by-id"}
+
+// TagDir is udev's folder under /dev/disk for the tag name ("by-label"
+// for LABEL); ok is false for a name that is no tag.
+func TagDir(name string) (dir string, ok bool) {
+	dir, ok = udevTagDirs[name]
+	return dir, ok
+}
+
 // FindByTag is the first of DevicesWithTag, "" when there is none.
 func FindByTag(name, value string) string {
 	if devs := DevicesWithTag(name, value); len(devs) > 0 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nstool/nstool/nsutil/mountinfo"
+	"github.com/nstool/nstool/nsutil/mountsys"
 )
 
 // This file reads mount tables as libmount (util-linux 2.38) does, so that
@@ -334,7 +335,7 @@ func parseTagString(s string) (name, val string, ok bool) {
 // isTagName is libmount's mnt_valid_tagname: ID (a /dev/disk/by-id name,
 // which libblkid finds through udev only) and the four tag columns.
 func isTagName(name string) bool {
-	_, ok := udevTagDirs[name]
+	_, ok := mountsys.TagDir(name)
 	return ok
 }
 

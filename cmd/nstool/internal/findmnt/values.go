@@ -146,16 +146,12 @@ func (c *runCtx) resolve(p string) string {
 	return r
 }
 
-// udevTagDirs are the tags libblkid evaluates and udev's directory of
-// links for each (/dev/disk/by-*).
-var udevTagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel", "PARTUUID": "by-partuuid", "ID": "by-id"}
-
 // lookupTag finds the device of LABEL=, UUID=, PARTLABEL=, PARTUUID= or
 // ID= as libblkid does: through udev's /dev/disk/by-* link, if it leads to
 // a block device; else (LABEL and UUID) by reading the superblock of every
 // block device.
 func lookupTag(tag, val string) string {
-	dir := udevTagDirs[tag]
+	dir, _ := mountsys.TagDir(tag)
 	if dir == "" {
 		return ""
 	}
@@ -224,7 +220,7 @@ func udevTag(dev, name string) string {
 	if !strings.HasPrefix(dev, "/dev/") {
 		return ""
 	}
-	dir := udevTagDirs[name]
+	dir, _ := mountsys.TagDir(name)
 	ents, err := os.ReadDir(filepath.Join("/dev/disk", dir))
 	if err != nil {
 		return ""

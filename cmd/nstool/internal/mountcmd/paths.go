@@ -46,18 +46,13 @@ func NamespacePath(arg string) string {
 	return arg
 }
 
-// tagDirs are the tags a source may be (LABEL=x), and where udev links
-// their devices.
-var tagDirs = map[string]string{"LABEL": "by-label", "UUID": "by-uuid", "PARTLABEL": "by-partlabel",
-	"PARTUUID": "by-partuuid", "ID": "by-id"}
-
 // parseTag reads an argument as a tag, NAME=VALUE, as libblkid parses one:
 // a known NAME, a VALUE that may be quoted ('x' or "x", as mount -L x
 // gives LABEL="x") with nothing after the closing quote, and not empty.
 // ok is false for anything else, which is a path.
 func parseTag(arg string) (name, value string, ok bool) {
 	name, value, ok = strings.Cut(arg, "=")
-	if !ok || tagDirs[name] == "" {
+	if _, tag := mountsys.TagDir(name); !ok || !tag {
 		return "", "", false
 	}
 	if value != "" && (value[0] == '"' || value[0] == '\'') {
@@ -79,7 +74,8 @@ func TagDevice(arg string) (dev string, isTag bool) {
 	if !ok {
 		return "", false
 	}
-	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", tagDirs[name], value))
+	dir, _ := mountsys.TagDir(name)
+	dev, err := filepath.EvalSymlinks(filepath.Join("/dev/disk", dir, value))
 	if err != nil {
 		// No udev link (no udev, a loop device set up just now):
 		// libblkid reads the superblocks of the devices itself.
